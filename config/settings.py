@@ -73,6 +73,14 @@ class Settings(BaseSettings):
             return self.db_url
         return f"surrealkv://{self.data_dir / 'expgraph.db'}"
 
+    cache_dir: Path | None = Field(
+        default=None, description="Converted models and the embedding cache. Default: <data_dir>/cache."
+    )
+
     @property
     def model_cache_dir(self) -> Path:
-        return self.data_dir / "models"
+        return (self.cache_dir or self.data_dir / "cache") / "models"
+
+    @property
+    def embedding_cache_dir(self) -> Path:
+        return (self.cache_dir or self.data_dir / "cache") / "embeddings"
