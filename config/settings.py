@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     rate_limit_per_minute: int = 120
     max_question_chars: int = 2000
+    bootstrap_corpus: bool = Field(default=True, description="Ingest the bundled corpus when the log is empty at start.")
 
     # --- planner -----------------------------------------------------------------
     max_hops: int = 3

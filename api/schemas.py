@@ -1,0 +1,30 @@
+"""Request bodies. Responses are the planner's and engine's own typed objects, serialised as they are."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+
+Question = Annotated[str, msgspec.Meta(min_length=1, max_length=10_000)]
+
+
+class QueryRequest(msgspec.Struct, forbid_unknown_fields=True):
+    question: Question
+    as_of: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    max_hops: Annotated[int, msgspec.Meta(ge=1, le=5)] | None = None
+
+
+class IngestRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """A Markdown or plain-text document; front matter in the corpus format is honoured."""
+
+    filename: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._-]+$")]
+    content: Annotated[str, msgspec.Meta(min_length=1, max_length=1_000_000)]
+
+
+class ReplayRequest(msgspec.Struct, forbid_unknown_fields=True):
+    as_of: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    verify: bool = True
+
+
+CalculateParams = dict[str, Any]

@@ -1,0 +1,282 @@
+"""Pure folding of events into graph rows: no I/O, so the rules are testable and replay is deterministic.
+
+The projector loads the rows a batch can touch into a ``GraphState``, ``apply`` folds each event in log order, and
+the projector writes the final rows back. The result depends only on the event sequence, never on how it was
+cut into batches, which is what makes a live projection and a replay hash alike.
+
+Rules:
+- support: a concept or relation is supported by the ``provenance.document_id`` of the events asserting it;
+  retracting a document removes it from ``supported_by`` and deletes what is left with no support. Facts asserted
+  without a document are kept until retracted explicitly.
+- a ConceptDefined replaces the concept's fields and aliases (a changed concept file is authoritative) and adds
+  its document to the support; ConceptAliased and merges add aliases.
+- deleting a concept deletes the relations touching it (as the database does with graph edges).
+- a merge is sticky: the merged id redirects to the survivor, so later events naming it land on the survivor.
+- mentions: a chunk mentions ``mention_ids`` = its document's ``metadata.concepts`` + its own ``concepts``,
+  resolved through merges; an edge exists for each of those concepts that exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.events import (
+    ChunkAdded,
+    ChunkRemoved,
+    ConceptAliased,
+    ConceptDefined,
+    ConceptRetracted,
+    ConceptsMerged,
+    DocumentIngested,
+    DocumentRetracted,
+    RecordedEvent,
+    RelationAsserted,
+    RelationRetracted,
+    payload_to_dict,
+)
+
+Row = dict[str, Any]
+
+
+@dataclass
+class GraphState:
+    """The rows one batch can touch. A key mapped to ``None`` is a row deleted in this batch."""
+
+    documents: dict[str, Row | None] = field(default_factory=dict)
+    chunks: dict[str, Row | None] = field(default_factory=dict)
+    concepts: dict[str, Row | None] = field(default_factory=dict)
+    relations: dict[str, Row | None] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)
+    existing_concepts: set[str] = field(default_factory=set)
+    # what changed, for the writer
+    dirty_documents: set[str] = field(default_factory=set)
+    dirty_chunks: set[str] = field(default_factory=set)
+    dirty_concepts: set[str] = field(default_factory=set)
+    dirty_relations: set[str] = field(default_factory=set)
+    new_redirects: dict[str, str] = field(default_factory=dict)
+    mention_docs: set[str] = field(default_factory=set)  # documents whose chunks' mention_ids must be recomputed
+    mention_concepts: set[str] = field(default_factory=set)  # concepts whose existence or identity changed
+    position: int = 0
+
+    def resolve(self, concept_id: str) -> str:
+        """Follow merge redirects to the surviving concept id."""
+        seen = set()
+        while concept_id in self.redirects and concept_id not in seen:
+            seen.add(concept_id)
+            concept_id = self.redirects[concept_id]
+        return concept_id
+
+    def chunks_of(self, doc_id: str) -> list[str]:
+        return sorted(cid for cid, row in self.chunks.items() if row is not None and row["doc_id"] == doc_id)
+
+
+def apply(state: GraphState, event: RecordedEvent) -> None:
+    """Fold one recorded event into ``state``."""
+    p = event.payload
+    doc = event.provenance.document_id
+    match p:
+        case DocumentIngested():
+            _document_ingested(state, p, event.position)
+        case ChunkAdded():
+            _chunk_added(state, p)
+        case ChunkRemoved():
+            _delete_chunk(state, p.chunk_id)
+        case ConceptDefined():
+            _concept_defined(state, p, doc)
+        case ConceptAliased():
+            _concept_aliased(state, p, doc)
+        case ConceptsMerged():
+            _concepts_merged(state, p)
+        case RelationAsserted():
+            _relation_asserted(state, p, doc)
+        case DocumentRetracted():
+            _document_retracted(state, p.doc_id)
+        case ConceptRetracted():
+            _delete_concept(state, state.resolve(p.concept_id))
+        case RelationRetracted():
+            _delete_relation(state, p.relation_id)
+    state.position = event.position
+
+
+def mention_ids(state: GraphState, chunk: Row) -> list[str]:
+    """The concepts a chunk mentions: its document's links and its own, resolved through merges."""
+    document = state.documents.get(chunk["doc_id"])
+    linked = list((document or {}).get("metadata", {}).get("concepts", [])) + list(chunk.get("concepts", []))
+    return sorted({state.resolve(c) for c in linked})
+
+
+# ---------------------------------------------------------------------------------------------- documents, chunks
+def _document_ingested(state: GraphState, p: DocumentIngested, position: int) -> None:
+    row = payload_to_dict(p)
+    row["updated_at_position"] = position
+    state.documents[p.doc_id] = row
+    state.dirty_documents.add(p.doc_id)
+    state.mention_docs.add(p.doc_id)
+
+
+def _chunk_added(state: GraphState, p: ChunkAdded) -> None:
+    row = payload_to_dict(p)
+    row["mention_ids"] = []
+    state.chunks[p.chunk_id] = row
+    state.dirty_chunks.add(p.chunk_id)
+    state.mention_docs.add(p.doc_id)
+
+
+def _delete_chunk(state: GraphState, chunk_id: str) -> None:
+    state.chunks[chunk_id] = None
+    state.dirty_chunks.add(chunk_id)
+
+
+def _document_retracted(state: GraphState, doc_id: str) -> None:
+    state.documents[doc_id] = None
+    state.dirty_documents.add(doc_id)
+    for chunk_id in state.chunks_of(doc_id):
+        _delete_chunk(state, chunk_id)
+    for concept_id, row in sorted(state.concepts.items()):
+        if row is not None and doc_id in row["supported_by"]:
+            row["supported_by"] = [d for d in row["supported_by"] if d != doc_id]
+            state.dirty_concepts.add(concept_id)
+            if not row["supported_by"]:
+                _delete_concept(state, concept_id)
+    for relation_id, rel in sorted(state.relations.items()):
+        if rel is not None and doc_id in rel["supported_by"]:
+            rel["supported_by"] = [d for d in rel["supported_by"] if d != doc_id]
+            state.dirty_relations.add(relation_id)
+            if not rel["supported_by"]:
+                _delete_relation(state, relation_id)
+
+
+# ---------------------------------------------------------------------------------------------- concepts
+def _support(existing: list[str], doc: str | None) -> list[str]:
+    return sorted(set(existing) | ({doc} if doc else set()))
+
+
+def _search_text(row: Row) -> str:
+    return " ".join([row["name"], *row["aliases"], row["definition"]])
+
+
+def _add_aliases(row: Row, aliases: list[str]) -> None:
+    known = {*row["aliases"], row["name"]}  # exact: "CUPED" and "Cuped" differ for case-sensitive linking
+    for alias in aliases:
+        if alias not in known:
+            row["aliases"].append(alias)
+            known.add(alias)
+    row["search_text"] = _search_text(row)
+
+
+def _concept_defined(state: GraphState, p: ConceptDefined, doc: str | None) -> None:
+    concept_id = state.resolve(p.concept_id)
+    existing = state.concepts.get(concept_id)
+    if concept_id != p.concept_id and existing is not None:
+        # A merged concept defined again: it stays merged, adding its names and support to the survivor.
+        _add_aliases(existing, [p.name, *p.aliases])
+        existing["supported_by"] = _support(existing["supported_by"], doc)
+        state.dirty_concepts.add(concept_id)
+        return
+    row = payload_to_dict(p)
+    row["concept_id"] = concept_id
+    row["aliases"] = []
+    row["supported_by"] = _support(existing["supported_by"] if existing else [], doc)
+    _add_aliases(row, list(p.aliases))
+    state.concepts[concept_id] = row
+    state.dirty_concepts.add(concept_id)
+    if concept_id not in state.existing_concepts:
+        state.existing_concepts.add(concept_id)
+        state.mention_concepts.add(concept_id)
+
+
+def _concept_aliased(state: GraphState, p: ConceptAliased, doc: str | None) -> None:
+    concept_id = state.resolve(p.concept_id)
+    row = state.concepts.get(concept_id)
+    if row is None:
+        return  # an alias of a concept that does not exist (yet, or any more) has nothing to attach to
+    _add_aliases(row, [p.alias])
+    row["supported_by"] = _support(row["supported_by"], doc)
+    state.dirty_concepts.add(concept_id)
+
+
+def _delete_concept(state: GraphState, concept_id: str) -> None:
+    if state.concepts.get(concept_id) is None and concept_id not in state.existing_concepts:
+        return
+    state.concepts[concept_id] = None
+    state.dirty_concepts.add(concept_id)
+    state.existing_concepts.discard(concept_id)
+    state.mention_concepts.add(concept_id)
+    for relation_id, rel in sorted(state.relations.items()):
+        if rel is not None and concept_id in (rel["in"], rel["out"]):
+            _delete_relation(state, relation_id)
+
+
+def _concepts_merged(state: GraphState, p: ConceptsMerged) -> None:
+    into, merged = state.resolve(p.into_id), state.resolve(p.merged_id)
+    if into == merged:
+        return
+    survivor, gone = state.concepts.get(into), state.concepts.get(merged)
+    if gone is not None:
+        if survivor is None:
+            survivor = {**gone, "concept_id": into, "aliases": list(gone["aliases"])}
+            state.concepts[into] = survivor
+            if into not in state.existing_concepts:
+                state.existing_concepts.add(into)
+                state.mention_concepts.add(into)
+        _add_aliases(survivor, [gone["name"], *gone["aliases"]])
+        survivor["supported_by"] = sorted(set(survivor["supported_by"]) | set(gone["supported_by"]))
+        state.dirty_concepts.add(into)
+    # Move the merged concept's relations; drop self-loops and fold duplicates into the survivor's edge.
+    by_key = {
+        (r["in"], r["rel_type"], r["out"]): rid
+        for rid, r in sorted(state.relations.items())
+        if r is not None and merged not in (r["in"], r["out"])
+    }
+    for relation_id, rel in sorted(state.relations.items()):
+        if rel is None or merged not in (rel["in"], rel["out"]):
+            continue
+        moved = {**rel, "in": into if rel["in"] == merged else rel["in"], "out": into if rel["out"] == merged else rel["out"]}
+        key = (moved["in"], moved["rel_type"], moved["out"])
+        if moved["in"] == moved["out"]:
+            _delete_relation(state, relation_id)
+        elif key in by_key:
+            twin = state.relations[by_key[key]]
+            assert twin is not None
+            twin["supported_by"] = sorted(set(twin["supported_by"]) | set(rel["supported_by"]))
+            state.dirty_relations.add(by_key[key])
+            _delete_relation(state, relation_id)
+        else:
+            state.relations[relation_id] = moved
+            state.dirty_relations.add(relation_id)
+            by_key[key] = relation_id
+    # Delete the merged concept without cascading (its relations have moved), then redirect it.
+    state.concepts[merged] = None
+    state.dirty_concepts.add(merged)
+    state.existing_concepts.discard(merged)
+    state.mention_concepts.update({merged, into})
+    for source, target in list(state.redirects.items()):
+        if target == merged:
+            state.redirects[source] = into
+            state.new_redirects[source] = into
+    state.redirects[merged] = into
+    state.new_redirects[merged] = into
+
+
+# ---------------------------------------------------------------------------------------------- relations
+def _relation_asserted(state: GraphState, p: RelationAsserted, doc: str | None) -> None:
+    source, target = state.resolve(p.source_id), state.resolve(p.target_id)
+    if source == target:
+        return  # both ends were merged into one concept: a self-loop carries no meaning
+    existing = state.relations.get(p.relation_id)
+    state.relations[p.relation_id] = {
+        "relation_id": p.relation_id,
+        "in": source,
+        "out": target,
+        "rel_type": p.rel_type,
+        "justification": p.justification,
+        "weight": float(p.weight),
+        "supported_by": _support(existing["supported_by"] if existing else [], doc),
+    }
+    state.dirty_relations.add(p.relation_id)
+
+
+def _delete_relation(state: GraphState, relation_id: str) -> None:
+    state.relations[relation_id] = None
+    state.dirty_relations.add(relation_id)

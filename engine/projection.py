@@ -1,0 +1,293 @@
+"""The projector: folds the event log into the graph tables, one transaction per batch.
+
+Each batch: load the rows its events can touch, fold them with ``engine.folding`` (pure), then write the final
+rows AND the new checkpoint in one transaction. A crash between batches loses nothing and applies nothing twice:
+the checkpoint only moves together with the rows it covers. Writes are whole-row and so idempotent as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from surrealdb import RecordID
+
+from engine.db import Database
+from engine.events import (
+    ChunkAdded,
+    ChunkRemoved,
+    ConceptAliased,
+    ConceptDefined,
+    ConceptRetracted,
+    ConceptsMerged,
+    DocumentIngested,
+    DocumentRetracted,
+    RecordedEvent,
+    RelationAsserted,
+    RelationRetracted,
+)
+from engine.folding import GraphState, Row, apply, mention_ids
+from engine.store import EventStore
+
+CHECKPOINT = RecordID("projection_checkpoint", "graph")
+DEFAULT_BATCH = 500
+ProgressHook = Callable[[int, int], None]  # (position reached, head)
+BatchHook = Callable[[str, int], None]  # (stage: "folded" | "committed", last position of the batch)
+
+_FLUSH = """
+BEGIN TRANSACTION;
+DELETE $delete_ids;
+INSERT INTO document $new_documents;
+FOR $r IN $documents { UPSERT $r.id CONTENT $r; };
+INSERT INTO chunk $new_chunks;
+FOR $r IN $chunks { UPSERT $r.id CONTENT $r; };
+FOR $u IN $mention_updates { UPDATE $u.id SET mention_ids = $u.mention_ids; };
+INSERT INTO concept $new_concepts;
+FOR $r IN $concepts { UPSERT $r.id CONTENT $r; };
+DELETE $relation_ids;
+INSERT RELATION INTO relation $relations;
+DELETE $mention_ids;
+INSERT RELATION INTO mentions $mentions;
+FOR $r IN $redirects { UPSERT $r.id CONTENT $r; };
+UPSERT $checkpoint SET position = $position;
+COMMIT TRANSACTION;
+"""
+
+
+def _rid(table: str, key: str) -> RecordID:
+    return RecordID(table, key)
+
+
+def _key(record: Any) -> str:
+    return str(record.id) if isinstance(record, RecordID) else str(record)
+
+
+class Projector:
+    """Folds events after the checkpoint into the graph of ``db``.
+
+    ``hook(stage, position)`` is called after a batch is folded and after it is committed (tests use it to
+    simulate a crash); ``progress(position, head)`` after each committed batch.
+    """
+
+    def __init__(self, db: Database, *, batch_size: int = DEFAULT_BATCH, hook: BatchHook | None = None) -> None:
+        self.db = db
+        self.batch_size = batch_size
+        self.hook = hook
+        self._stored_mentions: dict[str, list[str]] = {}
+
+    def checkpoint(self) -> int:
+        """The position of the last event folded into the graph."""
+        return int(self.db.scalar("SELECT VALUE position FROM ONLY $c", {"c": CHECKPOINT}) or 0)
+
+    def catch_up(self, store: EventStore, *, until: int | None = None, progress: ProgressHook | None = None) -> int:
+        """Fold every event after the checkpoint (up to ``until``); return how many were folded."""
+        start = self.checkpoint()
+        head = store.head() if until is None else min(until, store.head())
+        redirects = {r["merged_id"]: r["into_id"] for r in self.db.query("SELECT merged_id, into_id FROM concept_redirect")}
+        existing = set(self.db.query("SELECT VALUE concept_id FROM concept"))
+        folded = 0
+        batch: list[RecordedEvent] = []
+        for event in store.read(after=start, until=head):
+            batch.append(event)
+            if len(batch) >= self.batch_size:
+                folded += self._project(batch, redirects, existing)
+                batch = []
+                if progress:
+                    progress(start + folded, head)
+        if batch:
+            folded += self._project(batch, redirects, existing)
+            if progress:
+                progress(start + folded, head)
+        return folded
+
+    # ------------------------------------------------------------------------------------------ one batch
+    def _project(self, events: list[RecordedEvent], redirects: dict[str, str], existing: set[str]) -> int:
+        state = GraphState(redirects=dict(redirects), existing_concepts=set(existing))
+        self._stored_mentions = {}
+        loaded = self._load(state, events)
+        for event in events:
+            apply(state, event)
+        if self.hook:
+            self.hook("folded", state.position)
+        self._flush(state, loaded)
+        redirects.update(state.redirects)
+        existing.clear()
+        existing.update(state.existing_concepts)
+        if self.hook:
+            self.hook("committed", state.position)
+        return len(events)
+
+    def _load(self, state: GraphState, events: list[RecordedEvent]) -> dict[str, set[str]]:
+        """Load every row the batch can touch; return the ids that already existed, per table."""
+        doc_ids: set[str] = set()
+        chunk_ids: set[str] = set()
+        concept_ids: set[str] = set()
+        relation_ids: set[str] = set()
+        retracted_docs: set[str] = set()
+        deletes_concepts = False
+        for event in events:
+            p = event.payload
+            match p:
+                case DocumentIngested() | DocumentRetracted():
+                    doc_ids.add(p.doc_id)
+                    if isinstance(p, DocumentRetracted):
+                        retracted_docs.add(p.doc_id)
+                case ChunkAdded() | ChunkRemoved():
+                    doc_ids.add(p.doc_id)
+                    chunk_ids.add(p.chunk_id)
+                case ConceptDefined() | ConceptAliased() | ConceptRetracted():
+                    concept_ids.add(state.resolve(p.concept_id))
+                    deletes_concepts |= isinstance(p, ConceptRetracted)
+                case ConceptsMerged():
+                    concept_ids.update({state.resolve(p.into_id), state.resolve(p.merged_id)})
+                    deletes_concepts = True
+                case RelationAsserted() | RelationRetracted():
+                    relation_ids.add(p.relation_id)
+                    if isinstance(p, RelationAsserted):
+                        concept_ids.update({state.resolve(p.source_id), state.resolve(p.target_id)})
+        q = self.db.query
+        loaded: dict[str, set[str]] = {}
+        documents = q("SELECT * FROM $ids", {"ids": [_rid("document", d) for d in sorted(doc_ids)]}) if doc_ids else []
+        for row in documents:
+            state.documents[row["doc_id"]] = _plain(row)
+        loaded["document"] = {row["doc_id"] for row in documents}
+        chunks = q("SELECT * FROM $ids", {"ids": [_rid("chunk", c) for c in sorted(chunk_ids)]}) if chunk_ids else []
+        # Chunks of documents that existed: a new version may change their mentions, a retraction removes them.
+        if loaded["document"]:
+            chunks += q("SELECT * FROM chunk WHERE doc_id IN $docs", {"docs": sorted(loaded["document"])})
+        for row in chunks:
+            state.chunks[row["chunk_id"]] = _plain(row)
+            # Edges to drop if the chunk is replaced within the batch (its row no longer says what it had).
+            self._stored_mentions[row["chunk_id"]] = list(row["mention_ids"])
+        loaded["chunk"] = set(state.chunks)
+        concepts = q("SELECT * FROM $ids", {"ids": [_rid("concept", c) for c in sorted(concept_ids)]}) if concept_ids else []
+        if retracted_docs:
+            concepts += q("SELECT * FROM concept WHERE supported_by CONTAINSANY $docs", {"docs": sorted(retracted_docs)})
+            deletes_concepts = True
+        for row in concepts:
+            state.concepts[row["concept_id"]] = _plain(row)
+        loaded["concept"] = set(state.concepts)
+        relations = q("SELECT * FROM $ids", {"ids": [_rid("relation", r) for r in sorted(relation_ids)]}) if relation_ids else []
+        if deletes_concepts:
+            ends = [_rid("concept", c) for c in sorted(set(state.concepts) | concept_ids)]
+            relations += q("SELECT * FROM relation WHERE in IN $ends OR out IN $ends", {"ends": ends})
+            if retracted_docs:
+                relations += q(
+                    "SELECT * FROM relation WHERE supported_by CONTAINSANY $docs", {"docs": sorted(retracted_docs)}
+                )
+        for row in relations:
+            state.relations[row["relation_id"]] = _plain(row)
+        loaded["relation"] = set(state.relations)
+        return loaded
+
+    def _flush(self, state: GraphState, loaded: dict[str, set[str]]) -> None:
+        delete_ids: list[RecordID] = []
+        vars_: dict[str, Any] = {}
+        for table, rows, dirty in (
+            ("document", state.documents, state.dirty_documents),
+            ("chunk", state.chunks, state.dirty_chunks),
+            ("concept", state.concepts, state.dirty_concepts),
+        ):
+            new, updated = [], []
+            for key in sorted(dirty):
+                row = rows.get(key)
+                if row is None:
+                    if key in loaded[table]:
+                        delete_ids.append(_rid(table, key))
+                    continue
+                stored = _stored(table, key, row)
+                (updated if key in loaded[table] else new).append(stored)
+            vars_[f"new_{table}s"] = new
+            vars_[f"{table}s"] = updated
+        # Relations are edges: rewrite each dirty one (its ends may have moved in a merge).
+        vars_["relation_ids"] = [_rid("relation", r) for r in sorted(state.dirty_relations)]
+        vars_["relations"] = [
+            _stored("relation", r, row) for r in sorted(state.dirty_relations) if (row := state.relations.get(r))
+        ]
+        self._mentions(state, vars_)
+        vars_["redirects"] = [
+            {"id": _rid("concept_redirect", m), "merged_id": m, "into_id": i} for m, i in sorted(state.new_redirects.items())
+        ]
+        vars_["delete_ids"] = delete_ids
+        vars_["checkpoint"] = CHECKPOINT
+        vars_["position"] = state.position
+        self.db.query_all(_FLUSH, vars_)
+
+    def _mentions(self, state: GraphState, vars_: dict[str, Any]) -> None:
+        """Recompute mention_ids and mention edges of every chunk whose inputs changed."""
+        targets: dict[str, list[str] | None] = {}  # chunk_id -> stored mention_ids (None: row is in state)
+        for chunk_id, row in state.chunks.items():
+            if row is not None and (row["doc_id"] in state.mention_docs or chunk_id in state.dirty_chunks):
+                targets[chunk_id] = None
+        if state.mention_concepts:
+            rows = self.db.query(
+                "SELECT chunk_id, mention_ids FROM chunk WHERE mention_ids CONTAINSANY $c",
+                {"c": sorted(state.mention_concepts)},
+            )
+            for row in rows:
+                chunk_id = row["chunk_id"]
+                if chunk_id not in state.chunks:
+                    targets[chunk_id] = row["mention_ids"]
+            for chunk_id, chunk in state.chunks.items():
+                if chunk is not None and set(chunk["mention_ids"]) & state.mention_concepts:
+                    targets.setdefault(chunk_id, None)
+        updates, drop, edges = [], [], []
+        new_rows = {r["chunk_id"]: r for r in vars_["new_chunks"] + vars_["chunks"]}
+        for chunk_id in sorted(targets):
+            stored = targets[chunk_id]
+            if stored is None:
+                chunk = state.chunks[chunk_id]
+                assert chunk is not None
+                old = list(chunk["mention_ids"])
+                new = mention_ids(state, chunk)
+                if new != old:
+                    chunk["mention_ids"] = new
+                    if chunk_id in new_rows:
+                        new_rows[chunk_id]["mention_ids"] = new
+                    else:
+                        updates.append({"id": _rid("chunk", chunk_id), "mention_ids": new})
+            else:
+                old = stored
+                new = sorted({state.resolve(c) for c in stored})
+                if new != old:
+                    updates.append({"id": _rid("chunk", chunk_id), "mention_ids": new})
+            stale = set(old) | set(new) | set(self._stored_mentions.get(chunk_id, []))
+            drop += [RecordID("mentions", [chunk_id, c]) for c in sorted(stale)]
+            edges += [
+                {
+                    "id": RecordID("mentions", [chunk_id, c]),
+                    "in": _rid("chunk", chunk_id),
+                    "out": _rid("concept", c),
+                    "chunk_id": chunk_id,
+                    "concept_id": c,
+                }
+                for c in new
+                if c in state.existing_concepts
+            ]
+        vars_["mention_updates"] = updates
+        vars_["mention_ids"] = drop
+        vars_["mentions"] = edges
+
+
+def _plain(row: dict[str, Any]) -> Row:
+    """A database row as a folding row: record links become plain ids."""
+    out = {k: v for k, v in row.items() if k not in ("id", "document")}
+    if "in" in row:
+        out["in"], out["out"] = _key(row["in"]), _key(row["out"])
+    return out
+
+
+def _stored(table: str, key: str, row: Row) -> dict[str, Any]:
+    """A folding row as a database row: typed record id and links."""
+    out = {**row, "id": _rid(table, key)}
+    if table == "chunk":
+        out["document"] = _rid("document", row["doc_id"])
+    elif table == "relation":
+        out["in"], out["out"] = _rid("concept", row["in"]), _rid("concept", row["out"])
+    return out
+
+
+def project(db: Database, store: EventStore, *, until: int | None = None, progress: ProgressHook | None = None) -> int:
+    """Fold every pending event of ``store`` into ``db``'s graph; return how many were folded."""
+    return Projector(db).catch_up(store, until=until, progress=progress)
+

@@ -1,0 +1,101 @@
+"""The bundled Markdown corpus (corpus/concepts, corpus/documents) as a validated ``SourceBatch``.
+
+Concept files become concept documents (doc id ``concept-<slug>``) carrying their ``ConceptSpec``; document files
+become guides, worked examples or references that mention the concepts they list. Every integrity rule of
+``expgraph corpus check`` must pass before anything is handed on; quality rules (orphans, unlisted mentions,
+connectivity) are for the corpus writers and do not block ingestion.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.chunking import chunk_markdown
+from ingest.corpus_check import INTEGRITY, load_corpus
+from ingest.corpus_check import check_rules as corpus_rules
+from ingest.corpus_format import ConceptSpec, DocumentSpec
+from ingest.source_document import IngestValidationError, SourceBatch, SourceDocument, sha256_hex
+
+EXTRACTOR = "corpus-markdown"
+# Bump when parsing or chunking changes what a file turns into: every file then re-ingests as changed.
+EXTRACTOR_VERSION = "1"
+CORPUS_SCOPE = "corpus"
+
+
+def _file_hash(path: Path) -> str:
+    text = path.read_bytes().replace(b"\r\n", b"\n")
+    return sha256_hex(f"{EXTRACTOR}/{EXTRACTOR_VERSION}\n".encode() + text)
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.parent).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+def concept_document(root: Path, concept: ConceptSpec) -> SourceDocument:
+    """A concept file as a document: its definition, then its prose, chunked under the concept's name."""
+    markdown = f"{concept.definition}\n\n{concept.body}"
+    chunks = chunk_markdown(concept.doc_id, markdown, base_path=(concept.name,))
+    return SourceDocument(
+        doc_id=concept.doc_id,
+        title=concept.name,
+        kind="concept",
+        source=_relative(root, concept.path),
+        uri=concept.path.resolve().as_uri(),
+        content_hash=_file_hash(concept.path),
+        chunks=tuple(chunks),
+        metadata={
+            "scope": CORPUS_SCOPE,
+            "concept_id": concept.slug,
+            "category": concept.category,
+            "sources": [s.to_dict() for s in concept.sources],
+        },
+        mentions=(concept.slug,),
+        concept=concept,
+        path=concept.path,
+    )
+
+
+def corpus_document(root: Path, doc: DocumentSpec) -> SourceDocument:
+    """A document file: body chunked by its own headings."""
+    base = () if doc.body.lstrip().startswith("# ") else (doc.title,)
+    return SourceDocument(
+        doc_id=doc.doc_id,
+        title=doc.title,
+        kind=doc.kind,
+        source=_relative(root, doc.path),
+        uri=doc.path.resolve().as_uri(),
+        content_hash=_file_hash(doc.path),
+        chunks=tuple(chunk_markdown(doc.doc_id, doc.body, base_path=base)),
+        metadata={
+            "scope": CORPUS_SCOPE,
+            "concepts": list(doc.concepts),
+            "sources": [s.to_dict() for s in doc.sources],
+        },
+        mentions=doc.concepts,
+        path=doc.path,
+    )
+
+
+def load_corpus_batch(root: Path) -> SourceBatch:
+    """Read, validate and chunk the whole corpus; raises ``IngestValidationError`` listing every integrity problem."""
+    root = root.resolve()
+    loaded = load_corpus(root)
+    problems = [
+        p
+        for p in loaded.problems + corpus_rules(loaded.concepts, loaded.documents, loaded.unparsed_concepts)
+        if p.severity == INTEGRITY
+    ]
+    if problems:
+        problems.sort(key=lambda p: (str(p.path), p.line))
+        raise IngestValidationError([p.as_error() for p in problems])
+    documents = [concept_document(root, c) for c in loaded.concepts]
+    documents.extend(corpus_document(root, d) for d in loaded.documents)
+    return SourceBatch(
+        extractor=EXTRACTOR,
+        extractor_version=EXTRACTOR_VERSION,
+        documents=tuple(documents),
+        scope=CORPUS_SCOPE,
+    )

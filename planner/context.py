@@ -1,0 +1,185 @@
+"""Context assembly: choose, order, trim and number the sources the model sees (pure given a token counter)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from planner.calculation import calculation_text
+from planner.traversal import Adjacency
+from planner.types import Candidate, ConceptPath, LinkedEntity, Source, SourceKind
+
+TokenCounter = Callable[[str], int]
+MAX_CHUNK_WORDS = 110
+MAX_SOURCES = 8
+SOURCE_OVERHEAD_TOKENS = 6  # "[n] Title: " framing per source
+
+
+def estimate_tokens(text: str) -> int:
+    """Word-based token estimate (≈1.35 tokens per word for English with a BPE tokenizer)."""
+    return math.ceil(len(text.split()) * 1.35)
+
+
+def token_counter(generator: Any) -> tuple[TokenCounter, str]:
+    """The generator's tokenizer as a counter when it exposes one, else the word estimate; and which it is."""
+    tokenizer = getattr(generator, "tokenizer", None)
+    if tokenizer is not None and hasattr(tokenizer, "encode"):
+
+        def count(text: str) -> int:
+            return len(tokenizer.encode(text, add_special_tokens=False))
+
+        return count, "tokenizer"
+    counter = getattr(generator, "count_tokens", None)
+    if callable(counter):
+        return counter, "generator.count_tokens"
+    return estimate_tokens, "word_estimate"
+
+
+def clip_words(text: str, max_words: int) -> str:
+    """The leading ``max_words`` words, cut at a sentence end when one is near."""
+    words = " ".join(text.split()).split(" ")
+    if len(words) <= max_words:
+        return " ".join(words)
+    clipped = " ".join(words[:max_words])
+    end = max(clipped.rfind(". "), clipped.rfind("? "), clipped.rfind("! "))
+    if end > len(clipped) // 2:
+        return clipped[: end + 1]
+    return clipped + " …"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A source before numbering."""
+
+    kind: SourceKind
+    id: str
+    title: str
+    text: str
+    source: str = ""
+    uri: str = ""
+
+
+def concept_item(detail: Mapping[str, Any], *, with_formula: bool) -> Item:
+    text = str(detail.get("definition") or "")
+    if with_formula and detail.get("formula_text"):
+        text = f"{text} Formula: {detail['formula_text']}"
+    refs = detail.get("sources") or []
+    source = "; ".join(
+        " ".join(str(r.get(k)) for k in ("authors", "year", "title") if r.get(k)) for r in refs[:2] if isinstance(r, dict)
+    )
+    cid = str(detail["concept_id"])
+    return Item("concept", cid, str(detail.get("name") or cid), text, source, f"concept:{cid}")
+
+
+def relation_items(adj: Adjacency, path: ConceptPath) -> list[Item]:
+    """One source per hop: the relation read in the path's direction, with its justification."""
+    items: list[Item] = []
+    for hop in path.hops:
+        a, b = adj.name(hop.from_id), adj.name(hop.to_id)
+        text = f"{a} {hop.reading} {b}."
+        if hop.justification:
+            text = f"{text} {hop.justification}"
+        items.append(Item("relation", hop.relation_id or f"{hop.from_id}:{hop.rel_type}:{hop.to_id}",
+                          f"{a} {hop.reading} {b}", text, "knowledge graph", f"relation:{hop.relation_id}"))
+    return items
+
+
+def chunk_item(c: Candidate) -> Item:
+    title = c.title if not c.heading or c.heading == c.title else f"{c.title} — {c.heading}"
+    return Item("chunk", c.chunk_id, title, clip_words(c.text, MAX_CHUNK_WORDS), c.source, c.uri)
+
+
+def order_items(
+    intent: str,
+    *,
+    entities: Sequence[LinkedEntity],
+    details: Mapping[str, Mapping[str, Any]],
+    connecting: Sequence[ConceptPath],
+    related: Sequence[ConceptPath],
+    chunks: Sequence[Candidate],
+    adj: Adjacency,
+) -> list[Item]:
+    """Candidate sources in priority order for the intent (duplicates removed)."""
+    linked = [details[e.concept_id] for e in entities if e.concept_id in details]
+    concepts = [concept_item(d, with_formula=intent in ("definition", "calculation")) for d in linked]
+    paths = [i for p in connecting[:2] for i in relation_items(adj, p)]
+    near = [i for p in related[:3] if len(p.hops) == 1 for i in relation_items(adj, p)]
+    texts = [chunk_item(c) for c in chunks if c.duplicate_of is None]
+    if intent == "definition":
+        ordered = [*concepts[:2], *texts[:3], *paths, *concepts[2:], *near[:2]]
+    elif intent == "calculation":
+        ordered = [*concepts[:1], *texts[:2], *paths[:2], *concepts[1:2]]
+    elif intent in ("methodology", "comparison"):
+        ordered = [*paths, *concepts[:3], *texts[:3], *near[:2], *texts[3:5]]
+    elif intent == "best_practice":
+        ordered = [*texts[:3], *concepts[:2], *paths, *near[:2], *texts[3:5]]
+    else:
+        ordered = [*texts[:3], *concepts[:2], *paths]
+    seen: set[tuple[str, str]] = set()
+    out: list[Item] = []
+    for item in ordered:
+        key = (item.kind, item.id)
+        if key in seen or not item.text.strip():
+            continue
+        seen.add(key)
+        out.append(item)
+    return out
+
+
+def number_sources(
+    items: Sequence[Item],
+    calculation: Mapping[str, Any] | None,
+    *,
+    budget: int,
+    count: TokenCounter,
+    max_sources: int = MAX_SOURCES,
+) -> tuple[list[Source], list[dict[str, Any]]]:
+    """Number items [1..n] within ``budget`` tokens (the calculation first in budget, last in number).
+
+    Returns the sources and the trimming decisions (what was dropped and why) for the trace.
+    """
+    decisions: list[dict[str, Any]] = []
+    used = 0
+    calc_text = calculation_text(dict(calculation)) if calculation else ""
+    if calculation:
+        used += count(calc_text) + SOURCE_OVERHEAD_TOKENS
+    chosen: list[tuple[Item, int]] = []
+    for item in items:
+        if len(chosen) >= max_sources - (1 if calculation else 0):
+            decisions.append({"id": item.id, "kind": item.kind, "dropped": "max_sources"})
+            continue
+        tokens = count(f"{item.title}: {item.text}") + SOURCE_OVERHEAD_TOKENS
+        if used + tokens > budget:
+            decisions.append({"id": item.id, "kind": item.kind, "dropped": "token_budget", "tokens": tokens})
+            continue
+        used += tokens
+        chosen.append((item, tokens))
+    sources = [
+        Source(i, it.kind, it.id, it.title, it.text, it.source, it.uri, tokens)
+        for i, (it, tokens) in enumerate(chosen, start=1)
+    ]
+    if calculation:
+        marker = len(sources) + 1
+        title = f"Calculation ({calculation.get('tool')}, {calculation.get('method')})"
+        sources.append(
+            Source(marker, "calculation", str(calculation.get("tool")), title, calc_text,
+                   str(calculation.get("library") or ""), "", count(calc_text))
+        )
+    decisions.append({"tokens_used": used, "budget": budget})
+    return sources, decisions
+
+
+_SENT = re.compile(r"(?<=[.!?])\s+")
+
+
+def quote_for(source: Source, answer: str, max_chars: int = 240) -> str:
+    """The sentence of ``source`` sharing most words with the answer (the citation's quote)."""
+    answer_words = set(re.findall(r"[a-z0-9]+", answer.lower()))
+    sentences = [s for s in _SENT.split(" ".join(source.text.split())) if s]
+    if not sentences:
+        return ""
+    best = max(sentences, key=lambda s: (len(answer_words & set(re.findall(r"[a-z0-9]+", s.lower()))), -len(s)))
+    return best if len(best) <= max_chars else best[: max_chars - 1].rstrip() + "…"

@@ -1,0 +1,200 @@
+"""Entity linking: which graph concepts a question names.
+
+Three passes, strongest first: an exact (case-insensitive) phrase match of names and aliases, a lemma match
+(``sizes`` → ``size``) with spaCy's ``PhraseMatcher`` over a blank English pipeline with the lookup lemmatizer,
+and a fuzzy match of word n-grams for typos. Embedding similarity for paraphrases is added by the caller
+(``link_by_embedding``) because it needs the database's concept index.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import spacy
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from planner.types import ConceptName, LinkedEntity
+
+CONF_NAME = 1.0
+CONF_ALIAS = 0.95
+CONF_LEMMA = 0.9
+FUZZY_MIN_RATIO = 0.86
+FUZZY_MIN_CHARS = 5
+_ACRONYM = re.compile(r"^[A-Z0-9/\-]{2,4}$")
+
+_NLP: Language | None = None
+
+
+def _pipeline() -> Language:
+    """A blank English pipeline with the lookup lemmatizer (tables from spacy-lookups-data), built once."""
+    global _NLP
+    if _NLP is None:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+        _NLP = nlp
+    return _NLP
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    concept_id: str
+    name: str
+    surface: str
+    is_name: bool
+
+
+class EntityLinker:
+    """Links question text to concepts by name and alias; build one per graph version (``as_of`` log position)."""
+
+    def __init__(self, concepts: Iterable[ConceptName], *, position: int = 0) -> None:
+        self.position = position
+        self._nlp = _pipeline()
+        self._lookup = self._nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        self.concepts: dict[str, ConceptName] = {}
+        self._keys: list[_Pattern] = []
+        self._lower = PhraseMatcher(self._nlp.vocab, attr="LOWER")
+        self._lemma = PhraseMatcher(self._nlp.vocab, attr="ORTH")
+        self._exact = PhraseMatcher(self._nlp.vocab, attr="ORTH")  # stop-word-like short aliases: exact case only
+        self._fuzzy_index: dict[int, list[tuple[str, int]]] = {}
+        for concept in concepts:
+            self.concepts[concept.concept_id] = concept
+            surfaces = [(concept.name, True)] + [(a, False) for a in concept.aliases]
+            for surface, is_name in surfaces:
+                surface = " ".join(surface.split())
+                if not surface:
+                    continue
+                key = len(self._keys)
+                self._keys.append(_Pattern(concept.concept_id, concept.name, surface, is_name))
+                label = str(key)
+                tokenized = self._nlp.make_doc(surface)
+                if len(surface) <= 4 and surface.lower() in STOP_WORDS:
+                    self._exact.add(label, [tokenized])
+                    continue
+                self._lower.add(label, [tokenized])
+                self._lemma.add(label, [self._lemma_doc(tokenized)])
+                if len(surface) >= FUZZY_MIN_CHARS and not _ACRONYM.match(surface):
+                    self._fuzzy_index.setdefault(len(tokenized), []).append((surface.lower(), key))
+            # Names like "Significance level (alpha)" are also matched without the parenthetical.
+            short = re.sub(r"\s*\([^)]*\)\s*", " ", concept.name).strip()
+            if short and short != concept.name:
+                key = len(self._keys)
+                self._keys.append(_Pattern(concept.concept_id, concept.name, short, True))
+                tokenized = self._nlp.make_doc(short)
+                self._lower.add(str(key), [tokenized])
+                self._lemma.add(str(key), [self._lemma_doc(tokenized)])
+                if len(short) >= FUZZY_MIN_CHARS:
+                    self._fuzzy_index.setdefault(len(tokenized), []).append((short.lower(), key))
+
+    @property
+    def vocabulary(self) -> set[str]:
+        """Lower-case names and aliases (the intent classifier's domain vocabulary)."""
+        return {p.surface.lower() for p in self._keys}
+
+    def _lemma_doc(self, doc: Doc) -> Doc:
+        lemmas = [self._lookup.get(t.lower_, t.lower_) for t in doc]
+        return Doc(self._nlp.vocab, words=lemmas, spaces=[bool(t.whitespace_) for t in doc])
+
+    def link(self, question: str) -> list[LinkedEntity]:
+        """Concepts named in ``question``: longest non-overlapping matches, one entity per concept."""
+        doc = self._nlp.make_doc(question)
+        lemma_doc = self._lemma_doc(doc)
+        found: dict[tuple[int, int], tuple[_Pattern, str]] = {}
+        for matcher, doc_for, method in (
+            (self._exact, doc, "phrase"),
+            (self._lower, doc, "phrase"),
+            (self._lemma, lemma_doc, "lemma"),
+        ):
+            for match_id, start, end in matcher(doc_for):
+                pattern = self._keys[int(self._nlp.vocab.strings[match_id])]
+                span = (start, end)
+                if span not in found or (method == "phrase" and found[span][1] != "phrase"):
+                    found[span] = (pattern, method)
+        spans = filter_spans([doc[s:e] for s, e in found])
+        entities: list[LinkedEntity] = []
+        covered: set[int] = set()
+        for span in spans:
+            pattern, method = found[(span.start, span.end)]
+            covered.update(range(span.start, span.end))
+            if method == "phrase":
+                conf = CONF_NAME if pattern.is_name else CONF_ALIAS
+            else:
+                conf = CONF_LEMMA
+            entities.append(
+                LinkedEntity(pattern.concept_id, pattern.name, span.text, conf, method, span.start_char, span.end_char)
+            )
+        entities.extend(self._fuzzy(doc, covered))
+        return _best_per_concept(entities)
+
+    def _fuzzy(self, doc: Doc, covered: set[int]) -> list[LinkedEntity]:
+        """Typos: word n-grams (not already matched) close to a name or alias by edit ratio."""
+        out: list[LinkedEntity] = []
+        taken: set[int] = set(covered)
+        for n in sorted(self._fuzzy_index, reverse=True):
+            entries = self._fuzzy_index[n]
+            surfaces = [s for s, _ in entries]
+            for start in range(0, len(doc) - n + 1):
+                idx = range(start, start + n)
+                if any(i in taken for i in idx) or all(doc[i].is_punct or doc[i].lower_ in STOP_WORDS for i in idx):
+                    continue
+                span = doc[start : start + n]
+                text = span.text.lower()
+                if len(text) < FUZZY_MIN_CHARS:
+                    continue
+                close = difflib.get_close_matches(text, surfaces, n=1, cutoff=FUZZY_MIN_RATIO)
+                if not close:
+                    continue
+                ratio = difflib.SequenceMatcher(None, text, close[0]).ratio()
+                key = next(k for s, k in entries if s == close[0])
+                pattern = self._keys[key]
+                taken.update(idx)
+                out.append(
+                    LinkedEntity(
+                        pattern.concept_id, pattern.name, span.text, round(0.85 * ratio, 4), "fuzzy",
+                        span.start_char, span.end_char,
+                    )
+                )
+        return out
+
+
+def _best_per_concept(entities: Sequence[LinkedEntity]) -> list[LinkedEntity]:
+    best: dict[str, LinkedEntity] = {}
+    for ent in entities:
+        if ent.concept_id not in best or ent.confidence > best[ent.concept_id].confidence:
+            best[ent.concept_id] = ent
+    return sorted(best.values(), key=lambda e: (e.start if e.start >= 0 else 10**9, -e.confidence))
+
+
+def merge_embedding_links(
+    linked: Sequence[LinkedEntity],
+    neighbours: Sequence[tuple[str, str, float]],
+    *,
+    min_similarity: float,
+    margin: float,
+    max_new: int,
+) -> tuple[list[LinkedEntity], list[dict[str, object]]]:
+    """Add paraphrase links from concept-embedding neighbours ``(concept_id, name, cosine)``, best first.
+
+    A neighbour is linked only if its similarity reaches ``min_similarity`` and is within ``margin`` of the best
+    neighbour (so a vague question does not link a crowd of concepts). Returns the entities and the decisions.
+    """
+    have = {e.concept_id for e in linked}
+    out = list(linked)
+    decisions: list[dict[str, object]] = []
+    top = neighbours[0][2] if neighbours else 0.0
+    added = 0
+    for concept_id, name, sim in neighbours:
+        accept = concept_id not in have and sim >= min_similarity and sim >= top - margin and added < max_new
+        decisions.append({"concept_id": concept_id, "similarity": round(sim, 4), "linked": accept})
+        if accept:
+            out.append(LinkedEntity(concept_id, name, "", round(sim, 4), "embedding"))
+            have.add(concept_id)
+            added += 1
+    return out, decisions

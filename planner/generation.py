@@ -1,0 +1,67 @@
+"""Answer generation: the numbered sources and calculations in the shared prompt format, then the generator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from model.prompts import ANSWER_PROMPT_VERSION, ChatMessage, PromptCalculation, PromptSource, build_answer_messages
+from planner.types import Source
+
+# The small model tends to start a new "Question:" turn after answering; stop there.
+STOP_STRINGS = ("\nQuestion:", "\nSources:", "<|im_end|>")
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedAnswer:
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    seconds: float
+    model_id: str
+
+
+def answer_messages(
+    question: str, sources: Sequence[Source], calculations: Sequence[dict[str, Any]]
+) -> list[ChatMessage]:
+    """Messages for the generator: non-calculation sources as ``PromptSource``, calculations as ``PromptCalculation``."""
+    prompt_sources = [PromptSource(s.marker, s.title, s.text, s.kind) for s in sources if s.kind != "calculation"]
+    calc_markers = [s.marker for s in sources if s.kind == "calculation"]
+    prompt_calcs = [
+        PromptCalculation(
+            marker=marker,
+            tool=str(calc.get("tool")),
+            method=str(calc.get("method")),
+            outputs=dict(calc.get("outputs_rounded") or calc.get("outputs") or {}),
+            inputs=dict(calc.get("inputs") or {}),
+            assumptions=tuple(str(a) for a in calc.get("assumptions") or ()),
+        )
+        for marker, calc in zip(calc_markers, calculations, strict=False)
+    ]
+    return build_answer_messages(question, prompt_sources, prompt_calcs)
+
+
+def generate_answer(
+    generator: Any,
+    messages: Sequence[ChatMessage],
+    *,
+    max_new_tokens: int,
+    on_token: Callable[[str], None] | None = None,
+) -> GeneratedAnswer:
+    """Run the generator (streaming pieces to ``on_token`` when given); greedy, so deterministic."""
+    model_id = str(getattr(generator, "model_id", "unknown"))
+    if on_token is None:
+        gen = generator.generate(messages, max_new_tokens=max_new_tokens, stop=list(STOP_STRINGS))
+        return GeneratedAnswer(gen.text, gen.prompt_tokens, gen.completion_tokens, gen.seconds, model_id)
+    import time
+
+    start = time.perf_counter()
+    pieces: list[str] = []
+    for piece in generator.stream(messages, max_new_tokens=max_new_tokens, stop=list(STOP_STRINGS)):
+        pieces.append(piece)
+        on_token(piece)
+    return GeneratedAnswer("".join(pieces), 0, 0, time.perf_counter() - start, model_id)
+
+
+PROMPT_VERSION = ANSWER_PROMPT_VERSION

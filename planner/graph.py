@@ -1,0 +1,78 @@
+"""The planner's route, wired as a LangGraph ``StateGraph``.
+
+    understand ─(empty)──────────────────────────────────────────────────────────────┐
+        │                                                                             │
+    entities → traverse → retrieve ─(out of scope, nothing relevant)→ refuse ─────────┤
+                              │                                                       │
+                              ├─(calculation)→ calculate ─┐                           │
+                              └──────────────────────────→ assemble ─(inputs missing)→ clarify ─┤
+                                                              │                                  │
+                                                              └→ generate → verify ──────────────┴→ respond → END
+
+Definition, methodology, comparison and best-practice questions skip ``calculate``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from langgraph.graph import END, START, StateGraph
+
+from planner import nodes
+from planner.state import PlannerState
+
+
+def after_understand(state: PlannerState) -> Literal["entities", "refuse"]:
+    """An empty question (no words at all) gets a clear message without touching the graph."""
+    return "entities" if state.get("question_vector") else "refuse"
+
+
+def after_retrieve(state: PlannerState) -> Literal["refuse", "calculate", "assemble"]:
+    """Refuse only when the question looked out of scope and retrieval found nothing relevant either."""
+    if state.get("intent") == "out_of_scope" and not state.get("relevant"):
+        return "refuse"
+    if state.get("intent") == "calculation" and state.get("calculable"):
+        return "calculate"
+    return "assemble"
+
+
+def after_assemble(state: PlannerState) -> Literal["clarify", "generate"]:
+    """Missing calculator inputs: ask for exactly those instead of generating a guess."""
+    outcome = state.get("calculation")
+    return "clarify" if outcome is not None and outcome.needs else "generate"
+
+
+def build_graph(*, through: Literal["respond", "assemble"] = "respond") -> Any:
+    """Compile the planner graph. ``through="assemble"`` stops before generation (the benchmark's path)."""
+    g = StateGraph(PlannerState)
+    g.add_node("understand", nodes.understand)
+    g.add_node("entities", nodes.link_entities)
+    g.add_node("traverse", nodes.traverse)
+    g.add_node("retrieve", nodes.retrieve)
+    g.add_node("calculate", nodes.calculate)
+    g.add_node("assemble", nodes.assemble)
+    g.add_node("refuse", nodes.refuse)
+
+    g.add_edge(START, "understand")
+    g.add_conditional_edges("understand", after_understand)
+    g.add_edge("entities", "traverse")
+    g.add_edge("traverse", "retrieve")
+    g.add_conditional_edges("retrieve", after_retrieve)
+    g.add_edge("calculate", "assemble")
+
+    if through == "assemble":
+        g.add_edge("assemble", END)
+        g.add_edge("refuse", END)
+        return g.compile()
+
+    g.add_node("clarify", nodes.clarify)
+    g.add_node("generate", nodes.generate)
+    g.add_node("verify", nodes.verify)
+    g.add_node("respond", nodes.respond)
+    g.add_conditional_edges("assemble", after_assemble)
+    g.add_edge("generate", "verify")
+    g.add_edge("verify", "respond")
+    g.add_edge("clarify", "respond")
+    g.add_edge("refuse", "respond")
+    g.add_edge("respond", END)
+    return g.compile()

@@ -1,0 +1,154 @@
+"""Intent classification: deterministic rules first, embedding similarity to prototypes as the tie-breaker.
+
+Pure: the caller passes whether the calculator parser found something calculable and, optionally, the cosine
+similarities of the question to each intent's prototype questions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from planner.types import Intent
+
+# Prototype questions per intent (embedded once per planner; similarity breaks ties when no rule fires).
+INTENT_PROTOTYPES: dict[Intent, tuple[str, ...]] = {
+    "definition": (
+        "What is statistical power?",
+        "Define the minimum detectable effect.",
+        "What does p-value mean?",
+    ),
+    "calculation": (
+        "What sample size do I need for a 2% lift on a 10% baseline?",
+        "How many users per variant do I need at 80% power?",
+        "Compute the p-value for 120 conversions out of 1000 versus 100 out of 1000.",
+    ),
+    "methodology": (
+        "How does variance affect sample size?",
+        "How do I analyse a ratio metric?",
+        "Why does peeking inflate the false positive rate?",
+    ),
+    "comparison": (
+        "What is the difference between a t-test and a z-test?",
+        "Bayesian versus frequentist A/B testing: which should I use?",
+        "Compare Bonferroni and Benjamini-Hochberg corrections.",
+    ),
+    "best_practice": (
+        "What are common mistakes when running A/B tests?",
+        "Should I stop my experiment early when it looks significant?",
+        "What are best practices for choosing guardrail metrics?",
+    ),
+}
+
+# Generic experimentation vocabulary; concept names and aliases from the graph are added by the caller.
+DOMAIN_WORDS: frozenset[str] = frozenset(
+    """
+    a/b ab test tests testing experiment experiments experimentation variant variants control treatment sample
+    samples power significance significant p-value pvalue metric metrics conversion conversions variance
+    hypothesis effect lift mde confidence interval intervals bayesian frequentist randomization randomisation
+    randomized randomised statistic statistics statistical baseline alpha beta error errors false positive
+    negative rate rates users traffic split allocation uplift regression bootstrap t-test z-test chi-square
+    standard deviation mean median guardrail srm cuped peeking sequential bandit novelty holdout cohort
+    """.split()
+)
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9/\-']*")
+
+_RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
+    ("comparison", re.compile(r"\b(vs\.?|versus|difference between|differ(s|ence)? from|compare[ds]?|comparison|"
+                              r"better than|instead of|or should i|which (one|is better|should))\b"), 2.0),
+    ("definition", re.compile(r"^\s*(what\s+(is|are|does)\b(?!.*\b(difference|better|best|need|affect)\b)|"
+                              r"define\b|definition of|meaning of|what('s| is) meant by|explain what)"), 2.0),
+    ("definition", re.compile(r"\bwhat does .{1,60} mean\b"), 2.0),
+    ("best_practice", re.compile(r"\b(best practices?|should (i|we)|recommend(ed|ation)?s?|mistakes?|pitfalls?|"
+                                 r"avoid|common errors?|tips?|do's|good practice|when to use|when should)\b"), 1.5),
+    ("methodology", re.compile(r"\b(how (do|does|can|should|to)|why|affect|affects|impact|influence|relationship|"
+                               r"relate|work|works|steps?|procedure|analy[sz]e|interpret)\b"), 1.0),
+    ("calculation", re.compile(r"\b(how many (users|visitors|samples|participants|observations|days|weeks)|"
+                               r"sample size (do|would|will) (i|we) need|calculate|compute|what (is|would be) the "
+                               r"(power|sample size|p-value)\b.*\d)"), 1.5),
+)
+
+_INJECTION = re.compile(
+    r"(ignore (all |the |any )?(previous|prior|above|earlier) (instructions|prompts?|rules)|disregard (the|all|your)|"
+    r"system prompt|you are now|jailbreak|developer mode|reveal your (instructions|prompt))",
+    re.IGNORECASE,
+)
+_QUERY_FRAGMENT = re.compile(
+    r"(\b(select|delete|update|insert|remove|define|relate|upsert)\b.+\b(from|table|set|where|into)\b|;\s*--|"
+    r"\$[a-z_]+|->\w+->|<-\w+<-)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IntentDecision:
+    """The classified intent with the evidence behind it (recorded in the trace)."""
+
+    intent: Intent
+    scores: dict[str, float]
+    rules_fired: list[str]
+    in_domain: bool
+    domain_terms: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens (keeps a/b, p-value, t-test together)."""
+    return _WORD.findall(text.lower())
+
+
+def input_flags(question: str) -> list[str]:
+    """Flags about hostile or odd input: prompt injection, query fragments, non-ASCII-heavy text."""
+    flags: list[str] = []
+    if _INJECTION.search(question):
+        flags.append("prompt_injection")
+    if _QUERY_FRAGMENT.search(question):
+        flags.append("query_fragment")
+    letters = [c for c in question if c.isalpha()]
+    if letters and sum(1 for c in letters if not c.isascii()) / len(letters) > 0.3:
+        flags.append("non_english")
+    return flags
+
+
+def classify_intent(
+    question: str,
+    *,
+    calculable: bool,
+    vocabulary: Iterable[str] = (),
+    prototype_scores: Mapping[str, float] | None = None,
+) -> IntentDecision:
+    """Classify ``question`` into one of the six intents.
+
+    ``calculable`` is True when the calculator parser found a tool for the question (even with missing inputs).
+    ``vocabulary`` adds domain words (concept names and aliases, lower case). A question without any domain word is
+    provisionally ``out_of_scope``; the route refuses only if retrieval then finds nothing relevant either.
+    """
+    text = " ".join(question.split()).lower()
+    flags = input_flags(question)
+    tokens = words(text)
+    vocab = DOMAIN_WORDS | {v.lower() for v in vocabulary}
+    hits = sorted({t for t in tokens if t in vocab} | {v for v in vocab if " " in v and v in text})
+    in_domain = bool(hits)
+    scores: dict[str, float] = {}
+    fired: list[str] = []
+    for intent, pattern, weight in _RULES:
+        if pattern.search(text):
+            scores[intent] = scores.get(intent, 0.0) + weight
+            fired.append(f"{intent}:{pattern.pattern[:40]}")
+    if calculable:
+        scores["calculation"] = scores.get("calculation", 0.0) + 3.0
+        fired.append("calculation:parser")
+    if prototype_scores:
+        for intent, sim in prototype_scores.items():
+            scores[intent] = scores.get(intent, 0.0) + max(0.0, float(sim))
+    if not tokens:
+        return IntentDecision("out_of_scope", scores, fired, False, hits, [*flags, "empty"])
+    if not in_domain and not calculable:
+        return IntentDecision("out_of_scope", scores, fired, False, hits, flags)
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    intent: Intent = "methodology"
+    if ranked and ranked[0][1] > 0:
+        intent = ranked[0][0]  # type: ignore[assignment]
+    return IntentDecision(intent, scores, fired, True, hits, flags)

@@ -1,0 +1,177 @@
+"""Hybrid retrieval: HNSW kNN + BM25 fused by reciprocal rank fusion, boosted by graph mentions, deduplicated.
+
+Pure functions (fusion, boosting, dedup, query terms) plus ``retrieve`` which runs the two searches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from planner import reads
+from planner.types import Candidate
+
+RRF_K = 60
+MENTION_BOOST = 0.012  # ≈ 0.7 of a first-place RRF vote for a chunk that mentions a linked concept
+NEAR_DUPLICATE_JACCARD = 0.6
+_TERM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_QUESTION_WORDS = frozenset({"need", "needs", "use", "using", "affect", "affects", "much", "many", "does", "get"})
+
+
+def query_terms(question: str, limit: int = reads.BM25_SLOTS) -> list[str]:
+    """Distinct content words of the question for full-text search (stop words dropped), in order."""
+    out: list[str] = []
+    for term in _TERM.findall(question.lower()):
+        if term in STOP_WORDS or term in _QUESTION_WORDS or len(term) < 2 or term.isdigit():
+            continue
+        if term not in out:
+            out.append(term)
+    return out[:limit]
+
+
+def rrf_scores(rankings: Mapping[str, Sequence[str]], k: int = RRF_K) -> dict[str, float]:
+    """Reciprocal rank fusion: ``sum 1 / (k + rank)`` over the rankings an id appears in (rank from 1)."""
+    fused: dict[str, float] = {}
+    for ranking in rankings.values():
+        seen: set[str] = set()
+        for rank, item in enumerate(ranking, start=1):
+            if item in seen:
+                continue
+            seen.add(item)
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+def mention_boost(mentions: Sequence[str], concept_weights: Mapping[str, float], boost: float = MENTION_BOOST) -> float:
+    """Boost for a chunk mentioning weighted concepts: the strongest mention, plus a little for each other one."""
+    weights = sorted((concept_weights[c] for c in mentions if c in concept_weights), reverse=True)
+    if not weights:
+        return 0.0
+    return boost * (weights[0] + 0.25 * sum(weights[1:]))
+
+
+def _shingles(text: str, n: int = 3) -> set[tuple[str, ...]]:
+    toks = _TERM.findall(text.lower())
+    if len(toks) < n:
+        return {tuple(toks)} if toks else set()
+    return {tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)}
+
+
+def jaccard(a: str, b: str) -> float:
+    """Word-trigram Jaccard similarity (near-duplicate test)."""
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
+def mark_duplicates(
+    ranked: Sequence[Candidate], threshold: float = NEAR_DUPLICATE_JACCARD, *, limit: int = 15
+) -> list[Candidate]:
+    """Keep the best of near-duplicate chunks among the top ``limit``; mark the others' ``duplicate_of``.
+
+    Near-duplicate: word-trigram Jaccard ≥ ``threshold``, or one chunk's trigrams mostly contained in another's
+    from the same document (overlapping chunk windows).
+    """
+    kept: list[tuple[Candidate, set[tuple[str, ...]]]] = []
+    for cand in ranked[:limit]:
+        sh = _shingles(cand.text)
+        for other, other_sh in kept:
+            if not sh or not other_sh:
+                continue
+            inter = len(sh & other_sh)
+            if inter / len(sh | other_sh) >= threshold or (
+                cand.doc_id == other.doc_id and inter / min(len(sh), len(other_sh)) >= 0.8
+            ):
+                cand.duplicate_of = other.chunk_id
+                break
+        else:
+            kept.append((cand, sh))
+    return [c for c, _ in kept]
+
+
+def fuse(
+    vector_rows: Sequence[Mapping[str, Any]],
+    bm25_rows: Sequence[Mapping[str, Any]],
+    mentions: Mapping[str, Sequence[str]],
+    concept_weights: Mapping[str, float],
+) -> list[Candidate]:
+    """Merge both result lists into candidates ranked by RRF + mention boost (duplicates included, marked later)."""
+    cands: dict[str, Candidate] = {}
+
+    def cand_for(row: Mapping[str, Any]) -> Candidate:
+        cid = str(row["chunk_id"])
+        if cid not in cands:
+            cands[cid] = Candidate(
+                chunk_id=cid,
+                doc_id=str(row.get("doc_id") or ""),
+                title=str(row.get("title") or row.get("doc_id") or cid),
+                heading=str(row.get("heading") or ""),
+                text=str(row.get("text") or ""),
+                source=str(row.get("source") or ""),
+                uri=str(row.get("uri") or ""),
+            )
+        return cands[cid]
+
+    for rank, row in enumerate(vector_rows, start=1):
+        c = cand_for(row)
+        if c.vector_rank is None:
+            c.vector_rank, c.vector_score = rank, float(row.get("similarity", 0.0))
+    for rank, row in enumerate(bm25_rows, start=1):
+        c = cand_for(row)
+        if c.bm25_rank is None:
+            c.bm25_rank, c.bm25_score = rank, float(row.get("bm25", 0.0))
+    fused = rrf_scores(
+        {
+            "vector": [str(r["chunk_id"]) for r in vector_rows],
+            "bm25": [str(r["chunk_id"]) for r in bm25_rows],
+        }
+    )
+    for cid, cand in cands.items():
+        cand.fused_score = fused.get(cid, 0.0)
+        cand.mentions = tuple(mentions.get(cid, ()))
+        cand.boost = mention_boost(cand.mentions, concept_weights)
+    return sorted(cands.values(), key=lambda c: (-c.score, c.chunk_id))
+
+
+def _row_mentions(
+    rows: Sequence[Mapping[str, Any]], concept_weights: Mapping[str, float]
+) -> dict[str, list[str]] | None:
+    """Mentions of weighted concepts from the chunks' own ``mention_ids`` (the projection keeps the mentions edges'
+    targets there), or None when the rows do not carry them."""
+    if any(r.get("mention_ids") is None for r in rows):
+        return None
+    return {
+        str(r["chunk_id"]): [c for c in r["mention_ids"] if c in concept_weights] for r in rows
+    }
+
+
+def retrieve(
+    db: reads.QueryRunner,
+    question_vector: Sequence[float],
+    question: str,
+    concept_weights: Mapping[str, float],
+    *,
+    k: int = 20,
+) -> tuple[list[Candidate], list[Candidate], dict[str, Any]]:
+    """Run kNN and BM25, fuse, boost and dedupe. Returns (kept ranked, all candidates, decisions for the trace)."""
+    vector_rows = reads.chunk_neighbours(db, question_vector, k) if question_vector else []
+    terms = query_terms(question)
+    bm25_rows = reads.chunk_full_text(db, terms, k) if terms else []
+    ids = list(dict.fromkeys([str(r["chunk_id"]) for r in vector_rows] + [str(r["chunk_id"]) for r in bm25_rows]))
+    mentions = _row_mentions([*vector_rows, *bm25_rows], concept_weights)
+    if mentions is None:  # a graph without chunk.mention_ids: ask the mentions edges
+        mentions = reads.chunk_mentions(db, ids, list(concept_weights))
+    all_cands = fuse(vector_rows, bm25_rows, mentions, concept_weights)
+    kept = mark_duplicates(all_cands)
+    decisions = {
+        "bm25_terms": terms,
+        "vector_hits": len(vector_rows),
+        "bm25_hits": len(bm25_rows),
+        "top_similarity": max((float(r["similarity"]) for r in vector_rows), default=0.0),
+        "duplicates": [c.chunk_id for c in all_cands if c.duplicate_of],
+    }
+    return kept, all_cands, decisions

@@ -1,0 +1,183 @@
+"""The planner service: ``Planner(deps).ask(question)`` and ``.stream(question)`` over the compiled graph."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from config import Settings
+from planner import reads
+from planner.entity_linking import EntityLinker
+from planner.graph import build_graph
+from planner.intent import INTENT_PROTOTYPES
+from planner.response import AnswerResponse, PlannerEvent
+from planner.state import GraphView, PlannerState, RunContext
+from planner.trace_store import new_trace_id
+from planner.traversal import Adjacency
+
+MAX_HOPS_LIMIT = 6
+
+
+class PlannerInputError(ValueError):
+    """A request the planner cannot serve as asked (bad ``as_of`` or ``max_hops``); the message says what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannerDeps:
+    """What the planner needs: settings, the database, the embedder and the generator (None: no generation)."""
+
+    settings: Settings
+    db: Any
+    embedder: Any
+    generator: Any = None
+
+
+def normalise_question(question: str, max_chars: int) -> tuple[str, list[str]]:
+    """Collapse whitespace, drop control characters and cut to ``max_chars`` on a word boundary."""
+    flags: list[str] = []
+    text = "".join(ch if ch.isprintable() or ch.isspace() else " " for ch in str(question or ""))
+    text = " ".join(text.split())
+    if len(text) > max_chars:
+        cut = text[:max_chars]
+        space = cut.rfind(" ")
+        text = cut[:space] if space > max_chars // 2 else cut
+        flags.append(f"truncated_to_{max_chars}_chars")
+    return text, flags
+
+
+class Planner:
+    """Answers questions against the graph; thread-safe, one per process (it caches graph views and prototypes)."""
+
+    def __init__(self, deps: PlannerDeps) -> None:
+        self.deps = deps
+        self._graph = build_graph()
+        self._context_graph = build_graph(through="assemble")
+        self._views: dict[tuple[str, str, int], GraphView] = {}
+        self._as_of_dbs: dict[int, Any] = {}
+        self._lock = threading.Lock()
+        self._prototypes: dict[str, list[list[float]]] | None = None
+
+    # ------------------------------------------------------------------ graph versions
+    def _prototype_vectors(self) -> dict[str, list[list[float]]]:
+        if self._prototypes is None:
+            flat = [(intent, text) for intent, texts in INTENT_PROTOTYPES.items() for text in texts]
+            vectors = self.deps.embedder.embed([t for _, t in flat])
+            protos: dict[str, list[list[float]]] = {}
+            for (intent, _), vec in zip(flat, vectors, strict=True):
+                protos.setdefault(intent, []).append(list(vec))
+            self._prototypes = protos
+        return self._prototypes
+
+    def graph_view(self, db: Any, position: int) -> GraphView:
+        """The linker and adjacency for ``db`` at ``position``, rebuilt only when the log position changes."""
+        ns = f"{getattr(db, 'ns', '?')}/{getattr(db, 'name', '?')}"
+        key = (ns, str(id(db)), position)
+        with self._lock:
+            view = self._views.get(key)
+            if view is None:
+                concepts = reads.list_concept_names(db)
+                names = {c.concept_id: c.name for c in concepts}
+                view = GraphView(
+                    db=db,
+                    position=position,
+                    linker=EntityLinker(concepts, position=position),
+                    adjacency=Adjacency.build(reads.list_edges(db), names),
+                    namespace=ns,
+                )
+                # keep only the newest view per database
+                self._views = {k: v for k, v in self._views.items() if k[:2] != key[:2]}
+                self._views[key] = view
+            return view
+
+    def _graph_db(self, as_of: int | None) -> tuple[Any, int]:
+        db = self.deps.db
+        head = reads.log_position(db)
+        if as_of is None or as_of == head:
+            return db, head
+        if as_of < 1 or as_of > head:
+            raise PlannerInputError(
+                f"as_of must be a log position between 1 and {head} (the current head); got {as_of}"
+            )
+        with self._lock:
+            cached = self._as_of_dbs.get(as_of)
+        if cached is None:
+            cached = self._replay_as_of(as_of)
+            with self._lock:
+                self._as_of_dbs[as_of] = cached
+        return cached, as_of
+
+    def _replay_as_of(self, as_of: int) -> Any:
+        """Rebuild the graph as it stood at ``as_of`` into its own namespace (engine replay) and open it."""
+        from engine.replay import replay_as_of_into
+
+        return replay_as_of_into(self.deps.db, as_of)
+
+    # ------------------------------------------------------------------ requests
+    def _start(
+        self, question: str, as_of: int | None, max_hops: int | None, *, stream_tokens: bool = False
+    ) -> tuple[PlannerState, dict[str, Any]]:
+        settings = self.deps.settings
+        hops = settings.max_hops if max_hops is None else int(max_hops)
+        if not 1 <= hops <= MAX_HOPS_LIMIT:
+            raise PlannerInputError(f"max_hops must be between 1 and {MAX_HOPS_LIMIT}; got {hops}")
+        text, flags = normalise_question(question, settings.max_question_chars)
+        graph_db, position = self._graph_db(as_of)
+        view = self.graph_view(graph_db, position)
+        ctx = RunContext(
+            settings=settings,
+            trace_db=self.deps.db,
+            graph=view,
+            embedder=self.deps.embedder,
+            generator=self.deps.generator,
+            trace_id=new_trace_id(),
+            prototypes=self._prototype_vectors(),
+            stream_tokens=stream_tokens,
+        )
+        state: PlannerState = {"question": text, "as_of": position, "max_hops": hops, "flags": flags,
+                               "trace": [], "timings": {}}
+        return state, {"configurable": {"run": ctx}}
+
+    def ask(self, question: str, *, as_of: int | None = None, max_hops: int | None = None) -> AnswerResponse:
+        """Answer ``question`` (cited, verified) against the graph now or ``as_of`` a log position."""
+        if self.deps.generator is None:
+            raise PlannerInputError("this planner was built without a generator; pass one in PlannerDeps to ask")
+        state, config = self._start(question, as_of, max_hops)
+        final = self._graph.invoke(state, config)
+        response: AnswerResponse = final["response"]
+        return response
+
+    def stream(
+        self, question: str, *, as_of: int | None = None, max_hops: int | None = None
+    ) -> Iterator[PlannerEvent]:
+        """Yield each finished node's trace step, then answer tokens as generated, then the final answer."""
+        if self.deps.generator is None:
+            raise PlannerInputError("this planner was built without a generator; pass one in PlannerDeps to ask")
+        state, config = self._start(question, as_of, max_hops, stream_tokens=True)
+        response: AnswerResponse | None = None
+        for mode, chunk in self._graph.stream(state, config, stream_mode=["updates", "custom"]):
+            if mode == "custom":
+                yield PlannerEvent("token", {"text": str(chunk.get("token", ""))})
+                continue
+            for _node_name, update in chunk.items():
+                if not update:
+                    continue
+                for step in update.get("trace", []):
+                    yield PlannerEvent("step", _public_step(step))
+                if update.get("response") is not None:
+                    response = update["response"]
+        if response is None:  # pragma: no cover - the graph always ends in respond
+            raise RuntimeError("the planner graph ended without a response")
+        yield PlannerEvent("answer", response.to_dict())
+
+    def prepare(self, question: str, *, as_of: int | None = None, max_hops: int | None = None) -> PlannerState:
+        """Run understand → assemble only (no generation, no stored trace): the benchmark's path."""
+        state, config = self._start(question, as_of, max_hops)
+        result: PlannerState = self._context_graph.invoke(state, config)
+        return result
+
+
+def _public_step(step: dict[str, Any]) -> dict[str, Any]:
+    """A trace step as streamed to clients: node, timing, outputs and decisions (prompt text stays in the trace)."""
+    return {k: v for k, v in step.items() if k != "inputs"}

@@ -1,0 +1,82 @@
+"""The planner's typed state (what flows between nodes) and per-request run context (what nodes may use)."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypedDict
+
+from model.prompts import ChatMessage
+from planner.entity_linking import EntityLinker
+from planner.reads import QueryRunner
+from planner.traversal import Adjacency
+from planner.types import CalculationOutcome, Candidate, ConceptPath, LinkedEntity, Source
+from planner.verification import Verification
+
+
+def merge_dicts(left: Mapping[str, float], right: Mapping[str, float]) -> dict[str, float]:
+    """Reducer for per-node timings: later nodes add their entries."""
+    return {**left, **right}
+
+
+class PlannerState(TypedDict, total=False):
+    """Everything a question accumulates on its way through the graph. Nodes return only what they add."""
+
+    # input
+    question: str
+    as_of: int
+    max_hops: int
+    # understand
+    question_vector: list[float]
+    intent: str
+    flags: list[str]
+    parsed_calculation: Any
+    calculable: bool
+    # entities / traverse
+    entities: list[LinkedEntity]
+    connecting: list[ConceptPath]
+    related: list[ConceptPath]
+    concept_weights: dict[str, float]
+    # retrieve
+    candidates: list[Candidate]
+    relevant: bool
+    # calculate
+    calculation: CalculationOutcome
+    # assemble
+    sources: list[Source]
+    concept_details: dict[str, dict[str, Any]]
+    # generate / verify / respond
+    messages: list[ChatMessage]
+    raw_answer: str
+    answer: str
+    verification: Verification
+    response: Any
+    # bookkeeping
+    trace: Annotated[list[dict[str, Any]], operator.add]
+    timings: Annotated[dict[str, float], merge_dicts]
+
+
+@dataclass(slots=True)
+class GraphView:
+    """One version of the graph as the planner reads it: the linker and adjacency built at ``position``."""
+
+    db: QueryRunner
+    position: int
+    linker: EntityLinker
+    adjacency: Adjacency
+    namespace: str
+
+
+@dataclass(slots=True)
+class RunContext:
+    """Per-question context handed to nodes through LangGraph's config (``configurable.run``)."""
+
+    settings: Any
+    trace_db: QueryRunner
+    graph: GraphView
+    embedder: Any
+    generator: Any
+    trace_id: str
+    prototypes: dict[str, list[list[float]]] = field(default_factory=dict)
+    stream_tokens: bool = False

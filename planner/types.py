@@ -1,0 +1,129 @@
+"""Typed values the planner nodes pass to each other (pure data, no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Intent = Literal["definition", "calculation", "methodology", "comparison", "best_practice", "out_of_scope"]
+INTENTS: tuple[Intent, ...] = (
+    "definition",
+    "calculation",
+    "methodology",
+    "comparison",
+    "best_practice",
+    "out_of_scope",
+)
+SourceKind = Literal["chunk", "concept", "relation", "calculation"]
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptName:
+    """One concept as the entity linker sees it: id, canonical name and aliases."""
+
+    concept_id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedEntity:
+    """A concept the question names (or paraphrases); ``method`` says how it was found."""
+
+    concept_id: str
+    name: str
+    mention: str
+    confidence: float
+    method: str  # phrase | lemma | fuzzy | embedding
+    start: int = -1  # character offset of the mention in the question (-1 for embedding links)
+    end: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """One typed relation between two concepts as stored in the graph."""
+
+    relation_id: str
+    source_id: str
+    target_id: str
+    rel_type: str
+    weight: float
+    justification: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One step of a path, read in the direction of travel (``reading`` is the forward or inverse reading)."""
+
+    from_id: str
+    to_id: str
+    rel_type: str
+    reading: str
+    forward: bool
+    weight: float
+    relation_id: str
+    justification: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptPath:
+    """A path from a start concept: its hops and score (product of weights with hop decay)."""
+
+    start_id: str
+    end_id: str
+    hops: tuple[Hop, ...]
+    score: float
+
+    @property
+    def node_ids(self) -> list[str]:
+        return [self.start_id, *(h.to_id for h in self.hops)]
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A retrieved chunk with its scores from each retriever and after fusion/boosting."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    heading: str
+    text: str
+    source: str = ""
+    uri: str = ""
+    vector_rank: int | None = None
+    vector_score: float | None = None  # cosine similarity
+    bm25_rank: int | None = None
+    bm25_score: float | None = None
+    fused_score: float = 0.0
+    boost: float = 0.0
+    mentions: tuple[str, ...] = ()
+    duplicate_of: str | None = None
+
+    @property
+    def score(self) -> float:
+        return self.fused_score + self.boost
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A numbered source in the context: what the model sees and what a citation points to."""
+
+    marker: int
+    kind: SourceKind
+    id: str
+    title: str
+    text: str
+    source: str = ""
+    uri: str = ""
+    tokens: int = 0
+
+
+@dataclass(slots=True)
+class CalculationOutcome:
+    """What the calculate node produced: a result dict (``CalculationResult.to_dict()``) or what is missing."""
+
+    tool: str | None
+    result: dict[str, Any] | None = None
+    needs: list[str] = field(default_factory=list)
+    error: str | None = None
+    assumptions: list[str] = field(default_factory=list)

