@@ -51,7 +51,9 @@ class NotReady(ApiError):
     code = "not_ready"
 
 
-def error_body(status: int, code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
+def error_body(
+    status: int, code: str, message: str, field: str | None = None, **extra: Any
+) -> dict[str, Any]:
     error: dict[str, Any] = {"status": status, "code": code, "message": message}
     if field is not None:
         error["field"] = field
@@ -59,7 +61,9 @@ def error_body(status: int, code: str, message: str, field: str | None = None, *
     return {"error": error}
 
 
-def _respond(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response[dict[str, Any]]:
+def _respond(
+    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> Response[dict[str, Any]]:
     return Response(content=body, status_code=status, media_type=MediaType.JSON, headers=headers)
 
 
@@ -67,7 +71,9 @@ def handle_api_error(_: Request[Any, Any, Any], exc: ApiError) -> Response[dict[
     return _respond(exc.status_code, error_body(exc.status_code, exc.code, exc.message, exc.field))
 
 
-def handle_calculation_error(_: Request[Any, Any, Any], exc: CalculationInputError) -> Response[dict[str, Any]]:
+def handle_calculation_error(
+    _: Request[Any, Any, Any], exc: CalculationInputError
+) -> Response[dict[str, Any]]:
     return _respond(422, error_body(422, "invalid_parameter", str(exc), exc.field))
 
 
@@ -80,7 +86,11 @@ def handle_validation_error(_: Request[Any, Any, Any], exc: ValidationException)
 
 
 def handle_http_exception(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
-    code = "not_found" if isinstance(exc, NotFoundException) else exc.__class__.__name__.removesuffix("Exception").lower()
+    code = (
+        "not_found"
+        if isinstance(exc, NotFoundException)
+        else exc.__class__.__name__.removesuffix("Exception").lower()
+    )
     headers = dict(exc.headers) if exc.headers else None
     return _respond(exc.status_code, error_body(exc.status_code, code or "http_error", exc.detail), headers)
 
@@ -89,7 +99,9 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
     request_id = uuid.uuid4().hex[:12]
     log.exception("unhandled error %s on %s %s", request_id, request.method, request.url.path, exc_info=exc)
     message = f"internal error; quote request id {request_id} when reporting it"
-    return _respond(HTTP_500_INTERNAL_SERVER_ERROR, error_body(500, "internal_error", message, request_id=request_id))
+    return _respond(
+        HTTP_500_INTERNAL_SERVER_ERROR, error_body(500, "internal_error", message, request_id=request_id)
+    )
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

@@ -22,9 +22,14 @@ def _metrics() -> tuple[Histogram, Counter]:
     with _lock:
         if _node_seconds is None or _cache_lookups is None:
             _node_seconds = Histogram(
-                "expgraph_planner_node_seconds", "Time spent in each planner node.", ["node"], buckets=NODE_BUCKETS
+                "expgraph_planner_node_seconds",
+                "Time spent in each planner node.",
+                ["node"],
+                buckets=NODE_BUCKETS,
             )
-            _cache_lookups = Counter("expgraph_answer_cache_total", "Answer cache lookups by outcome.", ["outcome"])
+            _cache_lookups = Counter(
+                "expgraph_answer_cache_total", "Answer cache lookups by outcome.", ["outcome"]
+            )
         return _node_seconds, _cache_lookups
 
 

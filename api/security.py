@@ -37,7 +37,9 @@ def require_api_key(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRoute
     """Guard: the request must carry a valid ``X-API-Key``. Without a configured key, admin endpoints stay closed."""
     expected = _settings(connection).api_key_hash
     if not expected:
-        raise Unauthorized("this endpoint needs an API key, and none is configured: set EXPGRAPH_API_KEY_HASH")
+        raise Unauthorized(
+            "this endpoint needs an API key, and none is configured: set EXPGRAPH_API_KEY_HASH"
+        )
     if not key_matches(connection.headers.get(API_KEY_HEADER), expected):
         raise Unauthorized(f"missing or wrong API key: send it in the {API_KEY_HEADER} header")
 

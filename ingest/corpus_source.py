@@ -34,7 +34,7 @@ def _relative(root: Path, path: Path) -> str:
         return path.resolve().as_posix()
 
 
-def concept_document(root: Path, concept: ConceptSpec) -> SourceDocument:
+def concept_document(root: Path, concept: ConceptSpec, scope: str = CORPUS_SCOPE) -> SourceDocument:
     """A concept file as a document: its definition, then its prose, chunked under the concept's name."""
     markdown = f"{concept.definition}\n\n{concept.body}"
     chunks = chunk_markdown(concept.doc_id, markdown, base_path=(concept.name,))
@@ -47,7 +47,7 @@ def concept_document(root: Path, concept: ConceptSpec) -> SourceDocument:
         content_hash=_file_hash(concept.path),
         chunks=tuple(chunks),
         metadata={
-            "scope": CORPUS_SCOPE,
+            "scope": scope,
             "concept_id": concept.slug,
             "category": concept.category,
             "sources": [s.to_dict() for s in concept.sources],
@@ -58,7 +58,7 @@ def concept_document(root: Path, concept: ConceptSpec) -> SourceDocument:
     )
 
 
-def corpus_document(root: Path, doc: DocumentSpec) -> SourceDocument:
+def corpus_document(root: Path, doc: DocumentSpec, scope: str = CORPUS_SCOPE) -> SourceDocument:
     """A document file: body chunked by its own headings."""
     base = () if doc.body.lstrip().startswith("# ") else (doc.title,)
     return SourceDocument(
@@ -70,7 +70,7 @@ def corpus_document(root: Path, doc: DocumentSpec) -> SourceDocument:
         content_hash=_file_hash(doc.path),
         chunks=tuple(chunk_markdown(doc.doc_id, doc.body, base_path=base)),
         metadata={
-            "scope": CORPUS_SCOPE,
+            "scope": scope,
             "concepts": list(doc.concepts),
             "sources": [s.to_dict() for s in doc.sources],
         },
@@ -79,8 +79,22 @@ def corpus_document(root: Path, doc: DocumentSpec) -> SourceDocument:
     )
 
 
-def load_corpus_batch(root: Path) -> SourceBatch:
-    """Read, validate and chunk the whole corpus; raises ``IngestValidationError`` listing every integrity problem."""
+def corpus_scope(root: Path, bundled: Path | None) -> str:
+    """``corpus`` for the bundled corpus, ``corpus:<absolute path>`` for any other corpus directory.
+
+    A scope is what a run covers completely: a document ingested under it and missing now gets retracted, so two
+    different corpora must never share one.
+    """
+    if bundled is not None and root.resolve() == bundled.resolve():
+        return CORPUS_SCOPE
+    return f"{CORPUS_SCOPE}:{root.resolve()}"
+
+
+def load_corpus_batch(root: Path, scope: str = CORPUS_SCOPE) -> SourceBatch:
+    """Read, validate and chunk the whole corpus; raises ``IngestValidationError`` listing every integrity problem.
+
+    ``scope`` identifies the corpus for deletion detection (see ``corpus_scope``).
+    """
     root = root.resolve()
     loaded = load_corpus(root)
     problems = [

@@ -20,7 +20,11 @@ from typing import Protocol
 
 from engine.db import Database
 from engine.events import NewEvent
+from engine.projection import Projector
+from engine.queries import list_concepts
 from engine.store import EventStore, StreamAppend
+from ingest.corpus_format import CorpusFormatError
+from ingest.corpus_source import CORPUS_SCOPE, load_corpus_batch
 from ingest.log_state import LogState, fold_log_state
 from ingest.planning import (
     ConceptLexicon,
@@ -31,7 +35,8 @@ from ingest.planning import (
     idempotency_key,
     plan_ingest,
 )
-from ingest.source_document import SourceBatch
+from ingest.source_document import IngestValidationError, SourceBatch
+from ingest.text_source import load_text_batches
 
 
 class EmbedderLike(Protocol):
@@ -102,8 +107,6 @@ def read_log_state(store: EventStore) -> LogState:
 
 def known_concepts(db: Database) -> list[ConceptTerms]:
     """Names and aliases of the concepts in the projected graph (to link mentions in free text)."""
-    from engine.queries import list_concepts
-
     rows = list_concepts(db)
     return [ConceptTerms(r["concept_id"], (r["name"], *(r.get("aliases") or []))) for r in rows]
 
@@ -197,26 +200,26 @@ def ingest_batches(
 
 def catch_up(db: Database, store: EventStore) -> int:
     """Fold events after the projection checkpoint into the graph; returns how many were applied."""
-    from engine.projection import Projector
-
     return Projector(db).catch_up(store)
 
 
-def load_sources(corpus_dir: Path | None, paths: Sequence[Path]) -> tuple[list[SourceBatch], list[Path]]:
+def load_sources(
+    corpus_dir: Path | None, paths: Sequence[Path], *, corpus_scope: str | None = None
+) -> tuple[list[SourceBatch], list[Path]]:
     """Read and validate every input before anything is written: the corpus (if given), then files/folders.
+
+    ``corpus_scope`` defaults to ``corpus`` (the bundled corpus); pass ``ingest.corpus_source.corpus_scope(...)``
+    for another corpus directory so its deletions never retract the bundled corpus.
 
     Returns the batches and the unsupported files skipped inside folders; raises ``IngestValidationError`` listing
     every problem of every input.
     """
-    from ingest.corpus_source import load_corpus_batch
-    from ingest.source_document import IngestValidationError
-    from ingest.text_source import load_text_batches
 
     batches: list[SourceBatch] = []
-    problems = []
+    problems: list[CorpusFormatError] = []
     if corpus_dir is not None:
         try:
-            batches.append(load_corpus_batch(corpus_dir))
+            batches.append(load_corpus_batch(corpus_dir, corpus_scope or CORPUS_SCOPE))
         except IngestValidationError as exc:
             problems.extend(exc.problems)
     skipped: list[Path] = []

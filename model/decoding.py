@@ -43,6 +43,7 @@ class TextAssembler:
         self._ids: list[int] = []
         self._emitted = 0
         self._final: str | None = None
+        self._stopped = False
 
     @property
     def token_ids(self) -> list[int]:
@@ -52,7 +53,7 @@ class TextAssembler:
     @property
     def stopped(self) -> bool:
         """True once a stop string has been generated."""
-        return self._final is not None
+        return self._stopped
 
     @property
     def text(self) -> str:
@@ -64,12 +65,13 @@ class TextAssembler:
     def push(self, token_id: int) -> str:
         """Add one token; return the text that became final with it (possibly empty)."""
         if self._final is not None:
-            raise RuntimeError("push after a stop string was generated; check `stopped` first")
+            raise RuntimeError("push after the text was final (stop string or finish); check `stopped` first")
         self._ids.append(token_id)
         text = self._decode(self._ids)
         stop_at = find_stop(text, self._stops)
         if stop_at is not None:
             self._final = text[:stop_at]
+            self._stopped = True
             return self._take(self._final)
         if text.endswith(_INCOMPLETE):
             return ""

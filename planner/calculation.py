@@ -9,16 +9,16 @@ from planner.types import CalculationOutcome
 
 # How ``needs`` are phrased to the user, by calculator input name; unknown names are humanised.
 _NEED_PHRASES: dict[str, str] = {
-    "baseline": "the baseline conversion rate (e.g. 10%)",
-    "baseline_rate": "the baseline conversion rate (e.g. 10%)",
-    "p1": "the baseline conversion rate (e.g. 10%)",
-    "mde": "the minimum detectable effect (e.g. a 5% relative lift)",
+    "baseline": "the baseline conversion rate",
+    "baseline_rate": "the baseline conversion rate",
+    "p1": "the baseline conversion rate",
+    "mde": "the minimum detectable effect",
     "effect_size": "the effect size you want to detect",
     "std": "the standard deviation of the metric",
     "sd": "the standard deviation of the metric",
     "sigma": "the standard deviation of the metric",
-    "alpha": "the significance level (e.g. 0.05)",
-    "power": "the statistical power (e.g. 80%)",
+    "alpha": "the significance level",
+    "power": "the statistical power",
     "daily_traffic": "the number of eligible users per day",
     "n": "the sample size per group",
     "nobs": "the sample size per group",
@@ -69,16 +69,34 @@ def run_calculation(parsed: Any) -> CalculationOutcome:
     tool = parsed_tool(parsed)
     if tool is None:
         return CalculationOutcome(tool=None)
-    missing: Sequence[str] = list(getattr(parsed, "missing", ()) or ())
+    missing = list(getattr(parsed, "missing", ()) or ())
     assumptions = [str(a) for a in (getattr(parsed, "assumptions", ()) or ())]
     if missing:
-        return CalculationOutcome(tool=tool, needs=[str(m) for m in missing], assumptions=assumptions)
+        return CalculationOutcome(
+            tool=tool,
+            needs=[need_name(m) for m in missing],
+            assumptions=assumptions,
+            questions=[need_question(m) for m in missing],
+        )
     params = dict(getattr(parsed, "params", {}) or {})
     try:
         result = run_tool(tool, params)
     except CalculationInputError as exc:
         return CalculationOutcome(tool=tool, needs=[str(exc.field)], error=str(exc), assumptions=assumptions)
     return CalculationOutcome(tool=tool, result=result.to_dict(), assumptions=assumptions)
+
+
+def need_name(missing: Any) -> str:
+    """The calculator input name of a missing input (``MissingInput.name`` or a plain string)."""
+    return str(getattr(missing, "name", missing))
+
+
+def need_question(missing: Any) -> str:
+    """The question to ask for a missing input: the parser's own wording when it has one."""
+    question = getattr(missing, "question", None)
+    if question:
+        return str(question)
+    return f"What is {describe_need(need_name(missing))}?"
 
 
 def _fmt(value: Any) -> str:
@@ -119,12 +137,22 @@ def calculation_sentence(result: dict[str, Any], marker: int) -> str:
     return f"Using {method}: {listed} [{marker}]."
 
 
-def needs_sentence(needs: Sequence[str], tool: str | None) -> str:
-    """The answer when inputs are missing: ask exactly for them."""
+def tool_summary(tool: str) -> str:
+    """What a calculator computes, lower-cased for use mid-sentence ("sample size per group to ...")."""
+    from tools.registry import TOOLS
+
+    spec = TOOLS.get(tool)
+    if spec is None:
+        return f"the {humanise(tool)}"
+    summary = spec.summary.rstrip(".")
+    return "the " + summary[0].lower() + summary[1:]
+
+
+def needs_sentence(needs: Sequence[str], questions: Sequence[str], tool: str | None) -> str:
+    """The answer when inputs are missing: say exactly which, then ask the parser's question for each."""
     phrases = list(dict.fromkeys(describe_need(n) for n in needs))
-    if len(phrases) == 1:
-        asked = phrases[0]
-    else:
-        asked = ", ".join(phrases[:-1]) + " and " + phrases[-1]
-    what = f" the {humanise(tool)}" if tool else " this"
-    return f"To calculate{what} I need {asked}. Please add {'it' if len(phrases) == 1 else 'them'} to the question."
+    asked = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
+    what = f" {tool_summary(tool)}" if tool else " this"
+    lines = [f"To calculate{what} I also need {asked}."]
+    lines.extend(q for q in dict.fromkeys(questions) if q)
+    return " ".join(lines)

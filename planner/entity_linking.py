@@ -142,7 +142,9 @@ class EntityLinker:
             surfaces = [s for s, _ in entries]
             for start in range(0, len(doc) - n + 1):
                 idx = range(start, start + n)
-                if any(i in taken for i in idx) or all(doc[i].is_punct or doc[i].lower_ in STOP_WORDS for i in idx):
+                if any(i in taken for i in idx) or any(
+                    doc[i].is_punct or doc[i].lower_ in STOP_WORDS or doc[i].like_num for i in (start, start + n - 1)
+                ):
                     continue
                 span = doc[start : start + n]
                 text = span.text.lower()

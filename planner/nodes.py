@@ -121,6 +121,19 @@ def link_entities(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any],
             max_new=EMBED_LINK_MAX,
         )
     note = None if linked else "no known concept named; retrieval runs on the question text alone"
+    updates: dict[str, Any] = {"entities": linked}
+    intent = state.get("intent")
+    if intent == "out_of_scope" and linked and words(question):
+        # The question names known concepts (perhaps misspelt): it is in scope after all.
+        decision = classify_intent(
+            question, calculable=bool(state.get("calculable")),
+            vocabulary=[*ctx.graph.linker.vocabulary, *(e.mention.lower() for e in linked if e.mention)],
+        )
+        if decision.intent == "out_of_scope":  # linked only by embedding: no surface mention to add
+            decision = classify_intent(f"{question} {linked[0].name}", calculable=False,
+                                       vocabulary=ctx.graph.linker.vocabulary)
+        updates["intent"] = decision.intent
+        note = f"intent revised from out_of_scope to {decision.intent}: the question names known concepts"
     record = {
         "inputs": {"question": question, "linker_position": ctx.graph.linker.position},
         "outputs": {
@@ -132,7 +145,7 @@ def link_entities(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any],
         },
         "decisions": {"embedding_neighbours": decisions, "note": note},
     }
-    return {"entities": linked}, record
+    return updates, record
 
 
 @node("traverse")
@@ -338,7 +351,7 @@ def _mentions_value(answer: str, value: float) -> bool:
 @node("clarify")
 def clarify(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
     outcome = state["calculation"]
-    answer = calc.needs_sentence(outcome.needs, outcome.tool)
+    answer = calc.needs_sentence(outcome.needs, outcome.questions, outcome.tool)
     sources = state.get("sources", [])
     context = extractive_answer([s for s in sources if s.kind == "concept"], max_sources=1, max_words=40)
     if context:

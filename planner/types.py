@@ -127,3 +127,4 @@ class CalculationOutcome:
     needs: list[str] = field(default_factory=list)
     error: str | None = None
     assumptions: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)  # what to ask the user for each of ``needs``

@@ -64,8 +64,8 @@ def sample_size(d: float, target: float, alpha: float, alternative: str, design:
     z_guess = k * ((stats.norm.isf(checks.tail_alpha(alpha, alternative)) + stats.norm.ppf(target)) / effect) ** 2
     if method == "z":
         return float(z_guess)
-    # The t distribution needs at least one degree of freedom.
-    lower = 2.0 / (1 + ratio) + 1e-6 if design == "two_sample" else 1.0 + 1e-6
+    # R power.t.test searches n in [2, 1e7]; below two observations per group a t test is meaningless.
+    lower = 2.0
     upper = max(z_guess * 2 + 10, lower * 2)
     while power(d, upper, alpha, alternative, design, ratio, method) < target:
         upper *= 2

@@ -362,6 +362,20 @@ def _correlation(text: str) -> float | None:
     return float(m.group(1)) if m else None
 
 
+def _means_delta(text: str) -> float | None:
+    """Difference in means: 'a difference of 2', 'delta = 2', 'a $2 difference', '2 units increase'."""
+    after = _number_after(
+        r"difference(?: in (?:the )?means?)?|delta|δ|detect(?: a change of| an? (?:increase|difference|lift) of)?"
+        r"|increase of|lift of",
+        text,
+    )
+    if after is not None:
+        return after
+    m = re.search(r"\$?" + NUMBER + r"\s*(?:units?|dollars?|usd|eur|€|\$)?\s*(?:difference|increase|change|lift)", text,
+                  re.IGNORECASE)
+    return to_number(m.group(1), m.group(2)) if m else None
+
+
 def _number_after(words: str, text: str) -> float | None:
     m = re.search(r"(?:" + words + r")\s*(?:of|=|:|is|at|around|about)?\s*\$?" + NUMBER, text, re.IGNORECASE)
     return to_number(m.group(1), m.group(2)) if m else None
@@ -459,7 +473,7 @@ def parse_calculation(question: str) -> ParsedCalculation:
     elif tool.startswith("means_"):
         d = _number_after(r"cohen'?s d|effect size d|\bd\s?=", text)
         sd = _number_after(r"standard deviation|std\.? ?dev|\bsd\b|σ|sigma", text)
-        delta = _number_after(r"difference(?: in (?:the )?means?)?|delta|δ|detect(?: a change of| an? (?:increase|difference|lift) of)?|increase of|lift of", text)
+        delta = _means_delta(text)
         if d is not None:
             params["cohens_d"] = d
         else:
@@ -536,7 +550,9 @@ def parse_calculation(question: str) -> ParsedCalculation:
     elif tool in ("ci_mean_difference", "welch_t_test"):
         need("means")
     elif tool == "group_sequential":
-        looks = re.search(r"(\d+)\s*(?:looks|interim analyses|analyses|peeks|checkpoints|stages)", text, re.IGNORECASE)
+        looks = re.search(
+            r"(\d+)\s*(?:interim\s+|equally spaced\s+)?(?:looks|analyses|peeks|checkpoints|stages)", text, re.IGNORECASE
+        )
         if looks:
             params["looks"] = int(looks.group(1))
         else:

@@ -32,7 +32,9 @@ class CalculateController(Controller):
     def calculate(self, tool: str, data: dict[str, Any]) -> dict[str, Any]:
         """Bad parameters answer 422 with the field and the reason."""
         if tool not in TOOLS:
-            raise NotFound(f"no calculator named {tool!r}; GET /calculate lists them: {', '.join(sorted(TOOLS))}")
+            raise NotFound(
+                f"no calculator named {tool!r}; GET /calculate lists them: {', '.join(sorted(TOOLS))}"
+            )
         if not isinstance(data, dict):
             raise Unprocessable("the body must be a JSON object of parameters", field="body")
         return run_tool(tool, data).to_dict()

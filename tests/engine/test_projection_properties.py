@@ -58,7 +58,7 @@ def _append(store: EventStore, op: tuple) -> None:  # type: ignore[type-arg]
         store.append(part.stream_id, part.events)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(operations, min_size=1, max_size=25), batch_size=st.integers(min_value=1, max_value=6))
 def test_any_log_projects_to_the_same_graph_in_any_batching(ops: list[tuple], batch_size: int) -> None:  # type: ignore[type-arg]
     with open_database(Settings(db_url="mem://")) as db:

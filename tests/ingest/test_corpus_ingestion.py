@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from engine.events import ChunkAdded, ConceptDefined, DocumentIngested, RecordedEvent
+from engine.events import (
+    ChunkAdded,
+    ChunkRemoved,
+    ConceptDefined,
+    DocumentIngested,
+    RecordedEvent,
+    RelationAsserted,
+    RelationRetracted,
+)
 from engine.queries import count_rows, get_chunk, get_concept, get_document
 from engine.replay import graph_hash, rebuild
 from ingest.corpus_format import MAX_FILE_BYTES
@@ -170,7 +178,7 @@ def test_changing_one_document_appends_only_its_difference(
         ).chunks
     }
     added = {e.payload.chunk_id for e in events if isinstance(e.payload, ChunkAdded)}
-    removed = {e.payload.chunk_id for e in events if e.event_type == "ChunkRemoved"}  # type: ignore[attr-defined]
+    removed = {e.payload.chunk_id for e in events if isinstance(e.payload, ChunkRemoved)}
     assert added == new_chunks - old_chunks and added
     assert removed == old_chunks - new_chunks and removed
     assert types(events)["DocumentIngested"] == 1
@@ -218,14 +226,10 @@ def test_editing_relations_asserts_new_ones_and_retracts_removed_ones(
     )
     ingest(graph, embedder, corpus_copy)
     events = events_after(graph, head)
-    by_type = {e.event_type: e for e in events}
-    assert types(events)["RelationAsserted"] == 1
-    assert types(events)["RelationRetracted"] == 1
-    assert by_type["RelationAsserted"].payload.relation_id == "statistical-power:requires:metric-variance"  # type: ignore[attr-defined]
-    assert (
-        by_type["RelationRetracted"].payload.relation_id
-        == "statistical-power:requires:minimum-detectable-effect"
-    )  # type: ignore[attr-defined]
+    asserted = [e.payload.relation_id for e in events if isinstance(e.payload, RelationAsserted)]
+    retracted = [e.payload.relation_id for e in events if isinstance(e.payload, RelationRetracted)]
+    assert asserted == ["statistical-power:requires:metric-variance"]
+    assert retracted == ["statistical-power:requires:minimum-detectable-effect"]
     relations = {r["relation_id"] for r in graph.db.query("SELECT relation_id FROM relation")}
     assert "statistical-power:requires:metric-variance" in relations
     assert "statistical-power:requires:minimum-detectable-effect" not in relations

@@ -27,7 +27,9 @@ def env(settings: Settings, tmp_path: Path) -> dict[str, str]:
     }
 
 
-def test_ingest_prints_a_summary_and_a_second_run_appends_nothing(env: dict[str, str], corpus_copy: Path) -> None:
+def test_ingest_prints_a_summary_and_a_second_run_appends_nothing(
+    env: dict[str, str], corpus_copy: Path
+) -> None:
     first = runner.invoke(app, ["ingest", "--corpus-dir", str(corpus_copy)], env=env)
     assert first.exit_code == 0, first.output
     assert "6 document(s): 6 new" in first.output

@@ -11,7 +11,6 @@ from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
 from engine.events import ChunkAdded, DocumentIngested
 from engine.queries import count_rows, get_document
-from ingest.corpus_source import load_corpus_batch
 from ingest.pipeline import ingest_batches, load_sources
 from ingest.source_document import IngestValidationError
 from ingest.text_source import document_id_for, load_text_batches, read_file
@@ -201,4 +200,3 @@ def test_document_ids_are_stable_per_path(tmp_path: Path) -> None:
     assert first.doc_id == second.doc_id == document_id_for(path)
     assert first.doc_id.startswith("text-my-notes-")
     assert first.content_hash != second.content_hash
-    assert load_corpus_batch  # the corpus source is a different extractor

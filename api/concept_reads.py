@@ -1,0 +1,55 @@
+"""Named read queries the concept endpoints need beyond engine.queries (parameterised SurrealQL only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.db import Database
+from engine.ontology import RELATION_TYPES
+
+
+def search_concepts(db: Database, text: str, limit: int) -> list[dict[str, Any]]:
+    """Concepts whose name, aliases or definition match ``text`` (BM25), then prefix matches on name and aliases."""
+    hits = db.query(
+        "SELECT concept_id, name, category, aliases, definition, search::score(1) AS score FROM concept "
+        "WHERE search_text @1@ $text ORDER BY score DESC LIMIT $limit",
+        {"text": text, "limit": limit},
+    )
+    needle = text.casefold().strip()
+    prefix = db.query(
+        "SELECT concept_id, name, category, aliases, definition FROM concept WHERE "
+        "string::starts_with(string::lowercase(name), $needle) OR "
+        "array::any(aliases, |$a| string::starts_with(string::lowercase($a), $needle)) LIMIT $limit",
+        {"needle": needle, "limit": limit},
+    )
+    seen: dict[str, dict[str, Any]] = {}
+    for row in [*prefix, *hits]:
+        seen.setdefault(row["concept_id"], {k: v for k, v in row.items() if k != "score"})
+    return list(seen.values())[:limit]
+
+
+def concept_neighbours(db: Database, concept_id: str) -> list[dict[str, Any]]:
+    """Every relation touching the concept, read in its direction (``out``) or inversely (``in``)."""
+    rows = db.query(
+        "SELECT rel_type, justification, weight, meta::id(in) AS source_id, meta::id(out) AS target_id, "
+        "in.name AS source_name, out.name AS target_name FROM relation "
+        "WHERE in = type::thing('concept', $id) OR out = type::thing('concept', $id)",
+        {"id": concept_id},
+    )
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        rel = RELATION_TYPES.get(row["rel_type"])
+        outgoing = row["source_id"] == concept_id
+        out.append(
+            {
+                "direction": "out" if outgoing else "in",
+                "rel_type": row["rel_type"],
+                "reads_as": (rel.reads_as if outgoing else rel.inverse_reads_as) if rel else row["rel_type"],
+                "concept_id": row["target_id"] if outgoing else row["source_id"],
+                "name": row["target_name"] if outgoing else row["source_name"],
+                "justification": row.get("justification", ""),
+                "weight": row.get("weight"),
+            }
+        )
+    out.sort(key=lambda n: (n["rel_type"], n["direction"], n["name"] or ""))
+    return out

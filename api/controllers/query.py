@@ -1,0 +1,131 @@
+"""``POST /query``, ``POST /query/stream`` (server-sent events) and ``GET /traces/{id}``."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+import anyio
+from litestar import Controller, Request, Response, get, post
+from litestar.di import Provide
+from litestar.params import Parameter
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+
+from api.answer_cache import AnswerKey
+from api.dependencies import provide_runtime
+from api.errors import NotFound, Unprocessable, error_body
+from api.metrics import count_cache, observe_planner_timings
+from api.runtime import Runtime
+from api.schemas import QueryRequest
+from api.security import require_read_access
+from planner.service import PlannerInputError
+from planner.trace_store import TraceNotFoundError, get_trace, valid_trace_id
+
+# The model and the embedded database serialise work anyway; more threads only queue inside them.
+_PLANNER_THREADS = anyio.CapacityLimiter(4)
+
+
+def _check_question(runtime: Runtime, data: QueryRequest) -> None:
+    limit = runtime.settings.max_question_chars
+    if not data.question.strip():
+        raise Unprocessable("the question is empty; ask something about experimentation", field="question")
+    if len(data.question) > limit:
+        raise Unprocessable(
+            f"the question has {len(data.question)} characters; the limit is {limit}", field="question"
+        )
+
+
+def _cache_key(runtime: Runtime, data: QueryRequest) -> AnswerKey:
+    position = data.as_of if data.as_of is not None else runtime.head()
+    return AnswerKey.of(data.question, position, runtime.generator.model_id, data.max_hops)
+
+
+def answer(runtime: Runtime, data: QueryRequest, *, use_cache: bool = True) -> tuple[dict[str, Any], bool]:
+    """The response JSON for a question, from the cache when the log and model have not changed."""
+    key = _cache_key(runtime, data)
+    cached = runtime.cache.get(key) if use_cache else None
+    count_cache(cached is not None)
+    if cached is not None:
+        return cached, True
+    try:
+        response = runtime.planner.ask(data.question, as_of=data.as_of, max_hops=data.max_hops).to_dict()
+    except PlannerInputError as exc:
+        raise Unprocessable(str(exc), field="as_of" if "as_of" in str(exc) else "max_hops") from exc
+    observe_planner_timings(response.get("timings_ms", {}))
+    runtime.cache.put(key, response)
+    return response, False
+
+
+class QueryController(Controller):
+    path = "/query"
+    tags = ["query"]
+    guards = [require_read_access]
+    dependencies = {"runtime": Provide(provide_runtime, sync_to_thread=False)}
+
+    @post("/", summary="Ask a question; returns the cited, verified answer", status_code=200)
+    async def query(
+        self, data: QueryRequest, runtime: Runtime, request: Request[Any, Any, Any]
+    ) -> Response[dict[str, Any]]:
+        """``Cache-Control: no-cache`` computes a fresh answer (and refreshes the cache)."""
+        _check_question(runtime, data)
+        use_cache = "no-cache" not in request.headers.get("cache-control", "").lower()
+        body, hit = await anyio.to_thread.run_sync(
+            functools.partial(answer, runtime, data, use_cache=use_cache), limiter=_PLANNER_THREADS
+        )
+        return Response(body, headers={"X-Answer-Cache": "hit" if hit else "miss"})
+
+    @post(
+        "/stream",
+        summary="Ask a question; trace steps, answer tokens and the final response as SSE",
+        status_code=200,
+    )
+    async def stream(self, data: QueryRequest, runtime: Runtime) -> ServerSentEvent:
+        _check_question(runtime, data)
+        return ServerSentEvent(_events(runtime, data))
+
+
+def _sse(event: str, payload: dict[str, Any]) -> ServerSentEventMessage:
+    return ServerSentEventMessage(event=event, data=json.dumps(payload, ensure_ascii=False, default=str))
+
+
+def _events(runtime: Runtime, data: QueryRequest) -> Iterator[ServerSentEventMessage]:
+    """Runs in a worker thread (Litestar iterates sync generators off the event loop)."""
+    key = _cache_key(runtime, data)
+    cached = runtime.cache.get(key)
+    count_cache(cached is not None)
+    if cached is not None:
+        yield _sse("final", cached)
+        return
+    try:
+        for item in runtime.planner.stream(data.question, as_of=data.as_of, max_hops=data.max_hops):
+            if item.event == "answer":
+                observe_planner_timings(item.data.get("timings_ms", {}))
+                runtime.cache.put(key, item.data)
+                yield _sse("final", item.data)
+            else:
+                yield _sse(item.event, item.data)
+    except PlannerInputError as exc:
+        yield _sse("error", error_body(422, "invalid_input", str(exc)))
+    except Exception:  # the stream has started: report in-band, never leak the stack trace
+        import logging
+
+        logging.getLogger("expgraph.api").exception("stream failed")
+        yield _sse("error", error_body(500, "internal_error", "the answer could not be completed; try again"))
+
+
+class TraceController(Controller):
+    path = "/traces"
+    tags = ["query"]
+    guards = [require_read_access]
+    dependencies = {"runtime": Provide(provide_runtime, sync_to_thread=False)}
+
+    @get("/{trace_id:str}", summary="A stored planner trace", sync_to_thread=True)
+    def trace(self, runtime: Runtime, trace_id: Annotated[str, Parameter(max_length=100)]) -> dict[str, Any]:
+        if not valid_trace_id(trace_id):
+            raise NotFound(f"{trace_id!r} is not a trace id; use the trace_id of a /query response")
+        try:
+            return get_trace(runtime.db, trace_id)
+        except TraceNotFoundError as exc:
+            raise NotFound(f"no trace {trace_id!r}; traces are kept for answered questions only") from exc

@@ -1,0 +1,98 @@
+"""p95 latency of every calculator and of the question parser (target p95 < 5 ms; cold imports excluded).
+
+Run: .venv/bin/python bench/bench_tools.py [--repeats 200] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tools.question_parser import parse_calculation  # noqa: E402
+from tools.registry import TOOLS, run_tool  # noqa: E402
+
+TARGET_MS = 5.0
+CASES: dict[str, dict[str, Any]] = {
+    "proportions_sample_size": {"baseline": 0.1, "mde": 0.05},
+    "proportions_power": {"baseline": 0.1, "mde": 0.05, "n_per_group": 50000},
+    "proportions_mde": {"baseline": 0.1, "n_per_group": 50000},
+    "means_sample_size": {"delta": 1, "sd": 5},
+    "means_power": {"n_per_group": 200, "delta": 1, "sd": 5},
+    "means_mde": {"n_per_group": 200, "sd": 5},
+    "test_duration": {"daily_traffic": 5000, "baseline": 0.1, "mde": 0.05, "split": [50, 50]},
+    "ci_proportion": {"successes": 120, "n": 1000},
+    "ci_proportion_difference": {"conversions_a": 120, "n_a": 1000, "conversions_b": 150, "n_b": 1000},
+    "ci_mean_difference": {"mean_a": 10, "sd_a": 3, "n_a": 500, "mean_b": 10.4, "sd_b": 3.2, "n_b": 480},
+    "ci_relative_lift": {"conversions_a": 120, "n_a": 1000, "conversions_b": 150, "n_b": 1000},
+    "two_proportion_z_test": {"conversions_a": 120, "n_a": 1000, "conversions_b": 150, "n_b": 1000},
+    "welch_t_test": {"mean_a": 10, "sd_a": 3, "n_a": 500, "mean_b": 10.4, "sd_b": 3.2, "n_b": 480},
+    "chi_square_independence": {"table": [[120, 880], [150, 850]]},
+    "chi_square_goodness_of_fit": {"observed": [5000, 5100, 4950]},
+    "multiple_testing": {"p_values": [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.324]},
+    "srm_check": {"counts": [50000, 48900]},
+    "cuped": {"correlation": 0.5, "n_per_group": 20000, "mde": 0.01, "daily_traffic": 4000},
+    "anova_power": {"effect_size_f": 0.25, "k_groups": 4, "power": 0.8},
+    "chi_square_power": {"effect_size_w": 0.3, "df": 3, "power": 0.8},
+    "correlation_power": {"r": 0.3, "power": 0.8},
+    "group_sequential": {"looks": 5},
+}
+EXTRA: dict[str, tuple[str, dict[str, Any]]] = {
+    "group_sequential (classic, K=5)": ("group_sequential", {"looks": 5, "design": "classic"}),
+    "group_sequential (spending, K=10)": ("group_sequential", {"looks": 10}),
+}
+QUESTIONS = [
+    "What sample size do I need for a 5% relative lift on a 10% baseline at 80% power?",
+    "How long will the test take with 1,000 visitors a day, a 3% baseline and a 10% MDE, 90/10 split?",
+    "Do we have an SRM? 50,000 vs 48,900 users",
+    "Adjust these p-values with Benjamini-Hochberg: 0.01, 0.04, 0.03 and 0.2",
+]
+
+
+def measure(fn: Any, repeats: int) -> dict[str, float]:
+    fn()  # warm: first call pays lazy imports and caches
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return {
+        "p50_ms": statistics.median(samples),
+        "p95_ms": samples[max(0, int(round(0.95 * len(samples))) - 1)],
+        "max_ms": samples[-1],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=200)
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args()
+    assert set(CASES) == set(TOOLS), "every tool needs a bench case"
+    rows: dict[str, dict[str, float]] = {}
+    for name, params in CASES.items():
+        rows[name] = measure(lambda n=name, p=params: run_tool(n, p), args.repeats)
+    for label, (name, params) in EXTRA.items():
+        rows[label] = measure(lambda n=name, p=params: run_tool(n, p), args.repeats)
+    for i, question in enumerate(QUESTIONS):
+        rows[f"parse_calculation #{i + 1}"] = measure(lambda q=question: parse_calculation(q), args.repeats)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return
+    print(f"{'calculator':<36} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target p95 < {TARGET_MS} ms")
+    for name, row in rows.items():
+        flag = "ok" if row["p95_ms"] < TARGET_MS else "SLOW"
+        print(f"{name:<36} {row['p50_ms']:>8.3f} {row['p95_ms']:>8.3f} {row['max_ms']:>8.3f}  {flag}")
+    slow = [n for n, r in rows.items() if r["p95_ms"] >= TARGET_MS]
+    print(f"\n{len(rows) - len(slow)}/{len(rows)} under target" + (f"; slow: {', '.join(slow)}" if slow else ""))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""The local generator with the real SmolLM2-135M-Instruct (session fixture ``generator``)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from config import Settings
+from model.generator import (
+    GeneratorConfigError,
+    GeneratorInputError,
+    load_generator,
+)
+from model.local_backend import TransformersGenerator, resolve_precision
+from model.prompts import ChatMessage, PromptCalculation, PromptSource, build_answer_messages
+
+pytestmark = pytest.mark.slow
+
+QUESTION = [ChatMessage("user", "What is a p-value in an A/B test? Answer in one sentence.")]
+
+
+def test_greedy_generation_is_deterministic(generator: TransformersGenerator) -> None:
+    first = generator.generate(QUESTION, max_new_tokens=24)
+    second = generator.generate(QUESTION, max_new_tokens=24)
+    assert first.text == second.text
+    assert first.text.strip()
+    assert first.completion_tokens == second.completion_tokens > 0
+    assert first.prompt_tokens == len(generator.prompt_ids(QUESTION))
+    assert 0 < first.time_to_first_token <= first.seconds
+
+
+def test_stream_yields_the_same_text_as_generate(generator: TransformersGenerator) -> None:
+    pieces = list(generator.stream(QUESTION, max_new_tokens=24))
+    assert len(pieces) > 1
+    assert "".join(pieces) == generator.generate(QUESTION, max_new_tokens=24).text
+
+
+def test_prompt_uses_the_chatml_template_smollm2_was_trained_on(generator: TransformersGenerator) -> None:
+    rendered = generator._tokenizer.decode(generator.prompt_ids([ChatMessage("system", "S"), *QUESTION]))
+    assert rendered == (
+        "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\n"
+        f"{QUESTION[0].content}<|im_end|>\n<|im_start|>assistant\n"
+    )
+    im_end = generator._tokenizer.convert_tokens_to_ids("<|im_end|>")
+    assert im_end in generator.eos_token_ids
+
+
+def test_reply_ends_at_the_end_of_turn_token(generator: TransformersGenerator) -> None:
+    generation = generator.generate([ChatMessage("user", "Say only the word yes.")], max_new_tokens=64)
+    assert generation.finish_reason == "stop"
+    assert generation.completion_tokens < 64
+    assert "<|im_end|>" not in generation.text and "<|im_start|>" not in generation.text
+
+
+def test_max_new_tokens_cuts_the_reply_and_says_so(generator: TransformersGenerator) -> None:
+    generation = generator.generate(QUESTION, max_new_tokens=3)
+    assert generation.completion_tokens == 3
+    assert generation.finish_reason == "length"
+
+
+def test_stop_string_ends_the_text_before_it(generator: TransformersGenerator) -> None:
+    full = generator.generate(QUESTION, max_new_tokens=24).text
+    word = full.split()[3]
+    cut = generator.generate(QUESTION, max_new_tokens=24, stop=[word])
+    assert cut.text == full[: full.index(word)]
+    assert cut.finish_reason == "stop"
+    assert "".join(generator.stream(QUESTION, max_new_tokens=24, stop=[word])) == cut.text
+
+
+def test_answer_messages_from_the_planner_produce_an_answer(generator: TransformersGenerator) -> None:
+    messages = build_answer_messages(
+        "How many users per arm do I need?",
+        [
+            PromptSource(
+                1,
+                "Sample size",
+                "Sample size per arm grows with variance and shrinks with the effect squared.",
+            )
+        ],
+        [
+            PromptCalculation(
+                2, "sample_size", "two-proportion z-test", {"n_per_arm": 3841}, {"baseline": 0.1}
+            )
+        ],
+    )
+    generation = generator.generate(messages, max_new_tokens=60)
+    assert generation.prompt_tokens > 60
+    assert generation.completion_tokens > 0
+    assert len(generation.text.split()) >= 3
+
+
+def test_load_generator_returns_one_shared_instance(
+    settings: Settings, generator: TransformersGenerator
+) -> None:
+    assert load_generator(settings) is generator
+    assert load_generator(settings.model_copy()) is generator
+
+
+def test_second_backend_loads_the_cached_conversion_without_parsing_the_gguf(
+    settings: Settings, generator: TransformersGenerator
+) -> None:
+    cache_dir = Path(generator.load_info.path)
+    weights = cache_dir / "model.safetensors"
+    before = weights.stat().st_mtime_ns
+    again = TransformersGenerator.from_settings(settings)
+    assert again is not generator
+    assert again.load_info.origin == "cache"
+    assert Path(again.load_info.path) == cache_dir
+    assert weights.stat().st_mtime_ns == before
+    assert (
+        again.generate(QUESTION, max_new_tokens=12).text
+        == generator.generate(QUESTION, max_new_tokens=12).text
+    )
+
+
+def test_concurrent_calls_share_one_load_and_all_succeed(
+    settings: Settings, generator: TransformersGenerator
+) -> None:
+    expected = generator.generate(QUESTION, max_new_tokens=16).text
+    # A configuration no other test loaded: the threads race for its first load.
+    fresh = settings.model_copy(update={"generator_max_new_tokens": 16})
+    loaded: list[object] = []
+    texts: list[str] = []
+    errors: list[BaseException] = []
+
+    def ask() -> None:
+        try:
+            instance = load_generator(fresh)
+            loaded.append(instance)
+            texts.append(instance.generate(QUESTION).text)
+        except BaseException as exc:  # collected and re-raised in the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(loaded) == 3 and all(instance is loaded[0] for instance in loaded)
+    assert loaded[0] is not generator
+    assert texts == [expected] * 3
+
+
+def test_lora_adapter_is_loaded_merged_and_changes_the_output(
+    settings: Settings, generator: TransformersGenerator, tmp_path: Path
+) -> None:
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    torch.manual_seed(0)
+    base = AutoModelForCausalLM.from_pretrained(generator.load_info.path, dtype=torch.float32)
+    config = LoraConfig(r=4, lora_alpha=64, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
+    get_peft_model(base, config).save_pretrained(tmp_path / "tiny-lora")
+
+    plain = TransformersGenerator.from_settings(settings.model_copy(update={"generator_dtype": "float32"}))
+    adapted = TransformersGenerator.from_settings(
+        settings.model_copy(
+            update={"generator_dtype": "float32", "generator_adapter": tmp_path / "tiny-lora"}
+        )
+    )
+    assert adapted.model_id.endswith("+tiny-lora:float32")
+    assert adapted.load_info.adapter == str(tmp_path / "tiny-lora")
+    adapted_text = adapted.generate(QUESTION, max_new_tokens=12).text
+    assert adapted_text
+    assert adapted_text != plain.generate(QUESTION, max_new_tokens=12).text
+
+
+def test_missing_model_directory_or_adapter_is_a_clear_config_error(
+    settings: Settings, tmp_path: Path
+) -> None:
+    missing = tmp_path / "no-such-model"
+    with pytest.raises(GeneratorConfigError, match=r"no-such-model does not exist.*EXPGRAPH_GENERATOR_MODEL"):
+        TransformersGenerator.from_settings(settings.model_copy(update={"generator_model": str(missing)}))
+    with pytest.raises(GeneratorConfigError, match=r"adapter_config\.json"):
+        TransformersGenerator.from_settings(settings.model_copy(update={"generator_adapter": tmp_path}))
+    with pytest.raises(GeneratorConfigError, match="neither an existing directory nor a hub id"):
+        TransformersGenerator.from_settings(settings.model_copy(update={"generator_model": "not a model"}))
+
+
+def test_precision_choice_is_validated_for_the_device() -> None:
+    assert resolve_precision("auto", cuda=True, load_in_4bit=False) == "bfloat16"
+    assert resolve_precision("float32", cuda=False, load_in_4bit=False) == "float32"
+    with pytest.raises(GeneratorConfigError, match="needs a CUDA GPU"):
+        resolve_precision("auto", cuda=False, load_in_4bit=True)
+    with pytest.raises(GeneratorConfigError, match="CPU quantisation"):
+        resolve_precision("int8", cuda=True, load_in_4bit=False)
+
+
+def test_bad_requests_are_rejected_before_decoding(generator: TransformersGenerator) -> None:
+    with pytest.raises(GeneratorInputError, match="at least one user message"):
+        generator.generate([])
+    with pytest.raises(GeneratorInputError, match="end with a user message"):
+        generator.stream([*QUESTION, ChatMessage("assistant", "Sure")])
+    with pytest.raises(GeneratorInputError, match="reads at most 8192"):
+        generator.generate([ChatMessage("user", "variance " * 9000)])

@@ -1,0 +1,157 @@
+"""Questions in plain English → calculator calls; missing inputs are asked for, never guessed."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.question_parser import parse_calculation, to_number
+from tools.registry import run_tool
+
+
+def test_vision_example_without_a_baseline_asks_for_it() -> None:
+    parsed = parse_calculation("What sample size do I need for 5% MDE at 80% power?")
+    assert parsed.tool == "proportions_sample_size"
+    assert [m.name for m in parsed.missing] == ["baseline"]
+    assert parsed.missing[0].question == "What is the baseline conversion rate of the control group?"
+    assert "baseline" not in parsed.params
+    assert not parsed.calculable
+
+
+def test_vision_example_with_a_baseline_computes() -> None:
+    parsed = parse_calculation("What sample size do I need for a 5% relative lift on a 10% baseline at 80% power?")
+    assert parsed.calculable
+    assert parsed.params == {"baseline": 0.1, "mde": 0.05, "mde_type": "relative", "power": 0.8}
+    result = run_tool(parsed.tool or "", parsed.params, assumptions=parsed.assumptions)
+    assert result.outputs_rounded["n_control"] == 57763
+    assert "α = 0.05 two-sided (not stated in the question)" in result.assumptions
+
+
+def test_percent_mde_is_relative_and_says_so() -> None:
+    parsed = parse_calculation("Sample size for a 10% baseline and 5% MDE")
+    assert parsed.params["mde_type"] == "relative"
+    assert any("relative" in a for a in parsed.assumptions)
+
+
+@pytest.mark.parametrize("phrase", ["5 percentage points", "5pp", "5 pp", "5 points"])
+def test_percentage_points_are_absolute(phrase: str) -> None:
+    parsed = parse_calculation(f"How many users do I need at a 20% baseline to detect {phrase}?")
+    assert parsed.params["mde"] == pytest.approx(0.05)
+    assert parsed.params["mde_type"] == "absolute"
+
+
+def test_lift_from_to_gives_both_rates() -> None:
+    parsed = parse_calculation("How many visitors per variant to see a lift from 10% to 11%?")
+    assert parsed.params["baseline"] == pytest.approx(0.10)
+    assert parsed.params["p2"] == pytest.approx(0.11)
+
+
+@pytest.mark.parametrize(
+    ("text", "alpha"),
+    [("alpha 0.01", 0.01), ("a significance level of 1%", 0.01), ("95% confidence", 0.05), ("alpha = 10%", 0.1)],
+)
+def test_significance_phrasings(text: str, alpha: float) -> None:
+    parsed = parse_calculation(f"Sample size for a 10% baseline and 5% MDE with {text}")
+    assert parsed.params["alpha"] == pytest.approx(alpha)
+
+
+@pytest.mark.parametrize("text", ["one-tailed", "one-sided", "one sided"])
+def test_one_sided_phrasings(text: str) -> None:
+    parsed = parse_calculation(f"Sample size for a 10% baseline and 5% MDE, {text}")
+    assert parsed.params["alternative"] == "larger"
+
+
+def test_method_names_are_recognised() -> None:
+    cases = {
+        "using Cohen's h": "cohens_h",
+        "like power.prop.test": "pooled",
+        "like Evan Miller's calculator": "evan_miller",
+    }
+    for text, method in cases.items():
+        parsed = parse_calculation(f"Sample size for a 10% baseline and 5% MDE {text}")
+        assert parsed.params["method"] == method
+        assert parsed.method_requested == method
+    rule = parse_calculation("Rule of thumb sample size per group for a difference of 1 with a standard deviation of 4")
+    assert rule.tool == "means_sample_size" and rule.params["method"] == "rule_of_thumb"
+
+
+def test_duration_question_with_traffic_split_and_suffixes() -> None:
+    parsed = parse_calculation(
+        "How long will the test take with 1.2k visitors a day, a 3% baseline conversion rate and a 10% MDE, 90/10 split?"
+    )
+    assert parsed.tool == "test_duration"
+    assert parsed.params["daily_traffic"] == 1200
+    assert parsed.params["split"] == [90, 10]
+    assert parsed.calculable
+    result = run_tool(parsed.tool, parsed.params)
+    assert result.outputs_rounded["weeks"] >= 1
+
+
+def test_duration_without_traffic_asks_for_it() -> None:
+    parsed = parse_calculation("How many days will my test need for a 10% baseline and 5% MDE?")
+    assert [m.name for m in parsed.missing] == ["daily_traffic"]
+
+
+def test_variants_and_corrections() -> None:
+    parsed = parse_calculation("Sample size with 3 variants, baseline 4%, 0.5pp MDE and a Bonferroni correction")
+    assert parsed.params["variants"] == 3
+    assert parsed.params["correction"] == "bonferroni"
+    assert any("3 treatment variants" in a for a in parsed.assumptions)
+
+
+def test_srm_counts() -> None:
+    parsed = parse_calculation("Do we have an SRM? 50,000 vs 48,900 users")
+    assert parsed.tool == "srm_check"
+    assert parsed.params["counts"] == [50000, 48900]
+    result = run_tool("srm_check", parsed.params)
+    assert result.outputs["mismatch"] is True
+
+
+def test_p_value_lists() -> None:
+    parsed = parse_calculation("Adjust these p-values with Benjamini-Hochberg: 0.01, 0.04, 0.03 and 0.2")
+    assert parsed.tool == "multiple_testing"
+    assert parsed.params == {"p_values": [0.01, 0.04, 0.03, 0.2], "method": "benjamini_hochberg"}
+
+
+def test_cuped_correlation() -> None:
+    parsed = parse_calculation("With CUPED and a correlation of 0.5, how many users per group instead of 20k per group?")
+    assert parsed.tool == "cuped"
+    assert parsed.params["correlation"] == 0.5
+    assert parsed.params["n_per_group"] == 20000
+
+
+def test_power_and_mde_questions() -> None:
+    power = parse_calculation("What power do I have with 5,000 users per group, baseline 20% and a 10% lift?")
+    assert power.tool == "proportions_power" and power.params["n_per_group"] == 5000
+    mde = parse_calculation("What is the MDE with 10k users per group at a 3% baseline?")
+    assert mde.tool == "proportions_mde" and mde.calculable
+
+
+def test_interval_and_p_value_from_counts() -> None:
+    ci = parse_calculation("95% confidence interval for 120 out of 1,000 vs 150 out of 1,000")
+    assert ci.tool == "ci_proportion_difference"
+    assert ci.params["conversions_a"] == 120 and ci.params["n_b"] == 1000
+    z = parse_calculation("Is 120/1000 vs 150/1000 statistically significant?")
+    assert z.tool == "two_proportion_z_test"
+
+
+def test_means_question_needs_a_standard_deviation() -> None:
+    parsed = parse_calculation("How many users per group to detect a $2 difference in average order value?")
+    assert parsed.tool == "means_sample_size"
+    assert [m.name for m in parsed.missing] == ["sd"]
+
+
+def test_group_sequential_question() -> None:
+    parsed = parse_calculation("O'Brien-Fleming boundaries for 5 interim looks at alpha 0.05")
+    assert parsed.tool == "group_sequential"
+    assert parsed.params == {"looks": 5, "spending_function": "obrien_fleming", "alpha": 0.05}
+
+
+def test_unrelated_question_is_not_calculable() -> None:
+    parsed = parse_calculation("What is a holdout group?")
+    assert parsed.tool is None and not parsed.calculable and parsed.reason
+
+
+def test_number_suffixes() -> None:
+    assert to_number("1,000") == 1000
+    assert to_number("2.5", "k") == 2500
+    assert to_number("1", "M") == 1_000_000

@@ -1,0 +1,83 @@
+"""The tool table and run_tool: validation, coercion, defaults stated as assumptions, JSON shape."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from tools.errors import CalculationInputError, UnknownToolError
+from tools.registry import PARAM_TYPES, TOOLS, run_tool
+
+MINIMAL = {
+    "proportions_sample_size": {"baseline": 0.1, "mde": 0.1},
+    "proportions_power": {"baseline": 0.1, "mde": 0.1, "n_per_group": 5000},
+    "proportions_mde": {"baseline": 0.1, "n_per_group": 5000},
+    "means_sample_size": {"cohens_d": 0.3},
+    "means_power": {"cohens_d": 0.3, "n_per_group": 100},
+    "means_mde": {"n_per_group": 100},
+    "test_duration": {"daily_traffic": 1000, "n_per_group": 5000},
+    "ci_proportion": {"successes": 30, "n": 100},
+    "ci_proportion_difference": {"conversions_a": 30, "n_a": 100, "conversions_b": 40, "n_b": 100},
+    "ci_mean_difference": {"mean_a": 1, "sd_a": 1, "n_a": 30, "mean_b": 1.5, "sd_b": 1, "n_b": 30},
+    "ci_relative_lift": {"conversions_a": 30, "n_a": 100, "conversions_b": 40, "n_b": 100},
+    "two_proportion_z_test": {"conversions_a": 30, "n_a": 100, "conversions_b": 40, "n_b": 100},
+    "welch_t_test": {"mean_a": 1, "sd_a": 1, "n_a": 30, "mean_b": 1.5, "sd_b": 1, "n_b": 30},
+    "chi_square_independence": {"table": "30,70;40,60"},
+    "chi_square_goodness_of_fit": {"observed": "10,12,8"},
+    "multiple_testing": {"p_values": "0.01,0.02,0.2"},
+    "srm_check": {"counts": "5000,5100"},
+    "cuped": {"correlation": 0.6},
+    "anova_power": {"effect_size_f": 0.25, "k_groups": 3, "n_per_group": 30},
+    "chi_square_power": {"effect_size_w": 0.3, "df": 2, "n_total": 100},
+    "correlation_power": {"r": 0.3, "n": 50},
+    "group_sequential": {"looks": 3},
+}
+
+
+def test_every_tool_is_described_and_runs_from_its_minimal_inputs() -> None:
+    assert set(MINIMAL) == set(TOOLS)
+    for name, spec in TOOLS.items():
+        assert spec.summary and all(p.description and p.type in PARAM_TYPES for p in spec.params)
+        result = run_tool(name, MINIMAL[name])
+        data = json.loads(json.dumps(result.to_dict()))
+        assert data["tool"] == name
+        assert set(data) >= {"tool", "method", "inputs", "outputs", "outputs_rounded", "assumptions", "formula",
+                             "library", "alternatives"}
+        assert data["library"].split()[0] in ("scipy", "statsmodels", "scipy,")
+        for value in data["outputs"].values():
+            if isinstance(value, float):
+                assert math.isfinite(value)
+
+
+def test_defaults_are_stated_as_assumptions_and_given_values_are_not() -> None:
+    result = run_tool("proportions_sample_size", {"baseline": 0.1, "mde": 0.1})
+    assert "α = 0.05 two-sided (not stated in the question)" in result.assumptions
+    assert "80% power (not stated in the question)" in result.assumptions
+    stated = run_tool("proportions_sample_size", {"baseline": 0.1, "mde": 0.1, "alpha": 0.05, "power": 0.8,
+                                                   "alternative": "two-sided", "ratio": 1, "mde_type": "relative"})
+    assert stated.assumptions == ()
+
+
+def test_cli_style_strings_are_coerced() -> None:
+    a = run_tool("proportions_sample_size", {"baseline": "10%", "mde": "0.1", "variants": "2"})
+    b = run_tool("proportions_sample_size", {"baseline": 0.1, "mde": 0.1, "variants": 2})
+    assert a.outputs == b.outputs
+    big = run_tool("test_duration", {"daily_traffic": "1,000", "n_per_group": "5,000"})
+    assert big.inputs["daily_traffic"] == 1000
+
+
+def test_unknown_tool_and_unknown_parameter_are_rejected() -> None:
+    with pytest.raises(UnknownToolError) as err:
+        run_tool("sample_sise", {})
+    assert err.value.field == "tool" and "proportions_sample_size" in err.value.reason
+    with pytest.raises(CalculationInputError) as err2:
+        run_tool("srm_check", {"counts": [1, 2], "treshold": 0.01})
+    assert err2.value.field == "treshold"
+
+
+def test_missing_required_parameter_names_it() -> None:
+    with pytest.raises(CalculationInputError) as err:
+        run_tool("ci_proportion", {"successes": 3})
+    assert err.value.field == "n"
