@@ -6,6 +6,7 @@ from typing import Any
 
 from engine.db import Database
 from engine.ontology import RELATION_TYPES
+from engine.queries import get_concept, list_concepts
 
 
 def search_concepts(db: Database, text: str, limit: int) -> list[dict[str, Any]]:
@@ -16,15 +17,24 @@ def search_concepts(db: Database, text: str, limit: int) -> list[dict[str, Any]]
         {"text": text, "limit": limit},
     )
     needle = text.casefold().strip()
-    prefix = db.query(
-        "SELECT concept_id, name, category, aliases, definition FROM concept WHERE "
-        "string::starts_with(string::lowercase(name), $needle) OR "
-        "array::any(aliases, |$a| string::starts_with(string::lowercase($a), $needle)) LIMIT $limit",
-        {"needle": needle, "limit": limit},
-    )
+    # Exact and prefix matches on names and aliases rank first (an abbreviation like "SRM" scores poorly in BM25).
+    ranked: list[tuple[int, str]] = []
+    for concept in list_concepts(db):
+        names = [concept["name"], *(concept.get("aliases") or [])]
+        lowered = [n.casefold() for n in names]
+        if needle in lowered:
+            ranked.append((0, concept["concept_id"]))
+        elif any(n.startswith(needle) for n in lowered):
+            ranked.append((1, concept["concept_id"]))
+    ranked.sort()
+    prefix_ids = [cid for _, cid in ranked[:limit]]
+    prefix = [c for cid in prefix_ids if (c := get_concept(db, cid)) is not None]
     seen: dict[str, dict[str, Any]] = {}
     for row in [*prefix, *hits]:
-        seen.setdefault(row["concept_id"], {k: v for k, v in row.items() if k != "score"})
+        seen.setdefault(
+            row["concept_id"],
+            {k: row.get(k) for k in ("concept_id", "name", "category", "aliases", "definition")},
+        )
     return list(seen.values())[:limit]
 
 

@@ -7,9 +7,7 @@
 from __future__ import annotations
 
 import logging
-import tempfile
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +21,27 @@ from planner.service import Planner, PlannerDeps
 log = logging.getLogger("expgraph.api")
 
 
-@dataclass
 class Runtime:
-    settings: Settings
-    db: Database
-    embedder: Any
-    generator: Any
-    planner: Planner
-    cache: AnswerCache = field(default_factory=AnswerCache)
-    owns_db: bool = False
-    write_lock: threading.Lock = field(default_factory=threading.Lock)
+    """Not a dataclass on purpose: Litestar would try to validate an injected dataclass field by field."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        embedder: Any,
+        generator: Any,
+        planner: Planner,
+        *,
+        owns_db: bool = False,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.embedder = embedder
+        self.generator = generator
+        self.planner = planner
+        self.cache = AnswerCache()
+        self.owns_db = owns_db
+        self.write_lock = threading.Lock()
 
     @classmethod
     def start(cls, settings: Settings) -> Runtime:
@@ -83,9 +92,22 @@ def ingest_paths(db: Database, embedder: Any, *, corpus_dir: Path | None, paths:
 
 
 def ingest_upload(runtime: Runtime, filename: str, content: str) -> Any:
-    """Ingest one uploaded document through the same validation as files on disk."""
-    with tempfile.TemporaryDirectory(prefix="expgraph-upload-") as tmp:
-        path = Path(tmp) / filename
+    """Ingest one uploaded document through the same validation as files on disk.
+
+    Uploads are kept under ``<data_dir>/uploads/`` so that uploading the same filename again is the same document
+    (unchanged: nothing appended; changed: the difference). A rejected upload leaves the previous file as it was.
+    """
+    uploads = runtime.settings.data_dir / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    path = uploads / filename
+    with runtime.write_lock:
+        previous = path.read_bytes() if path.exists() else None
         path.write_text(content, encoding="utf-8")
-        with runtime.write_lock:
+        try:
             return ingest_paths(runtime.db, runtime.embedder, corpus_dir=None, paths=[path])
+        except BaseException:
+            if previous is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(previous)
+            raise

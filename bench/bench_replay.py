@@ -56,7 +56,9 @@ def _relation(i: int, rng: random.Random, n_concepts: int, doc: str) -> tuple[Pa
     a, b = rng.sample(range(n_concepts), 2)
     rel_type = TYPES[i % len(TYPES)]
     rid = f"c{a}:{rel_type}:c{b}"
-    return RelationAsserted(relation_id=rid, source_id=f"c{a}", target_id=f"c{b}", rel_type=rel_type, weight=0.5), doc
+    return RelationAsserted(
+        relation_id=rid, source_id=f"c{a}", target_id=f"c{b}", rel_type=rel_type, weight=0.5
+    ), doc
 
 
 def vector_free_log(n_events: int, n_concepts: int, seed: int = 7) -> list[tuple[Payload, str]]:
@@ -77,7 +79,9 @@ def vector_free_log(n_events: int, n_concepts: int, seed: int = 7) -> list[tuple
             relation_ids.append(payload.relation_id)  # type: ignore[attr-defined]
             log.append((payload, doc))
         elif roll < 19:
-            log.append((ConceptAliased(concept_id=f"c{rng.randrange(n_concepts)}", alias=f"alias-{i}"), "doc1"))
+            log.append(
+                (ConceptAliased(concept_id=f"c{rng.randrange(n_concepts)}", alias=f"alias-{i}"), "doc1")
+            )
         elif i % 40 == 19:
             log.append((RelationRetracted(relation_id=rng.choice(relation_ids)), ""))
         else:
@@ -127,7 +131,9 @@ def run(db: Database, label: str, log: list[tuple[Payload, str]]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--events", type=int, default=100_000, help="vector-free events in the synthetic log")
     parser.add_argument("--concepts", type=int, default=500, help="concepts (with vectors) the log refers to")
     parser.add_argument("--url", default="mem://", help="database URL (mem:// or surrealkv://path)")

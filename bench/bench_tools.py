@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -15,8 +16,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tools.question_parser import parse_calculation  # noqa: E402
-from tools.registry import TOOLS, run_tool  # noqa: E402
+from tools.question_parser import parse_calculation
+from tools.registry import TOOLS, run_tool
 
 TARGET_MS = 5.0
 CASES: dict[str, dict[str, Any]] = {
@@ -35,7 +36,9 @@ CASES: dict[str, dict[str, Any]] = {
     "welch_t_test": {"mean_a": 10, "sd_a": 3, "n_a": 500, "mean_b": 10.4, "sd_b": 3.2, "n_b": 480},
     "chi_square_independence": {"table": [[120, 880], [150, 850]]},
     "chi_square_goodness_of_fit": {"observed": [5000, 5100, 4950]},
-    "multiple_testing": {"p_values": [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.324]},
+    "multiple_testing": {
+        "p_values": [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.324]
+    },
     "srm_check": {"counts": [50000, 48900]},
     "cuped": {"correlation": 0.5, "n_per_group": 20000, "mde": 0.01, "daily_traffic": 4000},
     "anova_power": {"effect_size_f": 0.25, "k_groups": 4, "power": 0.8},
@@ -57,17 +60,24 @@ QUESTIONS = [
 
 def measure(fn: Any, repeats: int) -> dict[str, float]:
     fn()  # warm: first call pays lazy imports and caches
-    samples = []
+    wall, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
+    wall.sort()
+    cpu.sort()
     return {
-        "p50_ms": statistics.median(samples),
-        "p95_ms": samples[max(0, int(round(0.95 * len(samples))) - 1)],
-        "max_ms": samples[-1],
+        "p50_ms": statistics.median(wall),
+        "p95_ms": _p95(wall),
+        "max_ms": wall[-1],
+        "cpu_p95_ms": _p95(cpu),
     }
+
+
+def _p95(sorted_ms: list[float]) -> float:
+    return sorted_ms[max(0, round(0.95 * len(sorted_ms)) - 1)]
 
 
 def main() -> None:
@@ -86,12 +96,24 @@ def main() -> None:
     if args.json:
         print(json.dumps(rows, indent=2))
         return
-    print(f"{'calculator':<36} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target p95 < {TARGET_MS} ms")
+    header = f"{'calculator':<36} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'cpu p95':>8}"
+    print(f"{header}  target p95 < {TARGET_MS} ms (wall clock)")
     for name, row in rows.items():
         flag = "ok" if row["p95_ms"] < TARGET_MS else "SLOW"
-        print(f"{name:<36} {row['p50_ms']:>8.3f} {row['p95_ms']:>8.3f} {row['max_ms']:>8.3f}  {flag}")
+        print(
+            f"{name:<36} {row['p50_ms']:>8.3f} {row['p95_ms']:>8.3f} {row['max_ms']:>8.3f} "
+            f"{row['cpu_p95_ms']:>8.3f}  {flag}"
+        )
     slow = [n for n, r in rows.items() if r["p95_ms"] >= TARGET_MS]
-    print(f"\n{len(rows) - len(slow)}/{len(rows)} under target" + (f"; slow: {', '.join(slow)}" if slow else ""))
+    cpu_slow = [n for n, r in rows.items() if r["cpu_p95_ms"] >= TARGET_MS]
+    print(
+        f"\n{len(rows) - len(slow)}/{len(rows)} under target (wall p95)"
+        + (f"; slow: {', '.join(slow)}" if slow else "")
+    )
+    print(f"{len(rows) - len(cpu_slow)}/{len(rows)} under target (CPU p95)")
+    # Wall-clock p95 includes time spent waiting for a CPU; on a loaded machine the CPU-time p95 isolates our cost.
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average {load} on {os.cpu_count()} CPUs; one warm-up call per case (cold imports excluded)")
 
 
 if __name__ == "__main__":

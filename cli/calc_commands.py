@@ -93,7 +93,9 @@ def _tool_command(spec: ToolSpec) -> Callable[..., None]:
         extra = f"; one of: {', '.join(p.choices)}" if p.choices else ""
         default = f"; default {p.default}" if p.default is not None else ""
         required = "; required" if p.required else ""
-        option = typer.Option(None, *names, help=f"{p.description} ({p.type}{extra}{default}{required})", show_default=False)
+        option = typer.Option(
+            None, *names, help=f"{p.description} ({p.type}{extra}{default}{required})", show_default=False
+        )
         parameters.append(
             inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=str | None)
         )
@@ -155,7 +157,9 @@ def ask(
         _fail(exc)
         return
     if json_output:
-        typer.echo(json.dumps({"parsed": parsed.to_dict(), "result": result.to_dict()}, ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps({"parsed": parsed.to_dict(), "result": result.to_dict()}, ensure_ascii=False, indent=2)
+        )
     else:
         print_result(result)
 

@@ -70,7 +70,9 @@ def init() -> None:
 
 
 def replay_command(
-    as_of: Annotated[int | None, typer.Option("--as-of", help="Rebuild the graph as of this log position.")] = None,
+    as_of: Annotated[
+        int | None, typer.Option("--as-of", help="Rebuild the graph as of this log position.")
+    ] = None,
     target_ns: Annotated[
         str | None,
         typer.Option("--target-ns", help="Namespace to build into (default with --as-of: <ns>_asof_<N>)."),
@@ -121,7 +123,9 @@ def export_command(
 
 
 @events_app.command("import")
-def import_command(path: Annotated[Path, typer.Argument(help="JSONL file written by `events export`.")]) -> None:
+def import_command(
+    path: Annotated[Path, typer.Argument(help="JSONL file written by `events export`.")],
+) -> None:
     """Import an exported log into an empty database; any bad line aborts the import and nothing is written."""
     with _database() as db:
         count = import_events(EventStore(db), path)

@@ -82,8 +82,8 @@ def _connect(settings: Settings) -> _Connection:
         return conn
     key = str(path)
     with _open_files_lock:
-        conn = _open_files.get(key)
-        if conn is None:
+        shared = _open_files.get(key)
+        if shared is None:
             path.parent.mkdir(parents=True, exist_ok=True)
             lock_file = open(f"{path}.lock", "w")  # noqa: SIM115 - held open for the connection's life
             try:
@@ -96,15 +96,15 @@ def _connect(settings: Settings) -> _Connection:
                 ) from None
             lock_file.write(str(os.getpid()))
             lock_file.flush()
-            conn = _Connection(url, key, lock_file)
+            shared = _Connection(url, key, lock_file)
             try:
-                _start(conn, settings)
+                _start(shared, settings)
             except BaseException:
-                conn.close()
+                shared.close()
                 raise
-            _open_files[key] = conn
-        conn.refs += 1
-        return conn
+            _open_files[key] = shared
+        shared.refs += 1
+        return shared
 
 
 def _start(conn: _Connection, settings: Settings) -> None:
@@ -172,7 +172,10 @@ class Database:
                     conn.sdk.use(self.ns, self.name)
                     conn.current = (self.ns, self.name)
                 response = conn.sdk.query_raw(sql, vars or {})
-            except (SurrealError, RuntimeError) as exc:  # the embedded engine raises RuntimeError on parse errors
+            except (
+                SurrealError,
+                RuntimeError,
+            ) as exc:  # the embedded engine raises RuntimeError on parse errors
                 raise translate_error(str(exc)) from exc
         if response.get("error") is not None:
             raise translate_error(str(response["error"]))

@@ -16,7 +16,9 @@ _REQUIRED = ("position", "stream_id", "stream_version", "event_type", "schema_ve
              "recorded_at", "payload", "provenance")  # fmt: skip
 
 
-def export_events(store: EventStore, out: IO[str], *, after: int = 0, progress: Callable[[int], None] | None = None) -> int:
+def export_events(
+    store: EventStore, out: IO[str], *, after: int = 0, progress: Callable[[int], None] | None = None
+) -> int:
     """Write every event after ``after`` as one JSON object per line (current schema); return how many."""
     count = 0
     for event in store.read(after=after):
@@ -70,11 +72,14 @@ def import_events(store: EventStore, path: Path) -> int:
     versions: dict[str, int] = {}
     for position, row in enumerate(rows, start=1):
         if row["position"] != position:
-            raise EventValidationError("import", f"positions must run 1, 2, 3... without gaps; got {row['position']}")
+            raise EventValidationError(
+                "import", f"positions must run 1, 2, 3... without gaps; got {row['position']}"
+            )
         expected = versions.get(row["stream_id"], 0) + 1
         if row["stream_version"] != expected:
             raise EventValidationError(
-                "import", f"event {row['position']}: stream {row['stream_id']} version {row['stream_version']}, expected {expected}"
+                "import",
+                f"event {row['position']}: stream {row['stream_id']} version {row['stream_version']}, expected {expected}",
             )
         versions[row["stream_id"]] = expected
     return store.append_recorded(rows)

@@ -55,7 +55,9 @@ class GraphState:
     dirty_concepts: set[str] = field(default_factory=set)
     dirty_relations: set[str] = field(default_factory=set)
     new_redirects: dict[str, str] = field(default_factory=dict)
-    mention_docs: set[str] = field(default_factory=set)  # documents whose chunks' mention_ids must be recomputed
+    mention_docs: set[str] = field(
+        default_factory=set
+    )  # documents whose chunks' mention_ids must be recomputed
     mention_concepts: set[str] = field(default_factory=set)  # concepts whose existence or identity changed
     position: int = 0
 
@@ -232,7 +234,11 @@ def _concepts_merged(state: GraphState, p: ConceptsMerged) -> None:
     for relation_id, rel in sorted(state.relations.items()):
         if rel is None or merged not in (rel["in"], rel["out"]):
             continue
-        moved = {**rel, "in": into if rel["in"] == merged else rel["in"], "out": into if rel["out"] == merged else rel["out"]}
+        moved = {
+            **rel,
+            "in": into if rel["in"] == merged else rel["in"],
+            "out": into if rel["out"] == merged else rel["out"],
+        }
         key = (moved["in"], moved["rel_type"], moved["out"])
         if moved["in"] == moved["out"]:
             _delete_relation(state, relation_id)

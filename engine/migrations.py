@@ -11,6 +11,7 @@ from pathlib import Path
 from config import REPO_ROOT
 from engine.db import Database
 from engine.errors import MigrationError
+from engine.indexes import restore_search_indexes
 
 MIGRATIONS_DIR = REPO_ROOT / "migrations"
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.surql$")
@@ -44,7 +45,9 @@ def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
             raise MigrationError(f"migration file {path.name!r} must be named NNNN_lowercase_name.surql")
         number = int(match.group(1))
         if number in found:
-            raise MigrationError(f"two migrations share number {number:04d}: {found[number].name}, {path.stem}")
+            raise MigrationError(
+                f"two migrations share number {number:04d}: {found[number].name}, {path.stem}"
+            )
         found[number] = Migration(number, path.stem, path.read_text(encoding="utf-8"))
     return [found[n] for n in sorted(found)]
 
@@ -86,4 +89,5 @@ def migrate(db: Database, directory: Path = MIGRATIONS_DIR) -> list[str]:
         except Exception as exc:
             raise MigrationError(f"migration {migration.name} failed and was rolled back: {exc}") from exc
         applied.append(migration.name)
+    restore_search_indexes(db)  # an interrupted bulk rebuild may have left them deferred
     return applied

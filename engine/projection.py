@@ -34,22 +34,26 @@ DEFAULT_BATCH = 500
 ProgressHook = Callable[[int, int], None]  # (position reached, head)
 BatchHook = Callable[[str, int], None]  # (stage: "folded" | "committed", last position of the batch)
 
+# Rows loaded without their embedding are written back with MERGE (arrays replace, the vector stays), so an
+# alias or a support change never moves 384 floats through the SDK or touches the HNSW index.
 _FLUSH = """
 BEGIN TRANSACTION;
-DELETE $delete_ids;
-INSERT INTO document $new_documents;
-FOR $r IN $documents { UPSERT $r.id CONTENT $r; };
-INSERT INTO chunk $new_chunks;
-FOR $r IN $chunks { UPSERT $r.id CONTENT $r; };
-FOR $u IN $mention_updates { UPDATE $u.id SET mention_ids = $u.mention_ids; };
-INSERT INTO concept $new_concepts;
-FOR $r IN $concepts { UPSERT $r.id CONTENT $r; };
-DELETE $relation_ids;
-INSERT RELATION INTO relation $relations;
-DELETE $mention_ids;
-INSERT RELATION INTO mentions $mentions;
-FOR $r IN $redirects { UPSERT $r.id CONTENT $r; };
-UPSERT $checkpoint SET position = $position;
+DELETE $delete_ids RETURN NONE;
+INSERT INTO document $new_documents RETURN NONE;
+FOR $r IN $documents { UPSERT $r.id CONTENT $r RETURN NONE; };
+INSERT INTO chunk $new_chunks RETURN NONE;
+FOR $r IN $chunks { UPSERT $r.id CONTENT $r RETURN NONE; };
+FOR $r IN $chunk_merges { UPDATE $r.id MERGE $r RETURN NONE; };
+FOR $u IN $mention_updates { UPDATE $u.id SET mention_ids = $u.mention_ids RETURN NONE; };
+INSERT INTO concept $new_concepts RETURN NONE;
+FOR $r IN $concepts { UPSERT $r.id CONTENT $r RETURN NONE; };
+FOR $r IN $concept_merges { UPDATE $r.id MERGE $r RETURN NONE; };
+DELETE $relation_ids RETURN NONE;
+INSERT RELATION INTO relation $relations RETURN NONE;
+DELETE $mention_ids RETURN NONE;
+INSERT RELATION INTO mentions $mentions RETURN NONE;
+FOR $r IN $redirects { UPSERT $r.id CONTENT $r RETURN NONE; };
+UPSERT $checkpoint SET position = $position RETURN NONE;
 COMMIT TRANSACTION;
 """
 
@@ -69,7 +73,9 @@ class Projector:
     simulate a crash); ``progress(position, head)`` after each committed batch.
     """
 
-    def __init__(self, db: Database, *, batch_size: int = DEFAULT_BATCH, hook: BatchHook | None = None) -> None:
+    def __init__(
+        self, db: Database, *, batch_size: int = DEFAULT_BATCH, hook: BatchHook | None = None
+    ) -> None:
         self.db = db
         self.batch_size = batch_size
         self.hook = hook
@@ -79,11 +85,16 @@ class Projector:
         """The position of the last event folded into the graph."""
         return int(self.db.scalar("SELECT VALUE position FROM ONLY $c", {"c": CHECKPOINT}) or 0)
 
-    def catch_up(self, store: EventStore, *, until: int | None = None, progress: ProgressHook | None = None) -> int:
+    def catch_up(
+        self, store: EventStore, *, until: int | None = None, progress: ProgressHook | None = None
+    ) -> int:
         """Fold every event after the checkpoint (up to ``until``); return how many were folded."""
         start = self.checkpoint()
         head = store.head() if until is None else min(until, store.head())
-        redirects = {r["merged_id"]: r["into_id"] for r in self.db.query("SELECT merged_id, into_id FROM concept_redirect")}
+        redirects = {
+            r["merged_id"]: r["into_id"]
+            for r in self.db.query("SELECT merged_id, into_id FROM concept_redirect")
+        }
         existing = set(self.db.query("SELECT VALUE concept_id FROM concept"))
         folded = 0
         batch: list[RecordedEvent] = []
@@ -123,6 +134,7 @@ class Projector:
         chunk_ids: set[str] = set()
         concept_ids: set[str] = set()
         relation_ids: set[str] = set()
+        merged_ids: set[str] = set()
         retracted_docs: set[str] = set()
         deletes_concepts = False
         for event in events:
@@ -139,7 +151,8 @@ class Projector:
                     concept_ids.add(state.resolve(p.concept_id))
                     deletes_concepts |= isinstance(p, ConceptRetracted)
                 case ConceptsMerged():
-                    concept_ids.update({state.resolve(p.into_id), state.resolve(p.merged_id)})
+                    merged_ids.update({state.resolve(p.into_id), state.resolve(p.merged_id)})
+                    concept_ids.update(merged_ids)
                     deletes_concepts = True
                 case RelationAsserted() | RelationRetracted():
                     relation_ids.add(p.relation_id)
@@ -147,33 +160,54 @@ class Projector:
                         concept_ids.update({state.resolve(p.source_id), state.resolve(p.target_id)})
         q = self.db.query
         loaded: dict[str, set[str]] = {}
-        documents = q("SELECT * FROM $ids", {"ids": [_rid("document", d) for d in sorted(doc_ids)]}) if doc_ids else []
+        documents = (
+            q("SELECT * FROM $ids", {"ids": [_rid("document", d) for d in sorted(doc_ids)]})
+            if doc_ids
+            else []
+        )
         for row in documents:
             state.documents[row["doc_id"]] = _plain(row)
         loaded["document"] = {row["doc_id"] for row in documents}
-        chunks = q("SELECT * FROM $ids", {"ids": [_rid("chunk", c) for c in sorted(chunk_ids)]}) if chunk_ids else []
+        chunk_rids = [_rid("chunk", c) for c in sorted(chunk_ids)]
+        chunks = q("SELECT * OMIT embedding FROM $ids", {"ids": chunk_rids}) if chunk_ids else []
         # Chunks of documents that existed: a new version may change their mentions, a retraction removes them.
         if loaded["document"]:
-            chunks += q("SELECT * FROM chunk WHERE doc_id IN $docs", {"docs": sorted(loaded["document"])})
+            chunks += q(
+                "SELECT * OMIT embedding FROM chunk WHERE doc_id IN $docs",
+                {"docs": sorted(loaded["document"])},
+            )
         for row in chunks:
             state.chunks[row["chunk_id"]] = _plain(row)
             # Edges to drop if the chunk is replaced within the batch (its row no longer says what it had).
             self._stored_mentions[row["chunk_id"]] = list(row["mention_ids"])
         loaded["chunk"] = set(state.chunks)
-        concepts = q("SELECT * FROM $ids", {"ids": [_rid("concept", c) for c in sorted(concept_ids)]}) if concept_ids else []
+        # Embeddings are loaded only where a merge may copy one into a survivor that does not exist yet.
+        plain = sorted(concept_ids - merged_ids)
+        concepts = (
+            q("SELECT * OMIT embedding FROM $ids", {"ids": [_rid("concept", c) for c in plain]})
+            if plain
+            else []
+        )
+        if merged_ids:
+            concepts += q("SELECT * FROM $ids", {"ids": [_rid("concept", c) for c in sorted(merged_ids)]})
         if retracted_docs:
-            concepts += q("SELECT * FROM concept WHERE supported_by CONTAINSANY $docs", {"docs": sorted(retracted_docs)})
+            concepts += q(
+                "SELECT * OMIT embedding FROM concept WHERE supported_by CONTAINSANY $docs AND id NOT IN $ids",
+                {"docs": sorted(retracted_docs), "ids": [_rid("concept", c) for c in sorted(concept_ids)]},
+            )
             deletes_concepts = True
         for row in concepts:
             state.concepts[row["concept_id"]] = _plain(row)
         loaded["concept"] = set(state.concepts)
-        relations = q("SELECT * FROM $ids", {"ids": [_rid("relation", r) for r in sorted(relation_ids)]}) if relation_ids else []
+        rel_rids = [_rid("relation", r) for r in sorted(relation_ids)]
+        relations = q("SELECT * FROM $ids", {"ids": rel_rids}) if relation_ids else []
         if deletes_concepts:
             ends = [_rid("concept", c) for c in sorted(set(state.concepts) | concept_ids)]
             relations += q("SELECT * FROM relation WHERE in IN $ends OR out IN $ends", {"ends": ends})
             if retracted_docs:
                 relations += q(
-                    "SELECT * FROM relation WHERE supported_by CONTAINSANY $docs", {"docs": sorted(retracted_docs)}
+                    "SELECT * FROM relation WHERE supported_by CONTAINSANY $docs",
+                    {"docs": sorted(retracted_docs)},
                 )
         for row in relations:
             state.relations[row["relation_id"]] = _plain(row)
@@ -188,7 +222,7 @@ class Projector:
             ("chunk", state.chunks, state.dirty_chunks),
             ("concept", state.concepts, state.dirty_concepts),
         ):
-            new, updated = [], []
+            new, updated, merges = [], [], []
             for key in sorted(dirty):
                 row = rows.get(key)
                 if row is None:
@@ -196,17 +230,26 @@ class Projector:
                         delete_ids.append(_rid(table, key))
                     continue
                 stored = _stored(table, key, row)
-                (updated if key in loaded[table] else new).append(stored)
+                if key not in loaded[table]:
+                    new.append(stored)
+                elif table == "document" or "embedding" in row:
+                    updated.append(stored)
+                else:
+                    merges.append(stored)
             vars_[f"new_{table}s"] = new
             vars_[f"{table}s"] = updated
+            vars_[f"{table}_merges"] = merges
         # Relations are edges: rewrite each dirty one (its ends may have moved in a merge).
         vars_["relation_ids"] = [_rid("relation", r) for r in sorted(state.dirty_relations)]
         vars_["relations"] = [
-            _stored("relation", r, row) for r in sorted(state.dirty_relations) if (row := state.relations.get(r))
+            _stored("relation", r, row)
+            for r in sorted(state.dirty_relations)
+            if (row := state.relations.get(r))
         ]
         self._mentions(state, vars_)
         vars_["redirects"] = [
-            {"id": _rid("concept_redirect", m), "merged_id": m, "into_id": i} for m, i in sorted(state.new_redirects.items())
+            {"id": _rid("concept_redirect", m), "merged_id": m, "into_id": i}
+            for m, i in sorted(state.new_redirects.items())
         ]
         vars_["delete_ids"] = delete_ids
         vars_["checkpoint"] = CHECKPOINT
@@ -232,7 +275,7 @@ class Projector:
                 if chunk is not None and set(chunk["mention_ids"]) & state.mention_concepts:
                     targets.setdefault(chunk_id, None)
         updates, drop, edges = [], [], []
-        new_rows = {r["chunk_id"]: r for r in vars_["new_chunks"] + vars_["chunks"]}
+        new_rows = {r["chunk_id"]: r for r in vars_["new_chunks"] + vars_["chunks"] + vars_["chunk_merges"]}
         for chunk_id in sorted(targets):
             stored = targets[chunk_id]
             if stored is None:
@@ -287,7 +330,8 @@ def _stored(table: str, key: str, row: Row) -> dict[str, Any]:
     return out
 
 
-def project(db: Database, store: EventStore, *, until: int | None = None, progress: ProgressHook | None = None) -> int:
+def project(
+    db: Database, store: EventStore, *, until: int | None = None, progress: ProgressHook | None = None
+) -> int:
     """Fold every pending event of ``store`` into ``db``'s graph; return how many were folded."""
     return Projector(db).catch_up(store, until=until, progress=progress)
-

@@ -10,7 +10,16 @@ from engine.db import Database
 from engine.events import RecordedEvent
 from engine.store import EventStore
 
-COUNTED_TABLES = ("event", "document", "chunk", "concept", "relation", "mentions", "concept_redirect", "trace")
+COUNTED_TABLES = (
+    "event",
+    "document",
+    "chunk",
+    "concept",
+    "relation",
+    "mentions",
+    "concept_redirect",
+    "trace",
+)
 
 
 def get_concept(db: Database, concept_id: str) -> dict[str, Any] | None:

@@ -13,8 +13,9 @@ from surrealdb import RecordID
 
 from config import Settings
 from engine.db import Database, open_database
+from engine.indexes import defer_search_indexes, restore_search_indexes
 from engine.migrations import migrate
-from engine.projection import Projector, ProgressHook
+from engine.projection import ProgressHook, Projector
 from engine.store import EventStore
 
 # The projection: what replay drops and rebuilds and what the hash covers (not the log, traces or bookkeeping).
@@ -45,7 +46,9 @@ def clear_projection(db: Database) -> None:
         statements += [f"REMOVE TABLE {table};", tables[table] + ";"]
         # Element fields (``x[*]``) and an edge's ``in``/``out`` are derived from other definitions.
         derived = {"in", "out"} if "TYPE RELATION" in tables[table] else set()
-        statements += [s + ";" for name, s in info["fields"].items() if "[*]" not in name and name not in derived]
+        statements += [
+            s + ";" for name, s in info["fields"].items() if "[*]" not in name and name not in derived
+        ]
         statements += [s + ";" for s in info["indexes"].values()]
         statements += [s + ";" for s in info["events"].values()]
     statements.append("DELETE projection_checkpoint;")
@@ -54,14 +57,29 @@ def clear_projection(db: Database) -> None:
 
 
 def rebuild(
-    target: Database, store: EventStore, *, as_of: int | None = None, progress: ProgressHook | None = None
+    target: Database,
+    store: EventStore,
+    *,
+    as_of: int | None = None,
+    progress: ProgressHook | None = None,
+    defer_indexes: bool = True,
 ) -> ReplayReport:
-    """Clear ``target``'s projection and fold ``store``'s log into it (up to ``as_of``)."""
+    """Clear ``target``'s projection and fold ``store``'s log into it (up to ``as_of``).
+
+    With ``defer_indexes`` the vector and full-text indexes are dropped during the bulk fold and built once at the
+    end; their definitions are kept in ``deferred_index:rebuild`` so an interrupted rebuild restores them on the next.
+    """
     started = time.perf_counter()
     migrate(target)
+    restore_search_indexes(target)
     clear_projection(target)
+    if defer_indexes:
+        defer_search_indexes(target)
     projector = Projector(target)
-    events = projector.catch_up(store, until=as_of, progress=progress)
+    try:
+        events = projector.catch_up(store, until=as_of, progress=progress)
+    finally:
+        restore_search_indexes(target)
     return ReplayReport(
         ns=target.ns,
         name=target.name,
@@ -92,7 +110,9 @@ def replay(
             return rebuild(source, store, progress=progress)
         ns = target_ns or f"{source.ns}_asof_{as_of if as_of is not None else store.head()}"
         if ns == source.ns:
-            raise ValueError(f"target namespace {ns!r} is the live one; pick another or omit it to rebuild in place")
+            raise ValueError(
+                f"target namespace {ns!r} is the live one; pick another or omit it to rebuild in place"
+            )
         with source.sibling(ns, source.name) as target:
             return rebuild(target, store, as_of=as_of, progress=progress)
     finally:

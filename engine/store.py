@@ -109,7 +109,9 @@ class EventStore:
                 except TransactionConflictError:
                     pass
             time.sleep(0.005 * 2**attempt)
-        raise TransactionConflictError(f"append gave up after {_MAX_ATTEMPTS} conflicting attempts; retry later")
+        raise TransactionConflictError(
+            f"append gave up after {_MAX_ATTEMPTS} conflicting attempts; retry later"
+        )
 
     def _prepare(self, event: NewEvent) -> dict[str, Any]:
         payload = validate_payload(event.payload)
@@ -155,7 +157,9 @@ class EventStore:
                 )
                 positions.append(position)
             if version != current:
-                streams.append({"stream_id": append.stream_id, "from_version": current, "to_version": version})
+                streams.append(
+                    {"stream_id": append.stream_id, "from_version": current, "to_version": version}
+                )
             result.append(positions)
         self.db.query_all(_APPEND, {"head": head, "streams": streams, "rows": rows, "new_head": position})
         return result
@@ -163,7 +167,9 @@ class EventStore:
     def _positions_of_keys(self, keys: list[str]) -> dict[str, int]:
         if not keys:
             return {}
-        rows = self.db.query("SELECT idempotency_key, position FROM event WHERE idempotency_key IN $keys", {"keys": keys})
+        rows = self.db.query(
+            "SELECT idempotency_key, position FROM event WHERE idempotency_key IN $keys", {"keys": keys}
+        )
         return {row["idempotency_key"]: row["position"] for row in rows}
 
     def _stream_versions(self, stream_ids: list[str]) -> dict[str, int]:
@@ -181,7 +187,9 @@ class EventStore:
         """The version of a stream: how many events it holds (0 if it does not exist)."""
         return self._stream_versions([stream_id]).get(stream_id, 0)
 
-    def read(self, after: int = 0, limit: int | None = None, *, until: int | None = None) -> Iterator[RecordedEvent]:
+    def read(
+        self, after: int = 0, limit: int | None = None, *, until: int | None = None
+    ) -> Iterator[RecordedEvent]:
         """Events with ``after < position <= until`` in order, at most ``limit``; upcast to current schemas."""
         end = self.head() if until is None else min(until, self.head())
         if limit is not None:
@@ -210,7 +218,9 @@ class EventStore:
             versions: dict[str, int] = {}
             for expected, row in enumerate(rows, start=1):
                 if row["position"] != expected:
-                    raise EventValidationError("import", f"positions must run 1, 2, 3...; got {row['position']}")
+                    raise EventValidationError(
+                        "import", f"positions must run 1, 2, 3...; got {row['position']}"
+                    )
                 versions[row["stream_id"]] = row["stream_version"]
             stored = [{**row, "id": RecordID("event", [row["position"]])} for row in rows]
             streams = [{"stream_id": s, "from_version": 0, "to_version": v} for s, v in versions.items()]

@@ -8,6 +8,7 @@ only fail ``expgraph corpus check``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, deque
 from collections.abc import Iterable, Sequence
@@ -114,8 +115,12 @@ def load_corpus(root: Path) -> LoadedCorpus:
     return loaded
 
 
+@functools.lru_cache(maxsize=8192)
 def mention_pattern(term: str) -> re.Pattern[str]:
-    """Whole-word pattern for a name or alias: case-insensitive, except aliases shorter than 4 characters."""
+    """Whole-word pattern for a name or alias: case-insensitive, except aliases shorter than 4 characters.
+
+    Cached: a corpus has a few hundred terms checked against every document, more than ``re``'s own cache holds.
+    """
     escaped = re.escape(term.strip())
     flags = 0 if len(term.strip()) < 4 else re.IGNORECASE
     return re.compile(rf"(?<![\w-]){escaped}(?![\w-])", flags)
@@ -130,9 +135,11 @@ def mentioned_concepts(text: str, concepts: Sequence[ConceptSpec]) -> dict[str, 
     """Concepts whose name or an alias appears in ``text``: slug -> the matched term."""
     found: dict[str, str] = {}
     plain = _strip_code(text)
+    folded = plain.casefold()
     for concept in concepts:
         for term in (concept.name, *concept.aliases):
-            if term.strip() and mention_pattern(term).search(plain):
+            # The substring test is a cheap filter; the pattern decides (whole words, case rules).
+            if term.strip() and term.strip().casefold() in folded and mention_pattern(term).search(plain):
                 found[concept.slug] = term
                 break
     return found

@@ -105,11 +105,11 @@ def load_corpus_batch(root: Path, scope: str = CORPUS_SCOPE) -> SourceBatch:
     if problems:
         problems.sort(key=lambda p: (str(p.path), p.line))
         raise IngestValidationError([p.as_error() for p in problems])
-    documents = [concept_document(root, c) for c in loaded.concepts]
-    documents.extend(corpus_document(root, d) for d in loaded.documents)
+    documents = [concept_document(root, c, scope) for c in loaded.concepts]
+    documents.extend(corpus_document(root, d, scope) for d in loaded.documents)
     return SourceBatch(
         extractor=EXTRACTOR,
         extractor_version=EXTRACTOR_VERSION,
         documents=tuple(documents),
-        scope=CORPUS_SCOPE,
+        scope=scope,
     )

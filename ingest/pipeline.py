@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from config import Settings
 from engine.db import Database
 from engine.events import NewEvent
 from engine.projection import Projector
@@ -174,8 +175,10 @@ def ingest_batches(
     t1 = clock()
     plan = plan_ingest(batches, state, embedder.model_id)
     texts = plan.texts_to_embed()
-    progress.phase("embedding", len(texts))
-    vectors = dict(zip(texts, embedder.embed(texts, progress=progress.advance), strict=True)) if texts else {}
+    vectors: dict[str, list[float]] = {}
+    if texts:
+        progress.phase("embedding", len(texts))
+        vectors = dict(zip(texts, embedder.embed(texts, progress=progress.advance), strict=True))
     t2 = clock()
     extractors = {
         doc.doc_id: (batch.extractor, batch.extractor_version) for batch in batches for doc in batch.documents
@@ -191,16 +194,30 @@ def ingest_batches(
         report.first_position, report.last_position = min(positions), max(positions)
     t3 = clock()
     if project:
-        progress.phase("projecting", None)
-        report.projected = catch_up(db, store)
+        report.projected = catch_up(db, store, progress)
     t4 = clock()
     report.seconds = {"read_log": t1 - t0, "embed": t2 - t1, "append": t3 - t2, "project": t4 - t3}
     return report
 
 
-def catch_up(db: Database, store: EventStore) -> int:
+def catch_up(db: Database, store: EventStore, progress: IngestProgress | None = None) -> int:
     """Fold events after the projection checkpoint into the graph; returns how many were applied."""
-    return Projector(db).catch_up(store)
+    projector = Projector(db)
+    start = projector.checkpoint()
+    pending = store.head() - start
+    if pending <= 0:
+        return 0
+    if progress is None:
+        return projector.catch_up(store)
+    progress.phase("projecting", pending)
+    reached = start
+
+    def hook(position: int, head: int) -> None:
+        nonlocal reached
+        progress.advance(position - reached)
+        reached = position
+
+    return projector.catch_up(store, progress=hook)
 
 
 def load_sources(
@@ -232,3 +249,21 @@ def load_sources(
     if problems:
         raise IngestValidationError(problems)
     return batches, skipped
+
+
+def ingest_corpus(
+    settings: Settings,
+    db: Database,
+    *,
+    embedder: EmbedderLike | None = None,
+    progress: IngestProgress | None = None,
+) -> IngestReport:
+    """Ingest the bundled corpus (``settings.corpus_dir``) into ``db`` and project it; a no-op when unchanged.
+
+    What ``expgraph serve`` runs on first start and what the ``corpus_db`` test fixture uses. Raises
+    ``IngestValidationError`` when the corpus breaks an integrity rule (nothing is appended then).
+    """
+    from model.embedder import load_embedder
+
+    batch = load_corpus_batch(settings.corpus_dir, CORPUS_SCOPE)
+    return ingest_batches(db, EventStore(db), embedder or load_embedder(settings), [batch], progress=progress)

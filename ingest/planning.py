@@ -54,20 +54,28 @@ def _term_pattern(term: str) -> re.Pattern[str]:
 class ConceptLexicon:
     """Matches concept names and aliases in text (whole words; short aliases case-sensitively)."""
 
-    patterns: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+    patterns: dict[str, list[tuple[str, re.Pattern[str]]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, concepts: Iterable[ConceptTerms]) -> ConceptLexicon:
         lexicon = cls()
         for concept in concepts:
             terms = [t.strip() for t in concept.terms if t and t.strip()]
-            lexicon.patterns[concept.concept_id] = [_term_pattern(t) for t in dict.fromkeys(terms)]
+            lexicon.patterns[concept.concept_id] = [
+                (t.casefold(), _term_pattern(t)) for t in dict.fromkeys(terms)
+            ]
         return lexicon
 
     def find(self, text: str, among: Iterable[str] | None = None) -> list[str]:
         """Concept ids whose name or alias occurs in ``text`` (restricted to ``among`` when given), sorted."""
+        folded = text.casefold()
         candidates = self.patterns.keys() if among is None else [c for c in among if c in self.patterns]
-        return sorted(cid for cid in candidates if any(p.search(text) for p in self.patterns[cid]))
+        return sorted(
+            cid
+            for cid in candidates
+            # The substring test is a cheap filter; the pattern decides (whole words, case rules).
+            if any(term in folded and pattern.search(text) for term, pattern in self.patterns[cid])
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +93,7 @@ class DocumentDiff:
 
     doc: SourceDocument
     status: str  # new | changed | unchanged | restored
+    previous_scope: str | None = None
     add_chunks: list[Chunk] = field(default_factory=list)
     remove_chunks: list[str] = field(default_factory=list)
     define_concept: bool = False
@@ -167,11 +176,15 @@ def _diff_document(doc: SourceDocument, state: LogState, model_id: str) -> Docum
         status, old_chunks = "new", {}
     elif previous.retracted:
         status, old_chunks = "restored", {}
-    elif previous.content_hash == doc.content_hash and previous.embedding_model == model_id:
+    elif (
+        previous.content_hash == doc.content_hash
+        and previous.embedding_model == model_id
+        and (doc.metadata.get("scope") is None or previous.scope == doc.metadata.get("scope"))
+    ):
         status, old_chunks = "unchanged", previous.chunks
     else:
         status, old_chunks = "changed", previous.chunks
-    diff = DocumentDiff(doc, status)
+    diff = DocumentDiff(doc, status, previous_scope=previous.scope if previous is not None else None)
     if status == "unchanged":
         return diff
     model_changed = previous is not None and previous.embedding_model != model_id
@@ -272,6 +285,9 @@ def build_events(
                 doc.doc_id,
             )
         metadata = {**doc.metadata, "embedding_model": plan.model_id, "chunk_count": len(doc.chunks)}
+        if metadata.get("scope") is None and diff.previous_scope is not None:
+            # Re-ingesting one file of a folder keeps it in the folder's scope (so deleting it later retracts it).
+            metadata["scope"] = diff.previous_scope
         if doc.mentions:
             metadata["concepts"] = list(doc.mentions)
         emit(

@@ -5,6 +5,10 @@ Decoding one token reads every weight once, so on a CPU it is bound by memory tr
 
 - ``weight_only`` (the ``int8`` default): int8 weights with one bfloat16 scale per output row, multiplied by bfloat16
   activations (``torch._weight_int8pack_mm``). Activations stay unquantised, so outputs stay close to bfloat16.
+  Prompt processing (many rows at once) is compute-bound instead, and there the int8 kernel is slower than a
+  bfloat16 matmul; each layer therefore also keeps its bfloat16 weight and uses it for inputs of more than
+  ``PREFILL_ROWS`` rows. That costs the bfloat16 copy's memory (270 MB for SmolLM2-135M) and buys bfloat16's
+  time to first token together with int8's decode speed.
 - ``dynamic``: ``torch.ao`` dynamic quantisation, which also quantises activations per tensor at run time. Faster,
   but SmolLM2's activations have large outlier channels, and per-tensor activation scales change the greedy output
   from the first token (measured by bench/bench_generation.py), so it is not the default.
@@ -18,13 +22,15 @@ import torch
 from torch import nn
 
 Int8Scheme = Literal["weight_only", "dynamic"]
+PREFILL_ROWS = 8
 
 
 class Int8WeightOnlyLinear(nn.Module):
-    """A bias-free ``nn.Linear`` stored as int8 rows and per-row scales; computes in bfloat16."""
+    """A bias-free ``nn.Linear`` as int8 rows with per-row scales for decoding, bfloat16 for prompt processing."""
 
     weight_int8: torch.Tensor
     scales: torch.Tensor
+    weight_bf16: torch.Tensor
 
     def __init__(self, linear: nn.Linear) -> None:
         super().__init__()
@@ -37,11 +43,15 @@ class Int8WeightOnlyLinear(nn.Module):
         self.out_features: int = linear.out_features
         self.register_buffer("weight_int8", quantized.contiguous())
         self.register_buffer("scales", scales.to(torch.bfloat16))
+        self.register_buffer("weight_bf16", weight.to(torch.bfloat16).contiguous())
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         shape = x.shape
         flat = x.reshape(-1, shape[-1]).to(torch.bfloat16)
-        out = torch._weight_int8pack_mm(flat, self.weight_int8, self.scales)
+        if flat.shape[0] > PREFILL_ROWS:
+            out = torch.nn.functional.linear(flat, self.weight_bf16)
+        else:
+            out = torch._weight_int8pack_mm(flat, self.weight_int8, self.scales)
         return out.reshape(*shape[:-1], self.out_features)
 
     def extra_repr(self) -> str:

@@ -68,7 +68,9 @@ def concept_item(detail: Mapping[str, Any], *, with_formula: bool) -> Item:
         text = f"{text} Formula: {detail['formula_text']}"
     refs = detail.get("sources") or []
     source = "; ".join(
-        " ".join(str(r.get(k)) for k in ("authors", "year", "title") if r.get(k)) for r in refs[:2] if isinstance(r, dict)
+        " ".join(str(r.get(k)) for k in ("authors", "year", "title") if r.get(k))
+        for r in refs[:2]
+        if isinstance(r, dict)
     )
     cid = str(detail["concept_id"])
     return Item("concept", cid, str(detail.get("name") or cid), text, source, f"concept:{cid}")
@@ -82,14 +84,22 @@ def relation_items(adj: Adjacency, path: ConceptPath) -> list[Item]:
         text = f"{a} {hop.reading} {b}."
         if hop.justification:
             text = f"{text} {hop.justification}"
-        items.append(Item("relation", hop.relation_id or f"{hop.from_id}:{hop.rel_type}:{hop.to_id}",
-                          f"{a} {hop.reading} {b}", text, "knowledge graph", f"relation:{hop.relation_id}"))
+        items.append(
+            Item(
+                "relation",
+                hop.relation_id or f"{hop.from_id}:{hop.rel_type}:{hop.to_id}",
+                f"{a} {hop.reading} {b}",
+                text,
+                "knowledge graph",
+                f"relation:{hop.relation_id}",
+            )
+        )
     return items
 
 
 def chunk_item(c: Candidate) -> Item:
     title = c.title if not c.heading or c.heading == c.title else f"{c.title} — {c.heading}"
-    return Item("chunk", c.chunk_id, title, clip_words(c.text, MAX_CHUNK_WORDS), c.source, c.uri)
+    return Item("chunk", c.chunk_id, title, clip_words(plain_text(c.text), MAX_CHUNK_WORDS), c.source, c.uri)
 
 
 def order_items(
@@ -165,8 +175,16 @@ def number_sources(
         marker = len(sources) + 1
         title = f"Calculation ({calculation.get('tool')}, {calculation.get('method')})"
         sources.append(
-            Source(marker, "calculation", str(calculation.get("tool")), title, calc_text,
-                   str(calculation.get("library") or ""), "", count(calc_text))
+            Source(
+                marker,
+                "calculation",
+                str(calculation.get("tool")),
+                title,
+                calc_text,
+                str(calculation.get("library") or ""),
+                "",
+                count(calc_text),
+            )
         )
     decisions.append({"tokens_used": used, "budget": budget})
     return sources, decisions
@@ -181,5 +199,22 @@ def quote_for(source: Source, answer: str, max_chars: int = 240) -> str:
     sentences = [s for s in _SENT.split(" ".join(source.text.split())) if s]
     if not sentences:
         return ""
-    best = max(sentences, key=lambda s: (len(answer_words & set(re.findall(r"[a-z0-9]+", s.lower()))), -len(s)))
+    best = max(
+        sentences, key=lambda s: (len(answer_words & set(re.findall(r"[a-z0-9]+", s.lower()))), -len(s))
+    )
     return best if len(best) <= max_chars else best[: max_chars - 1].rstrip() + "…"
+
+
+_MD_HEADING = re.compile(r"(?m)^\s*#{1,6}\s+.*$")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|`)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+_MD_BULLET = re.compile(r"(^|\n)\s*(?:[-*+]|\d+\.)\s+")
+
+
+def plain_text(markdown: str) -> str:
+    """Chunk text without Markdown markup (headings, emphasis, links, bullets), whitespace collapsed."""
+    text = _MD_LINK.sub(r"\1", markdown)
+    text = _MD_BULLET.sub(r"\1", text)
+    text = _MD_HEADING.sub(" ", text)  # the heading path is already in the source title
+    text = _MD_EMPHASIS.sub("", text)
+    return " ".join(text.split())

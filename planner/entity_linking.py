@@ -12,6 +12,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import spacy
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -51,18 +52,39 @@ class _Pattern:
     is_name: bool
 
 
+_GENERIC_SUFFIXES = ("problem", "method", "procedure", "approach", "technique")
+
+
+def name_variants(name: str) -> list[str]:
+    """Shorter ways people write a concept's name: without a parenthetical ("Significance level (alpha)") or a
+    generic last word ("Multiple testing problem" → "multiple testing")."""
+    out: list[str] = []
+    short = re.sub(r"\s*\([^)]*\)\s*", " ", name).strip()
+    if short and short != name:
+        out.append(short)
+    words = short.split()
+    if len(words) >= 3 and words[-1].lower() in _GENERIC_SUFFIXES:
+        out.append(" ".join(words[:-1]))
+    elif len(words) == 2 and words[-1].lower() in _GENERIC_SUFFIXES and "-" in words[0] and len(words[0]) >= 8:
+        out.append(words[0])  # "Holm-Bonferroni method" → "Holm-Bonferroni"
+    return out
+
+
 class EntityLinker:
     """Links question text to concepts by name and alias; build one per graph version (``as_of`` log position)."""
 
     def __init__(self, concepts: Iterable[ConceptName], *, position: int = 0) -> None:
         self.position = position
         self._nlp = _pipeline()
-        self._lookup = self._nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        lemmatizer: Any = self._nlp.get_pipe("lemmatizer")
+        self._lookup = lemmatizer.lookups.get_table("lemma_lookup")
         self.concepts: dict[str, ConceptName] = {}
         self._keys: list[_Pattern] = []
         self._lower = PhraseMatcher(self._nlp.vocab, attr="LOWER")
         self._lemma = PhraseMatcher(self._nlp.vocab, attr="ORTH")
-        self._exact = PhraseMatcher(self._nlp.vocab, attr="ORTH")  # stop-word-like short aliases: exact case only
+        self._exact = PhraseMatcher(
+            self._nlp.vocab, attr="ORTH"
+        )  # stop-word-like short aliases: exact case only
         self._fuzzy_index: dict[int, list[tuple[str, int]]] = {}
         for concept in concepts:
             self.concepts[concept.concept_id] = concept
@@ -82,16 +104,14 @@ class EntityLinker:
                 self._lemma.add(label, [self._lemma_doc(tokenized)])
                 if len(surface) >= FUZZY_MIN_CHARS and not _ACRONYM.match(surface):
                     self._fuzzy_index.setdefault(len(tokenized), []).append((surface.lower(), key))
-            # Names like "Significance level (alpha)" are also matched without the parenthetical.
-            short = re.sub(r"\s*\([^)]*\)\s*", " ", concept.name).strip()
-            if short and short != concept.name:
+            for variant in name_variants(concept.name):
                 key = len(self._keys)
-                self._keys.append(_Pattern(concept.concept_id, concept.name, short, True))
-                tokenized = self._nlp.make_doc(short)
+                self._keys.append(_Pattern(concept.concept_id, concept.name, variant, False))
+                tokenized = self._nlp.make_doc(variant)
                 self._lower.add(str(key), [tokenized])
                 self._lemma.add(str(key), [self._lemma_doc(tokenized)])
-                if len(short) >= FUZZY_MIN_CHARS:
-                    self._fuzzy_index.setdefault(len(tokenized), []).append((short.lower(), key))
+                if len(variant) >= FUZZY_MIN_CHARS:
+                    self._fuzzy_index.setdefault(len(tokenized), []).append((variant.lower(), key))
 
     @property
     def vocabulary(self) -> set[str]:
@@ -114,21 +134,20 @@ class EntityLinker:
         ):
             for match_id, start, end in matcher(doc_for):
                 pattern = self._keys[int(self._nlp.vocab.strings[match_id])]
-                span = (start, end)
-                if span not in found or (method == "phrase" and found[span][1] != "phrase"):
-                    found[span] = (pattern, method)
+                key = (start, end)
+                if key not in found or (method == "phrase" and found[key][1] != "phrase"):
+                    found[key] = (pattern, method)
         spans = filter_spans([doc[s:e] for s, e in found])
         entities: list[LinkedEntity] = []
         covered: set[int] = set()
         for span in spans:
-            pattern, method = found[(span.start, span.end)]
+            pattern, how = found[(span.start, span.end)]
             covered.update(range(span.start, span.end))
-            if method == "phrase":
-                conf = CONF_NAME if pattern.is_name else CONF_ALIAS
-            else:
-                conf = CONF_LEMMA
+            conf = (CONF_NAME if pattern.is_name else CONF_ALIAS) if how == "phrase" else CONF_LEMMA
             entities.append(
-                LinkedEntity(pattern.concept_id, pattern.name, span.text, conf, method, span.start_char, span.end_char)
+                LinkedEntity(
+                    pattern.concept_id, pattern.name, span.text, conf, how, span.start_char, span.end_char
+                )
             )
         entities.extend(self._fuzzy(doc, covered))
         return _best_per_concept(entities)
@@ -143,7 +162,8 @@ class EntityLinker:
             for start in range(0, len(doc) - n + 1):
                 idx = range(start, start + n)
                 if any(i in taken for i in idx) or any(
-                    doc[i].is_punct or doc[i].lower_ in STOP_WORDS or doc[i].like_num for i in (start, start + n - 1)
+                    doc[i].is_punct or doc[i].lower_ in STOP_WORDS or doc[i].like_num
+                    for i in (start, start + n - 1)
                 ):
                     continue
                 span = doc[start : start + n]
@@ -159,8 +179,13 @@ class EntityLinker:
                 taken.update(idx)
                 out.append(
                     LinkedEntity(
-                        pattern.concept_id, pattern.name, span.text, round(0.85 * ratio, 4), "fuzzy",
-                        span.start_char, span.end_char,
+                        pattern.concept_id,
+                        pattern.name,
+                        span.text,
+                        round(0.85 * ratio, 4),
+                        "fuzzy",
+                        span.start_char,
+                        span.end_char,
                     )
                 )
         return out

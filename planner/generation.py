@@ -6,7 +6,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from model.prompts import ANSWER_PROMPT_VERSION, ChatMessage, PromptCalculation, PromptSource, build_answer_messages
+from model.prompts import (
+    ANSWER_PROMPT_VERSION,
+    ChatMessage,
+    PromptCalculation,
+    PromptSource,
+    build_answer_messages,
+)
 from planner.types import Source
 
 # The small model tends to start a new "Question:" turn after answering; stop there.
@@ -26,7 +32,9 @@ def answer_messages(
     question: str, sources: Sequence[Source], calculations: Sequence[dict[str, Any]]
 ) -> list[ChatMessage]:
     """Messages for the generator: non-calculation sources as ``PromptSource``, calculations as ``PromptCalculation``."""
-    prompt_sources = [PromptSource(s.marker, s.title, s.text, s.kind) for s in sources if s.kind != "calculation"]
+    prompt_sources = [
+        PromptSource(s.marker, s.title, s.text, s.kind) for s in sources if s.kind != "calculation"
+    ]
     calc_markers = [s.marker for s in sources if s.kind == "calculation"]
     prompt_calcs = [
         PromptCalculation(

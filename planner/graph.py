@@ -42,16 +42,21 @@ def after_assemble(state: PlannerState) -> Literal["clarify", "generate"]:
     return "clarify" if outcome is not None and outcome.needs else "generate"
 
 
+def _add(g: StateGraph[PlannerState], name: str, fn: Any) -> None:
+    # LangGraph's overloads cannot see that our (state, config) functions are config-taking nodes.
+    g.add_node(name, fn)
+
+
 def build_graph(*, through: Literal["respond", "assemble"] = "respond") -> Any:
     """Compile the planner graph. ``through="assemble"`` stops before generation (the benchmark's path)."""
     g = StateGraph(PlannerState)
-    g.add_node("understand", nodes.understand)
-    g.add_node("entities", nodes.link_entities)
-    g.add_node("traverse", nodes.traverse)
-    g.add_node("retrieve", nodes.retrieve)
-    g.add_node("calculate", nodes.calculate)
-    g.add_node("assemble", nodes.assemble)
-    g.add_node("refuse", nodes.refuse)
+    _add(g, "understand", nodes.understand)
+    _add(g, "entities", nodes.link_entities)
+    _add(g, "traverse", nodes.traverse)
+    _add(g, "retrieve", nodes.retrieve)
+    _add(g, "calculate", nodes.calculate)
+    _add(g, "assemble", nodes.assemble)
+    _add(g, "refuse", nodes.refuse)
 
     g.add_edge(START, "understand")
     g.add_conditional_edges("understand", after_understand)
@@ -65,10 +70,10 @@ def build_graph(*, through: Literal["respond", "assemble"] = "respond") -> Any:
         g.add_edge("refuse", END)
         return g.compile()
 
-    g.add_node("clarify", nodes.clarify)
-    g.add_node("generate", nodes.generate)
-    g.add_node("verify", nodes.verify)
-    g.add_node("respond", nodes.respond)
+    _add(g, "clarify", nodes.clarify)
+    _add(g, "generate", nodes.generate)
+    _add(g, "verify", nodes.verify)
+    _add(g, "respond", nodes.respond)
     g.add_conditional_edges("assemble", after_assemble)
     g.add_edge("generate", "verify")
     g.add_edge("verify", "respond")

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
-from planner.types import Intent
+from planner.types import INTENTS, Intent
 
 # Prototype questions per intent (embedded once per planner; similarity breaks ties when no rule fires).
 INTENT_PROTOTYPES: dict[Intent, tuple[str, ...]] = {
@@ -43,31 +44,131 @@ INTENT_PROTOTYPES: dict[Intent, tuple[str, ...]] = {
 
 # Generic experimentation vocabulary; concept names and aliases from the graph are added by the caller.
 DOMAIN_WORDS: frozenset[str] = frozenset(
-    """
-    a/b ab test tests testing experiment experiments experimentation variant variants control treatment sample
-    samples power significance significant p-value pvalue metric metrics conversion conversions variance
-    hypothesis effect lift mde confidence interval intervals bayesian frequentist randomization randomisation
-    randomized randomised statistic statistics statistical baseline alpha beta error errors false positive
-    negative rate rates users traffic split allocation uplift regression bootstrap t-test z-test chi-square
-    standard deviation mean median guardrail srm cuped peeking sequential bandit novelty holdout cohort
-    """.split()
+    [
+        "a/b",
+        "ab",
+        "test",
+        "tests",
+        "testing",
+        "experiment",
+        "experiments",
+        "experimentation",
+        "variant",
+        "variants",
+        "control",
+        "treatment",
+        "sample",
+        "samples",
+        "power",
+        "significance",
+        "significant",
+        "p-value",
+        "pvalue",
+        "metric",
+        "metrics",
+        "conversion",
+        "conversions",
+        "variance",
+        "hypothesis",
+        "effect",
+        "lift",
+        "mde",
+        "confidence",
+        "interval",
+        "intervals",
+        "bayesian",
+        "frequentist",
+        "randomization",
+        "randomisation",
+        "randomized",
+        "randomised",
+        "statistic",
+        "statistics",
+        "statistical",
+        "baseline",
+        "alpha",
+        "beta",
+        "error",
+        "errors",
+        "false",
+        "positive",
+        "negative",
+        "rate",
+        "rates",
+        "users",
+        "traffic",
+        "split",
+        "allocation",
+        "uplift",
+        "regression",
+        "bootstrap",
+        "t-test",
+        "z-test",
+        "chi-square",
+        "standard",
+        "deviation",
+        "mean",
+        "median",
+        "guardrail",
+        "srm",
+        "cuped",
+        "peeking",
+        "sequential",
+        "bandit",
+        "novelty",
+        "holdout",
+        "cohort",
+        "correction",
+        "corrections",
+        "bonferroni",
+    ]
 )
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9/\-']*")
 
 _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
-    ("comparison", re.compile(r"\b(vs\.?|versus|difference between|differ(s|ence)? from|compare[ds]?|comparison|"
-                              r"better than|instead of|or should i|which (one|is better|should))\b"), 2.0),
-    ("definition", re.compile(r"^\s*(what\s+(is|are|does)\b(?!.*\b(difference|better|best|need|affect)\b)|"
-                              r"define\b|definition of|meaning of|what('s| is) meant by|explain what)"), 2.0),
+    (
+        "comparison",
+        re.compile(
+            r"\b(vs\b\.?|versus|difference between|differ(s|ence)? from|compare[ds]?|comparison|"
+            r"better than|instead of|or should i|which (one|is better|should))\b"
+        ),
+        2.0,
+    ),
+    (
+        "definition",
+        re.compile(
+            r"^\s*(what\s+(is|are|does)\b(?!.*\b(difference|better|best|need|affect|mistakes?|pitfalls?|common|should|practices?)\b)|"
+            r"define\b|definition of|meaning of|what('s| is) meant by|explain what)"
+        ),
+        2.0,
+    ),
     ("definition", re.compile(r"\bwhat does .{1,60} mean\b"), 2.0),
-    ("best_practice", re.compile(r"\b(best practices?|should (i|we)|recommend(ed|ation)?s?|mistakes?|pitfalls?|"
-                                 r"avoid|common errors?|tips?|do's|good practice|when to use|when should)\b"), 1.5),
-    ("methodology", re.compile(r"\b(how (do|does|can|should|to)|why|affect|affects|impact|influence|relationship|"
-                               r"relate|work|works|steps?|procedure|analy[sz]e|interpret)\b"), 1.0),
-    ("calculation", re.compile(r"\b(how many (users|visitors|samples|participants|observations|days|weeks)|"
-                               r"sample size (do|would|will) (i|we) need|calculate|compute|what (is|would be) the "
-                               r"(power|sample size|p-value)\b.*\d)"), 1.5),
+    (
+        "best_practice",
+        re.compile(
+            r"\b(best practices?|should (i|we)|recommend(ed|ation)?s?|mistakes?|pitfalls?|"
+            r"avoid|common errors?|tips?|do's|good practice|when to use|when should)\b"
+        ),
+        1.5,
+    ),
+    (
+        "methodology",
+        re.compile(
+            r"\b(how (do|does|can|should|to)|why|affect|affects|impact|influence|relationship|"
+            r"relate|work|works|steps?|procedure|analy[sz]e|interpret)\b"
+        ),
+        1.0,
+    ),
+    (
+        "calculation",
+        re.compile(
+            r"\b(how many (users|visitors|samples|participants|observations|days|weeks)|"
+            r"sample size (do|would|will) (i|we) need|calculate|compute|what (is|would be) the "
+            r"(power|sample size|p-value)\b.*\d)"
+        ),
+        1.5,
+    ),
 )
 
 _INJECTION = re.compile(
@@ -95,8 +196,13 @@ class IntentDecision:
 
 
 def words(text: str) -> list[str]:
-    """Lower-case word tokens (keeps a/b, p-value, t-test together)."""
+    """Lower-case ASCII word tokens (keeps a/b, p-value, t-test together)."""
     return _WORD.findall(text.lower())
+
+
+def has_text(text: str) -> bool:
+    """True if ``text`` has any letter or digit in any script (the opposite of an empty question)."""
+    return any(ch.isalnum() for ch in text)
 
 
 def input_flags(question: str) -> list[str]:
@@ -133,22 +239,22 @@ def classify_intent(
     in_domain = bool(hits)
     scores: dict[str, float] = {}
     fired: list[str] = []
-    for intent, pattern, weight in _RULES:
+    for rule_intent, pattern, weight in _RULES:
         if pattern.search(text):
-            scores[intent] = scores.get(intent, 0.0) + weight
-            fired.append(f"{intent}:{pattern.pattern[:40]}")
+            scores[rule_intent] = scores.get(rule_intent, 0.0) + weight
+            fired.append(f"{rule_intent}:{pattern.pattern[:40]}")
     if calculable:
         scores["calculation"] = scores.get("calculation", 0.0) + 3.0
         fired.append("calculation:parser")
     if prototype_scores:
-        for intent, sim in prototype_scores.items():
-            scores[intent] = scores.get(intent, 0.0) + max(0.0, float(sim))
-    if not tokens:
+        for proto_intent, sim in prototype_scores.items():
+            scores[proto_intent] = scores.get(proto_intent, 0.0) + max(0.0, float(sim))
+    if not has_text(text):
         return IntentDecision("out_of_scope", scores, fired, False, hits, [*flags, "empty"])
     if not in_domain and not calculable:
         return IntentDecision("out_of_scope", scores, fired, False, hits, flags)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-    intent: Intent = "methodology"
-    if ranked and ranked[0][1] > 0:
-        intent = ranked[0][0]  # type: ignore[assignment]
-    return IntentDecision(intent, scores, fired, True, hits, flags)
+    chosen: Intent = "methodology"
+    if ranked and ranked[0][1] > 0 and ranked[0][0] in INTENTS:
+        chosen = cast(Intent, ranked[0][0])
+    return IntentDecision(chosen, scores, fired, True, hits, flags)

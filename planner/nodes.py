@@ -16,7 +16,7 @@ from planner import reads
 from planner.context import number_sources, order_items, quote_for, token_counter
 from planner.entity_linking import merge_embedding_links
 from planner.generation import answer_messages, generate_answer
-from planner.intent import INTENT_PROTOTYPES, classify_intent, words
+from planner.intent import classify_intent, has_text
 from planner.retrieval import retrieve as hybrid_retrieve
 from planner.state import PlannerState, RunContext
 from planner.traversal import connecting_paths, describe_path, hop_records, related_concepts
@@ -73,16 +73,20 @@ def understand(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], di
     vector: list[float] = []
     parsed = None
     tool = None
-    if words(question):
+    if has_text(question):
         vector = list(ctx.embedder.embed([question])[0])
         parsed = calc.parse(question)
         tool = calc.parsed_tool(parsed)
     # A parsed tool makes this a calculation only when the question carries numbers or asks to compute.
     calculable = tool is not None and any(ch.isdigit() for ch in question)
-    proto_scores = {
-        intent: max((_cosine(vector, p) for p in protos), default=0.0)
-        for intent, protos in ctx.prototypes.items()
-    } if vector else {}
+    proto_scores = (
+        {
+            intent: max((_cosine(vector, p) for p in protos), default=0.0)
+            for intent, protos in ctx.prototypes.items()
+        }
+        if vector
+        else {}
+    )
     decision = classify_intent(
         question, calculable=calculable, vocabulary=ctx.graph.linker.vocabulary, prototype_scores=proto_scores
     )
@@ -117,29 +121,39 @@ def link_entities(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any],
     if vector:
         neighbours = reads.concept_neighbours(ctx.graph.db, vector, k=5)
         linked, decisions = merge_embedding_links(
-            linked, neighbours, min_similarity=EMBED_LINK_MIN_SIMILARITY, margin=EMBED_LINK_MARGIN,
+            linked,
+            neighbours,
+            min_similarity=EMBED_LINK_MIN_SIMILARITY,
+            margin=EMBED_LINK_MARGIN,
             max_new=EMBED_LINK_MAX,
         )
     note = None if linked else "no known concept named; retrieval runs on the question text alone"
     updates: dict[str, Any] = {"entities": linked}
     intent = state.get("intent")
-    if intent == "out_of_scope" and linked and words(question):
+    if intent == "out_of_scope" and linked:
         # The question names known concepts (perhaps misspelt): it is in scope after all.
         decision = classify_intent(
-            question, calculable=bool(state.get("calculable")),
+            question,
+            calculable=bool(state.get("calculable")),
             vocabulary=[*ctx.graph.linker.vocabulary, *(e.mention.lower() for e in linked if e.mention)],
         )
         if decision.intent == "out_of_scope":  # linked only by embedding: no surface mention to add
-            decision = classify_intent(f"{question} {linked[0].name}", calculable=False,
-                                       vocabulary=ctx.graph.linker.vocabulary)
+            decision = classify_intent(
+                f"{question} {linked[0].name}", calculable=False, vocabulary=ctx.graph.linker.vocabulary
+            )
         updates["intent"] = decision.intent
         note = f"intent revised from out_of_scope to {decision.intent}: the question names known concepts"
     record = {
         "inputs": {"question": question, "linker_position": ctx.graph.linker.position},
         "outputs": {
             "entities": [
-                {"concept_id": e.concept_id, "name": e.name, "mention": e.mention, "confidence": e.confidence,
-                 "method": e.method}
+                {
+                    "concept_id": e.concept_id,
+                    "name": e.name,
+                    "mention": e.mention,
+                    "confidence": e.confidence,
+                    "method": e.method,
+                }
                 for e in linked
             ]
         },
@@ -169,8 +183,12 @@ def traverse(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
                 for p in connecting
             ],
             "related": [
-                {"concept_id": p.end_id, "path": describe_path(adj, p), "score": round(p.score, 6),
-                 "hops": hop_records(adj, p)}
+                {
+                    "concept_id": p.end_id,
+                    "path": describe_path(adj, p),
+                    "score": round(p.score, 6),
+                    "hops": hop_records(adj, p),
+                }
                 for p in related
             ],
         },
@@ -182,7 +200,10 @@ def traverse(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
 @node("retrieve")
 def retrieve(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
     kept, all_cands, decisions = hybrid_retrieve(
-        ctx.graph.db, state.get("question_vector") or [], state["question"], state.get("concept_weights", {}),
+        ctx.graph.db,
+        state.get("question_vector") or [],
+        state["question"],
+        state.get("concept_weights", {}),
         k=RETRIEVE_K,
     )
     top_sim = float(decisions["top_similarity"])
@@ -207,7 +228,11 @@ def retrieve(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
             ],
             "kept": [c.chunk_id for c in kept],
         },
-        "decisions": {**decisions, "relevant": relevant, "relevance_min_similarity": RELEVANCE_MIN_SIMILARITY},
+        "decisions": {
+            **decisions,
+            "relevant": relevant,
+            "relevance_min_similarity": RELEVANCE_MIN_SIMILARITY,
+        },
     }
     return {"candidates": kept, "relevant": relevant}, record
 
@@ -218,7 +243,12 @@ def calculate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dic
     outcome = calc.run_calculation(parsed)
     record = {
         "inputs": {"parsed": calc.parsed_summary(parsed)},
-        "outputs": {"tool": outcome.tool, "result": outcome.result, "needs": outcome.needs, "error": outcome.error},
+        "outputs": {
+            "tool": outcome.tool,
+            "result": outcome.result,
+            "needs": outcome.needs,
+            "error": outcome.error,
+        },
         "decisions": {"asked_for_inputs": bool(outcome.needs)},
     }
     return {"calculation": outcome}, record
@@ -232,8 +262,13 @@ def assemble(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
     detail_ids = list(dict.fromkeys([e.concept_id for e in entities]))
     details = reads.concept_details(ctx.graph.db, detail_ids)
     items = order_items(
-        state["intent"], entities=entities, details=details, connecting=connecting, related=related,
-        chunks=state.get("candidates", []), adj=ctx.graph.adjacency,
+        state["intent"],
+        entities=entities,
+        details=details,
+        connecting=connecting,
+        related=related,
+        chunks=state.get("candidates", []),
+        adj=ctx.graph.adjacency,
     )
     outcome = state.get("calculation")
     result = outcome.result if outcome is not None else None
@@ -243,7 +278,8 @@ def assemble(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
         "inputs": {"candidate_sources": len(items), "budget": ctx.settings.context_token_budget},
         "outputs": {
             "sources": [
-                {"marker": s.marker, "kind": s.kind, "id": s.id, "title": s.title, "tokens": s.tokens} for s in sources
+                {"marker": s.marker, "kind": s.kind, "id": s.id, "title": s.title, "tokens": s.tokens}
+                for s in sources
             ]
         },
         "decisions": {"token_counter": counter_kind, "trimming": trimming},
@@ -270,7 +306,10 @@ def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
     calcs = [outcome.result] if outcome is not None and outcome.result else []
     messages = answer_messages(state["question"], state.get("sources", []), calcs)
     gen = generate_answer(
-        ctx.generator, messages, max_new_tokens=ctx.settings.generator_max_new_tokens, on_token=_stream_writer(ctx)
+        ctx.generator,
+        messages,
+        max_new_tokens=ctx.settings.generator_max_new_tokens,
+        on_token=_stream_writer(ctx),
     )
     record = {
         "inputs": {"messages": [{"role": m.role, "content": m.content} for m in messages]},
@@ -289,8 +328,11 @@ def _calculation_values(state: PlannerState) -> list[float]:
     outcome = state.get("calculation")
     if outcome is None or not outcome.result:
         return []
-    return numeric_values(outcome.result.get("outputs")) + numeric_values(outcome.result.get("outputs_rounded")) + \
-        numeric_values(outcome.result.get("inputs"))
+    return (
+        numeric_values(outcome.result.get("outputs"))
+        + numeric_values(outcome.result.get("outputs_rounded"))
+        + numeric_values(outcome.result.get("inputs"))
+    )
 
 
 @node("verify")
@@ -368,18 +410,18 @@ def clarify(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[
 
 REFUSAL = (
     "I can only answer questions about A/B testing, experimentation and the statistics behind them, and the "
-    "knowledge base has nothing relevant to this question. Try, for example: \"What is statistical power?\" or "
-    "\"What sample size do I need for a 5% relative lift on a 10% baseline at 80% power?\""
+    'knowledge base has nothing relevant to this question. Try, for example: "What is statistical power?" or '
+    '"What sample size do I need for a 5% relative lift on a 10% baseline at 80% power?"'
 )
 EMPTY_QUESTION = (
     "The question is empty. Ask a question about A/B testing or experimentation, for example: "
-    "\"How does variance affect sample size?\""
+    '"How does variance affect sample size?"'
 )
 
 
 @node("refuse")
 def refuse(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
-    empty = not words(state["question"])
+    empty = not has_text(state["question"])
     answer = EMPTY_QUESTION if empty else REFUSAL
     if "non_english" in state.get("flags", []) and not empty:
         answer += " Questions in English work best."
@@ -387,7 +429,9 @@ def refuse(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[s
     record = {
         "inputs": {"intent": state.get("intent"), "relevant": state.get("relevant")},
         "outputs": {"answer": answer},
-        "decisions": {"reason": "empty question" if empty else "out of scope and retrieval found nothing relevant"},
+        "decisions": {
+            "reason": "empty question" if empty else "out of scope and retrieval found nothing relevant"
+        },
     }
     return {"answer": answer, "verification": verification, "intent": "out_of_scope"}, record
 
@@ -406,8 +450,17 @@ def citation_quotes(state: PlannerState) -> list[dict[str, Any]]:
         src = by_marker.get(marker)
         if src is None:
             continue
-        out.append({"marker": marker, "kind": src.kind, "id": src.id, "title": src.title, "source": src.source,
-                    "uri": src.uri, "quote": quote_for(src, answer)})
+        out.append(
+            {
+                "marker": marker,
+                "kind": src.kind,
+                "id": src.id,
+                "title": src.title,
+                "source": src.source,
+                "uri": src.uri,
+                "quote": quote_for(src, answer),
+            }
+        )
     return out
 
 
@@ -425,21 +478,29 @@ def related_out(state: PlannerState, ctx: RunContext, limit: int = 8) -> list[di
             weights = [h.weight for h in path.hops[: hop_index + 1]]
             from planner.traversal import path_score
 
-            out.append({
-                "concept_id": hop.to_id,
-                "name": adj.name(hop.to_id),
-                "relation": hop.reading,
-                "path": [adj.name(c) for c in sub],
-                "score": round(path_score(weights), 4),
-            })
+            out.append(
+                {
+                    "concept_id": hop.to_id,
+                    "name": adj.name(hop.to_id),
+                    "relation": hop.reading,
+                    "path": [adj.name(c) for c in sub],
+                    "score": round(path_score(weights), 4),
+                }
+            )
     out.sort(key=lambda r: (-r["score"], len(r["path"]), r["concept_id"]))
     return out[:limit]
 
 
 def respond(state: PlannerState, config: RunnableConfig) -> dict[str, Any]:
     """Shape the response, then store the complete trace (this node's own step included)."""
-    from planner.response import AnswerResponse, CalculationOut, CitationOut, EntityOut, RelatedConceptOut
-    from planner.response import VerificationOut
+    from planner.response import (
+        AnswerResponse,
+        CalculationOut,
+        CitationOut,
+        EntityOut,
+        RelatedConceptOut,
+        VerificationOut,
+    )
     from planner.trace_store import save_trace
 
     ctx = run_context(config)
@@ -449,11 +510,17 @@ def respond(state: PlannerState, config: RunnableConfig) -> dict[str, Any]:
     calcs = []
     if outcome is not None and outcome.result:
         r = outcome.result
-        calcs.append(CalculationOut(
-            tool=str(r.get("tool")), method=str(r.get("method")), inputs=dict(r.get("inputs") or {}),
-            outputs=dict(r.get("outputs") or {}), assumptions=[str(a) for a in r.get("assumptions") or []],
-            formula=str(r.get("formula") or ""), library=str(r.get("library") or ""),
-        ))
+        calcs.append(
+            CalculationOut(
+                tool=str(r.get("tool")),
+                method=str(r.get("method")),
+                inputs=dict(r.get("inputs") or {}),
+                outputs=dict(r.get("outputs") or {}),
+                assumptions=[str(a) for a in r.get("assumptions") or []],
+                formula=str(r.get("formula") or ""),
+                library=str(r.get("library") or ""),
+            )
+        )
     citations = citation_quotes(state)
     related = related_out(state, ctx)
     timings = dict(state.get("timings", {}))
@@ -463,7 +530,9 @@ def respond(state: PlannerState, config: RunnableConfig) -> dict[str, Any]:
         question=state["question"],
         answer=state.get("answer", ""),
         intent=state.get("intent", "out_of_scope"),
-        entities=[EntityOut(e.concept_id, e.name, e.mention, e.confidence) for e in state.get("entities", [])],
+        entities=[
+            EntityOut(e.concept_id, e.name, e.mention, e.confidence) for e in state.get("entities", [])
+        ],
         citations=[CitationOut(**c) for c in citations],
         related_concepts=[RelatedConceptOut(**r) for r in related],
         calculations=calcs,
@@ -484,25 +553,36 @@ def respond(state: PlannerState, config: RunnableConfig) -> dict[str, Any]:
         "node": "respond",
         "ms": ms,
         "inputs": {},
-        "outputs": {"citations": [c["marker"] for c in citations], "related": [r["concept_id"] for r in related]},
+        "outputs": {
+            "citations": [c["marker"] for c in citations],
+            "related": [r["concept_id"] for r in related],
+        },
         "decisions": {},
     }
     steps = [*state.get("trace", []), step]
-    save_trace(ctx.trace_db, {
-        "trace_id": ctx.trace_id,
-        "question": state["question"],
-        "as_of": response.as_of,
-        "graph_namespace": ctx.graph.namespace,
-        "intent": response.intent,
-        "flags": state.get("flags", []),
-        "entities": [
-            {"concept_id": e.concept_id, "name": e.name, "mention": e.mention, "confidence": e.confidence,
-             "method": e.method}
-            for e in state.get("entities", [])
-        ],
-        "nodes": steps,
-        "route": [s["node"] for s in steps],
-        "timings_ms": timings,
-        "response": response.to_dict(),
-    })
+    save_trace(
+        ctx.trace_db,
+        {
+            "trace_id": ctx.trace_id,
+            "question": state["question"],
+            "as_of": response.as_of,
+            "graph_namespace": ctx.graph.namespace,
+            "intent": response.intent,
+            "flags": state.get("flags", []),
+            "entities": [
+                {
+                    "concept_id": e.concept_id,
+                    "name": e.name,
+                    "mention": e.mention,
+                    "confidence": e.confidence,
+                    "method": e.method,
+                }
+                for e in state.get("entities", [])
+            ],
+            "nodes": steps,
+            "route": [s["node"] for s in steps],
+            "timings_ms": timings,
+            "response": response.to_dict(),
+        },
+    )
     return {"response": response, "trace": [step], "timings": {"respond": ms}}

@@ -11,7 +11,9 @@ from typing import Any, Protocol
 
 from planner.types import ConceptName, Edge
 
-BM25_SLOTS = 8  # the full-text query ORs this many single-term slots (SurrealQL's @@ ANDs the terms of one string)
+BM25_SLOTS = (
+    8  # the full-text query ORs this many single-term slots (SurrealQL's @@ ANDs the terms of one string)
+)
 
 
 class QueryRunner(Protocol):
@@ -44,7 +46,9 @@ def list_concept_names(db: QueryRunner) -> list[ConceptName]:
     else:
         rows = [_as_dict(r) for r in list_concepts(db)]  # type: ignore[arg-type]
     out = [
-        ConceptName(str(r["concept_id"]), str(r.get("name") or r["concept_id"]), tuple(r.get("aliases") or ()))
+        ConceptName(
+            str(r["concept_id"]), str(r.get("name") or r["concept_id"]), tuple(r.get("aliases") or ())
+        )
         for r in rows
         if r.get("concept_id")
     ]
@@ -71,7 +75,7 @@ def list_edges(db: QueryRunner) -> list[Edge]:
             str(r["source_id"]),
             str(r["target_id"]),
             str(r["rel_type"]),
-            float(r.get("weight") if r.get("weight") is not None else 0.5),
+            float(r["weight"]) if r.get("weight") is not None else 0.5,
             str(r.get("justification") or ""),
         )
         for r in rows
@@ -96,11 +100,27 @@ def neighbour_edges(db: QueryRunner, concept_ids: Sequence[str]) -> list[Edge]:
     for row in rows:
         cid = str(row["concept_id"])
         for e in row.get("outs") or []:
-            edges.append(Edge(str(e.get("relation_id") or ""), cid, str(e["dst"]), str(e["rel_type"]),
-                              float(e.get("weight") or 0.5), str(e.get("justification") or "")))
+            edges.append(
+                Edge(
+                    str(e.get("relation_id") or ""),
+                    cid,
+                    str(e["dst"]),
+                    str(e["rel_type"]),
+                    float(e.get("weight") or 0.5),
+                    str(e.get("justification") or ""),
+                )
+            )
         for e in row.get("ins") or []:
-            edges.append(Edge(str(e.get("relation_id") or ""), str(e["src"]), cid, str(e["rel_type"]),
-                              float(e.get("weight") or 0.5), str(e.get("justification") or "")))
+            edges.append(
+                Edge(
+                    str(e.get("relation_id") or ""),
+                    str(e["src"]),
+                    cid,
+                    str(e["rel_type"]),
+                    float(e.get("weight") or 0.5),
+                    str(e.get("justification") or ""),
+                )
+            )
     return edges
 
 
@@ -114,7 +134,10 @@ def concept_neighbours(db: QueryRunner, vector: Sequence[float], k: int = 5) -> 
             {"vec": list(vector)},
         )
     )
-    return [(str(r["concept_id"]), str(r.get("name") or r["concept_id"]), 1.0 - float(r["distance"])) for r in rows]
+    return [
+        (str(r["concept_id"]), str(r.get("name") or r["concept_id"]), 1.0 - float(r["distance"]))
+        for r in rows
+    ]
 
 
 _CHUNK_FIELDS = (
@@ -156,7 +179,9 @@ def chunk_full_text(db: QueryRunner, terms: Sequence[str], limit: int = 20) -> l
     return rows
 
 
-def chunk_mentions(db: QueryRunner, chunk_ids: Sequence[str], concept_ids: Sequence[str]) -> dict[str, list[str]]:
+def chunk_mentions(
+    db: QueryRunner, chunk_ids: Sequence[str], concept_ids: Sequence[str]
+) -> dict[str, list[str]]:
     """Which of ``concept_ids`` each of ``chunk_ids`` mentions (``mentions`` edges, by the concept index)."""
     if not chunk_ids or not concept_ids:
         return {}

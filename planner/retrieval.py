@@ -18,7 +18,9 @@ RRF_K = 60
 MENTION_BOOST = 0.012  # ≈ 0.7 of a first-place RRF vote for a chunk that mentions a linked concept
 NEAR_DUPLICATE_JACCARD = 0.6
 _TERM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_QUESTION_WORDS = frozenset({"need", "needs", "use", "using", "affect", "affects", "much", "many", "does", "get"})
+_QUESTION_WORDS = frozenset(
+    {"need", "needs", "use", "using", "affect", "affects", "much", "many", "does", "get"}
+)
 
 
 def query_terms(question: str, limit: int = reads.BM25_SLOTS) -> list[str]:
@@ -45,7 +47,9 @@ def rrf_scores(rankings: Mapping[str, Sequence[str]], k: int = RRF_K) -> dict[st
     return fused
 
 
-def mention_boost(mentions: Sequence[str], concept_weights: Mapping[str, float], boost: float = MENTION_BOOST) -> float:
+def mention_boost(
+    mentions: Sequence[str], concept_weights: Mapping[str, float], boost: float = MENTION_BOOST
+) -> float:
     """Boost for a chunk mentioning weighted concepts: the strongest mention, plus a little for each other one."""
     weights = sorted((concept_weights[c] for c in mentions if c in concept_weights), reverse=True)
     if not weights:
@@ -144,9 +148,7 @@ def _row_mentions(
     targets there), or None when the rows do not carry them."""
     if any(r.get("mention_ids") is None for r in rows):
         return None
-    return {
-        str(r["chunk_id"]): [c for c in r["mention_ids"] if c in concept_weights] for r in rows
-    }
+    return {str(r["chunk_id"]): [c for c in r["mention_ids"] if c in concept_weights] for r in rows}
 
 
 def retrieve(
@@ -161,7 +163,9 @@ def retrieve(
     vector_rows = reads.chunk_neighbours(db, question_vector, k) if question_vector else []
     terms = query_terms(question)
     bm25_rows = reads.chunk_full_text(db, terms, k) if terms else []
-    ids = list(dict.fromkeys([str(r["chunk_id"]) for r in vector_rows] + [str(r["chunk_id"]) for r in bm25_rows]))
+    ids = list(
+        dict.fromkeys([str(r["chunk_id"]) for r in vector_rows] + [str(r["chunk_id"]) for r in bm25_rows])
+    )
     mentions = _row_mentions([*vector_rows, *bm25_rows], concept_weights)
     if mentions is None:  # a graph without chunk.mention_ids: ask the mentions edges
         mentions = reads.chunk_mentions(db, ids, list(concept_weights))

@@ -109,10 +109,18 @@ class Planner:
         return cached, as_of
 
     def _replay_as_of(self, as_of: int) -> Any:
-        """Rebuild the graph as it stood at ``as_of`` into its own namespace (engine replay) and open it."""
-        from engine.replay import replay_as_of_into
+        """The graph as it stood at ``as_of``: engine replay into ``<ns>_asof_<N>`` (reused if already built)."""
+        from engine.replay import replay
 
-        return replay_as_of_into(self.deps.db, as_of)
+        db = self.deps.db
+        target = db.sibling(f"{db.ns}_asof_{as_of}", db.name)
+        if reads.log_position(target) == as_of and reads.list_concept_names(target):
+            return target  # built earlier (a file database keeps it between runs); the past does not change
+        report = replay(self.deps.settings, as_of=as_of, target_ns=target.ns, db=db)
+        if report.position != as_of:
+            target.close()
+            raise PlannerInputError(f"replay reached position {report.position}, not {as_of}; check the log")
+        return target
 
     # ------------------------------------------------------------------ requests
     def _start(
@@ -135,14 +143,22 @@ class Planner:
             prototypes=self._prototype_vectors(),
             stream_tokens=stream_tokens,
         )
-        state: PlannerState = {"question": text, "as_of": position, "max_hops": hops, "flags": flags,
-                               "trace": [], "timings": {}}
+        state: PlannerState = {
+            "question": text,
+            "as_of": position,
+            "max_hops": hops,
+            "flags": flags,
+            "trace": [],
+            "timings": {},
+        }
         return state, {"configurable": {"run": ctx}}
 
     def ask(self, question: str, *, as_of: int | None = None, max_hops: int | None = None) -> AnswerResponse:
         """Answer ``question`` (cited, verified) against the graph now or ``as_of`` a log position."""
         if self.deps.generator is None:
-            raise PlannerInputError("this planner was built without a generator; pass one in PlannerDeps to ask")
+            raise PlannerInputError(
+                "this planner was built without a generator; pass one in PlannerDeps to ask"
+            )
         state, config = self._start(question, as_of, max_hops)
         final = self._graph.invoke(state, config)
         response: AnswerResponse = final["response"]
@@ -153,7 +169,9 @@ class Planner:
     ) -> Iterator[PlannerEvent]:
         """Yield each finished node's trace step, then answer tokens as generated, then the final answer."""
         if self.deps.generator is None:
-            raise PlannerInputError("this planner was built without a generator; pass one in PlannerDeps to ask")
+            raise PlannerInputError(
+                "this planner was built without a generator; pass one in PlannerDeps to ask"
+            )
         state, config = self._start(question, as_of, max_hops, stream_tokens=True)
         response: AnswerResponse | None = None
         for mode, chunk in self._graph.stream(state, config, stream_mode=["updates", "custom"]):
@@ -171,7 +189,9 @@ class Planner:
             raise RuntimeError("the planner graph ended without a response")
         yield PlannerEvent("answer", response.to_dict())
 
-    def prepare(self, question: str, *, as_of: int | None = None, max_hops: int | None = None) -> PlannerState:
+    def prepare(
+        self, question: str, *, as_of: int | None = None, max_hops: int | None = None
+    ) -> PlannerState:
         """Run understand → assemble only (no generation, no stored trace): the benchmark's path."""
         state, config = self._start(question, as_of, max_hops)
         result: PlannerState = self._context_graph.invoke(state, config)

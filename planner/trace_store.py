@@ -58,7 +58,9 @@ def get_trace(db: QueryRunner, trace_id: str) -> dict[str, Any]:
         )
     rows = db.query("SELECT * OMIT id FROM type::thing('trace', $id)", {"id": trace_id})
     if not rows:
-        raise TraceNotFoundError(f"no trace {trace_id}; traces are kept in the database the question was asked on")
+        raise TraceNotFoundError(
+            f"no trace {trace_id}; traces are kept in the database the question was asked on"
+        )
     row = rows[0] if isinstance(rows, list) else rows
     return dict(row)
 

@@ -38,11 +38,27 @@ class Adjacency:
             if rel is None or edge.source_id == edge.target_id:
                 continue
             weight = min(1.0, max(1e-6, float(edge.weight)))
-            fwd = Hop(edge.source_id, edge.target_id, edge.rel_type, rel.reads_as, True, weight,
-                      edge.relation_id, edge.justification)
+            fwd = Hop(
+                edge.source_id,
+                edge.target_id,
+                edge.rel_type,
+                rel.reads_as,
+                True,
+                weight,
+                edge.relation_id,
+                edge.justification,
+            )
             inverse = rel.reads_as if edge.rel_type in SYMMETRIC_RELATIONS else rel.inverse_reads_as
-            back = Hop(edge.target_id, edge.source_id, edge.rel_type, inverse, False, weight,
-                       edge.relation_id, edge.justification)
+            back = Hop(
+                edge.target_id,
+                edge.source_id,
+                edge.rel_type,
+                inverse,
+                False,
+                weight,
+                edge.relation_id,
+                edge.justification,
+            )
             adj.neighbours.setdefault(edge.source_id, []).append(fwd)
             adj.neighbours.setdefault(edge.target_id, []).append(back)
             adj.edge_count += 1

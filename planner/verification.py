@@ -110,7 +110,11 @@ def number_supported(tok: NumberToken, allowed: Iterable[float]) -> bool:
 
 def content_words(text: str) -> set[str]:
     words = {w.strip("'-") for w in _WORD.findall(_CITATION.sub(" ", text.lower()))}
-    return {w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words if w and w not in STOP_WORDS and len(w) > 2}
+    return {
+        w[:-1] if w.endswith("s") and len(w) > 4 else w
+        for w in words
+        if w and w not in STOP_WORDS and len(w) > 2
+    }
 
 
 def split_sentences(text: str) -> list[str]:
@@ -179,7 +183,11 @@ def verify_answer(
             best = max(
                 by_marker, key=lambda m: (len(words & src_words[m]) / max(1, len(words)), -m), default=None
             )
-            if best is not None and words and len(words & src_words[best]) / len(words) >= ATTRIBUTE_MIN_SUPPORT:
+            if (
+                best is not None
+                and words
+                and len(words & src_words[best]) / len(words) >= ATTRIBUTE_MIN_SUPPORT
+            ):
                 valid = [best]
                 result.attributed.append(sentence)
                 sentence = f"{_strip_markers(sentence, set()).rstrip('.!?')} [{best}]."
@@ -214,7 +222,11 @@ def verify_answer(
 def check_answer(
     answer: str, sources: Sequence[Source], *, calculation_values: Iterable[float] = (), question: str = ""
 ) -> tuple[bool, bool]:
-    """(every marker points to a source and every sentence cites one, every number is supported) for ``answer``."""
+    """(every ``[n]`` points to a provided source, every number in a cited sentence is supported) for ``answer``.
+
+    Sentences without a citation are the planner's own (a refusal, a request for missing inputs) and carry no
+    numbers of their own beyond the question's.
+    """
     by_marker = {s.marker: s for s in sources}
     calc_values = list(calculation_values)
     question_values = numeric_values(question)
@@ -222,7 +234,7 @@ def check_answer(
     numbers_ok = True
     for sentence in split_sentences(answer):
         markers = citation_markers(sentence)
-        if not markers or any(m not in by_marker for m in markers):
+        if any(m not in by_marker for m in markers):
             citations_ok = False
         allowed = [*calc_values, *question_values]
         for m in markers:
@@ -259,11 +271,11 @@ def extractive_answer(sources: Sequence[Source], *, max_sources: int = 2, max_wo
     """A fallback answer built from the top sources' leading sentences, each cited."""
     parts: list[str] = []
     for src in [s for s in sources if s.kind != "calculation"][:max_sources]:
-        text = first_sentences(src.text, max_words)
-        if not text:
-            continue
-        text = text.rstrip()
-        if text[-1] not in ".!?":
-            text += "."
-        parts.append(f"{text[:-1]} [{src.marker}]{text[-1]}")
+        for sentence in split_sentences(first_sentences(src.text, max_words)):
+            sentence = sentence.rstrip()
+            if not content_words(sentence):
+                continue
+            if sentence[-1] not in ".!?":
+                sentence += "."
+            parts.append(f"{sentence[:-1]} [{src.marker}]{sentence[-1]}")
     return " ".join(parts)

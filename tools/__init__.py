@@ -1,0 +1,1 @@
+"""Pure statistics calculators for A/B testing; imports nothing else of expgraph."""

@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Literal
 
-from scipy import stats
+from scipy.special import ndtri
 
 from tools.errors import CalculationInputError
 
@@ -36,7 +36,8 @@ def power(value: float, alpha_value: float, name: str = "power") -> float:
         raise CalculationInputError(name, f"must be strictly between 0 and 1 (e.g. 0.8); got {value:g}")
     if value <= alpha_value:
         raise CalculationInputError(
-            name, f"must exceed the significance level alpha={alpha_value:g}; got {value:g} (usually 0.8 or 0.9)"
+            name,
+            f"must exceed the significance level alpha={alpha_value:g}; got {value:g} (usually 0.8 or 0.9)",
         )
     return value
 
@@ -48,7 +49,9 @@ def proportion(name: str, value: float, *, open_interval: bool = True) -> float:
             name, f"must be a proportion strictly between 0 and 1 (write 10% as 0.1); got {value:g}"
         )
     if not open_interval and not 0 <= value <= 1:
-        raise CalculationInputError(name, f"must be a proportion between 0 and 1 (write 10% as 0.1); got {value:g}")
+        raise CalculationInputError(
+            name, f"must be a proportion between 0 and 1 (write 10% as 0.1); got {value:g}"
+        )
     return value
 
 
@@ -115,7 +118,7 @@ def tail_alpha(alpha_value: float, alt: str) -> float:
 
 
 def z_quantile(probability: float) -> float:
-    return float(stats.norm.ppf(probability))
+    return float(ndtri(probability))
 
 
 def weights(name: str, values: Sequence[float], arms: int | None = None) -> list[float]:

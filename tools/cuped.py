@@ -24,7 +24,9 @@ def cuped_result(
     """
     rho = checks.finite("correlation", correlation)
     if not -1 < rho < 1:
-        raise CalculationInputError("correlation", f"must be strictly between -1 and 1 (e.g. 0.5); got {rho:g}")
+        raise CalculationInputError(
+            "correlation", f"must be strictly between -1 and 1 (e.g. 0.5); got {rho:g}"
+        )
     factor = 1 - rho**2
     outputs: dict[str, object] = {
         "variance_reduction": rho**2,
@@ -51,14 +53,18 @@ def cuped_result(
             after = duration.days_needed([n * factor] * arms, traffic, exposed_share, [1 / arms] * arms)
             inputs.update({"daily_traffic": traffic, "exposed_share": exposed_share, "variants": arms - 1})
             outputs.update({"days_without_cuped": before, "days_with_cuped": after})
-            rounded.update({"days_without_cuped": math.ceil(before - 1e-9), "days_with_cuped": math.ceil(after - 1e-9)})
+            rounded.update(
+                {"days_without_cuped": math.ceil(before - 1e-9), "days_with_cuped": math.ceil(after - 1e-9)}
+            )
     if mde is not None:
         m = checks.finite("mde", mde)
         inputs["mde"] = m
         outputs["mde_cuped"] = m * math.sqrt(factor)
         rounded["mde_cuped"] = round(m * math.sqrt(factor), 6)
     if abs(rho) < 0.1:
-        notes.append("A correlation this weak barely helps; CUPED needs a pre-period metric that tracks the outcome.")
+        notes.append(
+            "A correlation this weak barely helps; CUPED needs a pre-period metric that tracks the outcome."
+        )
     return CalculationResult(
         tool="cuped",
         method="CUPED variance reduction (Deng, Xu, Kohavi & Walker 2013)",

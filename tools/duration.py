@@ -15,7 +15,9 @@ WEEKLY_REASON = (
 )
 
 
-def days_needed(n_per_arm: Sequence[float], daily_traffic: float, exposed_share: float, split: Sequence[float]) -> float:
+def days_needed(
+    n_per_arm: Sequence[float], daily_traffic: float, exposed_share: float, split: Sequence[float]
+) -> float:
     """Days until every arm reaches its sample size: max_i n_i / (traffic · exposed share · share_i)."""
     return max(n / (daily_traffic * exposed_share * w) for n, w in zip(n_per_arm, split, strict=True))
 
@@ -39,7 +41,9 @@ def duration_result(
     traffic = checks.positive("daily_traffic", daily_traffic)
     share = checks.finite("exposed_share", exposed_share)
     if not 0 < share <= 1:
-        raise CalculationInputError("exposed_share", f"must be in (0, 1] (e.g. 0.5 for half the traffic); got {share:g}")
+        raise CalculationInputError(
+            "exposed_share", f"must be in (0, 1] (e.g. 0.5 for half the traffic); got {share:g}"
+        )
     variants = checks.count("variants", variants, minimum=1)
     arms = variants + 1
     shares = checks.weights("split", split, arms) if split is not None else [1 / arms] * arms
@@ -73,11 +77,15 @@ def duration_result(
             method=method,
         )
         n1 = float(sized.outputs_rounded["n_control"])
-        inputs.update({k: sized.inputs[k] for k in ("baseline", "p2", "mde_relative", "alpha", "alternative", "power")})
+        inputs.update(
+            {k: sized.inputs[k] for k in ("baseline", "p2", "mde_relative", "alpha", "alternative", "power")}
+        )
         inputs["n_per_group"] = n1
         source = f"n per group from {sized.method} ({ceil_n(n1)} per arm)"
         if abs(ratio - 1) > 1e-12:
-            notes.append("Sample size computed for equal groups; the uneven split only changes how long it takes.")
+            notes.append(
+                "Sample size computed for equal groups; the uneven split only changes how long it takes."
+            )
     per_day = [traffic * share * w for w in shares]
     days = days_needed([n1] * arms, traffic, share, shares)
     whole_days = math.ceil(days - 1e-9)

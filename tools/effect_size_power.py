@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 
-from scipy import optimize, stats
+from scipy import optimize
+from scipy.special import chdtri, chndtr, fdtri, ncfdtr, ndtr, stdtrit
 
 from tools import checks
 from tools.errors import CalculationInputError
@@ -18,14 +19,14 @@ from tools.result import CalculationResult, ceil_n, library_version
 def anova_power(f: float, n_per_group: float, k_groups: int, alpha: float) -> float:
     """Power of the one-way ANOVA F test: noncentral F with λ = k·n·f², df = (k − 1, k(n − 1))."""
     df1, df2 = k_groups - 1, k_groups * (n_per_group - 1)
-    crit = stats.f.isf(alpha, df1, df2)
-    return float(stats.ncf.sf(crit, df1, df2, k_groups * n_per_group * f**2))
+    crit = fdtri(df1, df2, 1 - alpha)
+    return float(1 - ncfdtr(df1, df2, k_groups * n_per_group * f**2, crit))
 
 
 def chisq_power(w: float, n_total: float, df: int, alpha: float) -> float:
     """Power of a chi-square test: noncentral χ² with λ = N·w²."""
-    crit = stats.chi2.isf(alpha, df)
-    return float(stats.ncx2.sf(crit, df, n_total * w**2))
+    crit = chdtri(df, alpha)
+    return float(1 - chndtr(crit, df, n_total * w**2))
 
 
 def correlation_power(r: float, n: float, alpha: float, alternative: str) -> float:
@@ -33,13 +34,13 @@ def correlation_power(r: float, n: float, alpha: float, alternative: str) -> flo
     if alternative == "smaller":
         r = -r
     tail = alpha / 2 if alternative == "two-sided" else alpha
-    t_crit = stats.t.isf(tail, n - 2)
+    t_crit = stdtrit(n - 2, 1 - tail)
     r_crit = math.sqrt(t_crit**2 / (t_crit**2 + n - 2))
     z_r = math.atanh(r) + r / (2 * (n - 1))
     z_crit = math.atanh(r_crit)
-    result = stats.norm.cdf((z_r - z_crit) * math.sqrt(n - 3))
+    result = ndtr((z_r - z_crit) * math.sqrt(n - 3))
     if alternative == "two-sided":
-        result += stats.norm.cdf((-z_r - z_crit) * math.sqrt(n - 3))
+        result += ndtr((-z_r - z_crit) * math.sqrt(n - 3))
     return float(result)
 
 
@@ -53,13 +54,17 @@ def _solve_n(power_of_n: object, target: float, lower: float) -> float:
     while gap(upper) < 0:
         upper *= 2
         if upper > 1e12:
-            raise CalculationInputError("effect_size", "too small to reach the target power with any sample size")
+            raise CalculationInputError(
+                "effect_size", "too small to reach the target power with any sample size"
+            )
     return float(optimize.brentq(gap, lower, upper, xtol=1e-10))
 
 
 def _one_of(n: float | None, power_target: float | None, n_field: str) -> None:
     if (n is None) == (power_target is None):
-        raise CalculationInputError(n_field, f"give exactly one of {n_field} (to get power) or power (to get {n_field})")
+        raise CalculationInputError(
+            n_field, f"give exactly one of {n_field} (to get power) or power (to get {n_field})"
+        )
 
 
 def anova_result(
@@ -98,7 +103,11 @@ def anova_result(
 
 
 def chi_square_power_result(
-    effect_size_w: float, df: int, n_total: float | None = None, power_target: float | None = None, alpha: float = 0.05
+    effect_size_w: float,
+    df: int,
+    n_total: float | None = None,
+    power_target: float | None = None,
+    alpha: float = 0.05,
 ) -> CalculationResult:
     """Chi-square test (goodness of fit or association): power for N, or N for a target power."""
     w = checks.positive("effect_size_w", effect_size_w)
@@ -137,7 +146,9 @@ def correlation_result(
     """Test of zero correlation: power for n, or n for a target power."""
     rho = checks.finite("r", r)
     if not -1 < rho < 1 or rho == 0:
-        raise CalculationInputError("r", f"must be a non-zero correlation strictly between -1 and 1; got {rho:g}")
+        raise CalculationInputError(
+            "r", f"must be a non-zero correlation strictly between -1 and 1; got {rho:g}"
+        )
     a = checks.alpha(alpha)
     alt = checks.alternative(alternative)
     if alt == "two-sided":

@@ -12,15 +12,34 @@ from tools.errors import CalculationInputError
 from tools.result import Alternative, CalculationResult, library_version
 
 PROPORTION_METHODS = {
-    "wilson": ("wilson", "Wilson score interval", "p̃ ± z/(1 + z²/n)·√(p̂(1−p̂)/n + z²/(4n²)), p̃ = (p̂ + z²/(2n))/(1 + z²/n)"),
-    "clopper_pearson": ("beta", "Clopper-Pearson exact interval", "[Beta(α/2; x, n−x+1), Beta(1−α/2; x+1, n−x)]"),
-    "agresti_coull": ("agresti_coull", "Agresti-Coull interval", "ñ = n + z², p̃ = (x + z²/2)/ñ, p̃ ± z·√(p̃(1−p̃)/ñ)"),
+    "wilson": (
+        "wilson",
+        "Wilson score interval",
+        "p̃ ± z/(1 + z²/n)·√(p̂(1−p̂)/n + z²/(4n²)), p̃ = (p̂ + z²/(2n))/(1 + z²/n)",
+    ),
+    "clopper_pearson": (
+        "beta",
+        "Clopper-Pearson exact interval",
+        "[Beta(α/2; x, n−x+1), Beta(1−α/2; x+1, n−x)]",
+    ),
+    "agresti_coull": (
+        "agresti_coull",
+        "Agresti-Coull interval",
+        "ñ = n + z², p̃ = (x + z²/2)/ñ, p̃ ± z·√(p̃(1−p̃)/ñ)",
+    ),
     "wald": ("normal", "Wald (normal approximation) interval", "p̂ ± z·√(p̂(1−p̂)/n)"),
 }
 DIFFERENCE_METHODS = {
-    "newcombe": ("newcomb", "Newcombe hybrid score interval (method 10)", "Wilson limits per group combined: "
-                 "(d − √((p̂b−lb)² + (ua−p̂a)²), d + √((ub−p̂b)² + (p̂a−la)²))"),
-    "agresti_caffo": ("agresti-caffo", "Agresti-Caffo interval", "add one success and one failure per group, then Wald"),
+    "newcombe": (
+        "newcomb",
+        "Newcombe hybrid score interval (method 10)",
+        "Wilson limits per group combined: (d − √((p̂b−lb)² + (ua−p̂a)²), d + √((ub−p̂b)² + (p̂a−la)²))",
+    ),
+    "agresti_caffo": (
+        "agresti-caffo",
+        "Agresti-Caffo interval",
+        "add one success and one failure per group, then Wald",
+    ),
     "wald": ("wald", "Wald interval", "d ± z·√(p̂a(1−p̂a)/na + p̂b(1−p̂b)/nb)"),
 }
 
@@ -38,11 +57,15 @@ def _counts(successes: float, n: float, suffix: str = "") -> tuple[int, int]:
     total = checks.count(f"n{suffix}", n, minimum=1)
     x = checks.count(f"successes{suffix}" if not suffix else f"conversions{suffix}", successes, minimum=0)
     if x > total:
-        raise CalculationInputError(f"conversions{suffix}" if suffix else "successes", f"{x} exceeds the number of trials {total}")
+        raise CalculationInputError(
+            f"conversions{suffix}" if suffix else "successes", f"{x} exceeds the number of trials {total}"
+        )
     return x, total
 
 
-def proportion_ci_result(successes: float, n: float, confidence: float = 0.95, method: str = "wilson") -> CalculationResult:
+def proportion_ci_result(
+    successes: float, n: float, confidence: float = 0.95, method: str = "wilson"
+) -> CalculationResult:
     """Confidence interval for one proportion x/n."""
     conf = _confidence(confidence)
     x, total = _counts(successes, n)
@@ -53,15 +76,18 @@ def proportion_ci_result(successes: float, n: float, confidence: float = 0.95, m
         lo, hi = max(0.0, float(lo)), min(1.0, float(hi))
         return {"lower": lo, "upper": hi}, {"lower": round(lo, 4), "upper": round(hi, 4)}
 
-    raw, rounded = compute(chosen)
+    computed = {m: compute(m) for m in PROPORTION_METHODS}
+    raw, rounded = computed[chosen]
     alts = [
-        Alternative(PROPORTION_METHODS[m][1], *compute(m), PROPORTION_METHODS[m][2])
+        Alternative(PROPORTION_METHODS[m][1], *computed[m], PROPORTION_METHODS[m][2])
         for m in PROPORTION_METHODS
-        if m != chosen and compute(m)[1] != rounded
+        if m != chosen and computed[m][1] != rounded
     ]
     notes = []
     if chosen == "wald" and (x < 5 or total - x < 5):
-        notes.append("Fewer than 5 successes or failures: the Wald interval is unreliable here; prefer Wilson.")
+        notes.append(
+            "Fewer than 5 successes or failures: the Wald interval is unreliable here; prefer Wilson."
+        )
     return CalculationResult(
         tool="ci_proportion",
         method=PROPORTION_METHODS[chosen][1],
@@ -70,7 +96,10 @@ def proportion_ci_result(successes: float, n: float, confidence: float = 0.95, m
         outputs_rounded={"estimate": round(x / total, 4), **rounded},
         formula=PROPORTION_METHODS[chosen][2] + f", z = z(1 − α/2), α = {1 - conf:.4g}",
         library=library_version("statsmodels"),
-        alternatives=(Alternative(PROPORTION_METHODS[chosen][1], raw, rounded, PROPORTION_METHODS[chosen][2]), *alts)
+        alternatives=(
+            Alternative(PROPORTION_METHODS[chosen][1], raw, rounded, PROPORTION_METHODS[chosen][2]),
+            *alts,
+        )
         if alts
         else (),
         notes=tuple(notes),
@@ -95,24 +124,36 @@ def difference_ci_result(
         lo, hi = confint_proportions_2indep(
             xb, nb, xa, na, method=DIFFERENCE_METHODS[m][0], compare="diff", alpha=1 - conf
         )
-        return {"lower": float(lo), "upper": float(hi)}, {"lower": round(float(lo), 4), "upper": round(float(hi), 4)}
+        return {"lower": float(lo), "upper": float(hi)}, {
+            "lower": round(float(lo), 4),
+            "upper": round(float(hi), 4),
+        }
 
-    raw, rounded = compute(chosen)
+    computed = {m: compute(m) for m in DIFFERENCE_METHODS}
+    raw, rounded = computed[chosen]
     diff = xb / nb - xa / na
     alts = [
-        Alternative(DIFFERENCE_METHODS[m][1], *compute(m), DIFFERENCE_METHODS[m][2])
+        Alternative(DIFFERENCE_METHODS[m][1], *computed[m], DIFFERENCE_METHODS[m][2])
         for m in DIFFERENCE_METHODS
-        if m != chosen and compute(m)[1] != rounded
+        if m != chosen and computed[m][1] != rounded
     ]
     return CalculationResult(
         tool="ci_proportion_difference",
         method=DIFFERENCE_METHODS[chosen][1],
         inputs={"conversions_a": xa, "n_a": na, "conversions_b": xb, "n_b": nb, "confidence": conf},
         outputs={"p_a": xa / na, "p_b": xb / nb, "difference": diff, **raw},
-        outputs_rounded={"p_a": round(xa / na, 4), "p_b": round(xb / nb, 4), "difference": round(diff, 4), **rounded},
+        outputs_rounded={
+            "p_a": round(xa / na, 4),
+            "p_b": round(xb / nb, 4),
+            "difference": round(diff, 4),
+            **rounded,
+        },
         formula=DIFFERENCE_METHODS[chosen][2] + "; d = p̂b − p̂a",
         library=library_version("statsmodels"),
-        alternatives=(Alternative(DIFFERENCE_METHODS[chosen][1], raw, rounded, DIFFERENCE_METHODS[chosen][2]), *alts)
+        alternatives=(
+            Alternative(DIFFERENCE_METHODS[chosen][1], raw, rounded, DIFFERENCE_METHODS[chosen][2]),
+            *alts,
+        )
         if alts
         else (),
     )
@@ -140,7 +181,9 @@ def mean_difference_ci_result(
     ma, sa, na = _summary(mean_a, sd_a, n_a, "_a")
     mb, sb, nb = _summary(mean_b, sd_b, n_b, "_b")
     if sa == 0 and sb == 0:
-        raise CalculationInputError("sd_a", "both standard deviations are 0; an interval needs some variation")
+        raise CalculationInputError(
+            "sd_a", "both standard deviations are 0; an interval needs some variation"
+        )
     se = math.sqrt(sa**2 / na + sb**2 / nb)
     df = welch_df(sa**2, na, sb**2, nb)
     t = float(stats.t.ppf(1 - (1 - conf) / 2, df))
@@ -185,7 +228,8 @@ def relative_lift_ci_result(
         field = "mean_a"
     else:
         raise CalculationInputError(
-            "conversions_a", "give conversions_a and conversions_b (rates) or mean_a, sd_a, mean_b, sd_b (means)"
+            "conversions_a",
+            "give conversions_a and conversions_b (rates) or mean_a, sd_a, mean_b, sd_b (means)",
         )
     if ma == 0:
         raise CalculationInputError(field, "the control value is 0, so a relative lift is undefined")
@@ -208,7 +252,10 @@ def relative_lift_ci_result(
             alts = (
                 Alternative("delta method on the ratio", raw, rounded, "lift ± z·SE"),
                 Alternative(
-                    "delta method on the log ratio", log_raw, log_rounded, "exp(log(b/a) ± z·√(Vb/b² + Va/a²)) − 1"
+                    "delta method on the log ratio",
+                    log_raw,
+                    log_rounded,
+                    "exp(log(b/a) ± z·√(Vb/b² + Va/a²)) − 1",
                 ),
             )
     inputs["confidence"] = conf

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 
-from scipy import optimize, stats
+from scipy import optimize
+from scipy.special import nctdtr, ndtr, ndtri, stdtrit
 
 from tools import checks
 from tools.errors import CalculationInputError
@@ -34,7 +35,9 @@ def _df_and_scale(n1: float, ratio: float, design: str) -> tuple[float, float]:
     return n1 - 1, math.sqrt(n1)
 
 
-def power(d: float, n1: float, alpha: float, alternative: str, design: str, ratio: float, method: str) -> float:
+def power(
+    d: float, n1: float, alpha: float, alternative: str, design: str, ratio: float, method: str
+) -> float:
     """Power for standardised effect d = δ/σ with n1 (control / only group) observations."""
     df, scale = _df_and_scale(n1, ratio, design)
     ncp = d * scale
@@ -44,24 +47,27 @@ def power(d: float, n1: float, alpha: float, alternative: str, design: str, rati
         ncp = -ncp
     tail = checks.tail_alpha(alpha, alternative)
     if method == "z":
-        return float(stats.norm.sf(stats.norm.isf(tail) - ncp))
-    crit = stats.t.isf(tail, df)
-    return float(stats.nct.sf(crit, df, ncp))
+        return float(ndtr(ncp - ndtri(1 - tail)))
+    crit = stdtrit(df, 1 - tail)
+    return float(1 - nctdtr(df, ncp, crit))
 
 
-def sample_size(d: float, target: float, alpha: float, alternative: str, design: str, ratio: float, method: str) -> float:
+def sample_size(
+    d: float, target: float, alpha: float, alternative: str, design: str, ratio: float, method: str
+) -> float:
     """n1 (unrounded) reaching the target power; for two samples n2 = ratio·n1."""
     effect = d if alternative != "smaller" else -d
     if alternative == "two-sided":
         effect = abs(d)
     if effect <= 0:
         raise CalculationInputError(
-            "alternative", f"a '{alternative}' test cannot detect an effect of {d:g}; flip the direction or test two-sided"
+            "alternative",
+            f"a '{alternative}' test cannot detect an effect of {d:g}; flip the direction or test two-sided",
         )
     if method == "rule_of_thumb":
         return 16 / d**2
     k = (1 + 1 / ratio) if design == "two_sample" else 1.0
-    z_guess = k * ((stats.norm.isf(checks.tail_alpha(alpha, alternative)) + stats.norm.ppf(target)) / effect) ** 2
+    z_guess = k * ((ndtri(1 - checks.tail_alpha(alpha, alternative)) + ndtri(target)) / effect) ** 2
     if method == "z":
         return float(z_guess)
     # R power.t.test searches n in [2, 1e7]; below two observations per group a t test is meaningless.
@@ -74,7 +80,10 @@ def sample_size(d: float, target: float, alpha: float, alternative: str, design:
         return lower
     return float(
         optimize.brentq(
-            lambda n: power(d, n, alpha, alternative, design, ratio, method) - target, lower, upper, xtol=1e-10
+            lambda n: power(d, n, alpha, alternative, design, ratio, method) - target,
+            lower,
+            upper,
+            xtol=1e-10,
         )
     )
 
@@ -98,7 +107,22 @@ def minimum_detectable_d(
     return sign * float(optimize.brentq(gap, 1e-12, upper, xtol=1e-12))
 
 
-def _effect(delta: float | None, sd: float | None, cohens_d: float | None) -> tuple[float, float | None, float | None]:
+def _delta_from_means(delta: float | None, mean_a: float | None, mean_b: float | None) -> float | None:
+    """delta as given, or mean_b − mean_a when both means are given (not both ways at once)."""
+    if mean_a is None and mean_b is None:
+        return delta
+    if mean_a is None or mean_b is None:
+        raise CalculationInputError(
+            "mean_b" if mean_b is None else "mean_a", "give both group means, or delta"
+        )
+    if delta is not None:
+        raise CalculationInputError("delta", "give either delta or the two means, not both")
+    return checks.finite("mean_b", mean_b) - checks.finite("mean_a", mean_a)
+
+
+def _effect(
+    delta: float | None, sd: float | None, cohens_d: float | None
+) -> tuple[float, float | None, float | None]:
     """Standardised effect d and the (delta, sd) it came from, when given."""
     if cohens_d is not None:
         d = checks.finite("cohens_d", cohens_d)
@@ -117,13 +141,17 @@ def _effect(delta: float | None, sd: float | None, cohens_d: float | None) -> tu
     return delta / sd, delta, sd
 
 
-def _normalise(alpha: float, alternative: str, design: str, ratio: float, method: str) -> tuple[float, str, str, float, str]:
+def _normalise(
+    alpha: float, alternative: str, design: str, ratio: float, method: str
+) -> tuple[float, str, str, float, str]:
     a = checks.alpha(alpha)
     alt = checks.alternative(alternative)
     des = checks.choice("design", design, DESIGNS)
     r = checks.positive("ratio", ratio)
     m = checks.choice("method", method, METHODS)
-    if m == "rule_of_thumb" and (des != "two_sample" or alt != "two-sided" or abs(a - 0.05) > 1e-12 or r != 1):
+    if m == "rule_of_thumb" and (
+        des != "two_sample" or alt != "two-sided" or abs(a - 0.05) > 1e-12 or r != 1
+    ):
         raise CalculationInputError(
             "method",
             "the 16σ²/δ² rule of thumb only holds for two equal groups, alpha=0.05 two-sided and 80% power; "
@@ -147,7 +175,11 @@ def _rounded_n(n1: float, ratio: float, design: str) -> tuple[dict[str, object],
     if design == "two_sample":
         n2 = n1 * ratio
         r1, r2 = ceil_n(n1), ceil_n(n2)
-        return {"n_group1": n1, "n_group2": n2, "n_total": n1 + n2}, {"n_group1": r1, "n_group2": r2, "n_total": r1 + r2}
+        return {"n_group1": n1, "n_group2": n2, "n_total": n1 + n2}, {
+            "n_group1": r1,
+            "n_group2": r2,
+            "n_total": r1 + r2,
+        }
     label = "n_pairs" if design == "paired" else "n"
     return {label: n1}, {label: ceil_n(n1)}
 
@@ -156,6 +188,8 @@ def sample_size_result(
     delta: float | None = None,
     sd: float | None = None,
     cohens_d: float | None = None,
+    mean_a: float | None = None,
+    mean_b: float | None = None,
     power_target: float = 0.8,
     alpha: float = 0.05,
     alternative: str = "two-sided",
@@ -168,7 +202,7 @@ def sample_size_result(
     target = checks.power(power_target, a)
     if m == "rule_of_thumb" and abs(target - 0.8) > 1e-12:
         raise CalculationInputError("power", "the 16σ²/δ² rule of thumb assumes 80% power; use method 't'")
-    d, dlt, s = _effect(delta, sd, cohens_d)
+    d, dlt, s = _effect(_delta_from_means(delta, mean_a, mean_b), sd, cohens_d)
 
     def outputs_for(method_name: str) -> tuple[dict[str, object], dict[str, object]]:
         return _rounded_n(sample_size(d, target, a, alt, des, r, method_name), r, des)
@@ -176,10 +210,25 @@ def sample_size_result(
     raw, rounded = outputs_for(m)
     key = "n_total" if des == "two_sample" else next(iter(rounded))
     others = [x for x in ("t", "z") if x != m]
-    if des == "two_sample" and alt == "two-sided" and r == 1 and abs(a - 0.05) < 1e-12 and abs(target - 0.8) < 1e-12:
+    if (
+        des == "two_sample"
+        and alt == "two-sided"
+        and r == 1
+        and abs(a - 0.05) < 1e-12
+        and abs(target - 0.8) < 1e-12
+    ):
         others += [x for x in ("rule_of_thumb",) if x != m]
     alternatives = _alternatives(m, rounded, outputs_for, others, key, des, alt)
-    inputs = {"delta": dlt, "sd": s, "cohens_d": d, "power": target, "alpha": a, "alternative": alt, "design": des, "ratio": r}
+    inputs = {
+        "delta": dlt,
+        "sd": s,
+        "cohens_d": d,
+        "power": target,
+        "alpha": a,
+        "alternative": alt,
+        "design": des,
+        "ratio": r,
+    }
     return CalculationResult(
         tool="means_sample_size",
         method=f"{METHOD_NAMES[m]}, {des.replace('_', '-')}",
@@ -197,6 +246,8 @@ def power_result(
     delta: float | None = None,
     sd: float | None = None,
     cohens_d: float | None = None,
+    mean_a: float | None = None,
+    mean_b: float | None = None,
     alpha: float = 0.05,
     alternative: str = "two-sided",
     design: str = "two_sample",
@@ -206,17 +257,30 @@ def power_result(
     """Power with n_per_group observations (group 1; group 2 gets ratio·n) for a difference in means."""
     a, alt, des, r, m = _normalise(alpha, alternative, design, ratio, method)
     if m == "rule_of_thumb":
-        raise CalculationInputError("method", "the rule of thumb only gives a sample size; use method 't' for power")
+        raise CalculationInputError(
+            "method", "the rule of thumb only gives a sample size; use method 't' for power"
+        )
     n1 = checks.sample_size("n_per_group", n_per_group, 2)
-    d, dlt, s = _effect(delta, sd, cohens_d)
+    d, dlt, s = _effect(_delta_from_means(delta, mean_a, mean_b), sd, cohens_d)
 
     def outputs_for(method_name: str) -> tuple[dict[str, object], dict[str, object]]:
         value = power(d, n1, a, alt, des, r, method_name)
         return {"power": value}, {"power": round(value, 4)}
 
     raw, rounded = outputs_for(m)
-    alternatives = _alternatives(m, rounded, outputs_for, [x for x in ("t", "z") if x != m], "power", des, alt)
-    inputs = {"n_per_group": n1, "delta": dlt, "sd": s, "cohens_d": d, "alpha": a, "alternative": alt, "design": des, "ratio": r}
+    alternatives = _alternatives(
+        m, rounded, outputs_for, [x for x in ("t", "z") if x != m], "power", des, alt
+    )
+    inputs = {
+        "n_per_group": n1,
+        "delta": dlt,
+        "sd": s,
+        "cohens_d": d,
+        "alpha": a,
+        "alternative": alt,
+        "design": des,
+        "ratio": r,
+    }
     return CalculationResult(
         tool="means_power",
         method=f"{METHOD_NAMES[m]}, {des.replace('_', '-')}",
@@ -253,8 +317,18 @@ def mde_result(
         return raw, {k: round(float(v), 6) for k, v in raw.items()}  # type: ignore[arg-type]
 
     raw, rounded = outputs_for(m)
-    alternatives = _alternatives(m, rounded, outputs_for, [x for x in ("t", "z") if x != m], "mde_cohens_d", des, alt)
-    inputs = {"n_per_group": n1, "sd": s, "power": target, "alpha": a, "alternative": alt, "design": des, "ratio": r}
+    alternatives = _alternatives(
+        m, rounded, outputs_for, [x for x in ("t", "z") if x != m], "mde_cohens_d", des, alt
+    )
+    inputs = {
+        "n_per_group": n1,
+        "sd": s,
+        "power": target,
+        "alpha": a,
+        "alternative": alt,
+        "design": des,
+        "ratio": r,
+    }
     return CalculationResult(
         tool="means_mde",
         method=f"{METHOD_NAMES[m]}, {des.replace('_', '-')}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from statsmodels.stats.multitest import multipletests
+import numpy as np
 
 from tools import checks
 from tools.errors import CalculationInputError
@@ -13,7 +13,11 @@ from tools.result import Alternative, CalculationResult, library_version
 METHODS = {
     "bonferroni": ("bonferroni", "Bonferroni (family-wise error)", "p_adj = min(1, m·p)"),
     "holm": ("holm", "Holm step-down (family-wise error)", "p_adj(i) = max_{j≤i} min(1, (m − j + 1)·p(j))"),
-    "benjamini_hochberg": ("fdr_bh", "Benjamini-Hochberg (false discovery rate)", "p_adj(i) = min_{j≥i} min(1, m·p(j)/j)"),
+    "benjamini_hochberg": (
+        "fdr_bh",
+        "Benjamini-Hochberg (false discovery rate)",
+        "p_adj(i) = min_{j≥i} min(1, m·p(j)/j)",
+    ),
     "benjamini_yekutieli": (
         "fdr_by",
         "Benjamini-Yekutieli (false discovery rate under any dependence)",
@@ -22,13 +26,34 @@ METHODS = {
 }
 
 
+def adjusted_p_values(p_values: Sequence[float], method: str) -> list[float]:
+    """Adjusted p-values in input order (same definitions as statsmodels ``multipletests``)."""
+    p = np.asarray(p_values, dtype=float)
+    m = p.size
+    order = np.argsort(p, kind="mergesort")
+    ranked = p[order]
+    if method == "bonferroni":
+        adjusted_sorted = np.minimum(1.0, ranked * m)
+    elif method == "holm":
+        adjusted_sorted = np.minimum(1.0, np.maximum.accumulate(ranked * (m - np.arange(m))))
+    else:
+        factor = float(np.sum(1.0 / np.arange(1, m + 1))) if method == "benjamini_yekutieli" else 1.0
+        raw = ranked * m * factor / np.arange(1, m + 1)
+        adjusted_sorted = np.minimum(1.0, np.minimum.accumulate(raw[::-1])[::-1])
+    adjusted = np.empty(m)
+    adjusted[order] = adjusted_sorted
+    return [float(v) for v in adjusted]
+
+
 def adjust(p_values: Sequence[float], alpha: float, method: str) -> tuple[list[bool], list[float]]:
-    """Rejections and adjusted p-values, in the input order."""
-    reject, adjusted, _, _ = multipletests(list(p_values), alpha=alpha, method=METHODS[method][0])
-    return [bool(r) for r in reject], [float(v) for v in adjusted]
+    """Rejections (adjusted p ≤ alpha) and adjusted p-values, in the input order."""
+    adjusted = adjusted_p_values(p_values, method)
+    return [v <= alpha for v in adjusted], adjusted
 
 
-def multiple_testing_result(p_values: Sequence[float], alpha: float = 0.05, method: str = "holm") -> CalculationResult:
+def multiple_testing_result(
+    p_values: Sequence[float], alpha: float = 0.05, method: str = "holm"
+) -> CalculationResult:
     """Adjusted p-values and which hypotheses are rejected at level alpha (FWER or FDR, by method)."""
     if len(p_values) < 1:
         raise CalculationInputError("p_values", "give at least one p-value")
@@ -41,11 +66,12 @@ def multiple_testing_result(p_values: Sequence[float], alpha: float = 0.05, meth
         raw = {"adjusted_p_values": adjusted, "rejected": reject, "n_rejected": sum(reject)}
         return raw, {**raw, "adjusted_p_values": [round(v, 4) for v in adjusted]}
 
-    raw, rounded = compute(chosen)
+    computed = {m: compute(m) for m in METHODS}
+    raw, rounded = computed[chosen]
     alts = [
-        Alternative(METHODS[m][1], *compute(m), METHODS[m][2])
+        Alternative(METHODS[m][1], *computed[m], METHODS[m][2])
         for m in METHODS
-        if m != chosen and compute(m)[0]["rejected"] != raw["rejected"]
+        if m != chosen and computed[m][0]["rejected"] != raw["rejected"]
     ]
     return CalculationResult(
         tool="multiple_testing",
@@ -54,6 +80,8 @@ def multiple_testing_result(p_values: Sequence[float], alpha: float = 0.05, meth
         outputs=raw,
         outputs_rounded=rounded,
         formula=METHODS[chosen][2] + " (p(i) sorted ascending); reject where p_adj ≤ α",
-        library=library_version("statsmodels"),
-        alternatives=(Alternative(METHODS[chosen][1], raw, rounded, METHODS[chosen][2]), *alts) if alts else (),
+        library=library_version("numpy"),
+        alternatives=(Alternative(METHODS[chosen][1], raw, rounded, METHODS[chosen][2]), *alts)
+        if alts
+        else (),
     )

@@ -10,6 +10,10 @@ Four methods, each solving for whichever of n, power or effect is missing (stats
 - ``evan_miller``: the formula of Evan Miller's online A/B sample-size calculator: the null standard deviation uses
   the baseline variance p1(1−p1) for both groups, the alternative one p1(1−p1) + p2(1−p2):
   n = (z₁₋α/₂·√(2·p1(1−p1)) + z₁₋β·√(p1(1−p1) + p2(1−p2)))² / δ².
+  The page shows this value rounded to the nearest integer (1,030 for its defaults: baseline 20%, 5 points absolute,
+  80% power, α = 5%, where the formula gives 1030.2); we round sample sizes up (1,031). Ports of the page's
+  script also mirror baselines above 50% (p1 → 1 − p1); we keep p1 as given. With allocation ratio r ≠ 1 we
+  generalise the two terms to p1(1−p1)(1 + 1/r) and p1(1−p1) + p2(1−p2)/r; the page itself only has equal groups.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import optimize, stats
+from scipy import optimize
+from scipy.special import ndtr
 
 from tools import checks
 from tools.errors import CalculationInputError
@@ -88,12 +93,12 @@ def power(design: ProportionDesign, n1: float, method: str = "pooled") -> float:
     effect = _signed_effect(design, method)
     if method == "cohens_h":
         se = math.sqrt(1 / n1 + 1 / (design.ratio * n1))
-        result = stats.norm.cdf(effect / se - z_a)
+        result = ndtr(effect / se - z_a)
         if design.alternative == "two-sided":
-            result += stats.norm.cdf(-effect / se - z_a)
+            result += ndtr(-effect / se - z_a)
         return float(result)
     sd0, sd1 = _sds(design, method)
-    return float(stats.norm.cdf((effect * math.sqrt(n1) - z_a * sd0) / sd1))
+    return float(ndtr((effect * math.sqrt(n1) - z_a * sd0) / sd1))
 
 
 def sample_size(design: ProportionDesign, target_power: float, method: str = "pooled") -> float:
@@ -113,7 +118,9 @@ def sample_size(design: ProportionDesign, target_power: float, method: str = "po
         if design.alternative != "two-sided":
             return guess
         # Both tails count: the power at the one-tail solution is slightly above target, so solve below it.
-        return float(optimize.brentq(lambda n: power(design, n, method) - target_power, guess * 0.5, guess * 1.01))
+        return float(
+            optimize.brentq(lambda n: power(design, n, method) - target_power, guess * 0.5, guess * 1.01)
+        )
     sd0, sd1 = _sds(design, method)
     return ((z_a * sd0 + z_b * sd1) / effect) ** 2
 
@@ -134,7 +141,8 @@ def minimum_detectable_effect(
     if gap(upper) < 0:
         raise CalculationInputError(
             "n_per_group",
-            f"{n1:g} per group cannot reach {target_power:g} power for any change from {p1:g}; increase the sample size",
+            f"{n1:g} per group cannot reach {target_power:g} power for any "
+            f"{'decrease' if direction < 0 else 'increase'} from {p1:g}; increase the sample size",
         )
     lower = 1e-12
     if gap(lower) >= 0:
@@ -157,6 +165,12 @@ def treatment_rate(baseline: float, mde: float, mde_type: str, alternative: str)
     if mde == 0:
         raise CalculationInputError("mde", "must not be 0; the two proportions would be equal")
     magnitude = abs(mde)
+    if mde_type == "relative" and magnitude > 1:
+        raise CalculationInputError(
+            "mde",
+            f"a relative MDE of {mde:g} means a {magnitude:.0%} change; write 5% as 0.05, "
+            "or give the treatment rate p2 for changes above 100%",
+        )
     sign = -1.0 if (mde < 0 or alternative == "smaller") else 1.0
     change = baseline * magnitude if mde_type == "relative" else magnitude
     p2 = baseline + sign * change
@@ -197,7 +211,15 @@ def _normalise(
     correction = checks.choice("correction", correction, CORRECTIONS)
     method = checks.choice("method", method, METHODS)
     return _Inputs(
-        baseline, None, alpha, adjusted_alpha(alpha, variants, correction), alt, ratio, variants, correction, method
+        baseline,
+        None,
+        alpha,
+        adjusted_alpha(alpha, variants, correction),
+        alt,
+        ratio,
+        variants,
+        correction,
+        method,
     )
 
 
@@ -208,7 +230,9 @@ def _resolve_p2(inp: _Inputs, mde: float | None, mde_type: str, p2: float | None
             raise CalculationInputError("p2", "equals the baseline; there is no difference to detect")
         return p2
     if mde is None:
-        raise CalculationInputError("mde", "give the minimum detectable effect (mde) or the treatment rate (p2)")
+        raise CalculationInputError(
+            "mde", "give the minimum detectable effect (mde) or the treatment rate (p2)"
+        )
     mde_type = checks.choice("mde_type", mde_type, ("relative", "absolute"))
     return treatment_rate(inp.baseline, mde, mde_type, inp.alternative)
 
@@ -229,7 +253,9 @@ def _notes(inp: _Inputs) -> tuple[str, ...]:
     notes = []
     if inp.variants > 1:
         if inp.correction == "none":
-            notes.append(f"{inp.variants} variants each compared with the control at alpha={inp.alpha:g} (no correction).")
+            notes.append(
+                f"{inp.variants} variants each compared with the control at alpha={inp.alpha:g} (no correction)."
+            )
         else:
             notes.append(
                 f"{inp.variants} variants vs control: {inp.correction} correction gives per-comparison "
@@ -265,7 +291,7 @@ def sample_size_result(
         design = ProportionDesign(inp.baseline, treat, inp.per_test_alpha, inp.alternative, inp.ratio)
         n1 = sample_size(design, target, m)
         n2 = n1 * inp.ratio
-        raw = {"n_control": n1, "n_per_variant": n2, "n_total": n1 + inp.variants * n2}
+        raw: dict[str, object] = {"n_control": n1, "n_per_variant": n2, "n_total": n1 + inp.variants * n2}
         r1, r2 = ceil_n(n1), ceil_n(n2)
         return raw, {"n_control": r1, "n_per_variant": r2, "n_total": r1 + inp.variants * r2}
 
@@ -348,9 +374,15 @@ def mde_result(
     target = checks.power(power_target, inp.per_test_alpha)
 
     def outputs_for(m: str) -> tuple[dict[str, object], dict[str, object]]:
-        delta = minimum_detectable_effect(inp.baseline, n1, target, inp.per_test_alpha, inp.alternative, inp.ratio, m)
-        raw = {"mde_absolute": delta, "mde_relative": delta / inp.baseline, "p2": inp.baseline + delta}
-        return raw, {k: round(v, 6) for k, v in raw.items()}
+        delta = minimum_detectable_effect(
+            inp.baseline, n1, target, inp.per_test_alpha, inp.alternative, inp.ratio, m
+        )
+        raw: dict[str, object] = {
+            "mde_absolute": delta,
+            "mde_relative": delta / inp.baseline,
+            "p2": inp.baseline + delta,
+        }
+        return raw, {k: round(float(v), 6) for k, v in raw.items()}  # type: ignore[arg-type]
 
     raw, rounded = outputs_for(inp.method)
     alternatives = _alternatives(inp.method, rounded, outputs_for, key="mde_absolute")

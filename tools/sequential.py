@@ -26,7 +26,7 @@ from tools.result import CalculationResult, library_version
 
 SPENDING = ("obrien_fleming", "pocock")
 DESIGNS = ("spending", "classic")
-GRID_POINTS = 151  # odd, for Simpson's rule
+GRID_POINTS = 101  # odd, for Simpson's rule
 ONE_SIDED_FLOOR = 10.0  # continuation region for one-sided designs starts 10 SD below zero
 
 
@@ -106,7 +106,9 @@ def spending_boundaries(looks: int, alpha: float, family: str, two_sided: bool =
         t = k / looks
         target = spending(t, alpha, family, two_sided) - spent
         sd = math.sqrt(t)
-        b = optimize.brentq(lambda b, t=t, target=target: process.crossing(b, t) - target, 1e-3 * sd, 40 * sd, xtol=1e-12)
+        b = optimize.brentq(
+            lambda b, t=t, target=target: process.crossing(b, t) - target, 1e-3 * sd, 40 * sd, xtol=1e-12
+        )
         spent += process.crossing(b, t)
         z.append(b / sd)
         cumulative.append(spent)
@@ -135,13 +137,22 @@ def classic_boundaries(looks: int, alpha: float, family: str, two_sided: bool = 
             return [c] * looks
         return [c * math.sqrt(looks / k) for k in range(1, looks + 1)]
 
-    c = optimize.brentq(lambda c: _total_crossing(shape(c), two_sided)[0] - alpha, 0.5, 10.0, xtol=1e-10)
+    # C lies between the fixed-sample critical value and the Bonferroni one (α split evenly over the looks).
+    sides = 2 if two_sided else 1
+    low = float(ndtri(1 - alpha / sides)) - 1e-6
+    high = float(ndtri(1 - alpha / (sides * looks))) + 1e-6
+    if looks == 1:
+        return Boundaries((low + 1e-6,), (alpha,))
+    c = optimize.brentq(lambda c: _total_crossing(shape(c), two_sided)[0] - alpha, low, high, xtol=1e-9)
     _, cumulative = _total_crossing(shape(c), two_sided)
     return Boundaries(tuple(shape(c)), tuple(cumulative))
 
 
 def group_sequential_result(
-    looks: int, alpha: float = 0.05, spending_function: str = "obrien_fleming", design: str = "spending",
+    looks: int,
+    alpha: float = 0.05,
+    spending_function: str = "obrien_fleming",
+    design: str = "spending",
     alternative: str = "two-sided",
 ) -> CalculationResult:
     """Efficacy boundaries (z and nominal p) for K equally spaced looks at overall level alpha."""
@@ -174,11 +185,19 @@ def group_sequential_result(
         ) + "; boundaries by recursive numerical integration (Simpson grid)"
     else:
         method = f"classic {name} group-sequential boundaries"
-        formula = ("c_k = C" if family == "pocock" else "c_k = C·√(K/k)") + ", C solved so P(cross any look | H0) = α"
+        formula = (
+            "c_k = C" if family == "pocock" else "c_k = C·√(K/k)"
+        ) + ", C solved so P(cross any look | H0) = α"
     return CalculationResult(
         tool="group_sequential",
         method=method,
-        inputs={"looks": k, "alpha": a, "spending_function": family, "design": kind, "alternative": alt if not two_sided else "two-sided"},
+        inputs={
+            "looks": k,
+            "alpha": a,
+            "spending_function": family,
+            "design": kind,
+            "alternative": alt if not two_sided else "two-sided",
+        },
         outputs=outputs,
         outputs_rounded={
             "information_fraction": [round(x, 4) for x in info],

@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 
 from scipy import stats
+from scipy.special import ndtr, stdtr
 
 from tools import checks
 from tools.errors import CalculationInputError
@@ -13,16 +14,24 @@ from tools.intervals import welch_df
 from tools.result import CalculationResult, library_version
 
 
-def _p_value(statistic: float, alt: str, dist: object) -> float:
+def _p_value(statistic: float, alt: str, df: float | None = None) -> float:
+    """p-value of a z (df None) or t statistic for the given alternative."""
+
+    def sf(x: float) -> float:
+        return float(ndtr(-x)) if df is None else float(stdtr(df, -x))
+
     if alt == "two-sided":
-        return float(2 * dist.sf(abs(statistic)))  # type: ignore[attr-defined]
-    if alt == "larger":
-        return float(dist.sf(statistic))  # type: ignore[attr-defined]
-    return float(dist.cdf(statistic))  # type: ignore[attr-defined]
+        return 2 * sf(abs(statistic))
+    return sf(statistic) if alt == "larger" else sf(-statistic)
 
 
 def two_proportion_z_result(
-    conversions_a: float, n_a: float, conversions_b: float, n_b: float, alternative: str = "two-sided", alpha: float = 0.05
+    conversions_a: float,
+    n_a: float,
+    conversions_b: float,
+    n_b: float,
+    alternative: str = "two-sided",
+    alpha: float = 0.05,
 ) -> CalculationResult:
     """Pooled two-proportion z test of p_b vs p_a ('larger' means B converts better)."""
     na = checks.count("n_a", n_a, minimum=1)
@@ -39,19 +48,30 @@ def two_proportion_z_result(
     pooled = (xa + xb) / (na + nb)
     if pooled in (0.0, 1.0):
         raise CalculationInputError(
-            "conversions_a", "no variation: all or none of the users converted in both groups, so z is undefined"
+            "conversions_a",
+            "no variation: all or none of the users converted in both groups, so z is undefined",
         )
     se = math.sqrt(pooled * (1 - pooled) * (1 / na + 1 / nb))
     z = (pb - pa) / se
-    p = _p_value(z, alt, stats.norm)
+    p = _p_value(z, alt)
     outputs = {"p_a": pa, "p_b": pb, "difference": pb - pa, "z": z, "p_value": p, "significant": p < a}
     return CalculationResult(
         tool="two_proportion_z_test",
         method="two-proportion z test with pooled variance",
-        inputs={"conversions_a": xa, "n_a": na, "conversions_b": xb, "n_b": nb, "alternative": alt, "alpha": a},
+        inputs={
+            "conversions_a": xa,
+            "n_a": na,
+            "conversions_b": xb,
+            "n_b": nb,
+            "alternative": alt,
+            "alpha": a,
+        },
         outputs=outputs,
-        outputs_rounded={**{k: round(v, 4) for k, v in outputs.items() if k not in ("p_value", "significant")},
-                         "p_value": float(f"{p:.4g}"), "significant": p < a},
+        outputs_rounded={
+            **{k: round(v, 4) for k, v in outputs.items() if k not in ("p_value", "significant")},
+            "p_value": float(f"{p:.4g}"),
+            "significant": p < a,
+        },
         formula="z = (p̂b − p̂a)/√(p̂(1−p̂)(1/na + 1/nb)), p̂ = (xa + xb)/(na + nb)",
         library=library_version("scipy"),
     )
@@ -78,15 +98,29 @@ def welch_t_result(
         raise CalculationInputError("sd_a", "both standard deviations are 0; the t statistic is undefined")
     df = welch_df(sa**2, na, sb**2, nb)
     t = (mb - ma) / se
-    p = _p_value(t, alt, stats.t(df))
+    p = _p_value(t, alt, df)
     outputs = {"difference": mb - ma, "t": t, "df": df, "p_value": p, "significant": p < a}
     return CalculationResult(
         tool="welch_t_test",
         method="Welch's t test (unequal variances)",
-        inputs={"mean_a": ma, "sd_a": sa, "n_a": na, "mean_b": mb, "sd_b": sb, "n_b": nb, "alternative": alt, "alpha": a},
+        inputs={
+            "mean_a": ma,
+            "sd_a": sa,
+            "n_a": na,
+            "mean_b": mb,
+            "sd_b": sb,
+            "n_b": nb,
+            "alternative": alt,
+            "alpha": a,
+        },
         outputs=outputs,
-        outputs_rounded={"difference": round(mb - ma, 4), "t": round(t, 4), "df": round(df, 2),
-                         "p_value": float(f"{p:.4g}"), "significant": p < a},
+        outputs_rounded={
+            "difference": round(mb - ma, 4),
+            "t": round(t, 4),
+            "df": round(df, 2),
+            "p_value": float(f"{p:.4g}"),
+            "significant": p < a,
+        },
         formula="t = (x̄b − x̄a)/√(sa²/na + sb²/nb), ν = (sa²/na + sb²/nb)²/((sa²/na)²/(na−1) + (sb²/nb)²/(nb−1))",
         library=library_version("scipy"),
     )
@@ -111,23 +145,37 @@ def chi_square_independence_result(
     expected = res.expected_freq.tolist()
     notes = []
     if min(min(r) for r in expected) < 5:
-        notes.append("Some expected counts are below 5; the chi-square approximation is rough (consider Fisher's exact test).")
-    outputs = {"chi2": float(res.statistic), "df": int(res.dof), "p_value": float(res.pvalue),
-               "significant": float(res.pvalue) < a, "expected": expected}
+        notes.append(
+            "Some expected counts are below 5; the chi-square approximation is rough (consider Fisher's exact test)."
+        )
+    outputs = {
+        "chi2": float(res.statistic),
+        "df": int(res.dof),
+        "p_value": float(res.pvalue),
+        "significant": float(res.pvalue) < a,
+        "expected": expected,
+    }
     return CalculationResult(
         tool="chi_square_independence",
-        method="Pearson chi-square test of independence" + (" with Yates continuity correction" if yates else ""),
+        method="Pearson chi-square test of independence"
+        + (" with Yates continuity correction" if yates else ""),
         inputs={"table": rows, "yates": yates, "alpha": a},
         outputs=outputs,
-        outputs_rounded={"chi2": round(float(res.statistic), 4), "df": int(res.dof),
-                         "p_value": float(f"{float(res.pvalue):.4g}"), "significant": float(res.pvalue) < a},
+        outputs_rounded={
+            "chi2": round(float(res.statistic), 4),
+            "df": int(res.dof),
+            "p_value": float(f"{float(res.pvalue):.4g}"),
+            "significant": float(res.pvalue) < a,
+        },
         formula="χ² = Σ (O − E)²/E, E = row total · column total / N, df = (r − 1)(c − 1)",
         library=library_version("scipy"),
         notes=tuple(notes),
     )
 
 
-def goodness_of_fit(observed: Sequence[float], expected_shares: Sequence[float] | None) -> tuple[list[int], list[float], float, float, int]:
+def goodness_of_fit(
+    observed: Sequence[float], expected_shares: Sequence[float] | None
+) -> tuple[list[int], list[float], float, float, int]:
     """Observed counts, expected counts, chi-square statistic, p-value and df for a goodness-of-fit test."""
     counts = [checks.count("observed", v) for v in observed]
     if len(counts) < 2:
@@ -135,7 +183,11 @@ def goodness_of_fit(observed: Sequence[float], expected_shares: Sequence[float] 
     total = sum(counts)
     if total == 0:
         raise CalculationInputError("observed", "all counts are zero")
-    shares = checks.weights("expected", expected_shares, len(counts)) if expected_shares is not None else [1 / len(counts)] * len(counts)
+    shares = (
+        checks.weights("expected", expected_shares, len(counts))
+        if expected_shares is not None
+        else [1 / len(counts)] * len(counts)
+    )
     expected = [total * s for s in shares]
     res = stats.chisquare(counts, expected)
     return counts, expected, float(res.statistic), float(res.pvalue), len(counts) - 1
@@ -152,7 +204,12 @@ def chi_square_gof_result(
         method="Pearson chi-square goodness-of-fit test",
         inputs={"observed": counts, "expected_shares": [e / sum(exp) for e in exp], "alpha": a},
         outputs={"chi2": chi2, "df": df, "p_value": p, "significant": p < a, "expected_counts": exp},
-        outputs_rounded={"chi2": round(chi2, 4), "df": df, "p_value": float(f"{p:.4g}"), "significant": p < a},
+        outputs_rounded={
+            "chi2": round(chi2, 4),
+            "df": df,
+            "p_value": float(f"{p:.4g}"),
+            "significant": p < a,
+        },
         formula="χ² = Σ (O − E)²/E, E_i = N · share_i, df = k − 1",
         library=library_version("scipy"),
     )

@@ -10,11 +10,15 @@ from tools.result import CalculationResult, library_version
 from tools.significance import goodness_of_fit
 
 
-def srm_result(counts: Sequence[float], split: Sequence[float] | None = None, threshold: float = 0.001) -> CalculationResult:
+def srm_result(
+    counts: Sequence[float], split: Sequence[float] | None = None, threshold: float = 0.001
+) -> CalculationResult:
     """SRM verdict: mismatch when the goodness-of-fit p-value is below the threshold (default 0.001)."""
     thr = checks.finite("threshold", threshold)
     if not 0 < thr < 1:
-        raise CalculationInputError("threshold", f"must be strictly between 0 and 1 (e.g. 0.001); got {thr:g}")
+        raise CalculationInputError(
+            "threshold", f"must be strictly between 0 and 1 (e.g. 0.001); got {thr:g}"
+        )
     observed, expected, chi2, p, df = goodness_of_fit(counts, split)
     total = sum(observed)
     mismatch = p < thr
@@ -30,10 +34,23 @@ def srm_result(counts: Sequence[float], split: Sequence[float] | None = None, th
         tool="srm_check",
         method="chi-square goodness-of-fit test against the intended split",
         inputs={"counts": observed, "split": intended, "threshold": thr},
-        outputs={"chi2": chi2, "df": df, "p_value": p, "mismatch": mismatch, "observed_shares": observed_shares,
-                 "expected_counts": expected, "verdict": verdict},
-        outputs_rounded={"chi2": round(chi2, 4), "df": df, "p_value": float(f"{p:.4g}"), "mismatch": mismatch,
-                         "observed_shares": [round(s, 4) for s in observed_shares], "verdict": verdict},
+        outputs={
+            "chi2": chi2,
+            "df": df,
+            "p_value": p,
+            "mismatch": mismatch,
+            "observed_shares": observed_shares,
+            "expected_counts": expected,
+            "verdict": verdict,
+        },
+        outputs_rounded={
+            "chi2": round(chi2, 4),
+            "df": df,
+            "p_value": float(f"{p:.4g}"),
+            "mismatch": mismatch,
+            "observed_shares": [round(s, 4) for s in observed_shares],
+            "verdict": verdict,
+        },
         formula="χ² = Σ (n_i − N·s_i)²/(N·s_i), df = arms − 1; mismatch if p < threshold",
         library=library_version("scipy"),
     )

@@ -78,16 +78,25 @@ def concept(slug: str, doc_id: str | None, aliases: list[str] = ()) -> StreamApp
     return StreamAppend(f"concept:{slug}", [NewEvent(payload=payload, provenance=from_doc(doc_id))])
 
 
-def relation(source: str, rel_type: str, target: str, doc_id: str | None, weight: float = 0.7) -> StreamAppend:
+def relation(
+    source: str, rel_type: str, target: str, doc_id: str | None, weight: float = 0.7
+) -> StreamAppend:
     rid = f"{source}:{rel_type}:{target}"
     payload = RelationAsserted(
-        relation_id=rid, source_id=source, target_id=target, rel_type=rel_type, justification="because", weight=weight
+        relation_id=rid,
+        source_id=source,
+        target_id=target,
+        rel_type=rel_type,
+        justification="because",
+        weight=weight,
     )
     return StreamAppend(f"relation:{rid}", [NewEvent(payload=payload, provenance=from_doc(doc_id))])
 
 
 def retract_document(doc_id: str) -> StreamAppend:
-    return StreamAppend(f"document:{doc_id}", [NewEvent(payload=DocumentRetracted(doc_id=doc_id, reason="test"))])
+    return StreamAppend(
+        f"document:{doc_id}", [NewEvent(payload=DocumentRetracted(doc_id=doc_id, reason="test"))]
+    )
 
 
 def merge(into: str, merged: str) -> StreamAppend:

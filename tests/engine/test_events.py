@@ -19,7 +19,7 @@ from engine.events import (
     stream_for,
     validate_payload,
 )
-from engine.ontology import RELATION_TYPES
+from engine.ontology import RELATION_TYPES, ConceptCategory
 from engine.store import EventStore
 from tests.engine.sample_events import vector
 
@@ -72,17 +72,35 @@ def test_upcaster_keeps_an_explicit_value() -> None:
     [
         (DocumentIngested(doc_id="d", title="t", kind="novel", source="s", content_hash="h"), "kind 'novel'"),
         (DocumentIngested(doc_id="d", title="", kind="guide", source="s", content_hash="h"), "title"),
-        (RelationAsserted(relation_id="r", source_id="a", target_id="a", rel_type="causes", weight=0.5), "itself"),
-        (RelationAsserted(relation_id="r", source_id="a", target_id="b", rel_type="causes", weight=1.5), "weight"),
+        (
+            RelationAsserted(relation_id="r", source_id="a", target_id="a", rel_type="causes", weight=0.5),
+            "itself",
+        ),
+        (
+            RelationAsserted(relation_id="r", source_id="a", target_id="b", rel_type="causes", weight=1.5),
+            "weight",
+        ),
         (ConceptsMerged(into_id="a", merged_id="a"), "merged into itself"),
         (
-            ConceptDefined(concept_id="Bad Slug", name="n", category="test", definition="d",  # type: ignore[arg-type]
-                           embedding=vector("x"), embedding_model="m"),  # fmt: skip
+            ConceptDefined(
+                concept_id="Bad Slug",
+                name="n",
+                category=ConceptCategory.TEST,
+                definition="d",
+                embedding=vector("x"),
+                embedding_model="m",
+            ),
             "not a slug",
         ),
         (
-            ConceptDefined(concept_id="x", name="n", category="vibes", definition="d",  # type: ignore[arg-type]
-                           embedding=vector("x"), embedding_model="m"),  # fmt: skip
+            ConceptDefined(
+                concept_id="x",
+                name="n",
+                category="vibes",  # type: ignore[arg-type]
+                definition="d",
+                embedding=vector("x"),
+                embedding_model="m",
+            ),
             "category",
         ),
     ],
@@ -118,5 +136,7 @@ def test_payloads_round_trip_through_their_stored_form(name: str, aliases: list[
         embedding=vector("c"), embedding_model="m",
     )  # fmt: skip
     assert decode_payload("ConceptDefined", 1, payload_to_dict(concept)) == validate_payload(concept)
-    rel = RelationAsserted(relation_id="a:causes:b", source_id="a", target_id="b", rel_type="causes", weight=weight)
+    rel = RelationAsserted(
+        relation_id="a:causes:b", source_id="a", target_id="b", rel_type="causes", weight=weight
+    )
     assert decode_payload("RelationAsserted", 2, payload_to_dict(rel)) == rel

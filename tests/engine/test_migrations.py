@@ -43,7 +43,9 @@ def test_schema_surql_describes_the_migrated_schema(settings: Settings) -> None:
         migrate(migrated)
         direct.query_all((REPO_ROOT / "schema.surql").read_text())
         for table in ("event", "chunk", "concept", "relation", "mentions", "trace", "projection_checkpoint"):
-            assert migrated.scalar(f"INFO FOR TABLE {table}") == direct.scalar(f"INFO FOR TABLE {table}"), table
+            assert migrated.scalar(f"INFO FOR TABLE {table}") == direct.scalar(f"INFO FOR TABLE {table}"), (
+                table
+            )
         tables = set(direct.scalar("INFO FOR DB")["tables"])
         assert set(migrated.scalar("INFO FOR DB")["tables"]) - {"migration"} == tables
     assert MIGRATIONS_DIR.is_dir()

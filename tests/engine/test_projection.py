@@ -31,12 +31,18 @@ def _mentions(db: Database) -> set[tuple[str, str]]:
     return {(r["chunk_id"], r["concept_id"]) for r in db.query("SELECT chunk_id, concept_id FROM mentions")}
 
 
-def test_projection_builds_documents_chunks_concepts_relations_and_mentions(db: Database, store: EventStore) -> None:
+def test_projection_builds_documents_chunks_concepts_relations_and_mentions(
+    db: Database, store: EventStore
+) -> None:
     small_graph(store)
     assert Projector(db).catch_up(store) == store.head()
     power = get_concept(db, "statistical-power")
     assert power is not None
-    assert (power["name"], power["aliases"], power["supported_by"]) == ("Statistical Power", ["power"], ["d1", "d2"])
+    assert (power["name"], power["aliases"], power["supported_by"]) == (
+        "Statistical Power",
+        ["power"],
+        ["d1", "d2"],
+    )
     assert power["search_text"].startswith("Statistical Power power statistical-power is")
     chunk = get_chunk(db, "d1#0")
     assert chunk is not None and chunk["embedding"] == pytest.approx(vector("d1#0"))
@@ -58,7 +64,9 @@ def test_retracting_a_document_removes_what_only_it_supported(db: Database, stor
     projector.catch_up(store)
     append_all(store, retract_document("d1"))
     projector.catch_up(store)
-    concepts = {r["concept_id"]: r["supported_by"] for r in db.query("SELECT concept_id, supported_by FROM concept")}
+    concepts = {
+        r["concept_id"]: r["supported_by"] for r in db.query("SELECT concept_id, supported_by FROM concept")
+    }
     assert concepts == {"statistical-power": ["d2"], "sample-size": ["d2"], "srm": ["d2"]}
     # cuped (only d1) is gone, and with it its relations; the shared relation keeps its other support.
     assert _relations(db) == {
@@ -71,14 +79,22 @@ def test_retracting_a_document_removes_what_only_it_supported(db: Database, stor
 
 
 def test_facts_asserted_without_a_document_survive_retraction(db: Database, store: EventStore) -> None:
-    append_all(store, document("d1", ["x"]), concept("x", None), concept("y", "d1"), relation("x", "causes", "y", None))
+    append_all(
+        store,
+        document("d1", ["x"]),
+        concept("x", None),
+        concept("y", "d1"),
+        relation("x", "causes", "y", None),
+    )
     append_all(store, retract_document("d1"))
     Projector(db).catch_up(store)
     assert db.query("SELECT VALUE concept_id FROM concept") == ["x"]
     assert _relations(db) == {}  # its target y went with d1
 
 
-def test_merging_moves_aliases_relations_and_mentions_to_the_survivor(db: Database, store: EventStore) -> None:
+def test_merging_moves_aliases_relations_and_mentions_to_the_survivor(
+    db: Database, store: EventStore
+) -> None:
     small_graph(store)
     append_all(store, merge("statistical-power", "cuped"))
     Projector(db).catch_up(store)
@@ -140,7 +156,9 @@ def _scenario(store: EventStore) -> None:
 
 
 @pytest.mark.parametrize("batch_size", [1, 2, 5, 7, 1000])
-def test_the_graph_does_not_depend_on_batch_boundaries(db: Database, store: EventStore, batch_size: int) -> None:
+def test_the_graph_does_not_depend_on_batch_boundaries(
+    db: Database, store: EventStore, batch_size: int
+) -> None:
     _scenario(store)
     Projector(db, batch_size=1000).catch_up(store)
     reference = graph_hash(db)

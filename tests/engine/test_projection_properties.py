@@ -20,13 +20,26 @@ RELATIONS = ["requires", "causes", "similar_to"]
 
 doc_or_none = st.sampled_from([*DOCS, None])
 operations = st.one_of(
-    st.tuples(st.just("doc"), st.sampled_from(DOCS), st.lists(st.sampled_from(CONCEPTS), max_size=3, unique=True)),
+    st.tuples(
+        st.just("doc"), st.sampled_from(DOCS), st.lists(st.sampled_from(CONCEPTS), max_size=3, unique=True)
+    ),
     st.tuples(st.just("concept"), st.sampled_from(CONCEPTS), doc_or_none),
     st.tuples(st.just("alias"), st.sampled_from(CONCEPTS), st.sampled_from(["x", "y"])),
-    st.tuples(st.just("relation"), st.sampled_from(CONCEPTS), st.sampled_from(RELATIONS), st.sampled_from(CONCEPTS), doc_or_none),
+    st.tuples(
+        st.just("relation"),
+        st.sampled_from(CONCEPTS),
+        st.sampled_from(RELATIONS),
+        st.sampled_from(CONCEPTS),
+        doc_or_none,
+    ),
     st.tuples(st.just("retract_doc"), st.sampled_from(DOCS)),
     st.tuples(st.just("retract_concept"), st.sampled_from(CONCEPTS)),
-    st.tuples(st.just("retract_relation"), st.sampled_from(CONCEPTS), st.sampled_from(RELATIONS), st.sampled_from(CONCEPTS)),
+    st.tuples(
+        st.just("retract_relation"),
+        st.sampled_from(CONCEPTS),
+        st.sampled_from(RELATIONS),
+        st.sampled_from(CONCEPTS),
+    ),
     st.tuples(st.just("merge"), st.sampled_from(CONCEPTS), st.sampled_from(CONCEPTS)),
     st.tuples(st.just("remove_chunk"), st.sampled_from(DOCS)),
 )
@@ -40,7 +53,9 @@ def _append(store: EventStore, op: tuple) -> None:  # type: ignore[type-arg]
     elif kind == "concept":
         part = concept(op[1], op[2])
     elif kind == "alias":
-        part = StreamAppend(f"concept:{op[1]}", [NewEvent(payload=ConceptAliased(concept_id=op[1], alias=op[2]))])
+        part = StreamAppend(
+            f"concept:{op[1]}", [NewEvent(payload=ConceptAliased(concept_id=op[1], alias=op[2]))]
+        )
     elif kind == "relation" and op[1] != op[3]:
         part = relation(op[1], op[2], op[3], op[4])
     elif kind == "retract_doc":

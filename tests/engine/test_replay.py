@@ -20,7 +20,9 @@ from engine.store import EventStore
 from tests.engine.sample_events import append_all, document, retract_document, small_graph
 
 
-def test_replay_hash_is_stable_and_equals_the_live_projection(db: Database, store: EventStore, settings: Settings) -> None:
+def test_replay_hash_is_stable_and_equals_the_live_projection(
+    db: Database, store: EventStore, settings: Settings
+) -> None:
     small_graph(store)
     append_all(store, retract_document("d1"))
     Projector(db, batch_size=3).catch_up(store)
@@ -87,7 +89,10 @@ def test_import_with_any_bad_line_appends_nothing(db: Database, store: EventStor
     with db.sibling("target", "main") as target:
         migrate(target)
         target_store = EventStore(target)
-        for broken, match in ((json.dumps(bad), "line 5: .*embedding"), ("{not json", "line 5: not valid JSON")):
+        for broken, match in (
+            (json.dumps(bad), "line 5: .*embedding"),
+            ("{not json", "line 5: not valid JSON"),
+        ):
             path = tmp_path / "bad.jsonl"
             path.write_text("\n".join([*lines[:4], broken, *lines[5:]]) + "\n")
             with pytest.raises(EventValidationError, match=match):
@@ -111,7 +116,9 @@ def test_cli_init_replay_verify_export_import_and_stats(tmp_path: Path) -> None:
 
     runner = CliRunner()
     env = {"EXPGRAPH_DATA_DIR": str(tmp_path / "data"), "EXPGRAPH_DB_URL": ""}
-    assert "applied 1 migration" in runner.invoke(app, ["init"], env=env).output
+    assert "0001_initial, 0002_projection_speed" in runner.invoke(app, ["init"], env=env).output.replace(
+        "\n", " "
+    )
     settings = Settings(data_dir=tmp_path / "data")
     from engine.db import open_database
 
@@ -133,3 +140,28 @@ def test_cli_init_replay_verify_export_import_and_stats(tmp_path: Path) -> None:
     assert "concept" in stats and "17" in stats
     tail = runner.invoke(app, ["events", "tail", "-n", "2", "--json"], env=other).stdout.splitlines()
     assert [json.loads(line)["position"] for line in tail] == [16, 17]
+
+
+def test_a_rebuild_restores_the_search_indexes_it_deferred(
+    db: Database, store: EventStore, settings: Settings
+) -> None:
+    from engine.indexes import defer_search_indexes, search_index_definitions
+    from tests.engine.sample_events import vector
+
+    small_graph(store)
+    before = search_index_definitions(db)
+    assert len(before) == 4  # HNSW + BM25 on chunk and concept
+    replay(settings, db=db)
+    assert search_index_definitions(db) == before
+    nearest = db.query(
+        "SELECT chunk_id, vector::distance::knn() AS d FROM chunk WHERE embedding <|2,40|> $q ORDER BY d",
+        {"q": vector("d2#1")},
+    )
+    assert nearest[0]["chunk_id"] == "d2#1" and nearest[0]["d"] == pytest.approx(0.0, abs=1e-6)
+    hits = db.query("SELECT concept_id, search::score(1) AS s FROM concept WHERE search_text @1@ 'mismatch'")
+    assert [h["concept_id"] for h in hits] == ["srm"]
+    # A rebuild killed after deferring: the next migrate (every command runs it) puts the indexes back.
+    defer_search_indexes(db)
+    assert search_index_definitions(db) == {}
+    migrate(db)
+    assert search_index_definitions(db) == before

@@ -72,11 +72,19 @@ def test_reappending_an_idempotency_key_returns_the_original_position(backend_st
 def test_a_bad_payload_raises_a_typed_error_and_nothing_is_written(backend_store: EventStore) -> None:
     good = _doc("d1")
     short = ChunkAdded(
-        chunk_id="c", doc_id="d1", position=0, text="t", embedding=[0.1] * 3, embedding_model="m", content_hash="h"
+        chunk_id="c",
+        doc_id="d1",
+        position=0,
+        text="t",
+        embedding=[0.1] * 3,
+        embedding_model="m",
+        content_hash="h",
     )
     with pytest.raises(EventValidationError, match="embedding"):
         backend_store.append("document:d1", [good, short])
-    bad_type = RelationAsserted(relation_id="a:b:c", source_id="a", target_id="c", rel_type="befriends", weight=0.5)
+    bad_type = RelationAsserted(
+        relation_id="a:b:c", source_id="a", target_id="c", rel_type="befriends", weight=0.5
+    )
     with pytest.raises(EventValidationError, match="unknown relation type 'befriends'"):
         backend_store.append("relation:a:b:c", [bad_type])
     assert backend_store.head() == 0

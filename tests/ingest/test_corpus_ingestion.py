@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
+from engine.errors import ConcurrencyError
 from engine.events import (
     ChunkAdded,
     ChunkRemoved,
     ConceptDefined,
     DocumentIngested,
+    DocumentRetracted,
     RecordedEvent,
     RelationAsserted,
     RelationRetracted,
@@ -20,7 +23,7 @@ from engine.events import (
 from engine.queries import count_rows, get_chunk, get_concept, get_document
 from engine.replay import graph_hash, rebuild
 from ingest.corpus_format import MAX_FILE_BYTES
-from ingest.corpus_source import EXTRACTOR, EXTRACTOR_VERSION, load_corpus_batch
+from ingest.corpus_source import EXTRACTOR, EXTRACTOR_VERSION, corpus_scope, load_corpus_batch
 from ingest.pipeline import IngestReport, ingest_batches
 from ingest.source_document import IngestValidationError
 from model.embedder import Embedder
@@ -353,3 +356,68 @@ def test_document_ingested_records_the_embedding_model(
     docs = [e.payload for e in events_after(graph, 0) if isinstance(e.payload, DocumentIngested)]
     assert {d.metadata["embedding_model"] for d in docs} == {embedder.model_id}
     assert all(d.metadata["scope"] == "corpus" for d in docs)
+
+
+class _WriterDuringEmbedding:
+    """An embedder that lets another writer append to the log while ingestion is embedding (a real race)."""
+
+    def __init__(self, inner: Embedder, graph: Graph) -> None:
+        self.inner = inner
+        self.graph = graph
+        self.model_id = inner.model_id
+
+    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> list[list[float]]:
+        self.graph.store.append(
+            "document:planning-a-test",
+            [DocumentRetracted(doc_id="planning-a-test", reason="concurrent writer")],
+        )
+        return self.inner.embed(texts, progress)
+
+
+def test_a_concurrent_append_to_an_affected_stream_aborts_the_whole_run(
+    graph: Graph, embedder: Embedder, corpus_copy: Path
+) -> None:
+    ingest(graph, embedder, corpus_copy)
+    head = graph.store.head()
+    for name in ("planning-a-test", "reading-results"):
+        path = corpus_copy / "documents" / f"{name}.md"
+        path.write_text(path.read_text() + "\nAn added closing sentence.\n")
+    racing = _WriterDuringEmbedding(embedder, graph)
+    with pytest.raises(ConcurrencyError):
+        ingest_batches(graph.db, graph.store, racing, [load_corpus_batch(corpus_copy)])
+    # Only the other writer's event landed; neither document's update did (one transaction for the run).
+    assert [e.event_type for e in graph.store.read(after=head)] == ["DocumentRetracted"]
+
+
+def test_another_corpus_directory_never_retracts_the_bundled_one(
+    graph: Graph, embedder: Embedder, corpus_copy: Path, tmp_path: Path
+) -> None:
+    ingest(graph, embedder, corpus_copy)
+    other = tmp_path / "other"
+    (other / "documents").mkdir(parents=True)
+    shutil.copy(corpus_copy / "documents" / "reading-results.md", other / "documents" / "reading-results.md")
+    (other / "concepts").mkdir()
+    shutil.copy(corpus_copy / "concepts" / "statistical-power.md", other / "concepts")
+    text = (other / "concepts" / "statistical-power.md").read_text()
+    (other / "concepts" / "statistical-power.md").write_text(
+        text.split("relations:")[0] + text.split("---", 2)[2].join(["---", ""])
+    )
+    scope = corpus_scope(other, bundled=corpus_copy)
+    assert scope == f"corpus:{other.resolve()}"
+    report = ingest_batches(graph.db, graph.store, embedder, [load_corpus_batch(other, scope)])
+    assert report.retracted == []
+    assert count_rows(graph.db)["document"] == 6
+    redefined = [
+        e.payload
+        for e in graph.store.read()
+        if isinstance(e.payload, DocumentIngested) and e.payload.doc_id == "concept-statistical-power"
+    ]
+    assert redefined[-1].metadata["scope"] == scope
+    moved = [
+        e.payload
+        for e in graph.store.read()
+        if isinstance(e.payload, DocumentIngested) and e.payload.doc_id == "reading-results"
+    ]
+    # Files whose text is unchanged only move scope: no chunk is re-added, no concept redefined.
+    assert moved[-1].metadata["scope"] == scope
+    assert report.events_by_type == {"DocumentIngested": 2, "RelationRetracted": 1}

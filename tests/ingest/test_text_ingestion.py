@@ -200,3 +200,15 @@ def test_document_ids_are_stable_per_path(tmp_path: Path) -> None:
     assert first.doc_id == second.doc_id == document_id_for(path)
     assert first.doc_id.startswith("text-my-notes-")
     assert first.content_hash != second.content_hash
+
+
+def test_a_file_edited_and_reingested_alone_stays_in_its_folder_scope(
+    graph: Graph, embedder: Embedder, folder: Path
+) -> None:
+    ingest_batches(graph.db, graph.store, embedder, load_text_batches([folder])[0])
+    (folder / "retro.txt").write_text("A rewritten retro about the checkout test.\n")
+    report = ingest_batches(graph.db, graph.store, embedder, load_text_batches([folder / "retro.txt"])[0])
+    assert report.changed == [document_id_for(folder / "retro.txt")]
+    (folder / "retro.txt").unlink()
+    report = ingest_batches(graph.db, graph.store, embedder, load_text_batches([folder])[0])
+    assert report.retracted == [document_id_for(folder / "retro.txt")]

@@ -12,14 +12,18 @@ runner = CliRunner()
 
 
 def test_calc_prints_method_formula_inputs_outputs_and_assumptions() -> None:
-    result = runner.invoke(app, ["calc", "proportions_sample_size", "--baseline", "0.5", "--p2", "0.75", "--power", "0.9"])
+    result = runner.invoke(
+        app, ["calc", "proportions_sample_size", "--baseline", "0.5", "--p2", "0.75", "--power", "0.9"]
+    )
     assert result.exit_code == 0, result.output
     for text in ("power.prop.test", "formula", "Inputs", "n_control", "77", "Assumptions", "not stated"):
         assert text in result.output
 
 
 def test_calc_json_is_machine_readable() -> None:
-    result = runner.invoke(app, ["calc", "means_power", "--n-per-group", "20", "--delta", "1", "--sd", "1", "--json"])
+    result = runner.invoke(
+        app, ["calc", "means_power", "--n-per-group", "20", "--delta", "1", "--sd", "1", "--json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert abs(data["outputs"]["power"] - 0.8689528) < 1e-7

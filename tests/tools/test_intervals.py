@@ -14,7 +14,9 @@ from tools.registry import run_tool
 def test_newcombe_1998_table_ii_example_a() -> None:
     # Newcombe (1998) Stat Med 17:873-890, Table II, example (a): 56/70 vs 48/80, difference 0.2.
     # Method 10 (hybrid score): 0.0524 to 0.3339. Method 1 (Wald): 0.0575 to 0.3425.
-    newcombe = run_tool("ci_proportion_difference", {"conversions_a": 48, "n_a": 80, "conversions_b": 56, "n_b": 70})
+    newcombe = run_tool(
+        "ci_proportion_difference", {"conversions_a": 48, "n_a": 80, "conversions_b": 56, "n_b": 70}
+    )
     assert newcombe.outputs_rounded["difference"] == pytest.approx(0.2)
     assert (newcombe.outputs_rounded["lower"], newcombe.outputs_rounded["upper"]) == (0.0524, 0.3339)
     wald = run_tool(
@@ -69,11 +71,15 @@ def test_welch_interval_matches_the_welch_t_test() -> None:
     test = stats.ttest_ind_from_stats(11.2, 3.0, 25, 10.0, 2.0, 30, equal_var=False)
     t_crit = stats.t.ppf(0.975, ci.outputs["df"])
     assert ci.outputs["difference"] / ci.outputs["standard_error"] == pytest.approx(test.statistic, rel=1e-12)
-    assert ci.outputs["upper"] - ci.outputs["difference"] == pytest.approx(t_crit * ci.outputs["standard_error"])
+    assert ci.outputs["upper"] - ci.outputs["difference"] == pytest.approx(
+        t_crit * ci.outputs["standard_error"]
+    )
 
 
 def test_relative_lift_delta_method() -> None:
-    result = run_tool("ci_relative_lift", {"conversions_a": 1000, "n_a": 10000, "conversions_b": 1100, "n_b": 10000})
+    result = run_tool(
+        "ci_relative_lift", {"conversions_a": 1000, "n_a": 10000, "conversions_b": 1100, "n_b": 10000}
+    )
     va, vb = 0.1 * 0.9 / 10000, 0.11 * 0.89 / 10000
     se = math.sqrt(vb / 0.1**2 + 0.11**2 * va / 0.1**4)
     assert result.outputs["lift"] == pytest.approx(0.1)
@@ -88,7 +94,11 @@ def test_relative_lift_delta_method() -> None:
         ("ci_proportion", {"successes": 1, "n": 0}, "n"),
         ("ci_proportion", {"successes": 1, "n": 10, "confidence": 1.5}, "confidence"),
         ("ci_proportion", {"successes": 1.5, "n": 10}, "successes"),
-        ("ci_proportion_difference", {"conversions_a": 5, "n_a": 4, "conversions_b": 1, "n_b": 4}, "conversions_a"),
+        (
+            "ci_proportion_difference",
+            {"conversions_a": 5, "n_a": 4, "conversions_b": 1, "n_b": 4},
+            "conversions_a",
+        ),
         ("ci_mean_difference", {"mean_a": 1, "sd_a": -1, "n_a": 5, "mean_b": 2, "sd_b": 1, "n_b": 5}, "sd_a"),
         ("ci_mean_difference", {"mean_a": 1, "sd_a": 1, "n_a": 1, "mean_b": 2, "sd_b": 1, "n_b": 5}, "n_a"),
         ("ci_relative_lift", {"conversions_a": 0, "n_a": 10, "conversions_b": 1, "n_b": 10}, "conversions_a"),

@@ -109,3 +109,12 @@ def test_bad_power_sample_size_is_rejected() -> None:
     with pytest.raises(CalculationInputError) as err:
         run_tool("means_power", {"n_per_group": 1, "cohens_d": 0.5})
     assert err.value.field == "n_per_group"
+
+
+def test_means_can_be_given_instead_of_delta() -> None:
+    by_means = run_tool("means_sample_size", {"mean_a": 50, "mean_b": 52, "sd": 10})
+    by_delta = run_tool("means_sample_size", {"delta": 2, "sd": 10})
+    assert by_means.outputs == by_delta.outputs
+    with pytest.raises(CalculationInputError) as err:
+        run_tool("means_sample_size", {"mean_a": 50, "sd": 10})
+    assert err.value.field == "mean_b"

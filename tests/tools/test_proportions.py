@@ -42,7 +42,9 @@ def test_cohens_h_power_matches_pwr_and_statsmodels() -> None:
     p1 = 0.5
     p2 = math.sin((0.3 + 2 * math.asin(math.sqrt(p1))) / 2) ** 2  # the p2 giving h = 0.3 exactly
     design = ProportionDesign(p1, p2, 0.05, "two-sided")
-    assert proportions.power(design, 80, "cohens_h") == pytest.approx(NormalIndPower().power(0.3, 80, 0.05), abs=1e-10)
+    assert proportions.power(design, 80, "cohens_h") == pytest.approx(
+        NormalIndPower().power(0.3, 80, 0.05), abs=1e-10
+    )
     assert proportions.power(design, 80, "cohens_h") == pytest.approx(0.4751, abs=5e-5)
 
 
@@ -65,7 +67,9 @@ def test_pooled_matches_statsmodels_samplesize_proportions_2indep_onetail() -> N
     for ratio in (1.0, 2.0, 0.5):
         design = ProportionDesign(0.1, 0.12, 0.05, "two-sided", ratio)
         ours = proportions.sample_size(design, 0.8, "pooled")
-        theirs = samplesize_proportions_2indep_onetail(-0.02, 0.12, 0.8, ratio=ratio, alpha=0.05, alternative="two-sided")
+        theirs = samplesize_proportions_2indep_onetail(
+            -0.02, 0.12, 0.8, ratio=ratio, alpha=0.05, alternative="two-sided"
+        )
         assert ours == pytest.approx(theirs, rel=1e-9)
 
 
@@ -91,8 +95,12 @@ def test_sample_sizes_are_rounded_up_and_totals_cover_every_arm() -> None:
 
 def test_bonferroni_and_sidak_raise_the_sample_size_for_several_variants() -> None:
     base = run_tool("proportions_sample_size", {"baseline": 0.1, "mde": 0.1, "variants": 3})
-    bonf = run_tool("proportions_sample_size", {"baseline": 0.1, "mde": 0.1, "variants": 3, "correction": "bonferroni"})
-    sidak = run_tool("proportions_sample_size", {"baseline": 0.1, "mde": 0.1, "variants": 3, "correction": "sidak"})
+    bonf = run_tool(
+        "proportions_sample_size", {"baseline": 0.1, "mde": 0.1, "variants": 3, "correction": "bonferroni"}
+    )
+    sidak = run_tool(
+        "proportions_sample_size", {"baseline": 0.1, "mde": 0.1, "variants": 3, "correction": "sidak"}
+    )
     assert bonf.inputs["per_comparison_alpha"] == pytest.approx(0.05 / 3)
     assert sidak.inputs["per_comparison_alpha"] == pytest.approx(1 - 0.95 ** (1 / 3))
     assert base.outputs["n_control"] < sidak.outputs["n_control"] < bonf.outputs["n_control"]
@@ -112,7 +120,9 @@ def test_one_sided_needs_fewer_users_than_two_sided() -> None:
 def test_mde_round_trips_through_the_sample_size() -> None:
     for method in proportions.METHODS:
         mde = run_tool("proportions_mde", {"baseline": 0.05, "n_per_group": 20000, "method": method})
-        back = run_tool("proportions_sample_size", {"baseline": 0.05, "p2": mde.outputs["p2"], "method": method})
+        back = run_tool(
+            "proportions_sample_size", {"baseline": 0.05, "p2": mde.outputs["p2"], "method": method}
+        )
         assert back.outputs["n_control"] == pytest.approx(20000, rel=1e-6)
 
 
@@ -120,7 +130,10 @@ def test_methods_that_disagree_are_listed_with_the_requested_one_first() -> None
     result = run_tool("proportions_sample_size", {"baseline": 0.1, "mde": 0.05, "method": "evan_miller"})
     assert result.alternatives[0].method == proportions.METHOD_NAMES["evan_miller"]
     assert len(result.alternatives) == 4
-    assert result.to_dict()["alternatives"][1]["outputs_rounded"]["n_control"] != result.outputs_rounded["n_control"]
+    assert (
+        result.to_dict()["alternatives"][1]["outputs_rounded"]["n_control"]
+        != result.outputs_rounded["n_control"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -158,3 +171,9 @@ def test_bad_power_and_mde_inputs_name_the_field() -> None:
     with pytest.raises(CalculationInputError) as err:
         run_tool("proportions_mde", {"baseline": 0.5, "n_per_group": 3, "power": 0.99})
     assert err.value.field == "n_per_group"
+
+
+def test_a_relative_mde_written_as_a_whole_percentage_is_refused() -> None:
+    with pytest.raises(CalculationInputError) as err:
+        run_tool("proportions_sample_size", {"baseline": 0.1, "mde": 5})
+    assert err.value.field == "mde" and "0.05" in err.value.reason

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tools.question_parser import parse_calculation, to_number
+from tools.question_extraction import to_number
+from tools.question_parser import parse_calculation
 from tools.registry import run_tool
 
 
@@ -18,7 +19,9 @@ def test_vision_example_without_a_baseline_asks_for_it() -> None:
 
 
 def test_vision_example_with_a_baseline_computes() -> None:
-    parsed = parse_calculation("What sample size do I need for a 5% relative lift on a 10% baseline at 80% power?")
+    parsed = parse_calculation(
+        "What sample size do I need for a 5% relative lift on a 10% baseline at 80% power?"
+    )
     assert parsed.calculable
     assert parsed.params == {"baseline": 0.1, "mde": 0.05, "mde_type": "relative", "power": 0.8}
     result = run_tool(parsed.tool or "", parsed.params, assumptions=parsed.assumptions)
@@ -47,7 +50,12 @@ def test_lift_from_to_gives_both_rates() -> None:
 
 @pytest.mark.parametrize(
     ("text", "alpha"),
-    [("alpha 0.01", 0.01), ("a significance level of 1%", 0.01), ("95% confidence", 0.05), ("alpha = 10%", 0.1)],
+    [
+        ("alpha 0.01", 0.01),
+        ("a significance level of 1%", 0.01),
+        ("95% confidence", 0.05),
+        ("alpha = 10%", 0.1),
+    ],
 )
 def test_significance_phrasings(text: str, alpha: float) -> None:
     parsed = parse_calculation(f"Sample size for a 10% baseline and 5% MDE with {text}")
@@ -70,7 +78,9 @@ def test_method_names_are_recognised() -> None:
         parsed = parse_calculation(f"Sample size for a 10% baseline and 5% MDE {text}")
         assert parsed.params["method"] == method
         assert parsed.method_requested == method
-    rule = parse_calculation("Rule of thumb sample size per group for a difference of 1 with a standard deviation of 4")
+    rule = parse_calculation(
+        "Rule of thumb sample size per group for a difference of 1 with a standard deviation of 4"
+    )
     assert rule.tool == "means_sample_size" and rule.params["method"] == "rule_of_thumb"
 
 
@@ -92,7 +102,9 @@ def test_duration_without_traffic_asks_for_it() -> None:
 
 
 def test_variants_and_corrections() -> None:
-    parsed = parse_calculation("Sample size with 3 variants, baseline 4%, 0.5pp MDE and a Bonferroni correction")
+    parsed = parse_calculation(
+        "Sample size with 3 variants, baseline 4%, 0.5pp MDE and a Bonferroni correction"
+    )
     assert parsed.params["variants"] == 3
     assert parsed.params["correction"] == "bonferroni"
     assert any("3 treatment variants" in a for a in parsed.assumptions)
@@ -113,7 +125,9 @@ def test_p_value_lists() -> None:
 
 
 def test_cuped_correlation() -> None:
-    parsed = parse_calculation("With CUPED and a correlation of 0.5, how many users per group instead of 20k per group?")
+    parsed = parse_calculation(
+        "With CUPED and a correlation of 0.5, how many users per group instead of 20k per group?"
+    )
     assert parsed.tool == "cuped"
     assert parsed.params["correlation"] == 0.5
     assert parsed.params["n_per_group"] == 20000
@@ -155,3 +169,34 @@ def test_number_suffixes() -> None:
     assert to_number("1,000") == 1000
     assert to_number("2.5", "k") == 2500
     assert to_number("1", "M") == 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("question", "counts", "extra"),
+    [
+        (
+            "We have 3 arms with 10,000, 10,200 and 9,500 users; is there a sample ratio mismatch?",
+            [10000, 10200, 9500],
+            {},
+        ),
+        (
+            "SRM check: control 50,000 users, treatment 48,900 users, intended 50/50",
+            [50000, 48900],
+            {"split": [50, 50]},
+        ),
+        ("SRM? 9,010 vs 990 on a 90/10 split", [9010, 990], {"split": [90, 10]}),
+        ("Is there SRM with 5000 and 5200 at a 1% threshold?", [5000, 5200], {"threshold": 0.01}),
+        ("SRM with 1.2M and 1.19M users", [1_200_000, 1_190_000], {}),
+    ],
+)
+def test_srm_phrasings(question: str, counts: list[float], extra: dict[str, object]) -> None:
+    parsed = parse_calculation(question)
+    assert parsed.tool == "srm_check"
+    assert parsed.params["counts"] == counts
+    for key, value in extra.items():
+        assert parsed.params[key] == value
+
+
+def test_srm_without_counts_asks_for_them() -> None:
+    parsed = parse_calculation("How do I check for a sample ratio mismatch?")
+    assert [m.name for m in parsed.missing] == ["counts"]

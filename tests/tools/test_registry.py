@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 import pytest
 
 from tools.errors import CalculationInputError, UnknownToolError
 from tools.registry import PARAM_TYPES, TOOLS, run_tool
 
-MINIMAL = {
+MINIMAL: dict[str, dict[str, Any]] = {
     "proportions_sample_size": {"baseline": 0.1, "mde": 0.1},
     "proportions_power": {"baseline": 0.1, "mde": 0.1, "n_per_group": 5000},
     "proportions_mde": {"baseline": 0.1, "n_per_group": 5000},
@@ -43,9 +44,18 @@ def test_every_tool_is_described_and_runs_from_its_minimal_inputs() -> None:
         result = run_tool(name, MINIMAL[name])
         data = json.loads(json.dumps(result.to_dict()))
         assert data["tool"] == name
-        assert set(data) >= {"tool", "method", "inputs", "outputs", "outputs_rounded", "assumptions", "formula",
-                             "library", "alternatives"}
-        assert data["library"].split()[0] in ("scipy", "statsmodels", "scipy,")
+        assert set(data) >= {
+            "tool",
+            "method",
+            "inputs",
+            "outputs",
+            "outputs_rounded",
+            "assumptions",
+            "formula",
+            "library",
+            "alternatives",
+        }
+        assert data["library"].split()[0] in ("scipy", "statsmodels", "numpy", "scipy,")
         for value in data["outputs"].values():
             if isinstance(value, float):
                 assert math.isfinite(value)
@@ -55,8 +65,18 @@ def test_defaults_are_stated_as_assumptions_and_given_values_are_not() -> None:
     result = run_tool("proportions_sample_size", {"baseline": 0.1, "mde": 0.1})
     assert "α = 0.05 two-sided (not stated in the question)" in result.assumptions
     assert "80% power (not stated in the question)" in result.assumptions
-    stated = run_tool("proportions_sample_size", {"baseline": 0.1, "mde": 0.1, "alpha": 0.05, "power": 0.8,
-                                                   "alternative": "two-sided", "ratio": 1, "mde_type": "relative"})
+    stated = run_tool(
+        "proportions_sample_size",
+        {
+            "baseline": 0.1,
+            "mde": 0.1,
+            "alpha": 0.05,
+            "power": 0.8,
+            "alternative": "two-sided",
+            "ratio": 1,
+            "mde_type": "relative",
+        },
+    )
     assert stated.assumptions == ()
 
 

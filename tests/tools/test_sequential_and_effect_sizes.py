@@ -58,24 +58,34 @@ def test_anova_power_matches_r_power_anova_test_examples() -> None:
 
 def test_anova_power_agrees_with_statsmodels() -> None:
     ours = run_tool("anova_power", {"effect_size_f": 0.28, "k_groups": 4, "n_per_group": 20})
-    assert ours.outputs["power"] == pytest.approx(FTestAnovaPower().power(0.28, 80, 0.05, k_groups=4), rel=1e-9)
+    assert ours.outputs["power"] == pytest.approx(
+        FTestAnovaPower().power(0.28, 80, 0.05, k_groups=4), rel=1e-9
+    )
 
 
 def test_chi_square_power_agrees_with_statsmodels() -> None:
     # pwr.chisq.test(w = 0.289, df = 3, N = 100): we could not access the printed value; cross-checked with
     # statsmodels GofChisquarePower (n_bins = df + 1).
     ours = run_tool("chi_square_power", {"effect_size_w": 0.289, "df": 3, "n_total": 100})
-    assert ours.outputs["power"] == pytest.approx(GofChisquarePower().power(effect_size=0.289, nobs=100, alpha=0.05, n_bins=4), rel=1e-9)
+    assert ours.outputs["power"] == pytest.approx(
+        GofChisquarePower().power(effect_size=0.289, nobs=100, alpha=0.05, n_bins=4), rel=1e-9
+    )
     n = run_tool("chi_square_power", {"effect_size_w": 0.289, "df": 3, "power": 0.8})
-    back = run_tool("chi_square_power", {"effect_size_w": 0.289, "df": 3, "n_total": n.outputs_rounded["n_total"]})
+    back = run_tool(
+        "chi_square_power", {"effect_size_w": 0.289, "df": 3, "n_total": n.outputs_rounded["n_total"]}
+    )
     assert back.outputs["power"] >= 0.8
 
 
 def test_correlation_matches_pwr_r_test_examples() -> None:
     # pwr::pwr.r.test docs: pwr.r.test(r = 0.3, n = 50) -> power = 0.5715558; pwr.r.test(r = 0.3, power = 0.80)
     # -> n = 84.07364 (pwr vignette).
-    assert run_tool("correlation_power", {"r": 0.3, "n": 50}).outputs["power"] == pytest.approx(0.5715558, abs=5e-8)
-    assert run_tool("correlation_power", {"r": 0.3, "power": 0.8}).outputs["n"] == pytest.approx(84.07364, abs=5e-5)
+    assert run_tool("correlation_power", {"r": 0.3, "n": 50}).outputs["power"] == pytest.approx(
+        0.5715558, abs=5e-8
+    )
+    assert run_tool("correlation_power", {"r": 0.3, "power": 0.8}).outputs["n"] == pytest.approx(
+        84.07364, abs=5e-5
+    )
 
 
 @pytest.mark.parametrize(
@@ -97,3 +107,11 @@ def test_bad_inputs_name_the_field(tool: str, params: dict[str, object], field: 
     with pytest.raises(CalculationInputError) as err:
         run_tool(tool, params)
     assert err.value.field == field
+
+
+def test_classic_constants_for_ten_looks() -> None:
+    # Jennison & Turnbull (2000), Tables 2.1 and 2.3: C_P(10, 0.05) = 2.555, C_B(10, 0.05) = 2.087.
+    pocock = run_tool("group_sequential", {"looks": 10, "spending_function": "pocock", "design": "classic"})
+    assert round(pocock.outputs["z_boundaries"][0], 3) == 2.555
+    obf = run_tool("group_sequential", {"looks": 10, "design": "classic"})
+    assert round(obf.outputs["z_boundaries"][-1], 3) == 2.087

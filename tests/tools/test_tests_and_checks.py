@@ -12,8 +12,23 @@ from tools.errors import CalculationInputError
 from tools.registry import run_tool
 
 # Benjamini & Hochberg (1995) JRSS-B 57:289-300, section 4: the 15 p-values of the myocardial-infarction example.
-BH_1995 = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240, 0.4262, 0.5719,
-           0.6528, 0.7590, 1.0000]
+BH_1995 = [
+    0.0001,
+    0.0004,
+    0.0019,
+    0.0095,
+    0.0201,
+    0.0278,
+    0.0298,
+    0.0344,
+    0.0459,
+    0.3240,
+    0.4262,
+    0.5719,
+    0.6528,
+    0.7590,
+    1.0000,
+]
 
 
 def test_benjamini_hochberg_1995_example_rejects_four_and_bonferroni_three() -> None:
@@ -32,15 +47,21 @@ def test_adjusted_p_values_follow_their_definitions() -> None:
     ps = [0.01, 0.04, 0.03, 0.005]
     bonf = run_tool("multiple_testing", {"p_values": ps, "method": "bonferroni"}).outputs["adjusted_p_values"]
     assert bonf == pytest.approx([0.04, 0.16, 0.12, 0.02])
-    bh = run_tool("multiple_testing", {"p_values": ps, "method": "benjamini_hochberg"}).outputs["adjusted_p_values"]
+    bh = run_tool("multiple_testing", {"p_values": ps, "method": "benjamini_hochberg"}).outputs[
+        "adjusted_p_values"
+    ]
     assert bh == pytest.approx([0.02, 0.04, 0.04, 0.02])
-    by = run_tool("multiple_testing", {"p_values": ps, "method": "benjamini_yekutieli"}).outputs["adjusted_p_values"]
+    by = run_tool("multiple_testing", {"p_values": ps, "method": "benjamini_yekutieli"}).outputs[
+        "adjusted_p_values"
+    ]
     c = sum(1 / k for k in range(1, 5))
     assert by == pytest.approx([min(1, v * c) for v in bh])
 
 
 def test_two_proportion_z_matches_statsmodels() -> None:
-    result = run_tool("two_proportion_z_test", {"conversions_a": 120, "n_a": 1000, "conversions_b": 150, "n_b": 1000})
+    result = run_tool(
+        "two_proportion_z_test", {"conversions_a": 120, "n_a": 1000, "conversions_b": 150, "n_b": 1000}
+    )
     z, p = proportions_ztest([150, 120], [1000, 1000])
     assert result.outputs["z"] == pytest.approx(z, rel=1e-12)
     assert result.outputs["p_value"] == pytest.approx(p, rel=1e-12)
@@ -57,7 +78,9 @@ def test_welch_t_matches_scipy() -> None:
 def test_chi_square_independence_2x2_equals_the_squared_z() -> None:
     table = [[120, 880], [150, 850]]
     chi = run_tool("chi_square_independence", {"table": table})
-    z = run_tool("two_proportion_z_test", {"conversions_a": 120, "n_a": 1000, "conversions_b": 150, "n_b": 1000})
+    z = run_tool(
+        "two_proportion_z_test", {"conversions_a": 120, "n_a": 1000, "conversions_b": 150, "n_b": 1000}
+    )
     assert chi.outputs["chi2"] == pytest.approx(z.outputs["z"] ** 2, rel=1e-10)
     assert chi.outputs["p_value"] == pytest.approx(z.outputs["p_value"], rel=1e-10)
 
@@ -102,7 +125,9 @@ def test_duration_rounds_up_to_whole_weeks_and_explains_why() -> None:
 
 
 def test_duration_with_uneven_split_is_set_by_the_smallest_arm() -> None:
-    result = run_tool("test_duration", {"daily_traffic": 1000, "n_per_group": 1000, "split": [90, 10], "exposed_share": 0.5})
+    result = run_tool(
+        "test_duration", {"daily_traffic": 1000, "n_per_group": 1000, "split": [90, 10], "exposed_share": 0.5}
+    )
     assert result.outputs["days"] == pytest.approx(1000 / (1000 * 0.5 * 0.1))
 
 
@@ -125,7 +150,11 @@ def test_duration_can_size_the_test_itself() -> None:
         ("test_duration", {"daily_traffic": 0, "n_per_group": 100}, "daily_traffic"),
         ("test_duration", {"daily_traffic": 100, "n_per_group": 100, "exposed_share": 1.5}, "exposed_share"),
         ("test_duration", {"daily_traffic": 100}, "n_per_group"),
-        ("two_proportion_z_test", {"conversions_a": 0, "n_a": 10, "conversions_b": 0, "n_b": 10}, "conversions_a"),
+        (
+            "two_proportion_z_test",
+            {"conversions_a": 0, "n_a": 10, "conversions_b": 0, "n_b": 10},
+            "conversions_a",
+        ),
         ("welch_t_test", {"mean_a": 1, "sd_a": 0, "n_a": 5, "mean_b": 2, "sd_b": 0, "n_b": 5}, "sd_a"),
         ("chi_square_independence", {"table": [[1, 2, 3]]}, "table"),
         ("chi_square_independence", {"table": [[0, 0], [1, 2]]}, "table"),
@@ -135,3 +164,20 @@ def test_bad_inputs_name_the_field(tool: str, params: dict[str, object], field: 
     with pytest.raises(CalculationInputError) as err:
         run_tool(tool, params)
     assert err.value.field == field
+
+
+def test_adjustments_agree_with_statsmodels_multipletests() -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    ps = [0.001, 0.2, 0.013, 0.04, 0.04, 0.5, 0.0201, 0.9]
+    names = {
+        "bonferroni": "bonferroni",
+        "holm": "holm",
+        "benjamini_hochberg": "fdr_bh",
+        "benjamini_yekutieli": "fdr_by",
+    }
+    for ours, theirs in names.items():
+        reject, adjusted, _, _ = multipletests(ps, alpha=0.05, method=theirs)
+        result = run_tool("multiple_testing", {"p_values": ps, "method": ours})
+        assert result.outputs["adjusted_p_values"] == pytest.approx(list(adjusted), abs=1e-15)
+        assert result.outputs["rejected"] == [bool(r) for r in reject]

@@ -1,0 +1,206 @@
+"""Run the planner over the evaluation set and report concept, citation, number, needs, path and latency figures.
+
+The real pipeline: the bundled corpus ingested into an embedded ``mem://`` database, the real embedder and the
+real generator. Usage from the repository root::
+
+    .venv/bin/python eval/run_planner_eval.py --limit 10 --markdown
+    .venv/bin/python eval/run_planner_eval.py --category calculation --json
+
+Per-question results stream to ``eval/reports/<stamp>-results.jsonl`` as they finish, so an interrupted run
+still leaves its figures behind; ``--json`` / ``--markdown`` write the summary next to them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+import argparse  # noqa: E402
+import contextlib  # noqa: E402
+import json  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+from typing import Any  # noqa: E402
+
+from eval.question_set import QUESTIONS_PATH, load_concept_graph, load_questions  # noqa: E402
+from eval.report import markdown_report  # noqa: E402
+from eval.scoring import (  # noqa: E402
+    CATEGORIES,
+    QuestionResult,
+    failure_causes,
+    score_response,
+    summarise,
+    trace_hops,
+)
+
+REPORTS_DIR = REPO_ROOT / "eval" / "reports"
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Evaluate the expgraph planner on eval/questions.jsonl with the real DB, embedder and generator."
+    )
+    parser.add_argument(
+        "--limit", type=int, default=None, help="Only the first N questions (after filtering)."
+    )
+    parser.add_argument(
+        "--category", choices=CATEGORIES, action="append", help="Only this category (repeatable)."
+    )
+    parser.add_argument("--ids", nargs="+", default=None, help="Only these question ids.")
+    parser.add_argument("--multi-hop", action="store_true", help="Only multi-hop questions.")
+    parser.add_argument("--questions", type=Path, default=QUESTIONS_PATH, help="The question file (JSONL).")
+    parser.add_argument("--json", action="store_true", help="Write the summary as JSON to eval/reports/.")
+    parser.add_argument("--markdown", action="store_true", help="Write a Markdown report to eval/reports/.")
+    parser.add_argument(
+        "--out-dir", type=Path, default=REPORTS_DIR, help="Where reports go (default eval/reports)."
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="Converted models and embedding cache (default: the settings' cache dir, EXPGRAPH_CACHE_DIR).",
+    )
+    parser.add_argument("--max-hops", type=int, default=None, help="Override the planner's max_hops.")
+    return parser.parse_args(argv)
+
+
+def select_questions(questions: list[dict[str, Any]], args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Apply --ids, --category, --multi-hop and --limit, in that order."""
+    chosen = questions
+    if args.ids:
+        wanted = set(args.ids)
+        unknown = wanted - {q["id"] for q in questions}
+        if unknown:
+            raise SystemExit(f"unknown question ids: {sorted(unknown)}; see {args.questions}")
+        chosen = [q for q in chosen if q["id"] in wanted]
+    if args.category:
+        chosen = [q for q in chosen if q["category"] in args.category]
+    if args.multi_hop:
+        chosen = [q for q in chosen if q.get("multi_hop")]
+    if args.limit is not None:
+        chosen = chosen[: max(0, args.limit)]
+    return chosen
+
+
+def build_planner(args: argparse.Namespace) -> tuple[Any, Any, dict[str, float]]:
+    """Ingest the bundled corpus into ``mem://`` and build a planner with the real models; also setup timings."""
+    from config import Settings
+    from engine.db import open_database
+    from engine.migrations import migrate
+    from engine.store import EventStore
+    from ingest.corpus_source import load_corpus_batch
+    from ingest.pipeline import ingest_batches
+    from model.embedder import load_embedder
+    from model.generator import load_generator
+    from planner.service import Planner, PlannerDeps
+
+    base = Settings()
+    cache_dir = args.cache_dir or base.cache_dir or (base.data_dir / "cache")
+    settings = Settings(
+        data_dir=Path(tempfile.mkdtemp(prefix="expgraph-eval-")), db_url="mem://", cache_dir=cache_dir
+    )
+    setup: dict[str, float] = {}
+    t0 = time.perf_counter()
+    db = open_database(settings)
+    migrate(db)
+    embedder = load_embedder(settings)
+    ingest_batches(db, EventStore(db), embedder, [load_corpus_batch(settings.corpus_dir)])
+    setup["ingest_s"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    generator = load_generator(settings)
+    setup["generator_load_s"] = time.perf_counter() - t1
+    planner = Planner(PlannerDeps(settings, db, embedder, generator))
+    t2 = time.perf_counter()
+    planner.prepare("warm up: what is an A/B test?")  # builds the graph view and intent prototypes once
+    setup["warmup_s"] = time.perf_counter() - t2
+    return planner, db, setup
+
+
+def run_one(
+    planner: Any, db: Any, question: dict[str, Any], name_to_id: dict[str, str], max_hops: int | None
+) -> tuple[QuestionResult, dict[str, Any] | None]:
+    """Ask one question; a planner crash becomes a result with ``error`` set (the run goes on)."""
+    from planner.trace_store import TraceNotFoundError, get_trace
+
+    start = time.perf_counter()
+    try:
+        response = planner.ask(question["question"], max_hops=max_hops).to_dict()
+    except Exception as exc:
+        result = QuestionResult(
+            id=question["id"], category=question["category"], multi_hop=bool(question.get("multi_hop"))
+        )
+        last = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        where = f" at {Path(last.filename).name}:{last.lineno}" if last else ""
+        result.error = f"{type(exc).__name__}: {exc}{where}"
+        return result, None
+    wall_ms = (time.perf_counter() - start) * 1000
+    pairs: set[frozenset[str]] = set()
+    # without a stored trace the response's own related-concept paths are still scored
+    with contextlib.suppress(TraceNotFoundError):
+        pairs = trace_hops(get_trace(db, str(response.get("trace_id", ""))))
+    return score_response(question, response, name_to_id, pairs, wall_ms=wall_ms), response
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    questions = select_questions(load_questions(args.questions), args)
+    if not questions:
+        print("no questions selected; check --ids / --category / --limit")
+        return 2
+    graph = load_concept_graph(REPO_ROOT / "corpus" / "concepts")
+    name_to_id = graph.name_to_id()
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    results_path = args.out_dir / f"{stamp}-results.jsonl"
+
+    print("setting up: ingesting the corpus into mem:// and loading the models ...", flush=True)
+    planner, db, setup = build_planner(args)
+    print("setup " + ", ".join(f"{k}={v:.1f}" for k, v in setup.items()), flush=True)
+
+    results: list[QuestionResult] = []
+    causes: dict[str, list[str]] = {}
+    run_start = time.perf_counter()
+    with results_path.open("w", encoding="utf-8") as sink:
+        for index, question in enumerate(questions, start=1):
+            result, response = run_one(planner, db, question, name_to_id, args.max_hops)
+            why = failure_causes(result, question, response)
+            results.append(result)
+            for cause in why:
+                causes.setdefault(cause, []).append(result.id)
+            record = {"result": result.to_dict(), "causes": why, "response": response}
+            sink.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            sink.flush()
+            status = "CRASH" if result.error else ("ok" if not why else "FAIL " + ",".join(why))
+            total = f"{result.total_ms / 1000:.1f}s" if result.total_ms is not None else "-"
+            print(f"[{index}/{len(questions)}] {result.id:<9} {total:>7}  {status}", flush=True)
+
+    summary = summarise(results)
+    summary["failures_by_cause"] = causes
+    summary["setup_s"] = setup
+    summary["run_s"] = time.perf_counter() - run_start
+    summary["questions_file"] = str(args.questions)
+    summary["results_file"] = str(results_path)
+    summary["started_at"] = stamp
+    text = markdown_report(summary)
+    print(text)
+    if args.json:
+        path = args.out_dir / f"{stamp}-summary.json"
+        path.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+        print(f"summary JSON: {path}")
+    if args.markdown:
+        path = args.out_dir / f"{stamp}-report.md"
+        path.write_text(text, encoding="utf-8")
+        print(f"Markdown report: {path}")
+    print(f"per-question results: {results_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

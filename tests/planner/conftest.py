@@ -1,0 +1,22 @@
+"""Planner fixtures: one planner over the session's corpus graph with the real embedder and the real model."""
+
+from __future__ import annotations
+
+import pytest
+
+from config import Settings
+from engine.db import Database
+from model.embedder import Embedder
+from planner.service import Planner, PlannerDeps
+
+
+@pytest.fixture(scope="session")
+def context_planner(settings: Settings, corpus_db: Database, embedder: Embedder) -> Planner:
+    """A planner without a generator: runs understand → assemble (``prepare``) only."""
+    return Planner(PlannerDeps(settings, corpus_db, embedder, None))
+
+
+@pytest.fixture(scope="session")
+def planner(settings: Settings, corpus_db: Database, embedder: Embedder, generator: object) -> Planner:
+    """The full planner with the real SmolLM2-135M generator."""
+    return Planner(PlannerDeps(settings, corpus_db, embedder, generator))

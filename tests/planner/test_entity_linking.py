@@ -1,0 +1,76 @@
+"""The entity linker (pure: built from concept names and aliases)."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.entity_linking import EntityLinker, merge_embedding_links, name_variants
+from planner.types import ConceptName
+
+CONCEPTS = [
+    ConceptName("sample-size", "Sample size"),
+    ConceptName("variance", "Variance"),
+    ConceptName("significance-level", "Significance level (alpha)", ("alpha", "α")),
+    ConceptName("minimum-detectable-effect", "Minimum detectable effect", ("MDE", "minimum detectable lift")),
+    ConceptName("multiple-testing", "Multiple testing problem", ("multiple comparisons",)),
+    ConceptName("statistical-power", "Statistical power", ("power",)),
+    ConceptName("a-a-test", "A/A test", ("AA test",)),
+    ConceptName("interaction", "Interaction effect", ("IT",)),
+]
+
+
+@pytest.fixture(scope="module")
+def linker() -> EntityLinker:
+    return EntityLinker(CONCEPTS, position=7)
+
+
+def ids(linker: EntityLinker, question: str) -> list[str]:
+    return [e.concept_id for e in linker.link(question)]
+
+
+def test_names_and_aliases_match_case_insensitively(linker: EntityLinker) -> None:
+    assert ids(linker, "How does VARIANCE affect Sample Size?") == ["variance", "sample-size"]
+    (mde,) = linker.link("mde for a checkout test")
+    assert (mde.concept_id, mde.mention, mde.method, mde.confidence) == ("minimum-detectable-effect", "mde", "phrase", 0.95)
+
+
+def test_inflected_forms_match_by_lemma(linker: EntityLinker) -> None:
+    found = {e.concept_id: e for e in linker.link("sample sizes and variances")}
+    assert found["sample-size"].method == "lemma" and found["variance"].method == "lemma"
+
+
+def test_typos_match_fuzzily_with_lower_confidence(linker: EntityLinker) -> None:
+    (ent,) = linker.link("what is the minimum detectible efect")
+    assert ent.concept_id == "minimum-detectable-effect" and ent.method == "fuzzy"
+    assert 0.6 < ent.confidence < 0.9
+
+
+def test_shortened_names_and_parentheticals_match(linker: EntityLinker) -> None:
+    assert ids(linker, "multiple testing and the significance level") == ["multiple-testing", "significance-level"]
+
+
+def test_longest_match_wins_and_each_concept_appears_once(linker: EntityLinker) -> None:
+    assert ids(linker, "power, statistical power and power again") == ["statistical-power"]
+
+
+def test_stop_word_aliases_need_exact_case(linker: EntityLinker) -> None:
+    assert ids(linker, "is it significant?") == []
+    assert ids(linker, "the IT of two tests") == ["interaction"]
+
+
+def test_unknown_text_links_nothing(linker: EntityLinker) -> None:
+    assert linker.link("What is the capital of France?") == []
+    assert linker.link("") == []
+
+
+def test_embedding_links_need_similarity_and_a_small_margin() -> None:
+    neighbours = [("variance", "Variance", 0.71), ("sample-size", "Sample size", 0.69), ("cuped", "CUPED", 0.5)]
+    linked, decisions = merge_embedding_links([], neighbours, min_similarity=0.55, margin=0.05, max_new=2)
+    assert [e.concept_id for e in linked] == ["variance", "sample-size"]
+    assert [d["linked"] for d in decisions] == [True, True, False]
+
+
+def test_name_variants() -> None:
+    assert name_variants("Multiple testing problem") == ["Multiple testing"]
+    assert name_variants("Significance level (alpha)") == ["Significance level"]
+    assert name_variants("Sample size") == []

@@ -1,0 +1,64 @@
+"""Reciprocal rank fusion, mention boosts and near-duplicate removal (pure)."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.retrieval import RRF_K, fuse, jaccard, mark_duplicates, mention_boost, query_terms, rrf_scores
+
+
+def test_rrf_rewards_items_ranked_well_by_both_retrievers() -> None:
+    scores = rrf_scores({"vector": ["a", "b", "c"], "bm25": ["b", "d"]})
+    assert scores["b"] == pytest.approx(1 / (RRF_K + 2) + 1 / (RRF_K + 1))
+    assert scores["a"] == pytest.approx(1 / (RRF_K + 1))
+    assert max(scores, key=scores.__getitem__) == "b"
+
+
+def test_an_item_repeated_in_one_ranking_counts_once() -> None:
+    assert rrf_scores({"v": ["a", "a"]})["a"] == pytest.approx(1 / (RRF_K + 1))
+
+
+def test_mention_boost_uses_the_strongest_concept_plus_a_share_of_the_others() -> None:
+    weights = {"variance": 1.0, "sample-size": 0.5}
+    assert mention_boost(["variance", "sample-size", "other"], weights, boost=0.01) == pytest.approx(
+        0.01 * 1.125
+    )
+    assert mention_boost(["other"], weights) == 0.0
+
+
+def _row(cid: str, text: str, doc: str = "d", **extra: float) -> dict[str, object]:
+    return {"chunk_id": cid, "doc_id": doc, "title": doc, "heading": "", "text": text, **extra}
+
+
+def test_fuse_ranks_boosted_chunks_first_and_keeps_each_retrievers_scores() -> None:
+    vec = [_row("a", "alpha text", similarity=0.7), _row("b", "beta text", similarity=0.6)]
+    bm = [_row("b", "beta text", bm25=3.2), _row("c", "gamma text", bm25=1.0)]
+    ranked = fuse(vec, bm, {"c": ["variance"]}, {"variance": 1.0})
+    # b is found by both retrievers; c's mention boost lifts it above a, which only the vector search ranked higher
+    assert [c.chunk_id for c in ranked] == ["b", "c", "a"]
+    b = next(c for c in ranked if c.chunk_id == "b")
+    assert (b.vector_rank, b.bm25_rank, b.bm25_score) == (2, 1, 3.2)
+
+
+def test_near_duplicate_overlapping_chunks_are_marked_not_kept() -> None:
+    base = "increasing the variance of a metric increases the sample size needed to detect the same effect"
+    ranked = fuse(
+        [
+            _row("a", base),
+            _row("b", base + " at the same power"),
+            _row("c", "bootstrap confidence intervals"),
+        ],
+        [],
+        {},
+        {},
+    )
+    kept = mark_duplicates(ranked)
+    assert [c.chunk_id for c in kept] == ["a", "c"]
+    assert ranked[1].duplicate_of == "a"
+    assert jaccard(base, base) == 1.0
+
+
+def test_query_terms_drop_stop_words_and_keep_hyphenated_terms() -> None:
+    assert query_terms("What is the p-value of an A/B test?") == ["p-value", "test"]
+    assert query_terms("'; DELETE chunk; --") == ["delete", "chunk"]
+    assert query_terms("") == []
