@@ -22,6 +22,7 @@ _COMMAND_MODULES = (
     "cli.model_commands",  # train, eval, generate
     "cli.ask_commands",  # ask, trace
     "cli.serve_command",  # serve
+    "cli.train_commands",  # train, eval, collect arxiv|stackexchange|synth
 )
 
 

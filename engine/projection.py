@@ -38,6 +38,9 @@ BatchHook = Callable[[str, int], None]  # (stage: "folded" | "committed", last p
 # alias or a support change never moves 384 floats through the SDK or touches the HNSW index.
 _FLUSH = """
 BEGIN TRANSACTION;
+IF (SELECT VALUE position FROM ONLY $checkpoint) ?? 0 != $from_position {
+    THROW 'another projector moved the checkpoint; this batch was not applied';
+};
 DELETE $delete_ids RETURN NONE;
 INSERT INTO document $new_documents RETURN NONE;
 FOR $r IN $documents { UPSERT $r.id CONTENT $r RETURN NONE; };
@@ -120,7 +123,8 @@ class Projector:
             apply(state, event)
         if self.hook:
             self.hook("folded", state.position)
-        self._flush(state, loaded)
+        # The transaction refuses to commit if another projector moved the checkpoint meanwhile.
+        self._flush(state, loaded, from_position=events[0].position - 1)
         redirects.update(state.redirects)
         existing.clear()
         existing.update(state.existing_concepts)
@@ -214,7 +218,7 @@ class Projector:
         loaded["relation"] = set(state.relations)
         return loaded
 
-    def _flush(self, state: GraphState, loaded: dict[str, set[str]]) -> None:
+    def _flush(self, state: GraphState, loaded: dict[str, set[str]], from_position: int) -> None:
         delete_ids: list[RecordID] = []
         vars_: dict[str, Any] = {}
         for table, rows, dirty in (
@@ -254,6 +258,7 @@ class Projector:
         vars_["delete_ids"] = delete_ids
         vars_["checkpoint"] = CHECKPOINT
         vars_["position"] = state.position
+        vars_["from_position"] = from_position
         self.db.query_all(_FLUSH, vars_)
 
     def _mentions(self, state: GraphState, vars_: dict[str, Any]) -> None:

@@ -31,7 +31,8 @@ def markdown_report(summary: dict[str, Any]) -> str:
     lines = [
         "# Planner evaluation",
         "",
-        f"Questions: {overall['questions']} (planner errors: {overall['errors']}); started {summary.get('started_at', '?')}.",
+        f"Questions: {overall['questions']} (planner errors: {overall['errors']}); "
+        f"mode: {summary.get('mode', 'full pipeline')}; started {summary.get('started_at', '?')}.",
         "",
         "| metric | result | target |",
         "|---|---|---|",

@@ -55,6 +55,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--ids", nargs="+", default=None, help="Only these question ids.")
     parser.add_argument("--multi-hop", action="store_true", help="Only multi-hop questions.")
+    parser.add_argument(
+        "--interleave",
+        action="store_true",
+        help="Round-robin over categories (so a --limit or an interrupted run still covers every category).",
+    )
     parser.add_argument("--questions", type=Path, default=QUESTIONS_PATH, help="The question file (JSONL).")
     parser.add_argument("--json", action="store_true", help="Write the summary as JSON to eval/reports/.")
     parser.add_argument("--markdown", action="store_true", help="Write a Markdown report to eval/reports/.")
@@ -66,6 +71,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=Path,
         default=None,
         help="Converted models and embedding cache (default: the settings' cache dir, EXPGRAPH_CACHE_DIR).",
+    )
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="Run understand→assemble only (no generation): concepts, numbers, needs, paths and pre-generation "
+        "latency for the whole set in minutes; citations are not scored.",
     )
     parser.add_argument("--max-hops", type=int, default=None, help="Override the planner's max_hops.")
     return parser.parse_args(argv)
@@ -84,9 +95,22 @@ def select_questions(questions: list[dict[str, Any]], args: argparse.Namespace) 
         chosen = [q for q in chosen if q["category"] in args.category]
     if args.multi_hop:
         chosen = [q for q in chosen if q.get("multi_hop")]
+    if args.interleave:
+        chosen = interleave(chosen)
     if args.limit is not None:
         chosen = chosen[: max(0, args.limit)]
     return chosen
+
+
+def interleave(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One question of each category in turn, keeping the file order within a category."""
+    queues = [[q for q in questions if q["category"] == c] for c in CATEGORIES]
+    out: list[dict[str, Any]] = []
+    while any(queues):
+        for queue in queues:
+            if queue:
+                out.append(queue.pop(0))
+    return out
 
 
 def build_planner(args: argparse.Namespace) -> tuple[Any, Any, dict[str, float]]:
@@ -114,7 +138,7 @@ def build_planner(args: argparse.Namespace) -> tuple[Any, Any, dict[str, float]]
     ingest_batches(db, EventStore(db), embedder, [load_corpus_batch(settings.corpus_dir)])
     setup["ingest_s"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    generator = load_generator(settings)
+    generator = None if args.prepare_only else load_generator(settings)
     setup["generator_load_s"] = time.perf_counter() - t1
     planner = Planner(PlannerDeps(settings, db, embedder, generator))
     t2 = time.perf_counter()
@@ -123,14 +147,54 @@ def build_planner(args: argparse.Namespace) -> tuple[Any, Any, dict[str, float]]
     return planner, db, setup
 
 
+def prepared_response(state: dict[str, Any]) -> tuple[dict[str, Any], set[frozenset[str]]]:
+    """A response-shaped dict (no answer, no citations) and the walked hops from a ``Planner.prepare`` state."""
+    pairs: set[frozenset[str]] = set()
+    related = []
+    for path in [*state.get("connecting", []), *state.get("related", [])]:
+        for hop in path.hops:
+            pairs.add(frozenset((hop.from_id, hop.to_id)))
+        related.append({"concept_id": path.end_id, "path": list(path.node_ids)})
+    outcome = state.get("calculation")
+    calculations = []
+    if outcome is not None and outcome.result:
+        calculations.append({"tool": outcome.tool, "outputs": dict(outcome.result.get("outputs", {}) or {})})
+    response = {
+        "answer": "",
+        "intent": state.get("intent"),
+        "entities": [{"concept_id": e.concept_id, "name": e.name} for e in state.get("entities", [])],
+        "related_concepts": related,
+        "citations": [
+            {"marker": s.marker, "kind": s.kind, "id": s.id, "uri": s.uri} for s in state.get("sources", [])
+        ],
+        "calculations": calculations,
+        "needs": list(outcome.needs) if outcome is not None else [],
+        "timings_ms": dict(state.get("timings", {})),
+    }
+    return response, pairs
+
+
 def run_one(
-    planner: Any, db: Any, question: dict[str, Any], name_to_id: dict[str, str], max_hops: int | None
+    planner: Any,
+    db: Any,
+    question: dict[str, Any],
+    name_to_id: dict[str, str],
+    max_hops: int | None,
+    prepare_only: bool = False,
 ) -> tuple[QuestionResult, dict[str, Any] | None]:
     """Ask one question; a planner crash becomes a result with ``error`` set (the run goes on)."""
     from planner.trace_store import TraceNotFoundError, get_trace
 
     start = time.perf_counter()
     try:
+        if prepare_only:
+            state = planner.prepare(question["question"], max_hops=max_hops)
+            wall_ms = (time.perf_counter() - start) * 1000
+            response, hops = prepared_response(dict(state))
+            result = score_response(
+                question, response, name_to_id, hops, wall_ms=wall_ms, check_citations=False
+            )
+            return result, response
         response = planner.ask(question["question"], max_hops=max_hops).to_dict()
     except Exception as exc:
         result = QuestionResult(
@@ -162,6 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print("setting up: ingesting the corpus into mem:// and loading the models ...", flush=True)
     planner, db, setup = build_planner(args)
+    if args.prepare_only:
+        print("prepare-only: no generation, citations are not scored", flush=True)
     print("setup " + ", ".join(f"{k}={v:.1f}" for k, v in setup.items()), flush=True)
 
     results: list[QuestionResult] = []
@@ -169,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run_start = time.perf_counter()
     with results_path.open("w", encoding="utf-8") as sink:
         for index, question in enumerate(questions, start=1):
-            result, response = run_one(planner, db, question, name_to_id, args.max_hops)
+            result, response = run_one(planner, db, question, name_to_id, args.max_hops, args.prepare_only)
             why = failure_causes(result, question, response)
             results.append(result)
             for cause in why:
@@ -188,6 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     summary["questions_file"] = str(args.questions)
     summary["results_file"] = str(results_path)
     summary["started_at"] = stamp
+    summary["mode"] = "prepare-only (no generation)" if args.prepare_only else "full pipeline"
     text = markdown_report(summary)
     print(text)
     if args.json:

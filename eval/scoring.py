@@ -256,8 +256,10 @@ def score_response(
     name_to_id: Mapping[str, str],
     trace_pairs: set[frozenset[str]] | None = None,
     wall_ms: float | None = None,
+    *,
+    check_citations: bool = True,
 ) -> QuestionResult:
-    """Score one response dict against one question dict."""
+    """Score one response dict against one question dict (``check_citations=False``: no answer was generated)."""
     result = QuestionResult(
         id=str(question["id"]), category=str(question["category"]), multi_hop=bool(question.get("multi_hop"))
     )
@@ -265,8 +267,9 @@ def score_response(
     expected_concepts = list(question.get("expected_concepts", []))
     result.concept_any, result.concept_all = concept_hit(expected_concepts, surfaced)
     result.missing_concepts = [c for c in expected_concepts if c not in surfaced]
-    result.citation_problems = citation_problems(response)
-    result.citations_valid = not result.citation_problems
+    if check_citations:
+        result.citation_problems = citation_problems(response)
+        result.citations_valid = not result.citation_problems
     calculations = list(response.get("calculations", []) or [])
     result.tool = str(calculations[0].get("tool")) if calculations else None
     expected_numbers = question.get("expected_numbers") or {}

@@ -164,7 +164,9 @@ def _cuped(rng: random.Random) -> tuple[str, dict[str, Any]]:
 
 
 def _words_sample_size(o: Mapping[str, str]) -> list[str]:
-    return [f"You need {o['n_control']} users in the control group and {o['n_per_variant']} per variant, {o['n_total']} in total"]
+    return [
+        f"You need {o['n_control']} users in the control group and {o['n_per_variant']} per variant, {o['n_total']} in total"
+    ]
 
 
 def _words_power(o: Mapping[str, str]) -> list[str]:
@@ -190,7 +192,9 @@ def _words_duration(o: Mapping[str, str]) -> list[str]:
 
 
 def _words_ci(o: Mapping[str, str]) -> list[str]:
-    return [f"The conversion rate is {o['estimate']} with a confidence interval from {o['lower']} to {o['upper']}"]
+    return [
+        f"The conversion rate is {o['estimate']} with a confidence interval from {o['lower']} to {o['upper']}"
+    ]
 
 
 def _words_diff_ci(o: Mapping[str, str]) -> list[str]:
@@ -201,7 +205,9 @@ def _words_diff_ci(o: Mapping[str, str]) -> list[str]:
 
 
 def _words_z(o: Mapping[str, str]) -> list[str]:
-    verdict = "is statistically significant" if o["significant"] == "True" else "is not statistically significant"
+    verdict = (
+        "is statistically significant" if o["significant"] == "True" else "is not statistically significant"
+    )
     return [
         f"The difference of {o['difference']} gives z = {o['z']} and a p-value of {o['p_value']}",
         f"At the chosen significance level the difference {verdict}",
@@ -209,7 +215,9 @@ def _words_z(o: Mapping[str, str]) -> list[str]:
 
 
 def _words_welch(o: Mapping[str, str]) -> list[str]:
-    verdict = "is statistically significant" if o["significant"] == "True" else "is not statistically significant"
+    verdict = (
+        "is statistically significant" if o["significant"] == "True" else "is not statistically significant"
+    )
     return [
         f"The difference in means is {o['difference']} with t = {o['t']} on {o['df']} degrees of freedom "
         f"and a p-value of {o['p_value']}",

@@ -126,7 +126,9 @@ class SFTExample:
                 numbers=tuple(str(n) for n in record.get("numbers", ())),
             )
         except (KeyError, IndexError, TypeError) as exc:
-            raise SFTDataError(f"not an SFT record written by expgraph ({exc!r} missing or malformed)") from exc
+            raise SFTDataError(
+                f"not an SFT record written by expgraph ({exc!r} missing or malformed)"
+            ) from exc
 
 
 @dataclass(slots=True)
@@ -265,7 +267,8 @@ class _Corpus:
                 if len(term) >= 3:
                     terms.append((slug, term))
         self._term_patterns = [
-            (slug, re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", re.IGNORECASE)) for slug, term in terms
+            (slug, re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", re.IGNORECASE))
+            for slug, term in terms
         ]
 
     def concept_source(self, slug: str, *, with_formula: bool) -> _Candidate:
@@ -288,7 +291,9 @@ def _definition_drafts(corpus: _Corpus, rng: random.Random, config: SFTConfig) -
         names = [c.name, *(a for a in c.aliases if len(a) > 2)]
         for i, name in enumerate(names[:2]):
             question = rng.choice(templates).format(name=name)
-            yield _Draft("definition", f"{slug}:{i}", question, [src], [(s, 0) for s in body], frozenset({slug}))
+            yield _Draft(
+                "definition", f"{slug}:{i}", question, [src], [(s, 0) for s in body], frozenset({slug})
+            )
 
 
 def _relation_drafts(corpus: _Corpus, rng: random.Random, config: SFTConfig) -> Iterator[_Draft]:
@@ -305,14 +310,23 @@ def _relation_drafts(corpus: _Corpus, rng: random.Random, config: SFTConfig) -> 
             reading = relation_type(rel.rel_type).reads_as
             head = f"{a} {reading} {b}"
             rel_src = _Candidate(
-                head, f"{head}. {rel.justification}", "relation", frozenset({slug, rel.target}), rel.relation_id
+                head,
+                f"{head}. {rel.justification}",
+                "relation",
+                frozenset({slug, rel.target}),
+                rel.relation_id,
             )
             subject = corpus.concept_source(slug, with_formula=False)
             answer = [(f"{head}.", 0), *((s, 0) for s in sentences(rel.justification)[:2])]
             answer.append((sentences(corpus.concepts[slug].definition)[0], 1))
             question = rng.choice(templates).format(a=a, b=b)
             yield _Draft(
-                "relation", rel.relation_id, question, [rel_src, subject], answer, frozenset({slug, rel.target})
+                "relation",
+                rel.relation_id,
+                question,
+                [rel_src, subject],
+                answer,
+                frozenset({slug, rel.target}),
             )
 
 
@@ -332,7 +346,9 @@ def _chunk_candidates(corpus: _Corpus) -> list[tuple[_Candidate, str]]:
             if not concepts:
                 continue
             last = (chunk.heading_path[-1] if chunk.heading_path else doc.title).strip().rstrip("?.:")
-            out.append((_Candidate(title, text, "chunk", concepts, chunk.chunk_id), _chunk_question(doc, last)))
+            out.append(
+                (_Candidate(title, text, "chunk", concepts, chunk.chunk_id), _chunk_question(doc, last))
+            )
     return out
 
 
@@ -421,7 +437,9 @@ def _assemble(
         calc_marker = len(sources) + 1
         calc = draft.calculation
         calcs.append(
-            PromptCalculation(calc_marker, calc.tool, calc.method, calc.outputs, calc.inputs, calc.assumptions)
+            PromptCalculation(
+                calc_marker, calc.tool, calc.method, calc.outputs, calc.inputs, calc.assumptions
+            )
         )
         for s in draft.calculation_sentences:
             parts.append(cite(s, calc_marker))
@@ -464,7 +482,9 @@ def build_sft_dataset(documents: Sequence[SourceDocument], config: SFTConfig | N
     config = config or SFTConfig()
     corpus = _Corpus(documents)
     if not corpus.concepts:
-        raise SFTDataError("the corpus has no concept files; point corpus_dir at a corpus with corpus/concepts/*.md")
+        raise SFTDataError(
+            "the corpus has no concept files; point corpus_dir at a corpus with corpus/concepts/*.md"
+        )
     rng = random.Random(config.seed)
     held = frozenset(s for s in corpus.concepts if is_held_out(s, config))
     chunks = _chunk_candidates(corpus)
@@ -545,14 +565,19 @@ def _external_turns(record: Any) -> tuple[list[ChatMessage], str]:
     elif "prompt" in record and "completion" in record:
         turns = [*record["prompt"], *record["completion"]]
     elif "question" in record and "answer" in record:
-        turns = [{"role": "user", "content": record["question"]}, {"role": "assistant", "content": record["answer"]}]
+        turns = [
+            {"role": "user", "content": record["question"]},
+            {"role": "assistant", "content": record["answer"]},
+        ]
     else:
         raise SFTDataError("expected 'messages', 'prompt'+'completion' or 'question'+'answer'")
     messages: list[ChatMessage] = []
     for turn in turns:
         role, content = turn.get("role"), turn.get("content")
         if role not in ("system", "user", "assistant") or not isinstance(content, str) or not content.strip():
-            raise SFTDataError(f"a turn needs role system/user/assistant and non-empty text; got {turn!r:.80}")
+            raise SFTDataError(
+                f"a turn needs role system/user/assistant and non-empty text; got {turn!r:.80}"
+            )
         messages.append(ChatMessage(role, content))
     if len(messages) < 2 or messages[-1].role != "assistant":
         raise SFTDataError("the conversation must end with the assistant's answer")

@@ -260,7 +260,9 @@ def train_adapter(
     history: list[dict[str, Any]] = []
 
     class _Logs(TrainerCallback):  # type: ignore[misc]
-        def on_log(self, _args: Any, _state: Any, _control: Any, logs: dict[str, Any] | None = None, **_: Any) -> None:
+        def on_log(
+            self, _args: Any, _state: Any, _control: Any, logs: dict[str, Any] | None = None, **_: Any
+        ) -> None:
             if logs:
                 history.append(dict(logs))
                 if on_log is not None:

@@ -130,11 +130,19 @@ def calculation_text(result: dict[str, Any]) -> str:
 
 
 def calculation_sentence(result: dict[str, Any], marker: int) -> str:
-    """The templated answer sentence with the exact calculator numbers, cited."""
+    """The templated answer sentence with the exact calculator numbers (and its assumptions), cited."""
     outputs = result.get("outputs_rounded") or result.get("outputs") or {}
-    listed = ", ".join(f"{humanise(k)} = {_fmt(v)}" for k, v in outputs.items())
     method = result.get("method") or result.get("tool") or "calculation"
-    return f"Using {method}: {listed} [{marker}]."
+    if "n_per_variant" in outputs:
+        total = f" ({_fmt(outputs['n_total'])} in total)" if "n_total" in outputs else ""
+        text = f"You need {_fmt(outputs['n_per_variant'])} users per variant{total}, using the {method} [{marker}]."
+    else:
+        listed = ", ".join(f"{humanise(k)} = {_fmt(v)}" for k, v in outputs.items())
+        text = f"Using the {method}: {listed} [{marker}]."
+    assumptions = [str(a) for a in result.get("assumptions") or []]
+    if assumptions:
+        text += f" This assumes {'; '.join(a.rstrip('.') for a in assumptions)} [{marker}]."
+    return text
 
 
 def tool_summary(tool: str) -> str:

@@ -66,7 +66,7 @@ def list_edges(db: QueryRunner) -> list[Edge]:
     rows = _rows(
         db.query(
             "SELECT relation_id, in.concept_id AS source_id, out.concept_id AS target_id, rel_type, weight, "
-            "justification FROM relation"
+            "justification FROM relation ORDER BY relation_id"
         )
     )
     return [

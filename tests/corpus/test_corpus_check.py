@@ -183,3 +183,10 @@ def test_cli_stats_prints_json_figures() -> None:
     assert figures["relations"] == 4
     assert figures["diameter"] == 2
     assert figures["components"] == 1
+
+
+def test_cli_stats_prints_tables_per_category_and_relation_type() -> None:
+    result = runner.invoke(app, ["corpus", "stats", "--corpus-dir", str(GOOD)])
+    assert result.exit_code == 0, result.output
+    for words in ("per category", "statistical_concept", "per relation type", "increases", "diameter"):
+        assert words in result.output

@@ -197,3 +197,23 @@ def test_a_projector_crash_between_batches_resumes_without_double_applying(
     report = rebuild(db, store)
     assert report.events == store.head()
     assert graph_hash(db) == resumed
+
+
+def test_a_second_projector_racing_the_first_cannot_apply_a_batch_twice(
+    db: Database, store: EventStore
+) -> None:
+    from engine.errors import IntegrityError
+
+    small_graph(store)
+    rival = Projector(db)
+
+    def rival_runs_meanwhile(stage: str, position: int) -> None:
+        if stage == "folded" and rival.checkpoint() == 0:
+            rival.catch_up(store)
+
+    with pytest.raises(IntegrityError, match="another projector moved the checkpoint"):
+        Projector(db, batch_size=5, hook=rival_runs_meanwhile).catch_up(store)
+    assert Projector(db).checkpoint() == store.head()
+    live = graph_hash(db)
+    rebuild(db, store)
+    assert graph_hash(db) == live

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,12 @@ def test_a_configured_model_id_that_is_not_a_local_directory_is_refused(tmp_path
     settings = Settings(data_dir=tmp_path, embedding_model="sentence-transformers/some-other-model")
     with pytest.raises(EmbedderError, match="never downloads models"):
         load_embedder(settings)
+
+
+def test_concurrent_callers_share_one_instance_and_get_identical_vectors(settings: Settings) -> None:
+    texts = [f"concurrency check sentence number {i}" for i in range(6)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        instances = list(pool.map(lambda _: load_embedder(settings), range(8)))
+        results = list(pool.map(lambda e: e.embed(texts), instances))
+    assert all(instance is instances[0] for instance in instances)
+    assert all(result == results[0] for result in results)

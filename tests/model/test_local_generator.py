@@ -144,19 +144,46 @@ def test_concurrent_calls_share_one_load_and_all_succeed(
     assert texts == [expected] * 3
 
 
+@pytest.fixture(scope="module")
+def float32_generator(settings: Settings) -> TransformersGenerator:
+    """The default model in float32 (the reference the faster precisions are compared with)."""
+    return TransformersGenerator.from_settings(settings.model_copy(update={"generator_dtype": "float32"}))
+
+
+def test_default_cpu_precision_picks_the_same_next_tokens_as_float32(
+    generator: TransformersGenerator, float32_generator: TransformersGenerator
+) -> None:
+    messages = build_answer_messages(
+        "Why does peeking inflate false positives?",
+        [
+            PromptSource(
+                1, "Peeking", "Stopping at the first significant interim look raises the false positive rate."
+            )
+        ],
+    )
+    reference = float32_generator.generate(messages, max_new_tokens=40).text
+    prompt_ids = float32_generator.prompt_ids(messages)
+    continuation = float32_generator._tokenizer(reference, add_special_tokens=False)["input_ids"]
+    predicted = generator.greedy_predictions(prompt_ids, continuation)
+    agreement = sum(p == r for p, r in zip(predicted, continuation, strict=True)) / len(continuation)
+    # Measured 96% for int8 and 98% for bfloat16 over the bench prompts (bench/bench_generation.py).
+    assert agreement >= 0.85, (
+        f"{generator.model_id} agrees with float32 on only {agreement:.0%} of next tokens"
+    )
+
+
 def test_lora_adapter_is_loaded_merged_and_changes_the_output(
-    settings: Settings, generator: TransformersGenerator, tmp_path: Path
+    settings: Settings, float32_generator: TransformersGenerator, tmp_path: Path
 ) -> None:
     import torch
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM
 
     torch.manual_seed(0)
-    base = AutoModelForCausalLM.from_pretrained(generator.load_info.path, dtype=torch.float32)
+    base = AutoModelForCausalLM.from_pretrained(float32_generator.load_info.path, dtype=torch.float32)
     config = LoraConfig(r=4, lora_alpha=64, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
     get_peft_model(base, config).save_pretrained(tmp_path / "tiny-lora")
 
-    plain = TransformersGenerator.from_settings(settings.model_copy(update={"generator_dtype": "float32"}))
     adapted = TransformersGenerator.from_settings(
         settings.model_copy(
             update={"generator_dtype": "float32", "generator_adapter": tmp_path / "tiny-lora"}
@@ -166,7 +193,7 @@ def test_lora_adapter_is_loaded_merged_and_changes_the_output(
     assert adapted.load_info.adapter == str(tmp_path / "tiny-lora")
     adapted_text = adapted.generate(QUESTION, max_new_tokens=12).text
     assert adapted_text
-    assert adapted_text != plain.generate(QUESTION, max_new_tokens=12).text
+    assert adapted_text != float32_generator.generate(QUESTION, max_new_tokens=12).text
 
 
 def test_missing_model_directory_or_adapter_is_a_clear_config_error(

@@ -20,3 +20,10 @@ def context_planner(settings: Settings, corpus_db: Database, embedder: Embedder)
 def planner(settings: Settings, corpus_db: Database, embedder: Embedder, generator: object) -> Planner:
     """The full planner with the real SmolLM2-135M generator."""
     return Planner(PlannerDeps(settings, corpus_db, embedder, generator))
+
+
+@pytest.fixture(scope="session")
+def short_planner(settings: Settings, corpus_db: Database, embedder: Embedder, generator: object) -> Planner:
+    """The full planner with the real model, answers capped at 96 new tokens to keep the suite quick."""
+    capped = settings.model_copy(update={"generator_max_new_tokens": 96})
+    return Planner(PlannerDeps(capped, corpus_db, embedder, generator))

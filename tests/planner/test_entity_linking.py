@@ -31,7 +31,12 @@ def ids(linker: EntityLinker, question: str) -> list[str]:
 def test_names_and_aliases_match_case_insensitively(linker: EntityLinker) -> None:
     assert ids(linker, "How does VARIANCE affect Sample Size?") == ["variance", "sample-size"]
     (mde,) = linker.link("mde for a checkout test")
-    assert (mde.concept_id, mde.mention, mde.method, mde.confidence) == ("minimum-detectable-effect", "mde", "phrase", 0.95)
+    assert (mde.concept_id, mde.mention, mde.method, mde.confidence) == (
+        "minimum-detectable-effect",
+        "mde",
+        "phrase",
+        0.95,
+    )
 
 
 def test_inflected_forms_match_by_lemma(linker: EntityLinker) -> None:
@@ -46,7 +51,10 @@ def test_typos_match_fuzzily_with_lower_confidence(linker: EntityLinker) -> None
 
 
 def test_shortened_names_and_parentheticals_match(linker: EntityLinker) -> None:
-    assert ids(linker, "multiple testing and the significance level") == ["multiple-testing", "significance-level"]
+    assert ids(linker, "multiple testing and the significance level") == [
+        "multiple-testing",
+        "significance-level",
+    ]
 
 
 def test_longest_match_wins_and_each_concept_appears_once(linker: EntityLinker) -> None:
@@ -64,7 +72,11 @@ def test_unknown_text_links_nothing(linker: EntityLinker) -> None:
 
 
 def test_embedding_links_need_similarity_and_a_small_margin() -> None:
-    neighbours = [("variance", "Variance", 0.71), ("sample-size", "Sample size", 0.69), ("cuped", "CUPED", 0.5)]
+    neighbours = [
+        ("variance", "Variance", 0.71),
+        ("sample-size", "Sample size", 0.69),
+        ("cuped", "CUPED", 0.5),
+    ]
     linked, decisions = merge_embedding_links([], neighbours, min_similarity=0.55, margin=0.05, max_new=2)
     assert [e.concept_id for e in linked] == ["variance", "sample-size"]
     assert [d["linked"] for d in decisions] == [True, True, False]

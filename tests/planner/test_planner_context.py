@@ -20,17 +20,23 @@ def test_variance_and_sample_size_are_linked_and_connected(context_planner: Plan
     assert [s.marker for s in state["sources"]] == list(range(1, len(state["sources"]) + 1))
 
 
-def test_multi_hop_path_from_multiple_testing_to_sample_size(context_planner: Planner, corpus_db: Database) -> None:
+def test_multi_hop_path_from_multiple_testing_to_sample_size(
+    context_planner: Planner, corpus_db: Database
+) -> None:
     state = context_planner.prepare("How does multiple testing affect the sample size?", max_hops=3)
     ids = {e.concept_id for e in state["entities"]}
     assert "sample-size" in ids
-    multi = next(e for e in state["entities"] if e.concept_id != "sample-size" and "multiple" in e.mention.lower())
+    multi = next(
+        e for e in state["entities"] if e.concept_id != "sample-size" and "multiple" in e.mention.lower()
+    )
     path = next(p for p in state["connecting"] if {p.start_id, p.end_id} == {multi.concept_id, "sample-size"})
     assert 1 <= len(path.hops) <= 3
     # every hop is a real edge of the graph, read forward or through its inverse reading
     edges = {(e.source_id, e.rel_type, e.target_id) for e in reads.list_edges(corpus_db)}
     for hop in path.hops:
-        key = (hop.from_id, hop.rel_type, hop.to_id) if hop.forward else (hop.to_id, hop.rel_type, hop.from_id)
+        key = (
+            (hop.from_id, hop.rel_type, hop.to_id) if hop.forward else (hop.to_id, hop.rel_type, hop.from_id)
+        )
         assert key in edges
 
 
@@ -65,7 +71,9 @@ def test_retrieval_candidates_carry_vector_bm25_and_fused_scores(context_planner
     assert step["decisions"]["bm25_terms"][:3] == ["sample", "ratio", "mismatch"]
 
 
-def test_as_of_answers_against_the_graph_at_that_log_position(context_planner: Planner, corpus_db: Database) -> None:
+def test_as_of_answers_against_the_graph_at_that_log_position(
+    context_planner: Planner, corpus_db: Database
+) -> None:
     head = reads.log_position(corpus_db)
     early = max(1, head // 10)
     state = context_planner.prepare("What is statistical power?", as_of=early)
@@ -97,7 +105,13 @@ def test_hostile_and_unrelated_inputs_never_crash_or_touch_the_graph(
 ) -> None:
     before = len(reads.list_concept_names(corpus_db))
     state = context_planner.prepare(question)
-    assert state["intent"] in {"definition", "calculation", "methodology", "comparison", "best_practice",
-                               "out_of_scope"}
+    assert state["intent"] in {
+        "definition",
+        "calculation",
+        "methodology",
+        "comparison",
+        "best_practice",
+        "out_of_scope",
+    }
     assert len(state["question"]) <= 2000
     assert len(reads.list_concept_names(corpus_db)) == before

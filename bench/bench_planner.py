@@ -1,0 +1,179 @@
+"""Planner latency without generation: understand → entities → traverse → retrieve → (calculate) → assemble.
+
+    .venv/bin/python -m bench.bench_planner [--repeats 3] [--limit N] [--json]
+
+Target: p95 ≤ 150 ms per question over the evaluation questions (eval/questions.jsonl, else a built-in list).
+Ingests the bundled corpus into a private ``mem://`` database first (embeddings come from the cache when warm).
+Also compares the two traversal strategies: the cached in-process adjacency (what the planner uses) against
+per-hop SurrealQL graph queries (``->relation`` / ``<-relation``) from the same seeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from config import REPO_ROOT, Settings
+
+BUILT_IN = [
+    "What is statistical power?",
+    "How does variance affect sample size?",
+    "What sample size do I need for a 5% relative lift on a 10% baseline at 80% power?",
+    "What sample size do I need for 5% MDE at 80% power?",
+    "How does multiple testing affect the sample size?",
+    "Bonferroni vs Benjamini-Hochberg: which should I use?",
+    "What are common mistakes when running A/B tests?",
+    "How do I detect a sample ratio mismatch?",
+    "Why does peeking inflate false positives?",
+    "What is CUPED and when should I use it?",
+]
+
+
+def load_questions(limit: int | None) -> tuple[list[str], str]:
+    path = REPO_ROOT / "eval" / "questions.jsonl"
+    if path.is_file():
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        questions = [str(r["question"]) for r in rows if r.get("question") is not None]
+        source = str(path.relative_to(REPO_ROOT))
+    else:
+        questions, source = list(BUILT_IN), "built-in list"
+    return (questions[:limit] if limit else questions), source
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in [0, 100])."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def traversal_comparison(
+    planner: Any, db: Any, seeds_per_question: list[list[str]], max_hops: int
+) -> dict[str, Any]:
+    """Time related-concept expansion: cached adjacency (Python BFS) vs one SurrealQL query per hop."""
+    from planner import reads
+    from planner.traversal import Adjacency, related_concepts
+
+    view = planner.graph_view(db, reads.log_position(db))
+    names = view.adjacency.names
+    py_ms: list[float] = []
+    sql_ms: list[float] = []
+    for seeds in seeds_per_question:
+        if not seeds:
+            continue
+        start = time.perf_counter()
+        related_concepts(view.adjacency, seeds, max_hops=max_hops)
+        py_ms.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        frontier, seen, edges = list(seeds), set(seeds), []
+        for _ in range(max_hops):
+            hop_edges = reads.neighbour_edges(db, frontier)
+            edges.extend(hop_edges)
+            nxt = {e.target_id for e in hop_edges} | {e.source_id for e in hop_edges}
+            frontier = sorted(nxt - seen)
+            seen |= nxt
+            if not frontier:
+                break
+        related_concepts(Adjacency.build(edges, names), seeds, max_hops=max_hops)
+        sql_ms.append((time.perf_counter() - start) * 1000)
+    return {
+        "questions_with_seeds": len(py_ms),
+        "adjacency_bfs_ms": {"p50": statistics.median(py_ms) if py_ms else 0, "p95": percentile(py_ms, 95)},
+        "surrealql_per_hop_ms": {
+            "p50": statistics.median(sql_ms) if sql_ms else 0,
+            "p95": percentile(sql_ms, 95),
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="timed runs per question (after one warm-up pass)"
+    )
+    parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+
+    from engine.db import open_database
+    from engine.migrations import migrate
+    from ingest.pipeline import ingest_corpus
+    from model.embedder import load_embedder
+    from planner.service import Planner, PlannerDeps
+
+    base = Settings()
+    settings = Settings(
+        data_dir=Path(tempfile.mkdtemp(prefix="expgraph-bench-")),
+        db_url="mem://",
+        cache_dir=base.cache_dir or base.data_dir / "cache",
+    )
+    questions, source = load_questions(args.limit)
+    t0 = time.perf_counter()
+    db = open_database(settings)
+    migrate(db)
+    embedder = load_embedder(settings)
+    ingest_corpus(settings, db, embedder=embedder)
+    ingest_s = time.perf_counter() - t0
+    planner = Planner(PlannerDeps(settings, db, embedder, None))
+
+    seeds: list[list[str]] = []
+    for q in questions:  # warm-up pass: graph view, prototypes, embedding cache
+        state = planner.prepare(q)
+        seeds.append([e.concept_id for e in state.get("entities", [])])
+
+    totals: list[float] = []
+    per_node: dict[str, list[float]] = {}
+    for _ in range(args.repeats):
+        for q in questions:
+            start = time.perf_counter()
+            state = planner.prepare(q)
+            totals.append((time.perf_counter() - start) * 1000)
+            for node, ms in state.get("timings", {}).items():
+                per_node.setdefault(node, []).append(ms)
+
+    figures = {
+        "questions": len(questions),
+        "source": source,
+        "repeats": args.repeats,
+        "ingest_s": round(ingest_s, 1),
+        "understand_to_assemble_ms": {
+            "p50": round(statistics.median(totals), 1),
+            "p95": round(percentile(totals, 95), 1),
+            "max": round(max(totals), 1),
+            "target_p95": 150,
+        },
+        "per_node_ms": {
+            node: {"p50": round(statistics.median(v), 2), "p95": round(percentile(v, 95), 2)}
+            for node, v in per_node.items()
+        },
+        "traversal": traversal_comparison(planner, db, seeds, settings.max_hops),
+    }
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return
+    t = figures["understand_to_assemble_ms"]
+    print(f"planner without generation over {len(questions)} questions ({source}), {args.repeats} repeats")
+    print(
+        f"  understand → assemble: p50 {t['p50']} ms, p95 {t['p95']} ms, max {t['max']} ms (target p95 ≤ 150)"
+    )
+    for node, v in figures["per_node_ms"].items():
+        print(f"  {node:<10} p50 {v['p50']:>8} ms  p95 {v['p95']:>8} ms")
+    tr = figures["traversal"]
+    print(
+        f"  traversal: adjacency BFS p50 {tr['adjacency_bfs_ms']['p50']:.2f} ms / p95 "
+        f"{tr['adjacency_bfs_ms']['p95']:.2f} ms; SurrealQL per hop p50 {tr['surrealql_per_hop_ms']['p50']:.2f} ms "
+        f"/ p95 {tr['surrealql_per_hop_ms']['p95']:.2f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()

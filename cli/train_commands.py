@@ -1,0 +1,378 @@
+"""``expgraph train``, ``expgraph eval`` and ``expgraph collect arxiv|stackexchange|synth``."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from config import REPO_ROOT, Settings
+
+EXIT_BAD_INPUT = 2
+console = Console(stderr=True)
+collect_app = typer.Typer(help="Collect external data (needs network): arXiv papers, Cross Validated Q&A, synthetic Q&A.",
+                          no_args_is_help=True)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console)
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+def _build_dataset(settings: Settings, seed: int, distractors: int, held_out_fraction: float) -> Any:
+    from ingest.corpus_source import load_corpus_batch
+    from ingest.source_document import IngestValidationError
+    from model.sft_data import SFTConfig, SFTDataError, build_sft_dataset
+
+    try:
+        config = SFTConfig(seed=seed, distractors=distractors, held_out_fraction=held_out_fraction)
+        return build_sft_dataset(load_corpus_batch(settings.corpus_dir).documents, config)
+    except (IngestValidationError, SFTDataError) as exc:
+        raise _fail(str(exc)) from exc
+
+
+def train(
+    name: Annotated[str, typer.Option(help="Adapter name: saved under <out-dir>/<name>/.")] = "answer-lora",
+    examples: Annotated[int, typer.Option(help="Training examples to use (balanced over kinds); 0 = all.")] = 300,
+    epochs: Annotated[float, typer.Option(help="Passes over the examples.")] = 1.0,
+    max_steps: Annotated[int, typer.Option(help="Stop after this many optimizer steps (-1: epochs decide).")] = -1,
+    max_seq_len: Annotated[int, typer.Option(help="Longest prompt+answer in tokens; longer ones are skipped.")] = 512,
+    lora_r: Annotated[int, typer.Option(help="LoRA rank.")] = 8,
+    lora_alpha: Annotated[int, typer.Option(help="LoRA alpha.")] = 16,
+    learning_rate: Annotated[float, typer.Option("--lr", help="Peak learning rate (cosine schedule).")] = 3e-4,
+    batch_size: Annotated[int, typer.Option(help="Examples per step.")] = 4,
+    seed: Annotated[int, typer.Option(help="Seed for data building, sampling and training.")] = 13,
+    quantization: Annotated[
+        str, typer.Option(help="auto (QLoRA NF4 on CUDA, float32 LoRA on CPU), nf4 or none.")
+    ] = "auto",
+    distractors: Annotated[int, typer.Option(help="Distractor sources per prompt.")] = 2,
+    held_out_fraction: Annotated[float, typer.Option(help="Share of concepts held out for evaluation.")] = 0.2,
+    external: Annotated[
+        list[Path] | None, typer.Option(help="Extra ChatML/JSONL training data (repeatable).")
+    ] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Where the SFT JSONL goes. Default: <data_dir>/sft.")] = None,
+    out_dir: Annotated[Path | None, typer.Option(help="Adapter root. Default: <data_dir>/adapters.")] = None,
+    data_only: Annotated[bool, typer.Option("--data-only", help="Build and write the SFT set, do not train.")] = False,
+) -> None:
+    """Build the fine-tuning set from the corpus and calculators, then train a LoRA adapter with a manifest."""
+    from model.sft_data import SFTDataError, load_external_examples, sample_examples, write_dataset
+    from model.training import TrainConfig, TrainingError, steps_for, train_adapter
+
+    settings = Settings()
+    data_dir = data_dir or settings.data_dir / "sft"
+    out_dir = out_dir or settings.data_dir / "adapters"
+    console.print("building the fine-tuning set from the corpus and calculators …")
+    dataset = _build_dataset(settings, seed, distractors, held_out_fraction)
+    try:
+        extra = [e for path in external or [] for e in load_external_examples(path)]
+    except (SFTDataError, OSError) as exc:
+        raise _fail(str(exc)) from exc
+    info = write_dataset(dataset, data_dir, extra)
+    console.print(f"SFT set: {json.dumps(info['counts'])}, external {len(extra)}, dropped {info['dropped']}")
+    console.print(f"written to {data_dir} (data hash {info['data_hash'][:16]})")
+    if data_only:
+        return
+    try:
+        config = TrainConfig(
+            name=name, max_examples=examples or None, epochs=epochs, max_steps=max_steps, max_seq_len=max_seq_len,
+            lora_r=lora_r, lora_alpha=lora_alpha, learning_rate=learning_rate, batch_size=batch_size, seed=seed,
+            quantization=quantization,  # type: ignore[arg-type]
+        )
+    except TrainingError as exc:
+        raise _fail(str(exc)) from exc
+    chosen = sample_examples([*dataset.train, *extra], config.max_examples, seed)
+    console.print(f"training {name} on {len(chosen)} examples (~{steps_for(len(chosen), config)} steps) …")
+    try:
+        result = train_adapter(settings, chosen, config, out_dir, data_hash=info["train_hash"])
+    except TrainingError as exc:
+        raise _fail(str(exc)) from exc
+    m = result.manifest
+    console.print(
+        f"adapter: {result.adapter_dir}\n"
+        f"quantization: {m['quantization']['used']} ({m['quantization']['reason']})\n"
+        f"examples used {result.examples_used}, skipped as too long {result.examples_too_long}; "
+        f"train loss {m['metrics']['train_loss']}; {result.seconds:.0f} s"
+    )
+    console.print(f"use it: EXPGRAPH_GENERATOR_ADAPTER={result.adapter_dir}")
+
+
+def _generator(settings: Settings, adapter: Path | None) -> Any:
+    from model.generator import GeneratorConfigError, load_generator
+
+    try:
+        return load_generator(settings.model_copy(update={"generator_adapter": adapter}))
+    except GeneratorConfigError as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _run_with_bar(label: str, total: int, run: Callable[[Callable[[int], None]], Any]) -> Any:
+    with _progress() as progress:
+        task = progress.add_task(label, total=total)
+        return run(lambda done: progress.update(task, completed=done))
+
+
+def evaluate(
+    adapter: Annotated[
+        Path | None, typer.Option(help="Tuned LoRA adapter to compare with the base model.")
+    ] = None,
+    questions: Annotated[
+        Path, typer.Option(help="Planner evaluation set (JSONL).")
+    ] = REPO_ROOT / "eval" / "questions.jsonl",
+    held_out: Annotated[
+        Path | None, typer.Option(help="Held-out SFT split. Default: <data_dir>/sft/held_out.jsonl (built if missing).")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many planner questions (0 = all).")] = 0,
+    held_out_limit: Annotated[int, typer.Option(help="At most this many held-out examples (0 = all).")] = 0,
+    skip_questions: Annotated[bool, typer.Option("--skip-questions", help="Only the held-out split.")] = False,
+    skip_held_out: Annotated[bool, typer.Option("--skip-held-out", help="Only the planner questions.")] = False,
+    skip_base: Annotated[
+        bool, typer.Option("--skip-base", help="Only the tuned adapter (compare with an earlier base report).")
+    ] = False,
+    no_model_alone: Annotated[
+        bool, typer.Option("--no-model-alone", help="Skip the question-only (no retrieval) comparison.")
+    ] = False,
+    max_new_tokens: Annotated[int, typer.Option(help="Answer length limit for raw generation.")] = 160,
+    out_dir: Annotated[Path, typer.Option(help="Report folder.")] = REPO_ROOT / "eval" / "reports",
+) -> None:
+    """Evaluate base vs tuned generator: held-out SFT split (raw output) and the planner set (graph vs no retrieval)."""
+    from model.evaluation import (
+        RAW_STOP_STRINGS,
+        EvalReport,
+        EvaluationError,
+        evaluate_held_out,
+        evaluate_questions,
+        load_questions,
+        write_report,
+    )
+    from model.sft_data import SFTDataError, read_jsonl, write_dataset
+
+    settings = Settings()
+    if adapter is not None and not (adapter / "adapter_config.json").is_file():
+        raise _fail(f"{adapter} is not a LoRA adapter directory (no adapter_config.json); run expgraph train first")
+    models: dict[str, Path | None] = {} if skip_base and adapter is not None else {"base": None}
+    if adapter is not None:
+        models["tuned"] = adapter
+    generators = {label: _generator(settings, path) for label, path in models.items()}
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    report = EvalReport(meta={
+        "created_utc": stamp,
+        "models": {label: getattr(g, "model_id", "?") for label, g in generators.items()},
+        "adapter": str(adapter) if adapter else None,
+        "max_new_tokens": max_new_tokens,
+    })
+
+    if not skip_held_out:
+        path = held_out or settings.data_dir / "sft" / "held_out.jsonl"
+        if not path.is_file():
+            console.print(f"{path} missing: building the SFT set …")
+            write_dataset(_build_dataset(settings, 13, 2, 0.2), path.parent)
+        try:
+            examples = read_jsonl(path)
+        except SFTDataError as exc:
+            raise _fail(str(exc)) from exc
+        examples = examples[:held_out_limit] if held_out_limit else examples
+        report.meta["held_out_file"] = str(path)
+        for label, gen in generators.items():
+            def generate(example: Any, gen: Any = gen) -> str:
+                return str(gen.generate(list(example.messages), max_new_tokens=max_new_tokens,
+                                        stop=list(RAW_STOP_STRINGS)).text)
+
+            results = _run_with_bar(f"held-out / {label}", len(examples),
+                                    lambda tick, g=generate: evaluate_held_out(examples, g, on_progress=tick))
+            report.add_held_out(label, results)
+
+    if not skip_questions:
+        try:
+            qs = load_questions(questions)
+        except EvaluationError as exc:
+            raise _fail(str(exc)) from exc
+        qs = qs[:limit] if limit else qs
+        report.meta["questions_file"] = str(questions)
+        if not any(q.reference_answer for q in qs):
+            report.notes.append("The questions carry no reference answers: ROUGE-L is computed against the key "
+                                "facts joined into one text, which favours extractive answers.")
+        answerers = _question_modes(settings, generators, max_new_tokens, not no_model_alone)
+        for mode, answer in answerers.items():
+            results = _run_with_bar(f"questions / {mode}", len(qs),
+                                    lambda tick, a=answer: evaluate_questions(qs, a, on_progress=tick))
+            report.add_questions(mode, results)
+
+    json_path, md_path = write_report(report, out_dir, f"eval-{stamp}")
+    console.print(md_path.read_text(encoding="utf-8"))
+    console.print(f"report: {md_path} and {json_path}")
+
+
+def _question_modes(
+    settings: Settings, generators: Mapping[str, Any], max_new_tokens: int, model_alone: bool
+) -> dict[str, Callable[[str], Mapping[str, Any]]]:
+    """Answer callables per mode: ``<model>+graph`` (the planner) and ``<model>/alone`` (question only)."""
+    from engine.db import open_database
+    from engine.migrations import migrate
+    from engine.store import EventStore
+    from ingest.corpus_source import load_corpus_batch
+    from ingest.pipeline import ingest_batches
+    from model.embedder import load_embedder
+    from model.evaluation import RAW_STOP_STRINGS
+    from model.prompts import ChatMessage
+    from planner.service import Planner, PlannerDeps
+
+    # A private in-memory graph of the bundled corpus, so runs are reproducible whatever the user's database holds.
+    mem = settings.model_copy(update={"db_url": "mem://"})
+    db = open_database(mem)
+    migrate(db)
+    embedder = load_embedder(mem)
+    console.print("ingesting the bundled corpus into an in-memory graph for the evaluation …")
+    ingest_batches(db, EventStore(db), embedder, [load_corpus_batch(mem.corpus_dir)])
+    modes: dict[str, Callable[[str], Mapping[str, Any]]] = {}
+    for label, gen in generators.items():
+        planner = Planner(PlannerDeps(mem, db, embedder, gen))
+        modes[f"{label}+graph"] = lambda q, p=planner: p.ask(q).to_dict()
+        if model_alone:
+            def alone(q: str, g: Any = gen) -> Mapping[str, Any]:
+                out = g.generate([ChatMessage("user", q)], max_new_tokens=max_new_tokens, stop=list(RAW_STOP_STRINGS))
+                return {"answer": out.text}
+
+            modes[f"{label}/alone"] = alone
+    return modes
+
+
+@collect_app.command("arxiv")
+def collect_arxiv(
+    query: Annotated[str | None, typer.Option(help="arXiv search query. Default: experimentation methodology.")] = None,
+    max_results: Annotated[int, typer.Option(help="Papers to fetch (1-500).")] = 50,
+    out: Annotated[Path | None, typer.Option(help="Also save the papers as JSONL (input for collect synth).")] = None,
+    ingest: Annotated[bool, typer.Option("--ingest/--no-ingest", help="Append the papers as events.")] = True,
+) -> None:
+    """Fetch experimentation-methodology papers (abstracts) from arXiv and ingest them as paper documents."""
+    from ingest.arxiv import DEFAULT_QUERY, ArxivError, papers_batch, search_papers, write_papers
+
+    try:
+        papers = search_papers(query or DEFAULT_QUERY, max_results=max_results)
+    except (ArxivError, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"{len(papers)} papers from arXiv")
+    if out is not None:
+        write_papers(out, papers)
+        console.print(f"saved to {out}")
+    if ingest and papers:
+        _ingest_batch(papers_batch(papers))
+
+
+@collect_app.command("stackexchange")
+def collect_stackexchange(
+    tags: Annotated[list[str] | None, typer.Option("--tag", help="Tag to collect (repeatable).")] = None,
+    pages: Annotated[int, typer.Option(help="Pages of 30 questions per tag.")] = 1,
+    min_score: Annotated[int, typer.Option(help="Skip questions scored below this.")] = 1,
+    key: Annotated[str | None, typer.Option(envvar="STACKEXCHANGE_KEY", help="API key (higher quota).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write Q&A pairs as JSONL (usable with train --external).")] = None,
+    ingest: Annotated[bool, typer.Option("--ingest/--no-ingest", help="Append the pairs as qa documents.")] = False,
+) -> None:
+    """Collect Cross Validated questions with their accepted/top answers (CC BY-SA, attribution kept)."""
+    from ingest.stackexchange import (
+        DEFAULT_TAGS,
+        StackExchangeClient,
+        StackExchangeError,
+        collect_pairs,
+        pairs_batch,
+        write_pairs,
+    )
+
+    if out is None and not ingest:
+        raise _fail("nothing to do: pass --out FILE and/or --ingest")
+    try:
+        with StackExchangeClient(key=key) as client:
+            pairs = collect_pairs(client, tuple(tags or DEFAULT_TAGS), pages=pages, min_score=min_score)
+            quota = client.quota_remaining
+    except StackExchangeError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"{len(pairs)} question/answer pairs (API quota left today: {quota})")
+    if out is not None:
+        write_pairs(out, pairs)
+        console.print(f"saved to {out}")
+    if ingest and pairs:
+        _ingest_batch(pairs_batch(pairs))
+
+
+@collect_app.command("synth")
+def collect_synth(
+    papers: Annotated[Path, typer.Argument(help="Papers JSONL written by collect arxiv --out.")],
+    out: Annotated[Path, typer.Option(help="Q&A pairs JSONL (usable with train --external).")],
+    checkpoint: Annotated[Path | None, typer.Option(help="Resumable checkpoint. Default: <out>.checkpoint.jsonl.")] = None,
+    model: Annotated[str, typer.Option(help="Anthropic model.")] = "claude-haiku-4-5",
+    per_paper: Annotated[int, typer.Option(help="Questions per paper.")] = 3,
+    rpm: Annotated[float, typer.Option(help="Requests per minute.")] = 30.0,
+    budget: Annotated[float | None, typer.Option(help="Stop once this many USD are spent.")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask before spending.")] = False,
+) -> None:
+    """Write synthetic Q&A from paper abstracts with the Anthropic API: cost estimate first, resumable."""
+    import anthropic
+
+    from ingest.arxiv import read_papers
+    from model.synthetic import SyntheticConfig, SyntheticError, SyntheticQAGenerator, done_paper_ids
+    from model.synthetic import estimate_cost, usable_pairs
+
+    settings = Settings()
+    if not settings.anthropic_api_key:
+        raise _fail("set EXPGRAPH_ANTHROPIC_API_KEY to use the Anthropic API")
+    checkpoint = checkpoint or out.with_suffix(".checkpoint.jsonl")
+    config = SyntheticConfig(model=model, questions_per_paper=per_paper, requests_per_minute=rpm, budget_usd=budget)
+    try:
+        all_papers = read_papers(papers)
+        done = done_paper_ids(checkpoint)
+        todo = [p for p in all_papers if p.arxiv_id not in done]
+        estimate = estimate_cost(todo, config)
+    except (OSError, ValueError, KeyError, SyntheticError) as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"{len(todo)} papers to do ({len(done)} already in {checkpoint}); estimated "
+                  f"{estimate.input_tokens} input + {estimate.output_tokens} output tokens ≈ ${estimate.usd:.4f}")
+    if not yes and not typer.confirm("go ahead?"):
+        raise typer.Exit(1)
+    client = anthropic.Anthropic(api_key=settings.anthropic_api_key, max_retries=0)
+    generator = SyntheticQAGenerator(client, config)
+    with _progress() as progress:
+        task = progress.add_task("papers", total=len(todo))
+        try:
+            stats = generator.run(
+                todo, checkpoint,
+                on_paper=lambda s: progress.update(task, completed=s.papers_done + s.papers_failed,
+                                                   description=f"papers (${s.usd:.4f})"),
+            )
+        except SyntheticError as exc:
+            raise _fail(f"{exc} — progress is saved in {checkpoint}; run again to resume") from exc
+    n = usable_pairs(checkpoint, out)
+    console.print(f"done {stats.papers_done}, failed {stats.papers_failed}, retries {stats.retries}, "
+                  f"cost ${stats.usd:.4f}; {n} pairs in {out}")
+    for failure in stats.failures:
+        console.print(f"[yellow]{failure}[/yellow]")
+
+
+def _ingest_batch(batch: Any) -> None:
+    from engine.db import open_database
+    from engine.migrations import migrate
+    from engine.store import EventStore
+    from ingest.pipeline import ingest_batches
+    from model.embedder import load_embedder
+
+    settings = Settings()
+    with open_database(settings) as db:
+        migrate(db)
+        report = ingest_batches(db, EventStore(db), load_embedder(settings), [batch])
+    console.print(f"ingested: {report.events_by_type}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``train``, ``eval`` and the ``collect`` group."""
+    app.command("train")(train)
+    app.command("eval")(evaluate)
+    app.add_typer(collect_app, name="collect")
