@@ -183,8 +183,9 @@ def _node_details(branch: Tree, step: dict[str, Any]) -> None:
         for c in outputs.get("candidates", [])[:8]:
             dup = f" dup of {c['duplicate_of']}" if c.get("duplicate_of") else ""
             branch.add(
-                f"{escape(c['chunk_id'])} vec#{c['vector_rank']} ({c['vector_score']}) bm25#{c['bm25_rank']} "
-                f"({c['bm25_score']}) fused {c['fused_score']:.4f} boost {c['boost']:.4f}{dup}"
+                f"{escape(str(c.get('chunk_id')))} vec#{c.get('vector_rank', '-')} ({c.get('vector_score', '-')}) "
+                f"bm25#{c.get('bm25_rank', '-')} ({c.get('bm25_score', '-')}) fused {c.get('fused_score', 0):.4f} "
+                f"boost {c.get('boost', 0):.4f}{dup}"
             )
     elif name == "calculate":
         branch.add(f"result {_short(outputs.get('result'), 300)}")

@@ -33,7 +33,7 @@ def generate(
     from model.generator import GeneratorConfigError, GeneratorError, GeneratorInputError, load_generator
     from model.prompts import ChatMessage
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     messages = [ChatMessage("user", prompt)]
     if system:
         messages.insert(0, ChatMessage("system", system))

@@ -139,6 +139,9 @@ class Projector:
         concept_ids: set[str] = set()
         relation_ids: set[str] = set()
         merged_ids: set[str] = set()
+        concept_event_ids: set[str] = (
+            set()
+        )  # named by a concept event: the only ones whose support may grow here
         retracted_docs: set[str] = set()
         deletes_concepts = False
         for event in events:
@@ -153,10 +156,12 @@ class Projector:
                     chunk_ids.add(p.chunk_id)
                 case ConceptDefined() | ConceptAliased() | ConceptRetracted():
                     concept_ids.add(state.resolve(p.concept_id))
+                    concept_event_ids.add(state.resolve(p.concept_id))
                     deletes_concepts |= isinstance(p, ConceptRetracted)
                 case ConceptsMerged():
                     merged_ids.update({state.resolve(p.into_id), state.resolve(p.merged_id)})
                     concept_ids.update(merged_ids)
+                    concept_event_ids.update(merged_ids)
                     deletes_concepts = True
                 case RelationAsserted() | RelationRetracted():
                     relation_ids.add(p.relation_id)
@@ -206,7 +211,11 @@ class Projector:
         rel_rids = [_rid("relation", r) for r in sorted(relation_ids)]
         relations = q("SELECT * FROM $ids", {"ids": rel_rids}) if relation_ids else []
         if deletes_concepts:
-            ends = [_rid("concept", c) for c in sorted(set(state.concepts) | concept_ids)]
+            # Only concepts this batch could delete: named by a concept event, or supported by a retracted document.
+            doomed = concept_event_ids | {
+                c for c, row in state.concepts.items() if row and retracted_docs & set(row["supported_by"])
+            }
+            ends = [_rid("concept", c) for c in sorted(doomed)]
             relations += q("SELECT * FROM relation WHERE in IN $ends OR out IN $ends", {"ends": ends})
             if retracted_docs:
                 relations += q(

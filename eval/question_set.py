@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from eval.scoring import CATEGORIES, is_graph_path, undirected_adjacency
+from eval.scoring import CATEGORIES, is_graph_path, is_shortest_path, undirected_adjacency
 
 QUESTIONS_PATH = Path(__file__).resolve().parent / "questions.jsonl"
 # Share of the set each category should hold (within PROPORTION_SLACK).
@@ -112,6 +112,10 @@ def validate_question(item: Mapping[str, Any], graph: ConceptGraph) -> list[str]
             problems.append(f"{qid}: a multi-hop question needs an expected_path of at least 3 concepts")
         elif not is_graph_path(path, graph.adjacency):
             problems.append(f"{qid}: expected_path {path} is not a path in the relation graph")
+        elif not is_shortest_path(path, graph.adjacency):
+            problems.append(
+                f"{qid}: expected_path {path} has a shortcut; use a shortest path between its ends"
+            )
     elif path:
         problems.append(f"{qid}: expected_path given but multi_hop is false")
     if item["category"] == "calculation":

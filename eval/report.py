@@ -9,7 +9,7 @@ METRIC_LABELS: dict[str, str] = {
     "concept_all": "all expected concepts surfaced",
     "citations_valid": "citations valid",
     "numbers_ok": "calculation numbers within tolerance",
-    "needs_ok": "needs correct (calculation questions)",
+    "needs_ok": "needs correct (asks for exactly the missing inputs, else nothing)",
     "path_ok": "multi-hop path found",
 }
 

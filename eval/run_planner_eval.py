@@ -34,6 +34,7 @@ from eval.report import markdown_report  # noqa: E402
 from eval.scoring import (  # noqa: E402
     CATEGORIES,
     QuestionResult,
+    check_numbers,
     failure_causes,
     score_response,
     summarise,
@@ -100,6 +101,28 @@ def select_questions(questions: list[dict[str, Any]], args: argparse.Namespace) 
     if args.limit is not None:
         chosen = chosen[: max(0, args.limit)]
     return chosen
+
+
+def parser_reads_right(question: dict[str, Any]) -> bool:
+    """Whether the calculator parser alone gets the question right: its numbers, its needs, or no spurious ask."""
+    from tools.errors import CalculationInputError
+    from tools.question_parser import parse_calculation
+    from tools.registry import run_tool
+
+    parsed = parse_calculation(question["question"])
+    expected_needs = sorted(question.get("expected_needs") or [])
+    if question.get("expected_numbers"):
+        if not parsed.calculable or parsed.tool is None:
+            return False
+        try:
+            outputs = run_tool(parsed.tool, parsed.params).to_dict()["outputs"]
+        except CalculationInputError:
+            return False
+        checks = check_numbers(
+            question["expected_numbers"], question.get("tolerance") or {}, [{"outputs": outputs}]
+        )
+        return all(c.ok for c in checks)
+    return sorted(m.name for m in parsed.missing) == expected_needs
 
 
 def interleave(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -191,9 +214,7 @@ def run_one(
             state = planner.prepare(question["question"], max_hops=max_hops)
             wall_ms = (time.perf_counter() - start) * 1000
             response, hops = prepared_response(dict(state))
-            result = score_response(
-                question, response, name_to_id, hops, wall_ms=wall_ms, check_citations=False
-            )
+            result = score_response(question, response, name_to_id, hops, wall_ms=wall_ms, generated=False)
             return result, response
         response = planner.ask(question["question"], max_hops=max_hops).to_dict()
     except Exception as exc:
@@ -236,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with results_path.open("w", encoding="utf-8") as sink:
         for index, question in enumerate(questions, start=1):
             result, response = run_one(planner, db, question, name_to_id, args.max_hops, args.prepare_only)
-            why = failure_causes(result, question, response)
+            why = failure_causes(result, question, response, parser_reads_right(question))
             results.append(result)
             for cause in why:
                 causes.setdefault(cause, []).append(result.id)

@@ -213,6 +213,26 @@ def is_graph_path(path: Sequence[str], adjacency: Mapping[str, set[str]]) -> boo
     return all(b in adjacency.get(a, set()) for a, b in itertools.pairwise(path))
 
 
+def shortest_distance(adjacency: Mapping[str, set[str]], start: str, end: str) -> int | None:
+    """Number of hops on a shortest path between two concepts (None when unconnected)."""
+    seen = {start: 0}
+    frontier = [start]
+    while frontier:
+        nxt: list[str] = []
+        for node in frontier:
+            for other in adjacency.get(node, set()):
+                if other not in seen:
+                    seen[other] = seen[node] + 1
+                    nxt.append(other)
+        frontier = nxt
+    return seen.get(end)
+
+
+def is_shortest_path(path: Sequence[str], adjacency: Mapping[str, set[str]]) -> bool:
+    """A real path with no shortcut: a traversal that prefers short paths can be expected to walk it."""
+    return is_graph_path(path, adjacency) and shortest_distance(adjacency, path[0], path[-1]) == len(path) - 1
+
+
 # --- one question's result and the summary ------------------------------------------------------------------
 
 
@@ -257,9 +277,9 @@ def score_response(
     trace_pairs: set[frozenset[str]] | None = None,
     wall_ms: float | None = None,
     *,
-    check_citations: bool = True,
+    generated: bool = True,
 ) -> QuestionResult:
-    """Score one response dict against one question dict (``check_citations=False``: no answer was generated)."""
+    """Score one response dict against one question dict (``generated=False``: no answer was generated)."""
     result = QuestionResult(
         id=str(question["id"]), category=str(question["category"]), multi_hop=bool(question.get("multi_hop"))
     )
@@ -267,7 +287,7 @@ def score_response(
     expected_concepts = list(question.get("expected_concepts", []))
     result.concept_any, result.concept_all = concept_hit(expected_concepts, surfaced)
     result.missing_concepts = [c for c in expected_concepts if c not in surfaced]
-    if check_citations:
+    if generated:
         result.citation_problems = citation_problems(response)
         result.citations_valid = not result.citation_problems
     calculations = list(response.get("calculations", []) or [])
@@ -280,15 +300,16 @@ def score_response(
     expected_needs = list(question.get("expected_needs") or [])
     result.needs_actual = [str(n) for n in response.get("needs", []) or []]
     result.needs_expected = expected_needs
-    if question.get("category") == "calculation":
-        # a question with every input must not ask; one without must ask for exactly what is missing
-        result.needs_ok = needs_correct(expected_needs, result.needs_actual)
+    # a question with every input (or no calculation at all) must not ask; one without must ask for exactly what
+    # is missing
+    result.needs_ok = needs_correct(expected_needs, result.needs_actual)
     if question.get("multi_hop") and question.get("expected_path"):
         hops = response_hops(response, name_to_id) | (trace_pairs or set())
         ok, missing = path_found(question["expected_path"], hops)
         result.path_ok = ok
         result.missing_hops = [list(p) for p in missing]
-    result.key_facts = key_fact_coverage(question.get("key_facts", []), str(response.get("answer", "")))
+    if generated:
+        result.key_facts = key_fact_coverage(question.get("key_facts", []), str(response.get("answer", "")))
     timings = response.get("timings_ms", {}) or {}
     result.total_ms = wall_ms if wall_ms is not None else float(sum(timings.values()))
     result.pre_generation_ms = float(sum(v for k, v in timings.items() if k not in GENERATION_STEPS))
@@ -374,14 +395,19 @@ FAILURE_CAUSES = (
 
 
 def failure_causes(
-    result: QuestionResult, question: Mapping[str, Any], response: Mapping[str, Any] | None
+    result: QuestionResult,
+    question: Mapping[str, Any],
+    response: Mapping[str, Any] | None,
+    parser_ok: bool | None = None,
 ) -> list[str]:
     """The pipeline stages a failed question points at (empty list: nothing failed).
 
     entity_linking: no expected concept surfaced at all, or a multi-hop path's concepts were never linked;
     traversal: the concepts were linked but the expected hops were not walked; retrieval: some expected concepts
     are missing although one was found; parser: a calculation was not (or wrongly) parsed, or the needs differ;
-    calculation: the right calculator ran but a number is off; verification: a citation is invalid.
+    calculation: the right calculator ran but a number is off; intent: the calculator parser reads the question
+    right (``parser_ok``) but the planner did not use that reading (routing or gating); verification: a citation is
+    invalid.
     """
     if result.error is not None or response is None:
         return ["crash"]
@@ -399,7 +425,9 @@ def failure_causes(
             causes.append("traversal")
     if result.numbers_ok is False or result.needs_ok is False:
         calculations = response.get("calculations", []) or []
-        if result.numbers_ok is False and calculations and not result.needs_actual:
+        if parser_ok:
+            causes.append("intent")
+        elif result.numbers_ok is False and calculations and not result.needs_actual and parser_ok is None:
             causes.append("calculation")
         else:
             causes.append("parser")

@@ -1,10 +1,11 @@
 """LoRA / QLoRA fine-tuning of the answer generator on the SFT set (TRL ``SFTTrainer`` + peft + bitsandbytes).
 
 Quantisation: on a CUDA GPU the base is loaded in bitsandbytes 4-bit NF4 (QLoRA). On CPU, bitsandbytes 0.50 does
-load NF4 and runs forward and backward, but without its optimised CPU kernels (the ``kernels`` package) one
-128-token forward+backward of SmolLM2-135M took 49 s on our 2-core machine against well under a second in float32,
-so ``quantization="auto"`` falls back to plain LoRA on float32 weights on CPU and says so in the log and the
-manifest. ``quantization="nf4"`` forces 4-bit anyway (e.g. to test the QLoRA path on CPU).
+load NF4 and runs forward and backward (checked on our 2-core machine), but without its optimised CPU kernels (the
+``kernels`` package) every matmul dequantises first: one 256-token forward+backward of SmolLM2-135M took 35-89 s
+in NF4 against 31-35 s in float32 on the same (heavily shared) machine, and a 135M model fits in memory in float32
+anyway. So ``quantization="auto"`` falls back to plain LoRA on float32 weights on CPU and says so in the log and the
+manifest. ``quantization="nf4"`` forces 4-bit anyway (e.g. to exercise the QLoRA path on CPU).
 
 Every adapter directory holds peft's files plus ``manifest.json``: base model and its weight hash, data hash,
 hyper-parameters, metrics, library versions, the quantisation actually used and why.
@@ -36,8 +37,8 @@ Quantization = Literal["auto", "nf4", "none"]
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
 CPU_FALLBACK_REASON = (
-    "no CUDA GPU: bitsandbytes 0.50 NF4 runs on CPU but without optimised CPU kernels it was ~50x slower than "
-    "float32 here (49 s for one 128-token forward+backward), so LoRA trains on float32 base weights instead of QLoRA"
+    "no CUDA GPU: bitsandbytes NF4 works on CPU but is slower than float32 without optimised CPU kernels "
+    "(measured 35-89 s vs 31-35 s per 256-token forward+backward), so LoRA trains on float32 base weights, not QLoRA"
 )
 LIBRARIES = ("torch", "transformers", "trl", "peft", "bitsandbytes", "datasets", "accelerate")
 

@@ -9,6 +9,7 @@ and a fuzzy match of word n-grams for typos. Embedding similarity for paraphrase
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -65,7 +66,9 @@ def name_variants(name: str) -> list[str]:
     words = short.split()
     if len(words) >= 3 and words[-1].lower() in _GENERIC_SUFFIXES:
         out.append(" ".join(words[:-1]))
-    elif len(words) == 2 and words[-1].lower() in _GENERIC_SUFFIXES and "-" in words[0] and len(words[0]) >= 8:
+    elif (
+        len(words) == 2 and words[-1].lower() in _GENERIC_SUFFIXES and "-" in words[0] and len(words[0]) >= 8
+    ):
         out.append(words[0])  # "Holm-Bonferroni method" → "Holm-Bonferroni"
     return out
 
@@ -113,10 +116,10 @@ class EntityLinker:
                 if len(variant) >= FUZZY_MIN_CHARS:
                     self._fuzzy_index.setdefault(len(tokenized), []).append((variant.lower(), key))
 
-    @property
-    def vocabulary(self) -> set[str]:
+    @functools.cached_property
+    def vocabulary(self) -> frozenset[str]:
         """Lower-case names and aliases (the intent classifier's domain vocabulary)."""
-        return {p.surface.lower() for p in self._keys}
+        return frozenset(p.surface.lower() for p in self._keys)
 
     def _lemma_doc(self, doc: Doc) -> Doc:
         lemmas = [self._lookup.get(t.lower_, t.lower_) for t in doc]

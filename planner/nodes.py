@@ -13,6 +13,7 @@ from langchain_core.runnables import RunnableConfig
 
 from planner import calculation as calc
 from planner import reads
+from planner.composition import compose_answer
 from planner.context import number_sources, order_items, quote_for, token_counter
 from planner.entity_linking import merge_embedding_links
 from planner.generation import answer_messages, generate_answer
@@ -24,7 +25,6 @@ from planner.verification import (
     Verification,
     check_answer,
     extractive_answer,
-    needs_fallback,
     numeric_values,
     verify_answer,
 )
@@ -34,6 +34,7 @@ EMBED_LINK_MARGIN = 0.05
 EMBED_LINK_MAX = 2
 RELEVANCE_MIN_SIMILARITY = 0.35  # below this, the best chunk is not about the question
 RETRIEVE_K = 20
+DOC_FREQ_CACHE_MAX = 50_000  # distinct query terms remembered per graph version
 
 NodeBody = Callable[[PlannerState, RunContext], tuple[dict[str, Any], dict[str, Any]]]
 
@@ -90,16 +91,17 @@ def understand(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], di
     decision = classify_intent(
         question, calculable=calculable, vocabulary=ctx.graph.linker.vocabulary, prototype_scores=proto_scores
     )
+    flags = list(dict.fromkeys([*state.get("flags", []), *decision.flags]))
     updates = {
         "question_vector": vector,
         "intent": decision.intent,
-        "flags": decision.flags,
+        "flags": flags,
         "parsed_calculation": parsed,
         "calculable": calculable,
     }
     record = {
         "inputs": {"question": question, "chars": len(question)},
-        "outputs": {"intent": decision.intent, "flags": decision.flags, "calculation_tool": tool},
+        "outputs": {"intent": decision.intent, "flags": flags, "calculation_tool": tool},
         "decisions": {
             "scores": {k: round(v, 4) for k, v in decision.scores.items()},
             "rules_fired": decision.rules_fired,
@@ -205,11 +207,16 @@ def retrieve(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
         state["question"],
         state.get("concept_weights", {}),
         k=RETRIEVE_K,
+        doc_freq_cache=ctx.graph.doc_freq if len(ctx.graph.doc_freq) < DOC_FREQ_CACHE_MAX else None,
+        total_chunks=ctx.graph.chunk_total,
     )
     top_sim = float(decisions["top_similarity"])
     relevant = bool(state.get("entities")) or top_sim >= RELEVANCE_MIN_SIMILARITY
     record = {
-        "inputs": {"bm25_terms": decisions["bm25_terms"], "boost_concepts": state.get("concept_weights", {})},
+        "inputs": {
+            "query_terms": decisions["query_terms"],
+            "boost_concepts": state.get("concept_weights", {}),
+        },
         "outputs": {
             "candidates": [
                 {
@@ -341,25 +348,17 @@ def verify(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[s
     values = _calculation_values(state)
     question = state["question"]
     result = verify_answer(state.get("raw_answer", ""), sources, calculation_values=values, question=question)
-    answer = result.answer
     outcome = state.get("calculation")
     calc_source = next((s for s in sources if s.kind == "calculation"), None)
     template = ""
     if outcome is not None and outcome.result and calc_source is not None:
-        template = calc.calculation_sentence(outcome.result, calc_source.marker)
         primary = numeric_values(outcome.result.get("outputs_rounded") or outcome.result.get("outputs"))
-        # The exact calculator numbers lead the answer whatever the model wrote.
-        if not primary or not all(_mentions_value(answer, v) for v in primary[:1]):
-            answer = f"{template} {answer}".strip()
-    if needs_fallback(result) and not template:
-        answer = extractive_answer(sources) or answer
-        result.fallback_used = True
-    elif needs_fallback(result):
-        extra = extractive_answer([s for s in sources if s.kind != "calculation"], max_sources=1)
-        answer = f"{template} {extra}".strip()
-        result.fallback_used = True
-    if not answer:
-        answer = "I could not find sources that answer this question in the knowledge base."
+        # The exact calculator numbers lead the answer unless the model already wrote them.
+        if not primary or not _mentions_value(result.answer, primary[0]):
+            template = calc.calculation_sentence(outcome.result, calc_source.marker)
+    composed = compose_answer(result.answer, sources, template=template)
+    answer = composed.answer
+    result.fallback_used = composed.fallback_used
     result.citations_valid, result.numbers_verified = check_answer(
         answer, sources, calculation_values=values, question=question
     )
@@ -377,6 +376,8 @@ def verify(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[s
             "attributed": result.attributed,
             "fallback_used": result.fallback_used,
             "calculation_template": template or None,
+            "grounded_lead": composed.grounded_lead,
+            "dropped_for_length": composed.dropped_for_length,
             "citations_valid": result.citations_valid,
             "numbers_verified": result.numbers_verified,
         },

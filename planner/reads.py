@@ -140,10 +140,10 @@ def concept_neighbours(db: QueryRunner, vector: Sequence[float], k: int = 5) -> 
     ]
 
 
-_CHUNK_FIELDS = (
-    "chunk_id, doc_id, heading, text, mention_ids, document.title AS title, document.source AS source, "
-    "document.uri AS uri"
-)
+# Ranking queries return only ids and scores: every chunk row carries a 384-d embedding, so reading many rows is
+# what costs time; the text of the few fused winners is fetched afterwards (``chunk_details``).
+_RANK_FIELDS = "id, chunk_id, mention_ids"
+_DETAIL_FIELDS = "id, chunk_id, doc_id, heading, text, document.title AS title, document.source AS source, document.uri AS uri"
 
 
 def chunk_neighbours(db: QueryRunner, vector: Sequence[float], k: int = 20) -> list[dict[str, Any]]:
@@ -151,7 +151,7 @@ def chunk_neighbours(db: QueryRunner, vector: Sequence[float], k: int = 20) -> l
     k = _int_literal(k, 1, 200)
     rows = _rows(
         db.query(
-            f"SELECT {_CHUNK_FIELDS}, vector::distance::knn() AS distance FROM chunk "
+            f"SELECT {_RANK_FIELDS}, vector::distance::knn() AS distance FROM chunk "
             f"WHERE embedding <|{k},64|> $vec ORDER BY distance",
             {"vec": list(vector)},
         )
@@ -172,11 +172,31 @@ def chunk_full_text(db: QueryRunner, terms: Sequence[str], limit: int = 20) -> l
     score = " + ".join(f"search::score({i + 1})" for i in range(len(terms)))
     rows = _rows(
         db.query(
-            f"SELECT {_CHUNK_FIELDS}, ({score}) AS bm25 FROM chunk WHERE {where} ORDER BY bm25 DESC LIMIT {limit}",
+            f"SELECT {_RANK_FIELDS}, ({score}) AS bm25 FROM chunk WHERE {where} ORDER BY bm25 DESC LIMIT {limit}",
             {f"t{i}": t for i, t in enumerate(terms)},
         )
     )
     return rows
+
+
+def chunk_details(db: QueryRunner, record_ids: Sequence[Any]) -> dict[str, dict[str, Any]]:
+    """Text, heading and document of the given chunk records (ids as returned by the ranking queries)."""
+    if not record_ids:
+        return {}
+    rows = _rows(db.query(f"SELECT {_DETAIL_FIELDS} FROM $rids", {"rids": list(record_ids)}))
+    return {str(r["chunk_id"]): r for r in rows if r.get("chunk_id")}
+
+
+def chunk_count(db: QueryRunner) -> int:
+    """How many chunks the graph holds."""
+    rows = _rows(db.query("SELECT count() AS n FROM chunk GROUP ALL"))
+    return int(rows[0]["n"]) if rows else 0
+
+
+def term_document_frequency(db: QueryRunner, term: str) -> int:
+    """How many chunks the full-text index matches for one term (index-only: cheap)."""
+    rows = _rows(db.query("SELECT count() AS n FROM chunk WHERE text @1@ $t GROUP ALL", {"t": term}))
+    return int(rows[0]["n"]) if rows else 0
 
 
 def chunk_mentions(

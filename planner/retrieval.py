@@ -15,6 +15,9 @@ from planner import reads
 from planner.types import Candidate
 
 RRF_K = 60
+MAX_BM25_TERMS = 4
+MAX_TERM_SHARE = 0.3  # a term in more than this share of chunks barely discriminates (and is slow to score)
+DETAIL_LIMIT = 15  # fused candidates whose text is fetched (and deduplicated)
 MENTION_BOOST = 0.012  # ≈ 0.7 of a first-place RRF vote for a chunk that mentions a linked concept
 NEAR_DUPLICATE_JACCARD = 0.6
 _TERM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -32,6 +35,36 @@ def query_terms(question: str, limit: int = reads.BM25_SLOTS) -> list[str]:
         if term not in out:
             out.append(term)
     return out[:limit]
+
+
+def choose_bm25_terms(
+    terms: Sequence[str], doc_freq: Mapping[str, int], total: int, *, max_terms: int = MAX_BM25_TERMS
+) -> tuple[list[str], dict[str, str]]:
+    """The most discriminating query terms for BM25: rarest first, none absent from the index, none too common.
+
+    Returns the chosen terms and, for the trace, why each other term was left out. When every matching term is
+    common, the rarest one is kept so the full-text side still votes.
+    """
+    reasons: dict[str, str] = {}
+    matching = [t for t in terms if doc_freq.get(t, 0) > 0]
+    for t in terms:
+        if doc_freq.get(t, 0) == 0:
+            reasons[t] = "not in the index"
+    limit = max(1, int(total * MAX_TERM_SHARE))
+    specific = sorted(
+        (t for t in matching if doc_freq[t] <= limit), key=lambda t: (doc_freq[t], terms.index(t))
+    )
+    for t in matching:
+        if doc_freq[t] > limit:
+            reasons[t] = f"too common ({doc_freq[t]} of {total} chunks)"
+    chosen = specific[:max_terms]
+    for t in specific[max_terms:]:
+        reasons[t] = "less specific than the chosen terms"
+    if not chosen and matching:
+        rarest = min(matching, key=lambda t: (doc_freq[t], terms.index(t)))
+        chosen = [rarest]
+        reasons.pop(rarest, None)
+    return chosen, reasons
 
 
 def rrf_scores(rankings: Mapping[str, Sequence[str]], k: int = RRF_K) -> dict[str, float]:
@@ -158,11 +191,23 @@ def retrieve(
     concept_weights: Mapping[str, float],
     *,
     k: int = 20,
+    doc_freq_cache: dict[str, int] | None = None,
+    total_chunks: int | None = None,
 ) -> tuple[list[Candidate], list[Candidate], dict[str, Any]]:
-    """Run kNN and BM25, fuse, boost and dedupe. Returns (kept ranked, all candidates, decisions for the trace)."""
+    """Run kNN and BM25, fuse, boost, fetch the winners' text and dedupe.
+
+    Returns (kept ranked, all candidates, decisions for the trace). ``doc_freq_cache`` (per graph version) saves
+    the per-term index counts between questions.
+    """
     vector_rows = reads.chunk_neighbours(db, question_vector, k) if question_vector else []
     terms = query_terms(question)
-    bm25_rows = reads.chunk_full_text(db, terms, k) if terms else []
+    cache = doc_freq_cache if doc_freq_cache is not None else {}
+    for term in terms:
+        if term not in cache:
+            cache[term] = reads.term_document_frequency(db, term)
+    total = total_chunks if total_chunks is not None else reads.chunk_count(db)
+    chosen, left_out = choose_bm25_terms(terms, cache, total)
+    bm25_rows = reads.chunk_full_text(db, chosen, k) if chosen else []
     ids = list(
         dict.fromkeys([str(r["chunk_id"]) for r in vector_rows] + [str(r["chunk_id"]) for r in bm25_rows])
     )
@@ -170,12 +215,25 @@ def retrieve(
     if mentions is None:  # a graph without chunk.mention_ids: ask the mentions edges
         mentions = reads.chunk_mentions(db, ids, list(concept_weights))
     all_cands = fuse(vector_rows, bm25_rows, mentions, concept_weights)
-    kept = mark_duplicates(all_cands)
+    record_ids = {str(r["chunk_id"]): r.get("id") for r in [*vector_rows, *bm25_rows]}
+    top = all_cands[:DETAIL_LIMIT]
+    details = reads.chunk_details(db, [record_ids[c.chunk_id] for c in top if record_ids.get(c.chunk_id)])
+    for cand in top:
+        row = details.get(cand.chunk_id, {})
+        cand.doc_id = str(row.get("doc_id") or cand.doc_id)
+        cand.title = str(row.get("title") or cand.doc_id or cand.chunk_id)
+        cand.heading = str(row.get("heading") or "")
+        cand.text = str(row.get("text") or "")
+        cand.source = str(row.get("source") or "")
+        cand.uri = str(row.get("uri") or "")
+    kept = mark_duplicates([c for c in top if c.text], limit=DETAIL_LIMIT)
     decisions = {
-        "bm25_terms": terms,
+        "query_terms": terms,
+        "bm25_terms": chosen,
+        "bm25_terms_left_out": left_out,
         "vector_hits": len(vector_rows),
         "bm25_hits": len(bm25_rows),
         "top_similarity": max((float(r["similarity"]) for r in vector_rows), default=0.0),
-        "duplicates": [c.chunk_id for c in all_cands if c.duplicate_of],
+        "duplicates": [c.chunk_id for c in top if c.duplicate_of],
     }
     return kept, all_cands, decisions

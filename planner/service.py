@@ -85,6 +85,7 @@ class Planner:
                     linker=EntityLinker(concepts, position=position),
                     adjacency=Adjacency.build(reads.list_edges(db), names),
                     namespace=ns,
+                    chunk_total=reads.chunk_count(db),
                 )
                 # keep only the newest view per database
                 self._views = {k: v for k, v in self._views.items() if k[:2] != key[:2]}

@@ -66,6 +66,10 @@ class GraphView:
     linker: EntityLinker
     adjacency: Adjacency
     namespace: str
+    chunk_total: int = 0
+    doc_freq: dict[str, int] = field(
+        default_factory=dict
+    )  # full-text index counts per term, this version only
 
 
 @dataclass(slots=True)

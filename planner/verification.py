@@ -19,7 +19,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from planner.types import Source
 
 MIN_WORD_SUPPORT = 0.4  # share of a sentence's content words that must appear in its cited sources
-ATTRIBUTE_MIN_SUPPORT = 0.6  # an uncited sentence this well supported by one source gets that source's marker
+ATTRIBUTE_MIN_SUPPORT = 0.7  # an uncited sentence this well supported by one source gets that source's marker
 MIN_SURVIVING_WORDS = 6
 
 _CITATION = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")

@@ -24,7 +24,7 @@ from eval.question_set import (
     validate_question,
     validate_set,
 )
-from eval.scoring import check_numbers, is_graph_path
+from eval.scoring import check_numbers, is_graph_path, is_shortest_path
 from tools.question_parser import parse_calculation
 from tools.registry import run_tool
 
@@ -71,6 +71,7 @@ def test_every_expected_path_is_a_real_path_in_the_relation_graph(question: dict
     path = question["expected_path"]
     assert len(path) >= 3
     assert is_graph_path(path, GRAPH.adjacency), path
+    assert is_shortest_path(path, GRAPH.adjacency), f"{path} has a shortcut between its ends"
 
 
 @pytest.mark.parametrize(
@@ -273,3 +274,5 @@ def test_validation_catches_a_broken_question() -> None:
         "tolerance": {"relative": 0.01},
     }
     assert validate_question(good, graph) == []
+    shortcut = ConceptGraph({"a": "A", "b": "B", "c": "C"}, {}, [("a", "b"), ("b", "c"), ("a", "c")])
+    assert "has a shortcut" in " ".join(validate_question(good, shortcut))

@@ -59,7 +59,7 @@ def test_a_prepared_state_scores_concepts_paths_numbers_and_needs_but_not_citati
         "tolerance": {"absolute": 1e-9},
         "expected_needs": [],
     }
-    result = score_response(question, response, {}, hops, wall_ms=7.0, check_citations=False)
+    result = score_response(question, response, {}, hops, wall_ms=7.0, generated=False)
     assert result.concept_any and result.path_ok and result.numbers_ok and result.needs_ok
-    assert result.citations_valid is None
+    assert result.citations_valid is None and result.key_facts is None
     assert result.pre_generation_ms == 7.0

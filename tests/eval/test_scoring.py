@@ -15,6 +15,7 @@ from eval.scoring import (
     citation_problems,
     failure_causes,
     is_graph_path,
+    is_shortest_path,
     key_fact_coverage,
     lookup_output,
     needs_correct,
@@ -22,6 +23,7 @@ from eval.scoring import (
     percentile,
     response_concepts,
     score_response,
+    shortest_distance,
     summarise,
     trace_hops,
     undirected_adjacency,
@@ -204,6 +206,10 @@ def test_graph_paths_follow_relations_either_way_without_repeats() -> None:
     assert not is_graph_path(["a", "c"], adj)
     assert not is_graph_path(["a", "b", "a"], adj)
     assert not is_graph_path(["a"], adj)
+    adj = undirected_adjacency([("a", "b"), ("b", "c"), ("c", "d"), ("a", "d")])
+    assert shortest_distance(adj, "a", "c") == 2 and shortest_distance(adj, "a", "zz") is None
+    assert is_shortest_path(["a", "b", "c"], adj)
+    assert not is_shortest_path(["a", "b", "c", "d"], adj)  # a-d is one hop
 
 
 def test_key_fact_coverage_is_case_insensitive() -> None:
@@ -223,7 +229,7 @@ def test_score_response_for_a_multi_hop_methodology_question() -> None:
     }
     result = score_response(question, response(), NAMES, set(), wall_ms=1234.0)
     assert result.concept_any and result.concept_all and result.citations_valid and result.path_ok
-    assert result.numbers_ok is None and result.needs_ok is None
+    assert result.numbers_ok is None and result.needs_ok is True  # asked for nothing, as it should
     assert result.total_ms == 1234.0
     assert result.pre_generation_ms == 10.0  # understand + entities + retrieve; generate/verify excluded
     assert failure_causes(result, question, response()) == []
@@ -257,6 +263,33 @@ def test_score_response_for_a_calculation_with_wrong_numbers_points_at_the_calcu
     result = score_response(question, no_calc, NAMES)
     assert result.needs_ok is False
     assert "parser" in failure_causes(result, question, no_calc)
+
+
+def test_a_right_parser_reading_the_planner_ignored_is_an_intent_failure() -> None:
+    question = {
+        "id": "c",
+        "category": "calculation",
+        "multi_hop": False,
+        "expected_concepts": ["srm-check"],
+        "key_facts": [],
+        "expected_needs": ["counts"],
+    }
+    resp = response(needs=[], calculations=[])
+    result = score_response(question, resp, NAMES)
+    assert result.needs_ok is False
+    assert failure_causes(result, question, resp, parser_ok=True)[-1] == "intent"
+    assert failure_causes(result, question, resp, parser_ok=False)[-1] == "parser"
+
+
+def test_a_non_calculation_question_that_asks_for_inputs_fails_needs() -> None:
+    question = {
+        "id": "m",
+        "category": "methodology",
+        "multi_hop": False,
+        "expected_concepts": ["cuped"],
+        "key_facts": [],
+    }
+    assert score_response(question, response(needs=["conversions"]), NAMES).needs_ok is False
 
 
 def test_a_crash_is_its_own_cause() -> None:

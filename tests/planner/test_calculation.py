@@ -30,7 +30,9 @@ def test_nothing_calculable_is_not_an_error() -> None:
 
 
 def test_the_templated_sentence_has_exactly_the_calculator_numbers_and_verifies() -> None:
-    outcome = run_calculation(parse("What sample size do I need for a 5% relative lift on a 10% baseline at 80% power?"))
+    outcome = run_calculation(
+        parse("What sample size do I need for a 5% relative lift on a 10% baseline at 80% power?")
+    )
     result = outcome.result
     assert result is not None
     sentence = calculation_sentence(result, 3)

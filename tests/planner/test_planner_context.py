@@ -68,7 +68,10 @@ def test_retrieval_candidates_carry_vector_bm25_and_fused_scores(context_planner
     assert any(c["vector_score"] is not None for c in cands)
     assert any(c["bm25_score"] is not None for c in cands)
     assert all(c["fused_score"] > 0 for c in cands)
-    assert step["decisions"]["bm25_terms"][:3] == ["sample", "ratio", "mismatch"]
+    decisions = step["decisions"]
+    assert decisions["query_terms"][:3] == ["sample", "ratio", "mismatch"]
+    assert decisions["bm25_terms"] and set(decisions["bm25_terms"]) <= set(decisions["query_terms"])
+    assert "mismatch" in decisions["bm25_terms"]
 
 
 def test_as_of_answers_against_the_graph_at_that_log_position(
@@ -114,4 +117,6 @@ def test_hostile_and_unrelated_inputs_never_crash_or_touch_the_graph(
         "out_of_scope",
     }
     assert len(state["question"]) <= 2000
+    if len(question) > 2000:
+        assert "truncated_to_2000_chars" in state["flags"]
     assert len(reads.list_concept_names(corpus_db)) == before

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from planner.retrieval import RRF_K, fuse, jaccard, mark_duplicates, mention_boost, query_terms, rrf_scores
+from planner.retrieval import (
+    RRF_K,
+    choose_bm25_terms,
+    fuse,
+    jaccard,
+    mark_duplicates,
+    mention_boost,
+    query_terms,
+    rrf_scores,
+)
 
 
 def test_rrf_rewards_items_ranked_well_by_both_retrievers() -> None:
@@ -62,3 +71,18 @@ def test_query_terms_drop_stop_words_and_keep_hyphenated_terms() -> None:
     assert query_terms("What is the p-value of an A/B test?") == ["p-value", "test"]
     assert query_terms("'; DELETE chunk; --") == ["delete", "chunk"]
     assert query_terms("") == []
+
+
+def test_bm25_uses_the_rarest_terms_and_says_why_others_were_left_out() -> None:
+    df = {"sample": 190, "size": 120, "ratio": 30, "mismatch": 12, "srmx": 0}
+    chosen, reasons = choose_bm25_terms(["sample", "size", "ratio", "mismatch", "srmx"], df, 500, max_terms=2)
+    assert chosen == ["mismatch", "ratio"]
+    assert reasons["srmx"] == "not in the index"
+    assert reasons["sample"].startswith("too common")
+    assert reasons["size"] == "less specific than the chosen terms"
+
+
+def test_when_every_term_is_common_the_rarest_still_votes() -> None:
+    chosen, _ = choose_bm25_terms(["test", "experiment"], {"test": 400, "experiment": 300}, 500)
+    assert chosen == ["experiment"]
+    assert choose_bm25_terms(["zzz"], {"zzz": 0}, 500)[0] == []
