@@ -79,6 +79,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="Run understand→assemble only (no generation): concepts, numbers, needs, paths and pre-generation "
         "latency for the whole set in minutes; citations are not scored.",
     )
+    parser.add_argument(
+        "--from-results",
+        type=Path,
+        default=None,
+        help="Summarise an earlier (possibly interrupted) run's <stamp>-results.jsonl instead of running the planner.",
+    )
     parser.add_argument("--max-hops", type=int, default=None, help="Override the planner's max_hops.")
     return parser.parse_args(argv)
 
@@ -233,8 +239,57 @@ def run_one(
     return score_response(question, response, name_to_id, pairs, wall_ms=wall_ms), response
 
 
+def load_results(path: Path) -> tuple[list[QuestionResult], dict[str, list[str]]]:
+    """The results and failure causes recorded in a ``<stamp>-results.jsonl`` file."""
+    results: list[QuestionResult] = []
+    causes: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        result = QuestionResult(**record["result"])
+        results.append(result)
+        for cause in record.get("causes", []):
+            causes.setdefault(cause, []).append(result.id)
+    return results, causes
+
+
+def write_reports(summary: dict[str, Any], args: argparse.Namespace, stamp: str) -> None:
+    """Print the Markdown report and write the JSON / Markdown files asked for."""
+    text = markdown_report(summary)
+    print(text)
+    if args.json:
+        path = args.out_dir / f"{stamp}-summary.json"
+        path.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+        print(f"summary JSON: {path}")
+    if args.markdown:
+        path = args.out_dir / f"{stamp}-report.md"
+        path.write_text(text, encoding="utf-8")
+        print(f"Markdown report: {path}")
+
+
+def summarise_results_file(args: argparse.Namespace) -> int:
+    """``--from-results``: report on an earlier (possibly interrupted) run without running the planner."""
+    path: Path = args.from_results
+    if not path.is_file():
+        print(f"no results file at {path}; pass a <stamp>-results.jsonl from eval/reports/")
+        return 2
+    results, causes = load_results(path)
+    summary = summarise(results)
+    summary["failures_by_cause"] = causes
+    summary["results_file"] = str(path)
+    stamp = path.name.split("-results")[0]
+    summary["started_at"] = stamp
+    summary["mode"] = f"summary of {path.name}"
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    write_reports(summary, args, stamp)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.from_results is not None:
+        return summarise_results_file(args)
     questions = select_questions(load_questions(args.questions), args)
     if not questions:
         print("no questions selected; check --ids / --category / --limit")
@@ -247,9 +302,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print("setting up: ingesting the corpus into mem:// and loading the models ...", flush=True)
     planner, db, setup = build_planner(args)
+    print("setup " + ", ".join(f"{k}={v:.1f}" for k, v in setup.items()), flush=True)
     if args.prepare_only:
         print("prepare-only: no generation, citations are not scored", flush=True)
-    print("setup " + ", ".join(f"{k}={v:.1f}" for k, v in setup.items()), flush=True)
 
     results: list[QuestionResult] = []
     causes: dict[str, list[str]] = {}
@@ -276,16 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     summary["results_file"] = str(results_path)
     summary["started_at"] = stamp
     summary["mode"] = "prepare-only (no generation)" if args.prepare_only else "full pipeline"
-    text = markdown_report(summary)
-    print(text)
-    if args.json:
-        path = args.out_dir / f"{stamp}-summary.json"
-        path.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
-        print(f"summary JSON: {path}")
-    if args.markdown:
-        path = args.out_dir / f"{stamp}-report.md"
-        path.write_text(text, encoding="utf-8")
-        print(f"Markdown report: {path}")
+    write_reports(summary, args, stamp)
     print(f"per-question results: {results_path}")
     return 0
 

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
-from eval.run_planner_eval import interleave, parse_args, prepared_response, select_questions
-from eval.scoring import score_response
+from eval.run_planner_eval import (
+    interleave,
+    load_results,
+    main,
+    parse_args,
+    prepared_response,
+    select_questions,
+)
+from eval.scoring import QuestionResult, score_response
 from planner.types import CalculationOutcome, ConceptPath, Hop, LinkedEntity, Source
 
 QUESTIONS: list[dict[str, Any]] = [
@@ -63,3 +72,23 @@ def test_a_prepared_state_scores_concepts_paths_numbers_and_needs_but_not_citati
     assert result.concept_any and result.path_ok and result.numbers_ok and result.needs_ok
     assert result.citations_valid is None and result.key_facts is None
     assert result.pre_generation_ms == 7.0
+
+
+def test_an_interrupted_runs_results_file_can_be_summarised(tmp_path: Path) -> None:
+    results = [
+        QuestionResult(id="a", category="definition", multi_hop=False, concept_any=True, total_ms=5.0),
+        QuestionResult(id="b", category="calculation", multi_hop=False, numbers_ok=False, total_ms=7.0),
+    ]
+    path = tmp_path / "20260101T000000Z-results.jsonl"
+    path.write_text(
+        "\n".join(
+            json.dumps({"result": r.to_dict(), "causes": ["parser"] if r.id == "b" else []}) for r in results
+        )
+        + "\n"
+    )
+    loaded, causes = load_results(path)
+    assert [r.id for r in loaded] == ["a", "b"] and loaded[1].numbers_ok is False
+    assert causes == {"parser": ["b"]}
+    assert main(["--from-results", str(path), "--markdown", "--out-dir", str(tmp_path)]) == 0
+    report = (tmp_path / "20260101T000000Z-report.md").read_text()
+    assert "- **parser** (1): b" in report
