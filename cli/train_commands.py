@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -16,13 +17,20 @@ from config import REPO_ROOT, Settings
 
 EXIT_BAD_INPUT = 2
 console = Console(stderr=True)
-collect_app = typer.Typer(help="Collect external data (needs network): arXiv papers, Cross Validated Q&A, synthetic Q&A.",
-                          no_args_is_help=True)
+collect_app = typer.Typer(
+    help="Collect external data (needs network): arXiv papers, Cross Validated Q&A, synthetic Q&A.",
+    no_args_is_help=True,
+)
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
 
 
 def _fail(message: str) -> typer.Exit:
@@ -44,26 +52,40 @@ def _build_dataset(settings: Settings, seed: int, distractors: int, held_out_fra
 
 def train(
     name: Annotated[str, typer.Option(help="Adapter name: saved under <out-dir>/<name>/.")] = "answer-lora",
-    examples: Annotated[int, typer.Option(help="Training examples to use (balanced over kinds); 0 = all.")] = 300,
+    examples: Annotated[
+        int, typer.Option(help="Training examples to use (balanced over kinds); 0 = all.")
+    ] = 300,
     epochs: Annotated[float, typer.Option(help="Passes over the examples.")] = 1.0,
-    max_steps: Annotated[int, typer.Option(help="Stop after this many optimizer steps (-1: epochs decide).")] = -1,
-    max_seq_len: Annotated[int, typer.Option(help="Longest prompt+answer in tokens; longer ones are skipped.")] = 512,
+    max_steps: Annotated[
+        int, typer.Option(help="Stop after this many optimizer steps (-1: epochs decide).")
+    ] = -1,
+    max_seq_len: Annotated[
+        int, typer.Option(help="Longest prompt+answer in tokens; longer ones are skipped.")
+    ] = 512,
     lora_r: Annotated[int, typer.Option(help="LoRA rank.")] = 8,
     lora_alpha: Annotated[int, typer.Option(help="LoRA alpha.")] = 16,
-    learning_rate: Annotated[float, typer.Option("--lr", help="Peak learning rate (cosine schedule).")] = 3e-4,
+    learning_rate: Annotated[
+        float, typer.Option("--lr", help="Peak learning rate (cosine schedule).")
+    ] = 3e-4,
     batch_size: Annotated[int, typer.Option(help="Examples per step.")] = 4,
     seed: Annotated[int, typer.Option(help="Seed for data building, sampling and training.")] = 13,
     quantization: Annotated[
         str, typer.Option(help="auto (QLoRA NF4 on CUDA, float32 LoRA on CPU), nf4 or none.")
     ] = "auto",
     distractors: Annotated[int, typer.Option(help="Distractor sources per prompt.")] = 2,
-    held_out_fraction: Annotated[float, typer.Option(help="Share of concepts held out for evaluation.")] = 0.2,
+    held_out_fraction: Annotated[
+        float, typer.Option(help="Share of concepts held out for evaluation.")
+    ] = 0.2,
     external: Annotated[
         list[Path] | None, typer.Option(help="Extra ChatML/JSONL training data (repeatable).")
     ] = None,
-    data_dir: Annotated[Path | None, typer.Option(help="Where the SFT JSONL goes. Default: <data_dir>/sft.")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Where the SFT JSONL goes. Default: <data_dir>/sft.")
+    ] = None,
     out_dir: Annotated[Path | None, typer.Option(help="Adapter root. Default: <data_dir>/adapters.")] = None,
-    data_only: Annotated[bool, typer.Option("--data-only", help="Build and write the SFT set, do not train.")] = False,
+    data_only: Annotated[
+        bool, typer.Option("--data-only", help="Build and write the SFT set, do not train.")
+    ] = False,
 ) -> None:
     """Build the fine-tuning set from the corpus and calculators, then train a LoRA adapter with a manifest."""
     from model.sft_data import SFTDataError, load_external_examples, sample_examples, write_dataset
@@ -85,8 +107,16 @@ def train(
         return
     try:
         config = TrainConfig(
-            name=name, max_examples=examples or None, epochs=epochs, max_steps=max_steps, max_seq_len=max_seq_len,
-            lora_r=lora_r, lora_alpha=lora_alpha, learning_rate=learning_rate, batch_size=batch_size, seed=seed,
+            name=name,
+            max_examples=examples or None,
+            epochs=epochs,
+            max_steps=max_steps,
+            max_seq_len=max_seq_len,
+            lora_r=lora_r,
+            lora_alpha=lora_alpha,
+            learning_rate=learning_rate,
+            batch_size=batch_size,
+            seed=seed,
             quantization=quantization,  # type: ignore[arg-type]
         )
     except TrainingError as exc:
@@ -126,18 +156,24 @@ def evaluate(
     adapter: Annotated[
         Path | None, typer.Option(help="Tuned LoRA adapter to compare with the base model.")
     ] = None,
-    questions: Annotated[
-        Path, typer.Option(help="Planner evaluation set (JSONL).")
-    ] = REPO_ROOT / "eval" / "questions.jsonl",
+    questions: Annotated[Path, typer.Option(help="Planner evaluation set (JSONL).")] = REPO_ROOT
+    / "eval"
+    / "questions.jsonl",
     held_out: Annotated[
-        Path | None, typer.Option(help="Held-out SFT split. Default: <data_dir>/sft/held_out.jsonl (built if missing).")
+        Path | None,
+        typer.Option(help="Held-out SFT split. Default: <data_dir>/sft/held_out.jsonl (built if missing)."),
     ] = None,
     limit: Annotated[int, typer.Option(help="At most this many planner questions (0 = all).")] = 0,
     held_out_limit: Annotated[int, typer.Option(help="At most this many held-out examples (0 = all).")] = 0,
-    skip_questions: Annotated[bool, typer.Option("--skip-questions", help="Only the held-out split.")] = False,
-    skip_held_out: Annotated[bool, typer.Option("--skip-held-out", help="Only the planner questions.")] = False,
+    skip_questions: Annotated[
+        bool, typer.Option("--skip-questions", help="Only the held-out split.")
+    ] = False,
+    skip_held_out: Annotated[
+        bool, typer.Option("--skip-held-out", help="Only the planner questions.")
+    ] = False,
     skip_base: Annotated[
-        bool, typer.Option("--skip-base", help="Only the tuned adapter (compare with an earlier base report).")
+        bool,
+        typer.Option("--skip-base", help="Only the tuned adapter (compare with an earlier base report)."),
     ] = False,
     no_model_alone: Annotated[
         bool, typer.Option("--no-model-alone", help="Skip the question-only (no retrieval) comparison.")
@@ -150,8 +186,6 @@ def evaluate(
         RAW_STOP_STRINGS,
         EvalReport,
         EvaluationError,
-        evaluate_held_out,
-        evaluate_questions,
         load_questions,
         write_report,
     )
@@ -159,18 +193,22 @@ def evaluate(
 
     settings = Settings()
     if adapter is not None and not (adapter / "adapter_config.json").is_file():
-        raise _fail(f"{adapter} is not a LoRA adapter directory (no adapter_config.json); run expgraph train first")
+        raise _fail(
+            f"{adapter} is not a LoRA adapter directory (no adapter_config.json); run expgraph train first"
+        )
     models: dict[str, Path | None] = {} if skip_base and adapter is not None else {"base": None}
     if adapter is not None:
         models["tuned"] = adapter
     generators = {label: _generator(settings, path) for label, path in models.items()}
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
-    report = EvalReport(meta={
-        "created_utc": stamp,
-        "models": {label: getattr(g, "model_id", "?") for label, g in generators.items()},
-        "adapter": str(adapter) if adapter else None,
-        "max_new_tokens": max_new_tokens,
-    })
+    report = EvalReport(
+        meta={
+            "created_utc": stamp,
+            "models": {label: getattr(g, "model_id", "?") for label, g in generators.items()},
+            "adapter": str(adapter) if adapter else None,
+            "max_new_tokens": max_new_tokens,
+        }
+    )
 
     if not skip_held_out:
         path = held_out or settings.data_dir / "sft" / "held_out.jsonl"
@@ -184,12 +222,19 @@ def evaluate(
         examples = examples[:held_out_limit] if held_out_limit else examples
         report.meta["held_out_file"] = str(path)
         for label, gen in generators.items():
-            def generate(example: Any, gen: Any = gen) -> str:
-                return str(gen.generate(list(example.messages), max_new_tokens=max_new_tokens,
-                                        stop=list(RAW_STOP_STRINGS)).text)
 
-            results = _run_with_bar(f"held-out / {label}", len(examples),
-                                    lambda tick, g=generate: evaluate_held_out(examples, g, on_progress=tick))
+            def generate(example: Any, gen: Any = gen) -> str:
+                return str(
+                    gen.generate(
+                        list(example.messages), max_new_tokens=max_new_tokens, stop=list(RAW_STOP_STRINGS)
+                    ).text
+                )
+
+            results = _run_with_bar(
+                f"held-out / {label}",
+                len(examples),
+                functools.partial(_held_out_run, examples, generate),
+            )
             report.add_held_out(label, results)
 
     if not skip_questions:
@@ -200,17 +245,39 @@ def evaluate(
         qs = qs[:limit] if limit else qs
         report.meta["questions_file"] = str(questions)
         if not any(q.reference_answer for q in qs):
-            report.notes.append("The questions carry no reference answers: ROUGE-L is computed against the key "
-                                "facts joined into one text, which favours extractive answers.")
+            report.notes.append(
+                "The questions carry no reference answers: ROUGE-L is computed against the key "
+                "facts joined into one text, which favours extractive answers."
+            )
         answerers = _question_modes(settings, generators, max_new_tokens, not no_model_alone)
         for mode, answer in answerers.items():
-            results = _run_with_bar(f"questions / {mode}", len(qs),
-                                    lambda tick, a=answer: evaluate_questions(qs, a, on_progress=tick))
+            results = _run_with_bar(
+                f"questions / {mode}",
+                len(qs),
+                functools.partial(_questions_run, qs, answer),
+            )
             report.add_questions(mode, results)
 
     json_path, md_path = write_report(report, out_dir, f"eval-{stamp}")
     console.print(md_path.read_text(encoding="utf-8"))
     console.print(f"report: {md_path} and {json_path}")
+
+
+def _held_out_run(examples: Any, generate: Any, tick: Callable[[int], None]) -> Any:
+    from model.evaluation import evaluate_held_out
+
+    return evaluate_held_out(examples, generate, on_progress=tick)
+
+
+def _questions_run(questions: Any, answer: Any, tick: Callable[[int], None]) -> Any:
+    from model.evaluation import evaluate_questions
+
+    return evaluate_questions(questions, answer, on_progress=tick)
+
+
+def _ask(planner: Any, question: str) -> Mapping[str, Any]:
+    response: Mapping[str, Any] = planner.ask(question).to_dict()
+    return response
 
 
 def _question_modes(
@@ -237,10 +304,13 @@ def _question_modes(
     modes: dict[str, Callable[[str], Mapping[str, Any]]] = {}
     for label, gen in generators.items():
         planner = Planner(PlannerDeps(mem, db, embedder, gen))
-        modes[f"{label}+graph"] = lambda q, p=planner: p.ask(q).to_dict()
+        modes[f"{label}+graph"] = functools.partial(_ask, planner)
         if model_alone:
+
             def alone(q: str, g: Any = gen) -> Mapping[str, Any]:
-                out = g.generate([ChatMessage("user", q)], max_new_tokens=max_new_tokens, stop=list(RAW_STOP_STRINGS))
+                out = g.generate(
+                    [ChatMessage("user", q)], max_new_tokens=max_new_tokens, stop=list(RAW_STOP_STRINGS)
+                )
                 return {"answer": out.text}
 
             modes[f"{label}/alone"] = alone
@@ -249,9 +319,13 @@ def _question_modes(
 
 @collect_app.command("arxiv")
 def collect_arxiv(
-    query: Annotated[str | None, typer.Option(help="arXiv search query. Default: experimentation methodology.")] = None,
+    query: Annotated[
+        str | None, typer.Option(help="arXiv search query. Default: experimentation methodology.")
+    ] = None,
     max_results: Annotated[int, typer.Option(help="Papers to fetch (1-500).")] = 50,
-    out: Annotated[Path | None, typer.Option(help="Also save the papers as JSONL (input for collect synth).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Also save the papers as JSONL (input for collect synth).")
+    ] = None,
     ingest: Annotated[bool, typer.Option("--ingest/--no-ingest", help="Append the papers as events.")] = True,
 ) -> None:
     """Fetch experimentation-methodology papers (abstracts) from arXiv and ingest them as paper documents."""
@@ -274,9 +348,15 @@ def collect_stackexchange(
     tags: Annotated[list[str] | None, typer.Option("--tag", help="Tag to collect (repeatable).")] = None,
     pages: Annotated[int, typer.Option(help="Pages of 30 questions per tag.")] = 1,
     min_score: Annotated[int, typer.Option(help="Skip questions scored below this.")] = 1,
-    key: Annotated[str | None, typer.Option(envvar="STACKEXCHANGE_KEY", help="API key (higher quota).")] = None,
-    out: Annotated[Path | None, typer.Option(help="Write Q&A pairs as JSONL (usable with train --external).")] = None,
-    ingest: Annotated[bool, typer.Option("--ingest/--no-ingest", help="Append the pairs as qa documents.")] = False,
+    key: Annotated[
+        str | None, typer.Option(envvar="STACKEXCHANGE_KEY", help="API key (higher quota).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write Q&A pairs as JSONL (usable with train --external).")
+    ] = None,
+    ingest: Annotated[
+        bool, typer.Option("--ingest/--no-ingest", help="Append the pairs as qa documents.")
+    ] = False,
 ) -> None:
     """Collect Cross Validated questions with their accepted/top answers (CC BY-SA, attribution kept)."""
     from ingest.stackexchange import (
@@ -308,7 +388,9 @@ def collect_stackexchange(
 def collect_synth(
     papers: Annotated[Path, typer.Argument(help="Papers JSONL written by collect arxiv --out.")],
     out: Annotated[Path, typer.Option(help="Q&A pairs JSONL (usable with train --external).")],
-    checkpoint: Annotated[Path | None, typer.Option(help="Resumable checkpoint. Default: <out>.checkpoint.jsonl.")] = None,
+    checkpoint: Annotated[
+        Path | None, typer.Option(help="Resumable checkpoint. Default: <out>.checkpoint.jsonl.")
+    ] = None,
     model: Annotated[str, typer.Option(help="Anthropic model.")] = "claude-haiku-4-5",
     per_paper: Annotated[int, typer.Option(help="Questions per paper.")] = 3,
     rpm: Annotated[float, typer.Option(help="Requests per minute.")] = 30.0,
@@ -319,14 +401,22 @@ def collect_synth(
     import anthropic
 
     from ingest.arxiv import read_papers
-    from model.synthetic import SyntheticConfig, SyntheticError, SyntheticQAGenerator, done_paper_ids
-    from model.synthetic import estimate_cost, usable_pairs
+    from model.synthetic import (
+        SyntheticConfig,
+        SyntheticError,
+        SyntheticQAGenerator,
+        done_paper_ids,
+        estimate_cost,
+        usable_pairs,
+    )
 
     settings = Settings()
     if not settings.anthropic_api_key:
         raise _fail("set EXPGRAPH_ANTHROPIC_API_KEY to use the Anthropic API")
     checkpoint = checkpoint or out.with_suffix(".checkpoint.jsonl")
-    config = SyntheticConfig(model=model, questions_per_paper=per_paper, requests_per_minute=rpm, budget_usd=budget)
+    config = SyntheticConfig(
+        model=model, questions_per_paper=per_paper, requests_per_minute=rpm, budget_usd=budget
+    )
     try:
         all_papers = read_papers(papers)
         done = done_paper_ids(checkpoint)
@@ -334,8 +424,10 @@ def collect_synth(
         estimate = estimate_cost(todo, config)
     except (OSError, ValueError, KeyError, SyntheticError) as exc:
         raise _fail(str(exc)) from exc
-    console.print(f"{len(todo)} papers to do ({len(done)} already in {checkpoint}); estimated "
-                  f"{estimate.input_tokens} input + {estimate.output_tokens} output tokens ≈ ${estimate.usd:.4f}")
+    console.print(
+        f"{len(todo)} papers to do ({len(done)} already in {checkpoint}); estimated "
+        f"{estimate.input_tokens} input + {estimate.output_tokens} output tokens ≈ ${estimate.usd:.4f}"
+    )
     if not yes and not typer.confirm("go ahead?"):
         raise typer.Exit(1)
     client = anthropic.Anthropic(api_key=settings.anthropic_api_key, max_retries=0)
@@ -344,15 +436,19 @@ def collect_synth(
         task = progress.add_task("papers", total=len(todo))
         try:
             stats = generator.run(
-                todo, checkpoint,
-                on_paper=lambda s: progress.update(task, completed=s.papers_done + s.papers_failed,
-                                                   description=f"papers (${s.usd:.4f})"),
+                todo,
+                checkpoint,
+                on_paper=lambda s: progress.update(
+                    task, completed=s.papers_done + s.papers_failed, description=f"papers (${s.usd:.4f})"
+                ),
             )
         except SyntheticError as exc:
             raise _fail(f"{exc} — progress is saved in {checkpoint}; run again to resume") from exc
     n = usable_pairs(checkpoint, out)
-    console.print(f"done {stats.papers_done}, failed {stats.papers_failed}, retries {stats.retries}, "
-                  f"cost ${stats.usd:.4f}; {n} pairs in {out}")
+    console.print(
+        f"done {stats.papers_done}, failed {stats.papers_failed}, retries {stats.retries}, "
+        f"cost ${stats.usd:.4f}; {n} pairs in {out}"
+    )
     for failure in stats.failures:
         console.print(f"[yellow]{failure}[/yellow]")
 

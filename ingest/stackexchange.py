@@ -80,8 +80,9 @@ class StackExchangeClient:
         timeout: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._client = httpx.Client(base_url=API_ROOT, transport=transport, timeout=timeout,
-                                    headers={"Accept-Encoding": "gzip"})
+        self._client = httpx.Client(
+            base_url=API_ROOT, transport=transport, timeout=timeout, headers={"Accept-Encoding": "gzip"}
+        )
         self._key = key
         self._sleep = sleep
         self.quota_remaining: int | None = None
@@ -107,7 +108,9 @@ class StackExchangeClient:
         try:
             data: dict[str, Any] = response.json()
         except ValueError as exc:
-            raise StackExchangeError(f"Stack Exchange API answered HTTP {response.status_code} without JSON") from exc
+            raise StackExchangeError(
+                f"Stack Exchange API answered HTTP {response.status_code} without JSON"
+            ) from exc
         if "error_id" in data:
             raise StackExchangeError(
                 f"Stack Exchange API error {data.get('error_id')} {data.get('error_name')}: "
@@ -118,13 +121,19 @@ class StackExchangeClient:
             self._sleep(float(data["backoff"]))
         return data
 
-    def questions(self, tag: str, *, pages: int = 1, page_size: int = 30, min_score: int = 1) -> list[dict[str, Any]]:
+    def questions(
+        self, tag: str, *, pages: int = 1, page_size: int = 30, min_score: int = 1
+    ) -> list[dict[str, Any]]:
         """Answered questions with ``tag``, highest-voted first."""
         items: list[dict[str, Any]] = []
         for page in range(1, pages + 1):
-            data = self.get("/questions", {"tagged": tag, "sort": "votes", "order": "desc", "page": page,
-                                           "pagesize": page_size})
-            items.extend(q for q in data.get("items", []) if q.get("is_answered") and q.get("score", 0) >= min_score)
+            data = self.get(
+                "/questions",
+                {"tagged": tag, "sort": "votes", "order": "desc", "page": page, "pagesize": page_size},
+            )
+            items.extend(
+                q for q in data.get("items", []) if q.get("is_answered") and q.get("score", 0) >= min_score
+            )
             if not data.get("has_more"):
                 break
         return items
@@ -202,8 +211,13 @@ def qa_document(pair: QAPair) -> SourceDocument:
         source=f"stats.stackexchange.com/q/{pair.question_id}",
         uri=pair.link,
         markdown=markdown,
-        metadata={"tags": list(pair.tags), "answer_id": pair.answer_id, "answer_score": pair.answer_score,
-                  "accepted": pair.accepted, "license": pair.license},
+        metadata={
+            "tags": list(pair.tags),
+            "answer_id": pair.answer_id,
+            "answer_score": pair.answer_score,
+            "accepted": pair.accepted,
+            "license": pair.license,
+        },
     )
 
 

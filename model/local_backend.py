@@ -318,6 +318,8 @@ def load_transformers_generator(settings: Settings) -> TransformersGenerator:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     started = time.perf_counter()
+    if settings.torch_threads:
+        torch.set_num_threads(settings.torch_threads)
     cuda = torch.cuda.is_available()
     precision = resolve_precision(
         settings.generator_dtype, cuda=cuda, load_in_4bit=settings.generator_load_in_4bit

@@ -174,6 +174,7 @@ class SyntheticQAGenerator:
     def _call(self, paper: ArxivPaper, stats: RunStats) -> Any:
         import anthropic
 
+        retryable: Exception
         for attempt in range(1, self._config.max_retries + 2):
             self._pace()
             try:

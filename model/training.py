@@ -261,9 +261,8 @@ def train_adapter(
     history: list[dict[str, Any]] = []
 
     class _Logs(TrainerCallback):  # type: ignore[misc]
-        def on_log(
-            self, _args: Any, _state: Any, _control: Any, logs: dict[str, Any] | None = None, **_: Any
-        ) -> None:
+        def on_log(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            logs = kwargs.get("logs")
             if logs:
                 history.append(dict(logs))
                 if on_log is not None:
@@ -278,7 +277,8 @@ def train_adapter(
         callbacks=[_Logs()],
     )
     output = trainer.train()
-    trainer.model.save_pretrained(str(adapter_dir))
+    tuned: Any = trainer.model
+    tuned.save_pretrained(str(adapter_dir))
     seconds = time.perf_counter() - started
     train_loss = float(output.training_loss) if output.training_loss is not None else None
     losses = [h["loss"] for h in history if "loss" in h]

@@ -199,6 +199,9 @@ def quote_for(source: Source, answer: str, max_chars: int = 240) -> str:
     sentences = [s for s in _SENT.split(" ".join(source.text.split())) if s]
     if not sentences:
         return ""
+    if source.kind == "calculation":  # the outputs come first in a calculation source
+        best = sentences[0]
+        return best if len(best) <= max_chars else best[: max_chars - 1].rstrip() + "…"
     best = max(
         sentences, key=lambda s: (len(answer_words & set(re.findall(r"[a-z0-9]+", s.lower()))), -len(s))
     )

@@ -20,7 +20,7 @@ from planner.generation import answer_messages, generate_answer
 from planner.intent import classify_intent, has_text
 from planner.retrieval import retrieve as hybrid_retrieve
 from planner.state import PlannerState, RunContext
-from planner.traversal import connecting_paths, describe_path, hop_records, related_concepts
+from planner.traversal import connecting_paths, describe_path, hop_records, path_score, related_concepts
 from planner.verification import (
     Verification,
     check_answer,
@@ -34,7 +34,8 @@ EMBED_LINK_MARGIN = 0.05
 EMBED_LINK_MAX = 2
 RELEVANCE_MIN_SIMILARITY = 0.35  # below this, the best chunk is not about the question
 RETRIEVE_K = 20
-DOC_FREQ_CACHE_MAX = 50_000  # distinct query terms remembered per graph version
+DOC_FREQ_CACHE_MAX = 50_000
+RELATED_MENTION_BONUS = 0.05  # distinct query terms remembered per graph version
 
 NodeBody = Callable[[PlannerState, RunContext], tuple[dict[str, Any], dict[str, Any]]]
 
@@ -477,8 +478,6 @@ def related_out(state: PlannerState, ctx: RunContext, limit: int = 8) -> list[di
             seen.add(hop.to_id)
             sub = path.node_ids[: hop_index + 2]
             weights = [h.weight for h in path.hops[: hop_index + 1]]
-            from planner.traversal import path_score
-
             out.append(
                 {
                     "concept_id": hop.to_id,
@@ -488,7 +487,18 @@ def related_out(state: PlannerState, ctx: RunContext, limit: int = 8) -> list[di
                     "score": round(path_score(weights), 4),
                 }
             )
-    out.sort(key=lambda r: (-r["score"], len(r["path"]), r["concept_id"]))
+    # Among equally strong paths, prefer concepts the retrieved text also discusses.
+    discussed: dict[str, int] = {}
+    for cand in state.get("candidates", []):
+        for concept_id in cand.mentions:
+            discussed[concept_id] = discussed.get(concept_id, 0) + 1
+    out.sort(
+        key=lambda r: (
+            -(r["score"] + RELATED_MENTION_BONUS * min(2, discussed.get(r["concept_id"], 0))),
+            len(r["path"]),
+            r["concept_id"],
+        )
+    )
     return out[:limit]
 
 

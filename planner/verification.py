@@ -267,14 +267,21 @@ def first_sentences(text: str, max_words: int = 60) -> str:
     return " ".join(out)
 
 
-def extractive_answer(sources: Sequence[Source], *, max_sources: int = 2, max_words: int = 60) -> str:
-    """A fallback answer built from the top sources' leading sentences, each cited."""
+def extractive_answer(
+    sources: Sequence[Source], *, max_sources: int = 2, max_words: int = 60, max_sentences: int = 4
+) -> str:
+    """A fallback answer built from the top sources' leading sentences, each cited, without repeating itself."""
     parts: list[str] = []
+    seen: list[set[str]] = []
     for src in [s for s in sources if s.kind != "calculation"][:max_sources]:
         for sentence in split_sentences(first_sentences(src.text, max_words)):
             sentence = sentence.rstrip()
-            if not content_words(sentence):
+            words = content_words(sentence)
+            if not words or len(parts) >= max_sentences:
                 continue
+            if any(len(words & prev) / len(words | prev) >= 0.4 for prev in seen):
+                continue  # the second source restating the first
+            seen.append(words)
             if sentence[-1] not in ".!?":
                 sentence += "."
             parts.append(f"{sentence[:-1]} [{src.marker}]{sentence[-1]}")

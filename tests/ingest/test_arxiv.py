@@ -54,7 +54,10 @@ def test_papers_are_parsed_with_version_free_ids() -> None:
     papers = search_papers('abs:"A/B testing"', max_results=2, client=_client(adapter))
     assert [p.arxiv_id for p in papers] == ["2212.11366", "1512.04922"]
     first = papers[0]
-    assert first.title == "Statistical Challenges in Online Controlled Experiments: A Review of A/B Testing Methodology"
+    assert (
+        first.title
+        == "Statistical Challenges in Online Controlled Experiments: A Review of A/B Testing Methodology"
+    )
     assert first.authors == ("Nicholas Larsen", "Jonathan Stallrich", "Srijan Sengupta")
     assert first.published == "2022-12-21"
     assert "stat.ME" in first.categories
@@ -73,13 +76,17 @@ def test_max_results_is_validated() -> None:
 
 
 def test_papers_round_trip_through_jsonl(tmp_path: Path) -> None:
-    papers = search_papers("x", max_results=2, client=_client(_Replay((RECORDINGS / "arxiv_query.xml").read_bytes())))
+    papers = search_papers(
+        "x", max_results=2, client=_client(_Replay((RECORDINGS / "arxiv_query.xml").read_bytes()))
+    )
     assert write_papers(tmp_path / "p.jsonl", papers) == 2
     assert read_papers(tmp_path / "p.jsonl") == papers
 
 
 def test_papers_become_paper_events_through_the_ingest_pipeline(db: Database, embedder: Embedder) -> None:
-    papers = search_papers("x", max_results=2, client=_client(_Replay((RECORDINGS / "arxiv_query.xml").read_bytes())))
+    papers = search_papers(
+        "x", max_results=2, client=_client(_Replay((RECORDINGS / "arxiv_query.xml").read_bytes()))
+    )
     batch = papers_batch([*papers, papers[0]])
     assert [d.doc_id for d in batch.documents] == ["arxiv-2212.11366", "arxiv-1512.04922"]
     assert batch.scope is None and all(d.kind == "paper" for d in batch.documents)
@@ -88,6 +95,9 @@ def test_papers_become_paper_events_through_the_ingest_pipeline(db: Database, em
     assert report.events_by_type["DocumentIngested"] == 2
     assert report.events_by_type["ChunkAdded"] >= 2
     rows = db.query("SELECT doc_id, kind, uri FROM document ORDER BY doc_id")
-    assert [(r["doc_id"], r["kind"]) for r in rows] == [("arxiv-1512.04922", "paper"), ("arxiv-2212.11366", "paper")]
+    assert [(r["doc_id"], r["kind"]) for r in rows] == [
+        ("arxiv-1512.04922", "paper"),
+        ("arxiv-2212.11366", "paper"),
+    ]
     again = ingest_batches(db, store, embedder, [papers_batch(papers)])
     assert not again.events_by_type, "re-ingesting the same papers appends nothing"

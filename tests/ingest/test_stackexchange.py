@@ -46,7 +46,10 @@ def test_questions_are_joined_with_the_accepted_or_top_answer() -> None:
     with StackExchangeClient(transport=_replay(seen), sleep=sleeps.append) as client:
         pairs = collect_pairs(client, ("a-b-testing", "statistical-power"))
         quota = client.quota_remaining
-    assert [(p.question_id, p.answer_id, p.accepted) for p in pairs] == [(9001, 9002, True), (9010, 9011, False)]
+    assert [(p.question_id, p.answer_id, p.accepted) for p in pairs] == [
+        (9001, 9002, True),
+        (9010, 9011, False),
+    ]
     assert pairs[0].title == "How many users do I need for an A/B test?"
     assert "14,750 users per group" in pairs[0].answer
     assert "sample size per group & what power" in pairs[0].question
@@ -54,14 +57,26 @@ def test_questions_are_joined_with_the_accepted_or_top_answer() -> None:
     assert sleeps == [2.0], "the API's backoff field is honoured"
     assert quota == 295
     first = seen[0].url.params
-    assert (first["site"], first["tagged"], first["sort"], first["filter"]) == ("stats", "a-b-testing", "votes", "withbody")
+    assert (first["site"], first["tagged"], first["sort"], first["filter"]) == (
+        "stats",
+        "a-b-testing",
+        "votes",
+        "withbody",
+    )
     assert seen[-1].url.path == "/2.3/questions/9001;9010/answers"
 
 
 def test_an_api_error_is_raised_with_its_message() -> None:
-    transport = httpx.MockTransport(lambda _r: httpx.Response(
-        400, json={"error_id": 502, "error_name": "throttle_violation", "error_message": "too many requests"}))
-    with StackExchangeClient(transport=transport) as client, pytest.raises(StackExchangeError, match="throttle_violation"):
+    transport = httpx.MockTransport(
+        lambda _r: httpx.Response(
+            400,
+            json={"error_id": 502, "error_name": "throttle_violation", "error_message": "too many requests"},
+        )
+    )
+    with (
+        StackExchangeClient(transport=transport) as client,
+        pytest.raises(StackExchangeError, match="throttle_violation"),
+    ):
         client.questions("a-b-testing")
 
 

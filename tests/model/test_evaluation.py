@@ -33,12 +33,23 @@ from model.sft_data import SFTExample
 
 
 def _example(numbers: tuple[str, ...] = ("57763",)) -> SFTExample:
-    prompt = "Sources:\n[1] Sample size: ...\n[2] Calculation (proportions_sample_size, x): n_control = 57763\n"
+    prompt = (
+        "Sources:\n[1] Sample size: ...\n[2] Calculation (proportions_sample_size, x): n_control = 57763\n"
+    )
     return SFTExample(
-        id="calculation-x", kind="calculation", split="held_out", question="How many users?",
-        messages=(ChatMessage("system", "rules"), ChatMessage("user", prompt + "\nQuestion: How many users?\nAnswer:")),
-        target="You need 57763 users per group [2].", concepts=("sample-size",), valid_markers=(1, 2),
-        answer_markers=(2,), numbers=numbers,
+        id="calculation-x",
+        kind="calculation",
+        split="held_out",
+        question="How many users?",
+        messages=(
+            ChatMessage("system", "rules"),
+            ChatMessage("user", prompt + "\nQuestion: How many users?\nAnswer:"),
+        ),
+        target="You need 57763 users per group [2].",
+        concepts=("sample-size",),
+        valid_markers=(1, 2),
+        answer_markers=(2,),
+        numbers=numbers,
     )
 
 
@@ -70,7 +81,10 @@ def test_citation_markers_are_not_counted_as_numbers() -> None:
 
 
 def test_rouge_l_ignores_markers_and_scores_overlap() -> None:
-    assert rouge_l("Power is the chance to detect an effect [1].", "Power is the chance to detect an effect.") == 1.0
+    assert (
+        rouge_l("Power is the chance to detect an effect [1].", "Power is the chance to detect an effect.")
+        == 1.0
+    )
     assert 0.0 < rouge_l("Power is a chance.", "Power is the chance to detect an effect.") < 1.0
     assert rouge_l("zebra", "Power") == 0.0
 
@@ -106,13 +120,32 @@ def test_held_out_runner_and_summary() -> None:
 def test_questions_load_with_alternative_field_names(tmp_path: Path) -> None:
     path = tmp_path / "q.jsonl"
     path.write_text(
-        json.dumps({"question": "What is SRM?", "intent": "definition", "concepts": ["sample-ratio-mismatch"],
-                    "facts": ["A mismatch between intended and observed split"]}) + "\n\n"
-        + json.dumps({"id": "calc-1", "question": "n?", "category": "calculation", "reference_answer": "57763",
-                      "expected_numbers": ["57763"]}) + "\n"
+        json.dumps(
+            {
+                "question": "What is SRM?",
+                "intent": "definition",
+                "concepts": ["sample-ratio-mismatch"],
+                "facts": ["A mismatch between intended and observed split"],
+            }
+        )
+        + "\n\n"
+        + json.dumps(
+            {
+                "id": "calc-1",
+                "question": "n?",
+                "category": "calculation",
+                "reference_answer": "57763",
+                "expected_numbers": ["57763"],
+            }
+        )
+        + "\n"
     )
     first, second = load_questions(path)
-    assert (first.id, first.category, first.expected_concepts) == ("q1", "definition", ("sample-ratio-mismatch",))
+    assert (first.id, first.category, first.expected_concepts) == (
+        "q1",
+        "definition",
+        ("sample-ratio-mismatch",),
+    )
     assert second.reference_answer == "57763" and second.expected_numbers == ("57763",)
 
 
@@ -124,8 +157,13 @@ def test_a_question_line_without_question_is_reported_with_its_line(tmp_path: Pa
 
 
 def test_planner_response_scoring() -> None:
-    q = EvalQuestion("q", "What is SRM?", "definition", ("sample-ratio-mismatch", "srm-check"),
-                     ("observed split differs from the intended split",))
+    q = EvalQuestion(
+        "q",
+        "What is SRM?",
+        "definition",
+        ("sample-ratio-mismatch", "srm-check"),
+        ("observed split differs from the intended split",),
+    )
     response = {
         "answer": "SRM means the observed split differs from the intended split [1].",
         "entities": [{"concept_id": "sample-ratio-mismatch"}],
@@ -156,8 +194,12 @@ def test_percentile_interpolates() -> None:
 
 def test_report_is_written_as_json_and_markdown(tmp_path: Path) -> None:
     report = EvalReport(meta={"models": {"base": "m"}})
-    report.add_held_out("base", [HeldOutResult("a", "definition", "x [1].", True, 1.0, True, (), None, (), 0.5, 2.0)])
-    report.add_questions("base+graph", evaluate_questions([EvalQuestion("q", "x?", "c")], lambda _q: {"answer": "y"}))
+    report.add_held_out(
+        "base", [HeldOutResult("a", "definition", "x [1].", True, 1.0, True, (), None, (), 0.5, 2.0)]
+    )
+    report.add_questions(
+        "base+graph", evaluate_questions([EvalQuestion("q", "x?", "c")], lambda _q: {"answer": "y"})
+    )
     report.notes.append("no reference answers")
     json_path, md_path = write_report(report, tmp_path, "eval-test")
     data = json.loads(json_path.read_text())

@@ -28,10 +28,24 @@ from model.synthetic import (
 
 RECORDINGS = Path(__file__).parent.parent / "recordings"
 PAPERS = [
-    ArxivPaper("1512.04922", "Always Valid Inference", ("R. Johari",), "A/B tests are typically analyzed ...",
-               "2015-12-15", ("math.ST",), "http://arxiv.org/abs/1512.04922v4"),
-    ArxivPaper("2212.11366", "Statistical Challenges", ("N. Larsen",), "The rise of online experiments ...",
-               "2022-12-21", ("stat.ME",), "http://arxiv.org/abs/2212.11366v2"),
+    ArxivPaper(
+        "1512.04922",
+        "Always Valid Inference",
+        ("R. Johari",),
+        "A/B tests are typically analyzed ...",
+        "2015-12-15",
+        ("math.ST",),
+        "http://arxiv.org/abs/1512.04922v4",
+    ),
+    ArxivPaper(
+        "2212.11366",
+        "Statistical Challenges",
+        ("N. Larsen",),
+        "The rise of online experiments ...",
+        "2022-12-21",
+        ("stat.ME",),
+        "http://arxiv.org/abs/2212.11366v2",
+    ),
 ]
 
 
@@ -40,8 +54,9 @@ def _client(responses: list[httpx.Response], seen: list[httpx.Request]) -> anthr
         seen.append(request)
         return responses.pop(0)
 
-    return anthropic.Anthropic(api_key="test-key", max_retries=0,
-                               http_client=httpx.Client(transport=httpx.MockTransport(handle)))
+    return anthropic.Anthropic(
+        api_key="test-key", max_retries=0, http_client=httpx.Client(transport=httpx.MockTransport(handle))
+    )
 
 
 def _ok() -> httpx.Response:
@@ -63,12 +78,14 @@ class _Clock:
 
 def test_overload_is_retried_with_backoff_then_pairs_and_cost_are_recorded(tmp_path: Path) -> None:
     seen: list[httpx.Request] = []
-    overloaded = httpx.Response(529, content=(RECORDINGS / "anthropic_overloaded.json").read_bytes(),
-                                headers={"retry-after": "4"})
+    overloaded = httpx.Response(
+        529, content=(RECORDINGS / "anthropic_overloaded.json").read_bytes(), headers={"retry-after": "4"}
+    )
     clock = _Clock()
     config = SyntheticConfig(requests_per_minute=60.0)
-    generator = SyntheticQAGenerator(_client([overloaded, _ok(), _ok()], seen), config,
-                                     sleep=clock.sleep, clock=clock)
+    generator = SyntheticQAGenerator(
+        _client([overloaded, _ok(), _ok()], seen), config, sleep=clock.sleep, clock=clock
+    )
     stats = generator.run(PAPERS, tmp_path / "ckpt.jsonl")
     assert (stats.papers_done, stats.pairs, stats.retries) == (2, 4, 1)
     assert 4.0 in clock.sleeps, "retry-after is honoured"
@@ -82,10 +99,13 @@ def test_overload_is_retried_with_backoff_then_pairs_and_cost_are_recorded(tmp_p
 
 def test_a_rerun_resumes_from_the_checkpoint_without_new_requests(tmp_path: Path) -> None:
     checkpoint = tmp_path / "ckpt.jsonl"
-    SyntheticQAGenerator(_client([_ok()], []), SyntheticConfig(), sleep=lambda _s: None).run(PAPERS[:1], checkpoint)
+    SyntheticQAGenerator(_client([_ok()], []), SyntheticConfig(), sleep=lambda _s: None).run(
+        PAPERS[:1], checkpoint
+    )
     seen: list[httpx.Request] = []
     stats = SyntheticQAGenerator(_client([_ok()], seen), SyntheticConfig(), sleep=lambda _s: None).run(
-        PAPERS, checkpoint)
+        PAPERS, checkpoint
+    )
     assert (stats.papers_skipped, stats.papers_done, len(seen)) == (1, 1, 1)
     out = tmp_path / "pairs.jsonl"
     assert usable_pairs(checkpoint, out) == 4
@@ -101,8 +121,9 @@ def test_an_invalid_key_fails_at_once_without_retries(tmp_path: Path) -> None:
 
 def test_requests_are_paced_to_the_rate_limit(tmp_path: Path) -> None:
     clock = _Clock()
-    generator = SyntheticQAGenerator(_client([_ok(), _ok()], []), SyntheticConfig(requests_per_minute=12.0),
-                                     sleep=clock.sleep, clock=clock)
+    generator = SyntheticQAGenerator(
+        _client([_ok(), _ok()], []), SyntheticConfig(requests_per_minute=12.0), sleep=clock.sleep, clock=clock
+    )
     generator.run(PAPERS, tmp_path / "c.jsonl")
     assert clock.sleeps == [5.0]
 
@@ -117,7 +138,8 @@ def test_cost_is_estimated_before_a_run() -> None:
 
 def test_pairs_are_read_from_a_reply_with_prose_around_the_json() -> None:
     assert parse_pairs('Here:\n```json\n[{"question": "Q?", "answer": "A."}, {"question": ""}]\n```') == [
-        {"question": "Q?", "answer": "A."}]
+        {"question": "Q?", "answer": "A."}
+    ]
     with pytest.raises(ValueError):
         parse_pairs("no json here")
 

@@ -27,11 +27,20 @@ from model.training import (
 
 
 def _example(i: int, question: str, definition: str, name: str) -> SFTExample:
-    sources = [PromptSource(1, name, definition, "concept"), PromptSource(2, "Variance", "Spread of a metric.", "concept")]
+    sources = [
+        PromptSource(1, name, definition, "concept"),
+        PromptSource(2, "Variance", "Spread of a metric.", "concept"),
+    ]
     return SFTExample(
-        id=f"definition-{i}", kind="definition", split="train", question=question,
-        messages=tuple(build_answer_messages(question, sources)), target=f"{definition[:-1]} [1].",
-        concepts=(name.lower(),), valid_markers=(1, 2), answer_markers=(1,),
+        id=f"definition-{i}",
+        kind="definition",
+        split="train",
+        question=question,
+        messages=tuple(build_answer_messages(question, sources)),
+        target=f"{definition[:-1]} [1].",
+        concepts=(name.lower(),),
+        valid_markers=(1, 2),
+        answer_markers=(1,),
     )
 
 
@@ -62,7 +71,9 @@ def test_step_estimate_and_length_rule() -> None:
     assert fits(512, 512) and not fits(513, 512)
 
 
-def test_no_examples_is_an_error(generator: TransformersGenerator, settings: Settings, tmp_path: Path) -> None:
+def test_no_examples_is_an_error(
+    generator: TransformersGenerator, settings: Settings, tmp_path: Path
+) -> None:
     with pytest.raises(TrainingError, match="no training examples"):
         train_adapter(settings, [], TrainConfig(max_steps=1), tmp_path)
 
@@ -72,16 +83,29 @@ def test_a_tiny_run_writes_an_adapter_and_manifest_the_generator_loads(
 ) -> None:
     from safetensors.torch import load_file
 
-    config = TrainConfig(name="tiny", max_steps=1, batch_size=2, save_steps=1000, logging_steps=1,
-                         learning_rate=1e-3)
+    # No warm-up: with a single step, a linear warm-up would run it at learning rate 0.
+    config = TrainConfig(
+        name="tiny",
+        max_steps=1,
+        batch_size=2,
+        save_steps=1000,
+        logging_steps=1,
+        learning_rate=1e-3,
+        warmup_ratio=0.0,
+    )
     result = train_adapter(settings, EXAMPLES, config, tmp_path, data_hash="abc123", progress_bar=False)
 
     assert result.adapter_dir == tmp_path / "tiny"
     manifest = read_manifest(result.adapter_dir)
     assert manifest == json.loads((result.adapter_dir / "manifest.json").read_text())
     assert manifest["quantization"] == {"used": "none", "requested": "auto", "reason": CPU_FALLBACK_REASON}
-    assert manifest["data"] == {"hash": "abc123", "examples_given": 2, "examples_used": 2, "examples_too_long": 0,
-                                "kinds": {"definition": 2}}
+    assert manifest["data"] == {
+        "hash": "abc123",
+        "examples_given": 2,
+        "examples_used": 2,
+        "examples_too_long": 0,
+        "kinds": {"definition": 2},
+    }
     source, _name, _origin = locate_weights(settings)
     assert manifest["base_model"]["weights_sha256"] == weights_hash(Path(source))
     assert manifest["hyperparameters"]["lora_r"] == 8
@@ -90,7 +114,9 @@ def test_a_tiny_run_writes_an_adapter_and_manifest_the_generator_loads(
 
     weights = load_file(str(result.adapter_dir / "adapter_model.safetensors"))
     lora_b = [t for k, t in weights.items() if "lora_B" in k]
-    assert lora_b and any(float(t.abs().sum()) > 0 for t in lora_b), "one optimizer step moved the LoRA weights"
+    assert lora_b and any(float(t.abs().sum()) > 0 for t in lora_b), (
+        "one optimizer step moved the LoRA weights"
+    )
 
     tuned = load_generator(settings.model_copy(update={"generator_adapter": result.adapter_dir}))
     assert isinstance(tuned, TransformersGenerator)
