@@ -102,7 +102,14 @@ def main() -> None:
     )
     parser.add_argument("--limit", type=int, default=None, help="only the first N questions")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--torch-threads", type=int, default=None, help="torch intra-op threads (default: torch's own choice)"
+    )
     args = parser.parse_args()
+    if args.torch_threads:
+        import torch
+
+        torch.set_num_threads(args.torch_threads)
 
     from engine.db import open_database
     from engine.migrations import migrate

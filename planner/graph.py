@@ -1,15 +1,13 @@
 """The planner's route, wired as a LangGraph ``StateGraph``.
 
-    understand ─(empty)──────────────────────────────────────────────────────────────┐
-        │                                                                             │
-    entities → traverse → retrieve ─(out of scope, nothing relevant)→ refuse ─────────┤
-                              │                                                       │
-                              ├─(calculation)→ calculate ─┐                           │
-                              └──────────────────────────→ assemble ─(inputs missing)→ clarify ─┤
-                                                              │                                  │
-                                                              └→ generate → verify ──────────────┴→ respond → END
+    understand ──(empty question)──────────────────────────────────────────────→ refuse ──┐
+        └→ entities → traverse → retrieve ──(out of scope, nothing relevant)───→ refuse ──┤
+                                    ├──(calculation)→ calculate ─→ assemble               │
+                                    └──────────────────────────→ assemble                 │
+                                       assemble ──(calculator inputs missing)→ clarify ───┤
+                                       assemble ──→ generate → verify ────────────────────┴→ respond → END
 
-Definition, methodology, comparison and best-practice questions skip ``calculate``.
+Definition, methodology, comparison and best-practice questions skip ``calculate``; ``respond`` stores the trace.
 """
 
 from __future__ import annotations
@@ -18,7 +16,7 @@ from typing import Any, Literal
 
 from langgraph.graph import END, START, StateGraph
 
-from planner import nodes
+from planner import answering, nodes
 from planner.state import PlannerState
 
 
@@ -56,7 +54,7 @@ def build_graph(*, through: Literal["respond", "assemble"] = "respond") -> Any:
     _add(g, "retrieve", nodes.retrieve)
     _add(g, "calculate", nodes.calculate)
     _add(g, "assemble", nodes.assemble)
-    _add(g, "refuse", nodes.refuse)
+    _add(g, "refuse", answering.refuse)
 
     g.add_edge(START, "understand")
     g.add_conditional_edges("understand", after_understand)
@@ -70,10 +68,10 @@ def build_graph(*, through: Literal["respond", "assemble"] = "respond") -> Any:
         g.add_edge("refuse", END)
         return g.compile()
 
-    _add(g, "clarify", nodes.clarify)
-    _add(g, "generate", nodes.generate)
-    _add(g, "verify", nodes.verify)
-    _add(g, "respond", nodes.respond)
+    _add(g, "clarify", answering.clarify)
+    _add(g, "generate", answering.generate)
+    _add(g, "verify", answering.verify)
+    _add(g, "respond", answering.respond)
     g.add_conditional_edges("assemble", after_assemble)
     g.add_edge("generate", "verify")
     g.add_edge("verify", "respond")

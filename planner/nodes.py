@@ -1,4 +1,5 @@
-"""The planner's nodes: each reads the state, returns what it adds and records a trace step.
+"""The planner's context nodes (understand → assemble): each reads the state, returns what it adds, records a trace
+step. The answering nodes (generate, verify, clarify, refuse, respond) live in ``planner.answering``.
 
 A node body returns ``(updates, record)``; ``@node`` adds the timing and appends the record to the trace.
 """
@@ -13,29 +14,19 @@ from langchain_core.runnables import RunnableConfig
 
 from planner import calculation as calc
 from planner import reads
-from planner.composition import compose_answer
-from planner.context import number_sources, order_items, quote_for, token_counter
+from planner.context import number_sources, order_items, token_counter
 from planner.entity_linking import merge_embedding_links
-from planner.generation import answer_messages, generate_answer
 from planner.intent import classify_intent, has_text
 from planner.retrieval import retrieve as hybrid_retrieve
 from planner.state import PlannerState, RunContext
-from planner.traversal import connecting_paths, describe_path, hop_records, path_score, related_concepts
-from planner.verification import (
-    Verification,
-    check_answer,
-    extractive_answer,
-    numeric_values,
-    verify_answer,
-)
+from planner.traversal import connecting_paths, describe_path, hop_records, related_concepts
 
 EMBED_LINK_MIN_SIMILARITY = 0.55
 EMBED_LINK_MARGIN = 0.05
 EMBED_LINK_MAX = 2
 RELEVANCE_MIN_SIMILARITY = 0.35  # below this, the best chunk is not about the question
 RETRIEVE_K = 20
-DOC_FREQ_CACHE_MAX = 50_000
-RELATED_MENTION_BONUS = 0.05  # distinct query terms remembered per graph version
+DOC_FREQ_CACHE_MAX = 50_000  # distinct query terms remembered per graph version
 
 NodeBody = Callable[[PlannerState, RunContext], tuple[dict[str, Any], dict[str, Any]]]
 
@@ -171,6 +162,9 @@ def traverse(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
     seeds = [e.concept_id for e in state.get("entities", [])]
     max_hops = state["max_hops"]
     connecting = connecting_paths(adj, seeds, max_hops=max_hops) if len(seeds) > 1 else []
+    # Paths between concepts the question names outrank paths to concepts linked only by embedding similarity.
+    named = {e.concept_id for e in state.get("entities", []) if e.method != "embedding"}
+    connecting.sort(key=lambda p: (not {p.start_id, p.end_id} <= named, -p.score, p.start_id, p.end_id))
     related = related_concepts(adj, seeds, max_hops=max_hops) if seeds else []
     weights: dict[str, float] = {}
     for ent in state.get("entities", []):
@@ -293,307 +287,3 @@ def assemble(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
         "decisions": {"token_counter": counter_kind, "trimming": trimming},
     }
     return {"sources": sources, "concept_details": details}, record
-
-
-def _stream_writer(ctx: RunContext) -> Callable[[str], None] | None:
-    if not ctx.stream_tokens:
-        return None
-    from langgraph.config import get_stream_writer
-
-    writer = get_stream_writer()
-
-    def emit(piece: str) -> None:
-        writer({"token": piece})
-
-    return emit
-
-
-@node("generate")
-def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
-    outcome = state.get("calculation")
-    calcs = [outcome.result] if outcome is not None and outcome.result else []
-    messages = answer_messages(state["question"], state.get("sources", []), calcs)
-    gen = generate_answer(
-        ctx.generator,
-        messages,
-        max_new_tokens=ctx.settings.generator_max_new_tokens,
-        on_token=_stream_writer(ctx),
-    )
-    record = {
-        "inputs": {"messages": [{"role": m.role, "content": m.content} for m in messages]},
-        "outputs": {"raw_output": gen.text},
-        "decisions": {
-            "model_id": gen.model_id,
-            "prompt_tokens": gen.prompt_tokens,
-            "completion_tokens": gen.completion_tokens,
-            "seconds": round(gen.seconds, 3),
-        },
-    }
-    return {"messages": messages, "raw_answer": gen.text}, record
-
-
-def _calculation_values(state: PlannerState) -> list[float]:
-    outcome = state.get("calculation")
-    if outcome is None or not outcome.result:
-        return []
-    return (
-        numeric_values(outcome.result.get("outputs"))
-        + numeric_values(outcome.result.get("outputs_rounded"))
-        + numeric_values(outcome.result.get("inputs"))
-    )
-
-
-@node("verify")
-def verify(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
-    sources = state.get("sources", [])
-    values = _calculation_values(state)
-    question = state["question"]
-    result = verify_answer(state.get("raw_answer", ""), sources, calculation_values=values, question=question)
-    outcome = state.get("calculation")
-    calc_source = next((s for s in sources if s.kind == "calculation"), None)
-    template = ""
-    if outcome is not None and outcome.result and calc_source is not None:
-        primary = numeric_values(outcome.result.get("outputs_rounded") or outcome.result.get("outputs"))
-        # The exact calculator numbers lead the answer unless the model already wrote them.
-        if not primary or not _mentions_value(result.answer, primary[0]):
-            template = calc.calculation_sentence(outcome.result, calc_source.marker)
-    composed = compose_answer(result.answer, sources, template=template)
-    answer = composed.answer
-    result.fallback_used = composed.fallback_used
-    result.citations_valid, result.numbers_verified = check_answer(
-        answer, sources, calculation_values=values, question=question
-    )
-    result.answer = answer
-    record = {
-        "inputs": {"raw_output": state.get("raw_answer", ""), "sources": len(sources)},
-        "outputs": {"answer": answer},
-        "decisions": {
-            "removed_sentences": [
-                {"sentence": s, "reason": r}
-                for s, r in zip(result.removed_sentences, result.removed_reasons, strict=False)
-            ],
-            "invalid_citations": result.invalid_citations,
-            "unsupported_numbers": result.unsupported_numbers,
-            "attributed": result.attributed,
-            "fallback_used": result.fallback_used,
-            "calculation_template": template or None,
-            "grounded_lead": composed.grounded_lead,
-            "dropped_for_length": composed.dropped_for_length,
-            "citations_valid": result.citations_valid,
-            "numbers_verified": result.numbers_verified,
-        },
-    }
-    return {"answer": answer, "verification": result}, record
-
-
-def _mentions_value(answer: str, value: float) -> bool:
-    from planner.verification import number_supported, parse_numbers
-
-    return any(number_supported(tok, [value]) for tok in parse_numbers(answer))
-
-
-@node("clarify")
-def clarify(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
-    outcome = state["calculation"]
-    answer = calc.needs_sentence(outcome.needs, outcome.questions, outcome.tool)
-    sources = state.get("sources", [])
-    context = extractive_answer([s for s in sources if s.kind == "concept"], max_sources=1, max_words=40)
-    if context:
-        answer = f"{answer} {context}"
-    ok = check_answer(answer, sources, question=state["question"])
-    verification = Verification(answer=answer, citations_valid=ok[0], numbers_verified=ok[1])
-    record = {
-        "inputs": {"needs": outcome.needs, "tool": outcome.tool},
-        "outputs": {"answer": answer},
-        "decisions": {"reason": "calculator inputs missing: ask for them instead of generating"},
-    }
-    return {"answer": answer, "verification": verification}, record
-
-
-REFUSAL = (
-    "I can only answer questions about A/B testing, experimentation and the statistics behind them, and the "
-    'knowledge base has nothing relevant to this question. Try, for example: "What is statistical power?" or '
-    '"What sample size do I need for a 5% relative lift on a 10% baseline at 80% power?"'
-)
-EMPTY_QUESTION = (
-    "The question is empty. Ask a question about A/B testing or experimentation, for example: "
-    '"How does variance affect sample size?"'
-)
-
-
-@node("refuse")
-def refuse(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
-    empty = not has_text(state["question"])
-    answer = EMPTY_QUESTION if empty else REFUSAL
-    if "non_english" in state.get("flags", []) and not empty:
-        answer += " Questions in English work best."
-    verification = Verification(answer=answer, citations_valid=True, numbers_verified=True)
-    record = {
-        "inputs": {"intent": state.get("intent"), "relevant": state.get("relevant")},
-        "outputs": {"answer": answer},
-        "decisions": {
-            "reason": "empty question" if empty else "out of scope and retrieval found nothing relevant"
-        },
-    }
-    return {"answer": answer, "verification": verification, "intent": "out_of_scope"}, record
-
-
-def citation_quotes(state: PlannerState) -> list[dict[str, Any]]:
-    """Citations for the sources the final answer cites, in marker order, with a quote each."""
-    from planner.verification import citation_markers, split_sentences
-
-    answer = state.get("answer", "")
-    cited: list[int] = []
-    for sentence in split_sentences(answer):
-        cited.extend(m for m in citation_markers(sentence) if m not in cited)
-    by_marker = {s.marker: s for s in state.get("sources", [])}
-    out = []
-    for marker in sorted(cited):
-        src = by_marker.get(marker)
-        if src is None:
-            continue
-        out.append(
-            {
-                "marker": marker,
-                "kind": src.kind,
-                "id": src.id,
-                "title": src.title,
-                "source": src.source,
-                "uri": src.uri,
-                "quote": quote_for(src, answer),
-            }
-        )
-    return out
-
-
-def related_out(state: PlannerState, ctx: RunContext, limit: int = 8) -> list[dict[str, Any]]:
-    """Related concepts for the response: the best path to each, with the last hop's reading."""
-    adj = ctx.graph.adjacency
-    out: list[dict[str, Any]] = []
-    seen = {e.concept_id for e in state.get("entities", [])}
-    for path in [*state.get("connecting", []), *state.get("related", [])]:
-        for hop_index, hop in enumerate(path.hops):
-            if hop.to_id in seen:
-                continue
-            seen.add(hop.to_id)
-            sub = path.node_ids[: hop_index + 2]
-            weights = [h.weight for h in path.hops[: hop_index + 1]]
-            out.append(
-                {
-                    "concept_id": hop.to_id,
-                    "name": adj.name(hop.to_id),
-                    "relation": hop.reading,
-                    "path": [adj.name(c) for c in sub],
-                    "score": round(path_score(weights), 4),
-                }
-            )
-    # Among equally strong paths, prefer concepts the retrieved text also discusses.
-    discussed: dict[str, int] = {}
-    for cand in state.get("candidates", []):
-        for concept_id in cand.mentions:
-            discussed[concept_id] = discussed.get(concept_id, 0) + 1
-    out.sort(
-        key=lambda r: (
-            -(r["score"] + RELATED_MENTION_BONUS * min(2, discussed.get(r["concept_id"], 0))),
-            len(r["path"]),
-            r["concept_id"],
-        )
-    )
-    return out[:limit]
-
-
-def respond(state: PlannerState, config: RunnableConfig) -> dict[str, Any]:
-    """Shape the response, then store the complete trace (this node's own step included)."""
-    from planner.response import (
-        AnswerResponse,
-        CalculationOut,
-        CitationOut,
-        EntityOut,
-        RelatedConceptOut,
-        VerificationOut,
-    )
-    from planner.trace_store import save_trace
-
-    ctx = run_context(config)
-    start = time.perf_counter()
-    verification: Verification = state.get("verification") or Verification("", True, True)
-    outcome = state.get("calculation")
-    calcs = []
-    if outcome is not None and outcome.result:
-        r = outcome.result
-        calcs.append(
-            CalculationOut(
-                tool=str(r.get("tool")),
-                method=str(r.get("method")),
-                inputs=dict(r.get("inputs") or {}),
-                outputs=dict(r.get("outputs") or {}),
-                assumptions=[str(a) for a in r.get("assumptions") or []],
-                formula=str(r.get("formula") or ""),
-                library=str(r.get("library") or ""),
-            )
-        )
-    citations = citation_quotes(state)
-    related = related_out(state, ctx)
-    timings = dict(state.get("timings", {}))
-    ms = round((time.perf_counter() - start) * 1000, 3)
-    timings["respond"] = ms
-    response = AnswerResponse(
-        question=state["question"],
-        answer=state.get("answer", ""),
-        intent=state.get("intent", "out_of_scope"),
-        entities=[
-            EntityOut(e.concept_id, e.name, e.mention, e.confidence) for e in state.get("entities", [])
-        ],
-        citations=[CitationOut(**c) for c in citations],
-        related_concepts=[RelatedConceptOut(**r) for r in related],
-        calculations=calcs,
-        needs=list(outcome.needs) if outcome is not None else [],
-        verification=VerificationOut(
-            citations_valid=verification.citations_valid,
-            numbers_verified=verification.numbers_verified,
-            removed_sentences=list(verification.removed_sentences),
-            fallback_used=verification.fallback_used,
-            invalid_citations=list(verification.invalid_citations),
-            unsupported_numbers=list(verification.unsupported_numbers),
-        ),
-        trace_id=ctx.trace_id,
-        as_of=state.get("as_of", ctx.graph.position),
-        timings_ms=timings,
-    )
-    step = {
-        "node": "respond",
-        "ms": ms,
-        "inputs": {},
-        "outputs": {
-            "citations": [c["marker"] for c in citations],
-            "related": [r["concept_id"] for r in related],
-        },
-        "decisions": {},
-    }
-    steps = [*state.get("trace", []), step]
-    save_trace(
-        ctx.trace_db,
-        {
-            "trace_id": ctx.trace_id,
-            "question": state["question"],
-            "as_of": response.as_of,
-            "graph_namespace": ctx.graph.namespace,
-            "intent": response.intent,
-            "flags": state.get("flags", []),
-            "entities": [
-                {
-                    "concept_id": e.concept_id,
-                    "name": e.name,
-                    "mention": e.mention,
-                    "confidence": e.confidence,
-                    "method": e.method,
-                }
-                for e in state.get("entities", [])
-            ],
-            "nodes": steps,
-            "route": [s["node"] for s in steps],
-            "timings_ms": timings,
-            "response": response.to_dict(),
-        },
-    )
-    return {"response": response, "trace": [step], "timings": {"respond": ms}}

@@ -85,6 +85,7 @@ def best_paths_from(
     max_hops: int,
     fan_out: int | None = DEFAULT_FAN_OUT,
     decay: float = HOP_DECAY,
+    exclude: frozenset[str] = frozenset(),
 ) -> dict[str, ConceptPath]:
     """Best-scoring path from ``start`` to every concept within ``max_hops`` hops.
 
@@ -96,7 +97,7 @@ def best_paths_from(
         nxt: dict[str, tuple[float, tuple[Hop, ...]]] = {}
         for node in sorted(frontier):
             product, hops = frontier[node]
-            visited = {start, *(h.to_id for h in hops)}
+            visited = {start, *exclude, *(h.to_id for h in hops)}
             edges = adj.neighbours.get(node, [])
             for hop in edges[:fan_out] if fan_out else edges:
                 if hop.to_id in visited:
@@ -137,16 +138,37 @@ def related_concepts(
     return ranked[:limit]
 
 
-def connecting_paths(adj: Adjacency, seeds: Sequence[str], *, max_hops: int) -> list[ConceptPath]:
-    """The best path between each pair of linked concepts within ``max_hops`` (no fan-out limit)."""
+def connecting_paths(
+    adj: Adjacency, seeds: Sequence[str], *, max_hops: int, per_pair: int = 2
+) -> list[ConceptPath]:
+    """The best paths (up to ``per_pair``, through different first steps) between each pair of linked concepts.
+
+    No fan-out limit here: a connection is worth finding even through a weak edge.
+    """
     out: list[ConceptPath] = []
     for a, b in itertools.combinations(dict.fromkeys(seeds), 2):
         if a not in adj.neighbours or b not in adj.neighbours:
             continue
-        path = best_paths_from(adj, a, max_hops=max_hops, fan_out=None).get(b)
-        if path is not None:
-            out.append(path)
-    return sorted(out, key=lambda p: (-p.score, p.start_id, p.end_id))
+        found: dict[tuple[str, ...], ConceptPath] = {}
+        for first in adj.neighbours[a]:
+            if first.to_id == b:
+                hops: tuple[Hop, ...] = (first,)
+            elif max_hops > 1:
+                rest = best_paths_from(
+                    adj, first.to_id, max_hops=max_hops - 1, fan_out=None, exclude=frozenset({a})
+                ).get(b)
+                if rest is None:
+                    continue
+                hops = (first, *rest.hops)
+            else:
+                continue
+            path = ConceptPath(a, b, hops, path_score([h.weight for h in hops]))
+            key = tuple(path.node_ids)
+            if key not in found or path.score > found[key].score:
+                found[key] = path
+        ranked = sorted(found.values(), key=lambda p: (-p.score, len(p.hops), p.node_ids))
+        out.extend(ranked[:per_pair])
+    return sorted(out, key=lambda p: (-p.score, p.start_id, p.end_id, p.node_ids))
 
 
 def describe_path(adj: Adjacency, path: ConceptPath) -> str:

@@ -84,3 +84,18 @@ def test_fan_out_keeps_only_the_strongest_edges(adj: Adjacency) -> None:
 def test_unknown_relation_types_and_self_loops_are_ignored() -> None:
     adj = Adjacency.build([Edge("x", "a", "b", "teleports", 0.9), Edge("y", "a", "a", "requires", 0.9)], {})
     assert adj.edge_count == 0
+
+
+def test_alternative_connections_through_different_first_steps_are_kept() -> None:
+    extra = [
+        Edge("b:cor:mt", "bonferroni", "multiple-testing", "corrects_for", 0.8, "Bonferroni corrects for it."),
+        Edge("b:inc:n", "bonferroni", "sample-size", "increases", 0.9, "A stricter alpha needs more users."),
+    ]
+    adj = Adjacency.build([*EDGES, *extra], {**NAMES, "bonferroni": "Bonferroni correction"})
+    paths = connecting_paths(adj, ["multiple-testing", "sample-size"], max_hops=3)
+    assert [p.node_ids for p in paths] == [
+        ["multiple-testing", "bonferroni", "sample-size"],
+        ["multiple-testing", "significance-level", "statistical-power", "sample-size"],
+    ]
+    assert paths[0].hops[0].reading == RELATION_TYPES["corrects_for"].inverse_reads_as
+    assert len(connecting_paths(adj, ["multiple-testing", "sample-size"], max_hops=3, per_pair=1)) == 1
