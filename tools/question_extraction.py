@@ -135,6 +135,14 @@ def find_baseline_and_target(text: str) -> tuple[float | None, float | None, lis
     m = re.search(r"from\s+" + PERCENT + r"\s+to\s+" + PERCENT, text, re.IGNORECASE)
     if m:
         return pct(m, 1), to_number(m.group(4), m.group(5)) / 100, notes
+    # "45% to 65%" without "from": still a baseline and a target, unless the second rate is power, traffic, ...
+    m = re.search(
+        r"(?<!between )(?<!by )" + PERCENT + r"\s*(?:to|->|→)\s*" + PERCENT + NOT_OTHER, text, re.IGNORECASE
+    )
+    if m:
+        baseline, target = pct(m, 1), to_number(m.group(4), m.group(5)) / 100
+        notes.append(f"'{m.group(0).strip()}' read as baseline {baseline:.4g} and target rate {target:.4g}")
+        return baseline, target, notes
     m = first(
         [
             PERCENT + r"\s*(?:baseline|base rate|control (?:conversion )?rate)",
@@ -248,7 +256,7 @@ def find_n_per_group(text: str, per_group_only: bool = False) -> float | None:
         [
             NUMBER
             + r"\s*(?:users|visitors|people|participants|subjects|observations|sessions|customers)?\s*(?:per|in each|each|a)\s*(?:group|variant|arm|variation|side)",
-            r"(?:n|sample size)\s*(?:of|=|is|:)\s*" + NUMBER,
+            r"\b(?:n|sample size)\s*(?:of|=|is|:)\s*" + NUMBER,
             r"(?:with|have|has|get)\s+"
             + NUMBER
             + r"\s*(?:users|visitors|people|participants|subjects|observations|sessions|customers)\b"
@@ -307,3 +315,60 @@ def find_means_delta(text: str) -> float | None:
 def find_number_after(words: str, text: str) -> float | None:
     m = re.search(r"(?:" + words + r")\s*(?:of|=|:|is|at|around|about)?\s*\$?" + NUMBER, text, re.IGNORECASE)
     return to_number(m.group(1), m.group(2)) if m else None
+
+
+def find_correlation_to_detect(text: str) -> float | None:
+    """The correlation a power question wants to detect: 'a correlation of r = 0.3', 'r = .25', 'ρ of 0.4'."""
+    m = first(
+        [
+            r"\b(?:r|ρ|rho)\s*(?:=|of|is)\s*(-?\d*\.\d+)",
+            r"correlation(?: coefficient)?\s*(?:of|=|:|is|at|around|about)?\s*(-?\d*\.\d+)",
+        ],
+        text,
+    )
+    return float(m.group(1)) if m else None
+
+
+_GROUP_SIZE = (
+    r"\bn\s*(?:=|:|of|is)?\s*"
+    + NUMBER
+    + r"|"
+    + NUMBER
+    + r"\s*(?:users|visitors|people|participants|subjects|observations|sessions|customers)\b"
+    + r"(?!\s*(?:a|per|each|every|/)\s*(?:day|week|month))"
+)
+
+
+def find_two_group_means(text: str) -> dict[str, float] | None:
+    """Mean, SD and size of two groups, in the order written (first = control A, second = treatment B).
+
+    Returns None unless exactly two of each are stated, so a partial description is asked about, not guessed.
+    """
+    means = [
+        to_number(a, sa)
+        for a, sa in re.findall(
+            r"\b(?:mean|average|avg)\s*(?:of|=|:|is)?\s*\$?" + NUMBER, text, re.IGNORECASE
+        )
+    ]
+    sds = [
+        to_number(a, sa)
+        for a, sa in re.findall(
+            r"(?:\bsd\b|standard deviation|std\.? ?dev|σ)\s*(?:of|=|:|is)?\s*\$?" + NUMBER,
+            text,
+            re.IGNORECASE,
+        )
+    ]
+    sizes = [
+        to_number(m.group(1) or m.group(3), m.group(2) if m.group(1) else m.group(4))
+        for m in re.finditer(_GROUP_SIZE, text, re.IGNORECASE)
+    ]
+    if len(means) != 2 or len(sds) != 2 or len(sizes) != 2:
+        return None
+    return {
+        "mean_a": means[0],
+        "sd_a": sds[0],
+        "n_a": sizes[0],
+        "mean_b": means[1],
+        "sd_b": sds[1],
+        "n_b": sizes[1],
+    }

@@ -19,6 +19,7 @@ from tools.question_extraction import (
     find_alternative,
     find_baseline_and_target,
     find_correlation,
+    find_correlation_to_detect,
     find_count_pairs,
     find_daily_traffic,
     find_mde,
@@ -31,6 +32,7 @@ from tools.question_extraction import (
     find_split,
     find_srm_counts,
     find_srm_threshold,
+    find_two_group_means,
     find_variants,
     find_weekly_traffic,
     pct,
@@ -60,6 +62,34 @@ QUESTIONS = {
     "df": "How many degrees of freedom does the chi-square test have?",
     "r": "What correlation do you want to detect?",
 }
+
+# A question that explains, compares or asks for advice ("why does...", "how is a p-value related to...",
+# "should I trust it?") is not a calculation unless it asks for one or gives data to compute on.
+_EXPLICIT_REQUEST = r"\b(calculate|compute|work out|solve for|plug (in|into))\b"
+_CONCEPTUAL_START = r"^(why\b|how (does|do|is|are|can|could|would|should|come)\b|should\b|when\b)"
+_CALC_REQUEST = (
+    r"\b(sample size|how many|how long|how much|what power|how (small|big|large)|need\b|per (group|variant|arm|variation)"
+    r"|what('s| is| would be| will be)? (the |my |our )?(mde|minimum detectable|smallest detectable|power|p-?\s?value"
+    r"|confidence interval|ci|interval|margin of error|lift|difference)"
+    r"|(confidence interval|\bci|interval|margin of error|p-?\s?value) (for|of|on|from)"
+    r"|significant\s*\?|is (it|this|that|the (difference|result|lift|change|test|uplift)) (statistically )?significant"
+    r"|(smallest|minimum) (effect|lift|difference|change|uplift) (can|could|would|will|that|i|we))"
+)
+
+
+def asks_to_calculate(text: str) -> bool:
+    """Whether the question requests a number (or gives counts to compute on), rather than an explanation."""
+    t = text.lower()
+    if re.search(_EXPLICIT_REQUEST, t) or find_count_pairs(text):
+        return True
+    # "how do I ..." with numbers is a procedure to apply ("how do I size a test for a 10% baseline?").
+    if re.search(_CONCEPTUAL_START, t) and not (re.match(r"how do (i|we)\b", t) and re.search(r"\d", t)):
+        return False
+    if re.search(_CALC_REQUEST, t):
+        return True
+    # Terse inputs with no question words ("baseline 10%, MDE 5%, 90% power") still describe a sizing.
+    baseline, target, _ = find_baseline_and_target(text)
+    return baseline is not None and (target is not None or find_mde(text)[0] is not None)
 
 
 @dataclass(frozen=True)
@@ -116,6 +146,11 @@ def _detect_tool(text: str) -> str | None:
         return "group_sequential"
     if re.search(r"\b(cuped|variance reduction|pre-experiment|pre-period|covariate)\b", t):
         return "cuped"
+    if re.search(
+        r"\b(detect|test(ing)?|find)\b[^.?]*\bcorrelation\b|\bcorrelation (coefficient )?(of )?(r|ρ|rho)\s?=|pwr\.r\.test",
+        t,
+    ):
+        return "correlation_power"
     if (
         re.search(
             r"\b(bonferroni|holm|benjamini|hochberg|yekutieli|fdr|false discovery|multiple (testing|comparisons))\b",
@@ -133,6 +168,8 @@ def _detect_tool(text: str) -> str | None:
         return "anova_power"
     if re.search(r"cohen'?s w\b", t):
         return "chi_square_power"
+    if not asks_to_calculate(text):
+        return None
     if re.search(
         r"\b(how long|how many (days|weeks)|duration|run (the|my|this) test for|days? (will|would|do))", t
     ):
@@ -145,10 +182,11 @@ def _detect_tool(text: str) -> str | None:
         if re.search(_MEANS_WORDS, t) and re.search(r"\b(difference|vs|versus)\b", t):
             return "ci_mean_difference"
         return "ci_proportion"
-    if re.search(
-        r"\b(p-?\s?value|significan(t|ce) (is|was|of the)|is (it|this|the (difference|result)) significant|z-?test|statistically significant)",
+    significance = re.search(
+        r"\b(p-?\s?value|significan(t|ce) (is|was|of the)|is (it|this|that|the \w+) (statistically )?significant|significant\s*\?|z-?test|statistically significant)",
         t,
-    ) and not re.search(r"significance level", t):
+    ) or (re.search(r"\bsignificant\b", t) and len(find_count_pairs(text)) >= 2)
+    if significance and not re.search(r"significance level", t):
         if re.search(_MEANS_WORDS, t):
             return "welch_t_test"
         return "two_proportion_z_test"
@@ -277,6 +315,9 @@ def parse_calculation(question: str) -> ParsedCalculation:
         d = find_number_after(r"cohen'?s d|effect size d|\bd\s?=", text)
         sd = find_number_after(r"standard deviation|std\.? ?dev|\bsd\b|σ|sigma", text)
         delta = find_means_delta(text)
+        rate_sd, rate_delta = _rate_as_mean(text, method, tool, notes)
+        if rate_sd is not None and sd is None and delta is None and d is None:
+            sd, delta = rate_sd, rate_delta
         if d is not None:
             params["cohens_d"] = d
         else:
@@ -353,7 +394,26 @@ def parse_calculation(question: str) -> ParsedCalculation:
         if method in ("wilson", "clopper_pearson", "agresti_coull", "wald"):
             params["method"] = method
     elif tool in ("ci_mean_difference", "welch_t_test"):
-        need("means")
+        groups = find_two_group_means(text)
+        if groups is not None:
+            params.update(groups)
+            notes.append(
+                "the first group mentioned is read as the control (A), the second as the treatment (B)"
+            )
+        else:
+            need("means")
+    elif tool == "correlation_power":
+        r = find_correlation_to_detect(text)
+        if r is not None:
+            params["r"] = r
+        else:
+            need("r")
+        n = find_n_per_group(text)
+        if n is not None:
+            params["n"] = n
+            params.pop("power", None)
+        elif "power" not in params:
+            params["power"] = 0.8
     elif tool == "group_sequential":
         looks = re.search(
             r"(\d+)\s*(?:interim\s+|equally spaced\s+)?(?:looks|analyses|peeks|checkpoints|stages)",
@@ -399,7 +459,11 @@ def parse_calculation(question: str) -> ParsedCalculation:
             params["power"] = 0.8
 
     assumptions = [*notes]
-    if tool in ("anova_power", "chi_square_power") and power is None and "power" in params:
+    if (
+        tool in ("anova_power", "chi_square_power", "correlation_power")
+        and power is None
+        and "power" in params
+    ):
         assumptions.append("80% power (not stated in the question)")
     assumptions += default_assumptions(spec, params)
     return ParsedCalculation(
@@ -410,3 +474,32 @@ def parse_calculation(question: str) -> ParsedCalculation:
         method_requested=method if method_text else None,
         reason="" if not missing else "required inputs missing",
     )
+
+
+def _rate_as_mean(
+    text: str, method: str | None, tool: str, notes: list[str]
+) -> tuple[float | None, float | None]:
+    """σ and δ for the 16σ²/δ² rule of thumb on a conversion rate: σ² = p(1 − p), δ from the MDE.
+
+    The proportion calculators have no rule-of-thumb method, so a rate question asking for it is answered by the
+    means calculator with the Bernoulli standard deviation (Kohavi et al. 2009, section 3.2).
+    """
+    if method != "rule_of_thumb" or tool != "means_sample_size":
+        return None, None
+    baseline, target, _ = find_baseline_and_target(text)
+    if baseline is None or not 0 < baseline < 1:
+        return None, None
+    if target is not None:
+        delta = abs(target - baseline)
+        how = f"target {target:g}"
+    else:
+        mde, mde_type, _ = find_mde(text)
+        if mde is None:
+            return None, None
+        delta = mde if mde_type == "absolute" else baseline * mde
+        how = f"{mde:g} {mde_type} MDE"
+    notes.append(
+        f"conversion rate {baseline:g} treated as a 0/1 metric: σ² = p(1 − p) = {baseline * (1 - baseline):g}, "
+        f"δ = {delta:g} ({how})"
+    )
+    return (baseline * (1 - baseline)) ** 0.5, delta

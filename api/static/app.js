@@ -145,7 +145,8 @@ async function askStreaming(body) {
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
-    buffer += decoder.decode(value, { stream: true });
+    // Litestar separates SSE lines with CRLF; normalise the whole buffer so a CR split across chunks still pairs up.
+    buffer = (buffer + decoder.decode(value, { stream: true })).replace(/\r\n/g, "\n");
     let idx;
     while ((idx = buffer.indexOf("\n\n")) >= 0) {
       const raw = buffer.slice(0, idx);

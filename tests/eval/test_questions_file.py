@@ -36,12 +36,7 @@ MUST_ASK = [q for q in QUESTIONS if q["category"] == "calculation" and q.get("ex
 
 # Reasonable wordings the calculator parser does not read yet (reported to the tools owner). Strict xfail: when the
 # parser learns one, this test fails and the id must leave the list.
-PARSER_GAPS = {
-    "calc-04": "correlation_power is never detected ('detect a correlation of r = 0.3')",
-    "calc-23": "welch_t_test always asks for 'means' even when means, SDs and sizes are given",
-    "calc-28": "the 16σ²/δ² rule of thumb is not applied to a conversion rate (needs sd and delta)",
-    "calc-29": "'45% to 65%' without 'from' is not read as baseline and target",
-}
+PARSER_GAPS: dict[str, str] = {}
 
 
 def test_the_set_is_valid_as_a_whole() -> None:

@@ -200,3 +200,111 @@ def test_srm_phrasings(question: str, counts: list[float], extra: dict[str, obje
 def test_srm_without_counts_asks_for_them() -> None:
     parsed = parse_calculation("How do I check for a sample ratio mismatch?")
     assert [m.name for m in parsed.missing] == ["counts"]
+
+
+# Wordings from eval/questions.jsonl that the parser once missed (ids in the test names).
+
+
+def test_calc_29_rates_without_from_are_baseline_and_target() -> None:
+    parsed = parse_calculation("sample size for 45% to 65% using cohen's h, 80% power")
+    assert parsed.tool == "proportions_sample_size" and parsed.calculable
+    assert parsed.params["baseline"] == pytest.approx(0.45)
+    assert parsed.params["p2"] == pytest.approx(0.65)
+    assert parsed.params["method"] == "cohens_h"
+    result = run_tool(parsed.tool or "", parsed.params)
+    assert result.outputs["n_per_variant"] == pytest.approx(95.7694, rel=1e-4)
+
+
+def test_rates_to_power_are_not_a_baseline_and_target() -> None:
+    parsed = parse_calculation("How many users per group to raise power from 10% baseline, 80% to 90% power?")
+    assert "p2" not in parsed.params
+
+
+def test_calc_04_correlation_power() -> None:
+    parsed = parse_calculation(
+        "How many observations do I need to detect a correlation of r = 0.3 with 80% power?"
+    )
+    assert parsed.tool == "correlation_power" and parsed.calculable
+    assert parsed.params == {"r": 0.3, "power": 0.8}
+    result = run_tool(parsed.tool or "", parsed.params)
+    assert result.outputs["n"] == pytest.approx(84.07364, rel=1e-5)
+    with_n = parse_calculation("What power do I have to detect a correlation of 0.2 with n = 100?")
+    assert with_n.tool == "correlation_power" and with_n.params == {"r": 0.2, "n": 100}
+    unknown = parse_calculation("How many pairs do I need to detect a correlation?")
+    assert [m.name for m in unknown.missing] == ["r"]
+
+
+def test_calc_23_welch_reads_both_groups() -> None:
+    parsed = parse_calculation(
+        "control mean 10.2 sd 4 n 500, treatment mean 10.9 sd 4.5 n 520, is the difference significant?"
+    )
+    assert parsed.tool == "welch_t_test" and parsed.calculable
+    assert parsed.params == {"mean_a": 10.2, "sd_a": 4, "n_a": 500, "mean_b": 10.9, "sd_b": 4.5, "n_b": 520}
+    outputs = run_tool(parsed.tool or "", parsed.params).outputs
+    assert outputs["t"] == pytest.approx(2.62812, rel=1e-5)
+    assert outputs["p_value"] == pytest.approx(0.0087158, rel=1e-4)
+    ci = parse_calculation(
+        "95% confidence interval for the difference in means: mean 20 sd 5 with 400 users vs mean 21 sd 6 with 410 users"
+    )
+    assert ci.tool == "ci_mean_difference" and ci.params["n_b"] == 410 and ci.params["sd_b"] == 6
+
+
+def test_welch_with_one_group_described_asks_for_the_means() -> None:
+    parsed = parse_calculation("control mean 10.2 sd 4 n 500, is the treatment significant?")
+    assert parsed.tool == "welch_t_test"
+    assert [m.name for m in parsed.missing] == ["means"]
+
+
+def test_calc_28_rule_of_thumb_on_a_conversion_rate() -> None:
+    parsed = parse_calculation(
+        "baseline 5% conversion, want to detect a 5% relative change, rule of thumb 16 sigma squared: "
+        "how many users per variant?"
+    )
+    assert parsed.tool == "means_sample_size" and parsed.calculable
+    assert parsed.params["method"] == "rule_of_thumb"
+    assert parsed.params["sd"] ** 2 == pytest.approx(0.05 * 0.95)
+    assert parsed.params["delta"] == pytest.approx(0.0025)
+    assert any("p(1 − p)" in a for a in parsed.assumptions)
+    result = run_tool(parsed.tool or "", parsed.params)
+    assert result.outputs["n_group1"] == pytest.approx(121600, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How is a p-value related to the type 1 error rate?",
+        "my test shows a +40% lift on checkout, should I trust it?",
+        "Why do a few outliers blow up the sample size I need? is it the variance?",
+        "what is a p-value, in plain english",
+    ],
+)
+def test_conceptual_questions_are_not_calculations(question: str) -> None:
+    parsed = parse_calculation(question)
+    assert parsed.tool is None and not parsed.calculable
+
+
+@pytest.mark.parametrize(
+    ("question", "tool", "missing"),
+    [
+        ("What sample size do I need for 5% MDE at 80% power?", "proportions_sample_size", ["baseline"]),
+        ("is there an SRM in my test?", "srm_check", ["counts"]),
+        ("How much will CUPED cut my sample size?", "cuped", ["correlation"]),
+        ("What is the p-value? I have no data yet", "two_proportion_z_test", ["conversions"]),
+    ],
+)
+def test_calculation_requests_without_data_ask_for_it(question: str, tool: str, missing: list[str]) -> None:
+    parsed = parse_calculation(question)
+    assert parsed.tool == tool
+    assert [m.name for m in parsed.missing] == missing
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "baseline 10%, MDE 5%, 90% power",
+        "How do I size a test for a 10% baseline and 5% MDE?",
+        "Can you compute the sample size for 120 out of 1000 vs 150 out of 1000?",
+    ],
+)
+def test_terse_or_procedural_requests_with_data_still_calculate(question: str) -> None:
+    assert parse_calculation(question).tool == "proportions_sample_size"
