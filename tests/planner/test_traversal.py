@@ -88,7 +88,9 @@ def test_unknown_relation_types_and_self_loops_are_ignored() -> None:
 
 def test_alternative_connections_through_different_first_steps_are_kept() -> None:
     extra = [
-        Edge("b:cor:mt", "bonferroni", "multiple-testing", "corrects_for", 0.8, "Bonferroni corrects for it."),
+        Edge(
+            "b:cor:mt", "bonferroni", "multiple-testing", "corrects_for", 0.8, "Bonferroni corrects for it."
+        ),
         Edge("b:inc:n", "bonferroni", "sample-size", "increases", 0.9, "A stricter alpha needs more users."),
     ]
     adj = Adjacency.build([*EDGES, *extra], {**NAMES, "bonferroni": "Bonferroni correction"})
