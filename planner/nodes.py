@@ -113,7 +113,7 @@ def link_entities(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any],
     decisions: list[dict[str, object]] = []
     vector = state.get("question_vector") or []
     if vector:
-        neighbours = reads.concept_neighbours(ctx.graph.db, vector, k=5)
+        neighbours = reads.concept_neighbours(ctx.graph.db, vector, k=5, index=ctx.graph.concept_index)
         linked, decisions = merge_embedding_links(
             linked,
             neighbours,
@@ -204,6 +204,7 @@ def retrieve(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
         k=RETRIEVE_K,
         doc_freq_cache=ctx.graph.doc_freq if len(ctx.graph.doc_freq) < DOC_FREQ_CACHE_MAX else None,
         total_chunks=ctx.graph.chunk_total,
+        chunk_index=ctx.graph.chunk_index,
     )
     top_sim = float(decisions["top_similarity"])
     relevant = bool(state.get("entities")) or top_sim >= RELEVANCE_MIN_SIMILARITY

@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from surrealdb import RecordID
+
+from engine.vector_index import VectorIndex
 from planner.types import ConceptName, Edge
 
 BM25_SLOTS = (
@@ -124,9 +127,28 @@ def neighbour_edges(db: QueryRunner, concept_ids: Sequence[str]) -> list[Edge]:
     return edges
 
 
-def concept_neighbours(db: QueryRunner, vector: Sequence[float], k: int = 5) -> list[tuple[str, str, float]]:
-    """Nearest concepts to ``vector`` by the HNSW index on concept embeddings: (concept_id, name, cosine)."""
+def concept_neighbours(
+    db: QueryRunner, vector: Sequence[float], k: int = 5, *, index: VectorIndex | None = None
+) -> list[tuple[str, str, float]]:
+    """Nearest concepts to ``vector``: (concept_id, name, cosine), closest first.
+
+    With ``index`` (``VectorIndexCache.get(db, "concept")``) the search is exact and in-process; without it the
+    HNSW index answers (approximate).
+    """
     k = _int_literal(k, 1, 100)
+    if index is not None:
+        hits = index.search(vector, k)
+        if not hits:
+            return []
+        names = {
+            str(r["concept_id"]): str(r.get("name") or r["concept_id"])
+            for r in _rows(
+                db.query(
+                    "SELECT concept_id, name FROM $ids", {"ids": [RecordID("concept", c) for c, _ in hits]}
+                )
+            )
+        }
+        return [(c, names[c], score) for c, score in hits if c in names]
     rows = _rows(
         db.query(
             f"SELECT concept_id, name, vector::distance::knn() AS distance FROM concept "
@@ -146,9 +168,25 @@ _RANK_FIELDS = "id, chunk_id, mention_ids"
 _DETAIL_FIELDS = "id, chunk_id, doc_id, heading, text, document.title AS title, document.source AS source, document.uri AS uri"
 
 
-def chunk_neighbours(db: QueryRunner, vector: Sequence[float], k: int = 20) -> list[dict[str, Any]]:
-    """Nearest chunks by the HNSW index, closest first; each row has ``similarity`` (cosine)."""
+def chunk_neighbours(
+    db: QueryRunner, vector: Sequence[float], k: int = 20, *, index: VectorIndex | None = None
+) -> list[dict[str, Any]]:
+    """Nearest chunks, closest first; each row has ``similarity`` (cosine).
+
+    With ``index`` (``VectorIndexCache.get(db, "chunk")``) the search is exact and in-process and only the k
+    winners' rank fields are read; without it the HNSW index answers (approximate).
+    """
     k = _int_literal(k, 1, 200)
+    if index is not None:
+        hits = index.search(vector, k)
+        if not hits:
+            return []
+        found = _rows(
+            db.query(f"SELECT {_RANK_FIELDS} FROM $ids", {"ids": [RecordID("chunk", c) for c, _ in hits]})
+        )
+        by_id = {str(r["chunk_id"]): r for r in found}
+        # A chunk projected away since the snapshot has no row: it is dropped, never returned without text.
+        return [{**by_id[c], "similarity": score} for c, score in hits if c in by_id]
     rows = _rows(
         db.query(
             f"SELECT {_RANK_FIELDS}, vector::distance::knn() AS distance FROM chunk "

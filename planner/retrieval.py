@@ -11,6 +11,7 @@ from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from engine.vector_index import VectorIndex
 from planner import reads
 from planner.types import Candidate
 
@@ -193,13 +194,14 @@ def retrieve(
     k: int = 20,
     doc_freq_cache: dict[str, int] | None = None,
     total_chunks: int | None = None,
+    chunk_index: VectorIndex | None = None,
 ) -> tuple[list[Candidate], list[Candidate], dict[str, Any]]:
     """Run kNN and BM25, fuse, boost, fetch the winners' text and dedupe.
 
     Returns (kept ranked, all candidates, decisions for the trace). ``doc_freq_cache`` (per graph version) saves
     the per-term index counts between questions.
     """
-    vector_rows = reads.chunk_neighbours(db, question_vector, k) if question_vector else []
+    vector_rows = reads.chunk_neighbours(db, question_vector, k, index=chunk_index) if question_vector else []
     terms = query_terms(question)
     cache = doc_freq_cache if doc_freq_cache is not None else {}
     for term in terms:

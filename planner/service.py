@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from config import Settings
+from engine.vector_index import VectorIndexCache
 from planner import reads
 from planner.entity_linking import EntityLinker
 from planner.graph import build_graph
@@ -58,6 +59,8 @@ class Planner:
         self._as_of_dbs: dict[int, Any] = {}
         self._lock = threading.Lock()
         self._prototypes: dict[str, list[list[float]]] | None = None
+        # Exact kNN matrices per database handle, brought forward as the projection checkpoint moves.
+        self._vectors = VectorIndexCache()
 
     # ------------------------------------------------------------------ graph versions
     def _prototype_vectors(self) -> dict[str, list[list[float]]]:
@@ -86,6 +89,8 @@ class Planner:
                     adjacency=Adjacency.build(reads.list_edges(db), names),
                     namespace=ns,
                     chunk_total=reads.chunk_count(db),
+                    chunk_index=self._vectors.get(db, "chunk"),
+                    concept_index=self._vectors.get(db, "concept"),
                 )
                 # keep only the newest view per database
                 self._views = {k: v for k, v in self._views.items() if k[:2] != key[:2]}

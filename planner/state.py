@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypedDict
 
+from engine.vector_index import VectorIndex
 from model.prompts import ChatMessage
 from planner.entity_linking import EntityLinker
 from planner.reads import QueryRunner
@@ -70,6 +71,9 @@ class GraphView:
     doc_freq: dict[str, int] = field(
         default_factory=dict
     )  # full-text index counts per term, this version only
+    # Exact kNN snapshots at ``position`` (None: the HNSW queries answer).
+    chunk_index: VectorIndex | None = None
+    concept_index: VectorIndex | None = None
 
 
 @dataclass(slots=True)
