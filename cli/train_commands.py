@@ -61,7 +61,7 @@ def train(
     ] = -1,
     max_seq_len: Annotated[
         int, typer.Option(help="Longest prompt+answer in tokens; longer ones are skipped.")
-    ] = 512,
+    ] = 768,
     lora_r: Annotated[int, typer.Option(help="LoRA rank.")] = 8,
     lora_alpha: Annotated[int, typer.Option(help="LoRA alpha.")] = 16,
     learning_rate: Annotated[
@@ -72,7 +72,7 @@ def train(
     quantization: Annotated[
         str, typer.Option(help="auto (QLoRA NF4 on CUDA, float32 LoRA on CPU), nf4 or none.")
     ] = "auto",
-    distractors: Annotated[int, typer.Option(help="Distractor sources per prompt.")] = 2,
+    distractors: Annotated[int, typer.Option(help="Distractor sources per prompt.")] = 1,
     held_out_fraction: Annotated[
         float, typer.Option(help="Share of concepts held out for evaluation.")
     ] = 0.2,
@@ -214,7 +214,7 @@ def evaluate(
         path = held_out or settings.data_dir / "sft" / "held_out.jsonl"
         if not path.is_file():
             console.print(f"{path} missing: building the SFT set …")
-            write_dataset(_build_dataset(settings, 13, 2, 0.2), path.parent)
+            write_dataset(_build_dataset(settings, 13, 1, 0.2), path.parent)
         try:
             examples = read_jsonl(path)
         except SFTDataError as exc:

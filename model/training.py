@@ -54,7 +54,7 @@ class TrainConfig:
     name: str = "answer-lora"
     max_examples: int | None = 300
     epochs: float = 1.0
-    max_seq_len: int = 512
+    max_seq_len: int = 768
     lora_r: int = 8
     lora_alpha: int = 16
     lora_dropout: float = 0.05
