@@ -19,7 +19,7 @@ _COMMAND_MODULES = (
     "cli.ingest_commands",  # ingest
     "cli.corpus_commands",  # corpus check / stats
     "cli.calc_commands",  # calc
-    "cli.model_commands",  # train, eval, generate
+    "cli.model_commands",  # generate
     "cli.ask_commands",  # ask, trace
     "cli.serve_command",  # serve
     "cli.train_commands",  # train, eval, collect arxiv|stackexchange|synth

@@ -82,3 +82,18 @@ def build_answer_messages(
     """Messages for the answer generator: system rules, then sources and the question in one user turn."""
     user = f"Sources:\n{format_sources(sources, calculations)}\n\nQuestion: {' '.join(question.split())}\nAnswer:"
     return [ChatMessage("system", ANSWER_SYSTEM_PROMPT), ChatMessage("user", user)]
+
+
+SYNTHETIC_PROMPT_VERSION = "synthetic-qa-v1"
+
+SYNTHETIC_SYSTEM_PROMPT = (
+    "You write training data for an assistant that answers questions about A/B testing and experimentation. "
+    "Given a paper abstract, write questions a practitioner could ask that the abstract itself answers, each with "
+    "a concise answer (at most three sentences) that uses only facts stated in the abstract and copies any numbers "
+    'exactly. Reply with JSON only: a list of objects with keys "question" and "answer".'
+)
+
+
+def synthetic_user_prompt(title: str, abstract: str, n: int) -> str:
+    """The user turn asking the synthetic-data model for ``n`` Q&A pairs about one paper."""
+    return f"Title: {title}\n\nAbstract: {abstract}\n\nWrite {n} question-answer pairs."

@@ -20,14 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from ingest.arxiv import ArxivPaper
+from model.prompts import SYNTHETIC_SYSTEM_PROMPT, synthetic_user_prompt
 
 SYNTHETIC_PROMPT_VERSION = "synthetic-qa-v1"
-SYNTHETIC_SYSTEM_PROMPT = (
-    "You write training data for an assistant that answers questions about A/B testing and experimentation. "
-    "Given a paper abstract, write questions a practitioner could ask that the abstract itself answers, each with "
-    "a concise answer (at most three sentences) that uses only facts stated in the abstract and copies any numbers "
-    'exactly. Reply with JSON only: a list of objects with keys "question" and "answer".'
-)
 DEFAULT_MODEL = "claude-haiku-4-5"
 # USD per million tokens (input, output), from Anthropic's public price list; pass prices= for other models.
 PRICES: dict[str, tuple[float, float]] = {
@@ -77,7 +72,7 @@ def price_of(model: str, prices: dict[str, tuple[float, float]] | None = None) -
 
 def user_prompt(paper: ArxivPaper, n: int) -> str:
     """The user turn for one paper."""
-    return f"Title: {paper.title}\n\nAbstract: {paper.summary}\n\nWrite {n} question-answer pairs."
+    return synthetic_user_prompt(paper.title, paper.summary, n)
 
 
 def estimate_cost(

@@ -195,6 +195,23 @@ class IntentDecision:
     flags: list[str] = field(default_factory=list)
 
 
+_OWN_DATA_QUESTION = re.compile(
+    r"^\s*(?:(?:is|are|do|does|did|was|were|have|has)\b.*\b(?:my|our)\s+(?:test|experiment|a/?b test|data|results?|split|arms?)\b"
+    r"|how\s+(?:much|many)\b.*\b(?:my|our)\b)",
+    re.IGNORECASE,
+)
+
+
+def wants_calculation(question: str) -> bool:
+    """Whether a question with a recognised calculator is a request to calculate, not a question about the idea.
+
+    True when it carries numbers, or asks about the asker's own experiment ("is there an SRM in my test?", "how much
+    will CUPED cut my sample size?"), which needs their data. Advice questions ("how long should I run a test?")
+    stay explanations.
+    """
+    return any(ch.isdigit() for ch in question) or bool(_OWN_DATA_QUESTION.search(question))
+
+
 def words(text: str) -> list[str]:
     """Lower-case ASCII word tokens (keeps a/b, p-value, t-test together)."""
     return _WORD.findall(text.lower())

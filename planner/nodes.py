@@ -16,7 +16,7 @@ from planner import calculation as calc
 from planner import reads
 from planner.context import number_sources, order_items, token_counter
 from planner.entity_linking import merge_embedding_links
-from planner.intent import classify_intent, has_text
+from planner.intent import classify_intent, has_text, wants_calculation
 from planner.retrieval import retrieve as hybrid_retrieve
 from planner.state import PlannerState, RunContext
 from planner.traversal import connecting_paths, describe_path, hop_records, related_concepts
@@ -70,8 +70,7 @@ def understand(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], di
         vector = list(ctx.embedder.embed([question])[0])
         parsed = calc.parse(question)
         tool = calc.parsed_tool(parsed)
-    # A parsed tool makes this a calculation only when the question carries numbers or asks to compute.
-    calculable = tool is not None and any(ch.isdigit() for ch in question)
+    calculable = tool is not None and wants_calculation(question)
     proto_scores = (
         {
             intent: max((_cosine(vector, p) for p in protos), default=0.0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.intent import classify_intent, input_flags
+from planner.intent import classify_intent, input_flags, wants_calculation
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,22 @@ def test_hostile_inputs_are_flagged() -> None:
     assert "query_fragment" in input_flags("'; DELETE FROM concept WHERE true; --")
     assert "non_english" in input_flags("Что такое статистическая мощность?")
     assert input_flags("What is power?") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("is there an SRM in my test?", True),
+        ("How much will CUPED cut my sample size?", True),
+        ("We saw 50,000 vs 48,900 users", True),
+        ("What is a sample ratio mismatch?", False),
+        ("Why does CUPED shorten experiments?", False),
+        ("How do I check for SRM?", False),
+        ("how long should i run an AB test? do i need full weeks?", False),
+        ("do I need a multiple testing correction for my secondary metrics?", False),
+    ],
+)
+def test_a_recognised_calculator_counts_as_a_request_only_with_data_or_about_own_experiment(
+    question: str, expected: bool
+) -> None:
+    assert wants_calculation(question) is expected
