@@ -129,6 +129,8 @@ def citation_problems(response: Mapping[str, Any]) -> list[str]:
 
     Valid means: the verifier says so, no marker in the answer points outside the citation list, every citation
     has an id and a quote, and an answer that is not just a question for missing inputs cites something.
+    ``verification.invalid_citations`` lists markers the verifier found in the model's raw output and removed; they
+    count only if the final answer is not valid as well.
     """
     problems: list[str] = []
     verification = response.get("verification", {}) or {}
@@ -136,7 +138,7 @@ def citation_problems(response: Mapping[str, Any]) -> list[str]:
     markers = {int(c.get("marker", -1)) for c in citations}
     if not verification.get("citations_valid", False):
         problems.append("verifier: citations_valid is false")
-    if verification.get("invalid_citations"):
+    if verification.get("invalid_citations") and not verification.get("citations_valid", False):
         problems.append(f"verifier: invalid citations {verification['invalid_citations']}")
     used = {int(m) for m in _MARKER.findall(str(response.get("answer", "")))}
     dangling = sorted(used - markers)

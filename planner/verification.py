@@ -22,7 +22,8 @@ MIN_WORD_SUPPORT = 0.4  # share of a sentence's content words that must appear i
 ATTRIBUTE_MIN_SUPPORT = 0.7  # an uncited sentence this well supported by one source gets that source's marker
 MIN_SURVIVING_WORDS = 6
 
-_CITATION = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
+# Markers start at 1, so a bracket holding a 0 is an interval such as "[0, 1]", never a citation.
+_CITATION = re.compile(r"\[((?!0+\b)\d{1,3}(?:\s*[,;]\s*(?!0+\b)\d{1,3})*)\]")
 _NUMBER = re.compile(r"(?<![\w.])[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][-+]?\d+)?%?(?![\w])")
 _WORD = re.compile(r"[a-z][a-z\-']+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n+")

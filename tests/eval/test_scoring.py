@@ -342,3 +342,19 @@ def test_summarise_counts_rates_per_category_and_lists_failed_ids() -> None:
     text = markdown_report(summary)
     assert "| expected concept surfaced | 50.0% (1/2) | ≥ 95% |" in text
     assert "- **entity_linking** (1): b" in text and "- c: boom" in text
+
+
+def test_citations_removed_from_the_raw_output_do_not_invalidate_a_valid_final_answer() -> None:
+    from eval.scoring import citation_problems
+
+    response = {
+        "answer": "An OEC decides launches [1].",
+        "citations": [{"marker": 1, "id": "concept:oec", "quote": "An OEC decides launches."}],
+        "verification": {"citations_valid": True, "invalid_citations": [8, 9]},
+    }
+    assert citation_problems(response) == []
+    response["verification"] = {"citations_valid": False, "invalid_citations": [8]}
+    assert citation_problems(response) == [
+        "verifier: citations_valid is false",
+        "verifier: invalid citations [8]",
+    ]

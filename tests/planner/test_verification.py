@@ -125,3 +125,10 @@ def test_verification_never_crashes_and_never_invents_markers(text: str) -> None
     result = verify_answer(text, SOURCES)
     ok_citations, _ = check_answer(result.answer, SOURCES)
     assert ok_citations or not result.answer
+
+
+def test_an_interval_in_brackets_is_not_read_as_a_citation() -> None:
+    from planner.verification import citation_markers
+
+    assert citation_markers("Its centre never leaves [0, 1] and it stays close to nominal [1].") == [1]
+    assert citation_markers("Both sources agree [2, 3].") == [2, 3]
