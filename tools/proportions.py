@@ -19,6 +19,7 @@ Four methods, each solving for whichever of n, power or effect is missing (stats
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from scipy import optimize
@@ -295,27 +296,13 @@ def sample_size_result(
         r1, r2 = ceil_n(n1), ceil_n(n2)
         return raw, {"n_control": r1, "n_per_variant": r2, "n_total": r1 + inp.variants * r2}
 
-    raw, rounded = outputs_for(inp.method)
-    alternatives = _alternatives(inp.method, rounded, outputs_for, key="n_total")
     inputs = {
-        **_common_inputs(inp),
         "p2": treat,
         "mde_absolute": treat - inp.baseline,
         "mde_relative": (treat - inp.baseline) / inp.baseline,
         "power": target,
-        "method": inp.method,
     }
-    return CalculationResult(
-        tool="proportions_sample_size",
-        method=METHOD_NAMES[inp.method],
-        inputs=inputs,
-        outputs=raw,
-        outputs_rounded=rounded,
-        formula=f"{FORMULAS[inp.method]}; {_z_text(inp)}; sample sizes rounded up",
-        library=library_version("scipy"),
-        alternatives=alternatives,
-        notes=_notes(inp),
-    )
+    return _result("proportions_sample_size", inp, inputs, outputs_for, "n_total", "sample sizes rounded up")
 
 
 def power_result(
@@ -341,20 +328,8 @@ def power_result(
         value = power(design, n1, m)
         return {"power": value}, {"power": round(value, 4)}
 
-    raw, rounded = outputs_for(inp.method)
-    alternatives = _alternatives(inp.method, rounded, outputs_for, key="power")
-    inputs = {**_common_inputs(inp), "p2": treat, "n_per_group": n1, "method": inp.method}
-    return CalculationResult(
-        tool="proportions_power",
-        method=METHOD_NAMES[inp.method],
-        inputs=inputs,
-        outputs=raw,
-        outputs_rounded=rounded,
-        formula=f"{FORMULAS[inp.method]}; solved for power; {_z_text(inp)}",
-        library=library_version("scipy"),
-        alternatives=alternatives,
-        notes=_notes(inp),
-    )
+    inputs = {"p2": treat, "n_per_group": n1}
+    return _result("proportions_power", inp, inputs, outputs_for, "power", "solved for power", z_first=False)
 
 
 def mde_result(
@@ -384,18 +359,44 @@ def mde_result(
         }
         return raw, {k: round(float(v), 6) for k, v in raw.items()}  # type: ignore[arg-type]
 
+    inputs = {"n_per_group": n1, "power": target}
+    return _result(
+        "proportions_mde",
+        inp,
+        inputs,
+        outputs_for,
+        "mde_absolute",
+        "solved for p2 by root finding",
+        z_first=False,
+    )
+
+
+def _result(
+    tool: str,
+    inp: _Inputs,
+    inputs: Mapping[str, object],
+    outputs_for: Callable[[str], tuple[dict[str, object], dict[str, object]]],
+    key: str,
+    solved: str,
+    *,
+    z_first: bool = True,
+) -> CalculationResult:
+    """The result of a proportions calculator: the chosen method's outputs, other methods' beside them."""
     raw, rounded = outputs_for(inp.method)
-    alternatives = _alternatives(inp.method, rounded, outputs_for, key="mde_absolute")
-    inputs = {**_common_inputs(inp), "n_per_group": n1, "power": target, "method": inp.method}
+    formula = (
+        f"{FORMULAS[inp.method]}; {_z_text(inp)}; {solved}"
+        if z_first
+        else f"{FORMULAS[inp.method]}; {solved}; {_z_text(inp)}"
+    )
     return CalculationResult(
-        tool="proportions_mde",
+        tool=tool,
         method=METHOD_NAMES[inp.method],
-        inputs=inputs,
+        inputs={**_common_inputs(inp), **inputs, "method": inp.method},
         outputs=raw,
         outputs_rounded=rounded,
-        formula=f"{FORMULAS[inp.method]}; solved for p2 by root finding; {_z_text(inp)}",
+        formula=formula,
         library=library_version("scipy"),
-        alternatives=alternatives,
+        alternatives=_alternatives(inp.method, rounded, outputs_for, key=key),
         notes=_notes(inp),
     )
 
