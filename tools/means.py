@@ -10,6 +10,7 @@ The ``z`` method replaces t by the normal distribution; ``rule_of_thumb`` is Leh
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from scipy import optimize
 from scipy.special import nctdtr, ndtr, ndtri, stdtrit
@@ -224,20 +225,19 @@ def sample_size_result(
         "sd": s,
         "cohens_d": d,
         "power": target,
-        "alpha": a,
-        "alternative": alt,
-        "design": des,
-        "ratio": r,
     }
-    return CalculationResult(
-        tool="means_sample_size",
-        method=f"{METHOD_NAMES[m]}, {des.replace('_', '-')}",
-        inputs=inputs,
-        outputs=raw,
-        outputs_rounded=rounded,
-        formula=_formula(des, m, alt) + "; solved for n by root finding; sample sizes rounded up",
-        library=library_version("scipy"),
-        alternatives=alternatives,
+    return _result(
+        "means_sample_size",
+        m,
+        des,
+        alt,
+        a,
+        r,
+        inputs,
+        raw,
+        rounded,
+        alternatives,
+        "; solved for n by root finding; sample sizes rounded up",
     )
 
 
@@ -276,21 +276,8 @@ def power_result(
         "delta": dlt,
         "sd": s,
         "cohens_d": d,
-        "alpha": a,
-        "alternative": alt,
-        "design": des,
-        "ratio": r,
     }
-    return CalculationResult(
-        tool="means_power",
-        method=f"{METHOD_NAMES[m]}, {des.replace('_', '-')}",
-        inputs=inputs,
-        outputs=raw,
-        outputs_rounded=rounded,
-        formula=_formula(des, m, alt),
-        library=library_version("scipy"),
-        alternatives=alternatives,
-    )
+    return _result("means_power", m, des, alt, a, r, inputs, raw, rounded, alternatives, "")
 
 
 def mde_result(
@@ -324,18 +311,43 @@ def mde_result(
         "n_per_group": n1,
         "sd": s,
         "power": target,
-        "alpha": a,
-        "alternative": alt,
-        "design": des,
-        "ratio": r,
     }
+    return _result(
+        "means_mde",
+        m,
+        des,
+        alt,
+        a,
+        r,
+        inputs,
+        raw,
+        rounded,
+        alternatives,
+        "; solved for d by root finding; δ = d·σ",
+    )
+
+
+def _result(
+    tool: str,
+    m: str,
+    des: str,
+    alt: str,
+    a: float,
+    r: float,
+    inputs: Mapping[str, object],
+    raw: dict[str, object],
+    rounded: dict[str, object],
+    alternatives: tuple[Alternative, ...],
+    solved: str,
+) -> CalculationResult:
+    """A means calculator's result: its own inputs, then α, alternative, design and ratio."""
     return CalculationResult(
-        tool="means_mde",
+        tool=tool,
         method=f"{METHOD_NAMES[m]}, {des.replace('_', '-')}",
-        inputs=inputs,
+        inputs={**inputs, "alpha": a, "alternative": alt, "design": des, "ratio": r},
         outputs=raw,
         outputs_rounded=rounded,
-        formula=_formula(des, m, alt) + "; solved for d by root finding; δ = d·σ",
+        formula=_formula(des, m, alt) + solved,
         library=library_version("scipy"),
         alternatives=alternatives,
     )
