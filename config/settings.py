@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     db_name: str = "main"
     db_user: str | None = None
     db_password: str | None = None
+    db_fast_codec: bool = Field(
+        default=True,
+        description="Talk to the embedded engine through the compiled CBOR codec (engine/wire.py); false: the SDK's.",
+    )
 
     # --- corpus ------------------------------------------------------------------
     corpus_dir: Path = REPO_ROOT / "corpus"

@@ -25,6 +25,7 @@ from surrealdb import Surreal
 from surrealdb.errors import SurrealError
 
 from config import Settings
+from engine import wire
 from engine.errors import (
     DatabaseError,
     DatabaseLockedError,
@@ -52,6 +53,14 @@ class _Connection:
         self.current: tuple[str, str] | None = None
         self.refs = 0
         self.lock_file = lock_file
+        # The embedded engine's handle when queries go through the compiled codec (engine/wire.py), else None.
+        self.engine: Any = None
+
+    def query_raw(self, sql: str, vars: dict[str, Any]) -> dict[str, Any]:
+        if self.engine is not None:
+            return wire.query_raw(self.engine, sql, vars)
+        response: dict[str, Any] = self.sdk.query_raw(sql, vars)
+        return response
 
     def close(self) -> None:
         self.sdk.close()
@@ -110,6 +119,8 @@ def _connect(settings: Settings) -> _Connection:
 def _start(conn: _Connection, settings: Settings) -> None:
     try:
         conn.sdk.connect()
+        if settings.db_fast_codec:
+            conn.engine = wire.engine_handle(conn.sdk)
         if settings.db_user and not url_is_embedded(conn.url):
             conn.sdk.signin({"username": settings.db_user, "password": settings.db_password or ""})
     except SurrealError as exc:
@@ -171,12 +182,14 @@ class Database:
                 if conn.current != (self.ns, self.name):
                     conn.sdk.use(self.ns, self.name)
                     conn.current = (self.ns, self.name)
-                response = conn.sdk.query_raw(sql, vars or {})
+                response = conn.query_raw(sql, vars or {})
             except (
                 SurrealError,
                 RuntimeError,
             ) as exc:  # the embedded engine raises RuntimeError on parse errors
                 raise translate_error(str(exc)) from exc
+            except wire.CodecError as exc:
+                raise ProgrammingError(str(exc)) from exc
         if response.get("error") is not None:
             raise translate_error(str(response["error"]))
         statements = response.get("result") or []

@@ -217,11 +217,27 @@ class RecordedEvent(Struct, frozen=True, kw_only=True):
     payload: Payload
     provenance: Provenance
 
+    @property
+    def document_id(self) -> str | None:
+        """The document whose content asserted this event's fact (what supports it in the graph)."""
+        return self.provenance.document_id
+
     def to_dict(self) -> dict[str, Any]:
         """Canonical JSON-able form (the export line format)."""
         out: dict[str, Any] = msgspec.to_builtins(self)
         out["payload"] = payload_to_dict(self.payload)
         return out
+
+
+class LogEntry(Struct, frozen=True, kw_only=True):
+    """What folding needs of a logged event: its position, its (upcast) payload and the document supporting it.
+
+    The projector reads these instead of whole ``RecordedEvent``s: a third of the fields, and so of the reading.
+    """
+
+    position: int
+    payload: Payload
+    document_id: str | None = None
 
 
 def _check_slug(value: str) -> None:
@@ -261,6 +277,20 @@ def decode_payload(event_type: str, schema_version: int, data: dict[str, Any]) -
     except (msgspec.ValidationError, ValueError, TypeError) as exc:
         raise EventValidationError(event_type, str(exc)) from exc
     return payload
+
+
+def pack_entry(payload: dict[str, Any], document_id: str | None) -> bytes:
+    """The compact copy of an event that replay reads: its stored payload and supporting document, MessagePack."""
+    return msgspec.msgpack.encode((payload, document_id))
+
+
+def unpack_entry(packed: bytes) -> tuple[dict[str, Any], str | None]:
+    """The stored payload and supporting document of a packed event."""
+    try:
+        payload, document_id = msgspec.msgpack.decode(packed, type=tuple[dict[str, Any], str | None])
+    except msgspec.DecodeError as exc:
+        raise EventValidationError("packed", f"not a packed event ({exc})") from exc
+    return payload, document_id
 
 
 def decode_provenance(data: dict[str, Any] | None) -> Provenance:

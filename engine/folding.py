@@ -18,8 +18,9 @@ Rules:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from engine.events import (
     ChunkAdded,
@@ -30,13 +31,26 @@ from engine.events import (
     ConceptsMerged,
     DocumentIngested,
     DocumentRetracted,
-    RecordedEvent,
+    Payload,
     RelationAsserted,
     RelationRetracted,
     payload_to_dict,
 )
 
 Row = dict[str, Any]
+
+
+class Foldable(Protocol):
+    """A logged event as folding reads it (``RecordedEvent`` and ``LogEntry`` both are)."""
+
+    @property
+    def position(self) -> int: ...
+
+    @property
+    def payload(self) -> Payload: ...
+
+    @property
+    def document_id(self) -> str | None: ...
 
 
 @dataclass
@@ -69,14 +83,75 @@ class GraphState:
             concept_id = self.redirects[concept_id]
         return concept_id
 
+    # Lookups by document and by relation end, so a retraction costs what it touches, not the whole batch.
+    # The maps may hold stale keys (a support removed, an edge moved); every lookup re-checks the row itself.
+    _index: dict[str, defaultdict[str, set[str]]] | None = field(default=None, repr=False, compare=False)
+
+    def _lookup(self) -> dict[str, defaultdict[str, set[str]]]:
+        if self._index is None:
+            self._index = {
+                name: defaultdict(set) for name in ("chunk_doc", "concept_doc", "rel_doc", "rel_end")
+            }
+            for key, row in self.chunks.items():
+                if row is not None:
+                    self._index["chunk_doc"][row["doc_id"]].add(key)
+            for key, row in self.concepts.items():
+                if row is not None:
+                    self.note_concept(key, row)
+            for key, row in self.relations.items():
+                if row is not None:
+                    self.note_relation(key, row)
+        return self._index
+
+    def note_chunk(self, chunk_id: str, row: Row) -> None:
+        if self._index is not None:
+            self._index["chunk_doc"][row["doc_id"]].add(chunk_id)
+
+    def note_concept(self, concept_id: str, row: Row) -> None:
+        if self._index is not None:
+            for doc in row["supported_by"]:
+                self._index["concept_doc"][doc].add(concept_id)
+
+    def note_relation(self, relation_id: str, row: Row) -> None:
+        if self._index is not None:
+            for doc in row["supported_by"]:
+                self._index["rel_doc"][doc].add(relation_id)
+            self._index["rel_end"][row["in"]].add(relation_id)
+            self._index["rel_end"][row["out"]].add(relation_id)
+
     def chunks_of(self, doc_id: str) -> list[str]:
-        return sorted(cid for cid, row in self.chunks.items() if row is not None and row["doc_id"] == doc_id)
+        """The live chunks of a document, sorted."""
+        found = self._lookup()["chunk_doc"].get(doc_id, ())
+        return sorted(c for c in found if (row := self.chunks.get(c)) is not None and row["doc_id"] == doc_id)
+
+    def concepts_supported_by(self, doc_id: str) -> list[str]:
+        """The live concepts ``doc_id`` supports, sorted."""
+        found = self._lookup()["concept_doc"].get(doc_id, ())
+        return sorted(
+            c for c in found if (row := self.concepts.get(c)) is not None and doc_id in row["supported_by"]
+        )
+
+    def relations_supported_by(self, doc_id: str) -> list[str]:
+        """The live relations ``doc_id`` supports, sorted."""
+        found = self._lookup()["rel_doc"].get(doc_id, ())
+        return sorted(
+            r for r in found if (row := self.relations.get(r)) is not None and doc_id in row["supported_by"]
+        )
+
+    def relations_touching(self, concept_id: str) -> list[str]:
+        """The live relations with ``concept_id`` at either end, sorted."""
+        found = self._lookup()["rel_end"].get(concept_id, ())
+        return sorted(
+            r
+            for r in found
+            if (row := self.relations.get(r)) is not None and concept_id in (row["in"], row["out"])
+        )
 
 
-def apply(state: GraphState, event: RecordedEvent) -> None:
-    """Fold one recorded event into ``state``."""
+def apply(state: GraphState, event: Foldable) -> None:
+    """Fold one logged event into ``state``."""
     p = event.payload
-    doc = event.provenance.document_id
+    doc = event.document_id
     match p:
         case DocumentIngested():
             _document_ingested(state, p, event.position)
@@ -121,6 +196,7 @@ def _chunk_added(state: GraphState, p: ChunkAdded) -> None:
     row = payload_to_dict(p)
     row["mention_ids"] = []
     state.chunks[p.chunk_id] = row
+    state.note_chunk(p.chunk_id, row)
     state.dirty_chunks.add(p.chunk_id)
     state.mention_docs.add(p.doc_id)
 
@@ -135,18 +211,21 @@ def _document_retracted(state: GraphState, doc_id: str) -> None:
     state.dirty_documents.add(doc_id)
     for chunk_id in state.chunks_of(doc_id):
         _delete_chunk(state, chunk_id)
-    for concept_id, row in sorted(state.concepts.items()):
-        if row is not None and doc_id in row["supported_by"]:
-            row["supported_by"] = [d for d in row["supported_by"] if d != doc_id]
-            state.dirty_concepts.add(concept_id)
-            if not row["supported_by"]:
-                _delete_concept(state, concept_id)
-    for relation_id, rel in sorted(state.relations.items()):
-        if rel is not None and doc_id in rel["supported_by"]:
-            rel["supported_by"] = [d for d in rel["supported_by"] if d != doc_id]
-            state.dirty_relations.add(relation_id)
-            if not rel["supported_by"]:
-                _delete_relation(state, relation_id)
+    # Deleting a concept touches only its relations, never another concept, so the list can be taken up front.
+    for concept_id in state.concepts_supported_by(doc_id):
+        row = state.concepts[concept_id]
+        assert row is not None
+        row["supported_by"] = [d for d in row["supported_by"] if d != doc_id]
+        state.dirty_concepts.add(concept_id)
+        if not row["supported_by"]:
+            _delete_concept(state, concept_id)
+    for relation_id in state.relations_supported_by(doc_id):
+        rel = state.relations[relation_id]
+        assert rel is not None
+        rel["supported_by"] = [d for d in rel["supported_by"] if d != doc_id]
+        state.dirty_relations.add(relation_id)
+        if not rel["supported_by"]:
+            _delete_relation(state, relation_id)
 
 
 # ---------------------------------------------------------------------------------------------- concepts
@@ -174,6 +253,7 @@ def _concept_defined(state: GraphState, p: ConceptDefined, doc: str | None) -> N
         # A merged concept defined again: it stays merged, adding its names and support to the survivor.
         _add_aliases(existing, [p.name, *p.aliases])
         existing["supported_by"] = _support(existing["supported_by"], doc)
+        state.note_concept(concept_id, existing)
         state.dirty_concepts.add(concept_id)
         return
     row = payload_to_dict(p)
@@ -182,6 +262,7 @@ def _concept_defined(state: GraphState, p: ConceptDefined, doc: str | None) -> N
     row["supported_by"] = _support(existing["supported_by"] if existing else [], doc)
     _add_aliases(row, list(p.aliases))
     state.concepts[concept_id] = row
+    state.note_concept(concept_id, row)
     state.dirty_concepts.add(concept_id)
     if concept_id not in state.existing_concepts:
         state.existing_concepts.add(concept_id)
@@ -195,6 +276,7 @@ def _concept_aliased(state: GraphState, p: ConceptAliased, doc: str | None) -> N
         return  # an alias of a concept that does not exist (yet, or any more) has nothing to attach to
     _add_aliases(row, [p.alias])
     row["supported_by"] = _support(row["supported_by"], doc)
+    state.note_concept(concept_id, row)
     state.dirty_concepts.add(concept_id)
 
 
@@ -205,9 +287,8 @@ def _delete_concept(state: GraphState, concept_id: str) -> None:
     state.dirty_concepts.add(concept_id)
     state.existing_concepts.discard(concept_id)
     state.mention_concepts.add(concept_id)
-    for relation_id, rel in sorted(state.relations.items()):
-        if rel is not None and concept_id in (rel["in"], rel["out"]):
-            _delete_relation(state, relation_id)
+    for relation_id in state.relations_touching(concept_id):
+        _delete_relation(state, relation_id)
 
 
 def _concepts_merged(state: GraphState, p: ConceptsMerged) -> None:
@@ -224,6 +305,7 @@ def _concepts_merged(state: GraphState, p: ConceptsMerged) -> None:
                 state.mention_concepts.add(into)
         _add_aliases(survivor, [gone["name"], *gone["aliases"]])
         survivor["supported_by"] = sorted(set(survivor["supported_by"]) | set(gone["supported_by"]))
+        state.note_concept(into, survivor)
         state.dirty_concepts.add(into)
     # Move the merged concept's relations; drop self-loops and fold duplicates into the survivor's edge.
     by_key = {
@@ -246,10 +328,12 @@ def _concepts_merged(state: GraphState, p: ConceptsMerged) -> None:
             twin = state.relations[by_key[key]]
             assert twin is not None
             twin["supported_by"] = sorted(set(twin["supported_by"]) | set(rel["supported_by"]))
+            state.note_relation(by_key[key], twin)
             state.dirty_relations.add(by_key[key])
             _delete_relation(state, relation_id)
         else:
             state.relations[relation_id] = moved
+            state.note_relation(relation_id, moved)
             state.dirty_relations.add(relation_id)
             by_key[key] = relation_id
     # Delete the merged concept without cascading (its relations have moved), then redirect it.
@@ -271,7 +355,7 @@ def _relation_asserted(state: GraphState, p: RelationAsserted, doc: str | None) 
     if source == target:
         return  # both ends were merged into one concept: a self-loop carries no meaning
     existing = state.relations.get(p.relation_id)
-    state.relations[p.relation_id] = {
+    row = {
         "relation_id": p.relation_id,
         "in": source,
         "out": target,
@@ -280,6 +364,8 @@ def _relation_asserted(state: GraphState, p: RelationAsserted, doc: str | None) 
         "weight": float(p.weight),
         "supported_by": _support(existing["supported_by"] if existing else [], doc),
     }
+    state.relations[p.relation_id] = row
+    state.note_relation(p.relation_id, row)
     state.dirty_relations.add(p.relation_id)
 
 

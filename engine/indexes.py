@@ -3,6 +3,10 @@
 Measured on the 2-core dev machine under load: 1,000 chunks took 17.5 s to insert with the HNSW and BM25 indexes
 in place, and 0.9 s + 12.2 s to insert and then define the indexes. The removed definitions are stored in
 ``deferred_index:rebuild`` first, so an interrupted rebuild gets them back (``migrate`` calls the restore).
+
+A rebuild defers only the vector (HNSW) indexes: a full-text index built afterwards cost more than one kept up to
+date while rows are written once each (100,000-event synthetic log: 18.4 s against 19.4 s for the whole rebuild;
+corpus-shaped log: 11.9 s against 12.0 s).
 """
 
 from __future__ import annotations
@@ -25,9 +29,14 @@ def search_index_definitions(db: Database) -> dict[tuple[str, str], str]:
     return found
 
 
-def defer_search_indexes(db: Database) -> int:
-    """Remember, then remove, the search indexes (one transaction); return how many were removed."""
-    found = search_index_definitions(db)
+def defer_search_indexes(db: Database, *, vectors_only: bool = False) -> int:
+    """Remember, then remove, the search indexes (one transaction); return how many were removed.
+
+    ``vectors_only`` leaves the full-text indexes in place and defers the HNSW ones.
+    """
+    found = {
+        key: sql for key, sql in search_index_definitions(db).items() if not vectors_only or " HNSW " in sql
+    }
     if not found:
         return 0
     existing = db.query("SELECT VALUE definitions FROM ONLY $d", {"d": _DEFERRED})

@@ -22,11 +22,12 @@ from engine.events import (
     ConceptsMerged,
     DocumentIngested,
     DocumentRetracted,
-    RecordedEvent,
+    LogEntry,
     RelationAsserted,
     RelationRetracted,
 )
 from engine.folding import GraphState, Row, apply, mention_ids
+from engine.row_sources import RowSource, StoredRows, Written
 from engine.store import EventStore
 
 CHECKPOINT = RecordID("projection_checkpoint", "graph")
@@ -65,23 +66,31 @@ def _rid(table: str, key: str) -> RecordID:
     return RecordID(table, key)
 
 
-def _key(record: Any) -> str:
-    return str(record.id) if isinstance(record, RecordID) else str(record)
-
-
 class Projector:
     """Folds events after the checkpoint into the graph of ``db``.
 
+    ``rows`` is where a batch finds the stored rows it can touch: the database by default, or a
+    ``MirroredRows`` for a projector that starts on an empty projection and is its only writer (a rebuild).
+    A batch ends after ``batch_size`` events, or sooner once it holds ``max_vectors`` events carrying an embedding
+    (384 floats as Python objects are about 12 KB each, so vectors, not events, bound a large batch's memory).
     ``hook(stage, position)`` is called after a batch is folded and after it is committed (tests use it to
     simulate a crash); ``progress(position, head)`` after each committed batch.
     """
 
     def __init__(
-        self, db: Database, *, batch_size: int = DEFAULT_BATCH, hook: BatchHook | None = None
+        self,
+        db: Database,
+        *,
+        batch_size: int = DEFAULT_BATCH,
+        hook: BatchHook | None = None,
+        rows: RowSource | None = None,
+        max_vectors: int | None = None,
     ) -> None:
         self.db = db
         self.batch_size = batch_size
+        self.max_vectors = max_vectors
         self.hook = hook
+        self.rows: RowSource = rows if rows is not None else StoredRows(db)
         self._stored_mentions: dict[str, list[str]] = {}
 
     def checkpoint(self) -> int:
@@ -100,12 +109,16 @@ class Projector:
         }
         existing = set(self.db.query("SELECT VALUE concept_id FROM concept"))
         folded = 0
-        batch: list[RecordedEvent] = []
-        for event in store.read(after=start, until=head):
+        batch: list[LogEntry] = []
+        vectors = 0
+        for event in store.read_entries(after=start, until=head):
             batch.append(event)
-            if len(batch) >= self.batch_size:
+            if getattr(event.payload, "embedding", None) is not None:
+                vectors += 1
+            full = self.max_vectors is not None and vectors >= self.max_vectors
+            if len(batch) >= self.batch_size or full:
                 folded += self._project(batch, redirects, existing)
-                batch = []
+                batch, vectors = [], 0
                 if progress:
                     progress(start + folded, head)
         if batch:
@@ -115,7 +128,7 @@ class Projector:
         return folded
 
     # ------------------------------------------------------------------------------------------ one batch
-    def _project(self, events: list[RecordedEvent], redirects: dict[str, str], existing: set[str]) -> int:
+    def _project(self, events: list[LogEntry], redirects: dict[str, str], existing: set[str]) -> int:
         state = GraphState(redirects=dict(redirects), existing_concepts=set(existing))
         self._stored_mentions = {}
         loaded = self._load(state, events)
@@ -124,7 +137,8 @@ class Projector:
         if self.hook:
             self.hook("folded", state.position)
         # The transaction refuses to commit if another projector moved the checkpoint meanwhile.
-        self._flush(state, loaded, from_position=events[0].position - 1)
+        written = self._flush(state, loaded, from_position=events[0].position - 1)
+        self.rows.committed(written)
         redirects.update(state.redirects)
         existing.clear()
         existing.update(state.existing_concepts)
@@ -132,16 +146,18 @@ class Projector:
             self.hook("committed", state.position)
         return len(events)
 
-    def _load(self, state: GraphState, events: list[RecordedEvent]) -> dict[str, set[str]]:
+    def _load(self, state: GraphState, events: list[LogEntry]) -> dict[str, set[str]]:
         """Load every row the batch can touch; return the ids that already existed, per table."""
         doc_ids: set[str] = set()
         chunk_ids: set[str] = set()
         concept_ids: set[str] = set()
         relation_ids: set[str] = set()
         merged_ids: set[str] = set()
-        concept_event_ids: set[str] = (
-            set()
-        )  # named by a concept event: the only ones whose support may grow here
+        # Concepts this batch could delete. By name: retracted or merged. By support: a concept loses its last
+        # support only to a document the batch retracts; support it had before the batch is found by the support
+        # lookup below, support given here is named by the event that gave it.
+        doomed_by_name: set[str] = set()
+        supported_here: list[tuple[str, str | None]] = []
         retracted_docs: set[str] = set()
         deletes_concepts = False
         for event in events:
@@ -154,80 +170,60 @@ class Projector:
                 case ChunkAdded() | ChunkRemoved():
                     doc_ids.add(p.doc_id)
                     chunk_ids.add(p.chunk_id)
-                case ConceptDefined() | ConceptAliased() | ConceptRetracted():
+                case ConceptDefined() | ConceptAliased():
                     concept_ids.add(state.resolve(p.concept_id))
-                    concept_event_ids.add(state.resolve(p.concept_id))
-                    deletes_concepts |= isinstance(p, ConceptRetracted)
+                    supported_here.append((state.resolve(p.concept_id), event.document_id))
+                case ConceptRetracted():
+                    concept_ids.add(state.resolve(p.concept_id))
+                    doomed_by_name.add(state.resolve(p.concept_id))
+                    deletes_concepts = True
                 case ConceptsMerged():
                     merged_ids.update({state.resolve(p.into_id), state.resolve(p.merged_id)})
                     concept_ids.update(merged_ids)
-                    concept_event_ids.update(merged_ids)
+                    doomed_by_name.update(merged_ids)
                     deletes_concepts = True
                 case RelationAsserted() | RelationRetracted():
                     relation_ids.add(p.relation_id)
                     if isinstance(p, RelationAsserted):
                         concept_ids.update({state.resolve(p.source_id), state.resolve(p.target_id)})
-        q = self.db.query
+        named_doomed = doomed_by_name | {c for c, doc in supported_here if doc in retracted_docs}
+        rows = self.rows
         loaded: dict[str, set[str]] = {}
-        documents = (
-            q("SELECT * FROM $ids", {"ids": [_rid("document", d) for d in sorted(doc_ids)]})
-            if doc_ids
-            else []
-        )
+        documents = rows.documents(sorted(doc_ids))
         for row in documents:
-            state.documents[row["doc_id"]] = _plain(row)
+            state.documents[row["doc_id"]] = row
         loaded["document"] = {row["doc_id"] for row in documents}
-        chunk_rids = [_rid("chunk", c) for c in sorted(chunk_ids)]
-        chunks = q("SELECT * OMIT embedding FROM $ids", {"ids": chunk_rids}) if chunk_ids else []
+        chunks = rows.chunks(sorted(chunk_ids))
         # Chunks of documents that existed: a new version may change their mentions, a retraction removes them.
-        if loaded["document"]:
-            chunks += q(
-                "SELECT * OMIT embedding FROM chunk WHERE doc_id IN $docs",
-                {"docs": sorted(loaded["document"])},
-            )
+        chunks += rows.chunks_of(sorted(loaded["document"]))
         for row in chunks:
-            state.chunks[row["chunk_id"]] = _plain(row)
+            state.chunks[row["chunk_id"]] = row
             # Edges to drop if the chunk is replaced within the batch (its row no longer says what it had).
             self._stored_mentions[row["chunk_id"]] = list(row["mention_ids"])
         loaded["chunk"] = set(state.chunks)
         # Embeddings are loaded only where a merge may copy one into a survivor that does not exist yet.
-        plain = sorted(concept_ids - merged_ids)
-        concepts = (
-            q("SELECT * OMIT embedding FROM $ids", {"ids": [_rid("concept", c) for c in plain]})
-            if plain
-            else []
-        )
-        if merged_ids:
-            concepts += q("SELECT * FROM $ids", {"ids": [_rid("concept", c) for c in sorted(merged_ids)]})
+        concepts = rows.concepts(sorted(concept_ids - merged_ids), embedding=False)
+        concepts += rows.concepts(sorted(merged_ids), embedding=True)
         if retracted_docs:
-            concepts += q(
-                "SELECT * OMIT embedding FROM concept WHERE supported_by CONTAINSANY $docs AND id NOT IN $ids",
-                {"docs": sorted(retracted_docs), "ids": [_rid("concept", c) for c in sorted(concept_ids)]},
-            )
+            concepts += rows.concepts_supported_by(sorted(retracted_docs), excluding=sorted(concept_ids))
             deletes_concepts = True
         for row in concepts:
-            state.concepts[row["concept_id"]] = _plain(row)
+            state.concepts[row["concept_id"]] = row
         loaded["concept"] = set(state.concepts)
-        rel_rids = [_rid("relation", r) for r in sorted(relation_ids)]
-        relations = q("SELECT * FROM $ids", {"ids": rel_rids}) if relation_ids else []
+        relations = rows.relations(sorted(relation_ids))
         if deletes_concepts:
             # Only concepts this batch could delete: named by a concept event, or supported by a retracted document.
-            doomed = concept_event_ids | {
+            doomed = named_doomed | {
                 c for c, row in state.concepts.items() if row and retracted_docs & set(row["supported_by"])
             }
-            ends = [_rid("concept", c) for c in sorted(doomed)]
-            relations += q("SELECT * FROM relation WHERE in IN $ends OR out IN $ends", {"ends": ends})
-            if retracted_docs:
-                relations += q(
-                    "SELECT * FROM relation WHERE supported_by CONTAINSANY $docs",
-                    {"docs": sorted(retracted_docs)},
-                )
+            relations += rows.relations_touching(sorted(doomed))
+            relations += rows.relations_supported_by(sorted(retracted_docs))
         for row in relations:
-            state.relations[row["relation_id"]] = _plain(row)
+            state.relations[row["relation_id"]] = row
         loaded["relation"] = set(state.relations)
         return loaded
 
-    def _flush(self, state: GraphState, loaded: dict[str, set[str]], from_position: int) -> None:
+    def _flush(self, state: GraphState, loaded: dict[str, set[str]], from_position: int) -> Written:
         delete_ids: list[RecordID] = []
         vars_: dict[str, Any] = {}
         for table, rows, dirty in (
@@ -252,8 +248,10 @@ class Projector:
             vars_[f"new_{table}s"] = new
             vars_[f"{table}s"] = updated
             vars_[f"{table}_merges"] = merges
-        # Relations are edges: rewrite each dirty one (its ends may have moved in a merge).
-        vars_["relation_ids"] = [_rid("relation", r) for r in sorted(state.dirty_relations)]
+        # Relations are edges: rewrite each dirty one that exists (its ends may have moved in a merge).
+        vars_["relation_ids"] = [
+            _rid("relation", r) for r in sorted(state.dirty_relations) if r in loaded["relation"]
+        ]
         vars_["relations"] = [
             _stored("relation", r, row)
             for r in sorted(state.dirty_relations)
@@ -269,6 +267,13 @@ class Projector:
         vars_["position"] = state.position
         vars_["from_position"] = from_position
         self.db.query_all(_FLUSH, vars_)
+        return Written(
+            documents={k: state.documents.get(k) for k in state.dirty_documents},
+            chunks={k: state.chunks.get(k) for k in state.dirty_chunks},
+            concepts={k: state.concepts.get(k) for k in state.dirty_concepts},
+            relations={k: state.relations.get(k) for k in state.dirty_relations},
+            mention_ids={u["id"].id: u["mention_ids"] for u in vars_["mention_updates"]},
+        )
 
     def _mentions(self, state: GraphState, vars_: dict[str, Any]) -> None:
         """Recompute mention_ids and mention edges of every chunk whose inputs changed."""
@@ -324,14 +329,6 @@ class Projector:
         vars_["mention_updates"] = updates
         vars_["mention_ids"] = drop
         vars_["mentions"] = edges
-
-
-def _plain(row: dict[str, Any]) -> Row:
-    """A database row as a folding row: record links become plain ids."""
-    out = {k: v for k, v in row.items() if k not in ("id", "document")}
-    if "in" in row:
-        out["in"], out["out"] = _key(row["in"]), _key(row["out"])
-    return out
 
 
 def _stored(table: str, key: str, row: Row) -> dict[str, Any]:
