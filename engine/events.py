@@ -287,9 +287,11 @@ def pack_entry(payload: dict[str, Any], document_id: str | None) -> bytes:
 def unpack_entry(packed: bytes) -> tuple[dict[str, Any], str | None]:
     """The stored payload and supporting document of a packed event."""
     try:
-        payload, document_id = msgspec.msgpack.decode(packed, type=tuple[dict[str, Any], str | None])
-    except msgspec.DecodeError as exc:
+        payload, document_id = msgspec.msgpack.decode(packed)
+    except (msgspec.DecodeError, TypeError, ValueError) as exc:
         raise EventValidationError("packed", f"not a packed event ({exc})") from exc
+    if not isinstance(payload, dict) or not (document_id is None or isinstance(document_id, str)):
+        raise EventValidationError("packed", "a packed event is [payload object, document id or null]")
     return payload, document_id
 
 

@@ -29,6 +29,7 @@ from engine.events import (
 from engine.folding import GraphState, Row, apply, mention_ids
 from engine.row_sources import RowSource, StoredRows, Written
 from engine.store import EventStore
+from engine.wire import record_id
 
 CHECKPOINT = RecordID("projection_checkpoint", "graph")
 DEFAULT_BATCH = 500
@@ -63,7 +64,7 @@ COMMIT TRANSACTION;
 
 
 def _rid(table: str, key: str) -> RecordID:
-    return RecordID(table, key)
+    return record_id(table, key)
 
 
 class Projector:

@@ -17,6 +17,7 @@ from surrealdb import RecordID
 
 from engine.db import Database
 from engine.folding import Row
+from engine.wire import record_id
 
 
 @dataclass
@@ -55,7 +56,7 @@ class RowSource(Protocol):
 
 
 def _rids(table: str, keys: Iterable[str]) -> list[RecordID]:
-    return [RecordID(table, key) for key in keys]
+    return [record_id(table, key) for key in keys]
 
 
 def _key(record: Any) -> str:

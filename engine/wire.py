@@ -55,10 +55,19 @@ def _thaw(value: Any) -> Any:
     return value
 
 
+def record_id(table: str, key: Any) -> RecordID:
+    """``RecordID(table, key)`` without the constructor's per-call import (4 us each; a 100,000-event rebuild
+    makes 160,000 of them)."""
+    record = object.__new__(RecordID)
+    record.table_name = table
+    record.id = key
+    return record
+
+
 def _tag_hook(tag: cbor2.CBORTag, immutable: bool = False) -> Any:
     value = tag.value
     if tag.tag == constants.TAG_RECORD_ID:  # by far the most frequent: every row's id and every link
-        return RecordID(value[0], _thaw(value[1]))
+        return record_id(value[0], _thaw(value[1]))
     return tag_decoder(None, _Tag(tag.tag, _thaw(value)))  # type: ignore[arg-type]
 
 

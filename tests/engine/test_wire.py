@@ -106,3 +106,9 @@ def test_a_server_url_keeps_the_sdk_transport() -> None:
     from surrealdb import Surreal
 
     assert wire.engine_handle(Surreal("ws://127.0.0.1:9")) is None
+
+
+def test_record_ids_built_the_fast_way_are_the_sdks() -> None:
+    fast, sdk = wire.record_id("mentions", ["d#0", "cuped"]), RecordID("mentions", ["d#0", "cuped"])
+    assert fast == sdk and repr(fast) == repr(sdk) and str(fast) == str(sdk)
+    assert vars(fast) == vars(sdk)
