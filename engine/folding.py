@@ -213,19 +213,20 @@ def _document_retracted(state: GraphState, doc_id: str) -> None:
         _delete_chunk(state, chunk_id)
     # Deleting a concept touches only its relations, never another concept, so the list can be taken up front.
     for concept_id in state.concepts_supported_by(doc_id):
-        row = state.concepts[concept_id]
-        assert row is not None
-        row["supported_by"] = [d for d in row["supported_by"] if d != doc_id]
         state.dirty_concepts.add(concept_id)
-        if not row["supported_by"]:
+        if _withdraw_support(state.concepts[concept_id], doc_id):
             _delete_concept(state, concept_id)
     for relation_id in state.relations_supported_by(doc_id):
-        rel = state.relations[relation_id]
-        assert rel is not None
-        rel["supported_by"] = [d for d in rel["supported_by"] if d != doc_id]
         state.dirty_relations.add(relation_id)
-        if not rel["supported_by"]:
+        if _withdraw_support(state.relations[relation_id], doc_id):
             _delete_relation(state, relation_id)
+
+
+def _withdraw_support(row: Row | None, doc_id: str) -> bool:
+    """Remove ``doc_id`` from a live row's support; True when nothing supports the row any more."""
+    assert row is not None, "lookups return live rows only"
+    row["supported_by"] = [d for d in row["supported_by"] if d != doc_id]
+    return not row["supported_by"]
 
 
 # ---------------------------------------------------------------------------------------------- concepts
