@@ -75,7 +75,8 @@ def rebuild(
     """Clear ``target``'s projection and fold ``store``'s log into it (up to ``as_of``).
 
     With ``defer_indexes`` the vector indexes are dropped during the bulk fold and built once at the end (see
-    ``engine/indexes.py`` for why the full-text ones stay); their definitions are kept in ``deferred_index:rebuild`` so an interrupted rebuild restores them on the next.
+    ``engine/indexes.py`` for why the full-text ones stay); their definitions are kept in ``deferred_index:rebuild``
+    so an interrupted rebuild restores them on the next.
     The projection starts empty and this is its only writer, so the projector finds the rows it wrote in a memory
     mirror instead of reading them back; the checkpoint guard in each batch's transaction refuses the batch if
     another projector moved the checkpoint meanwhile.

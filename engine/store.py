@@ -39,7 +39,7 @@ _ENTRY_PAGE = 5000
 # Replay reads the packed copy: returning one bytes value costs the engine half of rebuilding the payload object.
 _READ_PACKED = "SELECT VALUE [position, event_type, schema_version, packed] FROM event:[$start]..=[$stop]"
 # Events written before migrations/0003 have no packed copy.
-_READ_UNPACKED = "SELECT VALUE [payload, provenance.document_id] FROM $ids"
+_READ_UNPACKED = "SELECT VALUE [position, payload, provenance.document_id] FROM $ids"
 _MAX_ATTEMPTS = 8
 
 _APPEND = """
@@ -222,12 +222,14 @@ class EventStore:
             stop = min(end, start + _ENTRY_PAGE - 1)
             rows = self.db.query(_READ_PACKED, {"start": start, "stop": stop})
             older = [RecordID("event", [row[0]]) for row in rows if row[3] is None]
-            unpacked = iter(self.db.query(_READ_UNPACKED, {"ids": older}) if older else [])
+            unpacked = (
+                {p: (d, doc) for p, d, doc in self.db.query(_READ_UNPACKED, {"ids": older})} if older else {}
+            )
             for position, event_type, schema_version, packed in rows:
                 if packed is not None:
                     payload, document_id = unpack_entry(packed)
                 else:
-                    payload, document_id = next(unpacked)
+                    payload, document_id = unpacked[position]
                 yield LogEntry(
                     position=position,
                     payload=decode_payload(event_type, schema_version, payload),

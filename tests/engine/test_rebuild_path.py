@@ -87,17 +87,20 @@ def test_replay_reads_the_packed_copy_and_the_payload_of_older_events(
 ) -> None:
     _busy_log(store)
     head = store.head()
-    # An event written before migrations/0003 carries no packed copy; one is appended here as such a row.
-    old = {**db.query("SELECT * OMIT id, packed FROM event:[1]")[0], "position": head + 1}
-    old.update(stream_id="document:old", stream_version=1, idempotency_key="old-event")
-    db.query_all(
-        "BEGIN TRANSACTION; CREATE $id CONTENT $row; UPSERT log_head:main SET position = $head; COMMIT TRANSACTION;",
-        {"id": RecordID("event", [head + 1]), "row": old, "head": head + 1},
-    )
-    assert db.query("SELECT VALUE packed FROM event:[$p]", {"p": head + 1}) == [None]
+    # Events written before migrations/0003 carry no packed copy; two such rows (copies of events 1 and 3) are
+    # appended here, the way such a log holds them.
+    for n, source in enumerate((1, 3), start=1):
+        old = {**db.query("SELECT * OMIT id, packed FROM event:[$p]", {"p": source})[0], "position": head + n}
+        old.update(stream_id=f"document:old{n}", stream_version=1, idempotency_key=f"old-event-{n}")
+        db.query_all(
+            "BEGIN TRANSACTION; CREATE $id CONTENT $row; UPSERT log_head:main SET position = $head; "
+            "COMMIT TRANSACTION;",
+            {"id": RecordID("event", [head + n]), "row": old, "head": head + n},
+        )
+    assert db.query("SELECT VALUE packed FROM event WHERE position > $p", {"p": head}) == [None, None]
     entries = list(store.read_entries())
     events = list(store.read())
-    assert [e.position for e in entries] == [e.position for e in events] == list(range(1, head + 2))
+    assert [e.position for e in entries] == [e.position for e in events] == list(range(1, head + 3))
     assert [(e.payload, e.document_id) for e in entries] == [(e.payload, e.document_id) for e in events]
     packed = db.query("SELECT VALUE packed FROM event:[1]")[0]
     assert unpack_entry(packed) == (db.query("SELECT VALUE payload FROM event:[1]")[0], events[0].document_id)
