@@ -63,10 +63,6 @@ COMMIT TRANSACTION;
 """
 
 
-def _rid(table: str, key: str) -> RecordID:
-    return record_id(table, key)
-
-
 class Projector:
     """Folds events after the checkpoint into the graph of ``db``.
 
@@ -237,7 +233,7 @@ class Projector:
                 row = rows.get(key)
                 if row is None:
                     if key in loaded[table]:
-                        delete_ids.append(_rid(table, key))
+                        delete_ids.append(record_id(table, key))
                     continue
                 stored = _stored(table, key, row)
                 if key not in loaded[table]:
@@ -251,7 +247,7 @@ class Projector:
             vars_[f"{table}_merges"] = merges
         # Relations are edges: rewrite each dirty one that exists (its ends may have moved in a merge).
         vars_["relation_ids"] = [
-            _rid("relation", r) for r in sorted(state.dirty_relations) if r in loaded["relation"]
+            record_id("relation", r) for r in sorted(state.dirty_relations) if r in loaded["relation"]
         ]
         vars_["relations"] = [
             _stored("relation", r, row)
@@ -260,7 +256,7 @@ class Projector:
         ]
         self._mentions(state, vars_)
         vars_["redirects"] = [
-            {"id": _rid("concept_redirect", m), "merged_id": m, "into_id": i}
+            {"id": record_id("concept_redirect", m), "merged_id": m, "into_id": i}
             for m, i in sorted(state.new_redirects.items())
         ]
         vars_["delete_ids"] = delete_ids
@@ -308,19 +304,19 @@ class Projector:
                     if chunk_id in new_rows:
                         new_rows[chunk_id]["mention_ids"] = new
                     else:
-                        updates.append({"id": _rid("chunk", chunk_id), "mention_ids": new})
+                        updates.append({"id": record_id("chunk", chunk_id), "mention_ids": new})
             else:
                 old = stored
                 new = sorted({state.resolve(c) for c in stored})
                 if new != old:
-                    updates.append({"id": _rid("chunk", chunk_id), "mention_ids": new})
+                    updates.append({"id": record_id("chunk", chunk_id), "mention_ids": new})
             stale = set(old) | set(new) | set(self._stored_mentions.get(chunk_id, []))
             drop += [RecordID("mentions", [chunk_id, c]) for c in sorted(stale)]
             edges += [
                 {
                     "id": RecordID("mentions", [chunk_id, c]),
-                    "in": _rid("chunk", chunk_id),
-                    "out": _rid("concept", c),
+                    "in": record_id("chunk", chunk_id),
+                    "out": record_id("concept", c),
                     "chunk_id": chunk_id,
                     "concept_id": c,
                 }
@@ -334,11 +330,11 @@ class Projector:
 
 def _stored(table: str, key: str, row: Row) -> dict[str, Any]:
     """A folding row as a database row: typed record id and links."""
-    out = {**row, "id": _rid(table, key)}
+    out = {**row, "id": record_id(table, key)}
     if table == "chunk":
-        out["document"] = _rid("document", row["doc_id"])
+        out["document"] = record_id("document", row["doc_id"])
     elif table == "relation":
-        out["in"], out["out"] = _rid("concept", row["in"]), _rid("concept", row["out"])
+        out["in"], out["out"] = record_id("concept", row["in"]), record_id("concept", row["out"])
     return out
 
 

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 import cbor2
+from surrealdb.connections.blocking_embedded import BlockingEmbeddedSurrealConnection
 from surrealdb.data.cbor import tag_decoder
 from surrealdb.data.types import constants
 from surrealdb.data.types.datetime import Datetime
@@ -121,8 +122,6 @@ def decode_response(data: bytes) -> Any:
 
 def engine_handle(sdk: Any) -> Any | None:
     """The SDK connection's embedded engine, if it has one (``execute(bytes) -> bytes``); else ``None``."""
-    from surrealdb.connections.blocking_embedded import BlockingEmbeddedSurrealConnection
-
     if not isinstance(sdk, BlockingEmbeddedSurrealConnection):
         return None
     handle = getattr(sdk, "_db", None)
