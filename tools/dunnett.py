@@ -1,0 +1,105 @@
+"""Many-to-one comparisons: Dunnett's test of each variant against one control, from summary statistics.
+
+Library choice: scipy. ``scipy.stats.dunnett`` implements Dunnett (1955) but needs every observation; experiment
+results usually arrive as means, SDs and sizes per arm, so we compute the same statistic (pooled variance,
+df = N − k) and the same multivariate-t p-values with ``scipy.stats.multivariate_t`` (seeded, so results are
+reproducible), and check them against ``scipy.stats.dunnett`` and Dunnett's own example in the tests. Conversion rates
+enter as means of 0/1 values (sd = √(p(1 − p)·n/(n − 1))).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import stats
+
+from tools import checks
+from tools.errors import CalculationInputError
+from tools.result import Alternative, CalculationResult, library_version
+
+SEED = 1955
+
+
+def dunnett_from_summary(
+    means: Sequence[float], sds: Sequence[float], ns: Sequence[float], alternative: str = "two-sided"
+) -> tuple[list[float], list[float], int]:
+    """(t statistics, p-values, df) of each arm 1..k against arm 0 (the control)."""
+    m, s, n = (np.asarray(v, dtype=float) for v in (means, sds, ns))
+    df = int(n.sum() - len(n))
+    s2 = float(np.sum((n - 1) * s**2) / df)
+    t = (m[1:] - m[0]) / math.sqrt(s2) / np.sqrt(1 / n[1:] + 1 / n[0])
+    r = n[0] / n[1:] + 1
+    rho = 1 / np.sqrt(r[:, None] * r[None, :])
+    np.fill_diagonal(rho, 1)
+    mvt = stats.multivariate_t(shape=rho, df=df, seed=SEED)
+    p = []
+    for value in t:
+        x = np.full(len(t), abs(value) if alternative == "two-sided" else value)
+        if alternative == "two-sided":
+            p.append(1 - float(mvt.cdf(x, lower_limit=-x)))
+        elif alternative == "larger":
+            p.append(1 - float(mvt.cdf(x, lower_limit=np.full(len(t), -np.inf))))
+        else:
+            p.append(1 - float(mvt.cdf(np.full(len(t), np.inf), lower_limit=x)))
+    return [float(v) for v in t], [min(1.0, max(0.0, v)) for v in p], df
+
+
+def dunnett_result(
+    means: Sequence[float],
+    sds: Sequence[float],
+    ns: Sequence[float],
+    alternative: str = "two-sided",
+    alpha: float = 0.05,
+) -> CalculationResult:
+    """Dunnett's many-to-one test; the first arm is the control. Gives adjusted p-values per variant."""
+    if not len(means) == len(sds) == len(ns):
+        raise CalculationInputError(
+            "sds", f"give one mean, SD and size per arm; got {len(means)}, {len(sds)}, {len(ns)}"
+        )
+    if len(means) < 3:
+        raise CalculationInputError("means", "Dunnett needs a control and at least two variants (3 arms)")
+    ms = [checks.finite("means", v) for v in means]
+    ss = [checks.positive("sds", v) for v in sds]
+    nn = [checks.count("ns", v, minimum=2) for v in ns]
+    alt = checks.alternative(alternative)
+    a = checks.alpha(alpha)
+    t, p, df = dunnett_from_summary(ms, ss, nn, alt)
+    bonf = [min(1.0, v * len(p)) for v in _unadjusted(t, df, alt)]
+    return CalculationResult(
+        tool="dunnett",
+        method="Dunnett's many-to-one test (single step, pooled variance, multivariate t)",
+        inputs={"means": ms, "sds": ss, "ns": nn, "alternative": alt, "alpha": a},
+        outputs={
+            "differences": [v - ms[0] for v in ms[1:]],
+            "t": t,
+            "df": df,
+            "adjusted_p_values": p,
+            "rejected": [v < a for v in p],
+        },
+        outputs_rounded={
+            "differences": [round(v - ms[0], 6) for v in ms[1:]],
+            "t": [round(v, 4) for v in t],
+            "df": df,
+            "adjusted_p_values": [float(f"{v:.4g}") for v in p],
+            "rejected": [v < a for v in p],
+        },
+        formula="t_i = (x̄_i − x̄_0)/(s·√(1/n_i + 1/n_0)), s² pooled, df = N − k; p_i = P(max_j |T_j| ≥ |t_i|), corr_ij = 1/√((1+n_0/n_i)(1+n_0/n_j))",
+        library=library_version("scipy"),
+        assumptions=("equal variances across arms (pooled SD)", "the first arm is the control"),
+        alternatives=(
+            Alternative(
+                "Bonferroni on unadjusted t tests (more conservative)",
+                {"adjusted_p_values": bonf},
+                {"adjusted_p_values": [float(f"{v:.4g}") for v in bonf]},
+                "p_i = min(1, k·p_i,unadjusted)",
+            ),
+        ),
+    )
+
+
+def _unadjusted(t: Sequence[float], df: int, alt: str) -> list[float]:
+    if alt == "two-sided":
+        return [2 * float(stats.t.sf(abs(v), df)) for v in t]
+    return [float(stats.t.sf(v if alt == "larger" else -v, df)) for v in t]
