@@ -41,7 +41,7 @@ def _fail(message: str) -> typer.Exit:
 def _build_dataset(settings: Settings, seed: int, distractors: int, held_out_fraction: float) -> Any:
     from ingest.corpus_source import load_corpus_batch
     from ingest.source_document import IngestValidationError
-    from model.sft_data import SFTConfig, SFTDataError, build_sft_dataset
+    from training.sft_data import SFTConfig, SFTDataError, build_sft_dataset
 
     try:
         config = SFTConfig(seed=seed, distractors=distractors, held_out_fraction=held_out_fraction)
@@ -88,8 +88,8 @@ def train(
     ] = False,
 ) -> None:
     """Build the fine-tuning set from the corpus and calculators, then train a LoRA adapter with a manifest."""
-    from model.sft_data import SFTDataError, load_external_examples, sample_examples, write_dataset
-    from model.training import TrainConfig, TrainingError, steps_for, train_adapter
+    from training.lora import TrainConfig, TrainingError, steps_for, train_adapter
+    from training.sft_data import SFTDataError, load_external_examples, sample_examples, write_dataset
 
     settings = Settings()
     data_dir = data_dir or settings.data_dir / "sft"
@@ -182,14 +182,14 @@ def evaluate(
     out_dir: Annotated[Path, typer.Option(help="Report folder.")] = REPO_ROOT / "eval" / "reports",
 ) -> None:
     """Evaluate base vs tuned generator: held-out SFT split (raw output) and the planner set (graph vs no retrieval)."""
-    from model.evaluation import (
+    from training.held_out import (
         RAW_STOP_STRINGS,
         EvalReport,
         EvaluationError,
         load_questions,
         write_report,
     )
-    from model.sft_data import SFTDataError, read_jsonl, write_dataset
+    from training.sft_data import SFTDataError, read_jsonl, write_dataset
 
     settings = Settings()
     if adapter is not None and not (adapter / "adapter_config.json").is_file():
@@ -264,13 +264,13 @@ def evaluate(
 
 
 def _held_out_run(examples: Any, generate: Any, tick: Callable[[int], None]) -> Any:
-    from model.evaluation import evaluate_held_out
+    from training.held_out import evaluate_held_out
 
     return evaluate_held_out(examples, generate, on_progress=tick)
 
 
 def _questions_run(questions: Any, answer: Any, tick: Callable[[int], None]) -> Any:
-    from model.evaluation import evaluate_questions
+    from training.held_out import evaluate_questions
 
     return evaluate_questions(questions, answer, on_progress=tick)
 
@@ -290,9 +290,9 @@ def _question_modes(
     from ingest.corpus_source import load_corpus_batch
     from ingest.pipeline import ingest_batches
     from model.embedder import load_embedder
-    from model.evaluation import RAW_STOP_STRINGS
     from model.prompts import ChatMessage
     from planner.service import Planner, PlannerDeps
+    from training.held_out import RAW_STOP_STRINGS
 
     # A private in-memory graph of the bundled corpus, so runs are reproducible whatever the user's database holds.
     mem = settings.model_copy(update={"db_url": "mem://"})
@@ -401,7 +401,7 @@ def collect_synth(
     import anthropic
 
     from ingest.arxiv import read_papers
-    from model.synthetic import (
+    from training.synthetic import (
         SyntheticConfig,
         SyntheticError,
         SyntheticQAGenerator,

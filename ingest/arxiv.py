@@ -150,7 +150,7 @@ def papers_batch(papers: Sequence[ArxivPaper]) -> SourceBatch:
 
 
 def write_papers(path: Path, papers: Iterable[ArxivPaper]) -> int:
-    """Save papers as JSONL (for ``model.synthetic`` and re-ingestion without network); returns how many."""
+    """Save papers as JSONL (for ``training.synthetic`` and re-ingestion without network); returns how many."""
     path.parent.mkdir(parents=True, exist_ok=True)
     n = 0
     with path.open("w", encoding="utf-8") as handle:

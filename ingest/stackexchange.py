@@ -227,7 +227,7 @@ def pairs_batch(pairs: Sequence[QAPair]) -> SourceBatch:
 
 
 def write_pairs(path: Path, pairs: Iterable[QAPair]) -> int:
-    """Q&A pairs as JSONL records ``{"question", "answer", ...}`` (``model.sft_data.load_external_examples`` reads
+    """Q&A pairs as JSONL records ``{"question", "answer", ...}`` (``training.sft_data.load_external_examples`` reads
     them as external training data); returns how many."""
     path.parent.mkdir(parents=True, exist_ok=True)
     n = 0

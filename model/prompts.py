@@ -1,6 +1,6 @@
 """Every prompt the product sends to a model, in one place and versioned.
 
-The planner sends ``build_answer_messages``; the fine-tuning set (model/sft_data.py) trains on exactly the same
+The planner sends ``build_answer_messages``; the fine-tuning set (training/sft_data.py) trains on exactly the same
 format, so a change here is a change of ``ANSWER_PROMPT_VERSION`` and needs a retrained adapter.
 """
 

@@ -21,7 +21,7 @@ from ingest.stackexchange import (
     pairs_batch,
     write_pairs,
 )
-from model.sft_data import load_external_examples
+from training.sft_data import load_external_examples
 
 RECORDINGS = Path(__file__).parent.parent / "recordings"
 

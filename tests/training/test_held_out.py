@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from model.evaluation import (
+from model.prompts import ChatMessage
+from training.held_out import (
     EvalQuestion,
     EvalReport,
     EvaluationError,
@@ -28,8 +29,7 @@ from model.evaluation import (
     unsupported_numbers,
     write_report,
 )
-from model.prompts import ChatMessage
-from model.sft_data import SFTExample
+from training.sft_data import SFTExample
 
 
 def _example(numbers: tuple[str, ...] = ("57763",)) -> SFTExample:

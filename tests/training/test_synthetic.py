@@ -15,8 +15,8 @@ import httpx2 as httpx  # the Anthropic SDK is built on httpx2, which mirrors ht
 import pytest
 
 from ingest.arxiv import ArxivPaper
-from model.sft_data import load_external_examples
-from model.synthetic import (
+from training.sft_data import load_external_examples
+from training.synthetic import (
     SyntheticConfig,
     SyntheticError,
     SyntheticQAGenerator,

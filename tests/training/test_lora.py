@@ -12,8 +12,7 @@ from config import Settings
 from model.generator import load_generator
 from model.local_backend import TransformersGenerator, locate_weights
 from model.prompts import PromptSource, build_answer_messages
-from model.sft_data import SFTExample
-from model.training import (
+from training.lora import (
     CPU_FALLBACK_REASON,
     TrainConfig,
     TrainingError,
@@ -24,6 +23,7 @@ from model.training import (
     train_adapter,
     weights_hash,
 )
+from training.sft_data import SFTExample
 
 
 def _example(i: int, question: str, definition: str, name: str) -> SFTExample:

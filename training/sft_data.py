@@ -42,7 +42,7 @@ from model.prompts import (
     PromptSource,
     build_answer_messages,
 )
-from model.sft_calculations import SCENARIOS, draw_scenario
+from training.sft_calculations import SCENARIOS, draw_scenario
 
 ExampleKind = Literal["definition", "relation", "methodology", "calculation", "external"]
 Split = Literal["train", "held_out"]

@@ -12,7 +12,7 @@ from config import Settings
 from ingest.corpus_source import load_corpus_batch
 from ingest.source_document import SourceDocument
 from model.prompts import ANSWER_SYSTEM_PROMPT
-from model.sft_data import (
+from training.sft_data import (
     SFTConfig,
     SFTDataError,
     SFTDataset,

@@ -5,7 +5,7 @@ abstract answers, each with a short answer grounded in the abstract. Before a ru
 during a run the cost is tracked from the API's reported usage. Requests are rate limited (requests per minute),
 retried with exponential backoff on rate limits, overload, 5xx and connection errors (honouring ``retry-after``),
 and every finished paper is appended to a JSONL checkpoint, so an interrupted run resumes where it stopped.
-Output lines are ``{"question", "answer", ...}``, which ``model.sft_data.load_external_examples`` reads.
+Output lines are ``{"question", "answer", ...}``, which ``training.sft_data.load_external_examples`` reads.
 """
 
 from __future__ import annotations
@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.arxiv import ArxivPaper
-from model.prompts import SYNTHETIC_SYSTEM_PROMPT, synthetic_user_prompt
+from model.prompts import SYNTHETIC_PROMPT_VERSION, SYNTHETIC_SYSTEM_PROMPT, synthetic_user_prompt
 
-SYNTHETIC_PROMPT_VERSION = "synthetic-qa-v1"
 DEFAULT_MODEL = "claude-haiku-4-5"
 # USD per million tokens (input, output), from Anthropic's public price list; pass prices= for other models.
 PRICES: dict[str, tuple[float, float]] = {

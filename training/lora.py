@@ -26,7 +26,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from model.sft_data import SFTExample, records_hash
+from training.sft_data import SFTExample, records_hash
 
 if TYPE_CHECKING:
     from config import Settings
