@@ -7,18 +7,29 @@ default it applied as an assumption on the result.
 from __future__ import annotations
 
 import dataclasses
+import math
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from tools import (
+    always_valid,
+    bayesian,
+    cluster,
+    conditional_power,
     cuped,
+    dunnett,
     duration,
     effect_size_power,
+    equivalence,
+    heavy_tails,
     intervals,
     means,
     multiple_testing,
+    poisson,
     proportions,
+    ratio_metrics,
     sequential,
     significance,
     srm,
@@ -159,6 +170,18 @@ TWO_GROUP_MEANS = (
     _p("n_b", "int", "size of group B", required=True),
 )
 RENAME_POWER = {"power": "power_target"}
+RATIO_SUMS = tuple(
+    _p(f"{name}_{arm}", type_, f"{text} in group {arm.upper()}", required=True)
+    for arm in ("a", "b")
+    for name, type_, text in (
+        ("n", "int", "users (randomisation units)"),
+        ("num_sum", "float", "sum over users of the numerator (e.g. revenue)"),
+        ("den_sum", "float", "sum over users of the denominator (e.g. orders)"),
+        ("num_sq_sum", "float", "sum over users of numerator²"),
+        ("den_sq_sum", "float", "sum over users of denominator²"),
+        ("num_den_sum", "float", "sum over users of numerator × denominator"),
+    )
+)
 
 TOOLS: dict[str, ToolSpec] = {
     spec.name: spec
@@ -455,6 +478,172 @@ TOOLS: dict[str, ToolSpec] = {
             ),
             sequential.group_sequential_result,
         ),
+        ToolSpec(
+            "bayesian_ab",
+            "Bayesian A/B for conversion rates: probability B beats A, expected loss, credible interval",
+            (
+                *TWO_GROUP_COUNTS,
+                _p("prior_alpha", "float", "Beta prior α on each rate (1 = uniform)", 1.0),
+                _p("prior_beta", "float", "Beta prior β on each rate (1 = uniform)", 1.0),
+                _p("credibility", "float", "credible-interval level, e.g. 0.95", 0.95),
+            ),
+            bayesian.bayesian_proportions_result,
+        ),
+        ToolSpec(
+            "bayesian_ab_means",
+            "Bayesian A/B for means: probability B beats A, expected loss, credible interval",
+            (*TWO_GROUP_MEANS, _p("credibility", "float", "credible-interval level, e.g. 0.95", 0.95)),
+            bayesian.bayesian_means_result,
+        ),
+        ToolSpec(
+            "msprt",
+            "Always-valid mSPRT p-value and confidence sequence (safe to peek at any time)",
+            (
+                _p("n_a", "int", "users in group A (control) so far", required=True),
+                _p("n_b", "int", "users in group B (treatment) so far", required=True),
+                _p("conversions_a", "int", "conversions in A (for rates)"),
+                _p("conversions_b", "int", "conversions in B (for rates)"),
+                _p("mean_a", "float", "mean of A (for means)"),
+                _p("sd_a", "float", "SD of A (for means)"),
+                _p("mean_b", "float", "mean of B (for means)"),
+                _p("sd_b", "float", "SD of B (for means)"),
+                ALPHA,
+                _p(
+                    "mixing_sd",
+                    "float",
+                    "SD τ of the normal mixture over effects (default: tuned to planned_n)",
+                ),
+                _p("planned_n", "float", "planned users per group, to tune τ"),
+                _p("previous_p_values", "float_list", "always-valid p-values of earlier looks"),
+            ),
+            always_valid.msprt_result,
+        ),
+        ToolSpec(
+            "ratio_metric",
+            "Delta-method test of a ratio metric (revenue per order, clicks per session) between two arms",
+            (*RATIO_SUMS, CONFIDENCE),
+            ratio_metrics.ratio_metric_result,
+        ),
+        ToolSpec(
+            "equivalence_test",
+            "Non-inferiority or TOST equivalence test for two rates or two means",
+            (
+                _p(
+                    "margin",
+                    "float",
+                    "non-inferiority / equivalence margin, absolute (0.01 = 1 point)",
+                    required=True,
+                ),
+                _p("test", "str", "which hypothesis", "non_inferiority", choices=equivalence.TESTS),
+                _p("conversions_a", "int", "conversions in A (for rates)"),
+                _p("n_a", "int", "size of group A (control)", required=True),
+                _p("conversions_b", "int", "conversions in B (for rates)"),
+                _p("n_b", "int", "size of group B (treatment)", required=True),
+                _p("mean_a", "float", "mean of A (for means)"),
+                _p("sd_a", "float", "SD of A (for means)"),
+                _p("mean_b", "float", "mean of B (for means)"),
+                _p("sd_b", "float", "SD of B (for means)"),
+                ALPHA,
+            ),
+            equivalence.equivalence_test_result,
+        ),
+        ToolSpec(
+            "equivalence_sample_size",
+            "Sample size per group for a non-inferiority or equivalence test",
+            (
+                _p("margin", "float", "margin, absolute (0.01 = 1 point)", required=True),
+                _p("test", "str", "which hypothesis", "non_inferiority", choices=equivalence.TESTS),
+                _p("baseline", "float", "control conversion rate (for rates)"),
+                _p("sd", "float", "standard deviation (for means)"),
+                _p("true_difference", "float", "true difference B − A you expect", 0.0),
+                _p("alpha", "float", "one-sided significance level of each test", 0.05),
+                POWER,
+            ),
+            equivalence.equivalence_sample_size_result,
+        ),
+        ToolSpec(
+            "dunnett",
+            "Dunnett's many-to-one test: each variant against one control, from means, SDs and sizes",
+            (
+                _p("means", "float_list", "mean of each arm, control first", required=True),
+                _p("sds", "float_list", "standard deviation of each arm, control first", required=True),
+                _p("ns", "float_list", "size of each arm, control first", required=True),
+                ALTERNATIVE,
+                ALPHA,
+            ),
+            dunnett.dunnett_result,
+        ),
+        ToolSpec(
+            "heavy_tails",
+            "Heavy-tailed metric: Yuen trimmed-mean test or bootstrap CI from per-unit values",
+            (
+                _p("values_a", "float_list", "per-unit values in A (control)", required=True),
+                _p("values_b", "float_list", "per-unit values in B (treatment)", required=True),
+                _p("method", "str", "trimmed-mean test or bootstrap", "yuen", choices=heavy_tails.METHODS),
+                _p("trim", "float", "share trimmed from each end (Yuen)", 0.2),
+                CONFIDENCE,
+                ALTERNATIVE,
+                _p("resamples", "int", "bootstrap resamples", 4000),
+            ),
+            heavy_tails.heavy_tails_result,
+        ),
+        ToolSpec(
+            "poisson_test",
+            "Two-sample Poisson rate test (events per exposure): rate ratio, CI, p-value",
+            (
+                _p("count_a", "int", "events in A (control)", required=True),
+                _p("exposure_a", "float", "exposure in A (users, user-days, sessions)", required=True),
+                _p("count_b", "int", "events in B (treatment)", required=True),
+                _p("exposure_b", "float", "exposure in B", required=True),
+                _p("method", "str", "test method", "score", choices=poisson.TEST_METHODS),
+                ALTERNATIVE,
+                ALPHA,
+            ),
+            poisson.poisson_test_result,
+        ),
+        ToolSpec(
+            "poisson_power",
+            "Power or sample size of the Poisson rate-ratio test",
+            (
+                _p("rate_a", "float", "control event rate per unit of exposure", required=True),
+                _p("rate_b", "float", "treatment event rate to detect", required=True),
+                _p("n_per_group", "float", "control units (omit to solve for it)"),
+                _p("power", "float", "target power (omit to compute power)"),
+                _p("exposure", "float", "exposure per unit (e.g. days observed)", 1.0),
+                RATIO,
+                ALPHA,
+                ALTERNATIVE,
+                _p("null_ratio", "float", "rate ratio under the null (1, or a margin)", 1.0),
+            ),
+            poisson.poisson_power_result,
+        ),
+        ToolSpec(
+            "cluster_design",
+            "Cluster-randomised or switchback design: design effect, clusters needed, effective n and power",
+            (
+                _p("icc", "float", "intracluster correlation ρ, e.g. 0.02", required=True),
+                _p("cluster_size", "float", "average units per cluster", required=True),
+                _p("n_per_group", "float", "sample size per group if units were randomised individually"),
+                _p("clusters_per_group", "float", "clusters per group (for effective n and power)"),
+                _p("cv", "float", "coefficient of variation of cluster sizes", 0.0),
+                _p("effect_size", "float", "Cohen's d or h, for power with clusters_per_group"),
+                ALPHA,
+            ),
+            cluster.cluster_design_result,
+        ),
+        ToolSpec(
+            "conditional_power",
+            "Conditional power mid-experiment under the current trend, the design effect and the null",
+            (
+                _p("z_interim", "float", "z statistic at the interim look (B − A)", required=True),
+                _p("information_fraction", "float", "share of the planned sample seen so far", required=True),
+                ALPHA,
+                _p("design_power", "float", "power the test was planned for", 0.8),
+                _p("final_critical_z", "float", "final critical value (default z₁₋α/₂)"),
+                _p("futility_threshold", "float", "CP below which the test is called futile", 0.1),
+            ),
+            conditional_power.conditional_power_result,
+        ),
     )
 }
 
@@ -498,6 +687,56 @@ def default_assumptions(spec: ToolSpec, given: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+# Generic bounds every numeric input must meet before scipy/statsmodels see it (they raise OverflowError, return
+# inf/nan or loop on values like 1e308 or 1e-320). No experiment has 10^12 users; any scale parameter below 1e-12
+# (an mde, an sd, a rate) is a typo or an attack, and subnormal floats lose precision silently.
+MAX_MAGNITUDE = 1e12
+MIN_SCALAR_MAGNITUDE = 1e-12
+MIN_LIST_MAGNITUDE = sys.float_info.min  # p-values may be tiny, but not subnormal
+MAX_LIST_ITEMS = 10_000
+
+
+def _check_number(name: str, value: float, *, smallest: float) -> None:
+    if not math.isfinite(value):
+        raise CalculationInputError(name, f"must be a finite number; got {value!r}")
+    if abs(value) > MAX_MAGNITUDE:
+        raise CalculationInputError(name, f"must be at most {MAX_MAGNITUDE:.0e} in size; got {value!r}")
+    if value != 0 and abs(value) < smallest:
+        raise CalculationInputError(
+            name, f"is too close to zero to compute with (below {smallest:.0e}); got {value!r}"
+        )
+
+
+def check_finite_inputs(spec: ParamSpec, value: Any) -> None:
+    """Every number of a coerced parameter is finite and in range; tables are rectangular non-negative counts.
+
+    Applies to every registered calculator through ``run_tool``, so a new calculator gets it without asking.
+    """
+    if spec.type in ("float", "int"):
+        _check_number(spec.name, float(value), smallest=MIN_SCALAR_MAGNITUDE)
+    elif spec.type == "float_list":
+        if len(value) > MAX_LIST_ITEMS:
+            raise CalculationInputError(spec.name, f"at most {MAX_LIST_ITEMS} values; got {len(value)}")
+        for item in value:
+            _check_number(spec.name, item, smallest=MIN_LIST_MAGNITUDE)
+    elif spec.type == "table":
+        if not value or len(value) > MAX_LIST_ITEMS:
+            raise CalculationInputError(spec.name, f"needs 1 to {MAX_LIST_ITEMS} rows; got {len(value)}")
+        widths = {len(row) for row in value}
+        if len(widths) != 1 or 0 in widths:
+            raise CalculationInputError(
+                spec.name,
+                f"rows must all have the same number of cells; got lengths {[len(r) for r in value]}",
+            )
+        for row in value:
+            for cell in row:
+                _check_number(spec.name, cell, smallest=MIN_LIST_MAGNITUDE)
+                if cell < 0:
+                    raise CalculationInputError(
+                        spec.name, f"cells are counts and cannot be negative; got {cell!r}"
+                    )
+
+
 def _coerce(spec: ParamSpec, value: Any) -> Any:
     try:
         if spec.type == "float":
@@ -516,14 +755,22 @@ def _coerce(spec: ParamSpec, value: Any) -> Any:
                 raise CalculationInputError(spec.name, f"must be true or false; got {value!r}")
             return bool(value)
         if spec.type == "float_list":
+            if not isinstance(value, str | list | tuple):
+                raise TypeError(value)
             items = value.replace(";", ",").split(",") if isinstance(value, str) else list(value)
             return [_number(v) for v in items if not (isinstance(v, str) and not v.strip())]
         if spec.type == "table":
+            if not isinstance(value, str | list | tuple):
+                raise TypeError(value)
             rows = value.split(";") if isinstance(value, str) else list(value)
+            if not all(isinstance(r, str | list | tuple) for r in rows):
+                raise TypeError(value)
             return [[_number(v) for v in (r.split(",") if isinstance(r, str) else r)] for r in rows]
         return str(value)
     except (TypeError, ValueError) as exc:
         if isinstance(exc, CalculationInputError):
+            if exc.field == "value":
+                raise CalculationInputError(spec.name, exc.reason) from None
             raise
         raise CalculationInputError(
             spec.name, f"expected {spec.type.replace('_', ' ')}; got {value!r}"
@@ -533,8 +780,14 @@ def _coerce(spec: ParamSpec, value: Any) -> Any:
 def _number(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError(value)
-    if isinstance(value, int | float):
+    if isinstance(value, int):
+        if abs(value) > MAX_MAGNITUDE:  # float() of a 400-digit int raises OverflowError
+            raise CalculationInputError("value", f"must be at most {MAX_MAGNITUDE:.0e} in size")
         return float(value)
+    if isinstance(value, float):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(value)
     text = str(value).strip().replace("_", "")
     if text.endswith("%"):
         return float(text[:-1].replace(",", "")) / 100
@@ -560,9 +813,18 @@ def run_tool(name: str, params: Mapping[str, Any], assumptions: Sequence[str] = 
     kwargs: dict[str, Any] = {}
     for p in spec.params:
         if p.name in given:
-            kwargs[spec.renames.get(p.name, p.name)] = _coerce(p, given[p.name])
+            value = _coerce(p, given[p.name])
+            check_finite_inputs(p, value)
+            kwargs[spec.renames.get(p.name, p.name)] = value
         elif p.required:
             raise CalculationInputError(p.name, f"is required: {p.description}")
-    result = spec.run(**kwargs)
+    try:
+        result = spec.run(**kwargs)
+    except (OverflowError, ZeroDivisionError, FloatingPointError) as exc:
+        # Inputs within the generic bounds can still be beyond one method's numerics; say so instead of a 500.
+        raise CalculationInputError(
+            ", ".join(sorted(given)) or "parameters",
+            f"are outside what {name} can compute ({exc}); check them",
+        ) from exc
     lines = list(dict.fromkeys([*assumptions, *default_assumptions(spec, given)]))
     return dataclasses.replace(result, assumptions=tuple(dict.fromkeys([*lines, *result.assumptions])))

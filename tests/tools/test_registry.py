@@ -34,6 +34,47 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "chi_square_power": {"effect_size_w": 0.3, "df": 2, "n_total": 100},
     "correlation_power": {"r": 0.3, "n": 50},
     "group_sequential": {"looks": 3},
+    "bayesian_ab": {"conversions_a": 30, "n_a": 100, "conversions_b": 40, "n_b": 100},
+    "bayesian_ab_means": {"mean_a": 1, "sd_a": 1, "n_a": 30, "mean_b": 1.5, "sd_b": 1, "n_b": 30},
+    "msprt": {"conversions_a": 30, "n_a": 100, "conversions_b": 40, "n_b": 100},
+    "ratio_metric": {
+        **{
+            f"{k}_a": v
+            for k, v in {
+                "n": 100,
+                "num_sum": 900,
+                "den_sum": 200,
+                "num_sq_sum": 20000,
+                "den_sq_sum": 500,
+                "num_den_sum": 2500,
+            }.items()
+        },
+        **{
+            f"{k}_b": v
+            for k, v in {
+                "n": 100,
+                "num_sum": 1000,
+                "den_sum": 210,
+                "num_sq_sum": 22000,
+                "den_sq_sum": 520,
+                "num_den_sum": 2700,
+            }.items()
+        },
+    },
+    "equivalence_test": {
+        "margin": 0.05,
+        "conversions_a": 300,
+        "n_a": 1000,
+        "conversions_b": 310,
+        "n_b": 1000,
+    },
+    "equivalence_sample_size": {"margin": 0.02, "baseline": 0.3},
+    "dunnett": {"means": "10,11,12", "sds": "2,2,2", "ns": "30,30,30"},
+    "heavy_tails": {"values_a": "1,2,3,4,50", "values_b": "2,3,4,5,60"},
+    "poisson_test": {"count_a": 30, "exposure_a": 1000, "count_b": 45, "exposure_b": 1000},
+    "poisson_power": {"rate_a": 1, "rate_b": 1.2, "n_per_group": 300},
+    "cluster_design": {"icc": 0.02, "cluster_size": 50, "n_per_group": 1000},
+    "conditional_power": {"z_interim": 1.2, "information_fraction": 0.5},
 }
 
 

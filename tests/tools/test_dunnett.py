@@ -1,0 +1,33 @@
+"""Dunnett's test from summary statistics against scipy.stats.dunnett and Dunnett (1955)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from tools.dunnett import dunnett_result
+from tools.errors import CalculationInputError
+
+# Dunnett (1955), JASA 50:1096, blood counts; the example of scipy.stats.dunnett's documentation, which reports
+# p-values [0.62004941, 0.0059035].
+CONTROL = [7.40, 8.50, 7.20, 8.24, 9.84, 8.32]
+DRUG_A = [9.76, 8.80, 7.68, 9.36]
+DRUG_B = [12.80, 9.68, 12.16, 9.20, 10.55]
+
+
+def test_summary_statistics_reproduce_dunnetts_example() -> None:
+    arms = [CONTROL, DRUG_A, DRUG_B]
+    result = dunnett_result(
+        [float(np.mean(a)) for a in arms], [float(np.std(a, ddof=1)) for a in arms], [len(a) for a in arms]
+    )
+    assert result.outputs["adjusted_p_values"] == pytest.approx([0.62004941, 0.0059035], abs=5e-4)
+    reference = stats.dunnett(DRUG_A, DRUG_B, control=CONTROL)
+    assert result.outputs["t"] == pytest.approx(list(reference.statistic), rel=1e-9)
+    assert result.outputs["rejected"] == [False, True]
+
+
+def test_two_arms_are_not_a_many_to_one_comparison() -> None:
+    with pytest.raises(CalculationInputError) as exc:
+        dunnett_result([1, 2], [1, 1], [10, 10])
+    assert exc.value.field == "means"
