@@ -1,0 +1,240 @@
+"""Score the calculation path (understanding → calculators → answer prose) on the frozen calculation set.
+
+Drives ``planner.calculation``'s public entries exactly as the planner's ``understand`` and ``calculate`` nodes do
+(``parse`` → ``run_calculation``), then checks that the answer text states every expected number. No model and no
+database: the numbers do not depend on generation.
+
+    python -m eval.calc_eval --split test                    # this tree
+    python -m eval.calc_eval --split test --tree /work/base  # the same set against another checkout's code
+
+A numeric item is *exact* when every expected value is within its tolerance in some calculation's outputs; it is
+*stated* when the answer text also carries each value (within the rounding it is written with). A missing-input
+item passes when ``needs`` is exactly the expected set; a bad-input item when nothing is computed and the bad field
+is asked for again. On the test half each item also has three paraphrases: *robust* means all four phrasings pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+_KEY = re.compile(r"^(?P<name>[A-Za-z_]\w*)(?:\[(?P<index>\d+)\])?$")
+_NUM = re.compile(r"(?<![\w.])[-−]?\d[\d,]*(?:\.\d+)?(?:e-?\d+)?%?|(?<![\w\d])[-−]?\.\d+%?")
+_METHOD_KEYS = {"bh": "hochberg", "bonferroni": "bonferroni"}
+
+
+def load(split: str) -> list[dict[str, Any]]:
+    path = HERE / f"calc_{split}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _within(actual: Any, expected: float, tol: dict[str, float]) -> bool:
+    if isinstance(actual, bool) or not isinstance(actual, int | float) or math.isnan(float(actual)):
+        return False
+    diff = abs(float(actual) - expected)
+    if diff <= tol.get("absolute", 0.0) + 1e-9 * max(1.0, abs(expected)):
+        return True
+    return "relative" in tol and diff <= tol["relative"] * abs(expected) + 1e-12
+
+
+def _lookup(results: list[dict[str, Any]], key: str) -> list[Any]:
+    """Every value ``key`` names across the results (``bh[i]``/``bonferroni[i]`` pick the result by method)."""
+    m = _KEY.match(key)
+    if m is None:
+        return []
+    name, index = m.group("name"), m.group("index")
+    chosen = results
+    if name in _METHOD_KEYS:
+        chosen = [r for r in results if _METHOD_KEYS[name] in str(r.get("method", "")).lower()]
+        name = "adjusted_p_values"
+    values = []
+    for r in chosen:
+        for block in (r.get("outputs") or {}, r.get("outputs_rounded") or {}):
+            v = block.get(name)
+            if index is not None:
+                v = v[int(index)] if isinstance(v, list | tuple) and int(index) < len(v) else None
+            if v is not None:
+                values.append(v)
+    return values
+
+
+def _stated(text: str, expected: float, tol: dict[str, float]) -> bool:
+    """Whether ``text`` writes ``expected`` (within tolerance, or within the rounding it is written with)."""
+    for token in _NUM.findall(text.replace("−", "-")):
+        raw = token.replace(",", "")
+        percent = raw.endswith("%")
+        raw = raw.rstrip("%")
+        try:
+            value = float(raw)
+        except ValueError:
+            continue
+        decimals = len(raw.split(".")[1]) if "." in raw else 0
+        candidates = [(value, 0.5 * 10**-decimals)]
+        if percent:
+            candidates.append((value / 100, 0.5 * 10 ** -(decimals + 2)))
+        for v, half_unit in candidates:
+            if _within(v, expected, tol) or abs(v - expected) <= half_unit + 1e-12:
+                return True
+            if abs(v - math.ceil(expected - 1e-9)) < 1e-9 and "absolute" in tol and tol["absolute"] >= 1:
+                return True
+    return False
+
+
+def run_one(calc: Any, wants: Any, text: str) -> dict[str, Any]:
+    """The calculation path for one question: parser reading, outcome, results and answer text."""
+    parsed = calc.parse(text)
+    tool = calc.parsed_tool(parsed)
+    calculable = tool is not None and wants(text)
+    outcome = calc.run_calculation(parsed) if tool is not None else None
+    results: list[dict[str, Any]] = []
+    if outcome is not None:
+        results = list(getattr(outcome, "results", None) or ([outcome.result] if outcome.result else []))
+    answer = ""
+    if outcome is not None:
+        if hasattr(calc, "answer_text"):
+            answer = calc.answer_text(outcome)
+        elif outcome.needs:
+            answer = calc.needs_sentence(outcome.needs, outcome.questions, outcome.tool)
+        elif results:
+            answer = " ".join(calc.calculation_sentence(r, 1) for r in results)
+        if outcome.error:
+            answer = f"{answer} {outcome.error}"
+    return {
+        "tool": tool,
+        "calculable": calculable,
+        "needs": list(outcome.needs) if outcome is not None else [],
+        "error": outcome.error if outcome is not None else None,
+        "results": results,
+        "answer": answer,
+    }
+
+
+def score(item: dict[str, Any], got: dict[str, Any]) -> dict[str, Any]:
+    """exact / stated / needs_ok for one phrasing of one item."""
+    if "needs" in item:
+        ok = not got["results"] and sorted(set(got["needs"])) == sorted(set(item["needs"]))
+        return {"ok": ok, "kind": "needs"}
+    if "invalid" in item:
+        field = item["invalid"]
+        asked = field in got["needs"] or field in (got["error"] or "") or field in got["answer"]
+        return {"ok": not got["results"] and asked, "kind": "invalid"}
+    tol = item["tolerance"]
+    exact = bool(got["calculable"]) and all(
+        any(_within(v, exp, tol) for v in _lookup(got["results"], key))
+        for key, exp in item["expected"].items()
+    )
+    stated = exact and all(_stated(got["answer"], exp, tol) for exp in item["expected"].values())
+    return {"ok": exact, "stated": stated, "kind": "numeric"}
+
+
+def evaluate(items: list[dict[str, Any]], calc: Any, wants: Any) -> dict[str, Any]:
+    per_class: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    failures: list[dict[str, Any]] = []
+    times: list[float] = []
+    totals: dict[str, int] = defaultdict(int)
+    for item in items:
+        phrasings = [item["question"], *item.get("paraphrases", [])]
+        oks = []
+        for i, text in enumerate(phrasings):
+            start = time.perf_counter()
+            got = run_one(calc, wants, text)
+            times.append(time.perf_counter() - start)
+            s = score(item, got)
+            oks.append(s["ok"])
+            totals["phrasings"] += 1
+            totals["phrasings_ok"] += int(s["ok"])
+            if i == 0:
+                c = per_class[item["class"]]
+                c["n"] += 1
+                c["ok"] += int(s["ok"])
+                c["stated"] += int(bool(s.get("stated")))
+                c[s["kind"]] += 1
+            if not s["ok"]:
+                failures.append(
+                    {
+                        "id": item["id"],
+                        "phrasing": i,
+                        "question": text,
+                        "tool": got["tool"],
+                        "needs": got["needs"],
+                        "error": got["error"],
+                        "outputs": [r.get("outputs_rounded") or r.get("outputs") for r in got["results"]],
+                    }
+                )
+        if len(phrasings) > 1:
+            totals["robust_items"] += 1
+            totals["robust_ok"] += int(all(oks))
+    times.sort()
+    p95 = times[int(0.95 * (len(times) - 1))] if times else 0.0
+    return {"per_class": per_class, "failures": failures, "totals": totals, "p95_ms": round(p95 * 1000, 2)}
+
+
+def summary(report: dict[str, Any]) -> dict[str, Any]:
+    pc = report["per_class"]
+    numeric = [c for c in pc.values() if c.get("numeric")]
+    asks = [c for c in pc.values() if c.get("needs") or c.get("invalid")]
+    n_num = sum(c["numeric"] for c in numeric)
+    n_ask = sum(c.get("needs", 0) + c.get("invalid", 0) for c in asks)
+    ok_num = sum(c["ok"] for c in numeric)
+    ok_ask = sum(c["ok"] for c in asks)
+    t = report["totals"]
+    return {
+        "items": sum(c["n"] for c in pc.values()),
+        "exact_pct": round(100 * ok_num / n_num, 1) if n_num else None,
+        "stated_pct": round(100 * sum(c["stated"] for c in numeric) / n_num, 1) if n_num else None,
+        "needs_pct": round(100 * ok_ask / n_ask, 1) if n_ask else None,
+        "all_phrasings_pct": round(100 * t["phrasings_ok"] / t["phrasings"], 1) if t["phrasings"] else None,
+        "paraphrase_robust_pct": round(100 * t["robust_ok"] / t["robust_items"], 1)
+        if t["robust_items"]
+        else None,
+        "p95_ms_per_question": report["p95_ms"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--split", choices=("dev", "test"), default="dev")
+    ap.add_argument("--tree", help="run another checkout's planner/tools code (e.g. /work/base)")
+    ap.add_argument("--failures", action="store_true", help="list every failing phrasing")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    if args.tree:
+        sys.path.insert(0, str(Path(args.tree).resolve()))
+    from planner import calculation as calc
+    from planner.intent import wants_calculation
+
+    items = load(args.split)
+    report = evaluate(items, calc, wants_calculation)
+    out = {
+        "split": args.split,
+        "code": str(Path(calc.__file__).resolve().parents[1]),
+        "summary": summary(report),
+        "per_class": {
+            k: {"n": v["n"], "ok": v["ok"], "stated": v["stated"]}
+            for k, v in sorted(report["per_class"].items())
+        },
+    }
+    if args.failures:
+        out["failures"] = report["failures"]
+    if args.json:
+        print(json.dumps(out, indent=2, default=str))
+        return 0
+    print(f"code: {out['code']}  split: {args.split}")
+    print(json.dumps(out["summary"]))
+    for name, c in out["per_class"].items():
+        print(f"  {name:16s} {c['ok']:3d}/{c['n']:<3d} stated {c['stated']}")
+    for f in out.get("failures", []):
+        print(json.dumps(f, default=str)[:400])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
