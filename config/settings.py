@@ -72,6 +72,14 @@ class Settings(BaseSettings):
         default=True, description="Ingest the bundled corpus when the log is empty at start."
     )
 
+    test_crash_at: str | None = Field(
+        default=None,
+        description=(
+            "TEST SEAM, never set in production: SIGKILL the process at a named crash point (before_append, "
+            "after_append, projection_folded, upload_written) so the crash tests can kill at an exact moment."
+        ),
+    )
+
     # --- planner -----------------------------------------------------------------
     max_hops: int = 3
     context_token_budget: int = 900
@@ -96,6 +104,13 @@ class Settings(BaseSettings):
     def model_cache_dir(self) -> Path:
         return (self.cache_dir or self.data_dir / "cache") / "models"
 
+    embedding_cache: Path | None = Field(
+        default=None,
+        description="The content-addressed embedding cache. Default: <cache_dir>/embeddings.",
+    )
+
     @property
     def embedding_cache_dir(self) -> Path:
+        if self.embedding_cache is not None:
+            return self.embedding_cache
         return (self.cache_dir or self.data_dir / "cache") / "embeddings"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,29 @@ pytest_plugins = [
 TEST_CACHE_DIR = REPO_ROOT / ".data" / "test-cache"
 
 
+def embedder_fingerprint() -> str:
+    """Hash of the embedding code and the bundled model's weights.
+
+    The embedding cache is keyed by model id and text only, so a run that reused vectors from an earlier run would
+    hide a regression in the embedding code; keying the test cache's folder by this fingerprint means any change to
+    the code or the weights starts from an empty cache.
+    """
+    from model import embedder
+
+    digest = hashlib.sha256(Path(embedder.__file__).read_bytes())
+    for path in sorted(embedder.bundled_model_dir().glob("*")):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data_dir: Path = tmp_path_factory.mktemp("expgraph-data")
-    return Settings(data_dir=data_dir, db_url="mem://", cache_dir=TEST_CACHE_DIR)
+    return Settings(
+        data_dir=data_dir,
+        db_url="mem://",
+        cache_dir=TEST_CACHE_DIR,
+        embedding_cache=TEST_CACHE_DIR / f"embeddings-{embedder_fingerprint()}",
+    )

@@ -84,3 +84,29 @@ def test_concurrent_callers_share_one_instance_and_get_identical_vectors(setting
         results = list(pool.map(lambda e: e.embed(texts), instances))
     assert all(instance is instances[0] for instance in instances)
     assert all(result == results[0] for result in results)
+
+
+def test_the_encoder_runs_cold_and_matches_mean_pooled_minilm_computed_independently() -> None:
+    """No cache at all: the vectors come from the encoder in this run, and equal the model card's recipe.
+
+    all-MiniLM-L6-v2's card: mean pooling of the last hidden state over the attention mask, then L2 normalisation.
+    Recomputed here with plain transformers, so a regression in our embedding code cannot hide behind a cache.
+    """
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    texts = ["minimum detectable effect for a two-sided test", "CUPED uses pre-period data"]
+    cold = Embedder(BUNDLED_MODEL_ID, bundled_model_dir(), cache_dir=None)
+    assert cold.cache is None
+    ours = cold.embed(texts)
+
+    tokenizer = AutoTokenizer.from_pretrained(bundled_model_dir(), local_files_only=True)
+    model = AutoModel.from_pretrained(bundled_model_dir(), local_files_only=True).eval()
+    batch = tokenizer(texts, padding=True, truncation=True, return_tensors="pt")
+    with torch.no_grad():
+        hidden = model(**batch).last_hidden_state
+    mask = batch["attention_mask"].unsqueeze(-1).float()
+    pooled = (hidden * mask).sum(1) / mask.sum(1)
+    reference = torch.nn.functional.normalize(pooled, dim=1).tolist()
+    for mine, theirs in zip(ours, reference, strict=True):
+        assert mine == pytest.approx(theirs, abs=1e-5)

@@ -11,6 +11,7 @@ from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
 from engine.events import ChunkAdded, DocumentIngested
 from engine.queries import count_rows, get_document
+from ingest.corpus_format import CorpusFormatError
 from ingest.pipeline import ingest_batches, load_sources
 from ingest.source_document import IngestValidationError
 from ingest.text_source import document_id_for, load_text_batches, read_file
@@ -45,6 +46,12 @@ def make_pdf(lines: list[str], title: str | None = "Tiny PDF") -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def ingest_paths(graph: Graph, embedder: Embedder, *paths: Path, corpus_dir: Path | None = None) -> None:
+    """What `expgraph ingest PATH...` does: validate every file, then append and project (nothing if any is bad)."""
+    batches, _skipped = load_sources(corpus_dir, list(paths))
+    ingest_batches(graph.db, graph.store, embedder, batches)
 
 
 @pytest.fixture
@@ -158,32 +165,41 @@ def test_text_documents_link_the_concepts_they_mention(
 def test_bad_files_are_refused_with_file_and_line(
     name: str, content: bytes, line: int, words: str, tmp_path: Path, graph: Graph, embedder: Embedder
 ) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("A perfectly readable note about the checkout test.\n")
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(IngestValidationError) as err:
-        load_text_batches([path])
+        ingest_paths(graph, embedder, good, path)
     problem = err.value.problems[0]
     assert problem.path == path
     assert problem.line == line
     assert words in problem.message
-    assert graph.store.head() == 0
+    assert graph.store.head() == 0, "the good file beside the bad one must not be ingested either"
+    ingest_paths(graph, embedder, good)
+    assert graph.store.head() > 0, "the same call writes once the bad file is gone"
 
 
 def test_a_pdf_without_a_text_layer_says_to_run_ocr(tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
     path.write_bytes(make_pdf([], title=None))
-    with pytest.raises(Exception, match="no extractable text"):
+    with pytest.raises(CorpusFormatError, match="no extractable text") as err:
         read_file(path)
+    assert err.value.path == path
+    assert "run OCR" in str(err.value)
 
 
 def test_one_bad_file_in_a_folder_blocks_the_whole_run(
     graph: Graph, embedder: Embedder, folder: Path, corpus_copy: Path
 ) -> None:
+    ingest_paths(graph, embedder, folder)
+    head = graph.store.head()
+    (folder / "retro.txt").write_text("An edited retro that would append events if the run went ahead.\n")
     (folder / "broken.txt").write_bytes(b"\x00\x01")
     with pytest.raises(IngestValidationError) as err:
-        load_sources(corpus_copy, [folder])
+        ingest_paths(graph, embedder, folder, corpus_dir=corpus_copy)
     assert [p.path.name for p in err.value.problems] == ["broken.txt"]
-    assert graph.store.head() == 0
+    assert graph.store.head() == head, "neither the corpus nor the edited retro was appended"
 
 
 def test_a_missing_path_is_reported(tmp_path: Path) -> None:
