@@ -27,6 +27,7 @@ from tools import (
     intervals,
     means,
     multiple_testing,
+    one_sample,
     poisson,
     proportions,
     ratio_metrics,
@@ -477,6 +478,28 @@ TOOLS: dict[str, ToolSpec] = {
                 ALTERNATIVE,
             ),
             sequential.group_sequential_result,
+        ),
+        ToolSpec(
+            "binomial_test",
+            "Exact binomial test of an observed rate against a known rate (e.g. is a coin fair)",
+            (
+                _p("successes", "int", "number of successes", required=True),
+                _p("n", "int", "number of trials", required=True),
+                _p("p0", "float", "the known rate tested against, e.g. 0.5 for a fair coin", 0.5),
+                ALTERNATIVE,
+                ALPHA,
+            ),
+            one_sample.binomial_test_result,
+        ),
+        ToolSpec(
+            "compromise_power",
+            "Compromise power analysis (G*Power): the alpha and power at which beta/alpha = q",
+            (
+                _p("effect_size_d", "float", "Cohen's d", required=True),
+                _p("n_per_group", "float", "observations per group", required=True),
+                _p("beta_alpha_ratio", "float", "q = beta / alpha", 1.0),
+            ),
+            one_sample.compromise_power_result,
         ),
         ToolSpec(
             "bayesian_ab",
