@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 import uuid
+from enum import StrEnum
 from typing import Any
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from tools.errors import CalculationInputError
@@ -19,11 +20,75 @@ from tools.errors import CalculationInputError
 log = logging.getLogger("expgraph.api")
 
 
+class ErrorCode(StrEnum):
+    """Every ``error.code`` the API can answer; a stable, documented set (the OpenAPI ``Error`` schema lists it).
+
+    Clients may branch on these; adding one is an API change, renaming one is a breaking change.
+    """
+
+    BAD_REQUEST = "bad_request"  # malformed body: not JSON, nested too deep, wrong shape
+    INVALID_REQUEST = "invalid_request"  # a field has the wrong type or is out of range (strict, no coercion)
+    INVALID_INPUT = (
+        "invalid_input"  # well-formed, but the content cannot be used (an empty question, a bad file)
+    )
+    INVALID_PARAMETER = "invalid_parameter"  # a calculator parameter is not finite, out of range, or unknown
+    UNAUTHORIZED = "unauthorized"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    CONFLICT = "conflict"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    RATE_LIMITED = "rate_limited"
+    INTERNAL_ERROR = "internal_error"
+    NOT_READY = "not_ready"
+    HTTP_ERROR = "http_error"  # any other HTTP status the framework raises
+
+
+_CODE_BY_STATUS = {
+    400: ErrorCode.BAD_REQUEST,
+    401: ErrorCode.UNAUTHORIZED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    409: ErrorCode.CONFLICT,
+    413: ErrorCode.PAYLOAD_TOO_LARGE,
+    415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    422: ErrorCode.INVALID_INPUT,
+    429: ErrorCode.RATE_LIMITED,
+    500: ErrorCode.INTERNAL_ERROR,
+    503: ErrorCode.NOT_READY,
+}
+
+# Seconds a rate-limited client is told to wait when the limiter did not say when its window resets.
+DEFAULT_RETRY_AFTER = 60
+
+
+def error_schema() -> dict[str, Any]:
+    """The JSON schema of the error shape, with ``code`` as the enum above (added to the OpenAPI components)."""
+    return {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["status", "code", "message"],
+                "properties": {
+                    "status": {"type": "integer"},
+                    "code": {"type": "string", "enum": [c.value for c in ErrorCode]},
+                    "message": {"type": "string"},
+                    "field": {"type": "string"},
+                },
+            }
+        },
+    }
+
+
 class ApiError(Exception):
     """An error with a status code, a stable code and a message that tells the caller what to do."""
 
     status_code = 400
-    code = "bad_request"
+    code: str = ErrorCode.BAD_REQUEST
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
@@ -33,22 +98,34 @@ class ApiError(Exception):
 
 class NotFound(ApiError):
     status_code = 404
-    code = "not_found"
+    code = ErrorCode.NOT_FOUND
 
 
 class Unauthorized(ApiError):
     status_code = 401
-    code = "unauthorized"
+    code = ErrorCode.UNAUTHORIZED
 
 
 class Unprocessable(ApiError):
     status_code = 422
-    code = "invalid_input"
+    code = ErrorCode.INVALID_INPUT
 
 
 class NotReady(ApiError):
     status_code = 503
-    code = "not_ready"
+    code = ErrorCode.NOT_READY
+
+
+class BadRequest(ApiError):
+    """A body that cannot be read as the endpoint's JSON (malformed, too deep, wrong types)."""
+
+    status_code = 400
+    code = ErrorCode.BAD_REQUEST
+
+
+class InvalidRequest(ApiError):
+    status_code = 400
+    code = ErrorCode.INVALID_REQUEST
 
 
 def error_body(
@@ -68,13 +145,13 @@ def _respond(
 
 
 def handle_api_error(_: Request[Any, Any, Any], exc: ApiError) -> Response[dict[str, Any]]:
-    return _respond(exc.status_code, error_body(exc.status_code, exc.code, exc.message, exc.field))
+    return _respond(exc.status_code, error_body(exc.status_code, str(exc.code), exc.message, exc.field))
 
 
 def handle_calculation_error(
     _: Request[Any, Any, Any], exc: CalculationInputError
 ) -> Response[dict[str, Any]]:
-    return _respond(422, error_body(422, "invalid_parameter", str(exc), exc.field))
+    return _respond(422, error_body(422, ErrorCode.INVALID_PARAMETER, str(exc), exc.field))
 
 
 def handle_validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
@@ -82,17 +159,17 @@ def handle_validation_error(_: Request[Any, Any, Any], exc: ValidationException)
     first = extra[0] if extra and isinstance(extra[0], dict) else {}
     field = first.get("key") or first.get("source")
     message = first.get("message") or exc.detail
-    return _respond(400, error_body(400, "invalid_request", f"{message}", field, details=extra))
+    return _respond(400, error_body(400, ErrorCode.INVALID_REQUEST, f"{message}", field, details=extra))
 
 
 def handle_http_exception(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
-    code = (
-        "not_found"
-        if isinstance(exc, NotFoundException)
-        else exc.__class__.__name__.removesuffix("Exception").lower()
-    )
-    headers = dict(exc.headers) if exc.headers else None
-    return _respond(exc.status_code, error_body(exc.status_code, code or "http_error", exc.detail), headers)
+    code = _CODE_BY_STATUS.get(exc.status_code, ErrorCode.HTTP_ERROR)
+    headers = dict(exc.headers) if exc.headers else {}
+    if exc.status_code == 429:
+        # RFC 9110 §10.2.3: tell the client when to come back (the limiter's window reset, else a minute).
+        reset = headers.get("RateLimit-Reset", "")
+        headers["Retry-After"] = reset if reset.isdigit() and int(reset) > 0 else str(DEFAULT_RETRY_AFTER)
+    return _respond(exc.status_code, error_body(exc.status_code, code, exc.detail), headers or None)
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
@@ -100,7 +177,8 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
     log.exception("unhandled error %s on %s %s", request_id, request.method, request.url.path, exc_info=exc)
     message = f"internal error; quote request id {request_id} when reporting it"
     return _respond(
-        HTTP_500_INTERNAL_SERVER_ERROR, error_body(500, "internal_error", message, request_id=request_id)
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        error_body(500, ErrorCode.INTERNAL_ERROR, message, request_id=request_id),
     )
 
 

@@ -1,7 +1,10 @@
 """What the API serves from: database, event store, models, planner and answer cache, built once per process.
 
-``Runtime.start`` opens the database, applies migrations, ingests the bundled corpus into an empty log (when
-``settings.bootstrap_corpus``) and loads the models. Tests build it from an already populated database instead.
+``Runtime.start`` opens the database, applies migrations, rolls back uploads a crash left half done, ingests the
+bundled corpus into an empty log (when ``settings.bootstrap_corpus``), catches the projection up to the log head (a
+process killed after an append, or an ``ingest --no-project``, leaves it behind) and loads the models; ``Startup``
+records which of these it is doing so ``/ready`` can answer 503 with the log and projection positions meanwhile.
+Tests build a runtime from an already populated database instead.
 """
 
 from __future__ import annotations
@@ -12,13 +15,27 @@ from pathlib import Path
 from typing import Any
 
 from api.answer_cache import AnswerCache
+from api.uploads import recover_uploads, staged_upload
 from config import Settings
 from engine.db import Database, open_database
 from engine.migrations import migrate
+from engine.projection import ProjectionStatus, catch_up_projection, projection_status
 from engine.store import EventStore
 from planner.service import Planner, PlannerDeps
 
 log = logging.getLogger("expgraph.api")
+
+
+class Startup:
+    """What a starting service is doing (``/ready`` reports it); the database handle once it is open."""
+
+    def __init__(self) -> None:
+        self.phase = "opening the database"
+        self.db: Database | None = None
+        self.error: str | None = None
+
+    def status(self) -> ProjectionStatus | None:
+        return projection_status(self.db) if self.db is not None else None
 
 
 class Runtime:
@@ -44,24 +61,41 @@ class Runtime:
         self.write_lock = threading.Lock()
 
     @classmethod
-    def start(cls, settings: Settings) -> Runtime:
-        """Open everything the service needs; ingest the bundled corpus into an empty log first."""
+    def start(
+        cls, settings: Settings, startup: Startup | None = None, *, db: Database | None = None
+    ) -> Runtime:
+        """Open everything the service needs; ready only once the projection has caught up with the log.
+
+        Pass ``db`` when the caller opened (and migrated) it already; the runtime then owns it either way.
+        """
         from model.embedder import load_embedder
         from model.generator import load_generator
 
-        db = open_database(settings)
+        startup = startup or Startup()
+        db = db or open_database(settings)
+        startup.db = db
         try:
             migrate(db)
+            startup.phase = "recovering interrupted uploads"
+            recover_uploads(db, settings.data_dir / "uploads")
+            startup.phase = "loading the embedder"
             embedder = load_embedder(settings)
             store = EventStore(db)
             if settings.bootstrap_corpus and store.head() == 0:
+                startup.phase = "ingesting the bundled corpus"
                 log.info("empty event log: ingesting the bundled corpus from %s", settings.corpus_dir)
                 report = ingest_paths(db, embedder, corpus_dir=settings.corpus_dir, paths=[])
                 log.info("bootstrap: %s", report.summary())
+            startup.phase = "catching up the projection"
+            folded = catch_up_projection(db)
+            if folded:
+                log.info("caught the projection up by %d event(s) left behind by an interrupted run", folded)
+            startup.phase = "loading the answer model"
             generator = load_generator(settings)
         except BaseException:
             db.close()
             raise
+        startup.phase = "ready"
         return cls.from_parts(settings, db, embedder, generator, owns_db=True)
 
     @classmethod
@@ -77,6 +111,15 @@ class Runtime:
 
     def head(self) -> int:
         return self.store.head()
+
+    def projection(self) -> ProjectionStatus:
+        """The log head, the projection checkpoint and the lag between them."""
+        return projection_status(self.db)
+
+    def catch_up(self) -> int:
+        """Fold whatever the projection is behind on (under the write lock, like every write)."""
+        with self.write_lock:
+            return catch_up_projection(self.db)
 
     def close(self) -> None:
         if self.owns_db:
@@ -95,19 +138,11 @@ def ingest_upload(runtime: Runtime, filename: str, content: str) -> Any:
     """Ingest one uploaded document through the same validation as files on disk.
 
     Uploads are kept under ``<data_dir>/uploads/`` so that uploading the same filename again is the same document
-    (unchanged: nothing appended; changed: the difference). A rejected upload leaves the previous file as it was.
+    (unchanged: nothing appended; changed: the difference). ``filename`` must already be a safe basename
+    (``api.uploads.safe_upload_name``). The file is written atomically and put back as it was (or removed) if the
+    append fails; a crash in between is rolled back on the next start (``api.uploads``).
     """
     uploads = runtime.settings.data_dir / "uploads"
-    uploads.mkdir(parents=True, exist_ok=True)
-    path = uploads / filename
-    with runtime.write_lock:
-        previous = path.read_bytes() if path.exists() else None
-        path.write_text(content, encoding="utf-8")
-        try:
-            return ingest_paths(runtime.db, runtime.embedder, corpus_dir=None, paths=[path])
-        except BaseException:
-            if previous is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.write_bytes(previous)
-            raise
+    with runtime.write_lock, staged_upload(uploads, filename, content) as path:
+        runtime.db.crash_point("upload_written")
+        return ingest_paths(runtime.db, runtime.embedder, corpus_dir=None, paths=[path])

@@ -19,6 +19,7 @@ from config import Settings
 from engine.db import Database, open_database
 from engine.errors import EngineError
 from engine.migrations import migrate
+from engine.projection import catch_up_projection
 
 console = Console(stderr=True)
 out = Console()
@@ -29,6 +30,8 @@ def _database(settings: Settings) -> Iterator[Database]:
     try:
         with open_database(settings) as db:
             migrate(db)
+            # Crash recovery: events a killed process appended but never projected are folded before answering.
+            catch_up_projection(db)
             yield db
     except EngineError as exc:
         console.print(f"[red]error:[/red] {escape(str(exc))}")

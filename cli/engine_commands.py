@@ -19,9 +19,9 @@ from engine.db import Database, open_database
 from engine.errors import EngineError
 from engine.export import export_events, import_events
 from engine.migrations import migrate
-from engine.projection import ProgressHook, Projector
+from engine.projection import ProgressHook, Projector, catch_up_projection, projection_status
 from engine.queries import count_rows
-from engine.replay import graph_hash, replay
+from engine.replay import clear_projection, graph_hash, replay
 from engine.store import EventStore
 
 console = Console(stderr=True)
@@ -39,6 +39,16 @@ def _database() -> Iterator[Database]:
     except EngineError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
+
+
+@contextmanager
+def _graph_database() -> Iterator[Database]:
+    """The database with its projection caught up to the log first (commands that read the graph)."""
+    with _database() as db:
+        folded = catch_up_projection(db)
+        if folded:
+            console.print(f"caught the projection up by {folded} event(s) left behind by an interrupted run")
+        yield db
 
 
 @contextmanager
@@ -69,40 +79,81 @@ def init() -> None:
         console.print(f"{where} is up to date")
 
 
+EXIT_BAD_ARGUMENT = 2
+
+
 def replay_command(
     as_of: Annotated[
-        int | None, typer.Option("--as-of", help="Rebuild the graph as of this log position.")
+        int | None,
+        typer.Option(
+            "--as-of", help="Rebuild the graph as of this log position (1 to the head; never clamped)."
+        ),
     ] = None,
     target_ns: Annotated[
         str | None,
         typer.Option("--target-ns", help="Namespace to build into (default with --as-of: <ns>_asof_<N>)."),
     ] = None,
     verify: Annotated[
-        bool, typer.Option("--verify", help="Print the graph's content hash (and compare with the live one).")
+        bool,
+        typer.Option(
+            "--verify",
+            help="Compare the rebuild's content hash with the live projection (brought up to date first); "
+            "with --as-of, with a second build of that position by the live projector. Exit 1 if they differ.",
+        ),
     ] = False,
 ) -> None:
     """Drop the projection and rebuild it from the event log (or build a past graph beside the live one)."""
+    if as_of is not None and as_of < 1:
+        raise typer.BadParameter(f"must be a log position of 1 or more; got {as_of}", param_hint="--as-of")
     with _database() as db:
-        live_hash = None
+        head = EventStore(db).head()
+        if as_of is not None and as_of > head:
+            console.print(
+                f"[red]error:[/red] --as-of {as_of} is past the log head {head}; pick a position from 1 to {head} "
+                "(a past graph is never clamped to the head)"
+            )
+            raise typer.Exit(EXIT_BAD_ARGUMENT)
         in_place = as_of is None and target_ns is None
-
-        if verify and in_place and Projector(db).checkpoint() == EventStore(db).head():
-            live_hash = graph_hash(db)
+        reference = None
+        if verify:
+            reference = _reference_hash(db, as_of if as_of is not None else head, in_place=in_place)
         with _bar("replaying") as hook:
             report = replay(Settings(), as_of=as_of, target_ns=target_ns, db=db, progress=hook)
         console.print(
             f"rebuilt {report.ns}/{report.name} up to position {report.position}: {report.events} events in "
             f"{report.seconds:.2f} s ({report.events_per_second:,.0f} events/s)"
         )
-        if verify:
+        if reference is not None:
             with db.sibling(report.ns, report.name) as target:
                 rebuilt = graph_hash(target)
             typer.echo(rebuilt)
-            if live_hash is not None:
-                same = live_hash == rebuilt
-                console.print("live projection hash " + ("matches" if same else f"DIFFERS: {live_hash}"))
-                if not same:
-                    raise typer.Exit(1)
+            label, expected = reference
+            if expected == rebuilt:
+                console.print(f"{label} hash matches the rebuild")
+            else:
+                console.print(f"[red]{label} hash DIFFERS from the rebuild:[/red] {expected}")
+                raise typer.Exit(1)
+
+
+def _reference_hash(db: Database, position: int, *, in_place: bool) -> tuple[str, str]:
+    """What ``replay --verify`` compares the rebuild with: the live projection, caught up first so a lagging
+    projection is never skipped; for a past position, the incremental projector's own build of it."""
+    if in_place:
+        folded = catch_up_projection(db)
+        if folded:
+            console.print(f"the live projection was {folded} event(s) behind the log; caught it up first")
+        status = projection_status(db)
+        if status.lag:
+            console.print(
+                f"[red]error:[/red] the live projection still lags the log by {status.lag} event(s)"
+            )
+            raise typer.Exit(1)
+        return "live projection", graph_hash(db)
+    with db.sibling(f"{db.ns}_verify_{position}", db.name) as scratch:
+        migrate(scratch)
+        clear_projection(scratch)
+        Projector(scratch).catch_up(EventStore(db), until=position)
+        return f"incremental projection at {position}", graph_hash(scratch)
 
 
 @events_app.command("export")
@@ -171,7 +222,7 @@ def hash_command(
     ns: Annotated[str | None, typer.Option("--ns", help="Namespace to hash (default: the live one).")] = None,
 ) -> None:
     """Print the content hash of the projected graph (equal graphs, equal hashes)."""
-    with _database() as db:
+    with _graph_database() as db:
         if ns is None:
             typer.echo(graph_hash(db))
         else:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -161,12 +162,34 @@ class Database:
     ``query_all`` returns every statement's result. Any failed statement raises an ``engine.errors`` exception.
     """
 
-    def __init__(self, conn: _Connection, ns: str, name: str, *, owns: bool) -> None:
+    def __init__(
+        self, conn: _Connection, ns: str, name: str, *, owns: bool, crash_at: str | None = None
+    ) -> None:
         self._conn = conn
         self.ns = ns
         self.name = name
         self._owns = owns
         self._closed = False
+        self._crash_at = crash_at
+
+    def crash_point(self, name: str) -> None:
+        """Test seam (``EXPGRAPH_TEST_CRASH_AT``): SIGKILL this process here, as a power cut would.
+
+        The crash tests set it to kill a real ``expgraph`` process at an exact point (before or after an append,
+        inside a projection batch, after an upload is written); in production it is unset and this does nothing.
+        """
+        if self._crash_at == name:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    @property
+    def embedded(self) -> bool:
+        """True when the engine runs inside this process (``mem://``, ``surrealkv://``)."""
+        return url_is_embedded(self._conn.url)
+
+    @property
+    def uses_compiled_codec(self) -> bool:
+        """Whether queries go through the compiled cbor2 codec (``engine/wire.py``) rather than the SDK's."""
+        return self._conn.engine is not None
 
     @property
     def url(self) -> str:
@@ -225,7 +248,7 @@ class Database:
         """Another namespace/database on the same connection (the way to reach it under ``mem://``)."""
         with _open_files_lock:
             self._conn.refs += 1
-        return Database(self._conn, ns, name, owns=True)
+        return Database(self._conn, ns, name, owns=True, crash_at=self._crash_at)
 
     def close(self) -> None:
         """Release this handle; the connection closes when its last handle does."""
@@ -253,4 +276,6 @@ def open_database(settings: Settings, *, ns: str | None = None, name: str | None
     holds a surrealkv file and ``OperationalError`` when the database cannot be opened.
     """
     conn = _connect(settings)
-    return Database(conn, ns or settings.db_ns, name or settings.db_name, owns=True)
+    return Database(
+        conn, ns or settings.db_ns, name or settings.db_name, owns=True, crash_at=settings.test_crash_at
+    )

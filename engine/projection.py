@@ -8,11 +8,13 @@ the checkpoint only moves together with the rows it covers. Writes are whole-row
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from surrealdb import RecordID
 
 from engine.db import Database
+from engine.errors import IntegrityError
 from engine.events import (
     ChunkAdded,
     ChunkRemoved,
@@ -68,8 +70,9 @@ class Projector:
 
     ``rows`` is where a batch finds the stored rows it can touch: the database by default, or a
     ``MirroredRows`` for a projector that starts on an empty projection and is its only writer (a rebuild).
-    A batch ends after ``batch_size`` events, or sooner once it holds ``max_vectors`` events carrying an embedding
-    (384 floats as Python objects are about 12 KB each, so vectors, not events, bound a large batch's memory).
+    A batch ends at the first document boundary after ``batch_size`` events, or after ``max_vectors`` events carrying
+    an embedding (384 floats as Python objects are about 12 KB each, so vectors, not events, bound a large batch's
+    memory); it never ends inside one document's events (``batch_may_end``).
     ``hook(stage, position)`` is called after a batch is folded and after it is committed (tests use it to
     simulate a crash); ``progress(position, head)`` after each committed batch.
     """
@@ -108,24 +111,45 @@ class Projector:
         folded = 0
         batch: list[LogEntry] = []
         vectors = 0
+        full = False
         for event in store.read_entries(after=start, until=head):
-            batch.append(event)
-            if getattr(event.payload, "embedding", None) is not None:
-                vectors += 1
-            full = self.max_vectors is not None and vectors >= self.max_vectors
-            if len(batch) >= self.batch_size or full:
+            # A full batch is cut only where a document's events end, so that a crash between batches never
+            # leaves a document half projected (2 of its 22 chunks served as the whole document).
+            if full and batch_may_end(batch[-1], event):
                 folded += self._project(batch, redirects, existing)
                 batch, vectors = [], 0
                 if progress:
                     progress(start + folded, head)
+            batch.append(event)
+            if getattr(event.payload, "embedding", None) is not None:
+                vectors += 1
+            full = len(batch) >= self.batch_size or (
+                self.max_vectors is not None and vectors >= self.max_vectors
+            )
         if batch:
             folded += self._project(batch, redirects, existing)
             if progress:
                 progress(start + folded, head)
         return folded
 
+    def apply(self, events: list[LogEntry]) -> int:
+        """Fold one batch that must start right after the checkpoint and hold contiguous positions.
+
+        ``IntegrityError`` (and nothing written) if it would skip a position: the checkpoint means "every event up
+        to here is in the graph", so it may never move past an event that was not folded.
+        """
+        redirects = {
+            r["merged_id"]: r["into_id"]
+            for r in self.db.query("SELECT merged_id, into_id FROM concept_redirect")
+        }
+        existing = set(self.db.query("SELECT VALUE concept_id FROM concept"))
+        return self._project(events, redirects, existing) if events else 0
+
     # ------------------------------------------------------------------------------------------ one batch
     def _project(self, events: list[LogEntry], redirects: dict[str, str], existing: set[str]) -> int:
+        first = events[0].position
+        if [e.position for e in events] != list(range(first, first + len(events))):
+            raise IntegrityError(f"projection batch skips a position: {[e.position for e in events][:20]}")
         state = GraphState(redirects=dict(redirects), existing_concepts=set(existing))
         self._stored_mentions = {}
         loaded = self._load(state, events)
@@ -133,6 +157,7 @@ class Projector:
             apply(state, event)
         if self.hook:
             self.hook("folded", state.position)
+        self.db.crash_point("projection_folded")
         # The transaction refuses to commit if another projector moved the checkpoint meanwhile.
         written = self._flush(state, loaded, from_position=events[0].position - 1)
         self.rows.committed(written)
@@ -328,6 +353,11 @@ class Projector:
         vars_["mentions"] = edges
 
 
+def batch_may_end(last: LogEntry, following: LogEntry) -> bool:
+    """Whether a projection batch may end between two consecutive log entries: not inside one document's events."""
+    return last.document_id is None or last.document_id != following.document_id
+
+
 def _stored(table: str, key: str, row: Row) -> dict[str, Any]:
     """A folding row as a database row: typed record id and links."""
     out = {**row, "id": record_id(table, key)}
@@ -343,3 +373,27 @@ def project(
 ) -> int:
     """Fold every pending event of ``store`` into ``db``'s graph; return how many were folded."""
     return Projector(db).catch_up(store, until=until, progress=progress)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectionStatus:
+    """How far the projection has folded the log: ``lag`` events are logged but not yet in the graph."""
+
+    log_position: int
+    projection_position: int
+
+    @property
+    def lag(self) -> int:
+        return max(0, self.log_position - self.projection_position)
+
+
+def projection_status(db: Database) -> ProjectionStatus:
+    """The log head and the projection checkpoint of ``db``."""
+    return ProjectionStatus(EventStore(db).head(), Projector(db).checkpoint())
+
+
+def catch_up_projection(db: Database, *, progress: ProgressHook | None = None) -> int:
+    """Crash recovery: fold every event the checkpoint is behind on (a process killed after an append, or an
+    ``ingest --no-project``); every command that reads the graph calls this first. Returns how many were folded.
+    """
+    return Projector(db).catch_up(EventStore(db), progress=progress)

@@ -101,6 +101,45 @@ def rebuild(
     )
 
 
+class ReplayRangeError(ValueError):
+    """An ``as_of`` outside the log (below 1 or past the head); the message says which positions exist."""
+
+
+def check_as_of(as_of: int, head: int) -> None:
+    """Refuse a position that is not in the log: a past graph exists only for ``1 <= as_of <= head``."""
+    if head == 0:
+        raise ReplayRangeError("the event log is empty; ingest documents before asking for a past graph")
+    if not 1 <= as_of <= head:
+        raise ReplayRangeError(f"as_of must be a log position between 1 and the head {head}; got {as_of}")
+
+
+def as_of_namespace(db: Database, as_of: int) -> str:
+    """Where the graph as of ``as_of`` is built beside the live one."""
+    return f"{db.ns}_asof_{as_of}"
+
+
+def as_of_projection(db: Database, as_of: int, *, progress: ProgressHook | None = None) -> Database:
+    """A handle on the graph as it stood at log position ``as_of``, built by the engine beside the live graph.
+
+    Built once by a rebuild into ``<ns>_asof_<N>`` and reused afterwards (the past does not change); a build
+    that was interrupted has a checkpoint short of ``as_of`` and is rebuilt. The caller closes the handle.
+    Raises ``ReplayRangeError`` for a position outside the log.
+    """
+    store = EventStore(db)
+    check_as_of(as_of, store.head())
+    target = db.sibling(as_of_namespace(db, as_of), db.name)
+    try:
+        migrate(target)
+        if Projector(target).checkpoint() != as_of:
+            report = rebuild(target, store, as_of=as_of, progress=progress)
+            if report.position != as_of:
+                raise ReplayRangeError(f"the rebuild reached position {report.position}, not {as_of}")
+    except BaseException:
+        target.close()
+        raise
+    return target
+
+
 def replay(
     settings: Settings,
     as_of: int | None = None,
@@ -112,15 +151,18 @@ def replay(
     """Rebuild the graph from the log of ``settings``' database (or of ``db`` when given).
 
     Without ``as_of``/``target_ns`` the live projection is dropped and rebuilt in place. With either, the graph is
-    built in namespace ``target_ns`` (default ``<ns>_asof_<N>``) so the live graph keeps serving.
+    built in namespace ``target_ns`` (default ``<ns>_asof_<N>``) so the live graph keeps serving. An ``as_of``
+    outside ``1..head`` raises ``ReplayRangeError`` (no silent clamping, no empty namespace).
     """
     own = db is None
     source = db or open_database(settings)
     try:
         store = EventStore(source)
+        if as_of is not None:
+            check_as_of(as_of, store.head())
         if as_of is None and target_ns is None:
             return rebuild(source, store, progress=progress)
-        ns = target_ns or f"{source.ns}_asof_{as_of if as_of is not None else store.head()}"
+        ns = target_ns or as_of_namespace(source, as_of if as_of is not None else store.head())
         if ns == source.ns:
             raise ValueError(
                 f"target namespace {ns!r} is the live one; pick another or omit it to rebuild in place"

@@ -108,7 +108,10 @@ class EventStore:
                 if len(existing) == len(keys):
                     return [[existing[row["idempotency_key"]] for row in rows] for _, rows in prepared]
                 try:
-                    return self._write(prepared, existing)
+                    self.db.crash_point("before_append")
+                    written = self._write(prepared, existing)
+                    self.db.crash_point("after_append")
+                    return written
                 except ConcurrencyError:
                     raise
                 except IntegrityError as exc:
@@ -198,10 +201,19 @@ class EventStore:
         return self._stream_versions([stream_id]).get(stream_id, 0)
 
     def read(
-        self, after: int = 0, limit: int | None = None, *, until: int | None = None
+        self,
+        after: int = 0,
+        limit: int | None = None,
+        *,
+        until: int | None = None,
+        descending: bool = False,
     ) -> Iterator[RecordedEvent]:
-        """Events with ``after < position <= until`` in order, at most ``limit``; upcast to current schemas."""
+        """Events with ``after < position <= until``, oldest first (newest first with ``descending``), at most
+        ``limit`` of them; upcast to current schemas. ``descending`` pages back from ``until`` (or the head)."""
         end = self.head() if until is None else min(until, self.head())
+        if descending:
+            yield from self._read_descending(after, end, limit)
+            return
         if limit is not None:
             end = min(end, after + limit)
         start = after + 1
@@ -213,6 +225,18 @@ class EventStore:
             for row in rows:
                 yield record_from_row(row)
             start = stop + 1
+
+    def _read_descending(self, after: int, end: int, limit: int | None) -> Iterator[RecordedEvent]:
+        low = after + 1 if limit is None else max(after + 1, end - limit + 1)
+        stop = end
+        while stop >= low:
+            start = max(low, stop - _READ_PAGE + 1)
+            rows = self.db.query(
+                "SELECT * OMIT packed FROM event:[$start]..=[$stop]", {"start": start, "stop": stop}
+            )
+            for row in reversed(rows):
+                yield record_from_row(row)
+            stop = start - 1
 
     def read_entries(self, after: int = 0, *, until: int | None = None) -> Iterator[LogEntry]:
         """What folding needs of the events with ``after < position <= until``, in order, upcast."""

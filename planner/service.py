@@ -97,36 +97,27 @@ class Planner:
                 self._views[key] = view
             return view
 
-    def _graph_db(self, as_of: int | None) -> tuple[Any, int]:
+    def graph_at(self, as_of: int | None) -> tuple[Any, int]:
+        """The database to answer from and its log position: the live graph, or the engine's as-of projection.
+
+        A past graph is built by the engine (``engine.replay.as_of_projection``) once per position and reused.
+        """
+        from engine.replay import ReplayRangeError, as_of_projection
+
         db = self.deps.db
         head = reads.log_position(db)
         if as_of is None or as_of == head:
             return db, head
-        if as_of < 1 or as_of > head:
-            raise PlannerInputError(
-                f"as_of must be a log position between 1 and {head} (the current head); got {as_of}"
-            )
         with self._lock:
             cached = self._as_of_dbs.get(as_of)
         if cached is None:
-            cached = self._replay_as_of(as_of)
+            try:
+                cached = as_of_projection(db, as_of)
+            except ReplayRangeError as exc:
+                raise PlannerInputError(str(exc)) from None
             with self._lock:
                 self._as_of_dbs[as_of] = cached
         return cached, as_of
-
-    def _replay_as_of(self, as_of: int) -> Any:
-        """The graph as it stood at ``as_of``: engine replay into ``<ns>_asof_<N>`` (reused if already built)."""
-        from engine.replay import replay
-
-        db = self.deps.db
-        target = db.sibling(f"{db.ns}_asof_{as_of}", db.name)
-        if reads.log_position(target) == as_of and reads.list_concept_names(target):
-            return target  # built earlier (a file database keeps it between runs); the past does not change
-        report = replay(self.deps.settings, as_of=as_of, target_ns=target.ns, db=db)
-        if report.position != as_of:
-            target.close()
-            raise PlannerInputError(f"replay reached position {report.position}, not {as_of}; check the log")
-        return target
 
     # ------------------------------------------------------------------ requests
     def _start(
@@ -137,7 +128,7 @@ class Planner:
         if not 1 <= hops <= MAX_HOPS_LIMIT:
             raise PlannerInputError(f"max_hops must be between 1 and {MAX_HOPS_LIMIT}; got {hops}")
         text, flags = normalise_question(question, settings.max_question_chars)
-        graph_db, position = self._graph_db(as_of)
+        graph_db, position = self.graph_at(as_of)
         view = self.graph_view(graph_db, position)
         ctx = RunContext(
             settings=settings,

@@ -12,7 +12,8 @@ from api.errors import Unprocessable
 from api.runtime import Runtime, ingest_upload
 from api.schemas import IngestRequest, ReplayRequest
 from api.security import require_api_key
-from engine.replay import graph_hash, replay
+from api.uploads import safe_upload_name
+from engine.replay import ReplayRangeError, check_as_of, graph_hash, replay
 from ingest.source_document import IngestValidationError
 
 
@@ -29,6 +30,7 @@ class AdminController(Controller):
         sync_to_thread=True,
     )
     def ingest(self, data: IngestRequest, runtime: Runtime) -> dict[str, Any]:
+        safe_upload_name(data.filename)
         if "\x00" in data.content:
             raise Unprocessable(
                 "the content looks binary (NUL bytes); send UTF-8 text or Markdown", field="content"
@@ -58,11 +60,11 @@ class AdminController(Controller):
         sync_to_thread=True,
     )
     def replay(self, data: ReplayRequest, runtime: Runtime) -> dict[str, Any]:
-        head = runtime.head()
-        if data.as_of is not None and not 1 <= data.as_of <= head:
-            raise Unprocessable(
-                f"as_of must be between 1 and the log head {head}; got {data.as_of}", field="as_of"
-            )
+        if data.as_of is not None:
+            try:
+                check_as_of(data.as_of, runtime.head())
+            except ReplayRangeError as exc:
+                raise Unprocessable(str(exc), field="as_of") from None
         with runtime.write_lock:
             report = replay(runtime.settings, as_of=data.as_of, db=runtime.db)
             result: dict[str, Any] = {

@@ -6,7 +6,7 @@ import pytest
 
 from engine.db import Database
 from engine.events import ChunkRemoved, ConceptAliased, ConceptRetracted, NewEvent, RelationRetracted
-from engine.projection import Projector
+from engine.projection import Projector, batch_may_end
 from engine.queries import count_rows, get_chunk, get_concept
 from engine.replay import graph_hash, rebuild
 from engine.store import EventStore
@@ -180,9 +180,12 @@ def test_a_projector_crash_between_batches_resumes_without_double_applying(
 ) -> None:
     _scenario(store)
     calls = 0
+    committed: list[int] = []
 
     def crash_on_third_batch(at: str, position: int) -> None:
         nonlocal calls
+        if at == "committed":
+            committed.append(position)
         if at == stage:
             calls += 1
             if calls == 3:
@@ -191,7 +194,14 @@ def test_a_projector_crash_between_batches_resumes_without_double_applying(
     with pytest.raises(Crash):
         Projector(db, batch_size=4, hook=crash_on_third_batch).catch_up(store)
     checkpoint = Projector(db).checkpoint()
-    assert checkpoint == (12 if stage == "committed" else 8)  # a folded-but-uncommitted batch left no trace
+    # A folded-but-uncommitted batch left no trace: the checkpoint is the last committed batch's end.
+    assert len(committed) == (3 if stage == "committed" else 2)
+    assert checkpoint == committed[-1]
+    # Batches end only between documents, never inside one document's events.
+    entries = {e.position: e for e in store.read_entries()}
+    for end in committed:
+        if end < store.head():
+            assert batch_may_end(entries[end], entries[end + 1]), f"batch ended inside a document at {end}"
     assert Projector(db, batch_size=4).catch_up(store) == store.head() - checkpoint
     resumed = graph_hash(db)
     report = rebuild(db, store)
@@ -217,3 +227,15 @@ def test_a_second_projector_racing_the_first_cannot_apply_a_batch_twice(
     live = graph_hash(db)
     rebuild(db, store)
     assert graph_hash(db) == live
+
+
+def test_a_batch_never_ends_inside_a_document(db: Database, store: EventStore) -> None:
+    """Defect 1 of issue 13: a crash between batches served a document with 2 of its 22 chunks."""
+    store.append_many([document("long", chunks=10), document("short", chunks=2)])
+    committed: list[int] = []
+    Projector(
+        db, batch_size=4, hook=lambda at, p: committed.append(p) if at == "committed" else None
+    ).catch_up(store)
+    documents = [e.document_id for e in store.read_entries()]
+    first_of_short = documents.index("short") + 1
+    assert committed == [first_of_short - 1, store.head()]

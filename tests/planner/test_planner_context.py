@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.db import Database
+from engine.replay import as_of_projection
 from planner import reads
 from planner.service import Planner, PlannerInputError
 
@@ -79,10 +80,20 @@ def test_as_of_answers_against_the_graph_at_that_log_position(
 ) -> None:
     head = reads.log_position(corpus_db)
     early = max(1, head // 10)
-    state = context_planner.prepare("What is statistical power?", as_of=early)
-    assert state["as_of"] == early
-    view = context_planner.graph_view(context_planner._graph_db(early)[0], early)
-    assert len(view.linker.concepts) < len(reads.list_concept_names(corpus_db))
+    # The past graph as the engine builds it, independently of the planner (a public engine seam).
+    with as_of_projection(corpus_db, early) as past:
+        past_concepts = {c.concept_id for c in reads.list_concept_names(past)}
+    live = {c.concept_id: c.name for c in reads.list_concept_names(corpus_db)}
+    later = sorted(set(live) - past_concepts)
+    assert past_concepts and later, "the early position must hold some concepts but not all"
+    question = f"What is {live[later[0]]}?"
+    now = context_planner.prepare(question)
+    then = context_planner.prepare(question, as_of=early)
+    assert then["as_of"] == early
+    # A planner that answered from the live graph would link the concept defined after ``early``.
+    assert later[0] in {e.concept_id for e in now["entities"]}
+    assert later[0] not in {e.concept_id for e in then["entities"]}
+    assert {e.concept_id for e in then["entities"]} <= past_concepts
     with pytest.raises(PlannerInputError, match="as_of"):
         context_planner.prepare("What is statistical power?", as_of=head + 1000)
 
