@@ -31,7 +31,7 @@ def make_pdf(lines: list[str], title: str | None = "Tiny PDF") -> bytes:
         }
     )
     page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
     )
     ops = ["BT /F1 11 Tf 72 740 Td 14 TL"]
     for line in lines:
@@ -40,7 +40,7 @@ def make_pdf(lines: list[str], title: str | None = "Tiny PDF") -> bytes:
     ops.append("ET")
     stream = StreamObject()
     stream.set_data("\n".join(ops).encode("latin-1"))
-    page[NameObject("/Contents")] = writer._add_object(stream)
+    page.replace_contents(stream)
     if title:
         writer.add_metadata({"/Title": title})
     out = io.BytesIO()
