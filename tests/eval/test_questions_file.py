@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from scipy import stats
+from scipy import optimize, stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import FTestAnovaPower, GofChisquarePower, NormalIndPower, TTestIndPower
 from statsmodels.stats.proportion import proportion_confint, proportion_effectsize, proportions_ztest
@@ -36,7 +36,6 @@ MUST_ASK = [q for q in QUESTIONS if q["category"] == "calculation" and q.get("ex
 
 # Reasonable wordings the calculator parser does not read yet (reported to the tools owner). Strict xfail: when the
 # parser learns one, this test fails and the id must leave the list.
-PARSER_GAPS: dict[str, str] = {}
 
 
 def test_the_set_is_valid_as_a_whole() -> None:
@@ -81,25 +80,11 @@ def test_calculation_questions_carry_numbers_with_a_reference_or_needs(question:
 
 @pytest.mark.parametrize("question", WITH_NUMBERS, ids=lambda q: q["id"])
 def test_parser_and_calculator_reproduce_the_expected_numbers(question: dict[str, Any]) -> None:
-    if question["id"] in PARSER_GAPS:
-        pytest.xfail(PARSER_GAPS[question["id"]])
     parsed = parse_calculation(question["question"])
     assert parsed.calculable, parsed.to_dict()
     outputs = run_tool(parsed.tool, parsed.params).to_dict()["outputs"]  # type: ignore[arg-type]
     checks = check_numbers(question["expected_numbers"], question["tolerance"], [{"outputs": outputs}])
     assert [c for c in checks if not c.ok] == []
-
-
-@pytest.mark.parametrize("qid", sorted(PARSER_GAPS))
-def test_parser_gaps_are_still_gaps(qid: str) -> None:
-    # When this fails the parser has learned the wording: drop the id from PARSER_GAPS.
-    parsed = parse_calculation(BY_ID[qid]["question"])
-    if parsed.calculable:
-        outputs = run_tool(parsed.tool, parsed.params).to_dict()["outputs"]  # type: ignore[arg-type]
-        checks = check_numbers(
-            BY_ID[qid]["expected_numbers"], BY_ID[qid]["tolerance"], [{"outputs": outputs}]
-        )
-        assert not all(c.ok for c in checks), f"{qid} now parses correctly; remove it from PARSER_GAPS"
 
 
 @pytest.mark.parametrize("question", MUST_ASK, ids=lambda q: q["id"])
@@ -132,6 +117,25 @@ def _newcombe(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float]:
     p1, p2 = x1 / n1, x2 / n2
     d = p1 - p2
     return d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+
+
+def _mde_absolute(p1: float, n: float, alpha: float = 0.05, power: float = 0.8) -> float:
+    """The absolute lift whose pooled-normal sample size is exactly ``n`` (the sample-size formula inverted)."""
+    return float(optimize.brentq(lambda d: _z_sample_size(p1, p1 + d, alpha, power) - n, 1e-6, 0.5))
+
+
+def _relative_lift_ci(x1: int, n1: int, x2: int, n2: int) -> dict[str, float]:
+    """Delta-method CI for (p2 - p1) / p1: Var ≈ V2/p1² + p2²·V1/p1⁴ with V = p(1 - p)/n."""
+    p1, p2 = x1 / n1, x2 / n2
+    se = math.sqrt(p2 * (1 - p2) / n2 / p1**2 + p2**2 * p1 * (1 - p1) / n1 / p1**4)
+    lift = p2 / p1 - 1
+    z = float(stats.norm.ppf(0.975))
+    return {"lift": lift, "lower": lift - z * se, "upper": lift + z * se}
+
+
+def _duration(p1: float, p2: float, visitors_per_day: float) -> dict[str, float]:
+    n = math.ceil(_z_sample_size(p1, p2))
+    return {"n_per_group": n, "days_rounded_up": math.ceil(2 * n / visitors_per_day)}
 
 
 def _welch() -> dict[str, float]:
@@ -180,12 +184,15 @@ INDEPENDENT: dict[str, Any] = {
     "calc-17": lambda: {
         "n_total": GofChisquarePower().solve_power(0.3, nobs=None, alpha=0.05, power=0.8, n_bins=2)
     },
+    "calc-18": lambda: _duration(0.05, 0.055, 10_000),
     "calc-19": lambda: {"n_per_variant": _z_sample_size(0.10, 0.105)},
+    "calc-20": lambda: {"mde_absolute": _mde_absolute(0.03, 5000)},
     "calc-21": lambda: {"power": _prop_power(2000, 0.20, 0.22)},
     "calc-22": lambda: {
         "mde_delta": 30 * TTestIndPower().solve_power(None, nobs1=1000, alpha=0.05, power=0.8)
     },
     "calc-23": _welch,
+    "calc-24": lambda: _relative_lift_ci(500, 10_000, 560, 10_000),
     "calc-25": lambda: (
         dict(
             zip(
