@@ -1,8 +1,9 @@
-"""The OpenAI-compatible HTTP backend against recorded server responses.
+"""The OpenAI-compatible HTTP backend against hand-written server responses.
 
-The responses under tests/model/recordings/ are recorded response bodies in vLLM's and the llama.cpp server's
-formats, served by ``httpx.MockTransport`` (see recordings/README.md): not a live server. Transport failures
-(refused connection, timeout) are raised by the mock transport because they cannot be caused otherwise offline.
+The bodies under tests/model/openai_responses/ were written by hand in the documented formats of vLLM and the
+llama.cpp server (see its README.md); they were not captured from a live exchange, since no such server can run
+here. ``httpx.MockTransport`` serves them. Transport failures (refused connection, timeout) are raised by the mock
+transport because they cannot be caused otherwise offline.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from model.generator import GeneratorConfigError, GeneratorUnavailableError, bui
 from model.openai_backend import OpenAIChatGenerator
 from model.prompts import ChatMessage, PromptSource, build_answer_messages
 
-RECORDINGS = Path(__file__).parent / "recordings"
+RESPONSES = Path(__file__).parent / "openai_responses"
 BASE_URL = "http://vllm.internal:8000/v1"
 MESSAGES = build_answer_messages(
     "What does a p-value mean in an A/B test?",
@@ -27,8 +28,8 @@ MESSAGES = build_answer_messages(
 )
 
 
-def recorded(name: str) -> str:
-    return (RECORDINGS / name).read_text()
+def response_body(name: str) -> str:
+    return (RESPONSES / name).read_text()
 
 
 def serve(handler: Callable[[httpx.Request], httpx.Response]) -> OpenAIChatGenerator:
@@ -40,7 +41,7 @@ def serve(handler: Callable[[httpx.Request], httpx.Response]) -> OpenAIChatGener
     )
 
 
-def recorded_server(seen: list[dict[str, object]]) -> Callable[[httpx.Request], httpx.Response]:
+def documented_server(seen: list[dict[str, object]]) -> Callable[[httpx.Request], httpx.Response]:
     def handler(request: httpx.Request) -> httpx.Response:
         assert request.url == httpx.URL(f"{BASE_URL}/chat/completions")
         assert request.headers["authorization"] == "Bearer sk-test"
@@ -50,9 +51,9 @@ def recorded_server(seen: list[dict[str, object]]) -> Callable[[httpx.Request], 
             return httpx.Response(
                 200,
                 headers={"content-type": "text/event-stream"},
-                content=recorded("chat_completion_stream.sse"),
+                content=response_body("chat_completion_stream.sse"),
             )
-        return httpx.Response(200, json=json.loads(recorded("chat_completion.json")))
+        return httpx.Response(200, json=json.loads(response_body("chat_completion.json")))
 
     return handler
 
@@ -65,7 +66,7 @@ EXPECTED = (
 
 def test_generate_sends_a_greedy_chat_request_and_reads_text_and_usage() -> None:
     seen: list[dict[str, object]] = []
-    generation = serve(recorded_server(seen)).generate(MESSAGES, max_new_tokens=64, stop=["\n\n"])
+    generation = serve(documented_server(seen)).generate(MESSAGES, max_new_tokens=64, stop=["\n\n"])
     assert generation.text == EXPECTED
     assert (generation.prompt_tokens, generation.completion_tokens) == (87, 26)
     assert generation.finish_reason == "stop"
@@ -76,7 +77,7 @@ def test_generate_sends_a_greedy_chat_request_and_reads_text_and_usage() -> None
 
 def test_stream_yields_the_server_sent_deltas_in_order() -> None:
     seen: list[dict[str, object]] = []
-    pieces = list(serve(recorded_server(seen)).stream(MESSAGES))
+    pieces = list(serve(documented_server(seen)).stream(MESSAGES))
     assert "".join(pieces) == EXPECTED
     assert pieces[:3] == ["A", " p", "-value"]
     assert seen[0]["stream"] is True and seen[0]["stream_options"] == {"include_usage": True}
@@ -84,7 +85,7 @@ def test_stream_yields_the_server_sent_deltas_in_order() -> None:
 
 def test_http_error_names_the_server_status_and_what_to_check() -> None:
     generator = serve(
-        lambda request: httpx.Response(404, json=json.loads(recorded("error_model_not_found.json")))
+        lambda request: httpx.Response(404, json=json.loads(response_body("error_model_not_found.json")))
     )
     with pytest.raises(
         GeneratorUnavailableError, match=r"HTTP 404: The model `llama-3.2-3b` does not exist.*/v1"
@@ -96,7 +97,7 @@ def test_http_error_names_the_server_status_and_what_to_check() -> None:
 
 def test_error_event_in_the_middle_of_a_stream_is_raised_after_the_text_so_far() -> None:
     generator = serve(
-        lambda request: httpx.Response(200, content=recorded("chat_completion_stream_error.sse"))
+        lambda request: httpx.Response(200, content=response_body("chat_completion_stream_error.sse"))
     )
     stream = generator.stream(MESSAGES)
     assert next(stream) == "A p-value"
