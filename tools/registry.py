@@ -19,6 +19,7 @@ from tools import (
     cluster,
     conditional_power,
     cuped,
+    cuped_test,
     dunnett,
     duration,
     effect_size_power,
@@ -171,6 +172,18 @@ TWO_GROUP_MEANS = (
     _p("n_b", "int", "size of group B", required=True),
 )
 RENAME_POWER = {"power": "power_target"}
+CUPED_SUMS = tuple(
+    _p(f"{name}_{arm}", type_, f"{text} in group {arm.upper()}", required=True)
+    for arm in ("a", "b")
+    for name, type_, text in (
+        ("n", "int", "units"),
+        ("sum", "float", "sum of the metric Y"),
+        ("sum_sq", "float", "sum of Y²"),
+        ("pre_sum", "float", "sum of the pre-period covariate X"),
+        ("pre_sum_sq", "float", "sum of X²"),
+        ("pre_cross", "float", "sum of Y·X"),
+    )
+)
 RATIO_SUMS = tuple(
     _p(f"{name}_{arm}", type_, f"{text} in group {arm.upper()}", required=True)
     for arm in ("a", "b")
@@ -653,6 +666,12 @@ TOOLS: dict[str, ToolSpec] = {
                 ALPHA,
             ),
             cluster.cluster_design_result,
+        ),
+        ToolSpec(
+            "cuped_test",
+            "CUPED-adjusted difference in means between two arms, from per-arm sums of the metric and covariate",
+            (*CUPED_SUMS, CONFIDENCE),
+            cuped_test.cuped_test_result,
         ),
         ToolSpec(
             "conditional_power",

@@ -75,6 +75,30 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "poisson_power": {"rate_a": 1, "rate_b": 1.2, "n_per_group": 300},
     "cluster_design": {"icc": 0.02, "cluster_size": 50, "n_per_group": 1000},
     "conditional_power": {"z_interim": 1.2, "information_fraction": 0.5},
+    "cuped_test": {
+        **{
+            f"{k}_a": v
+            for k, v in {
+                "n": 4,
+                "sum": 10,
+                "sum_sq": 30,
+                "pre_sum": 8,
+                "pre_sum_sq": 20,
+                "pre_cross": 24,
+            }.items()
+        },
+        **{
+            f"{k}_b": v
+            for k, v in {
+                "n": 4,
+                "sum": 12,
+                "sum_sq": 40,
+                "pre_sum": 8,
+                "pre_sum_sq": 20,
+                "pre_cross": 27,
+            }.items()
+        },
+    },
 }
 
 
