@@ -11,6 +11,9 @@ from typing import Any
 from planner.calculation import calculation_text
 from planner.traversal import Adjacency
 from planner.types import Candidate, ConceptPath, LinkedEntity, Source, SourceKind
+from textkit.clipping import clip_words
+from textkit.markdown import plain_text
+from textkit.sentences import prose_sentences
 
 TokenCounter = Callable[[str], int]
 MAX_CHUNK_WORDS = 110
@@ -38,18 +41,6 @@ def token_counter(generator: Any) -> tuple[TokenCounter, str]:
     return estimate_tokens, "word_estimate"
 
 
-def clip_words(text: str, max_words: int) -> str:
-    """The leading ``max_words`` words, cut at a sentence end when one is near."""
-    words = " ".join(text.split()).split(" ")
-    if len(words) <= max_words:
-        return " ".join(words)
-    clipped = " ".join(words[:max_words])
-    end = max(clipped.rfind(". "), clipped.rfind("? "), clipped.rfind("! "))
-    if end > len(clipped) // 2:
-        return clipped[: end + 1]
-    return clipped + " …"
-
-
 @dataclass(frozen=True, slots=True)
 class Item:
     """A source before numbering."""
@@ -62,10 +53,50 @@ class Item:
     uri: str = ""
 
 
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")
+
+
+def sentences_of(text: str) -> list[str]:
+    """The sentences of a passage (Markdown removed), each ending in its own punctuation."""
+    out: list[str] = []
+    for piece in _SENTENCE_SPLIT.split(plain_text(text)):
+        piece = piece.strip()
+        if out and re.search(r"\b(e\.g|i\.e|vs|etc|cf|al)\.$", out[-1], re.IGNORECASE):
+            out[-1] = f"{out[-1]} {piece}"
+        elif piece:
+            out.append(piece)
+    return out
+
+
+def usage_sentence(detail: Mapping[str, Any]) -> str:
+    """The first sentence of a concept's curated "when to use" text (why it matters in practice)."""
+    return next(iter(sentences_of(str(detail.get("when_to_use") or ""))), "")
+
+
+def mistake_sentence(detail: Mapping[str, Any]) -> str:
+    """A concept's first curated common mistake, as a sentence that stands on its own.
+
+    The curated list is written as items ("Eyeballing the split instead of testing it"); lifted out of the list an
+    item is a fragment, so it is given its lead: "A common mistake is eyeballing the split ...".
+    """
+    first = next(iter(sentences_of(str(detail.get("mistakes") or ""))), "")
+    if not first:
+        return ""
+    head = first.split(" ", 1)[0]
+    if head.lower().endswith("ing"):
+        lead = first if head[1:2].isupper() else first[:1].lower() + first[1:]
+        return f"A common mistake is {lead}"
+    return f"A common mistake: {first[:1].lower() + first[1:] if not head[1:2].isupper() else first}"
+
+
 def concept_item(detail: Mapping[str, Any], *, with_formula: bool) -> Item:
+    """A concept as a source: its curated definition, then when to use it and its first common mistake."""
     text = str(detail.get("definition") or "")
     if with_formula and detail.get("formula_text"):
         text = f"{text} Formula: {detail['formula_text']}"
+    extra = [s for s in (usage_sentence(detail), mistake_sentence(detail)) if s]
+    if extra:
+        text = " ".join([" ".join(text.split()), *extra])
     refs = detail.get("sources") or []
     source = "; ".join(
         " ".join(str(r.get(k)) for k in ("authors", "year", "title") if r.get(k))
@@ -83,7 +114,11 @@ def relation_items(adj: Adjacency, path: ConceptPath) -> list[Item]:
         a, b = adj.name(hop.from_id), adj.name(hop.to_id)
         text = f"{a} {hop.reading} {b}."
         if hop.justification:
-            text = f"{text} {hop.justification}"
+            # one sentence, so that a hop told in the answer is its relation and the reason together
+            just = hop.justification
+            just = just if just[1:2].isupper() else just[:1].lower() + just[1:]
+            text = f"{a} {hop.reading} {b}: {just}"
+            text = text if text.endswith((".", "!", "?")) else f"{text}."
         items.append(
             Item(
                 "relation",
@@ -190,13 +225,10 @@ def number_sources(
     return sources, decisions
 
 
-_SENT = re.compile(r"(?<=[.!?])\s+")
-
-
 def quote_for(source: Source, answer: str, max_chars: int = 240) -> str:
     """The sentence of ``source`` sharing most words with the answer (the citation's quote)."""
     answer_words = set(re.findall(r"[a-z0-9]+", answer.lower()))
-    sentences = [s for s in _SENT.split(" ".join(source.text.split())) if s]
+    sentences = prose_sentences(source.text)
     if not sentences:
         return ""
     if source.kind == "calculation":  # the outputs come first in a calculation source
@@ -206,18 +238,3 @@ def quote_for(source: Source, answer: str, max_chars: int = 240) -> str:
         sentences, key=lambda s: (len(answer_words & set(re.findall(r"[a-z0-9]+", s.lower()))), -len(s))
     )
     return best if len(best) <= max_chars else best[: max_chars - 1].rstrip() + "…"
-
-
-_MD_HEADING = re.compile(r"(?m)^\s*#{1,6}\s+.*$")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|`)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
-_MD_BULLET = re.compile(r"(^|\n)\s*(?:[-*+]|\d+\.)\s+")
-
-
-def plain_text(markdown: str) -> str:
-    """Chunk text without Markdown markup (headings, emphasis, links, bullets), whitespace collapsed."""
-    text = _MD_LINK.sub(r"\1", markdown)
-    text = _MD_BULLET.sub(r"\1", text)
-    text = _MD_HEADING.sub(" ", text)  # the heading path is already in the source title
-    text = _MD_EMPHASIS.sub("", text)
-    return " ".join(text.split())

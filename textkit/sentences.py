@@ -1,0 +1,37 @@
+"""Sentence splitting for answers and sources."""
+
+from __future__ import annotations
+
+import re
+
+from textkit.citations import LEADING_CITATIONS
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n+")
+_ABBREV = re.compile(r"\b(e\.g|i\.e|vs|etc|approx|cf|al)\.$", re.IGNORECASE)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences, with a citation written after the full stop (``... size. [1]``) kept with its sentence.
+
+    A sentence ends at ``.``/``!``/``?`` followed by a capital, a bracket or a quote, or at a line break; an
+    abbreviation such as ``e.g.`` does not end one.
+    """
+    pieces = [p.strip() for p in _SENTENCE_END.split(text.strip()) if p and p.strip()]
+    merged: list[str] = []
+    for piece in pieces:
+        lead = LEADING_CITATIONS.match(piece)
+        if lead and merged:
+            merged[-1] = f"{merged[-1]} {lead.group(1).strip()}"
+            piece = piece[lead.end() :].strip()
+            if not piece:
+                continue
+        if merged and _ABBREV.search(merged[-1]):
+            merged[-1] = f"{merged[-1]} {piece}"
+            continue
+        merged.append(piece)
+    return merged
+
+
+def prose_sentences(text: str) -> list[str]:
+    """``split_sentences`` of ``text`` with its whitespace (line breaks included) collapsed first."""
+    return split_sentences(" ".join(text.split()))
