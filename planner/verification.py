@@ -8,35 +8,23 @@ its cited sources. If too little survives, the caller builds an extractive fallb
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from planner.types import Source
+from textkit.citations import CITATION as _CITATION
+from textkit.citations import citation_markers
+from textkit.numbers import number_supported, numeric_values, parse_numbers
+from textkit.sentences import split_sentences
 
 MIN_WORD_SUPPORT = 0.4  # share of a sentence's content words that must appear in its cited sources
 ATTRIBUTE_MIN_SUPPORT = 0.7  # an uncited sentence this well supported by one source gets that source's marker
 MIN_SURVIVING_WORDS = 6
 
-# Markers start at 1, so a bracket holding a 0 is an interval such as "[0, 1]", never a citation.
-_CITATION = re.compile(r"\[((?!0+\b)\d{1,3}(?:\s*[,;]\s*(?!0+\b)\d{1,3})*)\]")
-_NUMBER = re.compile(r"(?<![\w.])[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][-+]?\d+)?%?(?![\w])")
 _WORD = re.compile(r"[a-z][a-z\-']+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n+")
-_LEADING_CITES = re.compile(r"^((?:\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\]\s*)+)")
-_ABBREV = re.compile(r"\b(e\.g|i\.e|vs|etc|approx|cf|al)\.$", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class NumberToken:
-    text: str
-    value: float
-    percent: bool
-    decimals: int
 
 
 @dataclass(slots=True)
@@ -55,60 +43,6 @@ class Verification:
     fallback_used: bool = False
 
 
-def parse_numbers(text: str) -> list[NumberToken]:
-    """Numbers written in ``text`` (citation markers excluded): ``57,756``, ``0.05``, ``5%``, ``1e-3``."""
-    text = _CITATION.sub(" ", text)
-    out: list[NumberToken] = []
-    for m in _NUMBER.finditer(text):
-        raw = m.group(0)
-        if not any(ch.isdigit() for ch in raw):
-            continue
-        core = raw.rstrip("%").replace(",", "").replace("−", "-")
-        try:
-            value = float(core)
-        except ValueError:
-            continue
-        mant = core.split("e")[0].split("E")[0]
-        decimals = len(mant.split(".")[1]) if "." in mant else 0
-        out.append(NumberToken(raw, value, raw.endswith("%"), decimals))
-    return out
-
-
-def numeric_values(obj: Any) -> list[float]:
-    """Every number inside a (nested) calculator result or input dict."""
-    out: list[float] = []
-    if isinstance(obj, bool):
-        return out
-    if isinstance(obj, int | float):
-        if math.isfinite(float(obj)):
-            out.append(float(obj))
-    elif isinstance(obj, Mapping):
-        for v in obj.values():
-            out.extend(numeric_values(v))
-    elif isinstance(obj, list | tuple):
-        for v in obj:
-            out.extend(numeric_values(v))
-    elif isinstance(obj, str):
-        out.extend(t.value / 100 if t.percent else t.value for t in parse_numbers(obj))
-    return out
-
-
-def _token_values(tok: NumberToken) -> list[float]:
-    return [tok.value / 100, tok.value] if tok.percent else [tok.value]
-
-
-def number_supported(tok: NumberToken, allowed: Iterable[float]) -> bool:
-    """True if ``tok`` equals an allowed value, as written or rounded to the token's precision (5% == 0.05)."""
-    for v in _token_values(tok):
-        decimals = tok.decimals + (2 if tok.percent and v == tok.value / 100 else 0)
-        for a in allowed:
-            if math.isclose(v, a, rel_tol=1e-9, abs_tol=1e-12):
-                return True
-            if round(a, decimals) == round(v, decimals) and abs(a - v) < max(1.0, abs(a)) * 0.01:
-                return True
-    return False
-
-
 def content_words(text: str) -> set[str]:
     words = {w.strip("'-") for w in _WORD.findall(_CITATION.sub(" ", text.lower()))}
     return {
@@ -116,31 +50,6 @@ def content_words(text: str) -> set[str]:
         for w in words
         if w and w not in STOP_WORDS and len(w) > 2
     }
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences, with a citation written after the full stop (``... size. [1]``) kept with its sentence."""
-    pieces = [p.strip() for p in _SENTENCE_END.split(text.strip()) if p and p.strip()]
-    merged: list[str] = []
-    for piece in pieces:
-        lead = _LEADING_CITES.match(piece)
-        if lead and merged:
-            merged[-1] = f"{merged[-1]} {lead.group(1).strip()}"
-            piece = piece[lead.end() :].strip()
-            if not piece:
-                continue
-        if merged and _ABBREV.search(merged[-1]):
-            merged[-1] = f"{merged[-1]} {piece}"
-            continue
-        merged.append(piece)
-    return merged
-
-
-def citation_markers(sentence: str) -> list[int]:
-    out: list[int] = []
-    for m in _CITATION.finditer(sentence):
-        out.extend(int(x) for x in re.split(r"\s*[,;]\s*", m.group(1)))
-    return out
 
 
 def _strip_markers(sentence: str, keep: set[int]) -> str:
