@@ -63,13 +63,14 @@ def numeric_values(obj: Any) -> list[float]:
     return out
 
 
-def _token_values(tok: NumberToken) -> list[float]:
+def token_values(tok: NumberToken) -> list[float]:
+    """The values ``tok`` may stand for: a percentage is both a share and its number as written."""
     return [tok.value / 100, tok.value] if tok.percent else [tok.value]
 
 
 def number_supported(tok: NumberToken, allowed: Iterable[float]) -> bool:
     """True if ``tok`` equals an allowed value, as written or rounded to the token's precision (5% == 0.05)."""
-    for v in _token_values(tok):
+    for v in token_values(tok):
         decimals = tok.decimals + (2 if tok.percent and v == tok.value / 100 else 0)
         for a in allowed:
             if math.isclose(v, a, rel_tol=1e-9, abs_tol=1e-12):
