@@ -84,6 +84,21 @@ def build_answer_messages(
     return [ChatMessage("system", ANSWER_SYSTEM_PROMPT), ChatMessage("user", user)]
 
 
+PLAN_PROMPT_VERSION = "plan-synthesis-v1"
+
+PLAN_SYSTEM_PROMPT = (
+    "You add one closing sentence to an answer about A/B testing that is already written from numbered facts. "
+    "Write a single sentence that ties the facts together for the question, using only the facts, and cite the "
+    "facts it uses with their numbers in square brackets, like [1]. Never write a number that is not in the facts."
+)
+
+
+def build_plan_messages(question: str, facts: Sequence[PromptSource]) -> list[ChatMessage]:
+    """Messages for the short synthesis written after an answer plan: the plan's facts, then the question."""
+    user = f"Facts:\n{format_sources(facts)}\n\nQuestion: {' '.join(question.split())}\nOne closing sentence:"
+    return [ChatMessage("system", PLAN_SYSTEM_PROMPT), ChatMessage("user", user)]
+
+
 SYNTHETIC_PROMPT_VERSION = "synthetic-qa-v1"
 
 SYNTHETIC_SYSTEM_PROMPT = (

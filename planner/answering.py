@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 
 from planner import calculation as calc
-from planner.composition import compose_answer
+from planner.answer_plans import AnswerPlan, build_plan
+from planner.composition import NO_ANSWER, compose_answer
 from planner.context import quote_for
-from planner.generation import answer_messages, generate_answer
+from planner.faithfulness import gate
+from planner.generation import answer_messages, generate_answer, plan_messages
 from planner.intent import has_text
 from planner.nodes import node, run_context
 from planner.state import PlannerState, RunContext
@@ -21,6 +23,7 @@ from planner.verification import (
     check_answer,
     extractive_answer,
     numeric_values,
+    split_sentences,
     verify_answer,
 )
 
@@ -42,28 +45,69 @@ def _stream_writer(ctx: RunContext) -> Callable[[str], None] | None:
     return emit
 
 
+def _similarity(ctx: RunContext, state: PlannerState) -> Callable[[str, Sequence[str]], list[float]]:
+    """Cosine between the question and each sentence, with the planner's embedder (vectors are unit length)."""
+    question_vector = state.get("question_vector") or []
+
+    def score(question: str, sentences: Sequence[str]) -> list[float]:
+        if not sentences:
+            return []
+        qv = question_vector or ctx.embedder.embed([question])[0]
+        return [sum(a * b for a, b in zip(qv, v, strict=False)) for v in ctx.embedder.embed(list(sentences))]
+
+    return score
+
+
 @node("generate")
 def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
     outcome = state.get("calculation")
     calcs = [outcome.result] if outcome is not None and outcome.result else []
-    messages = answer_messages(state["question"], state.get("sources", []), calcs)
-    gen = generate_answer(
-        ctx.generator,
-        messages,
-        max_new_tokens=ctx.settings.generator_max_new_tokens,
-        on_token=_stream_writer(ctx),
+    sources = state.get("sources", [])
+    plan = build_plan(
+        state.get("intent", "methodology"),
+        state["question"],
+        sources=sources,
+        details=state.get("concept_details", {}),
+        entities=state.get("entities", []),
+        connecting=state.get("connecting", []),
+        candidates=state.get("candidates", []),
+        adj=ctx.graph.adjacency,
+        similarity=_similarity(ctx, state),
     )
+    if plan.items and not plan.generate:
+        record = {
+            "inputs": {"plan": plan.to_trace()},
+            "outputs": {"raw_output": ""},
+            "decisions": {"skipped": True, "reason": plan.reason, "max_new_tokens": 0},
+        }
+        return {"plan": plan, "messages": [], "raw_answer": ""}, record
+    if plan.items:
+        titles = {s.marker: s.title for s in sources}
+        messages = plan_messages(
+            state["question"], [(i.marker, titles.get(i.marker, ""), i.text) for i in plan.items]
+        )
+        budget = plan.max_new_tokens
+    else:
+        messages = answer_messages(state["question"], sources, calcs)
+        budget = ctx.settings.generator_max_new_tokens
+    gen = generate_answer(ctx.generator, messages, max_new_tokens=budget, on_token=_stream_writer(ctx))
     record = {
-        "inputs": {"messages": [{"role": m.role, "content": m.content} for m in messages]},
+        "inputs": {
+            "plan": plan.to_trace(),
+            "messages": [{"role": m.role, "content": m.content} for m in messages],
+        },
         "outputs": {"raw_output": gen.text},
         "decisions": {
+            "skipped": False,
+            "reason": plan.reason,
+            "max_new_tokens": budget,
             "model_id": gen.model_id,
             "prompt_tokens": gen.prompt_tokens,
             "completion_tokens": gen.completion_tokens,
             "seconds": round(gen.seconds, 3),
         },
     }
-    return {"messages": messages, "raw_answer": gen.text}, record
+    return {"plan": plan, "messages": messages, "raw_answer": gen.text}, record
 
 
 def _calculation_values(state: PlannerState) -> list[float]:
@@ -82,37 +126,61 @@ def verify(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[s
     sources = state.get("sources", [])
     values = _calculation_values(state)
     question = state["question"]
-    result = verify_answer(state.get("raw_answer", ""), sources, calculation_values=values, question=question)
+    plan: AnswerPlan | None = state.get("plan")
+    raw = state.get("raw_answer", "")
+    result = verify_answer(raw, sources, calculation_values=values, question=question)
     outcome = state.get("calculation")
     calc_source = next((s for s in sources if s.kind == "calculation"), None)
     template = ""
-    if outcome is not None and outcome.result and calc_source is not None:
-        primary = numeric_values(outcome.result.get("outputs_rounded") or outcome.result.get("outputs"))
-        # The exact calculator numbers lead the answer unless the model already wrote them.
-        if not primary or not _mentions_value(result.answer, primary[0]):
-            template = calc.calculation_sentence(outcome.result, calc_source.marker)
-    composed = compose_answer(result.answer, sources, template=template)
-    answer = composed.answer
-    result.fallback_used = composed.fallback_used
+    composed = None
+    if plan is not None and plan.items:
+        candidates = [i.text for i in plan.items] + split_sentences(result.answer)
+    else:
+        if outcome is not None and outcome.result and calc_source is not None:
+            primary = numeric_values(outcome.result.get("outputs_rounded") or outcome.result.get("outputs"))
+            # The exact calculator numbers lead the answer unless the model already wrote them.
+            if not primary or not _mentions_value(result.answer, primary[0]):
+                template = calc.calculation_sentence(outcome.result, calc_source.marker)
+        composed = compose_answer(result.answer, sources, template=template)
+        result.fallback_used = composed.fallback_used
+        candidates = split_sentences(composed.answer)
+    gated = gate(
+        candidates,
+        sources,
+        ctx.embedder.embed,
+        calculation_values=values,
+        concept_names=ctx.graph.linker.vocabulary,
+        trusted=split_sentences(template) if template else (),
+    )
+    answer = " ".join(gated.kept)
+    if not answer.strip():
+        answer = extractive_answer([s for s in sources if s.kind != "calculation"]) or NO_ANSWER
+        result.fallback_used = True
+    result.removed_sentences.extend(r.sentence for r in gated.removed)
+    result.removed_reasons.extend(
+        f"{r.reason} ({r.score:.2f})" if r.score is not None else r.reason for r in gated.removed
+    )
     result.citations_valid, result.numbers_verified = check_answer(
         answer, sources, calculation_values=values, question=question
     )
     result.answer = answer
     record = {
-        "inputs": {"raw_output": state.get("raw_answer", ""), "sources": len(sources)},
+        "inputs": {"raw_output": raw, "sources": len(sources), "plan_items": len(plan.items) if plan else 0},
         "outputs": {"answer": answer},
         "decisions": {
             "removed_sentences": [
                 {"sentence": s, "reason": r}
                 for s, r in zip(result.removed_sentences, result.removed_reasons, strict=False)
             ],
+            "gate": gated.trace(),
+            "support_scores": [round(x, 4) for x in gated.scores],
             "invalid_citations": result.invalid_citations,
             "unsupported_numbers": result.unsupported_numbers,
             "attributed": result.attributed,
             "fallback_used": result.fallback_used,
             "calculation_template": template or None,
-            "grounded_lead": composed.grounded_lead,
-            "dropped_for_length": composed.dropped_for_length,
+            "grounded_lead": composed.grounded_lead if composed else None,
+            "dropped_for_length": composed.dropped_for_length if composed else [],
             "citations_valid": result.citations_valid,
             "numbers_verified": result.numbers_verified,
         },

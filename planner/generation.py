@@ -12,6 +12,7 @@ from model.prompts import (
     PromptCalculation,
     PromptSource,
     build_answer_messages,
+    build_plan_messages,
 )
 from planner.types import Source
 
@@ -48,6 +49,15 @@ def answer_messages(
         for marker, calc in zip(calc_markers, calculations, strict=False)
     ]
     return build_answer_messages(question, prompt_sources, prompt_calcs)
+
+
+def plan_messages(question: str, items: Sequence[tuple[int, str, str]]) -> list[ChatMessage]:
+    """Messages for the synthesis after a plan: each plan sentence as a numbered fact (marker, title, text)."""
+    facts: dict[int, PromptSource] = {}
+    for marker, title, text in items:
+        prev = facts.get(marker)
+        facts[marker] = PromptSource(marker, title, f"{prev.text} {text}" if prev else text)
+    return build_plan_messages(question, [facts[m] for m in sorted(facts)])
 
 
 def generate_answer(

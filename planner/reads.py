@@ -257,12 +257,13 @@ def chunk_mentions(
 
 
 def concept_details(db: QueryRunner, concept_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Definition, formula and sources of the given concepts, by id."""
+    """Definition, when to use, common mistakes, formula and sources of the given concepts, by id."""
     if not concept_ids:
         return {}
     rows = _rows(
         db.query(
-            "SELECT concept_id, name, category, definition, formula_text, sources, supported_by FROM concept "
+            "SELECT concept_id, name, category, definition, when_to_use, mistakes, formula_text, sources, supported_by "
+            "FROM concept "
             "WHERE concept_id IN $ids",
             {"ids": list(concept_ids)},
         )

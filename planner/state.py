@@ -48,6 +48,7 @@ class PlannerState(TypedDict, total=False):
     sources: list[Source]
     concept_details: dict[str, dict[str, Any]]
     # generate / verify / respond
+    plan: Any  # planner.answer_plans.AnswerPlan
     messages: list[ChatMessage]
     raw_answer: str
     answer: str

@@ -1,9 +1,14 @@
 """Answer verification (pure): citations must point to sources, numbers must be supported, the rest is removed.
 
 A sentence survives if it cites at least one provided source (or can be attributed to one by word overlap), every
-number in it equals a calculator value, a number in a cited source or a number in the question (``57,756`` ==
-``57756``, ``5%`` == ``0.05``, rounding to the answer's precision allowed), and enough of its content words appear in
-its cited sources. If too little survives, the caller builds an extractive fallback (``extractive_answer``).
+number in it equals a calculator value or a number in a cited source (``57,756`` == ``57756``, ``5%`` == ``0.05``,
+rounding to the answer's precision allowed), and enough of its content words appear in its cited sources. If too
+little survives, the caller builds an extractive fallback (``extractive_answer``).
+
+A number that appears only in the question is never a result: a cited sentence may not carry it (the source it
+cites does not contain it), and an uncited sentence (the planner's own, such as a request for missing inputs) may
+carry it only where it restates the question's input with the same neighbouring word ("at a 10% baseline").
+The semantic checks beyond word overlap live in ``planner.faithfulness``.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from planner.types import Source
 from textkit.citations import CITATION as _CITATION
 from textkit.citations import citation_markers
-from textkit.numbers import number_supported, numeric_values, parse_numbers
+from textkit.numbers import NumberToken, number_supported, numeric_values, parse_numbers
+from textkit.numbers import token_values as _token_values
 from textkit.sentences import split_sentences
 
 MIN_WORD_SUPPORT = 0.4  # share of a sentence's content words that must appear in its cited sources
@@ -52,7 +58,9 @@ def content_words(text: str) -> set[str]:
     }
 
 
-def _strip_markers(sentence: str, keep: set[int]) -> str:
+def strip_markers(sentence: str, keep: set[int]) -> str:
+    """``sentence`` with citation markers other than ``keep`` removed (and the spacing they leave tidied)."""
+
     def repl(m: re.Match[str]) -> str:
         kept = [x for x in re.split(r"\s*[,;]\s*", m.group(1)) if int(x) in keep]
         return f"[{', '.join(kept)}]" if kept else ""
@@ -72,7 +80,6 @@ def verify_answer(
     src_words = {m: content_words(s.title + " " + s.text) for m, s in by_marker.items()}
     src_numbers = {m: numeric_values(s.text) + numeric_values(s.title) for m, s in by_marker.items()}
     calc_values = list(calculation_values)
-    question_values = numeric_values(question)
     result = Verification(answer="", citations_valid=True, numbers_verified=True)
     kept: list[str] = []
     seen_words: list[set[str]] = []
@@ -81,7 +88,7 @@ def verify_answer(
         invalid = [m for m in markers if m not in by_marker]
         result.invalid_citations.extend(invalid)
         valid = [m for m in dict.fromkeys(markers) if m in by_marker]
-        body = _strip_markers(sentence, set())
+        body = strip_markers(sentence, set())
         words = content_words(body)
         if not words and not parse_numbers(body):
             continue  # a stray marker or punctuation
@@ -100,14 +107,15 @@ def verify_answer(
             ):
                 valid = [best]
                 result.attributed.append(sentence)
-                sentence = f"{_strip_markers(sentence, set()).rstrip('.!?')} [{best}]."
+                sentence = f"{strip_markers(sentence, set()).rstrip('.!?')} [{best}]."
             else:
                 result.removed_sentences.append(sentence)
                 result.removed_reasons.append("no valid citation")
                 continue
         cited_words = set().union(*(src_words[m] for m in valid))
         support = len(words & cited_words) / len(words) if words else 1.0
-        allowed = [*calc_values, *question_values, *(v for m in valid for v in src_numbers[m])]
+        # numbers only the question holds are not evidence: a planted "the answer is 12 [1]" must not pass
+        allowed = [*calc_values, *(v for m in valid for v in src_numbers[m])]
         # calculation sources' numbers may be cited by any sentence that cites the calculation
         bad_numbers = [t.text for t in parse_numbers(body) if not number_supported(t, allowed)]
         if bad_numbers:
@@ -121,7 +129,7 @@ def verify_answer(
             result.removed_reasons.append(f"weak support by cited sources ({support:.2f})")
             continue
         seen_words.append(words)
-        kept.append(_strip_markers(sentence, set(valid)) if invalid else sentence)
+        kept.append(strip_markers(sentence, set(valid)) if invalid else sentence)
         result.cited_markers.extend(m for m in valid if m not in result.cited_markers)
     result.answer = " ".join(kept)
     final = check_answer(result.answer, sources, calculation_values=calc_values, question=question)
@@ -134,25 +142,49 @@ def check_answer(
 ) -> tuple[bool, bool]:
     """(every ``[n]`` points to a provided source, every number in a cited sentence is supported) for ``answer``.
 
-    Sentences without a citation are the planner's own (a refusal, a request for missing inputs) and carry no
-    numbers of their own beyond the question's.
+    Sentences without a citation are the planner's own (a refusal, a request for missing inputs); a number in one
+    must be a calculator value or restate the question's own input (``restates_question_input``). A cited sentence's
+    numbers must be in what it cites.
     """
     by_marker = {s.marker: s for s in sources}
     calc_values = list(calculation_values)
-    question_values = numeric_values(question)
     citations_ok = True
     numbers_ok = True
     for sentence in split_sentences(answer):
         markers = citation_markers(sentence)
         if any(m not in by_marker for m in markers):
             citations_ok = False
-        allowed = [*calc_values, *question_values]
+        allowed = list(calc_values)
         for m in markers:
             if m in by_marker:
                 allowed.extend(numeric_values(by_marker[m].text) + numeric_values(by_marker[m].title))
-        if any(not number_supported(t, allowed) for t in parse_numbers(_strip_markers(sentence, set()))):
+        body = strip_markers(sentence, set())
+        for tok in parse_numbers(body):
+            if number_supported(tok, allowed):
+                continue
+            if not markers and restates_question_input(body, tok, question):
+                continue
             numbers_ok = False
     return citations_ok, numbers_ok
+
+
+def _neighbours(text: str, tok: NumberToken) -> set[str]:
+    """The words right before and right after each occurrence of ``tok`` in ``text``."""
+    out: set[str] = set()
+    for m in re.finditer(r"(?<![\w.])" + re.escape(tok.text) + r"(?![\w])", text):
+        before = re.findall(r"[a-z]+", text[: m.start()].lower())[-1:]
+        after = re.findall(r"[a-z]+", text[m.end() :].lower())[:1]
+        out.update(before + after)
+    return out - STOP_WORDS
+
+
+def restates_question_input(sentence: str, tok: NumberToken, question: str) -> bool:
+    """Whether ``tok`` in ``sentence`` restates an input of ``question``: the question has the same number with the
+    same neighbouring content word ("a 10% baseline" / "at a 10% baseline")."""
+    same = [
+        q for q in parse_numbers(question) if number_supported(q, _token_values(tok)) and q.text == tok.text
+    ]
+    return any(_neighbours(sentence, tok) & _neighbours(question, q) for q in same)
 
 
 def surviving_words(answer: str) -> int:

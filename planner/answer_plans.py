@@ -1,0 +1,281 @@
+"""Answer plans per intent, grounded in the graph (pure given a sentence-similarity function).
+
+A plan is the answer's skeleton: each item is one sentence taken from a numbered source (a concept's curated
+definition, when-to-use or common-mistake text, a relation's justification, a guide's steps), with its marker, so the
+key facts are in the answer by construction and every sentence is supported by the passage it cites.
+
+- **definition**: the curated definition, why it matters / when to use it, one common mistake;
+- **comparison**: both definitions, the relation between them, when to use each;
+- **methodology**: the concept's definition, then the best guide passage's steps in order (or its sentences that
+  answer the question);
+- **best practice**: the recommendation (guide sentences that answer the question), the pitfall it avoids (a common
+  mistake), how to check (when to use);
+- **multi-hop**: the best path between the named concepts told hop by hop, each hop with its justification;
+- **calculation**: no plan here; the calculator's numbers, method and meaning are the calculation module's.
+
+The generator writes only a short synthesis where one adds something (``GENERATION_BUDGET``: new tokens per plan
+kind, 0 = the plan is the answer and generation is skipped).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.context import mistake_sentence, plain_text, sentences_of, usage_sentence
+from planner.traversal import Adjacency
+from planner.types import Candidate, ConceptPath, LinkedEntity, Source
+
+# Scores each candidate sentence against the question (higher = more relevant); the planner passes an
+# embedding cosine, tests may pass any deterministic function.
+Similarity = Callable[[str, Sequence[str]], Sequence[float]]
+
+# New tokens the model may write after the plan, per plan kind (0: the plan is the answer; no generation).
+GENERATION_BUDGET: dict[str, int] = {
+    "definition": 0,
+    "methodology": 0,
+    "best_practice": 0,
+    "comparison": 0,
+    "multi_hop": 0,
+}
+MAX_STEPS = 6
+MAX_EVIDENCE = 3
+MIN_EVIDENCE_SIMILARITY = 0.35
+DEFINITION_SENTENCES = 2
+_STEP = re.compile(r"(?m)^\s*\d+[.)]\s+(.+?)\s*$")
+_RELATION_WORDS = re.compile(
+    r"\b(relat\w*|connect\w*|link\w*|affect\w*|impact\w*|influenc\w*|have to do with|protect\w*|break\w*|"
+    r"help\w*|change\w*|lead\w*|cause\w*|depend\w*)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    """One sentence of the plan: its role, its text with the marker, and the source it comes from."""
+
+    role: str
+    text: str
+    marker: int
+    source_kind: str
+    source_id: str
+
+
+@dataclass(slots=True)
+class AnswerPlan:
+    kind: str  # definition | comparison | methodology | best_practice | multi_hop | none
+    items: list[PlanItem] = field(default_factory=list)
+    max_new_tokens: int = 0
+    reason: str = ""
+
+    @property
+    def generate(self) -> bool:
+        return self.max_new_tokens > 0
+
+    def text(self) -> str:
+        return " ".join(i.text for i in self.items)
+
+    def to_trace(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "items": [
+                {
+                    "role": i.role,
+                    "text": i.text,
+                    "marker": i.marker,
+                    "source": f"{i.source_kind}:{i.source_id}",
+                }
+                for i in self.items
+            ],
+            "generate": self.generate,
+            "max_new_tokens": self.max_new_tokens,
+            "reason": self.reason,
+        }
+
+
+def cite(sentence: str, marker: int) -> str:
+    """``sentence`` with ``[marker]`` before its final punctuation."""
+    body = sentence.strip()
+    end = body[-1] if body and body[-1] in ".!?" else "."
+    body = body.rstrip(".!?").rstrip()
+    return f"{body} [{marker}]{end}"
+
+
+def steps_of(markdown: str) -> list[str]:
+    """The numbered list items of a passage, in order, as plain sentences."""
+    return [plain_text(m.group(1)) for m in _STEP.finditer(markdown)]
+
+
+class _Builder:
+    def __init__(
+        self,
+        question: str,
+        sources: Sequence[Source],
+        details: Mapping[str, Mapping[str, Any]],
+        candidates: Sequence[Candidate],
+        similarity: Similarity,
+    ) -> None:
+        self.question = question
+        self.details = details
+        self.similarity = similarity
+        self.by_id = {(s.kind, s.id): s for s in sources}
+        self.chunks = [s for s in sources if s.kind == "chunk"]
+        self.raw = {c.chunk_id: c.text for c in candidates}
+        self.items: list[PlanItem] = []
+
+    def add(self, role: str, sentence: str, source: Source) -> None:
+        if sentence and not any(i.text.startswith(sentence.rstrip(".")[:60]) for i in self.items):
+            self.items.append(
+                PlanItem(role, cite(sentence, source.marker), source.marker, source.kind, source.id)
+            )
+
+    def concept(self, concept_id: str) -> Source | None:
+        return self.by_id.get(("concept", concept_id))
+
+    def definition(self, concept_id: str, n: int = DEFINITION_SENTENCES) -> None:
+        src, detail = self.concept(concept_id), self.details.get(concept_id)
+        if src is None or detail is None:
+            return
+        for sentence in sentences_of(str(detail.get("definition") or ""))[:n]:
+            self.add("definition", sentence, src)
+
+    def usage(self, concept_id: str, role: str = "when_to_use") -> None:
+        src, detail = self.concept(concept_id), self.details.get(concept_id)
+        if src is not None and detail is not None:
+            self.add(role, usage_sentence(detail), src)
+
+    def mistake(self, concept_id: str, role: str = "common_mistake") -> None:
+        src, detail = self.concept(concept_id), self.details.get(concept_id)
+        if src is not None and detail is not None:
+            self.add(role, mistake_sentence(detail), src)
+
+    def evidence(self, role: str, limit: int = MAX_EVIDENCE, chunks: Sequence[Source] | None = None) -> None:
+        """The chunk sentences most similar to the question (in passage order within each passage)."""
+        pool = [
+            (src, s)
+            for src in (chunks if chunks is not None else self.chunks[:3])
+            for s in sentences_of(src.text)
+        ]
+        pool = [(src, s) for src, s in pool if len(s.split()) >= 6 and not s.rstrip().endswith("…")]
+        if not pool:
+            return
+        scores = self.similarity(self.question, [s for _, s in pool])
+        ranked = sorted(range(len(pool)), key=lambda i: -scores[i])
+        chosen = sorted(i for i in ranked[:limit] if scores[i] >= MIN_EVIDENCE_SIMILARITY)
+        for i in chosen:
+            self.add(role, pool[i][1], pool[i][0])
+
+    def steps(self) -> bool:
+        """The steps of the most relevant passage that has a numbered list; False when none has one."""
+        with_steps = [(src, steps_of(self.raw.get(src.id, ""))) for src in self.chunks[:3]]
+        with_steps = [(src, st) for src, st in with_steps if len(st) >= 2]
+        if not with_steps:
+            return False
+        heads = [f"{src.title} {' '.join(st[:2])}" for src, st in with_steps]
+        scores = self.similarity(self.question, heads)
+        src, steps = with_steps[max(range(len(heads)), key=lambda i: scores[i])]
+        text = src.text
+        for n, step in enumerate(steps[:MAX_STEPS], start=1):
+            first = sentences_of(step)[:1]
+            if first and first[0] in text:
+                self.add("step", f"Step {n}: {first[0]}", src)
+        return True
+
+    def path(self, adj: Adjacency, path: ConceptPath) -> None:
+        for hop in path.hops:
+            src = self.by_id.get(("relation", hop.relation_id or f"{hop.from_id}:{hop.rel_type}:{hop.to_id}"))
+            if src is not None:
+                for sentence in sentences_of(src.text):
+                    self.add("hop", sentence, src)
+
+
+def _named(entities: Sequence[LinkedEntity]) -> list[str]:
+    named = [e.concept_id for e in entities if e.method != "embedding"]
+    rest = [e.concept_id for e in entities if e.method == "embedding"]
+    return list(dict.fromkeys([*named, *rest]))
+
+
+def plan_kind(
+    intent: str, question: str, entities: Sequence[LinkedEntity], connecting: Sequence[ConceptPath]
+) -> str:
+    """Which plan answers the question: multi-hop when it asks how two named concepts relate and a path joins them."""
+    if intent in ("calculation", "out_of_scope"):
+        return "none"
+    named = {e.concept_id for e in entities if e.method != "embedding"}
+    if (
+        intent != "comparison"
+        and connecting
+        and {connecting[0].start_id, connecting[0].end_id} <= named
+        and _RELATION_WORDS.search(question)
+    ):
+        return "multi_hop"
+    return intent
+
+
+def build_plan(
+    intent: str,
+    question: str,
+    *,
+    sources: Sequence[Source],
+    details: Mapping[str, Mapping[str, Any]],
+    entities: Sequence[LinkedEntity],
+    connecting: Sequence[ConceptPath],
+    candidates: Sequence[Candidate],
+    adj: Adjacency,
+    similarity: Similarity,
+) -> AnswerPlan:
+    """The plan for ``question`` from the numbered ``sources`` (see the module docstring)."""
+    kind = plan_kind(intent, question, entities, connecting)
+    if kind == "none":
+        return AnswerPlan("none", reason=f"no plan for intent {intent}: the model answers from the sources")
+    b = _Builder(question, sources, details, candidates, similarity)
+    concepts = [c for c in _named(entities) if b.concept(c) is not None]
+    primary = concepts[0] if concepts else None
+    if kind == "definition":
+        if primary:
+            b.definition(primary)
+            b.usage(primary)
+            b.mistake(primary)
+        else:
+            b.evidence("evidence")
+    elif kind == "comparison":
+        pair = concepts[:2]
+        for c in pair:
+            b.definition(c, n=1)
+        joining = [p for p in connecting if {p.start_id, p.end_id} == set(pair)]
+        if joining:
+            b.path(adj, joining[0])
+        for c in pair:
+            b.usage(c)
+        if len(pair) < 2:
+            b.evidence("evidence", limit=2)
+    elif kind == "methodology":
+        if primary:
+            b.definition(primary, n=1)
+        if not b.steps():
+            b.evidence("evidence")
+        if primary and len(b.items) < 3:
+            b.usage(primary)
+    elif kind == "best_practice":
+        b.evidence("recommendation", limit=2)
+        if primary:
+            b.mistake(primary, role="pitfall")
+            b.usage(primary, role="how_to_check")
+    elif kind == "multi_hop":
+        path = connecting[0]
+        b.definition(path.start_id, n=1)
+        b.path(adj, path)
+        b.evidence("evidence", limit=1)
+    budget = GENERATION_BUDGET.get(kind, 0)
+    if not b.items:
+        return AnswerPlan(
+            kind, reason="the graph gave this plan nothing to say: the model answers from the sources"
+        )
+    reason = (
+        "the plan is the answer: generation skipped"
+        if budget == 0
+        else f"the model writes a synthesis of at most {budget} new tokens after the plan"
+    )
+    return AnswerPlan(kind, b.items, budget, reason)
