@@ -7,6 +7,7 @@ adapter mounted on the ``arxiv`` client's session, so the real ``arxiv`` package
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,8 @@ class _Replay(BaseAdapter):
     def send(self, request: requests.PreparedRequest, **_: Any) -> requests.Response:
         self.urls.append(str(request.url))
         response = requests.Response()
-        response.status_code, response._content, response.url = self.status, self.body, str(request.url)
+        response.status_code, response.url = self.status, str(request.url)
+        response.raw = io.BytesIO(self.body)  # requests reads .content from the public raw stream
         response.request = request
         return response
 
@@ -44,6 +46,8 @@ class _Replay(BaseAdapter):
 
 def _client(adapter: _Replay) -> arxiv.Client:
     client = arxiv.Client(page_size=10, delay_seconds=0.0, num_retries=0)
+    # arxiv.Client builds its requests.Session itself and offers no parameter to pass one in or to mount a
+    # transport adapter, so the private session is the only seam for replaying the recorded response offline.
     client._session.mount("https://", adapter)
     client._session.mount("http://", adapter)
     return client
