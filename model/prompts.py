@@ -51,6 +51,11 @@ ANSWER_SYSTEM_PROMPT = (
 )
 
 
+# Where an answer ends: the small model tends to start a new "Question:" turn (or a new source block) after
+# answering. Serving, training's held-out evaluation and the question-only comparison all stop here.
+ANSWER_STOP_STRINGS: tuple[str, ...] = ("\nQuestion:", "\nSources:", "<|im_end|>")
+
+
 def _format_value(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from model.prompts import (
-    ANSWER_PROMPT_VERSION,
+    ANSWER_STOP_STRINGS,
     ChatMessage,
     PromptCalculation,
     PromptSource,
@@ -15,9 +15,6 @@ from model.prompts import (
     build_plan_messages,
 )
 from planner.types import Source
-
-# The small model tends to start a new "Question:" turn after answering; stop there.
-STOP_STRINGS = ("\nQuestion:", "\nSources:", "<|im_end|>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +67,13 @@ def generate_answer(
     """Run the generator (streaming pieces to ``on_token`` when given); greedy, so deterministic."""
     model_id = str(getattr(generator, "model_id", "unknown"))
     if on_token is None:
-        gen = generator.generate(messages, max_new_tokens=max_new_tokens, stop=list(STOP_STRINGS))
+        gen = generator.generate(messages, max_new_tokens=max_new_tokens, stop=list(ANSWER_STOP_STRINGS))
         return GeneratedAnswer(gen.text, gen.prompt_tokens, gen.completion_tokens, gen.seconds, model_id)
     import time
 
     start = time.perf_counter()
     pieces: list[str] = []
-    for piece in generator.stream(messages, max_new_tokens=max_new_tokens, stop=list(STOP_STRINGS)):
+    for piece in generator.stream(messages, max_new_tokens=max_new_tokens, stop=list(ANSWER_STOP_STRINGS)):
         pieces.append(piece)
         on_token(piece)
     return GeneratedAnswer("".join(pieces), 0, 0, time.perf_counter() - start, model_id)
-
-
-PROMPT_VERSION = ANSWER_PROMPT_VERSION
