@@ -136,6 +136,11 @@ class Embedder:
     def dimension(self) -> int:
         return EMBEDDING_DIM
 
+    @property
+    def model_loaded(self) -> bool:
+        """Whether the encoder has been loaded (it loads lazily, on the first text missing from the cache)."""
+        return self._model is not None
+
     def _load(self) -> Any:
         if self._model is None:
             # Never reach the hub: the model is local, and a missing file must fail loudly instead of downloading.

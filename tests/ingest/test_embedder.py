@@ -51,7 +51,7 @@ def test_a_cached_vector_equals_a_fresh_one(embedder: Embedder, tmp_path: Path) 
     }
     reopened = Embedder(embedder.model_id, embedder.model_dir, tmp_path / "cache")
     assert reopened.embed([text])[0] == first
-    assert reopened._model is None  # served from the cache, the model never loaded
+    assert not reopened.model_loaded  # served from the cache, the model never loaded
 
 
 def test_duplicates_in_one_call_are_embedded_once_and_progress_counts_every_text(embedder: Embedder) -> None:
