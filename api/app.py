@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import signal
+import threading
 from typing import Any
 
 from litestar import Litestar
@@ -13,47 +17,67 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from api.controllers.admin import AdminController
 from api.controllers.calculate import CalculateController
+from api.controllers.calculators import CurveController
 from api.controllers.concepts import ConceptController
 from api.controllers.events import EventController
+from api.controllers.graph import GraphController
 from api.controllers.health import HealthController
-from api.controllers.pages import index, static_router
+from api.controllers.log import LogController
+from api.controllers.pages import PAGES, static_router
 from api.controllers.query import QueryController, TraceController
 from api.errors import EXCEPTION_HANDLERS
-from api.runtime import Runtime
+from api.request_body import guard_json_body
+from api.runtime import Runtime, Startup
 from config import Settings
+from engine.db import Database, open_database
+from engine.migrations import migrate
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
+log = logging.getLogger("expgraph.api")
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> Litestar:
     """Build the app. Without ``runtime`` it starts one on startup (opens the DB, bootstraps, loads models)."""
 
     def start_runtime(app: Litestar) -> None:
-        if getattr(app.state, "runtime", None) is None:
-            app.state.runtime = Runtime.start(settings)
-            app.state.owns_runtime = True
+        if getattr(app.state, "runtime", None) is not None:
+            return
+        # Open the database here so that a database held by another process fails the start at once; the slow
+        # part (bootstrap, projection catch-up, models) runs in a thread while /ready answers 503 with the lag.
+        db = open_database(settings)
+        migrate(db)
+        startup = Startup()
+        app.state.startup = startup
+        app.state.owns_runtime = True
+        threading.Thread(
+            target=_start_in_background, args=(app, settings, startup, db), name="expgraph-start", daemon=True
+        ).start()
 
     def stop_runtime(app: Litestar) -> None:
-        if getattr(app.state, "owns_runtime", False):
-            app.state.runtime.close()
+        runtime = getattr(app.state, "runtime", None)
+        if getattr(app.state, "owns_runtime", False) and runtime is not None:
+            runtime.close()
 
     prometheus = PrometheusConfig(
         app_name="expgraph", prefix="expgraph", group_path=True, exclude=["/metrics"]
     )
     rate_limit = RateLimitConfig(
         rate_limit=("minute", settings.rate_limit_per_minute),
-        exclude=["/health", "/ready", "/metrics", "/static", "/schema"],
+        exclude=["/health", "/ready", "/metrics", "/static", "/schema", "/favicon.ico"],
     )
     cors = CORSConfig(allow_origins=list(settings.cors_origins)) if settings.cors_origins else None
     state: dict[str, Any] = {"settings": settings, "runtime": runtime, "owns_runtime": False}
     return Litestar(
         route_handlers=[
-            index,
+            *PAGES,
             static_router,
             QueryController,
             TraceController,
             ConceptController,
             CalculateController,
+            CurveController,
+            GraphController,
+            LogController,
             EventController,
             AdminController,
             HealthController,
@@ -64,6 +88,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Litestar:
         middleware=[rate_limit.middleware, prometheus.middleware],
         cors_config=cors,
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=guard_json_body,
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(
             title="expgraph",
@@ -75,6 +100,17 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Litestar:
         state=_state(state),
         debug=False,
     )
+
+
+def _start_in_background(app: Litestar, settings: Settings, startup: Startup, db: Database) -> None:
+    try:
+        app.state.runtime = Runtime.start(settings, startup, db=db)
+    except BaseException as exc:
+        startup.error = f"{type(exc).__name__}: {exc}"
+        startup.phase = "failed"
+        log.exception("the service could not start; stopping")
+        # A service that cannot start must not linger half-alive: stop the server as Ctrl-C would.
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _state(values: dict[str, Any]) -> Any:

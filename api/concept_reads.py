@@ -43,7 +43,7 @@ def concept_neighbours(db: Database, concept_id: str) -> list[dict[str, Any]]:
     # The graph pointers on the concept, not a scan of every edge (relation has no index on in/out: migrations/0003).
     rows = db.query(
         "LET $c = type::thing('concept', $id); "
-        "SELECT rel_type, justification, weight, meta::id(in) AS source_id, meta::id(out) AS target_id, "
+        "SELECT relation_id, rel_type, justification, weight, supported_by, meta::id(in) AS source_id, meta::id(out) AS target_id, "
         "in.name AS source_name, out.name AS target_name "
         "FROM array::distinct(array::concat($c->relation, $c<-relation))",
         {"id": concept_id},
@@ -61,6 +61,8 @@ def concept_neighbours(db: Database, concept_id: str) -> list[dict[str, Any]]:
                 "name": row["target_name"] if outgoing else row["source_name"],
                 "justification": row.get("justification", ""),
                 "weight": row.get("weight"),
+                "relation_id": row.get("relation_id"),
+                "supported_by": list(row.get("supported_by") or []),
             }
         )
     out.sort(key=lambda n: (n["rel_type"], n["direction"], n["name"] or ""))

@@ -14,12 +14,14 @@ from litestar.params import Parameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from api.answer_cache import AnswerKey
+from api.answer_stream import StreamClock, verified_sentences
 from api.dependencies import provide_runtime
 from api.errors import NotFound, Unprocessable, error_body
 from api.metrics import count_cache, observe_planner_timings
 from api.runtime import Runtime
 from api.schemas import QueryRequest
 from api.security import require_read_access
+from api.trace_view import trace_graph
 from planner.service import PlannerInputError
 from planner.trace_store import TraceNotFoundError, get_trace, valid_trace_id
 
@@ -78,7 +80,7 @@ class QueryController(Controller):
 
     @post(
         "/stream",
-        summary="Ask a question; trace steps, answer tokens and the final response as SSE",
+        summary="Ask a question; trace steps, verified answer sentences and the final response as SSE",
         status_code=200,
     )
     async def stream(self, data: QueryRequest, runtime: Runtime) -> ServerSentEvent:
@@ -91,11 +93,19 @@ def _sse(event: str, payload: dict[str, Any]) -> ServerSentEventMessage:
 
 
 def _events(runtime: Runtime, data: QueryRequest) -> Iterator[ServerSentEventMessage]:
-    """Runs in a worker thread (Litestar iterates sync generators off the event loop)."""
+    """Runs in a worker thread (Litestar iterates sync generators off the event loop).
+
+    Steps (with elapsed time), then the verified answer sentence by sentence, then ``final``; raw draft tokens
+    only advance ``progress`` (api/answer_stream.py says why).
+    """
     key = _cache_key(runtime, data)
     cached = runtime.cache.get(key)
     count_cache(cached is not None)
+    clock = StreamClock()
     if cached is not None:
+        yield _sse("step", clock.step({"node": "cache", "ms": 0.0, "hit": True}))
+        for sentence in verified_sentences(cached):
+            yield _sse("sentence", sentence)
         yield _sse("final", cached)
         return
     try:
@@ -103,9 +113,15 @@ def _events(runtime: Runtime, data: QueryRequest) -> Iterator[ServerSentEventMes
             if item.event == "answer":
                 observe_planner_timings(item.data.get("timings_ms", {}))
                 runtime.cache.put(key, item.data)
+                for sentence in verified_sentences(item.data):
+                    yield _sse("sentence", sentence)
                 yield _sse("final", item.data)
+            elif item.event == "token":
+                progress = clock.token()
+                if progress is not None:
+                    yield _sse("progress", progress)
             else:
-                yield _sse(item.event, item.data)
+                yield _sse(item.event, clock.step(item.data))
     except PlannerInputError as exc:
         yield _sse("error", error_body(422, "invalid_input", str(exc)))
     except Exception:  # the stream has started: report in-band, never leak the stack trace
@@ -126,6 +142,8 @@ class TraceController(Controller):
         if not valid_trace_id(trace_id):
             raise NotFound(f"{trace_id!r} is not a trace id; use the trace_id of a /query response")
         try:
-            return get_trace(runtime.db, trace_id)
+            trace = get_trace(runtime.db, trace_id)
         except TraceNotFoundError as exc:
             raise NotFound(f"no trace {trace_id!r}; traces are kept for answered questions only") from exc
+        names = runtime.planner.graph_view(runtime.db, runtime.head()).adjacency.names
+        return {**trace, "graph": trace_graph(trace, names)}

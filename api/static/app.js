@@ -1,37 +1,64 @@
 "use strict";
-// expgraph page: ask, read the cited answer, open sources beside it, inspect the trace. No external resources.
-const $ = (id) => document.getElementById(id);
+// The Ask page: ask, watch the steps, read the verified answer, open sources beside it, inspect the trace.
 let current = null;
+let readings = null; // relation readings from the ontology: inverse reading -> forward reading
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v);
-  }
-  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return node;
+const STEP_LABELS = {
+  understand: "Reading the question", entities: "Finding the concepts you named", traverse: "Following related concepts",
+  retrieve: "Searching the sources", calculate: "Running the calculators", assemble: "Collecting the evidence",
+  generate: "Writing the answer", verify: "Checking every sentence against its sources", respond: "Putting the answer together",
+  cache: "Found an earlier answer to this question",
+};
+const ROUTE = ["understand", "entities", "traverse", "retrieve", "calculate", "assemble", "generate", "verify", "respond"];
+const INTENTS = { calculation: "calculation", conceptual: "explanation", comparison: "comparison", procedural: "how-to", out_of_scope: "outside the topic" };
+const HIDDEN_INPUTS = new Set(["per_comparison_alpha"]);
+
+// ---------------------------------------------------------------- status line with a live elapsed time
+const status = { timer: null, started: 0, text: "" };
+function setStatus(text, { busy = false } = {}) {
+  status.text = text;
+  clearInterval(status.timer);
+  const render = () => {
+    const secs = ((performance.now() - status.started) / 1000).toFixed(1);
+    $("status").replaceChildren(...(busy ? [el("span", { class: "spinner", "aria-hidden": "true" }), `${status.text} · ${secs} s`] : [status.text]));
+  };
+  render();
+  if (busy) status.timer = setInterval(render, 200);
+}
+function showError(message) {
+  $("error").hidden = !message;
+  $("error").textContent = message ? `Could not answer: ${message}` : "";
 }
 
-function fmt(v) {
-  if (typeof v === "number") return Number.isInteger(v) ? v.toLocaleString("en-US") : String(+v.toPrecision(6));
-  if (Array.isArray(v)) return v.map(fmt).join(", ");
-  if (v && typeof v === "object") return JSON.stringify(v);
-  return String(v);
+async function loadReadings() {
+  if (readings) return readings;
+  readings = new Map();
+  try {
+    const body = await getJSON("/api/graph/ontology");
+    for (const r of body.relations) readings.set(r.inverse_reads_as, { forward: r.reads_as, inverse: !r.symmetric });
+    for (const r of body.relations) if (!readings.has(r.reads_as)) readings.set(r.reads_as, { forward: r.reads_as, inverse: false });
+  } catch { /* labels fall back to the reading as given */ }
+  return readings;
 }
 
-function setStatus(text) { $("status").textContent = text; }
+// ---------------------------------------------------------------- answer text with consecutive source numbers
+function numbering(citations) {
+  const map = new Map();
+  (citations || []).forEach((c, i) => map.set(String(c.marker), i + 1));
+  return map;
+}
 
 function renderAnswerText(text, citations) {
   const box = $("answer");
   box.textContent = "";
   const byMarker = new Map((citations || []).map((c) => [String(c.marker), c]));
+  const shown = numbering(citations);
   for (const part of text.split(/(\[\d+\])/)) {
     const m = part.match(/^\[(\d+)\]$/);
     if (m && byMarker.has(m[1])) {
-      box.append(el("button", { class: "cite", type: "button", "data-marker": m[1], onclick: () => openCitation(byMarker.get(m[1])) }, part));
-    } else {
+      box.append(el("button", { class: "cite", type: "button", "data-marker": m[1], title: byMarker.get(m[1]).title,
+        onclick: () => openCitation(byMarker.get(m[1]), shown.get(m[1])) }, `[${shown.get(m[1])}]`));
+    } else if (!m) {
       box.append(part);
     }
   }
@@ -42,106 +69,158 @@ function openSide(...children) {
   $("side-panel").hidden = false;
 }
 
-function openCitation(c) {
+function openCitation(c, number) {
+  const kinds = { chunk: "document passage", concept: "concept definition", relation: "relation", calculation: "calculation" };
   openSide(
-    el("h3", {}, `[${c.marker}] ${c.title || c.id}`),
-    el("p", { class: "muted" }, `${c.kind}${c.source ? " · " + c.source : ""}`),
+    el("h3", {}, `[${number}] ${c.title || c.id}`),
+    el("p", { class: "muted small" }, `${kinds[c.kind] || c.kind}${c.source ? " · " + c.source : ""}`),
     el("blockquote", { class: "quote" }, c.quote || ""),
-    c.uri ? el("p", {}, el("span", { class: "muted" }, c.uri)) : "",
+    c.uri ? el("p", { class: "small muted" }, c.uri) : "",
   );
 }
 
 async function openConcept(id) {
-  const res = await fetch(`/concepts/${encodeURIComponent(id)}`);
-  const body = await res.json();
-  if (!res.ok) { openSide(el("p", {}, body.error ? body.error.message : "not found")); return; }
-  const c = body.concept || body;
-  const neighbours = el("ul");
-  for (const n of body.neighbours || []) {
-    neighbours.append(el("li", {}, `${n.direction === "in" ? "←" : "→"} ${n.reads_as || n.rel_type} `,
-      el("button", { class: "link", type: "button", onclick: () => openConcept(n.concept_id) }, n.name)));
+  try {
+    const body = await getJSON(`/api/graph/concepts/${encodeURIComponent(id)}`);
+    const c = body.concept;
+    const rels = el("ul", { class: "related" });
+    for (const r of body.relations.slice(0, 14)) {
+      rels.append(el("li", {}, sentenceNode(r.sentence, r.direction === "out" ? "object" : "subject", () => openConcept(r.concept_id))));
+    }
+    openSide(
+      el("h3", {}, c.name), el("p", { class: "muted small" }, `${c.category || ""}${(c.aliases || []).length ? " · also: " + c.aliases.join(", ") : ""}`),
+      el("p", {}, c.definition || ""),
+      c.formula_text ? el("p", {}, el("span", { class: "formula" }, c.formula_text)) : "",
+      el("h4", {}, "Related"), rels,
+      el("p", {}, el("a", { href: `/graph#concept=${encodeURIComponent(c.concept_id)}` }, "Open in the concept explorer →")),
+    );
+  } catch (err) {
+    openSide(el("p", {}, err.message));
   }
-  openSide(
-    el("h3", {}, c.name), el("p", { class: "muted" }, `${c.category || ""}${(c.aliases || []).length ? " · also: " + c.aliases.join(", ") : ""}`),
-    el("p", {}, c.definition || ""),
-    c.formula_text ? el("p", {}, el("span", { class: "formula" }, c.formula_text)) : "",
-    el("h4", {}, "Related"), neighbours,
-  );
+}
+
+// "Subject verb Object" with one end clickable.
+function sentenceNode(s, linkEnd, onclick) {
+  const link = (name) => el("button", { class: "link", type: "button", onclick }, name);
+  return el("span", { class: "sentence" },
+    linkEnd === "subject" ? link(s.subject) : s.subject, " ", el("span", { class: "verb" }, s.verb), " ",
+    linkEnd === "object" ? link(s.object) : s.object);
+}
+
+// A related concept's last hop, read in the relation's stored direction ("CUPED decreases sample size").
+function relatedSentence(rc) {
+  const from = (rc.path || [])[Math.max(0, (rc.path || []).length - 2)] || "";
+  const reading = (readings && readings.get(rc.relation)) || { forward: rc.relation, inverse: false };
+  return reading.inverse
+    ? { subject: rc.name, verb: reading.forward, object: from, linkEnd: "subject" }
+    : { subject: from, verb: reading.forward, object: rc.name, linkEnd: "object" };
+}
+
+// ---------------------------------------------------------------- calculations: rounded like the answer, exact on hover
+function calculationTable(c) {
+  const table = el("table", { class: "calc" });
+  table.append(el("tr", {}, el("th", {}, "Method"), el("td", {}, c.method)));
+  table.append(el("tr", { class: "group" }, el("th", { colspan: 2 }, "Result")));
+  const rounded = c.outputs_rounded || {};
+  for (const [k, v] of Object.entries(c.outputs || {})) table.append(el("tr", { class: "result" }, el("th", {}, label(k)), valueCell(v, k, rounded[k])));
+  table.append(el("tr", { class: "group" }, el("th", { colspan: 2 }, "From")));
+  for (const [k, v] of Object.entries(c.inputs || {})) {
+    if (HIDDEN_INPUTS.has(k)) continue;
+    table.append(el("tr", {}, el("th", {}, label(k)), valueCell(v, k)));
+  }
+  if (c.formula) table.append(el("tr", {}, el("th", {}, "Formula"), el("td", {}, el("code", { class: "formula" }, c.formula))));
+  if ((c.assumptions || []).length) table.append(el("tr", {}, el("th", {}, "Assumed"), el("td", {}, c.assumptions.join("; "))));
+  if (c.library) table.append(el("tr", {}, el("th", {}, "Computed with"), el("td", {}, c.library)));
+  return table;
+}
+
+async function drawAnswerCurve(c) {
+  const box = $("answer-curve");
+  box.replaceChildren();
+  if (!/^(proportions|means)_(sample_size|power|mde)$/.test(c.tool)) return;
+  try {
+    const curve = await postJSON(`/api/calculators/${c.tool}/curve`, c.inputs);
+    box.append(curveCharts(curve), el("p", { class: "small" }, el("a", { href: `/calculators#${c.tool}` }, "Change the inputs in the calculator →")));
+  } catch { /* the table already answers; a curve is a bonus */ }
 }
 
 function renderResponse(r) {
   current = r;
   $("result").hidden = false;
-  $("intent").textContent = r.intent || "";
+  $("intent").textContent = INTENTS[r.intent] || r.intent || "";
   const v = r.verification || {};
   const ok = v.citations_valid && v.numbers_verified;
-  $("verification").textContent = ok ? "verified" : "partly verified";
+  $("verification").textContent = ok ? "✓ checked against sources" : "partly checked";
   $("verification").className = "badge " + (ok ? "ok" : "warn");
-  $("as-of").textContent = r.as_of != null ? `log position ${r.as_of}` : "";
+  $("verification").title = ok ? "Every sentence cites a source and every number matches a source or calculation." : "Some sentences or numbers could not be matched to a source and were removed.";
+  $("as-of").replaceChildren(r.as_of != null ? el("a", { href: "/log", title: "The answer used the knowledge base as it stood after this many recorded changes" }, `knowledge base as of change #${Number(r.as_of).toLocaleString("en-US")}`) : "");
   renderAnswerText(r.answer || "", r.citations);
 
   const needs = r.needs || [];
   $("needs").hidden = needs.length === 0;
   $("needs").textContent = needs.length ? `To calculate this I need: ${needs.join("; ")}` : "";
-
   $("entities").replaceChildren(...(r.entities || []).map((e) =>
-    el("span", { title: `confidence ${fmt(e.confidence)}` }, `${e.name} (“${e.mention}”)`)));
+    el("span", { title: `matched “${e.mention}”` }, e.name)));
 
-  const calcs = $("calculations");
-  calcs.replaceChildren();
-  if (!(r.calculations || []).length) calcs.append(el("p", { class: "muted" }, "No calculation for this question."));
-  for (const c of r.calculations || []) {
-    const table = el("table", { class: "calc" });
-    table.append(el("tr", {}, el("th", {}, "Tool"), el("td", {}, `${c.tool} — ${c.method}`)));
-    for (const [k, val] of Object.entries(c.inputs || {})) table.append(el("tr", {}, el("th", {}, `input ${k}`), el("td", {}, fmt(val))));
-    for (const [k, val] of Object.entries(c.outputs || {})) table.append(el("tr", {}, el("th", {}, k), el("td", { class: "output" }, fmt(val))));
-    if (c.formula) table.append(el("tr", {}, el("th", {}, "Formula"), el("td", {}, el("span", { class: "formula" }, c.formula))));
-    if ((c.assumptions || []).length) table.append(el("tr", {}, el("th", {}, "Assumptions"), el("td", {}, c.assumptions.join("; "))));
-    if (c.library) table.append(el("tr", {}, el("th", {}, "Library"), el("td", {}, c.library)));
-    calcs.append(table);
-  }
+  const calcs = r.calculations || [];
+  $("calc-section").hidden = calcs.length === 0;
+  $("calculations").replaceChildren(...calcs.map(calculationTable));
+  if (calcs.length) drawAnswerCurve(calcs[0]); else $("answer-curve").replaceChildren();
 
-  $("related").replaceChildren(...(r.related_concepts || []).map((rc) => el("li", {},
-    el("button", { class: "link", type: "button", onclick: () => openConcept(rc.concept_id) }, rc.name),
-    ` — ${rc.relation || ""} `, el("span", { class: "path" }, (rc.path || []).join(" → ")))));
+  const related = (r.related_concepts || []).slice(0, 6);
+  $("related-section").hidden = related.length === 0;
+  $("related").replaceChildren(...related.map((rc) => {
+    const s = relatedSentence(rc);
+    return el("li", {}, sentenceNode(s, s.linkEnd, () => openConcept(rc.concept_id)));
+  }));
 
-  $("citations").replaceChildren(...(r.citations || []).map((c) => el("li", { value: c.marker },
-    el("button", { class: "link", type: "button", onclick: () => openCitation(c) }, c.title || c.id),
-    el("span", { class: "muted" }, ` (${c.kind})`))));
+  const shown = numbering(r.citations);
+  $("sources-section").hidden = !(r.citations || []).length;
+  $("citations").replaceChildren(...(r.citations || []).map((c) => el("li", { value: shown.get(String(c.marker)) },
+    el("button", { class: "link", type: "button", onclick: () => openCitation(c, shown.get(String(c.marker))) }, c.title || c.id))));
   $("trace-button").disabled = !r.trace_id;
 }
 
+// ---------------------------------------------------------------- asking
 async function ask(question) {
-  const maxHops = parseInt($("max-hops").value, 10) || undefined;
-  const body = JSON.stringify({ question, max_hops: maxHops });
+  const body = JSON.stringify({ question, max_hops: parseInt($("max-hops").value, 10) || undefined });
   $("trace-panel").hidden = true;
   $("side-panel").hidden = true;
+  $("result").hidden = true;
+  showError("");
   $("ask-button").disabled = true;
-  setStatus("Thinking…");
+  status.started = performance.now();
+  setStatus("Reading the question", { busy: true });
+  await loadReadings();
   try {
     if ($("stream").checked) await askStreaming(body); else await askPlain(body);
   } catch (err) {
-    setStatus(`Error: ${err.message}`);
+    setStatus("");
+    showError(err.message);
   } finally {
+    clearInterval(status.timer);
     $("ask-button").disabled = false;
   }
 }
 
+function doneStatus(r) {
+  const ms = Object.values(r.timings_ms || {}).reduce((a, b) => a + b, 0);
+  return `Answered in ${(ms / 1000).toFixed(1)} s.`;
+}
+
 async function askPlain(body) {
-  const res = await fetch("/query", { method: "POST", headers: { "Content-Type": "application/json" }, body });
-  const data = await res.json();
-  if (!res.ok) throw new Error(data.error ? data.error.message : res.statusText);
+  setStatus("Working on the answer", { busy: true });
+  const data = await getJSON("/query", { method: "POST", headers: { "Content-Type": "application/json" }, body });
   renderResponse(data);
-  setStatus(`Answered in ${Math.round(Object.values(data.timings_ms || {}).reduce((a, b) => a + b, 0))} ms.`);
+  setStatus(doneStatus(data));
 }
 
 async function askStreaming(body) {
   const res = await fetch("/query/stream", { method: "POST", headers: { "Content-Type": "application/json" }, body });
-  if (!res.ok) { const data = await res.json(); throw new Error(data.error ? data.error.message : res.statusText); }
+  if (!res.ok) { let data = {}; try { data = await res.json(); } catch { /* not JSON */ } throw new Error(data.error ? data.error.message : res.statusText); }
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
-  let buffer = "", draft = "";
-  $("result").hidden = false;
+  let buffer = "", sentences = 0, final = null;
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
@@ -158,79 +237,101 @@ async function askStreaming(body) {
       }
       if (!data) continue;
       const payload = JSON.parse(data);
-      if (event === "step") setStatus(`✓ ${payload.node} (${Math.round(payload.ms || 0)} ms)`);
-      else if (event === "token") { draft += payload.text; $("answer").textContent = draft; }
-      else if (event === "final") { renderResponse(payload); setStatus("Done."); }
-      else if (event === "error") throw new Error(payload.error ? payload.error.message : "stream failed");
+      if (event === "step") {
+        const next = payload.node === "cache" ? "cache" : ROUTE[ROUTE.indexOf(payload.node) + 1];
+        if (next && next !== "respond") setStatus(STEP_LABELS[next] || next, { busy: true });
+      } else if (event === "progress") {
+        setStatus(`${STEP_LABELS.generate} (draft: ${payload.tokens} tokens; shown once checked)`, { busy: true });
+      } else if (event === "sentence") {
+        if (sentences === 0) { $("result").hidden = false; $("answer").textContent = ""; }
+        $("answer").append(sentences ? " " : "", payload.text);
+        sentences += 1;
+      } else if (event === "final") {
+        final = payload;
+        renderResponse(payload);
+        setStatus(doneStatus(payload));
+      } else if (event === "error") {
+        throw new Error(payload.error ? payload.error.message : "the answer could not be completed");
+      }
     }
   }
+  if (!final) throw new Error("the connection closed before the answer was complete; try again");
 }
 
+// ---------------------------------------------------------------- trace: the graph walked, drawn from trace.graph
 function drawTraceGraph(trace) {
-  const svg = $("trace-graph");
-  svg.replaceChildren();
-  const ns = "http://www.w3.org/2000/svg";
-  const hops = trace.hops || [];
-  const entities = (trace.entities || []).map((e) => e.name || e.concept_id);
-  const names = [...new Set([...entities, ...hops.flatMap((h) => [h.from_name || h.from, h.to_name || h.to])])].slice(0, 40);
-  if (!names.length) {
-    const t = document.createElementNS(ns, "text");
-    t.setAttribute("x", 12); t.setAttribute("y", 24); t.textContent = "No concepts were linked or traversed for this question.";
-    svg.append(t); return;
+  const box = $("trace-graph");
+  box.replaceChildren();
+  const g = trace.graph || { nodes: [], edges: [] };
+  if (!g.nodes.length) {
+    box.append(svg("text", { x: 12, y: 24 }, "No concepts were linked or traversed for this question."));
+    return;
   }
-  // Layer by hop distance from the linked entities; draw edges, then nodes.
-  const depth = new Map(entities.map((n) => [n, 0]));
-  for (let pass = 0; pass < 6; pass++) for (const h of hops) {
-    const a = h.from_name || h.from, b = h.to_name || h.to;
-    if (depth.has(a) && !depth.has(b)) depth.set(b, depth.get(a) + 1);
-  }
+  const nodes = g.nodes.slice(0, 30);
   const layers = new Map();
-  for (const n of names) { const d = depth.has(n) ? depth.get(n) : 1; if (!layers.has(d)) layers.set(d, []); layers.get(d).push(n); }
-  const width = svg.clientWidth || 900, height = 320, cols = Math.max(...layers.keys()) + 1;
+  for (const n of nodes) { const d = Math.min(n.depth, 3); if (!layers.has(d)) layers.set(d, []); layers.get(d).push(n); }
+  const width = box.clientWidth || 900, rows = Math.max(...[...layers.values()].map((l) => l.length));
+  const height = Math.max(260, 34 * rows + 40);
+  box.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  box.style.height = `${height}px`;
+  const depths = [...layers.keys()].sort((a, b) => a - b);
   const pos = new Map();
-  for (const [d, list] of layers) list.forEach((n, i) => pos.set(n, [40 + (d * (width - 200)) / Math.max(cols - 1, 1), (height * (i + 1)) / (list.length + 1)]));
-  for (const h of hops) {
-    const a = pos.get(h.from_name || h.from), b = pos.get(h.to_name || h.to);
+  depths.forEach((d, col) => {
+    const list = layers.get(d);
+    list.forEach((n, i) => pos.set(n.id, [90 + (col * (width - 300)) / Math.max(depths.length - 1, 1), (height * (i + 1)) / (list.length + 1)]));
+  });
+  const defs = svg("defs");
+  const marker = svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 20, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" });
+  marker.append(svg("path", { d: "M0,0 L10,5 L0,10 z", fill: "#9aa4b2" }));
+  defs.append(marker);
+  box.append(defs);
+  for (const e of g.edges) {
+    const a = pos.get(e.from), b = pos.get(e.to);
     if (!a || !b) continue;
-    const line = document.createElementNS(ns, "line");
-    line.setAttribute("x1", a[0]); line.setAttribute("y1", a[1]); line.setAttribute("x2", b[0]); line.setAttribute("y2", b[1]);
-    line.setAttribute("stroke", "#9aa4b2"); line.setAttribute("stroke-width", 1 + 2 * (h.score || 0));
-    const title = document.createElementNS(ns, "title"); title.textContent = `${h.relation || h.rel_type} (score ${fmt(h.score)})`;
-    line.append(title); svg.append(line);
+    const mx = (a[0] + b[0]) / 2, my = (a[1] + b[1]) / 2 - (a[0] === b[0] ? 0 : 18);
+    const path = svg("path", { class: `edge ${e.kind}`, d: `M${a[0]},${a[1]} Q${mx},${my} ${b[0]},${b[1]}`, "stroke-width": 1 + 1.5 * (e.weight || 0), "marker-end": "url(#arrow)" });
+    path.append(svg("title", {}, e.sentence.text));
+    box.append(path);
+    if (e.kind === "connecting") box.append(svg("text", { class: "edge-label", x: mx, y: my + 4, "text-anchor": "middle" }, e.sentence.verb));
   }
-  for (const [n, [x, y]] of pos) {
-    const c = document.createElementNS(ns, "circle");
-    c.setAttribute("cx", x); c.setAttribute("cy", y); c.setAttribute("r", 6);
-    c.setAttribute("fill", depth.get(n) === 0 ? "#2457d6" : "#8fb0ff");
-    const t = document.createElementNS(ns, "text");
-    t.setAttribute("x", x + 9); t.setAttribute("y", y + 4); t.textContent = n;
-    svg.append(c, t);
+  for (const n of nodes) {
+    const p = pos.get(n.id);
+    const c = svg("circle", { cx: p[0], cy: p[1], r: n.seed ? 8 : 6, fill: n.seed ? "#2457d6" : "#8fb0ff", stroke: "#fff", "stroke-width": 2 });
+    c.append(svg("title", {}, n.name));
+    const t = svg("text", { x: p[0] + 11, y: p[1] + 4, "font-weight": n.seed ? 600 : 400 }, n.name);
+    const link = svg("g", { style: "cursor:pointer" });
+    link.addEventListener("click", () => openConcept(n.id));
+    link.append(c, t);
+    box.append(link);
   }
 }
 
 function drawTimeline(trace) {
   const box = $("trace-timeline");
-  const steps = (trace.nodes || trace.steps || []).map((s) => ({ name: s.node || s.name, ms: s.ms ?? s.duration_ms ?? 0 }));
+  const steps = (trace.nodes || []).map((s) => ({ name: STEP_LABELS[s.node] || s.node, ms: s.ms ?? 0 }));
   const max = Math.max(1, ...steps.map((s) => s.ms));
   box.replaceChildren(...steps.map((s) => el("div", { class: "row" }, el("span", { class: "name" }, s.name),
-    el("span", { class: "bar", style: `width:${Math.round((500 * s.ms) / max)}px` }), el("span", { class: "muted" }, `${fmt(Math.round(s.ms * 10) / 10)} ms`))));
+    el("span", { class: "bar", style: `width:${Math.round((420 * s.ms) / max)}px` }), el("span", { class: "muted" }, s.ms >= 1000 ? `${(s.ms / 1000).toFixed(1)} s` : `${Math.round(s.ms * 10) / 10} ms`))));
 }
 
 async function showTrace() {
   if (!current || !current.trace_id) return;
-  const res = await fetch(`/traces/${encodeURIComponent(current.trace_id)}`);
-  const trace = await res.json();
-  if (!res.ok) { setStatus(trace.error ? trace.error.message : "trace not found"); return; }
-  $("trace-panel").hidden = false;
-  $("trace-id").textContent = current.trace_id;
-  drawTraceGraph(trace);
-  drawTimeline(trace);
-  $("trace-json").textContent = JSON.stringify(trace, null, 2);
-  $("trace-panel").scrollIntoView({ behavior: "smooth" });
+  try {
+    const trace = await getJSON(`/traces/${encodeURIComponent(current.trace_id)}`);
+    $("trace-panel").hidden = false;
+    $("trace-id").textContent = current.trace_id;
+    drawTraceGraph(trace);
+    drawTimeline(trace);
+    $("trace-json").textContent = JSON.stringify(trace, null, 2);
+    $("trace-panel").scrollIntoView({ behavior: "smooth" });
+  } catch (err) {
+    showError(err.message);
+  }
 }
 
-$("ask-form").addEventListener("submit", (e) => { e.preventDefault(); const q = $("question").value.trim(); if (q) ask(q); });
+$("ask-form").addEventListener("submit", (e) => { e.preventDefault(); const q = $("question").value.trim(); if (q) ask(q); else showError("type a question first"); });
 $("question").addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); $("ask-form").requestSubmit(); } });
 for (const b of document.querySelectorAll(".example")) b.addEventListener("click", () => { $("question").value = b.textContent; ask(b.textContent); });
 $("trace-button").addEventListener("click", showTrace);
 $("side-close").addEventListener("click", () => { $("side-panel").hidden = true; });
+{ const q = new URLSearchParams(location.search).get("q"); if (q) $("question").value = q; }
