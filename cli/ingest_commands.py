@@ -110,7 +110,16 @@ def ingest(
                 transient=False,
             ) as bar:
                 hooks = _RichProgress(bar)
-                report = ingest_batches(db, store, embedder, batches, progress=hooks, project=not no_project)
+                report = ingest_batches(
+                    db,
+                    store,
+                    embedder,
+                    batches,
+                    progress=hooks,
+                    project=not no_project,
+                    extract=settings.extraction_enabled,
+                    match_threshold=settings.extraction_match_threshold,
+                )
                 hooks.finish()
     except (EngineError, EmbedderError) as exc:
         err.print(f"[red]ingest failed:[/red] {exc}")

@@ -55,6 +55,14 @@ class Settings(BaseSettings):
     )
     generator_load_in_4bit: bool = False
     generator_max_new_tokens: int = 160
+    generator_max_batch: int = Field(
+        default=8, ge=1, description="Sequences decoded together in one forward pass per step (local backend)."
+    )
+    generator_max_queue: int = Field(
+        default=16,
+        ge=0,
+        description="Requests that may wait for a batch slot; beyond that the API answers 503 with Retry-After.",
+    )
     openai_base_url: str | None = None
     openai_api_key: str | None = None
     openai_model: str | None = None
@@ -68,6 +76,9 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     rate_limit_per_minute: int = 120
     max_question_chars: int = 2000
+    max_analysis_bytes: int = Field(
+        default=2_000_000, gt=0, description="Largest results file `expgraph analyze` and POST /analyze accept."
+    )
     bootstrap_corpus: bool = Field(
         default=True, description="Ingest the bundled corpus when the log is empty at start."
     )
@@ -80,7 +91,20 @@ class Settings(BaseSettings):
         ),
     )
 
+    # --- extraction (issue 19) ----------------------------------------------------
+    extraction_enabled: bool = Field(
+        default=True,
+        description="Propose concepts and relations from ingested user documents (never from the bundled corpus).",
+    )
+    extraction_match_threshold: float = Field(
+        default=0.72, gt=0.0, le=1.0, description="Cosine at which a proposed concept is an existing one."
+    )
+
     # --- planner -----------------------------------------------------------------
+    planner_use_proposed: bool = Field(
+        default=False,
+        description="Let answers use proposed (unreviewed) concepts and relations; they then say so and cite evidence.",
+    )
     max_hops: int = 3
     context_token_budget: int = 900
 
@@ -97,12 +121,20 @@ class Settings(BaseSettings):
         return f"surrealkv://{self.data_dir / 'expgraph.db'}"
 
     cache_dir: Path | None = Field(
-        default=None, description="Converted models and the embedding cache. Default: <data_dir>/cache."
+        default=None,
+        description=(
+            "Converted models and the embedding cache. Default: <repo>/.cache, shared by every data dir and filled "
+            "by scripts/setup.sh (converted GGUF, the bundled corpus's embeddings), so a fresh data dir starts fast."
+        ),
     )
 
     @property
+    def cache_root(self) -> Path:
+        return self.cache_dir or REPO_ROOT / ".cache"
+
+    @property
     def model_cache_dir(self) -> Path:
-        return (self.cache_dir or self.data_dir / "cache") / "models"
+        return self.cache_root / "models"
 
     embedding_cache: Path | None = Field(
         default=None,
@@ -113,4 +145,4 @@ class Settings(BaseSettings):
     def embedding_cache_dir(self) -> Path:
         if self.embedding_cache is not None:
             return self.embedding_cache
-        return (self.cache_dir or self.data_dir / "cache") / "embeddings"
+        return self.cache_root / "embeddings"

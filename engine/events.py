@@ -179,6 +179,109 @@ class RelationRetracted(Payload, frozen=True, kw_only=True):
     reason: str = ""
 
 
+class Evidence(Struct, frozen=True, kw_only=True):
+    """Where an extracted fact is stated: the sentence, its chunk and character span, who extracted it, how sure."""
+
+    doc_id: Slug
+    chunk_id: NonEmpty
+    start: Annotated[int, Meta(ge=0)]
+    end: Annotated[int, Meta(ge=0)]
+    sentence: NonEmpty
+    extractor: NonEmpty
+    extractor_version: NonEmpty
+    confidence: Annotated[float, Meta(ge=0.0, le=1.0)]
+
+    def check(self) -> None:
+        if self.end <= self.start:
+            raise ValueError(f"evidence span [{self.start}, {self.end}) is empty; end must exceed start")
+
+
+class ConceptProposed(Payload, frozen=True, kw_only=True):
+    """A concept extracted from a user document, awaiting review (status ``proposed`` in the graph)."""
+
+    event_type: ClassVar[str] = "ConceptProposed"
+    concept_id: Slug
+    name: NonEmpty
+    category: ConceptCategory
+    definition: NonEmpty
+    aliases: list[str] = msgspec.field(default_factory=list)
+    evidence: Evidence
+    embedding: Embedding
+    embedding_model: NonEmpty
+
+    def check(self) -> None:
+        _check_slug(self.concept_id)
+        self.evidence.check()
+
+
+class RelationProposed(Payload, frozen=True, kw_only=True):
+    """A typed relation extracted from a user document, awaiting review; ``evidence.sentence`` is its justification."""
+
+    event_type: ClassVar[str] = "RelationProposed"
+    relation_id: NonEmpty
+    source_id: Slug
+    target_id: Slug
+    rel_type: NonEmpty
+    weight: Annotated[float, Meta(ge=0.0, le=1.0)]
+    evidence: Evidence
+
+    def check(self) -> None:
+        relation_type(self.rel_type)
+        if self.source_id == self.target_id:
+            raise ValueError("a relation cannot connect a concept to itself")
+        self.evidence.check()
+
+
+MATCH_REASONS = frozenset({"alias", "normalised_name", "embedding"})
+
+
+class ConceptMatched(Payload, frozen=True, kw_only=True):
+    """Entity resolution: a term a document defines is an existing concept; the document now supports it."""
+
+    event_type: ClassVar[str] = "ConceptMatched"
+    concept_id: Slug
+    surface: NonEmpty
+    reason: str
+    score: Annotated[float, Meta(ge=-1.0, le=1.0)]
+    evidence: Evidence
+
+    def check(self) -> None:
+        if self.reason not in MATCH_REASONS:
+            raise ValueError(f"reason {self.reason!r} is not one of {', '.join(sorted(MATCH_REASONS))}")
+        self.evidence.check()
+
+
+PROPOSAL_KINDS = frozenset({"concept", "relation"})
+
+
+class ProposalAccepted(Payload, frozen=True, kw_only=True):
+    """A reviewer accepted a proposed concept or relation (``target_id``: its concept or relation id)."""
+
+    event_type: ClassVar[str] = "ProposalAccepted"
+    kind: str
+    target_id: NonEmpty
+    reviewer: str = ""
+    note: str = ""
+
+    def check(self) -> None:
+        if self.kind not in PROPOSAL_KINDS:
+            raise ValueError(f"kind {self.kind!r} is not one of concept, relation")
+
+
+class ProposalRejected(Payload, frozen=True, kw_only=True):
+    """A reviewer rejected a proposal: it leaves the graph, and the same document never proposes it again."""
+
+    event_type: ClassVar[str] = "ProposalRejected"
+    kind: str
+    target_id: NonEmpty
+    reviewer: str = ""
+    note: str = ""
+
+    def check(self) -> None:
+        if self.kind not in PROPOSAL_KINDS:
+            raise ValueError(f"kind {self.kind!r} is not one of concept, relation")
+
+
 PAYLOAD_TYPES: dict[str, type[Payload]] = {
     cls.event_type: cls
     for cls in (
@@ -192,6 +295,11 @@ PAYLOAD_TYPES: dict[str, type[Payload]] = {
         DocumentRetracted,
         ConceptRetracted,
         RelationRetracted,
+        ConceptProposed,
+        RelationProposed,
+        ConceptMatched,
+        ProposalAccepted,
+        ProposalRejected,
     )
 }
 
@@ -314,4 +422,10 @@ def stream_for(payload: Payload) -> str:
             return f"concept:{payload.into_id}"
         case RelationAsserted() | RelationRetracted():
             return f"relation:{payload.relation_id}"
+        case ConceptProposed() | ConceptMatched():
+            return f"concept:{payload.concept_id}"
+        case RelationProposed():
+            return f"relation:{payload.relation_id}"
+        case ProposalAccepted() | ProposalRejected():
+            return f"{payload.kind}:{payload.target_id}"
     raise UnknownEventTypeError(type(payload).__name__, list(PAYLOAD_TYPES))

@@ -12,6 +12,11 @@ Rules:
   its document to the support; ConceptAliased and merges add aliases.
 - deleting a concept deletes the relations touching it (as the database does with graph edges).
 - a merge is sticky: the merged id redirects to the survivor, so later events naming it land on the survivor.
+- proposals (extracted from user documents): a ConceptProposed / RelationProposed creates a row with
+  ``status: "proposed"`` and ``evidence`` (one entry per stating sentence), or adds its document's support and
+  evidence to a row that exists (never changing a reviewed or curated row's fields or status). ConceptMatched adds
+  support and a ``matches`` entry to an existing concept. ProposalAccepted sets ``status: "accepted"``;
+  ProposalRejected deletes the proposed row. A retracted document takes its evidence and matches with its support.
 - mentions: a chunk mentions ``mention_ids`` = its document's ``metadata.concepts`` + its own ``concepts``,
   resolved through merges; an edge exists for each of those concepts that exists.
 """
@@ -27,12 +32,17 @@ from engine.events import (
     ChunkRemoved,
     ConceptAliased,
     ConceptDefined,
+    ConceptMatched,
+    ConceptProposed,
     ConceptRetracted,
     ConceptsMerged,
     DocumentIngested,
     DocumentRetracted,
     Payload,
+    ProposalAccepted,
+    ProposalRejected,
     RelationAsserted,
+    RelationProposed,
     RelationRetracted,
     payload_to_dict,
 )
@@ -173,6 +183,14 @@ def apply(state: GraphState, event: Foldable) -> None:
             _delete_concept(state, state.resolve(p.concept_id))
         case RelationRetracted():
             _delete_relation(state, p.relation_id)
+        case ConceptProposed():
+            _concept_proposed(state, p, doc)
+        case ConceptMatched():
+            _concept_matched(state, p, doc)
+        case RelationProposed():
+            _relation_proposed(state, p, doc)
+        case ProposalAccepted() | ProposalRejected():
+            _proposal_reviewed(state, p)
     state.position = event.position
 
 
@@ -214,10 +232,12 @@ def _document_retracted(state: GraphState, doc_id: str) -> None:
     # Deleting a concept touches only its relations, never another concept, so the list can be taken up front.
     for concept_id in state.concepts_supported_by(doc_id):
         state.dirty_concepts.add(concept_id)
+        _withdraw_evidence(state.concepts[concept_id], doc_id)
         if _withdraw_support(state.concepts[concept_id], doc_id):
             _delete_concept(state, concept_id)
     for relation_id in state.relations_supported_by(doc_id):
         state.dirty_relations.add(relation_id)
+        _withdraw_evidence(state.relations[relation_id], doc_id)
         if _withdraw_support(state.relations[relation_id], doc_id):
             _delete_relation(state, relation_id)
 
@@ -373,3 +393,123 @@ def _relation_asserted(state: GraphState, p: RelationAsserted, doc: str | None) 
 def _delete_relation(state: GraphState, relation_id: str) -> None:
     state.relations[relation_id] = None
     state.dirty_relations.add(relation_id)
+
+
+# ---------------------------------------------------------------------------------------------- proposals
+def _evidence_row(evidence: Any) -> Row:
+    row: Row = payload_to_dict(evidence)  # type: ignore[arg-type]  # a Struct, encoded the same way
+    return row
+
+
+def _append_evidence(row: Row, key: str, entry: Row) -> None:
+    entries = list(row.get(key) or [])
+    if entry not in entries:
+        entries.append(entry)
+    row[key] = sorted(entries, key=lambda e: (e["doc_id"], e["chunk_id"], e["start"], e.get("surface", "")))
+
+
+def _withdraw_evidence(row: Row | None, doc_id: str) -> None:
+    """Drop what ``doc_id`` stated from a row's evidence and matches (its support is withdrawn separately)."""
+    assert row is not None, "lookups return live rows only"
+    for key in ("evidence", "matches"):
+        if key in row:
+            row[key] = [e for e in row[key] if e["doc_id"] != doc_id]
+
+
+def _concept_proposed(state: GraphState, p: ConceptProposed, doc: str | None) -> None:
+    concept_id = state.resolve(p.concept_id)
+    existing = state.concepts.get(concept_id)
+    evidence = _evidence_row(p.evidence)
+    if existing is not None:
+        existing["supported_by"] = _support(existing["supported_by"], doc)
+        _append_evidence(existing, "evidence", evidence)
+        state.note_concept(concept_id, existing)
+        state.dirty_concepts.add(concept_id)
+        return
+    row: Row = {
+        "concept_id": concept_id,
+        "name": p.name,
+        "category": str(p.category),
+        "definition": p.definition,
+        "aliases": [],
+        "formula_text": "",
+        "formula_latex": "",
+        "when_to_use": "",
+        "mistakes": "",
+        "sources": [],
+        "embedding": list(p.embedding),
+        "embedding_model": p.embedding_model,
+        "supported_by": _support([], doc),
+        "status": "proposed",
+        "evidence": [evidence],
+    }
+    _add_aliases(row, list(p.aliases))
+    state.concepts[concept_id] = row
+    state.note_concept(concept_id, row)
+    state.dirty_concepts.add(concept_id)
+    if concept_id not in state.existing_concepts:
+        state.existing_concepts.add(concept_id)
+        state.mention_concepts.add(concept_id)
+
+
+def _concept_matched(state: GraphState, p: ConceptMatched, doc: str | None) -> None:
+    concept_id = state.resolve(p.concept_id)
+    row = state.concepts.get(concept_id)
+    if row is None:
+        return  # matched a concept that is gone since: nothing to support
+    entry = {**_evidence_row(p.evidence), "surface": p.surface, "reason": p.reason, "score": float(p.score)}
+    _append_evidence(row, "matches", entry)
+    row["supported_by"] = _support(row["supported_by"], doc)
+    state.note_concept(concept_id, row)
+    state.dirty_concepts.add(concept_id)
+
+
+def _relation_proposed(state: GraphState, p: RelationProposed, doc: str | None) -> None:
+    source, target = state.resolve(p.source_id), state.resolve(p.target_id)
+    if source == target:
+        return
+    existing = state.relations.get(p.relation_id)
+    evidence = _evidence_row(p.evidence)
+    if existing is not None:
+        existing["supported_by"] = _support(existing["supported_by"], doc)
+        _append_evidence(existing, "evidence", evidence)
+        state.note_relation(p.relation_id, existing)
+        state.dirty_relations.add(p.relation_id)
+        return
+    row: Row = {
+        "relation_id": p.relation_id,
+        "in": source,
+        "out": target,
+        "rel_type": p.rel_type,
+        "justification": p.evidence.sentence,
+        "weight": float(p.weight),
+        "supported_by": _support([], doc),
+        "status": "proposed",
+        "evidence": [evidence],
+    }
+    state.relations[p.relation_id] = row
+    state.note_relation(p.relation_id, row)
+    state.dirty_relations.add(p.relation_id)
+
+
+def _proposal_reviewed(state: GraphState, p: ProposalAccepted | ProposalRejected) -> None:
+    """Only rows that came from extraction carry a status; a curated concept or relation is never reviewed away."""
+    if p.kind == "concept":
+        concept_id = state.resolve(p.target_id)
+        row = state.concepts.get(concept_id)
+        if row is None or row.get("status") is None:
+            return
+        if isinstance(p, ProposalRejected):
+            _delete_concept(state, concept_id)
+        else:
+            row["status"] = "accepted"
+            state.dirty_concepts.add(concept_id)
+        return
+    rel = state.relations.get(p.target_id)
+    if rel is None or rel.get("status") is None:
+        return
+    if isinstance(p, ProposalRejected):
+        _delete_relation(state, p.target_id)
+    else:
+        rel["status"] = "accepted"
+        state.dirty_relations.add(p.target_id)

@@ -20,12 +20,17 @@ from engine.events import (
     ChunkRemoved,
     ConceptAliased,
     ConceptDefined,
+    ConceptMatched,
+    ConceptProposed,
     ConceptRetracted,
     ConceptsMerged,
     DocumentIngested,
     DocumentRetracted,
     LogEntry,
+    ProposalAccepted,
+    ProposalRejected,
     RelationAsserted,
+    RelationProposed,
     RelationRetracted,
 )
 from engine.folding import GraphState, Row, apply, mention_ids
@@ -192,7 +197,7 @@ class Projector:
                 case ChunkAdded() | ChunkRemoved():
                     doc_ids.add(p.doc_id)
                     chunk_ids.add(p.chunk_id)
-                case ConceptDefined() | ConceptAliased():
+                case ConceptDefined() | ConceptAliased() | ConceptProposed() | ConceptMatched():
                     concept_ids.add(state.resolve(p.concept_id))
                     supported_here.append((state.resolve(p.concept_id), event.document_id))
                 case ConceptRetracted():
@@ -204,10 +209,15 @@ class Projector:
                     concept_ids.update(merged_ids)
                     doomed_by_name.update(merged_ids)
                     deletes_concepts = True
-                case RelationAsserted() | RelationRetracted():
+                case RelationAsserted() | RelationRetracted() | RelationProposed():
                     relation_ids.add(p.relation_id)
-                    if isinstance(p, RelationAsserted):
+                    if isinstance(p, RelationAsserted | RelationProposed):
                         concept_ids.update({state.resolve(p.source_id), state.resolve(p.target_id)})
+                case ProposalAccepted() | ProposalRejected():
+                    _review_targets(p, state, concept_ids, relation_ids, doomed_by_name)
+                    deletes_concepts = deletes_concepts or (
+                        isinstance(p, ProposalRejected) and p.kind == "concept"
+                    )
         named_doomed = doomed_by_name | {c for c, doc in supported_here if doc in retracted_docs}
         rows = self.rows
         loaded: dict[str, set[str]] = {}
@@ -351,6 +361,22 @@ class Projector:
         vars_["mention_updates"] = updates
         vars_["mention_ids"] = drop
         vars_["mentions"] = edges
+
+
+def _review_targets(
+    p: ProposalAccepted | ProposalRejected,
+    state: GraphState,
+    concept_ids: set[str],
+    relation_ids: set[str],
+    doomed: set[str],
+) -> None:
+    """The rows a review decision touches (a rejected concept takes its relations with it)."""
+    if p.kind == "concept":
+        concept_ids.add(state.resolve(p.target_id))
+        if isinstance(p, ProposalRejected):
+            doomed.add(state.resolve(p.target_id))
+    else:
+        relation_ids.add(p.target_id)
 
 
 def batch_may_end(last: LogEntry, following: LogEntry) -> bool:

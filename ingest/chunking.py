@@ -135,6 +135,27 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` character spans of the sentences of ``text``, line by line (same rule as ``split_sentences``).
+
+    Offsets index ``text`` itself, so a span can be stored as provenance and cut out of the chunk again.
+    """
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        cut = 0
+        for boundary in [*_SENTENCE_END_RE.finditer(line), None]:
+            end = boundary.start() if boundary is not None else len(line)
+            piece = line[cut:end]
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                spans.append((offset + cut + lead, offset + cut + len(piece.rstrip())))
+            if boundary is not None:
+                cut = boundary.end()
+        offset += len(line) + 1
+    return spans
+
+
 def _words(text: str) -> int:
     return len(text.split())
 

@@ -16,12 +16,16 @@ from engine.events import (
     ChunkAdded,
     ChunkRemoved,
     ConceptDefined,
+    ConceptMatched,
+    ConceptProposed,
     ConceptRetracted,
     DocumentIngested,
     DocumentRetracted,
     Payload,
+    ProposalRejected,
     RecordedEvent,
     RelationAsserted,
+    RelationProposed,
     RelationRetracted,
     payload_to_dict,
 )
@@ -56,6 +60,14 @@ class RelationState:
 
 
 @dataclass(slots=True)
+class ProposalState:
+    """Which documents stated an extracted fact (``concept:<id>``, ``relation:<id>`` or ``match:<id>``)."""
+
+    supporters: set[str] = field(default_factory=set)
+    rejected: bool = False
+
+
+@dataclass(slots=True)
 class LogState:
     """Current documents, concepts and relations according to the log, plus each stream's version."""
 
@@ -64,6 +76,7 @@ class LogState:
     concepts: dict[str, ConceptState] = field(default_factory=dict)
     relations: dict[str, RelationState] = field(default_factory=dict)
     stream_versions: dict[str, int] = field(default_factory=dict)
+    proposals: dict[str, ProposalState] = field(default_factory=dict)
 
 
 def fingerprint(payload: Payload, *, exclude: Iterable[str] = ("embedding",)) -> str:
@@ -135,4 +148,29 @@ def fold_log_state(events: Iterable[RecordedEvent], state: LogState | None = Non
                     relation.supporters = set()
             case _:
                 pass
+        _fold_proposals(state, payload, event.provenance.document_id)
     return state
+
+
+def _fold_proposals(state: LogState, payload: Payload, document_id: str | None) -> None:
+    """Track extracted facts per stating document, so re-ingestion proposes only what is new."""
+    key: str | None = None
+    match payload:
+        case ConceptProposed():
+            key = f"concept:{payload.concept_id}"
+        case RelationProposed():
+            key = f"relation:{payload.relation_id}"
+        case ConceptMatched():
+            key = f"match:{payload.concept_id}"
+        case ProposalRejected():
+            rejected = state.proposals.setdefault(f"{payload.kind}:{payload.target_id}", ProposalState())
+            rejected.rejected, rejected.supporters = True, set()
+        case ConceptRetracted():
+            state.proposals.pop(f"concept:{payload.concept_id}", None)
+        case RelationRetracted():
+            state.proposals.pop(f"relation:{payload.relation_id}", None)
+        case DocumentRetracted():
+            for proposal in state.proposals.values():
+                proposal.supporters.discard(payload.doc_id)
+    if key is not None and document_id:
+        state.proposals.setdefault(key, ProposalState()).supporters.add(document_id)

@@ -22,10 +22,12 @@ from config import Settings
 from engine.db import Database
 from engine.events import NewEvent
 from engine.projection import Projector
+from engine.proposal_reads import concept_vectors
 from engine.queries import list_concepts
 from engine.store import EventStore, StreamAppend
 from ingest.corpus_format import CorpusFormatError
 from ingest.corpus_source import CORPUS_SCOPE, load_corpus_batch
+from ingest.corpus_source import EXTRACTOR as CORPUS_EXTRACTOR
 from ingest.log_state import LogState, fold_log_state
 from ingest.planning import (
     ConceptLexicon,
@@ -36,6 +38,8 @@ from ingest.planning import (
     idempotency_key,
     plan_ingest,
 )
+from ingest.proposals import plan_proposals, propose
+from ingest.resolution import DEFAULT_THRESHOLD, KnownConcept, Resolver
 from ingest.source_document import IngestValidationError, SourceBatch
 from ingest.text_source import load_text_batches
 
@@ -152,6 +156,33 @@ def _report(plan: IngestPlan, events: Sequence[PlannedEvent]) -> IngestReport:
     return report
 
 
+def extraction_events(
+    db: Database,
+    embedder: EmbedderLike,
+    batches: Sequence[SourceBatch],
+    plan: IngestPlan,
+    state: LogState,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> list[PlannedEvent]:
+    """Proposal events for the new or changed user documents of ``plan`` (the bundled corpus is curated: skipped)."""
+    user_docs = {
+        doc.doc_id for batch in batches if batch.extractor != CORPUS_EXTRACTOR for doc in batch.documents
+    }
+    todo = [d.doc for d in plan.diffs if d.status != "unchanged" and d.doc.doc_id in user_docs and d.doc.concept is None]
+    if not todo:
+        return []
+    known = [
+        KnownConcept(r["concept_id"], r["name"], tuple(r.get("aliases") or ()), r["category"], r.get("embedding"))
+        for r in concept_vectors(db)
+    ]
+    resolver = Resolver(known, threshold=threshold)
+    events: list[PlannedEvent] = []
+    for doc in todo:
+        events += plan_proposals(propose(doc, resolver, embedder), state)
+    return events
+
+
 def ingest_batches(
     db: Database,
     store: EventStore,
@@ -160,6 +191,8 @@ def ingest_batches(
     *,
     progress: IngestProgress | None = None,
     project: bool = True,
+    extract: bool = True,
+    match_threshold: float = DEFAULT_THRESHOLD,
 ) -> IngestReport:
     """Append the events that bring the log in line with ``batches`` (atomically), then project them.
 
@@ -184,6 +217,11 @@ def ingest_batches(
         doc.doc_id: (batch.extractor, batch.extractor_version) for batch in batches for doc in batch.documents
     }
     events = build_events(plan, vectors, _lexicon(batches, db), extractors)
+    t_extract = clock()
+    if extract:
+        progress.phase("extracting concepts and relations", None)
+        events += extraction_events(db, embedder, batches, plan, state, threshold=match_threshold)
+    extract_seconds = clock() - t_extract
     report = _report(plan, events)
     report.texts_embedded = len(texts)
     if events:
@@ -196,7 +234,13 @@ def ingest_batches(
     if project:
         report.projected = catch_up(db, store, progress)
     t4 = clock()
-    report.seconds = {"read_log": t1 - t0, "embed": t2 - t1, "append": t3 - t2, "project": t4 - t3}
+    report.seconds = {
+        "read_log": t1 - t0,
+        "embed": t2 - t1,
+        "extract": extract_seconds,
+        "append": t3 - t2 - extract_seconds,
+        "project": t4 - t3,
+    }
     return report
 
 
