@@ -186,10 +186,11 @@ def _correct(ctx: _Context, comparisons: list[Comparison], findings: list[Findin
             "warn" if lost else "info",
             f"{ctx.options.correction.replace('_', '-').title()} correction over {len(tested)} comparisons",
             rows
+            + (f". {len(lost)} result(s) significant alone are not after correction." if lost else ".")
             + (
-                f". {len(lost)} result(s) significant alone are not after correction."
-                if lost
-                else ". Guardrails are tested separately, uncorrected, so that harm is not explained away."
+                " Guardrails are tested separately, uncorrected, so that harm is not explained away."
+                if ctx.options.guardrails
+                else ""
             ),
             numbers={"raw": [c.p_value for c in tested], "adjusted": [c.adjusted_p for c in tested]},
         )
@@ -242,7 +243,7 @@ def _bayesian(ctx: _Context, findings: list[Finding]) -> None:
                     "bayesian",
                     "info",
                     f"Bayesian view: {metric}, {variant}",
-                    f"P({variant} beats {ctx.data.control}) = {out['prob_b_beats_a']:.1%}; expected loss if you ship "
+                    f"P({variant} beats {ctx.data.control}) = {_percent(out['prob_b_beats_a'])}; expected loss if you ship "
                     f"{variant}: {out['expected_loss_b']:.3g}, if you keep {ctx.data.control}: "
                     f"{out['expected_loss_a']:.3g}; 95% credible interval of the difference "
                     f"[{out['ci_low']:.4g}, {out['ci_high']:.4g}] (flat prior).",
@@ -312,3 +313,11 @@ def _verdict(
 
 def _verdict_status(decision: str) -> Any:
     return {"ship": "win", "do_not_ship": "loss", "inconclusive": "flat", "investigate": "fail"}[decision]
+
+
+def _percent(p: float) -> str:
+    if p > 0.999:
+        return ">99.9%"
+    if p < 0.001:
+        return "<0.1%"
+    return f"{p:.1%}"
