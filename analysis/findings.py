@@ -85,3 +85,8 @@ class Scorecard:
             "findings": [f.to_dict() for f in self.findings],
             "trace": [t.to_dict() for t in self.trace],
         }
+
+
+def fmt_p(p: float) -> str:
+    """p-values as analysts read them: 0.0500 (not 0.05, which hides 0.05004 > α), 2.9e-05 when tiny."""
+    return f"{p:.4f}" if p >= 0.001 else f"{p:.2g}"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analysis.data import AnalysisOptions, ExperimentData, MetricArm
-from analysis.findings import Finding
+from analysis.findings import Finding, fmt_p
 from analysis.trace import Calls
 from tools.heavy_tails import tail_diagnostics
 
@@ -109,7 +109,7 @@ def _binary(
             _status(c.p_value, c.good_direction),
             f"{metric}: {variant} vs control",
             f"{c.describe_effect()}; relative lift CI [{lift['lower']:+.1%}, {lift['upper']:+.1%}]; "
-            f"z = {test['z']:.2f}, p = {c.p_value:.3g}.",
+            f"z = {test['z']:.2f}, p = {fmt_p(c.p_value)}.",
             metric=metric,
             variant=variant,
             numbers={
@@ -154,7 +154,7 @@ def _continuous(
             "continuous",
             _status(c.p_value, c.good_direction),
             f"{metric}: {variant} vs control",
-            f"{c.describe_effect()}; Welch t = {test['t']:.2f}, p = {c.p_value:.3g}"
+            f"{c.describe_effect()}; Welch t = {test['t']:.2f}, p = {fmt_p(c.p_value)}"
             + ("; the CUPED-adjusted estimate below is the one to read." if a.has_covariate else "."),
             metric=metric,
             variant=variant,
@@ -199,7 +199,7 @@ def _continuous(
                 f"{metric}: CUPED-adjusted, {variant}",
                 f"Adjusting for the pre-period covariate (θ = {cuped['theta']:.3g}) removed "
                 f"{cuped['variance_reduction']:.0%} of the variance: difference {c.difference:+.4g} "
-                f"(95% CI [{c.ci_low:+.4g}, {c.ci_high:+.4g}], {c.relative_lift:+.1%} relative), p = {c.p_value:.3g}, "
+                f"(95% CI [{c.ci_low:+.4g}, {c.ci_high:+.4g}], {c.relative_lift:+.1%} relative), p = {fmt_p(c.p_value)}, "
                 f"against {cuped['unadjusted_difference']:+.4g} ± {1.96 * cuped['unadjusted_se']:.3g} unadjusted.",
                 metric=metric,
                 variant=variant,
@@ -252,7 +252,7 @@ def _ratio(
             "ratio",
             _status(c.p_value, c.good_direction),
             f"{metric} (ratio): {variant} vs control",
-            f"{c.describe_effect()}; delta-method z = {out['z']:.2f}, p = {c.p_value:.3g}. The denominator is random "
+            f"{c.describe_effect()}; delta-method z = {out['z']:.2f}, p = {fmt_p(c.p_value)}. The denominator is random "
             "and users are the unit, so the naive per-event variance would be too small.",
             metric=metric,
             variant=variant,
@@ -319,7 +319,7 @@ def _heavy_tails(
                 if heavy
                 else ""
             )
-            + f"Yuen's 20%-trimmed difference {yuen['trimmed_difference']:+.4g} (p = {yuen['p_value']:.3g}); "
+            + f"Yuen's 20%-trimmed difference {yuen['trimmed_difference']:+.4g} (p = {fmt_p(yuen['p_value'])}); "
             f"bootstrap 95% CI of the mean difference [{boot['ci_low']:+.4g}, {boot['ci_high']:+.4g}]. "
             + _robust_reading(agree, yuen["p_value"] < opts.alpha),
             metric=c.metric,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analysis.data import AnalysisInputError, AnalysisOptions, ExperimentData, MetricArm
-from analysis.findings import SECTION_ORDER, Finding, Scorecard
+from analysis.findings import SECTION_ORDER, Finding, Scorecard, fmt_p
 from analysis.metrics import Comparison, compare
 from analysis.trace import Calls
 
@@ -89,10 +89,10 @@ def _srm(ctx: _Context, findings: list[Finding]) -> bool:
     mismatch = bool(out["mismatch"])
     detail = (
         f"Units per variant ({shares}) are too far from the intended split to be chance: χ² = {out['chi2']:.2f}, "
-        f"p = {out['p_value']:.2g} < {ctx.options.srm_threshold:g}. Assignment or logging is broken somewhere; "
+        f"p = {fmt_p(out['p_value'])} < {ctx.options.srm_threshold:g}. Assignment or logging is broken somewhere; "
         "every metric below is suspect until the cause is found."
         if mismatch
-        else f"Units per variant ({shares}) match the intended split: p = {out['p_value']:.3g}."
+        else f"Units per variant ({shares}) match the intended split: p = {fmt_p(out['p_value'])}."
     )
     findings.append(
         Finding.of(
@@ -134,10 +134,10 @@ def _balance(ctx: _Context, findings: list[Finding]) -> bool:
                     f"Pre-period {'imbalance' if bad else 'balance'}: {metric}, {variant}",
                     (
                         f"Before the experiment, {variant} already differed from {ctx.data.control} on {metric} "
-                        f"({mb:.4g} vs {ma:.4g}, p = {p:.2g}). Randomisation may be broken; CUPED corrects the "
+                        f"({mb:.4g} vs {ma:.4g}, p = {fmt_p(p)}). Randomisation may be broken; CUPED corrects the "
                         "estimate but find the cause."
                         if bad
-                        else f"Pre-period {metric} is alike in both arms ({mb:.4g} vs {ma:.4g}, p = {p:.3g}), "
+                        else f"Pre-period {metric} is alike in both arms ({mb:.4g} vs {ma:.4g}, p = {fmt_p(p)}), "
                         "as randomisation promises."
                     ),
                     numbers={"pre_mean_a": ma, "pre_mean_b": mb, "p_value": p},
@@ -178,7 +178,9 @@ def _correct(ctx: _Context, comparisons: list[Comparison], findings: list[Findin
     for c, adjusted in zip(tested, out["adjusted_p_values"], strict=True):
         c.adjusted_p = adjusted
     lost = [c for c in tested if c.p_value < ctx.options.alpha <= (c.adjusted_p or 1)]
-    rows = "; ".join(f"{c.metric} ({c.variant}): p {c.p_value:.3g} → {c.adjusted_p:.3g}" for c in tested)
+    rows = "; ".join(
+        f"{c.metric} ({c.variant}): p {fmt_p(c.p_value)} → {fmt_p(c.adjusted_p or 1)}" for c in tested
+    )
     findings.append(
         Finding.of(
             "multiple_testing",
@@ -210,10 +212,10 @@ def _guardrails(ctx: _Context, comparisons: list[Comparison], findings: list[Fin
                 "fail" if harmed else "pass",
                 f"Guardrail {c.metric}, {c.variant}: {'harmed' if harmed else 'no harm detected'}",
                 (
-                    f"{c.metric} moved the wrong way ({c.describe_effect()}, p = {c.p_value:.2g}); "
+                    f"{c.metric} moved the wrong way ({c.describe_effect()}, p = {fmt_p(c.p_value)}); "
                     "a guardrail breach blocks the launch whatever the primary metric says."
                     if harmed
-                    else f"{c.metric}: {c.describe_effect()}, p = {c.p_value:.3g}; no significant harm."
+                    else f"{c.metric}: {c.describe_effect()}, p = {fmt_p(c.p_value)}; no significant harm."
                 ),
                 metric=c.metric,
                 variant=c.variant,
@@ -286,7 +288,7 @@ def _verdict(
     if winners:
         best = max(winners, key=lambda c: c.relative_lift if c.good_direction else -c.relative_lift)
         return "ship", (
-            f"Ship {best.variant}: {primary} {best.describe_effect()} with p = {best.adjusted_p:.2g}"
+            f"Ship {best.variant}: {primary} {best.describe_effect()} with p = {fmt_p(best.adjusted_p or 1)}"
             + (" after correction" if best.adjusted_p != best.p_value else "")
             + (
                 ", and no guardrail was harmed"
@@ -299,13 +301,18 @@ def _verdict(
     if losers:
         worst = losers[0]
         return "do_not_ship", (
-            f"Do not ship {worst.variant}: {primary} {worst.describe_effect()} (p = {worst.adjusted_p:.2g})."
+            f"Do not ship {worst.variant}: {primary} {worst.describe_effect()} (p = {fmt_p(worst.adjusted_p or 1)})."
             + caveat
         )
     c = main[0]
     return "inconclusive", (
-        f"Inconclusive: no significant change in {primary} ({c.describe_effect()}, p = {c.adjusted_p:.2g}). "
-        "The interval still includes effects you might care about; absence of evidence is not evidence of no effect. "
+        f"Inconclusive: no significant change in {primary} ({c.describe_effect()}, p = {fmt_p(c.adjusted_p or 1)}). "
+        + (
+            f"That is a hair above α = {alpha:g}: borderline, so neither ship on it nor call it a null result. "
+            if alpha <= (c.adjusted_p or 1) < 1.25 * alpha
+            else ""
+        )
+        + "The interval still includes effects you might care about; absence of evidence is not evidence of no effect. "
         "Keep the control unless a non-inferiority argument applies, or run longer if the test was underpowered."
         + caveat
     )

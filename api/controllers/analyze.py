@@ -1,0 +1,94 @@
+"""Experiment analysis: ``POST /analyze`` (CSV, Parquet or a question in, scorecard out), ``GET /analyses/{id}``,
+and the page at ``GET /analyze``."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+import anyio
+import msgspec
+from litestar import Controller, MediaType, get, post
+from litestar.di import Provide
+from litestar.response import File
+
+from analysis.data import AnalysisInputError
+from analysis.request import FORMATS, AnalysisRequest, options_from_mapping
+from api.controllers.pages import STATIC_DIR
+from api.dependencies import provide_runtime
+from api.errors import NotFound, Unprocessable
+from api.runtime import Runtime
+from api.security import require_read_access
+from planner.analysis import AnalysisNotFoundError, analyse_and_store, get_analysis
+
+
+class AnalyzeBody(msgspec.Struct, forbid_unknown_fields=True):
+    """One of ``data`` (CSV text), ``data_base64`` (a Parquet or CSV file) or ``question``; ``options`` as in the CLI."""
+
+    data: str | None = None
+    data_base64: str | None = None
+    question: str | None = None
+    format: str | None = None
+    options: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+def _request(body: AnalyzeBody) -> AnalysisRequest:
+    given = [name for name in ("data", "data_base64", "question") if getattr(body, name)]
+    if len(given) != 1:
+        raise AnalysisInputError(
+            "give exactly one of data (CSV text), data_base64 (a file) or question", column="data"
+        )
+    fmt = (body.format or ("question" if body.question else "csv")).strip().lower()
+    if fmt not in FORMATS:
+        raise AnalysisInputError(
+            f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", column="format"
+        )
+    if body.data_base64:
+        try:
+            content = base64.b64decode(body.data_base64, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise AnalysisInputError("is not valid base64", column="data_base64") from exc
+    else:
+        content = (body.data or body.question or "").encode("utf-8")
+    return AnalysisRequest(content, fmt, options_from_mapping(body.options))  # type: ignore[arg-type]
+
+
+def _analyse(runtime: Runtime, body: AnalyzeBody) -> dict[str, Any]:
+    try:
+        request = _request(body)
+        with runtime.write_lock:
+            return analyse_and_store(runtime.db, request, runtime.settings.max_analysis_bytes)
+    except AnalysisInputError as exc:
+        raise Unprocessable(str(exc), field=exc.field) from exc
+
+
+class AnalyzeController(Controller):
+    path = "/"
+    tags = ["analysis"]
+    guards = [require_read_access]
+    dependencies = {"runtime": Provide(provide_runtime, sync_to_thread=False)}
+
+    @get("/analyze", media_type=MediaType.HTML, include_in_schema=False)
+    async def page(self) -> File:
+        return File(STATIC_DIR / "analyze.html", content_disposition_type="inline", media_type=MediaType.HTML)
+
+    @post(
+        "/analyze",
+        summary="Analyse an experiment's results: trust checks, metrics, verdict, trace",
+        status_code=200,
+    )
+    async def analyze(self, data: AnalyzeBody, runtime: Runtime) -> dict[str, Any]:
+        """Bad input answers 422 naming the row and column; nothing is stored then. Data never enters the event log."""
+        return await anyio.to_thread.run_sync(_analyse, runtime, data)
+
+    @get(
+        "/analyses/{analysis_id:str}",
+        summary="A stored analysis: scorecard, inputs hash and trace",
+        sync_to_thread=True,
+    )
+    def stored(self, analysis_id: str, runtime: Runtime) -> dict[str, Any]:
+        try:
+            return get_analysis(runtime.db, analysis_id)
+        except AnalysisNotFoundError as exc:
+            raise NotFound(str(exc)) from exc
