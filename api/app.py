@@ -16,6 +16,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from api.controllers.admin import AdminController
+from api.controllers.analyze import AnalyzeController
 from api.controllers.calculate import CalculateController
 from api.controllers.calculators import CurveController
 from api.controllers.concepts import ConceptController
@@ -75,6 +76,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Litestar:
             TraceController,
             ConceptController,
             CalculateController,
+            AnalyzeController,
             CurveController,
             GraphController,
             LogController,
