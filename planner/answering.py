@@ -75,6 +75,10 @@ def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
         similarity=_similarity(ctx, state),
     )
     if plan.items and not plan.generate:
+        emit = _stream_writer(ctx)
+        if emit is not None:  # a streaming client still sees the answer arrive, sentence by sentence
+            for item in plan.items:
+                emit(item.text + " ")
         record = {
             "inputs": {"plan": plan.to_trace()},
             "outputs": {"raw_output": ""},

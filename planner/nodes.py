@@ -13,7 +13,7 @@ from typing import Any
 from langchain_core.runnables import RunnableConfig
 
 from planner import calculation as calc
-from planner import reads
+from planner import proposed_facts
 from planner.context import number_sources, order_items, token_counter
 from planner.entity_linking import merge_embedding_links
 from planner.intent import classify_intent, has_text, wants_calculation
@@ -112,7 +112,13 @@ def link_entities(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any],
     decisions: list[dict[str, object]] = []
     vector = state.get("question_vector") or []
     if vector:
-        neighbours = reads.concept_neighbours(ctx.graph.db, vector, k=5, index=ctx.graph.concept_index)
+        neighbours = proposed_facts.concept_neighbours(
+            ctx.graph.db,
+            vector,
+            k=5,
+            index=ctx.graph.concept_index,
+            include_proposed=ctx.settings.planner_use_proposed,
+        )
         linked, decisions = merge_embedding_links(
             linked,
             neighbours,
@@ -204,6 +210,8 @@ def retrieve(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
         doc_freq_cache=ctx.graph.doc_freq if len(ctx.graph.doc_freq) < DOC_FREQ_CACHE_MAX else None,
         total_chunks=ctx.graph.chunk_total,
         chunk_index=ctx.graph.chunk_index,
+        intent=state.get("intent"),
+        embed=ctx.embedder.embed,
     )
     top_sim = float(decisions["top_similarity"])
     relevant = bool(state.get("entities")) or top_sim >= RELEVANCE_MIN_SIMILARITY
@@ -262,7 +270,9 @@ def assemble(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
     connecting = state.get("connecting", [])
     related = state.get("related", [])
     detail_ids = list(dict.fromkeys([e.concept_id for e in entities]))
-    details = reads.concept_details(ctx.graph.db, detail_ids)
+    details = proposed_facts.concept_details(
+        ctx.graph.db, detail_ids, include_proposed=ctx.settings.planner_use_proposed
+    )
     items = order_items(
         state["intent"],
         entities=entities,

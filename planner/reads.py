@@ -165,7 +165,10 @@ def concept_neighbours(
 # Ranking queries return only ids and scores: every chunk row carries a 384-d embedding, so reading many rows is
 # what costs time; the text of the few fused winners is fetched afterwards (``chunk_details``).
 _RANK_FIELDS = "id, chunk_id, mention_ids"
-_DETAIL_FIELDS = "id, chunk_id, doc_id, heading, text, document.title AS title, document.source AS source, document.uri AS uri"
+_DETAIL_FIELDS = (
+    "id, chunk_id, doc_id, heading, text, document.title AS title, document.source AS source, document.uri AS uri, "
+    "document.kind AS doc_kind"
+)
 
 
 def chunk_neighbours(

@@ -1,12 +1,20 @@
-"""Hybrid retrieval: HNSW kNN + BM25 fused by reciprocal rank fusion, boosted by graph mentions, deduplicated.
+"""Hybrid retrieval: HNSW kNN + BM25 fused by reciprocal rank fusion, boosted by graph mentions, reranked for what
+the question asks, deduplicated.
 
-Pure functions (fusion, boosting, dedup, query terms) plus ``retrieve`` which runs the two searches.
+Pure functions (fusion, boosting, reranking, dedup, query terms) plus ``retrieve`` which runs the two searches.
+
+Intent-aware reranking: the passage that answers "how long should I run my test?" sits under a heading such as
+"Planning test duration — The statistical minimum", while the question names no concept that passage is about. So
+the fused candidates are reranked by how close the question is to each passage's title and heading (the same MiniLM
+embedder; headings are short, so their vectors come from the embedder's cache after the first time), and by the
+document's kind for the intent: worked examples (numbers for one case) answer calculation questions, guides answer
+the others.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -18,9 +26,12 @@ from planner.types import Candidate
 RRF_K = 60
 MAX_BM25_TERMS = 4
 MAX_TERM_SHARE = 0.3  # a term in more than this share of chunks barely discriminates (and is slow to score)
-DETAIL_LIMIT = 15  # fused candidates whose text is fetched (and deduplicated)
+DETAIL_LIMIT = 15  # candidates kept after reranking (and deduplicated)
 MENTION_BOOST = 0.012  # ≈ 0.7 of a first-place RRF vote for a chunk that mentions a linked concept
 NEAR_DUPLICATE_JACCARD = 0.6
+ASPECT_WEIGHT = 0.02  # × cosine(question, "title — heading"); tuned on eval/answers_dev.jsonl
+KIND_BONUS = 0.006  # ≈ 0.35 of a first-place RRF vote, for the document kind that suits the intent
+RERANK_LIMIT = 20  # fused candidates whose text is fetched and reranked
 _TERM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _QUESTION_WORDS = frozenset(
     {"need", "needs", "use", "using", "affect", "affects", "much", "many", "does", "get"}
@@ -175,6 +186,47 @@ def fuse(
     return sorted(cands.values(), key=lambda c: (-c.score, c.chunk_id))
 
 
+def kind_bonus(intent: str | None, doc_kind: str, bonus: float = KIND_BONUS) -> float:
+    """Worked examples suit calculation questions; for every other intent a guide or reference suits better."""
+    if not intent or not doc_kind:
+        return 0.0
+    if intent == "calculation":
+        return bonus if doc_kind == "worked_example" else 0.0
+    return -bonus if doc_kind == "worked_example" else 0.0
+
+
+def heading_text(cand: Candidate) -> str:
+    return cand.title if not cand.heading or cand.heading == cand.title else f"{cand.title} — {cand.heading}"
+
+
+def rerank(
+    cands: Sequence[Candidate],
+    question_vector: Sequence[float],
+    intent: str | None,
+    kinds: Mapping[str, str],
+    embed: Callable[[list[str]], Sequence[Sequence[float]]] | None,
+    *,
+    weight: float = ASPECT_WEIGHT,
+) -> tuple[list[Candidate], dict[str, dict[str, float]]]:
+    """``cands`` re-sorted with the heading similarity and the kind bonus added to each boost; the added parts."""
+    aspect: dict[str, float] = {}
+    if embed is not None and question_vector and weight:
+        heads = [heading_text(c) for c in cands]
+        unique = list(dict.fromkeys(heads))
+        vectors = dict(zip(unique, embed(unique), strict=True))
+        for c, h in zip(cands, heads, strict=True):
+            aspect[c.chunk_id] = float(sum(a * b for a, b in zip(question_vector, vectors[h], strict=False)))
+    added: dict[str, dict[str, float]] = {}
+    for c in cands:
+        parts = {
+            "heading_similarity": round(aspect.get(c.chunk_id, 0.0), 4),
+            "kind_bonus": kind_bonus(intent, kinds.get(c.chunk_id, "")),
+        }
+        c.boost += weight * parts["heading_similarity"] + parts["kind_bonus"]
+        added[c.chunk_id] = parts
+    return sorted(cands, key=lambda c: (-c.score, c.chunk_id)), added
+
+
 def _row_mentions(
     rows: Sequence[Mapping[str, Any]], concept_weights: Mapping[str, float]
 ) -> dict[str, list[str]] | None:
@@ -195,6 +247,8 @@ def retrieve(
     doc_freq_cache: dict[str, int] | None = None,
     total_chunks: int | None = None,
     chunk_index: VectorIndex | None = None,
+    intent: str | None = None,
+    embed: Callable[[list[str]], Sequence[Sequence[float]]] | None = None,
 ) -> tuple[list[Candidate], list[Candidate], dict[str, Any]]:
     """Run kNN and BM25, fuse, boost, fetch the winners' text and dedupe.
 
@@ -218,7 +272,7 @@ def retrieve(
         mentions = reads.chunk_mentions(db, ids, list(concept_weights))
     all_cands = fuse(vector_rows, bm25_rows, mentions, concept_weights)
     record_ids = {str(r["chunk_id"]): r.get("id") for r in [*vector_rows, *bm25_rows]}
-    top = all_cands[:DETAIL_LIMIT]
+    top = all_cands[:RERANK_LIMIT]
     details = reads.chunk_details(db, [record_ids[c.chunk_id] for c in top if record_ids.get(c.chunk_id)])
     for cand in top:
         row = details.get(cand.chunk_id, {})
@@ -228,7 +282,10 @@ def retrieve(
         cand.text = str(row.get("text") or "")
         cand.source = str(row.get("source") or "")
         cand.uri = str(row.get("uri") or "")
-    kept = mark_duplicates([c for c in top if c.text], limit=DETAIL_LIMIT)
+    kinds = {cid: str(row.get("doc_kind") or "") for cid, row in details.items()}
+    top, reranked = rerank([c for c in top if c.text], question_vector, intent, kinds, embed)
+    all_cands.sort(key=lambda c: (-c.score, c.chunk_id))
+    kept = mark_duplicates(top[:DETAIL_LIMIT], limit=DETAIL_LIMIT)
     decisions = {
         "query_terms": terms,
         "bm25_terms": chosen,
@@ -237,5 +294,7 @@ def retrieve(
         "bm25_hits": len(bm25_rows),
         "top_similarity": max((float(r["similarity"]) for r in vector_rows), default=0.0),
         "duplicates": [c.chunk_id for c in top if c.duplicate_of],
+        "intent": intent,
+        "rerank": reranked,
     }
     return kept, all_cands, decisions

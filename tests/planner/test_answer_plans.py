@@ -1,0 +1,156 @@
+"""Answer plans are pure: given the numbered sources, each intent's plan says the graph's facts in a fixed order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from planner.answer_plans import build_plan, cite, plan_kind, steps_of
+from planner.context import estimate_tokens, number_sources, order_items
+from planner.traversal import Adjacency, connecting_paths
+from planner.types import Candidate, Edge, LinkedEntity
+
+DETAILS = {
+    "peeking": {
+        "concept_id": "peeking",
+        "name": "Peeking",
+        "definition": "Peeking is checking a fixed-horizon test repeatedly and stopping when it looks significant. "
+        "Each look is another chance for noise to cross the threshold. A third sentence is not needed.",
+        "when_to_use": "Watch for peeking whenever a dashboard shows live p-values. The fix is procedural.",
+        "mistakes": "Believing that looking is harmless if the test runs to the end. Stopping on day two.",
+    },
+    "sequential-testing": {
+        "concept_id": "sequential-testing",
+        "name": "Sequential testing",
+        "definition": "Sequential testing analyses data at planned interim looks with boundaries that keep the "
+        "overall false positive rate at alpha.",
+        "when_to_use": "Use a sequential design when you need to stop early for harm or for a clear win.",
+        "mistakes": "Using fixed-horizon p-values at interim looks.",
+    },
+}
+EDGE = Edge(
+    "r1",
+    "peeking",
+    "sequential-testing",
+    "mitigated_by",
+    0.9,
+    "Boundaries that spend alpha over the looks make interim analyses legitimate.",
+)
+ADJ = Adjacency.build([EDGE], {"peeking": "Peeking", "sequential-testing": "Sequential testing"})
+GUIDE = Candidate(
+    "duration#2",
+    "test-duration-planning",
+    "Planning test duration",
+    "The statistical minimum",
+    "How long to run:\n\n1. Do the power analysis for the primary metric.\n2. Divide by the share of traffic in the "
+    "smallest arm.\n3. Find the first day on which the cumulative count reaches the total.\n",
+)
+
+
+def by_length(question: str, sentences: Sequence[str]) -> list[float]:
+    """A deterministic stand-in for the embedding cosine: longer sentences score higher, all above the floor."""
+    return [0.5 + len(s) / 1000 for s in sentences]
+
+
+def entity(cid: str, name: str) -> LinkedEntity:
+    return LinkedEntity(cid, name, name.lower(), 1.0, "phrase")
+
+
+def plan_for(intent: str, question: str, entities: list[LinkedEntity], chunks: list[Candidate] = []):  # type: ignore[no-untyped-def]
+    seeds = [e.concept_id for e in entities]
+    connecting = connecting_paths(ADJ, seeds, max_hops=3) if len(seeds) > 1 else []
+    items = order_items(
+        intent, entities=entities, details=DETAILS, connecting=connecting, related=[], chunks=chunks, adj=ADJ
+    )
+    sources, _ = number_sources(items, None, budget=2000, count=estimate_tokens)
+    plan = build_plan(
+        intent,
+        question,
+        sources=sources,
+        details=DETAILS,
+        entities=entities,
+        connecting=connecting,
+        candidates=chunks,
+        adj=ADJ,
+        similarity=by_length,
+    )
+    return plan, sources
+
+
+def test_definition_plan_is_the_curated_definition_then_when_to_use_then_one_mistake() -> None:
+    plan, sources = plan_for("definition", "whats peeking", [entity("peeking", "Peeking")])
+    marker = next(s.marker for s in sources if s.id == "peeking")
+    assert [i.role for i in plan.items] == ["definition", "definition", "when_to_use", "common_mistake"]
+    assert plan.items[0].text == (
+        f"Peeking is checking a fixed-horizon test repeatedly and stopping when it looks significant [{marker}]."
+    )
+    assert plan.items[2].text.startswith("Watch for peeking whenever a dashboard shows live p-values")
+    # a list item lifted out of the curated list gets its lead, so it stands as a sentence
+    assert (
+        plan.items[3].text
+        == f"A common mistake is believing that looking is harmless if the test runs to the end [{marker}]."
+    )
+    # every planned sentence is in the source it cites, so the verifier can check it
+    source_text = next(s.text for s in sources if s.marker == marker)
+    assert all(i.text.replace(f" [{marker}]", "") in source_text for i in plan.items)
+    assert not plan.generate and "generation skipped" in plan.reason
+
+
+def test_comparison_plan_gives_both_definitions_the_relation_and_when_to_use_each() -> None:
+    plan, _ = plan_for(
+        "comparison",
+        "peeking vs sequential testing",
+        [entity("peeking", "Peeking"), entity("sequential-testing", "Sequential testing")],
+    )
+    roles = [i.role for i in plan.items]
+    assert roles == ["definition", "definition", "hop", "when_to_use", "when_to_use"]
+    hop = plan.items[2]
+    assert hop.source_kind == "relation" and "spend alpha" in hop.text
+
+
+def test_multi_hop_plan_tells_the_path_with_each_hops_justification() -> None:
+    plan, _ = plan_for(
+        "methodology",
+        "how does peeking relate to sequential testing?",
+        [entity("peeking", "Peeking"), entity("sequential-testing", "Sequential testing")],
+    )
+    assert plan.kind == "multi_hop"
+    hops = [i for i in plan.items if i.role == "hop"]
+    assert (
+        len(hops) == 1
+        and hops[0].text.startswith("Peeking is mitigated by Sequential testing")
+        or hops[0].text.startswith("Sequential testing mitigates Peeking")
+    )
+    assert "spend alpha over the looks" in hops[0].text
+
+
+def test_methodology_plan_tells_the_guides_steps_in_order() -> None:
+    plan, sources = plan_for(
+        "methodology", "how long should i run my test", [entity("peeking", "Peeking")], [GUIDE]
+    )
+    steps = [i.text for i in plan.items if i.role == "step"]
+    marker = next(s.marker for s in sources if s.id == GUIDE.chunk_id)
+    assert steps == [
+        f"Step 1: Do the power analysis for the primary metric [{marker}].",
+        f"Step 2: Divide by the share of traffic in the smallest arm [{marker}].",
+        f"Step 3: Find the first day on which the cumulative count reaches the total [{marker}].",
+    ]
+
+
+def test_best_practice_plan_is_recommendation_pitfall_and_check() -> None:
+    plan, _ = plan_for(
+        "best_practice",
+        "should i stop early when it looks significant",
+        [entity("peeking", "Peeking")],
+        [GUIDE],
+    )
+    assert [i.role for i in plan.items][-2:] == ["pitfall", "how_to_check"]
+    assert plan.items[0].role == "recommendation" and plan.items[0].source_kind == "chunk"
+
+
+def test_calculations_have_no_plan_here() -> None:
+    assert plan_kind("calculation", "sample size for 5% lift on 10% baseline", [], []) == "none"
+
+
+def test_helpers() -> None:
+    assert cite("Power is a probability.", 3) == "Power is a probability [3]."
+    assert steps_of("intro\n1. First step.\n2) Second step.\n- not a step") == ["First step.", "Second step."]
