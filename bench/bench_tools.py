@@ -16,7 +16,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tools.question_parser import parse_calculation
+from understanding import parse_calculation
 from tools.registry import TOOLS, run_tool
 
 TARGET_MS = 5.0

@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from tools.errors import CalculationInputError
-from tools.question_parser import parse_calculation
 from tools.registry import TOOLS, ToolSpec, run_tool
 from tools.result import CalculationResult
+from understanding import parse_calculation, run_steps
 
 out = Console()
 err = Console(stderr=True)
@@ -147,21 +147,24 @@ def ask(
             err.print("No calculation recognised. Try e.g. 'sample size for a 5% lift on a 10% baseline'.")
         else:
             err.print(f"[bold]{parsed.tool}[/bold] needs more information:")
-            for item in parsed.missing:
+            for item in [*parsed.invalid, *parsed.missing]:
                 err.print(f"  • {item.question}")
         raise typer.Exit(code=1)
-    assert parsed.tool is not None
     try:
-        result = run_tool(parsed.tool, parsed.params, assumptions=parsed.assumptions)
+        results = run_steps(parsed, parsed.assumptions)
     except CalculationInputError as exc:
         _fail(exc)
         return
     if json_output:
-        typer.echo(
-            json.dumps({"parsed": parsed.to_dict(), "result": result.to_dict()}, ensure_ascii=False, indent=2)
-        )
+        payload = {
+            "parsed": parsed.to_dict(),
+            "result": results[-1].to_dict(),
+            "steps": [r.to_dict() for r in results],
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        print_result(result)
+        for result in results:
+            print_result(result)
 
 
 def register(app: typer.Typer) -> None:

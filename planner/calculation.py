@@ -1,4 +1,10 @@
-"""Calculations: the calculator parser decides what can be computed; missing inputs become ``needs``."""
+"""Calculations: the question understanding decides what can be computed; the steps run; the answer states the numbers.
+
+``parse`` reads the question (``understanding.read``; a follow-up passes the earlier turn's memory), ``run_calculation``
+runs every step of the plan, feeding each step the outputs it carries from an earlier one, and ``answer_text`` writes
+the result as prose: the rounded value first, then the exact value with the method ("77 per group (76.71, R
+power.prop.test)").
+"""
 
 from __future__ import annotations
 
@@ -10,18 +16,28 @@ from planner.types import CalculationOutcome
 # How ``needs`` are phrased to the user, by calculator input name; unknown names are humanised.
 _NEED_PHRASES: dict[str, str] = {
     "baseline": "the baseline conversion rate",
-    "baseline_rate": "the baseline conversion rate",
-    "p1": "the baseline conversion rate",
     "mde": "the minimum detectable effect",
-    "effect_size": "the effect size you want to detect",
-    "std": "the standard deviation of the metric",
     "sd": "the standard deviation of the metric",
-    "sigma": "the standard deviation of the metric",
-    "alpha": "the significance level",
-    "power": "the statistical power",
+    "delta": "the difference in the mean you want to detect",
+    "alpha": "a valid significance level",
+    "power": "a valid statistical power",
     "daily_traffic": "the number of eligible users per day",
+    "n_per_group": "the sample size per group",
     "n": "the sample size per group",
-    "nobs": "the sample size per group",
+    "counts": "the number of users in each arm",
+    "p_values": "the p-values to adjust",
+    "correlation": "the covariate's correlation with the metric",
+    "conversions": "the conversions and users of each group",
+    "means": "the mean, standard deviation and size of each group",
+    "successes": "the successes and trials",
+    "effect_size_f": "the effect size (Cohen's f)",
+    "k_groups": "the number of groups",
+    "effect_size_w": "the effect size (Cohen's w)",
+    "df": "the degrees of freedom",
+    "r": "the correlation to detect",
+    "effect_size_d": "the effect size (Cohen's d)",
+    "looks": "the number of analyses",
+    "days": "the number of days the test can run",
 }
 
 
@@ -30,15 +46,15 @@ def describe_need(field: str) -> str:
     return _NEED_PHRASES.get(field, field.replace("_", " "))
 
 
-def parse(question: str) -> Any | None:
-    """The calculator parser's reading of the question, or None when the tools package cannot parse."""
-    from tools.question_parser import parse_calculation
+def parse(question: str, earlier: dict[str, Any] | None = None) -> Any:
+    """The understanding's reading of the question (``earlier``: the previous turn's ``Reading.memory()``)."""
+    from understanding import read
 
-    return parse_calculation(question)
+    return read(question, earlier)
 
 
 def parsed_tool(parsed: Any) -> str | None:
-    """The tool the parser chose (None: nothing calculable)."""
+    """The tool the reading chose (None: nothing calculable)."""
     if parsed is None:
         return None
     tool = getattr(parsed, "tool", None)
@@ -46,57 +62,78 @@ def parsed_tool(parsed: Any) -> str | None:
 
 
 def parsed_summary(parsed: Any) -> dict[str, Any]:
-    """The parser's result as plain data for the trace."""
+    """The reading as plain data for the trace: roles with their spans, steps, assumptions, gaps."""
     if parsed is None:
         return {"tool": None}
-    if hasattr(parsed, "to_dict"):
-        data: dict[str, Any] = parsed.to_dict()
-        return data
-    return {
-        "tool": parsed_tool(parsed),
-        "params": dict(getattr(parsed, "params", {}) or {}),
-        "missing": list(getattr(parsed, "missing", ()) or ()),
-        "assumptions": list(getattr(parsed, "assumptions", ()) or ()),
-        "method_requested": getattr(parsed, "method_requested", None),
-    }
+    data: dict[str, Any] = parsed.to_dict()
+    return data
 
 
 def run_calculation(parsed: Any) -> CalculationOutcome:
-    """Run the parsed calculation, or report which inputs are missing (never raises for bad input)."""
+    """Run every step of the reading, or report which inputs are missing or invalid (never raises for bad input)."""
     from tools.errors import CalculationInputError
     from tools.registry import run_tool
+    from understanding import execution
 
     tool = parsed_tool(parsed)
     if tool is None:
         return CalculationOutcome(tool=None)
-    missing = list(getattr(parsed, "missing", ()) or ())
-    assumptions = [str(a) for a in (getattr(parsed, "assumptions", ()) or ())]
-    if missing:
+    assumptions = [str(a) for a in parsed.assumptions]
+    gaps = list(parsed.invalid) or list(parsed.missing)
+    if gaps:
         return CalculationOutcome(
             tool=tool,
-            needs=[need_name(m) for m in missing],
+            needs=[m.name for m in gaps],
             assumptions=assumptions,
-            questions=[need_question(m) for m in missing],
+            questions=[m.question for m in gaps],
+            error="; ".join(m.question for m in parsed.invalid) or None,
         )
-    params = dict(getattr(parsed, "params", {}) or {})
-    try:
-        result = run_tool(tool, params)
-    except CalculationInputError as exc:
-        return CalculationOutcome(tool=tool, needs=[str(exc.field)], error=str(exc), assumptions=assumptions)
-    return CalculationOutcome(tool=tool, result=result.to_dict(), assumptions=assumptions)
+    results: list[dict[str, Any]] = []
+    traced: list[dict[str, Any]] = []
+    done: list[Any] = []
+    for step in parsed.steps:
+        carried = execution.carried(step, done)
+        params = {**step.params, **carried}
+        try:
+            result = run_tool(step.tool, params, assumptions if not results else ())
+        except CalculationInputError as exc:
+            field = str(exc.field).replace("power_target", "power")
+            return CalculationOutcome(
+                tool=tool,
+                needs=[field],
+                error=str(exc),
+                assumptions=assumptions,
+                questions=[
+                    f"{exc.reason[:1].upper()}{exc.reason[1:]}. What {describe_need(field)} should I use?"
+                ],
+                results=results,
+                steps=traced,
+            )
+        done.append(result)
+        results.append(result.to_dict())
+        traced.append(
+            {
+                "tool": step.tool,
+                "purpose": step.purpose,
+                "params": params,
+                "carried_from_earlier_step": list(carried),
+            }
+        )
+    return CalculationOutcome(
+        tool=tool, result=results[-1], assumptions=assumptions, results=results, steps=traced
+    )
 
 
 def need_name(missing: Any) -> str:
-    """The calculator input name of a missing input (``MissingInput.name`` or a plain string)."""
     return str(getattr(missing, "name", missing))
 
 
 def need_question(missing: Any) -> str:
-    """The question to ask for a missing input: the parser's own wording when it has one."""
     question = getattr(missing, "question", None)
-    if question:
-        return str(question)
-    return f"What is {describe_need(need_name(missing))}?"
+    return str(question) if question else f"What is {describe_need(need_name(missing))}?"
+
+
+# --- prose -------------------------------------------------------------------------------------------------
 
 
 def _fmt(value: Any) -> str:
@@ -113,32 +150,173 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _n(value: Any) -> str:
+    return f"{int(value):,}" if isinstance(value, int | float) else str(value)
+
+
+def _x(value: Any, digits: int = 2) -> str:
+    """An exact value for the parenthesis: 76.71, 0.8003, 1.2e-05."""
+    v = float(value)
+    if v == 0:
+        return "0"
+    if abs(v) >= 100:
+        return f"{v:,.{digits}f}"
+    return f"{v:.4g}"
+
+
+def _pct(value: Any, digits: int = 1) -> str:
+    return f"{100 * float(value):.{digits}f}%"
+
+
+def _p(value: Any) -> str:
+    v = float(value)
+    return f"{v:.2g}" if v < 0.001 else f"{v:.3f}" if v < 0.1 else f"{v:.2f}"
+
+
 def humanise(key: str) -> str:
     return key.replace("_", " ")
 
 
+def _significance(p: float, alpha: float, alternative: str) -> str:
+    side = "two-sided" if alternative == "two-sided" else "one-sided"
+    verdict = "significant" if p < alpha else "not significant"
+    return f"{verdict} at α = {alpha:g}, {side}"
+
+
+def result_sentence(result: dict[str, Any]) -> str:
+    """One readable sentence stating every output of one calculator call, rounded value first, then exact + method."""
+    tool = str(result.get("tool"))
+    out = result.get("outputs") or {}
+    rnd = result.get("outputs_rounded") or {}
+    inp = result.get("inputs") or {}
+    method = str(result.get("method") or tool)
+    if tool == "proportions_sample_size":
+        if abs(float(inp.get("ratio", 1)) - 1) > 1e-12:
+            return (
+                f"You need {_n(rnd['n_control'])} in control and {_n(rnd['n_per_variant'])} per variant "
+                f"({_x(out['n_control'])} and {_x(out['n_per_variant'])}, {method}), {_n(rnd['n_total'])} in total."
+            )
+        return f"You need {_n(rnd['n_per_variant'])} per group ({_x(out['n_per_variant'])}, {method}), {_n(rnd['n_total'])} in total."
+    if tool in ("proportions_power", "means_power"):
+        return f"Power is {_pct(out['power'])} ({float(out['power']):.4f}, {method})."
+    if tool == "proportions_mde":
+        return (
+            f"The smallest detectable change is {_pct(out['mde_absolute'], 2)} points, from {_pct(inp['baseline'], 2)} to "
+            f"{_pct(out['p2'], 2)} (p2 = {float(out['p2']):.5f}; relative MDE {_pct(out['mde_relative'], 2)}; {method})."
+        )
+    if tool == "means_sample_size":
+        key = next(k for k in ("n_group1", "n_pairs", "n") if k in out)
+        unit = {"n_group1": "per group", "n_pairs": "pairs", "n": "observations"}[key]
+        two = (
+            f" ({_n(rnd['n_group1'])} and {_n(rnd['n_group2'])} in the two groups)"
+            if key == "n_group1" and rnd.get("n_group2") != rnd.get("n_group1")
+            else ""
+        )
+        return f"You need {_n(rnd[key])} {unit}{two} ({_x(out[key])}, {method})."
+    if tool == "means_mde":
+        extra = f"; δ = {float(out['mde_delta']):.4g} in the metric's units" if "mde_delta" in out else ""
+        return f"The smallest detectable effect is d = {float(out['mde_cohens_d']):.2f} standard deviations ({float(out['mde_cohens_d']):.4f}, {method}){extra}."
+    if tool == "test_duration":
+        share = float(inp.get("exposed_share", 1))
+        exposed = "" if share == 1 else f" with {_pct(share, 0)} exposed"
+        return (
+            f"That takes {_n(rnd['days'])} days ({float(out['days']):.2f} exactly; {_n(rnd['weeks'])} whole weeks = "
+            f"{_n(rnd['days_in_whole_weeks'])} days) for {_n(rnd['n_per_group'])} per group at {_n(inp['daily_traffic'])} users a day"
+            f"{exposed}."
+        )
+    if tool == "srm_check":
+        shares = " / ".join(_pct(s, 2) for s in out["observed_shares"])
+        counts = inp.get("counts") or []
+        ratio = (
+            f" (ratio {float(counts[0]) / float(counts[1]):.4f})" if len(counts) == 2 and counts[1] else ""
+        )
+        return (
+            f"Observed split {shares}{ratio} against the intended {' / '.join(_pct(s, 1) for s in inp['split'])}: "
+            f"χ² = {float(out['chi2']):.2f} (df {out['df']}), p = {_p(out['p_value'])} ({float(out['p_value']):.4g}). {out['verdict']}"
+        )
+    if tool == "multiple_testing":
+        adjusted = ", ".join(f"{float(v):.4g}" for v in out["adjusted_p_values"])
+        return (
+            f"{method}: adjusted p-values {adjusted} (for {', '.join(f'{float(v):g}' for v in inp['p_values'])}); "
+            f"{out['n_rejected']} of {inp['m']} rejected at {inp['alpha']:g}."
+        )
+    if tool == "two_proportion_z_test":
+        return (
+            f"z = {float(out['z']):.2f}, p = {_p(out['p_value'])}: {_significance(float(out['p_value']), float(inp.get('alpha', 0.05)), str(inp.get('alternative', 'two-sided')))} "
+            f"(B − A = {_pct(out['difference'], 2)} points; z = {float(out['z']):.4f}, p = {float(out['p_value']):.4g}, {method})."
+        )
+    if tool == "welch_t_test":
+        return (
+            f"t = {float(out['t']):.2f} (df {float(out['df']):.1f}), p = {_p(out['p_value'])}: "
+            f"{_significance(float(out['p_value']), float(inp.get('alpha', 0.05)), str(inp.get('alternative', 'two-sided')))} "
+            f"(difference B − A = {float(out['difference']):.4g}; t = {float(out['t']):.4f}, p = {float(out['p_value']):.4g}, {method})."
+        )
+    if tool in ("ci_proportion", "ci_proportion_difference", "ci_mean_difference", "ci_relative_lift"):
+        point = next((out[k] for k in ("difference", "lift", "proportion", "estimate") if k in out), None)
+        level = float(inp.get("confidence", 0.95))
+        est = f" around {float(point):.4f}" if point is not None else ""
+        return f"The {level:.0%} interval is {float(out['lower']):.4f} to {float(out['upper']):.4f}{est} ({method})."
+    if tool == "cuped":
+        parts = [
+            f"CUPED removes {_pct(out['variance_reduction'])} of the variance (factor {float(out['variance_factor']):.4f})"
+        ]
+        if "n_per_group_cuped" in out:
+            parts.append(
+                f"{_n(rnd['n_per_group_cuped'])} per group instead of {_n(inp['n_per_group'])} ({_x(out['n_per_group_cuped'])})"
+            )
+        if "days_with_cuped" in out:
+            parts.append(f"{_n(rnd['days_with_cuped'])} days instead of {_n(rnd['days_without_cuped'])}")
+        return "; ".join(parts) + f" ({method})."
+    if tool == "anova_power" or tool == "chi_square_power" or tool == "correlation_power":
+        if "power" in out:
+            return f"Power is {_pct(out['power'])} ({float(out['power']):.4f}, {method})."
+        key = next(k for k in ("n_per_group", "n_total", "n") if k in out)
+        label = {"n_per_group": "per group", "n_total": "in total", "n": "observations"}[key]
+        return f"You need {_n(rnd[key])} {label} ({_x(out[key])}, {method})."
+    if tool == "binomial_test":
+        return (
+            f"p = {_p(out['p_value'])} ({float(out['p_value']):.4g}, {method}): observed rate {_pct(out['observed_rate'])} against "
+            f"{float(out['p0']):.4g}, {_significance(float(out['p_value']), float(inp.get('alpha', 0.05)), str(inp.get('alternative', 'two-sided')))}."
+        )
+    if tool == "compromise_power":
+        return (
+            f"α = {float(out['alpha']):.3f} and power = {_pct(out['power'])} (α = {float(out['alpha']):.4f}, β = {float(out['beta']):.4f}, "
+            f"power {float(out['power']):.4f}; {method})."
+        )
+    if tool == "group_sequential" and "z_boundaries" in out:
+        bounds = ", ".join(f"{float(z):.3f}" for z in out["z_boundaries"])
+        return f"z boundaries at each look: {bounds} ({method})."
+    listed = ", ".join(f"{humanise(k)} {_fmt(v)}" for k, v in rnd.items()) or ", ".join(
+        f"{humanise(k)} {_fmt(v)}" for k, v in out.items()
+    )
+    return f"{listed} ({method})."
+
+
+def answer_text(outcome: CalculationOutcome) -> str:
+    """The calculation part of an answer: each step's sentence, then the assumptions; or what is missing."""
+    if outcome.needs:
+        return needs_sentence(outcome.needs, outcome.questions, outcome.tool)
+    results = outcome.results or ([outcome.result] if outcome.result else [])
+    text = " ".join(result_sentence(r) for r in results)
+    if outcome.assumptions:
+        text += f" This assumes {'; '.join(a.rstrip('.') for a in outcome.assumptions)}."
+    return text
+
+
 def calculation_text(result: dict[str, Any]) -> str:
-    """The calculation as a source text: outputs (rounded where the calculator rounds), inputs, assumptions."""
-    outputs = result.get("outputs_rounded") or result.get("outputs") or {}
+    """The calculation as a source text: the prose sentence, the inputs, the assumptions."""
     inputs = result.get("inputs") or {}
-    parts = [", ".join(f"{humanise(k)} = {_fmt(v)}" for k, v in outputs.items())]
+    parts = [result_sentence(result).rstrip(".")]
     if inputs:
-        parts.append("inputs: " + ", ".join(f"{humanise(k)} = {_fmt(v)}" for k, v in inputs.items()))
+        parts.append("Inputs: " + ", ".join(f"{humanise(k)} = {_fmt(v)}" for k, v in inputs.items()))
     if result.get("assumptions"):
-        parts.append("assumptions: " + "; ".join(str(a) for a in result["assumptions"]))
+        parts.append("Assumptions: " + "; ".join(str(a) for a in result["assumptions"]))
     return ". ".join(p for p in parts if p) + "."
 
 
 def calculation_sentence(result: dict[str, Any], marker: int) -> str:
     """The templated answer sentence with the exact calculator numbers (and its assumptions), cited."""
-    outputs = result.get("outputs_rounded") or result.get("outputs") or {}
-    method = result.get("method") or result.get("tool") or "calculation"
-    if "n_per_variant" in outputs:
-        total = f" ({_fmt(outputs['n_total'])} in total)" if "n_total" in outputs else ""
-        text = f"You need {_fmt(outputs['n_per_variant'])} users per variant{total}, using the {method} [{marker}]."
-    else:
-        listed = ", ".join(f"{humanise(k)} = {_fmt(v)}" for k, v in outputs.items())
-        text = f"Using the {method}: {listed} [{marker}]."
+    text = result_sentence(result).rstrip(".") + f" [{marker}]."
     assumptions = [str(a) for a in result.get("assumptions") or []]
     if assumptions:
         text += f" This assumes {'; '.join(a.rstrip('.') for a in assumptions)} [{marker}]."

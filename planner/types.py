@@ -128,3 +128,9 @@ class CalculationOutcome:
     error: str | None = None
     assumptions: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)  # what to ask the user for each of ``needs``
+    results: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # every step's result (multi-step plans); result = last
+    steps: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # each calculator call as traced: tool, params, carried

@@ -25,8 +25,7 @@ from eval.question_set import (
     validate_set,
 )
 from eval.scoring import check_numbers, is_graph_path, is_shortest_path
-from tools.question_parser import parse_calculation
-from tools.registry import run_tool
+from understanding import parse_calculation, run_steps
 
 QUESTIONS = load_questions()
 GRAPH = load_concept_graph(REPO_ROOT / "corpus" / "concepts")
@@ -82,8 +81,8 @@ def test_calculation_questions_carry_numbers_with_a_reference_or_needs(question:
 def test_parser_and_calculator_reproduce_the_expected_numbers(question: dict[str, Any]) -> None:
     parsed = parse_calculation(question["question"])
     assert parsed.calculable, parsed.to_dict()
-    outputs = run_tool(parsed.tool, parsed.params).to_dict()["outputs"]  # type: ignore[arg-type]
-    checks = check_numbers(question["expected_numbers"], question["tolerance"], [{"outputs": outputs}])
+    calcs = [{"outputs": r.outputs} for r in run_steps(parsed)]
+    checks = check_numbers(question["expected_numbers"], question["tolerance"], calcs)
     assert [c for c in checks if not c.ok] == []
 
 

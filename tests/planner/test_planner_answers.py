@@ -9,7 +9,7 @@ from planner.response import AnswerResponse, decode_response
 from planner.service import Planner
 from planner.trace_store import TraceNotFoundError, get_trace
 from planner.verification import number_supported, parse_numbers
-from tools.question_parser import parse_calculation
+from understanding import parse_calculation
 from tools.registry import run_tool
 
 CALC_QUESTION = "What sample size do I need for a 5% relative lift on a 10% baseline at 80% power?"

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from tools import means, proportions
 from tools.proportions import ProportionDesign
-from tools.question_parser import parse_calculation
+from understanding import parse_calculation
 from tools.registry import run_tool
 
 baselines = st.floats(min_value=0.01, max_value=0.9)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
-from tools.question_extraction import to_number
-from tools.question_parser import parse_calculation
 from tools.registry import run_tool
+from understanding import parse_calculation, run_steps
+from understanding.quantities import number as to_number
 
 
 def test_vision_example_without_a_baseline_asks_for_it() -> None:
@@ -88,12 +90,13 @@ def test_duration_question_with_traffic_split_and_suffixes() -> None:
     parsed = parse_calculation(
         "How long will the test take with 1.2k visitors a day, a 3% baseline conversion rate and a 10% MDE, 90/10 split?"
     )
-    assert parsed.tool == "test_duration"
-    assert parsed.params["daily_traffic"] == 1200
-    assert parsed.params["split"] == [90, 10]
+    # A chain: the sample size under the 90/10 allocation, then the days to collect it at 1,200 a day.
+    assert [s.tool for s in parsed.steps] == ["proportions_sample_size", "test_duration"]
+    assert parsed.steps[0].params["ratio"] == pytest.approx(1 / 9)
+    assert parsed.steps[1].params["daily_traffic"] == 1200
     assert parsed.calculable
-    result = run_tool(parsed.tool, parsed.params)
-    assert result.outputs_rounded["weeks"] >= 1
+    size, days = run_steps(parsed)
+    assert days.outputs_rounded["days"] == math.ceil(size.outputs_rounded["n_total"] / 1200)
 
 
 def test_duration_without_traffic_asks_for_it() -> None:
@@ -182,9 +185,9 @@ def test_number_suffixes() -> None:
         (
             "SRM check: control 50,000 users, treatment 48,900 users, intended 50/50",
             [50000, 48900],
-            {"split": [50, 50]},
+            {"split": [0.5, 0.5]},
         ),
-        ("SRM? 9,010 vs 990 on a 90/10 split", [9010, 990], {"split": [90, 10]}),
+        ("SRM? 9,010 vs 990 on a 90/10 split", [9010, 990], {"split": [0.9, 0.1]}),
         ("Is there SRM with 5000 and 5200 at a 1% threshold?", [5000, 5200], {"threshold": 0.01}),
         ("SRM with 1.2M and 1.19M users", [1_200_000, 1_190_000], {}),
     ],

@@ -1,0 +1,288 @@
+"""The quantity tagger: every number in a question with its span, value and unit.
+
+Exact rules, because number formats are exact: digits with thousands separators, ``k``/``M`` suffixes, numbers in
+words ("six percent", "twenty-five", "a quarter"), %, percentage points, currency, time units, per-day / per-week
+rates, count pairs ("90 of 1,000", "15/148"), splits ("90/10"), allocation ratios ("2:1"), and lists of p-values.
+The text is first normalised (words become digits); spans refer to that normalised text, which the trace keeps.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_WORD_NUMBER = re.compile(
+    r"\b(?:(?:a|one)\s+)?(?:(?:" + "|".join([*_TENS, *_UNITS]) + r")(?:[- ](?:" + "|".join(_UNITS) + r"))?"
+    r"(?:\s+(?:hundred|thousand|million))*|(?:a\s+)?(?:hundred|thousand|million))\b",
+    re.IGNORECASE,
+)
+
+
+def _word_value(words: str) -> float | None:
+    total, current = 0.0, 0.0
+    seen = False
+    for w in re.split(r"[\s-]+", words.lower()):
+        if w in ("a", "one") and not seen:
+            seen = True
+            continue
+        if w in _UNITS:
+            current += _UNITS[w]
+        elif w in _TENS:
+            current += _TENS[w]
+        elif w in _SCALES:
+            current = max(current, 1.0) * _SCALES[w]
+            if _SCALES[w] >= 1000:
+                total, current = total + current, 0.0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def normalise(question: str) -> str:
+    """Typographic variants folded, words made digits ('six percent' → '6 percent', 'a quarter' → '25%')."""
+    text = (
+        question.replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", "-").replace("\u00a0", " ")
+        .replace("\u2212", "-").replace("×", "x")
+    )  # fmt: skip
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(
+        r"(?:\bn\s*=\s*)?\b16\s?(?:σ|sigma|s)\s?(?:\^\s?2|²|\s?squared)\s*(?:/|over)\s*(?:δ|delta|d)\s?(?:\^\s?2|²|\s?squared)",
+        "Kohavi rule of thumb",
+        text,
+        flags=re.IGNORECASE,
+    )
+    text = re.sub(r"\b16\s?σ²\s?/\s?δ²", "Kohavi rule of thumb", text)
+    text = re.sub(r"\bhalf a (minute|second|day|point|percent)", r"0.5 \1", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bhalf of\b", "50% of", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bhalf (?=are|of|is|the traffic|our traffic)", "50% ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\ba quarter\b", "25%", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(\d+) cents?\b", lambda m: f"${int(m.group(1)) / 100:g}", text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"\b(a|one|two|three|four|five|six)[- ]weeks?\b",
+        lambda m: f"{7 * (_word_value(m.group(1)) or 1):g} days",
+        text,
+        flags=re.IGNORECASE,
+    )
+    text = re.sub(r"\ba week\b", "7 days", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(\d+) weeks?\b", lambda m: f"{7 * int(m.group(1))} days", text, flags=re.IGNORECASE)
+
+    def words(m: re.Match[str]) -> str:
+        raw = m.group(0)
+        if raw.lower() in ("a", "one") or re.fullmatch(r"(?i)one", raw):
+            return raw
+        value = _word_value(raw)
+        if value is None:
+            return raw
+        return f"{value:g}"
+
+    text = _WORD_NUMBER.sub(words, text)
+    # "one-sample", "one sided", "1 in the other": keep the words that name designs
+    text = re.sub(r"\b1([- ])(sample|sided|tailed|way)\b", r"one\1\2", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b2([- ])(sample|sided|tailed)\b", r"two\1\2", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b1 dollar\b", "$1", text, flags=re.IGNORECASE)
+    text = re.sub(r"(\d(?:[\d.,]*\d)?) dollars?\b", r"$\1", text, flags=re.IGNORECASE)
+    return text
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One tagged quantity: where it is, what it says, and its value in canonical units."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    unit: str  # percent | pp | money | time | count | number | pair | split | ratio | list | fraction
+    per: str | None = None  # day | week: a rate of arrivals
+    values: tuple[float, ...] = field(default=())  # pair: (successes, trials); split/list: the parts
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit == "percent" or (self.unit in ("number", "fraction") and 0 < self.value < 1)
+
+    def span(self) -> dict[str, object]:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+_MULT = r"(?:\s?(?:k|K|M|mm|million|thousand)(?![a-zA-Z]))"
+_NUMBER = re.compile(
+    r"(?<![\w.])(?P<neg>-)?(?P<cur>[$€£]\s?)?(?P<num>" + _NUM + r")(?P<mult>" + _MULT + r")?"
+    r"(?P<unit>\s?(?:%|percent\b|per ?cent\b|pp\b|p\.p\.|percentage[- ]points?\b|(?:points?|pts)\b(?!\s+(?:of|in)\b)"
+    r"|ms\b|milliseconds?\b|s\b|secs?\b|seconds?\b|mins?\b|minutes?\b|hours?\b|days?\b|dollars?\b|usd\b|eur\b|euros?\b"
+    r"|items?\b))?",
+    re.IGNORECASE,
+)
+_PER = re.compile(
+    r"^\s*(?:unique\s+)?(?:[a-z-]+\s*){0,2}?(?:a|per|each|every|/|an?)\s?(day|daily|week|month)\b|^\s*(?:[a-z]+\s+)?(daily)\b"
+    r"|^/(day|d|week|wk)\b",
+    re.IGNORECASE,
+)
+_PAIR = re.compile(
+    r"(?<![\w.,])(?P<a>"
+    + _NUM
+    + r")(?P<am>"
+    + _MULT
+    + r")?\s*(?:[a-z-]+\s+){0,2}?(?:out of|of|/|from|in)\s*(?:the\s+)?"
+    r"(?P<b>" + _NUM + r")(?P<bm>" + _MULT + r")?(?![\d%])",
+    re.IGNORECASE,
+)
+_REVERSED_PAIR = re.compile(
+    r"(?<![\w.,])(?P<b>" + _NUM + r")(?P<bm>" + _MULT + r")?\s*(?:users|visitors|people|sessions)\s+and\s+"
+    r"(?P<a>" + _NUM + r")(?P<am>" + _MULT + r")?\s*(?:signups|sign-ups|conversions|purchases|clicks|orders)",
+    re.IGNORECASE,
+)
+_TRIALS_FIRST = re.compile(
+    r"(?<![\w.,])(?P<b>"
+    + _NUM
+    + r")(?P<bm>"
+    + _MULT
+    + r")?\s*(?:times|flips|tosses|rolls|throws|trials|impressions|emails|sends)\b"
+    r"[^\d]{0,25}?(?P<a>"
+    + _NUM
+    + r")(?P<am>"
+    + _MULT
+    + r")?\s*(?:heads|tails|sixes|successes|opens|clicks|conversions)\b",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(
+    r"(?<![\w.,/])(\d{1,2}(?:\.\d+)?)\s?%?\s?(?:/|-)\s?(\d{1,2}(?:\.\d+)?)(?:\s?%?\s?/\s?(\d{1,2}(?:\.\d+)?))*\s?%?(?![\d/])(?!,\d)"
+)
+_RATIO = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)\s?:\s?(\d+(?:\.\d+)?)(?![\d])")
+_P_LIST = re.compile(r"(?<![\w.])(?:0?\.\d+|1\.0+|1(?![\d.,%])|0(?![\d.,%]))")
+
+
+def number(digits: str, mult: str | None = None) -> float:
+    """'1,000' → 1000, '2.5k' → 2500, '1M' → 1e6."""
+    value = float(digits.replace(",", ""))
+    if mult:
+        m = mult.strip().lower()
+        value *= 1e3 if m in ("k", "thousand") else 1e6
+    return value
+
+
+def _unit(raw: str | None, currency: str | None) -> str:
+    if currency:
+        return "money"
+    u = (raw or "").strip().lower()
+    if not u:
+        return "number"
+    if u in ("%", "percent", "per cent", "percent"):
+        return "percent"
+    if u.startswith(("pp", "p.p", "percentage", "point", "pt")):
+        return "pp"
+    if u.startswith(("dollar", "usd", "eur", "euro")):
+        return "money"
+    if u.startswith("day"):
+        return "days"
+    if u.startswith("item"):
+        return "number"
+    return "time"
+
+
+def _p_value_lists(text: str) -> list[Quantity]:
+    """Runs of two or more numbers in [0, 1] separated by commas, 'and' or slashes, after a p-value cue."""
+    out: list[Quantity] = []
+    cue = re.search(
+        r"p[- ]?values?|p\s?=|bonferroni|holm|benjamini|hochberg|\bbh\b|fdr|adjust|correct",
+        text,
+        re.IGNORECASE,
+    )
+    if not cue:
+        return out
+    sep = r"\s*(?:,|and|/|;|\s)\s*(?:and\s+)?"
+    item = r"(?:0?\.\d+|1\.0+|0(?![\d.]))"
+    for m in re.finditer(r"(?<![\w.])" + item + r"(?:" + sep + item + r"(?![\d%]))+", text):
+        values = tuple(float(v) for v in _P_LIST.findall(m.group(0)))
+        if len(values) >= 2:
+            out.append(Quantity(m.start(), m.end(), m.group(0), values[0], "list", values=values))
+    return out
+
+
+def tag(text: str) -> list[Quantity]:
+    """Every quantity in the (normalised) text, left to right, without overlaps (larger structures first)."""
+    taken: list[tuple[int, int]] = []
+    out: list[Quantity] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    def add(q: Quantity) -> None:
+        taken.append((q.start, q.end))
+        out.append(q)
+
+    for q in _p_value_lists(text):
+        add(q)
+    for m in _SPLIT.finditer(text):
+        parts = [float(p) for p in re.findall(r"\d{1,2}(?:\.\d+)?", m.group(0))]
+        if len(parts) >= 2 and abs(sum(parts) - 100) < 1e-6 and free(m.start(), m.end()):
+            add(
+                Quantity(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    parts[0] / 100,
+                    "split",
+                    values=tuple(p / 100 for p in parts),
+                )
+            )
+    for pattern in (_REVERSED_PAIR, _TRIALS_FIRST, _PAIR):
+        for m in pattern.finditer(text):
+            a, b = number(m.group("a"), m.group("am")), number(m.group("b"), m.group("bm"))
+            glue = text[m.end("a") : m.start("b")].lower()
+            if not free(m.start(), m.end()) or a > b or b < 2:
+                continue
+            if (
+                " in " in f" {glue} "
+                and "out of" not in glue
+                and not re.search(r"\d\s*in\s*\d|times|heads|sixes|successes", m.group(0))
+            ):
+                continue
+            if re.search(r"power|alpha|%|day|week|per|group|arm|each|variant", glue):
+                continue
+            unit = "fraction" if b <= 12 and "/" in glue and a < b else "pair"
+            add(Quantity(m.start(), m.end(), m.group(0), a / b, unit, values=(a, b)))
+    for m in _RATIO.finditer(text):
+        if free(m.start(), m.end()):
+            add(Quantity(m.start(), m.end(), m.group(0), float(m.group(1)) / float(m.group(2)), "ratio"))
+    for m in _NUMBER.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        value = number(m.group("num"), m.group("mult"))
+        if m.group("neg"):
+            value = -value
+        unit = _unit(m.group("unit"), m.group("cur"))
+        end = m.end()
+        per = None
+        after = text[end : end + 40]
+        pm = _PER.match(after)
+        if pm and unit in ("number", "count"):
+            word = (pm.group(1) or pm.group(2) or pm.group(3) or "").lower()
+            per = "week" if word.startswith("w") else "month" if word.startswith("mo") else "day"
+        if (
+            unit == "number"
+            and value == int(value)
+            and abs(value) >= 2
+            and not m.group("num").startswith(".")
+        ):
+            unit = "count"
+        add(Quantity(m.start(), end, m.group(0).strip(), value, unit, per))
+    out.sort(key=lambda q: q.start)
+    return out

@@ -1,0 +1,526 @@
+"""Read a calculation question: tag quantities, assign roles, pick the calculator and its unknown, plan the steps.
+
+``read(question, earlier=None)`` returns a ``Reading``: the roles with the span each came from, the calculator
+steps (a chain when the question needs one: sample size → days, days → MDE, CUPED → new n and days, two
+corrections side by side), the conventional defaults stated as assumptions, and ``missing`` (exactly the inputs
+not given) or ``invalid`` (an input outside its range, with a request for a valid value). Nothing is invented: a
+value is either grounded in a span of the question, carried from an earlier turn (``earlier``), derived from
+grounded values by a stated rule, or a named default. Pure: no I/O, no model.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from understanding.quantities import Quantity, normalise, tag
+from understanding.roles import candidates
+
+QUESTIONS = {
+    "baseline": "What is the baseline conversion rate of the control group?",
+    "mde": (
+        "What is the smallest effect you want to detect (the minimum detectable effect)? Say whether it is relative "
+        "(e.g. a 5% lift on the baseline) or absolute (e.g. 0.5 percentage points)."
+    ),
+    "n_per_group": "How many users will each group (control and each variant) have?",
+    "daily_traffic": "How many users enter the experiment per day?",
+    "delta": "What difference in the mean do you want to detect (in the metric's units)?",
+    "sd": "What is the standard deviation of the metric?",
+    "counts": "How many users were actually assigned to each arm?",
+    "p_values": "Which p-values should be adjusted?",
+    "correlation": "What is the correlation between the pre-experiment covariate and the metric (or the variance reduction CUPED gives)?",
+    "conversions": "How many conversions and users does each group have (e.g. 120 out of 1,000 vs 150 out of 1,000)?",
+    "means": "What are the mean, standard deviation and size of each group?",
+    "successes": "How many successes out of how many trials?",
+    "looks": "How many analyses (interim looks plus the final one) are planned?",
+    "effect_size_f": "What effect size (Cohen's f) do you expect?",
+    "k_groups": "How many groups does the ANOVA compare?",
+    "effect_size_w": "What effect size (Cohen's w) do you expect?",
+    "df": "How many degrees of freedom does the chi-square test have?",
+    "r": "What correlation do you want to detect?",
+    "effect_size_d": "What standardised effect size (Cohen's d) do you expect?",
+    "days": "How many days can the test run?",
+}
+_SINGLE = {"baseline", "p2", "p0", "mde", "mde_abs", "power", "alpha", "confidence", "sd", "delta", "n_per_group",
+           "n_control", "n_treatment", "n_total", "daily_traffic", "exposed_share", "days", "correlation",
+           "variance_reduction", "effect_d", "effect_f", "effect_w", "df", "k_groups", "looks", "variants", "q_ratio",
+           "ratio", "n_one", "n_pairs"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MissingInput:
+    """A required input the question did not give (or gave out of range), with the question to ask the user."""
+
+    name: str
+    question: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "question": self.question}
+
+
+@dataclass(frozen=True)
+class Grounded:
+    """A value with where it came from: a span of the question, an earlier turn, a derivation or a default."""
+
+    value: Any
+    source: str  # question | earlier_turn | derived | default
+    span: dict[str, Any] | None = None
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "source": self.source, "span": self.span, "note": self.note}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One calculator call; ``carry`` names inputs taken from an earlier step's outputs: param → (step, output)."""
+
+    tool: str
+    params: dict[str, Any]
+    carry: dict[str, tuple[int, str]] = field(default_factory=dict)
+    purpose: str = ""
+    carry_scale: dict[str, float] = field(
+        default_factory=dict
+    )  # carried value × factor (a total → per group)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tool": self.tool,
+            "params": dict(self.params),
+            "carry": {k: {"step": s, "output": o} for k, (s, o) in self.carry.items()},
+            "purpose": self.purpose,
+        }
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a question asks: the roles read from it, the calculator steps, assumptions and gaps."""
+
+    question: str
+    text: str
+    tool: str | None
+    unknown: str | None = None
+    roles: dict[str, Grounded] = field(default_factory=dict)
+    steps: tuple[Step, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    missing: tuple[MissingInput, ...] = ()
+    invalid: tuple[MissingInput, ...] = ()
+    method_requested: str | None = None
+    reason: str = ""
+    family: str | None = None
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self.steps[0].params) if self.steps else {}
+
+    @property
+    def calculable(self) -> bool:
+        return self.tool is not None and not self.missing and not self.invalid
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tool": self.tool,
+            "unknown": self.unknown,
+            "normalised_question": self.text,
+            "roles": {k: v.to_dict() for k, v in self.roles.items()},
+            "steps": [s.to_dict() for s in self.steps],
+            "params": self.params,
+            "assumptions": list(self.assumptions),
+            "missing": [m.to_dict() for m in self.missing],
+            "invalid": [m.to_dict() for m in self.invalid],
+            "method_requested": self.method_requested,
+            "calculable": self.calculable,
+            "reason": self.reason,
+            "family": self.family,
+        }
+
+    def memory(self) -> dict[str, Any]:
+        """What a follow-up turn needs from this one: family, unknown, method and the roles with their spans."""
+        return {
+            "family": self.family,
+            "unknown": self.unknown,
+            "method": self.method_requested,
+            "roles": {
+                k: {"value": v.value, "span": v.span} for k, v in self.roles.items() if v.source != "derived"
+            },
+        }
+
+
+# --- cues for what is asked and how -------------------------------------------------------------------------
+
+_METHODS = (
+    (r"cohen'?s h|arcsine|pwr\.2p", "cohens_h"),
+    (r"evan ?miller", "evan_miller"),
+    (r"\bunpooled\b", "unpooled"),
+    (r"power\.prop\.test|\bpooled\b", "pooled"),
+    (r"rule of thumb|rule-of-thumb|16\s?σ|16 ?sigma|16σ|lehr|kohavi", "rule_of_thumb"),
+    (r"wilson", "wilson"),
+    (r"clopper|exact (?:binomial )?(?:ci|interval)|\bexact\b.*\b(?:ci|interval)", "clopper_pearson"),
+    (r"agresti[- ]coull", "agresti_coull"),
+    (r"newcombe?", "newcombe"),
+    (r"agresti[- –]+caffo", "agresti_caffo"),
+    (r"\bwald\b", "wald"),
+    (r"o'?brien|obf\b", "obrien_fleming"),
+    (r"pocock", "pocock"),
+)
+_CORRECTIONS = (
+    (r"benjamini[- ]yekutieli|\bby\b correction", "benjamini_yekutieli"),
+    (r"benjamini|hochberg|\bbh\b|fdr|false discovery", "benjamini_hochberg"),
+    (r"\bholm\b", "holm"),
+    (r"bonferroni", "bonferroni"),
+)
+ASKS_N = re.compile(
+    r"\bn1\s*\?|how many|sample size|how big|\bn\b\s*(?:per|for|\?|needed|in each|was)|\bn\s*\?|\bn\?|per[- ](?:group|arm) n|\bneeded\b|"
+    r"need in|what n\b|total n|\bN\b|sample per|n per|new n|pairs needed|number of pairs|how large|users do (?:i|we) need"
+)
+ASKS_DAYS = re.compile(
+    r"how long|how many days|\bdays\s*\?|duration|test length|number of days|days needed|how many weeks|take\?|will it take"
+)
+ASKS_POWER = re.compile(
+    r"what(?:'s| is)? (?:the |our |my )?power|power\s*\?|how much power|power (?:of|for|check|with|to detect|at|if|do)|"
+    r"what power|likely are we|\bpower:|power does|which alpha and power|alpha and power|the power\b"
+)
+ASKS_MDE = re.compile(
+    r"smallest|minimum detectable|minimal|minimum p2|min p2|what(?:'s| is| would be)? (?:the |our |my )?(?:relative )?mde\b|\bmde\b\s*\?|what (?:relative )?(?:mde|lift)|how small|lowest|how high|what p2|"
+    r"what (?:variant|treatment)(?: conversion)? rate|what relative|detectable|reachable|can (?:we|i) hit|"
+    r"what (?:effect size|minimum)|effect size d could|mde \(relative\)|what mde"
+)
+ASKS_SIG = re.compile(
+    r"significan|p-?\s?value|p value|\bfair\b|loaded|biased|better|different from|z[- ]?test|welch|t[- ]?test p"
+)
+ASKS_CI = re.compile(r"interval|\bci\b|confidence interval|\bbounds?\b(?!aries)")
+MEANS_WORDS = re.compile(
+    r"\b(?:standard deviation|std\.? ?dev|sd|σ|sigma|mean|average|avg|aov|arpu|revenue|t[- ]?test|cohen'?s d|paired|"
+    r"before|pre-post|pre and post|one[- ]sample|time on page|session length|minutes?|seconds?|ms\b|\$|€|£|dollars?)"
+)
+
+
+@dataclass
+class _Found:
+    """The roles read from one question, by quantity (mutable while reading)."""
+
+    roles: dict[str, Grounded] = field(default_factory=dict)
+    lists: dict[str, list[Grounded]] = field(default_factory=dict)
+
+
+def _g(q: Quantity, value: Any, note: str = "") -> Grounded:
+    return Grounded(value, "question", q.span(), note)
+
+
+def _rate(q: Quantity) -> float:
+    return q.value / 100 if q.unit == "percent" else q.value
+
+
+def _prob(q: Quantity) -> float:
+    """A power or α: 80% → 0.8, 0.8 → 0.8, 80 → 0.8; 1.2 stays 1.2 so that validation rejects it."""
+    if q.unit == "percent":
+        return q.value / 100
+    if q.value >= 2:
+        return q.value / 100
+    return q.value
+
+
+def assign(text: str, quantities: list[Quantity]) -> dict[str, tuple[Quantity, float, str]]:
+    """Greedy assignment over all (quantity, role) scores: best first, one quantity per role and role per quantity."""
+    cands = candidates(text, quantities)
+    pool = sorted(
+        ((s, i, role, cue) for i, cs in enumerate(cands) for s, role, cue in cs), key=lambda t: (-t[0], t[1])
+    )
+    used: set[int] = set()
+    out: dict[str, tuple[Quantity, float, str]] = {}
+    for s, i, role, cue in pool:
+        if i in used or role in out or s < 1.0:
+            continue
+        out[role] = (quantities[i], s, cue)
+        used.add(i)
+    # "detect 30% vs 35%": a weakly cued MDE before the target rate is the baseline.
+    if "p2" in out and "baseline" not in out and "mde" in out and out["mde"][0].start < out["p2"][0].start:
+        out["baseline"] = out.pop("mde")
+    # "1.5% now, want to detect 1.8%": a bare "detect X%" above the baseline is the target rate, not a lift.
+    if "mde" in out and "baseline" in out and "p2" not in out and out["mde"][1] <= 4.0:
+        q = out["mde"][0]
+        right = text[q.end : q.end + 20].lower()
+        if q.value > out["baseline"][0].value and not re.match(
+            r"\s*(?:\(?relative|rel\b|lift|uplift|mde|improvement|increase|change)", right
+        ):
+            out["p2"] = out.pop("mde")
+    # Bare rates: of two rates with no cue, the first is the baseline and the second the target.
+    power_q = out["power"][0] if "power" in out else None
+    bare = [
+        q
+        for i, q in enumerate(quantities)
+        if i not in used
+        and q.unit == "percent"
+        and not (
+            power_q is not None
+            and power_q.start > q.end
+            and re.fullmatch(r"\s*(?:to|-|->)\s*", text[q.end : power_q.start])
+        )
+    ]
+    for q in bare:
+        for role in ("baseline", "p2"):
+            if role not in out and not ("mde" in out and role == "p2"):
+                if role == "p2" and "baseline" in out and out["baseline"][0].start > q.start:
+                    out["p2"], out["baseline"] = out["baseline"], (q, 0.5, "first of two rates")
+                else:
+                    out[role] = (q, 0.5, "order: first rate is the baseline, the second the target")
+                used.add(quantities.index(q))
+                break
+    return out
+
+
+def _method(t: str) -> tuple[str | None, str | None]:
+    for pattern, name in _METHODS:
+        m = re.search(pattern, t)
+        if m:
+            return name, m.group(0)
+    return None, None
+
+
+def _corrections(t: str) -> list[str]:
+    found = []
+    for pattern, name in _CORRECTIONS:
+        m = re.search(pattern, t)
+        if m and name not in found:
+            found.append(name)
+    found.sort(key=lambda n: re.search(dict((b, a) for a, b in _CORRECTIONS)[n], t).start())  # type: ignore[union-attr]
+    return found
+
+
+def _alternative(t: str) -> str | None:
+    if re.search(r"\b(?:one|1)[- ]?(?:tailed|sided)\b|only care about an increase", t):
+        return "smaller" if re.search(r"\b(?:decrease|drop|reduc|lower)", t) else "larger"
+    if re.search(r"\b(?:two|2)[- ]?(?:tailed|sided)\b", t):
+        return "two-sided"
+    return None
+
+
+def variants_note(t: str) -> str | None:
+    m = re.search(r"\b(\d+) (?:variants|variations|treatments|challengers)\b(?! per)", t)
+    if m and int(m.group(1)) > 1:
+        k = int(m.group(1))
+        return (
+            f"'{m.group(0)}' read as {k} treatment variants each compared with one control ({k + 1} groups)"
+        )
+    return None
+
+
+def _variants(t: str) -> int | None:
+    m = re.search(r"\b(\d+) (?:variants|variations|treatments|challengers)\b(?! per)", t)
+    if m:
+        return int(m.group(1))
+    m = re.search(r"\b(\d+) (?:arms|groups|versions)\b", t)
+    if m and int(m.group(1)) >= 2:
+        return int(m.group(1)) - 1
+    m = re.search(r"\ba/b(/[c-z])+\b", t)
+    if m:
+        return m.group(0).count("/")
+    return None
+
+
+def _two_group_means(t: str, quantities: list[Quantity]) -> dict[str, Grounded] | None:
+    """Mean, SD and size of two groups, in order written (first = control A); None unless all six are there."""
+    by_role: dict[str, list[Quantity]] = {"mean": [], "sd": [], "n": []}
+    for i, q in enumerate(quantities):
+        left = t[max(quantities[i - 1].end if i else 0, q.start - 30) : q.start]
+        right = t[q.end : q.end + 12]
+        if re.search(r"(?:mean|average|avg|means?)\W*(?:of|=|is|:)?\s*$", left) or (
+            re.search(r"\b(?:vs\.?|versus)\s*$", left) and len(by_role["mean"]) == 1
+        ):
+            by_role["mean"].append(q)
+        elif re.search(r"(?:\bsds?\b|standard deviations?|std\.? ?dev|σ)\W*(?:of|=|is|:)?\s*$", left) or (
+            re.search(r"^\s*and\s*$", left)
+            and len(by_role["sd"]) == 1
+            and len(by_role["n"]) == 0
+            and by_role["sd"][-1].end > (by_role["mean"][-1].end if by_role["mean"] else 0)
+        ):
+            by_role["sd"].append(q)
+        elif (
+            re.search(r"(?:\bn\b|sizes?|n\s*=)\W*(?:of|=|is|:)?\s*$", left)
+            or re.search(r"^\s*(?:users|people|visitors)", right)
+            or (re.search(r"^\s*and\s*$", left) and len(by_role["n"]) == 1)
+        ):
+            by_role["n"].append(q)
+    if not all(len(v) == 2 for v in by_role.values()):
+        return None
+    (ma, mb), (sa, sb), (na, nb) = by_role["mean"], by_role["sd"], by_role["n"]
+    return {
+        "mean_a": _g(ma, ma.value), "sd_a": _g(sa, sa.value), "n_a": _g(na, na.value),
+        "mean_b": _g(mb, mb.value), "sd_b": _g(sb, sb.value), "n_b": _g(nb, nb.value),
+    }  # fmt: skip
+
+
+def roles_of(text: str, quantities: list[Quantity]) -> dict[str, Grounded]:
+    """Every role the question fills, each with its grounded value (rates as proportions)."""
+    assigned = assign(text, quantities)
+    roles: dict[str, Grounded] = {}
+    for role, (q, score, cue) in assigned.items():
+        note = f"cue '{cue}' (score {score:.1f})"
+        if role in ("baseline", "p2", "p0", "exposed_share", "variance_reduction", "confidence"):
+            roles[role] = _g(q, _rate(q), note)
+        elif role in ("power", "alpha"):
+            roles[role] = _g(q, _prob(q), note)
+        elif role == "mde" or role == "mde_abs":
+            roles[role] = _g(q, q.value / 100, note)
+        elif role == "daily_traffic" and q.per == "week":
+            roles[role] = _g(q, q.value / 7, f"{q.value:,.0f} a week read as {q.value / 7:,.1f} a day")
+        else:
+            roles[role] = _g(q, q.value, note)
+    if "confidence" in roles and "alpha" not in roles:
+        c = roles.pop("confidence")
+        roles["alpha"] = replace(
+            c, value=round(1 - c.value, 10), note=f"{c.value:.0%} confidence read as α = {1 - c.value:.2g}"
+        )
+    return roles
+
+
+# --- choosing the calculator ------------------------------------------------------------------------------
+
+
+def _has(roles: dict[str, Grounded], *names: str) -> bool:
+    return any(n in roles for n in names)
+
+
+_EXPLICIT_REQUEST = re.compile(r"\b(?:calculate|compute|work out|solve for|plug (?:in|into))\b")
+_CONCEPTUAL_START = re.compile(
+    r"^(?:why\b|how (?:does|do|is|are|can|could|would|should|come)\b|should\b|when\b)"
+)
+_SIZING_ASK = re.compile(r"\bneed\b|per (?:group|variant|arm|variation)|\?\s*$|:\s*$")
+
+
+def choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> tuple[str | None, str | None]:
+    """(calculator family, unknown) from the roles present and the asking words; None for a question about ideas."""
+    family, unknown = _choose(t, roles, quantities)
+    conceptual = _CONCEPTUAL_START.search(t) and not _EXPLICIT_REQUEST.search(t) and not re.search(r"\d", t)
+    if conceptual and family in ("means", "proportions", "significance", "ci"):
+        return None, None
+    if family in ("means", "proportions") and not (_EXPLICIT_REQUEST.search(t) or _asked_any(t, roles)):
+        # "my test shows a +40% lift, should I trust it?": one number and no request is not a sizing question.
+        sizing = {
+            "baseline",
+            "p2",
+            "mde",
+            "mde_abs",
+            "sd",
+            "delta",
+            "n_per_group",
+            "daily_traffic",
+            "effect_d",
+        }
+        if len(sizing & set(roles)) < 2:
+            return None, None
+    return family, unknown
+
+
+def _asked_any(t: str, roles: dict[str, Grounded]) -> bool:
+    return bool(
+        ASKS_N.search(t)
+        or ASKS_DAYS.search(t)
+        or ASKS_MDE.search(t)
+        or (ASKS_POWER.search(t) and "power" not in roles)
+    )
+
+
+def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> tuple[str | None, str | None]:
+    pairs = [q for q in quantities if q.unit in ("pair",)]
+    lists = [q for q in quantities if q.unit == "list"]
+    if re.search(r"compromise", t) or "q_ratio" in roles:
+        return "compromise_power", "alpha"
+    if re.search(r"\bsrm\b|sample ratio|ratio mismatch", t):
+        return "srm_check", "p_value"
+    if re.search(r"o'?brien|pocock|sequential|interim|boundar|alpha spending|lan-demets", t):
+        return "group_sequential", "boundaries"
+    mt_words = re.search(
+        r"bonferroni|\bholm\b|benjamini|hochberg|\bfdr\b|multiple (?:testing|comparisons)|adjust\w* (?:these |my |the )?p",
+        t,
+    )
+    if lists or (mt_words and re.search(r"p-?values?|p values?", t)):
+        return "multiple_testing", "adjusted"
+    if (
+        re.search(r"cuped|variance reduction|pre-?period|pre-experiment|covariate", t)
+        or "variance_reduction" in roles
+    ):
+        return "cuped", "n"
+    if re.search(r"\banova\b|cohen'?s f\b", t) or "effect_f" in roles:
+        return "anova_power", "power" if ("n_per_group" in roles and "power" not in roles) else "n"
+    if re.search(r"chi[- ]?squared?|cohen'?s w\b|goodness of fit", t) or "effect_w" in roles:
+        return "chi_square_power", "power" if (
+            "n_total" in roles or "n_per_group" in roles
+        ) and "power" not in roles else "n"
+    if ASKS_CI.search(t) and (pairs or re.search(r"mean", t)):
+        return "ci", "interval"
+    if re.search(
+        r"\bcoin\b|\bdie\b|\bdice\b|fair\b|loaded|different from \d|industry|against (?:a |the )?(?:known|fair|\d)",
+        t,
+    ) and (pairs or "p0" in roles):
+        return "binomial_test", "p_value"
+    if ASKS_SIG.search(t) and (len(pairs) >= 2 or re.search(r"mean", t)):
+        return "significance", "p_value"
+    if re.search(
+        r"what(?:'s| is) the p-?\s?value|is (?:it|this|that|the difference) (?:statistically )?significant", t
+    ):
+        return "significance", "p_value"
+    if len(pairs) >= 2 and re.search(r"\bvs\.?\b|versus|better|\?", t) and not ASKS_N.search(t):
+        return "significance", "p_value"
+    if (
+        re.search(r"correlation|\br\s*=", t)
+        and not re.search(r"cuped|pre-?period|covariate", t)
+        and ("correlation" in roles or ASKS_N.search(t) or ASKS_POWER.search(t))
+    ):
+        return "correlation_power", "power" if _has(
+            roles, "n_one", "n_per_group", "n_pairs"
+        ) and not ASKS_N.search(t) else "n"
+    design = "means" if _means_design(t, roles) else "proportions"
+    if "effect_d" in roles or re.search(
+        r"cohen'?s d|standardi[sz]ed effect|effect size d|in sd units|in standard deviations|(?:smallest|minimum|minimal|detectable)\s+d\b",
+        t,
+    ):
+        design = "means"
+    if ASKS_MDE.search(t) and not _has(roles, "mde", "mde_abs", "p2", "delta", "effect_d"):
+        if "days" in roles:
+            return design, "mde_in_days"
+        return design, "mde"
+    if ASKS_DAYS.search(t) and not (ASKS_MDE.search(t) and "days" in roles):
+        return design, "days"
+    if "days" in roles and "daily_traffic" in roles and ASKS_MDE.search(t):
+        return design, "mde_in_days"
+    power_given = "power" in roles
+    if not power_given and ASKS_POWER.search(t):
+        return design, "power"
+    if ASKS_N.search(t) or _has(roles, "baseline", "p2", "mde", "mde_abs", "sd", "delta", "effect_d"):
+        return design, "n"
+    if re.search(r"\bpower\b", t) and not power_given:
+        return design, "power"
+    return None, None
+
+
+def _means_design(t: str, roles: dict[str, Grounded]) -> bool:
+    if _has(roles, "sd", "delta", "effect_d", "n_pairs") and (
+        not _has(roles, "baseline", "p2") or "sd" in roles
+    ):
+        return True
+    if _has(roles, "baseline", "p2", "mde", "mde_abs"):
+        return False
+    return bool(MEANS_WORDS.search(t))
+
+
+def read(question: str, earlier: dict[str, Any] | None = None) -> Reading:
+    """Read ``question``; with ``earlier`` (a previous turn's ``Reading.memory()``) a follow-up reuses its inputs."""
+    from understanding.planning import plan
+
+    text = normalise(question)
+    t = text.lower()
+    quantities = tag(text)
+    roles = roles_of(text, quantities)
+    method, method_text = _method(t)
+    return plan(question, text, t, quantities, roles, method, method_text, earlier)
+
+
+def needs_value(name: str) -> MissingInput:
+    return MissingInput(name, QUESTIONS.get(name, f"What is the {name.replace('_', ' ')}?"))
+
+
+def ceil_int(x: float) -> int:
+    return math.ceil(x - 1e-9)

@@ -1,0 +1,371 @@
+"""Role assignment: what each tagged quantity *is* (baseline, second rate, MDE, power, σ, n per group, traffic …).
+
+Chosen design: a scorer over cue words in each quantity's context windows, not a trained model. Each role has
+prefix cues (words before the number: "baseline of 5%", "power 0.8") and suffix cues (words after it: "5% baseline",
+"80% power"); a cue scores its weight, decayed by how many words stand between it and the number, and only when
+the quantity's unit fits the role (a σ is never a percentage, traffic is a count per day). Windows stop at the
+neighbouring quantity and at sentence ends, so cues belong to the nearest number. Roles are then assigned greedily
+by score, one quantity per role, with positional fallbacks for what practitioners leave implicit (of two bare rates
+the first is the baseline, the second the target).
+
+Why not a trained token classifier (MiniLM) or constrained JSON decoding with the generator: on this shared 2-core
+CPU the generator costs seconds per question against a 150 ms budget for the whole pre-generation path, and a
+token classifier would need thousands of labelled questions we do not have — trained on the dev half it would learn
+that half's wording, which is exactly the failure this package replaces. The cue lexicon generalises because it
+encodes the vocabulary of the domain, not the phrasing of any set; the held-out test half and its paraphrases
+measure that.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from understanding.quantities import Quantity
+
+RATE_UNITS = ("percent", "number", "fraction")
+COUNT_UNITS = ("count", "number")
+MEASURE_UNITS = ("money", "time", "number", "count")
+RATE_ROLES = ("baseline", "p2", "p0", "correlation")
+
+# role → (prefix cues, suffix cues, units it accepts)
+_CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...], tuple[str, ...]]] = {
+    "power": (
+        (
+            (r"\bpower\b(?: of| at| =| is| to| check:?)?", 10),
+            (r"\b(?:n|sample size|users|per group|per arm|per variant)\b[^\d]{0,12}\bat\s*$", 5),
+        ),
+        ((r"^\s*(?:statistical\s+)?power\b", 10), (r"^\s*(?:instead|power)", 1)),
+        ("percent", "number", "count"),
+    ),
+    "alpha": (
+        (
+            (r"\b(?:alpha|α|significance(?: level)?|sig(?:\.|nificance)? level|level of)\b", 10),
+            (r"\bat the\b", 1),
+        ),
+        ((r"^\s*(?:significance|sig\b|alpha|level\b|significance level)", 10),),
+        ("percent", "number"),
+    ),
+    "confidence": (
+        ((r"\bconfidence(?: level)?\b", 8),),
+        ((r"^\s*(?:confidence|ci\b|conf)", 8),),
+        ("percent",),
+    ),
+    "exposed_share": (
+        ((r"\b(?:send|expose|exposed|eligible|allocate|route|only)\b", 4), (r"\bexposure\b", 8)),
+        (
+            (r"^\s*(?:of (?:the |our |all |daily )?(?:traffic|users|visitors|sessions|them))", 9),
+            (r"^\s*(?:exposed|eligible|in(?:to)? the (?:test|experiment))", 9),
+            (r"^\s*(?:enter|are eligible)", 6),
+        ),
+        ("percent",),
+    ),
+    "variance_reduction": (
+        (
+            (r"\b(?:variance|cuts? variance|reduces? (?:the )?variance)\b.{0,20}\b(?:by|of)\b", 10),
+            (r"\bvariance reduction of\b", 12),
+            (r"\b(?:cuts?|removes?|reduces?)\b.{0,12}$", 3),
+        ),
+        ((r"^\s*(?:variance reduction|of (?:the )?variance|less variance|variance)", 10),),
+        ("percent",),
+    ),
+    "mde_abs": (
+        ((r"\babsolute\b", 3),),
+        ((r"^\s*(?:absolute|abs\b)", 6), (r"^\s*(?:\(?absolute\)?)", 3)),
+        ("pp",),
+    ),
+    "mde": (
+        (
+            (
+                r"\b(?:mde|minimum detectable effect|lift|uplift|improvement|change|increase|effect)\b(?: of| is| =| at)?\s*$",
+                7,
+            ),
+            (r"\b(?:detect|see|catch|pick up)\s+(?:an?\s+)?(?:\+)?$", 4),
+            (r"\+$", 3),
+        ),
+        (
+            (r"^\s*(?:relative|rel\.?)\b", 8),
+            (r"^\s*(?:\(relative\))", 8),
+            (
+                r"^\s*(?:mde|minimum detectable|lift|uplift|improvement|increase|change|effect|relative|rise|drop|decrease|difference|bump)\b",
+                7,
+            ),
+        ),
+        ("percent",),
+    ),
+    "baseline": (
+        (
+            (
+                r"\b(?:baseline|base ?rate|control|current(?:ly)?|today|now|p1|converts?|conversion(?: rate)?|cr|ctr|rate|sits|is at|at about|we convert|convert(?:ing)?|open rate|retention|bounce rate|from)\b[^%\d]{0,25}$",
+                5,
+            ),
+            (r"\bfrom\s*$", 6),
+            (r"\bp1\s*=?\s*$", 10),
+        ),
+        (
+            (
+                r"^\s*(?:baseline|base rate|conversion|conv\b|cr\b|in control|now|today|control|open rate|to begin|currently)",
+                5,
+            ),
+            (r"^\s*(?:vs\.?|versus|->|→|to)\s", 2),
+        ),
+        RATE_UNITS,
+    ),
+    "p2": (
+        (
+            (
+                r"(?:\b(?:to|target|hope(?:d)?(?: for)?|expect(?:ed|ing)?|treatment|variant|new|gets?|vs\.?|versus|p2|move to|down to|rise to|into)|->|→)\s*(?:is|at|of|=|around|about|hopefully|rate)?\s*$",
+                6,
+            ),
+            (r"\bp2\s*=?\s*$", 10),
+            (r"\b(?:and|with the new|push it to|lifts? it to|gets? it to)\s*$", 3),
+        ),
+        (
+            (
+                r"^\s*(?:target|in the (?:other|variant|treatment|test)|hoped|with the new|in treatment|for the variant)",
+                6,
+            ),
+        ),
+        RATE_UNITS,
+    ),
+    "p0": (
+        (
+            (
+                r"\b(?:against|different from|than|known rate|fair rate of|industry|compared to|expected?)\b[^\d]{0,20}$",
+                6,
+            ),
+        ),
+        ((r"^\s*(?:industry|expected|known|benchmark)", 4),),
+        ("percent", "fraction", "number"),
+    ),
+    "sd": (
+        (
+            (
+                r"\b(?:sd|s\.d\.|σ|sigma|standard deviation|std\.? ?dev|std|stdev|variability)\b[^\d$€£]{0,22}$",
+                10,
+            ),
+        ),
+        ((r"^\s*(?:\)?\s*(?:sd|standard deviation|std)\b)", 8),),
+        MEASURE_UNITS,
+    ),
+    "delta": (
+        (
+            (
+                r"\b(?:difference|diff|change|lift|increase|improvement|shift|delta|δ|mde|deviation|effect|detect|see|pick up|catch|care about|move|mean difference|difference of|a)\b[^\d$€£]{0,14}$",
+                4,
+            ),
+            (r"\b(?:delta|δ|mean diff(?:erence)?|diff)\s*(?:of|=|is)?\s*$", 9),
+        ),
+        (
+            (
+                r"^\s*(?:[a-z]+\s)?(?:difference|change|lift|increase|improvement|shift|mde|decrease|reduction|bump|more|rise|swing)",
+                7,
+            ),
+            (r"^\s*(?:-?unit|units)\b", 3),
+        ),
+        MEASURE_UNITS,
+    ),
+    "mean": (
+        ((r"\b(?:mean|average|avg|aov is|basket is)\b\s*(?:of|=|is|:)?\s*$", 8),),
+        (),
+        ("money", "number", "count", "time"),
+    ),
+    "n_per_group": (
+        (
+            (r"\b(?:n|sample size)\s*(?:=|of|is|:)?\s*$", 5),
+            (r"\bn\s*=\s*$", 6),
+            (r"\bn[12]\s*=\s*(?:n[12]\s*=\s*)?$", 8),
+            (r"\b(?:only |can |)(?:have|with|get|gets|of|recruit|afford|if each variant gets|has)\s*$", 2),
+        ),
+        (
+            (
+                r"^\s*(?:[a-z]+\s+){0,2}?(?:per|in each|each|a|per-)\s?(?:group|arm|variant|variation|side|condition|cell|bucket)",
+                9,
+            ),
+            (r"^\s*(?:in each|each)\b", 8),
+            (r"^\s*(?:[a-z]+\s+){0,1}(?:per\s?(?:group|arm|variant))", 9),
+        ),
+        COUNT_UNITS,
+    ),
+    "n_control": (
+        ((r"\b(?:control|n_control|control n|control users)\s*(?:=|had|has|gets|group)?\s*$", 7),),
+        (
+            (r"^\s*(?:[a-z]+\s+){0,2}?(?:in (?:the )?control|control)", 8),
+            (r"^\s*(?:[a-z]+\s+)?(?:in|for) (?:a|the )?control", 8),
+        ),
+        COUNT_UNITS,
+    ),
+    "n_treatment": (
+        ((r"\b(?:treatment|variant|treated|n_treatment|treatment n)\s*(?:=|had|has|gets|group)?\s*$", 7),),
+        (
+            (
+                r"^\s*(?:[a-z]+\s+){0,2}?(?:in (?:the )?(?:treatment|variant|test arm)|treatment|treated|variant)",
+                8,
+            ),
+        ),
+        COUNT_UNITS,
+    ),
+    "n_total": (
+        (
+            (r"\b(?:total|overall|in total|N\s*=|need|needed|total sample)\b[^\d]{0,10}$", 4),
+            (r"\btotal\b.{0,12}$", 4),
+        ),
+        (
+            (r"^\s*(?:[a-z]+\s+){0,2}?(?:in total|total|overall)", 8),
+            (r"^\s*(?:[a-z]+\s+){0,1}needed overall", 8),
+        ),
+        COUNT_UNITS,
+    ),
+    "n_one": (
+        ((r"\b(?:sample of|n\s*=)\s*$", 4),),
+        ((r"^\s*(?:pairs|measurements|observations|subjects|people)\b", 3),),
+        COUNT_UNITS,
+    ),
+    "n_pairs": (
+        (),
+        ((r"^\s*pairs\b", 8),),
+        COUNT_UNITS,
+    ),
+    "correlation": (
+        ((r"\b(?:correlation|correlated|correlates|rho|ρ|r)\b[^\d]{0,18}$", 10),),
+        ((r"^\s*(?:\(cuped\)|correlation|with the pre)", 6),),
+        ("number",),
+    ),
+    "effect_d": (
+        ((r"\b(?:cohen'?s d|d\s*=?|effect size d|effect size)\s*(?:of|=|is)?\s*$", 10),),
+        (),
+        ("number",),
+    ),
+    "effect_f": (
+        ((r"\b(?:cohen'?s f|f\s*=?|effect size f|effect size)\s*(?:of|=|is|around)?\s*$", 10),),
+        ((r"^\s*(?:\(f\))", 4),),
+        ("number",),
+    ),
+    "effect_w": (((r"\b(?:cohen'?s w|w\s*=?|effect size w)\s*(?:of|=|is)?\s*$", 10),), (), ("number",)),
+    "df": (
+        ((r"\b(?:df|degrees of freedom)\s*(?:of|=|is)?\s*$", 10),),
+        ((r"^\s*(?:df|degrees of freedom|dof)\b", 10),),
+        ("count", "number"),
+    ),
+    "k_groups": (
+        ((r"\bk\s*=\s*$", 10),),
+        ((r"^\s*(?:[a-z]+\s+)?(?:groups|arms|versions|conditions)\b", 7),),
+        ("count",),
+    ),
+    "looks": (
+        (),
+        ((r"^\s*(?:[a-z]+\s+){0,2}?(?:looks|analyses|peeks|stages|interim)", 10),),
+        ("count",),
+    ),
+    "variants": (
+        (),
+        ((r"^\s*(?:variants|treatments|challengers|variations)\b(?!\s+per)", 8),),
+        ("count",),
+    ),
+    "q_ratio": (
+        (
+            (
+                r"(?:β/α|beta/alpha|beta to alpha|ratio q|q\s*=|β/α ratio(?: of)?|beta/alpha ratio(?: of)?)\s*(?:=|of|is)?\s*$",
+                10,
+            ),
+            (r"\bratio (?:of )?$", 2),
+        ),
+        ((r"^\s*\(beta to alpha\)", 8),),
+        ("count", "number"),
+    ),
+    "ratio": (
+        ((r"\b(?:ratio|allocation ratio|ratio of)\s*(?:of|=|is)?\s*$", 8),),
+        ((r"^\s*(?:x|times)\b", 6),),
+        ("count", "number", "ratio"),
+    ),
+    "daily_traffic": ((), (), ("count", "number")),  # decided by the per-day unit
+    "days": ((), (), ("days",)),
+    "looks_placeholder": ((), (), ()),
+}
+
+_STOP = re.compile(r"[.;?!](?=\s|$)|\n")
+
+
+def _windows(text: str, quantities: list[Quantity], i: int) -> tuple[str, str]:
+    q = quantities[i]
+    left_start = quantities[i - 1].end if i > 0 else 0
+    right_end = quantities[i + 1].start if i + 1 < len(quantities) else len(text)
+    left = text[max(left_start, q.start - 60) : q.start]
+    stops = list(_STOP.finditer(left))
+    if stops:
+        left = left[stops[-1].end() :]
+    right = text[q.end : min(right_end, q.end + 45)]
+    stop = _STOP.search(right)
+    if stop:
+        right = right[: stop.start()]
+    return left.lower(), right.lower()
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A quantity with the role it was given and the evidence (score, cue)."""
+
+    role: str
+    quantity: Quantity
+    score: float
+    cue: str
+
+
+def _plausible(role: str, q: Quantity) -> bool:
+    """Ranges a role's number can take as people write it (a power of 800 is a group size, not a power)."""
+    v = q.value
+    if role == "power":
+        return q.unit == "percent" or v < 2 or 50 <= v < 100
+    if role == "alpha":
+        return q.unit == "percent" or v < 2 or (q.unit == "count" and v <= 10)
+    if role in ("effect_d", "effect_f", "effect_w", "correlation"):
+        return abs(v) < 5
+    return True
+
+
+def _score(role: str, q: Quantity, left: str, right: str, shared: bool = False) -> tuple[float, str]:
+    prefix, suffix, units = _CUES[role]
+    if q.unit not in units or not _plausible(role, q):
+        return 0.0, ""
+    if role in RATE_ROLES and q.unit != "percent" and not 0 < q.value < 1:
+        return 0.0, ""
+    best, cue = 0.0, ""
+    for pattern, weight in prefix:
+        m = re.search(pattern, left)
+        if m:
+            gap = len(left[m.end() :].split())
+            s = weight / (1 + gap / 3)
+            if s > best:
+                best, cue = s, m.group(0).strip()
+    for pattern, weight in suffix:
+        m = re.search(pattern, right)
+        if m:
+            gap = len(right[: m.start()].split())
+            s = weight / (1 + gap / 3)
+            if shared and not right[m.end() :].strip(" =:,"):
+                s *= 0.7  # the cue sits right before the next number: it more likely names that one
+            if s > best:
+                best, cue = s, m.group(0).strip()
+    return best, cue
+
+
+def candidates(text: str, quantities: list[Quantity]) -> list[list[tuple[float, str, str]]]:
+    """For each quantity, every role it could play, best first: (score, role, cue)."""
+    out = []
+    for i, q in enumerate(quantities):
+        left, right = _windows(text, quantities, i)
+        shared = i + 1 < len(quantities) and quantities[i + 1].start - q.end <= 45
+        scored = []
+        for role in _CUES:
+            s, cue = _score(role, q, left, right, shared)
+            if s > 0:
+                scored.append((s, role, cue))
+        if q.per in ("day", "week") and q.unit in ("count", "number"):
+            scored.append((12.0, "daily_traffic", f"per {q.per}"))
+        if q.unit == "days":
+            scored.append((9.0, "days", "days"))
+        if q.unit == "pp":
+            scored.append((9.0, "mde_abs", "percentage points"))
+        scored.sort(key=lambda t: -t[0])
+        out.append(scored)
+    return out
