@@ -11,6 +11,7 @@ import uuid
 from enum import StrEnum
 from typing import Any
 
+import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -42,6 +43,7 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     INTERNAL_ERROR = "internal_error"
     NOT_READY = "not_ready"
+    BUSY = "busy"  # every answer place is taken; retry after Retry-After seconds
     HTTP_ERROR = "http_error"  # any other HTTP status the framework raises
 
 
@@ -64,24 +66,58 @@ _CODE_BY_STATUS = {
 DEFAULT_RETRY_AFTER = 60
 
 
-def error_schema() -> dict[str, Any]:
-    """The JSON schema of the error shape, with ``code`` as the enum above (added to the OpenAPI components)."""
-    return {
-        "type": "object",
-        "required": ["error"],
-        "properties": {
-            "error": {
-                "type": "object",
-                "required": ["status", "code", "message"],
-                "properties": {
-                    "status": {"type": "integer"},
-                    "code": {"type": "string", "enum": [c.value for c in ErrorCode]},
-                    "message": {"type": "string"},
-                    "field": {"type": "string"},
-                },
-            }
-        },
-    }
+_MEANINGS = {
+    ErrorCode.BAD_REQUEST: "the body is not JSON, nests too deeply, or has the wrong shape",
+    ErrorCode.INVALID_REQUEST: "a field has the wrong type or is out of range (no coercion: '3' is not 3)",
+    ErrorCode.INVALID_INPUT: "well-formed, but the content cannot be used (an empty question, a bad document)",
+    ErrorCode.INVALID_PARAMETER: "a calculator parameter is missing, not finite, out of range or unknown",
+    ErrorCode.UNAUTHORIZED: "missing or wrong X-API-Key",
+    ErrorCode.FORBIDDEN: "not allowed for this client",
+    ErrorCode.NOT_FOUND: "no such route, concept, trace or calculator",
+    ErrorCode.METHOD_NOT_ALLOWED: "the route exists but not with this HTTP method",
+    ErrorCode.CONFLICT: "the request conflicts with the current state; retry",
+    ErrorCode.PAYLOAD_TOO_LARGE: "the body is over the size limit",
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: "send application/json",
+    ErrorCode.RATE_LIMITED: "too many requests; wait the Retry-After seconds",
+    ErrorCode.INTERNAL_ERROR: "a bug; quote the request id when reporting it",
+    ErrorCode.NOT_READY: "the service is starting or its projection lags the log; retry shortly",
+    ErrorCode.BUSY: "every answer place is taken (batch and queue full); wait the Retry-After seconds",
+    ErrorCode.HTTP_ERROR: "another HTTP error raised by the framework",
+}
+
+
+class ErrorDetail(msgspec.Struct, frozen=True, omit_defaults=True):
+    status: int
+    code: ErrorCode
+    message: str
+    field: str | None = None
+
+
+class ErrorBody(msgspec.Struct, frozen=True):
+    """The one error shape: ``{"error": {"status", "code", "message", "field"?}}``."""
+
+    error: ErrorDetail
+
+
+class ErrorCodeInfo(msgspec.Struct, frozen=True):
+    code: ErrorCode
+    meaning: str
+
+
+class ErrorCatalogue(msgspec.Struct, frozen=True):
+    """What ``GET /errors`` answers: every code with its meaning, and an example of the shape."""
+
+    codes: list[ErrorCodeInfo]
+    example: ErrorBody
+
+
+def error_catalogue() -> ErrorCatalogue:
+    return ErrorCatalogue(
+        codes=[ErrorCodeInfo(code, _MEANINGS[code]) for code in ErrorCode],
+        example=ErrorBody(
+            ErrorDetail(400, ErrorCode.INVALID_REQUEST, "Expected `int`, got `str`", "max_hops")
+        ),
+    )
 
 
 class ApiError(Exception):
@@ -116,6 +152,17 @@ class NotReady(ApiError):
     code = ErrorCode.NOT_READY
 
 
+class Busy(ApiError):
+    """Every place for a new answer is taken; the response carries ``Retry-After``."""
+
+    status_code = 503
+    code = ErrorCode.BUSY
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class BadRequest(ApiError):
     """A body that cannot be read as the endpoint's JSON (malformed, too deep, wrong types)."""
 
@@ -145,7 +192,10 @@ def _respond(
 
 
 def handle_api_error(_: Request[Any, Any, Any], exc: ApiError) -> Response[dict[str, Any]]:
-    return _respond(exc.status_code, error_body(exc.status_code, str(exc.code), exc.message, exc.field))
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Busy) else None
+    return _respond(
+        exc.status_code, error_body(exc.status_code, str(exc.code), exc.message, exc.field), headers
+    )
 
 
 def handle_calculation_error(

@@ -785,6 +785,8 @@ def _coerce(spec: ParamSpec, value: Any) -> Any:
             return _number(value)
         if spec.type == "int":
             number = _number(value)
+            if not math.isfinite(number):
+                raise CalculationInputError(spec.name, f"must be a finite whole number; got {value!r}")
             if number != int(number):
                 raise CalculationInputError(spec.name, f"must be a whole number; got {value!r}")
             return int(number)
@@ -809,7 +811,7 @@ def _coerce(spec: ParamSpec, value: Any) -> Any:
                 raise TypeError(value)
             return [[_number(v) for v in (r.split(",") if isinstance(r, str) else r)] for r in rows]
         return str(value)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         if isinstance(exc, CalculationInputError):
             if exc.field == "value":
                 raise CalculationInputError(spec.name, exc.reason) from None

@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Controller, Response, get
 from litestar.datastructures import State
 
+from api.errors import ErrorCatalogue, error_catalogue
 from api.runtime import Runtime, Startup
 
 
@@ -24,6 +25,13 @@ class HealthController(Controller):
     @get("/health", summary="The process is up")
     async def health(self) -> dict[str, str]:
         return {"status": "ok"}
+
+    @get(
+        "/errors",
+        summary="Every error code the API answers with (a stable set), what it means, and the shape",
+    )
+    async def errors(self) -> ErrorCatalogue:
+        return error_catalogue()
 
     @get(
         "/ready",
