@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_generation.py                      # float32, bfloat16, int8, int8-dynamic
     .venv/bin/python bench/bench_generation.py --dtype int8 --threads 2
+    .venv/bin/python -m bench.bench_generation --batching --dtype int8 --no-cold   # decode tok/s at batch 1, 4, 8
 
 Figures:
 - cold load: GGUF parse + de-quantise + save to a fresh cache + load (done once, in float32);
@@ -11,6 +12,9 @@ Figures:
 - quality vs float32: greedy outputs identical to float32 on the fixed prompts, and teacher-forced top-1 agreement
   (the precision's next-token choice at each position of float32's continuation, so one early divergence does not
   count every later token as a miss).
+``--batching``: the scheduler with 1, 4 and 8 concurrent requests (answer prompts of ~--prompt-tokens tokens,
+--new-tokens each): aggregate decode tok/s (after every request's first token), wall time, each request's own
+decode speed, and the plain unbatched loop beside batch 1, which is what batching costs a single request.
 The load of the machine (``os.getloadavg``) is printed before and after: other processes on a 2-core box slow it down.
 """
 
@@ -22,6 +26,7 @@ import os
 import statistics
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +34,7 @@ from rich.console import Console
 from rich.table import Table
 
 from config import Settings
-from model.local_backend import TransformersGenerator
+from model.backends.transformers_local import TransformersGenerator
 from model.prompts import ChatMessage, PromptCalculation, PromptSource, build_answer_messages
 
 DTYPES = ("float32", "bfloat16", "int8", "int8-dynamic")
@@ -184,6 +189,67 @@ def compare(
     return f"{identical}/{len(reference)}", f"{agree / max(total, 1):.1%}"
 
 
+def batching(generator: TransformersGenerator, args: argparse.Namespace, console: Console) -> None:
+    """Decode speed through the scheduler at each batch size, and the unbatched loop as the single-request base."""
+    questions = [
+        "Summarise what the sources say about running an experiment.",
+        "What do the sources say about guardrail metrics?",
+        "How should I pick a primary metric, according to the sources?",
+        "What do the sources say about confidence intervals?",
+        "Explain randomisation as the sources describe it.",
+        "What are the risks the sources mention?",
+        "How long should an experiment run, per the sources?",
+        "What do the sources say about revenue per user?",
+    ]
+    base = long_prompt(generator, args.prompt_tokens)
+    prompts = [[base[0], ChatMessage("user", base[1].content.replace(questions[0], q))] for q in questions]
+    generator.generate(prompts[0], max_new_tokens=2)  # warm-up, and the system prompt's prefix cache
+    table = Table(
+        title=f"Batched decoding ({args.new_tokens} new tokens per request, prompts ~{args.prompt_tokens} tok)"
+    )
+    for column in (
+        "path",
+        "batch",
+        "wall s",
+        "aggregate decode tok/s",
+        "per-request decode tok/s",
+        "TTFT ms (median)",
+    ):
+        table.add_column(column)
+    for _ in range(args.repeats):
+        alone = generator.generate_unbatched(prompts[0], max_new_tokens=args.new_tokens)
+    table.add_row(
+        "unbatched loop",
+        "1",
+        f"{alone.seconds:.2f}",
+        f"{alone.tokens_per_second:.1f}",
+        f"{alone.tokens_per_second:.1f}",
+        f"{alone.time_to_first_token * 1000:.0f}",
+    )
+    for size in (1, 4, 8):
+        scheduled = generator.with_limits(max_batch=size, max_queue=size)
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=size) as pool:
+            results = list(
+                pool.map(lambda m: scheduled.generate(m, max_new_tokens=args.new_tokens), prompts[:size])  # noqa: B023
+            )
+        wall = time.perf_counter() - started
+        prefilled = max(g.time_to_first_token for g in results)
+        decoded = sum(max(g.completion_tokens - 1, 0) for g in results)
+        table.add_row(
+            "scheduler",
+            str(size),
+            f"{wall:.2f}",
+            f"{decoded / max(wall - prefilled, 1e-9):.1f}",
+            f"{statistics.median(g.tokens_per_second for g in results):.1f}",
+            f"{statistics.median(g.time_to_first_token for g in results) * 1000:.0f}",
+        )
+        console.print(
+            table.rows[-1] if False else f"batch {size}: wall {wall:.2f} s, {decoded} decode tokens"
+        )
+    console.print(table)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -203,6 +269,9 @@ def main() -> None:
     parser.add_argument(
         "--cache-dir", type=Path, default=None, help="Warm cache to use (default: a fresh temp dir)."
     )
+    parser.add_argument(
+        "--batching", action="store_true", help="Decode tok/s at batch 1, 4, 8 (first --dtype)."
+    )
     args = parser.parse_args()
 
     import torch
@@ -218,8 +287,12 @@ def main() -> None:
     )
 
     with tempfile.TemporaryDirectory(prefix="bench-gen-") as tmp:
-        cache_dir = args.cache_dir or Path(tmp)
+        cache_dir = args.cache_dir or (Settings().cache_root if args.no_cold else Path(tmp))
         settings = Settings(data_dir=Path(tmp) / "data", cache_dir=cache_dir)
+        if args.batching:
+            generator, _ = load(settings, dtypes[0])
+            batching(generator, args, console)
+            return
         if not args.no_cold:
             generator, cold_s = load(settings, "float32")
             console.print(

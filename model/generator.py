@@ -1,21 +1,22 @@
-"""The answer generator: one protocol, two backends (local transformers, OpenAI-compatible HTTP), one shared instance.
+"""The answer generator's contract: one protocol, its result type and its errors. Backends live in ``model.backends``.
 
-``load_generator(settings)`` is the only way the rest of the product gets a generator. It builds the configured
-backend lazily, once per process and configuration; concurrent first calls wait on a lock instead of loading twice.
+This module imports no backend: ``model.loader.load_generator(settings)`` picks and builds one, so the backends can
+import the types here without an import loop.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from config import Settings
     from model.prompts import ChatMessage
 
-FinishReason = Literal["stop", "length"]
+FinishReason = Literal["stop", "length", "cancelled"]
 
 
 class GeneratorError(Exception):
@@ -34,12 +35,22 @@ class GeneratorUnavailableError(GeneratorError):
     """A remote backend could not be reached or answered with an error."""
 
 
+class GeneratorBusyError(GeneratorError):
+    """Every batch slot and queue place is taken; retry after ``retry_after`` seconds (an HTTP 503 with Retry-After)."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 @dataclass(frozen=True, slots=True)
 class Generation:
     """One finished completion.
 
-    ``seconds`` covers the whole call (prompt processing and decoding); ``time_to_first_token`` is the time until
-    the first generated token existed. ``finish_reason`` is ``"length"`` when ``max_new_tokens`` cut it short.
+    ``seconds`` covers the whole call (queueing, prompt processing and decoding); ``time_to_first_token`` is the time
+    until the first generated token existed. ``finish_reason`` is ``"length"`` when ``max_new_tokens`` cut it short.
+    ``queue_seconds`` is the wait for a batch slot and ``batch_size`` the largest batch this request decoded in
+    (both 0 for backends without a scheduler).
     """
 
     text: str
@@ -48,6 +59,8 @@ class Generation:
     seconds: float
     time_to_first_token: float
     finish_reason: FinishReason = "stop"
+    queue_seconds: float = 0.0
+    batch_size: int = 0
 
     @property
     def tokens_per_second(self) -> float:
@@ -102,44 +115,22 @@ def validate_request(messages: Sequence[ChatMessage], max_new_tokens: int | None
     return limit
 
 
-_instances: dict[tuple[object, ...], Generator] = {}
-_instances_lock = threading.Lock()
+# Set by whoever serves a client (the API's streaming handler) so that a client who leaves frees its batch slot:
+# a request submitted while the event is in scope stops decoding once the event is set. A context variable rather
+# than a parameter because the request passes through the planner graph, which copies the context into its tasks.
+_cancel_scope: ContextVar[threading.Event | None] = ContextVar("expgraph_generation_cancel", default=None)
 
 
-def _config_key(settings: Settings) -> tuple[object, ...]:
-    return (
-        settings.generator_backend,
-        settings.generator_model,
-        settings.generator_dtype,
-        str(settings.generator_adapter) if settings.generator_adapter else None,
-        settings.generator_load_in_4bit,
-        settings.generator_max_new_tokens,
-        str(settings.model_cache_dir),
-        settings.openai_base_url,
-        settings.openai_model,
-    )
+@contextmanager
+def cancellation(event: threading.Event) -> Iterator[None]:
+    """Generation requests submitted inside this block stop (finish reason ``cancelled``) once ``event`` is set."""
+    token = _cancel_scope.set(event)
+    try:
+        yield
+    finally:
+        _cancel_scope.reset(token)
 
 
-def build_generator(settings: Settings) -> Generator:
-    """Build a new generator for ``settings`` (loads the model). Prefer ``load_generator``, which shares one."""
-    if settings.generator_backend == "openai":
-        from model.openai_backend import OpenAIChatGenerator
-
-        return OpenAIChatGenerator.from_settings(settings)
-    from model.local_backend import TransformersGenerator
-
-    return TransformersGenerator.from_settings(settings)
-
-
-def load_generator(settings: Settings) -> Generator:
-    """The process-wide generator for this configuration, loaded on first use.
-
-    Thread-safe: callers arriving while the model loads wait for it instead of loading a second copy.
-    """
-    key = _config_key(settings)
-    with _instances_lock:
-        generator = _instances.get(key)
-        if generator is None:
-            generator = build_generator(settings)
-            _instances[key] = generator
-        return generator
+def current_cancellation() -> threading.Event | None:
+    """The cancel event in scope for the calling code, if any."""
+    return _cancel_scope.get()

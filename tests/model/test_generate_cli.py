@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from model.local_backend import TransformersGenerator
+from model.backends.transformers_local import TransformersGenerator
 from tests.conftest import TEST_CACHE_DIR
 
 pytestmark = pytest.mark.slow

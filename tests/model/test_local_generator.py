@@ -8,12 +8,9 @@ from pathlib import Path
 import pytest
 
 from config import Settings
-from model.generator import (
-    GeneratorConfigError,
-    GeneratorInputError,
-    load_generator,
-)
-from model.local_backend import TransformersGenerator, resolve_precision
+from model.backends.transformers_local import TransformersGenerator, resolve_precision
+from model.generator import GeneratorConfigError, GeneratorInputError
+from model.loader import load_generator
 from model.prompts import ChatMessage, PromptCalculation, PromptSource, build_answer_messages
 
 pytestmark = pytest.mark.slow

@@ -89,6 +89,11 @@ def ensure_converted(gguf_path: Path, cache_root: Path) -> ConvertedModel:
 def _convert(gguf_path: Path, target: Path, sha: str) -> None:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    # Set-up runs this once; its progress bars and warnings would bury set-up's own output.
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
 
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.parent / f".{target.name}.partial-{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -118,3 +123,23 @@ def _convert(gguf_path: Path, target: Path, sha: str) -> None:
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def main() -> int:
+    """``python -m model.backends.gguf_cache``: convert the configured GGUF now (set-up runs it), print where."""
+    from config import Settings
+
+    settings = Settings()
+    configured = settings.generator_model
+    if configured is not None and not configured.endswith(".gguf"):
+        print(f"generator model {configured} is not a GGUF file; nothing to convert")
+        return 0
+    source = Path(configured).expanduser().resolve() if configured else default_gguf_path()
+    converted = ensure_converted(source, settings.model_cache_dir)
+    state = "converted" if converted.converted_now else "already converted"
+    print(f"generator weights {state}: {converted.path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

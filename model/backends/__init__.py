@@ -1,0 +1,1 @@
+"""Generator backends: local transformers (with batched decoding) and OpenAI-compatible HTTP servers."""

@@ -1,0 +1,107 @@
+"""Batched decoding with the real SmolLM2-135M-Instruct: same greedy text as alone, join/leave, queue, cancel."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from model.backends.transformers_local import TransformersGenerator
+from model.generator import GeneratorBusyError, cancellation
+from model.prompts import ChatMessage, PromptSource, build_answer_messages
+
+pytestmark = pytest.mark.slow
+
+SOURCE = PromptSource(
+    1,
+    "Testing basics",
+    "A p-value is the probability of data at least as extreme as observed if the null hypothesis holds. "
+    "CUPED uses pre-experiment data of the same metric to reduce variance. A sample ratio mismatch means the "
+    "observed split of users differs from the designed split.",
+)
+QUESTIONS = [
+    "What is a p-value?",
+    "Why does CUPED reduce variance?",
+    "what's a sample ratio mismatch and why should I care about it in my test",
+    "Explain the p-value and CUPED in one go, please.",
+]
+
+
+def _messages(question: str) -> list[ChatMessage]:
+    return build_answer_messages(question, [SOURCE])
+
+
+def _wait_for(condition: object, seconds: float = 60.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_batched_greedy_text_equals_each_prompt_decoded_alone(generator_fp32: TransformersGenerator) -> None:
+    alone = [generator_fp32.generate_unbatched(_messages(q), max_new_tokens=24) for q in QUESTIONS]
+    generator = generator_fp32.with_limits(max_batch=4, max_queue=4)
+    # ``stream`` submits at once, so all four prompts (different lengths) wait together and decode as one batch.
+    streams = [generator.stream(_messages(q), max_new_tokens=24) for q in QUESTIONS]
+    batched = ["".join(s) for s in streams]
+    assert batched == [g.text for g in alone]
+    assert generator.scheduler.load() == (0, 0)
+
+
+def test_requests_join_and_leave_between_steps(generator_fp32: TransformersGenerator) -> None:
+    generator = generator_fp32.with_limits(max_batch=4, max_queue=4)
+    long_alone = generator_fp32.generate_unbatched(_messages(QUESTIONS[2]), max_new_tokens=40).text
+    short_alone = generator_fp32.generate_unbatched(_messages(QUESTIONS[0]), max_new_tokens=6).text
+    late_alone = generator_fp32.generate_unbatched(_messages(QUESTIONS[1]), max_new_tokens=12).text
+
+    long_stream = generator.stream(_messages(QUESTIONS[2]), max_new_tokens=40)
+    short_stream = generator.stream(_messages(QUESTIONS[0]), max_new_tokens=6)
+    first = next(long_stream)  # the long one is decoding; the late one joins mid-way
+    late = generator.generate(_messages(QUESTIONS[1]), max_new_tokens=12)
+    assert late.batch_size >= 2, "the late request should have decoded beside the long one"
+    assert "".join(short_stream) == short_alone  # left the batch after 6 tokens
+    assert first + "".join(long_stream) == long_alone
+    assert late.text == late_alone
+    assert generator.scheduler.load() == (0, 0)
+
+
+def test_a_full_queue_is_refused_at_once_with_a_retry_after(generator: TransformersGenerator) -> None:
+    small = generator.with_limits(max_batch=1, max_queue=1)
+    running = small.stream(_messages(QUESTIONS[2]), max_new_tokens=60)
+    queued = small.stream(_messages(QUESTIONS[0]), max_new_tokens=4)
+    started = time.monotonic()
+    with pytest.raises(GeneratorBusyError) as refused:
+        small.generate(_messages(QUESTIONS[1]), max_new_tokens=4)
+    assert time.monotonic() - started < 1.0  # refused, not timed out
+    assert refused.value.retry_after >= 1
+    running.close()
+    assert "".join(queued)  # the queued request still completes once the slot is free
+
+
+def test_a_reader_who_leaves_frees_the_slot(generator: TransformersGenerator) -> None:
+    small = generator.with_limits(max_batch=1, max_queue=0)
+    prompt = small.prompt_ids(_messages(QUESTIONS[3]))
+    request = small.scheduler.submit(prompt, max_new_tokens=2000)
+    pieces = request.pieces()
+    assert next(pieces)
+    pieces.close()  # the client went away
+    assert _wait_for(lambda: request.stats.finish_reason == "cancelled" and small.scheduler.load() == (0, 0))
+    assert request.stats.completion_tokens < 2000
+    assert small.generate(_messages(QUESTIONS[0]), max_new_tokens=4).completion_tokens >= 1
+
+
+def test_a_cancel_event_in_scope_stops_a_request(generator: TransformersGenerator) -> None:
+    small = generator.with_limits(max_batch=2, max_queue=0)
+    event = threading.Event()
+    with cancellation(event):  # what the API's stream handler wraps each planner step in
+        request = small.scheduler.submit(small.prompt_ids(_messages(QUESTIONS[3])), max_new_tokens=2000)
+    pieces = request.pieces()
+    assert next(pieces)
+    event.set()  # the client disconnected
+    "".join(pieces)  # ends at the next step instead of running on
+    assert request.stats.finish_reason == "cancelled"
+    assert request.stats.completion_tokens < 2000
+    assert small.scheduler.load() == (0, 0)
