@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from api.admission import Admission
 from api.answer_cache import AnswerCache
 from api.uploads import recover_uploads, staged_upload
 from config import Settings
@@ -57,6 +58,8 @@ class Runtime:
         self.generator = generator
         self.planner = planner
         self.cache = AnswerCache()
+        # Uncached questions in flight: what the generator batches plus its queue; more get 503 + Retry-After.
+        self.admission = Admission(settings.generator_max_batch + settings.generator_max_queue)
         self.owns_db = owns_db
         self.write_lock = threading.Lock()
 
@@ -69,7 +72,7 @@ class Runtime:
         Pass ``db`` when the caller opened (and migrated) it already; the runtime then owns it either way.
         """
         from model.embedder import load_embedder
-        from model.generator import load_generator
+        from model.loader import load_generator
 
         startup = startup or Startup()
         db = db or open_database(settings)

@@ -30,7 +30,8 @@ def generate(
     ] = None,
 ) -> None:
     """Send PROMPT to the configured generator (greedy decoding) and print the reply and its timings."""
-    from model.generator import GeneratorConfigError, GeneratorError, GeneratorInputError, load_generator
+    from model.generator import GeneratorConfigError, GeneratorError, GeneratorInputError
+    from model.loader import load_generator
     from model.prompts import ChatMessage
 
     err = Console(stderr=True, soft_wrap=True)

@@ -181,7 +181,7 @@ def train_adapter(
     from trl import SFTConfig as TrlConfig
     from trl import SFTTrainer
 
-    from model.local_backend import locate_weights
+    from model.backends.transformers_local import locate_weights
 
     if not examples:
         raise TrainingError("no training examples; build the SFT set first")

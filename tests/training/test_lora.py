@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from config import Settings
-from model.generator import load_generator
-from model.local_backend import TransformersGenerator, locate_weights
+from model.backends.transformers_local import TransformersGenerator, locate_weights
+from model.loader import load_generator
 from model.prompts import PromptSource, build_answer_messages
 from training.lora import (
     CPU_FALLBACK_REASON,
