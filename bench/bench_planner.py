@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.bench_planner [--repeats 3] [--limit N] [--json]
 
-Target: p95 ≤ 150 ms per question over the evaluation questions (eval/questions.jsonl, else a built-in list).
+Target: p95 ≤ 150 ms per question over the evaluation questions (eval/questions.jsonl).
 Ingests the bundled corpus into a private ``mem://`` database first (embeddings come from the cache when warm).
 Also compares the two traversal strategies: the cached in-process adjacency (what the planner uses) against
 per-hop SurrealQL graph queries (``->relation`` / ``<-relation``) from the same seeds.
@@ -13,36 +13,19 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-from config import REPO_ROOT, Settings
-
-BUILT_IN = [
-    "What is statistical power?",
-    "How does variance affect sample size?",
-    "What sample size do I need for a 5% relative lift on a 10% baseline at 80% power?",
-    "What sample size do I need for 5% MDE at 80% power?",
-    "How does multiple testing affect the sample size?",
-    "Bonferroni vs Benjamini-Hochberg: which should I use?",
-    "What are common mistakes when running A/B tests?",
-    "How do I detect a sample ratio mismatch?",
-    "Why does peeking inflate false positives?",
-    "What is CUPED and when should I use it?",
-]
+from config import REPO_ROOT
 
 
 def load_questions(limit: int | None) -> tuple[list[str], str]:
-    path = REPO_ROOT / "eval" / "questions.jsonl"
-    if path.is_file():
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        questions = [str(r["question"]) for r in rows if r.get("question") is not None]
-        source = str(path.relative_to(REPO_ROOT))
-    else:
-        questions, source = list(BUILT_IN), "built-in list"
-    return (questions[:limit] if limit else questions), source
+    """The evaluation set's questions (``eval.question_set``), the first ``limit`` of them when given."""
+    from eval.question_set import QUESTIONS_PATH
+    from eval.question_set import load_questions as load_question_set
+
+    questions = [str(q["question"]) for q in load_question_set()]
+    return (questions[:limit] if limit else questions), str(QUESTIONS_PATH.relative_to(REPO_ROOT))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -111,26 +94,13 @@ def main() -> None:
 
         torch.set_num_threads(args.torch_threads)
 
-    from engine.db import open_database
-    from engine.migrations import migrate
-    from ingest.pipeline import ingest_corpus
-    from model.embedder import load_embedder
-    from planner.service import Planner, PlannerDeps
+    from planner.factory import corpus_planner, in_memory_settings
 
-    base = Settings()
-    settings = Settings(
-        data_dir=Path(tempfile.mkdtemp(prefix="expgraph-bench-")),
-        db_url="mem://",
-        cache_dir=base.cache_dir or base.data_dir / "cache",
-    )
+    settings = in_memory_settings()
     questions, source = load_questions(args.limit)
-    t0 = time.perf_counter()
-    db = open_database(settings)
-    migrate(db)
-    embedder = load_embedder(settings)
-    ingest_corpus(settings, db, embedder=embedder)
-    ingest_s = time.perf_counter() - t0
-    planner = Planner(PlannerDeps(settings, db, embedder, None))
+    built = corpus_planner(settings)
+    planner, db, embedder = built.planner, built.db, built.embedder
+    ingest_s = built.timings_s["ingest_s"]
 
     seeds: list[list[str]] = []
     for q in questions:  # warm-up pass: graph view, prototypes, embedding cache

@@ -179,16 +179,15 @@ def evaluate(
         bool, typer.Option("--no-model-alone", help="Skip the question-only (no retrieval) comparison.")
     ] = False,
     max_new_tokens: Annotated[int, typer.Option(help="Answer length limit for raw generation.")] = 160,
-    out_dir: Annotated[Path, typer.Option(help="Report folder.")] = REPO_ROOT / "eval" / "reports",
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(help="Report folder. Default: <data_dir>/eval-reports (outside the source tree)."),
+    ] = None,
 ) -> None:
     """Evaluate base vs tuned generator: held-out SFT split (raw output) and the planner set (graph vs no retrieval)."""
-    from training.held_out import (
-        RAW_STOP_STRINGS,
-        EvalReport,
-        EvaluationError,
-        load_questions,
-        write_report,
-    )
+    from eval.question_set import QuestionFileError, load_questions
+    from model.prompts import ANSWER_STOP_STRINGS
+    from training.held_out import EvalReport, write_report
     from training.sft_data import SFTDataError, read_jsonl, write_dataset
 
     settings = Settings()
@@ -226,7 +225,7 @@ def evaluate(
             def generate(example: Any, gen: Any = gen) -> str:
                 return str(
                     gen.generate(
-                        list(example.messages), max_new_tokens=max_new_tokens, stop=list(RAW_STOP_STRINGS)
+                        list(example.messages), max_new_tokens=max_new_tokens, stop=list(ANSWER_STOP_STRINGS)
                     ).text
                 )
 
@@ -240,25 +239,19 @@ def evaluate(
     if not skip_questions:
         try:
             qs = load_questions(questions)
-        except EvaluationError as exc:
+        except (QuestionFileError, OSError) as exc:
             raise _fail(str(exc)) from exc
         qs = qs[:limit] if limit else qs
         report.meta["questions_file"] = str(questions)
-        if not any(q.reference_answer for q in qs):
+        if not no_model_alone:
             report.notes.append(
-                "The questions carry no reference answers: ROUGE-L is computed against the key "
-                "facts joined into one text, which favours extractive answers."
+                "<model>/alone answers the question without retrieval: only its key-fact coverage compares; "
+                "it surfaces no concepts and cites nothing by construction."
             )
-        answerers = _question_modes(settings, generators, max_new_tokens, not no_model_alone)
-        for mode, answer in answerers.items():
-            results = _run_with_bar(
-                f"questions / {mode}",
-                len(qs),
-                functools.partial(_questions_run, qs, answer),
-            )
-            report.add_questions(mode, results)
+        for mode, run in _question_runs(settings, generators, qs, max_new_tokens, not no_model_alone).items():
+            report.add_questions(mode, run.summary(), [r.to_dict() for r in run.results])
 
-    json_path, md_path = write_report(report, out_dir, f"eval-{stamp}")
+    json_path, md_path = write_report(report, out_dir or settings.data_dir / "eval-reports", f"eval-{stamp}")
     console.print(md_path.read_text(encoding="utf-8"))
     console.print(f"report: {md_path} and {json_path}")
 
@@ -269,52 +262,52 @@ def _held_out_run(examples: Any, generate: Any, tick: Callable[[int], None]) -> 
     return evaluate_held_out(examples, generate, on_progress=tick)
 
 
-def _questions_run(questions: Any, answer: Any, tick: Callable[[int], None]) -> Any:
-    from training.held_out import evaluate_questions
-
-    return evaluate_questions(questions, answer, on_progress=tick)
-
-
-def _ask(planner: Any, question: str) -> Mapping[str, Any]:
-    response: Mapping[str, Any] = planner.ask(question).to_dict()
-    return response
-
-
-def _question_modes(
-    settings: Settings, generators: Mapping[str, Any], max_new_tokens: int, model_alone: bool
-) -> dict[str, Callable[[str], Mapping[str, Any]]]:
-    """Answer callables per mode: ``<model>+graph`` (the planner) and ``<model>/alone`` (question only)."""
-    from engine.db import open_database
-    from engine.migrations import migrate
-    from engine.store import EventStore
-    from ingest.corpus_source import load_corpus_batch
-    from ingest.pipeline import ingest_batches
-    from model.embedder import load_embedder
-    from model.prompts import ChatMessage
+def _question_runs(
+    settings: Settings,
+    generators: Mapping[str, Any],
+    questions: list[dict[str, Any]],
+    max_new_tokens: int,
+    model_alone: bool,
+) -> dict[str, Any]:
+    """The planner evaluation (``eval.runner``) per mode: ``<model>+graph`` (the planner) and ``<model>/alone``."""
+    from eval.question_set import load_concept_graph
+    from eval.runner import EvalRun, evaluate_planner
+    from eval.scoring import score_response
+    from model.prompts import ANSWER_STOP_STRINGS, ChatMessage
+    from planner.factory import corpus_planner, in_memory_settings
     from planner.service import Planner, PlannerDeps
-    from training.held_out import RAW_STOP_STRINGS
 
     # A private in-memory graph of the bundled corpus, so runs are reproducible whatever the user's database holds.
-    mem = settings.model_copy(update={"db_url": "mem://"})
-    db = open_database(mem)
-    migrate(db)
-    embedder = load_embedder(mem)
     console.print("ingesting the bundled corpus into an in-memory graph for the evaluation …")
-    ingest_batches(db, EventStore(db), embedder, [load_corpus_batch(mem.corpus_dir)])
-    modes: dict[str, Callable[[str], Mapping[str, Any]]] = {}
+    built = corpus_planner(in_memory_settings(settings))
+    name_to_id = load_concept_graph(built.settings.corpus_dir / "concepts").name_to_id()
+    runs: dict[str, Any] = {}
     for label, gen in generators.items():
-        planner = Planner(PlannerDeps(mem, db, embedder, gen))
-        modes[f"{label}+graph"] = functools.partial(_ask, planner)
-        if model_alone:
+        planner = Planner(PlannerDeps(built.settings, built.db, built.embedder, gen))
 
-            def alone(q: str, g: Any = gen) -> Mapping[str, Any]:
-                out = g.generate(
-                    [ChatMessage("user", q)], max_new_tokens=max_new_tokens, stop=list(RAW_STOP_STRINGS)
+        def graph_run(tick: Callable[[int], None], planner: Any = planner) -> Any:
+            return evaluate_planner(
+                planner, built.db, questions, name_to_id, on_result=lambda i, _r, _w: tick(i)
+            )
+
+        runs[f"{label}+graph"] = _run_with_bar(f"questions / {label}+graph", len(questions), graph_run)
+        if not model_alone:
+            continue
+        alone = EvalRun()
+        with _progress() as progress:
+            task = progress.add_task(f"questions / {label}/alone", total=len(questions))
+            for question in questions:
+                started = time.perf_counter()
+                out = gen.generate(
+                    [ChatMessage("user", str(question["question"]))],
+                    max_new_tokens=max_new_tokens,
+                    stop=list(ANSWER_STOP_STRINGS),
                 )
-                return {"answer": out.text}
-
-            modes[f"{label}/alone"] = alone
-    return modes
+                wall_ms = (time.perf_counter() - started) * 1000
+                alone.add(score_response(question, {"answer": out.text}, name_to_id, wall_ms=wall_ms), [])
+                progress.advance(task)
+        runs[f"{label}/alone"] = alone
+    return runs
 
 
 @collect_app.command("arxiv")

@@ -42,14 +42,17 @@ from model.prompts import (
     PromptSource,
     build_answer_messages,
 )
+from planner.context import MAX_CHUNK_WORDS
+from textkit.citations import citation_markers, cite
+from textkit.clipping import clip_words
+from textkit.markdown import has_markup, plain_text
+from textkit.numbers import number_strings
+from textkit.sentences import prose_sentences
 from training.sft_calculations import SCENARIOS, draw_scenario
 
 ExampleKind = Literal["definition", "relation", "methodology", "calculation", "external"]
 Split = Literal["train", "held_out"]
 SFT_FORMAT_VERSION = "sft-v1"
-MAX_CHUNK_WORDS = 110  # the planner clips chunk sources to this many words (planner/context.py)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
-_CITE = re.compile(r"\[(\d{1,3})\]")
 
 
 class SFTDataError(ValueError):
@@ -175,48 +178,15 @@ def is_held_out(slug: str, config: SFTConfig) -> bool:
     return int.from_bytes(digest[:8], "big") / 2**64 < config.held_out_fraction
 
 
-def sentences(text: str) -> list[str]:
-    """Split prose into sentences (whitespace collapsed)."""
-    flat = " ".join(text.split())
-    return [s for s in _SENTENCE.split(flat) if s]
-
-
-def cite(sentence: str, marker: int) -> str:
-    """``sentence`` with `` [marker]`` before its final punctuation."""
-    s = sentence.rstrip()
-    if s and s[-1] in ".!?":
-        return f"{s[:-1]} [{marker}]{s[-1]}"
-    return f"{s} [{marker}]."
-
-
-def clip_words(text: str, max_words: int) -> str:
-    """The leading ``max_words`` words cut at a sentence end when one is near (as the planner clips chunks)."""
-    words = " ".join(text.split()).split(" ")
-    if len(words) <= max_words:
-        return " ".join(words)
-    clipped = " ".join(words[:max_words])
-    end = max(clipped.rfind(". "), clipped.rfind("? "), clipped.rfind("! "))
-    if end > len(clipped) // 2:
-        return clipped[: end + 1]
-    return clipped + " …"
-
-
-_MARKDOWN = re.compile(r"\*\*|__|`|\||(?:^|\s)#{1,6}\s|(?:^|\s)[-*+]\s|(?:^|\s)\d+\.\s")
-
-
-def clean_leading_sentences(text: str) -> list[str]:
-    """The chunk's opening sentences up to the first one carrying Markdown (lists, headings, tables, emphasis)."""
+def clean_leading_sentences(markdown: str, shown: str) -> list[str]:
+    """The chunk's opening sentences up to the first one carrying Markdown (lists, headings, tables, emphasis) or
+    not shown to the model as written (``shown`` is the source text the prompt holds)."""
     out: list[str] = []
-    for s in sentences(text):
-        if _MARKDOWN.search(s) or s.endswith("…"):
+    for s in prose_sentences(markdown):
+        if has_markup(s) or s.endswith("…") or s not in shown:
             break
         out.append(s)
     return out
-
-
-def cited_markers(text: str) -> list[int]:
-    """Every ``[n]`` marker in ``text`` in order."""
-    return [int(m) for m in _CITE.findall(text)]
 
 
 def _normalise(text: str) -> str:
@@ -239,6 +209,7 @@ class _Candidate:
     kind: str
     concepts: frozenset[str]
     key: str
+    markdown: str = ""  # a chunk's own text before the serving normalisation (answers are drawn from it)
 
 
 @dataclass(slots=True)
@@ -287,7 +258,7 @@ def _definition_drafts(corpus: _Corpus, rng: random.Random, config: SFTConfig) -
     for slug in sorted(corpus.concepts):
         c = corpus.concepts[slug]
         src = corpus.concept_source(slug, with_formula=True)
-        body = sentences(c.definition)[: config.max_answer_sentences]
+        body = prose_sentences(c.definition)[: config.max_answer_sentences]
         names = [c.name, *(a for a in c.aliases if len(a) > 2)]
         for i, name in enumerate(names[:2]):
             question = rng.choice(templates).format(name=name)
@@ -317,8 +288,8 @@ def _relation_drafts(corpus: _Corpus, rng: random.Random, config: SFTConfig) -> 
                 rel.relation_id,
             )
             subject = corpus.concept_source(slug, with_formula=False)
-            answer = [(f"{head}.", 0), *((s, 0) for s in sentences(rel.justification)[:2])]
-            answer.append((sentences(corpus.concepts[slug].definition)[0], 1))
+            answer = [(f"{head}.", 0), *((s, 0) for s in prose_sentences(rel.justification)[:2])]
+            answer.append((prose_sentences(corpus.concepts[slug].definition)[0], 1))
             question = rng.choice(templates).format(a=a, b=b)
             yield _Draft(
                 "relation",
@@ -337,7 +308,8 @@ def _chunk_candidates(corpus: _Corpus) -> list[tuple[_Candidate, str]]:
         for chunk in doc.chunks:
             if doc.concept is not None and chunk.position == 0:
                 continue  # the definition itself: covered by definition examples
-            text = clip_words(chunk.text, MAX_CHUNK_WORDS)
+            # exactly what the planner shows for a chunk (planner.context.chunk_item): plain text, clipped
+            text = clip_words(plain_text(chunk.text), MAX_CHUNK_WORDS)
             heading = HEADING_SEPARATOR.join(chunk.heading_path)
             title = doc.title if not heading or heading == doc.title else f"{doc.title} — {heading}"
             concepts = corpus.mentioned(text)
@@ -347,7 +319,10 @@ def _chunk_candidates(corpus: _Corpus) -> list[tuple[_Candidate, str]]:
                 continue
             last = (chunk.heading_path[-1] if chunk.heading_path else doc.title).strip().rstrip("?.:")
             out.append(
-                (_Candidate(title, text, "chunk", concepts, chunk.chunk_id), _chunk_question(doc, last))
+                (
+                    _Candidate(title, text, "chunk", concepts, chunk.chunk_id, chunk.text),
+                    _chunk_question(doc, last),
+                )
             )
     return out
 
@@ -371,7 +346,7 @@ def _chunk_question(doc: SourceDocument, heading: str) -> str:
 
 def _methodology_drafts(chunks: Sequence[tuple[_Candidate, str]], config: SFTConfig) -> Iterator[_Draft]:
     for cand, question in chunks:
-        body = clean_leading_sentences(cand.text)[: config.max_answer_sentences]
+        body = clean_leading_sentences(cand.markdown, cand.text)[: config.max_answer_sentences]
         if len(body) < 1 or sum(len(s.split()) for s in body) < 12:
             continue
         yield _Draft("methodology", cand.key, question, [cand], [(s, 0) for s in body], cand.concepts)
@@ -385,7 +360,7 @@ def _calculation_drafts(corpus: _Corpus, rng: random.Random, config: SFTConfig) 
         for i in range(config.calculations_per_tool):
             scenario = draw_scenario(tool, rng)
             src = corpus.concept_source(concept, with_formula=True)
-            first = sentences(corpus.concepts[concept].definition)[0]
+            first = prose_sentences(corpus.concepts[concept].definition)[0]
             yield _Draft(
                 "calculation",
                 f"{tool}:{i}:{scenario.question}",
@@ -469,12 +444,9 @@ def _assemble(
     )
 
 
-_NUMBER = re.compile(r"(?<![\w.\[])-?\d+(?:\.\d+)?(?:e[-+]\d+)?%?(?![\w\]])")
-
-
 def _numbers_in(text: str) -> list[str]:
-    """Numeric tokens in ``text`` (not citation markers)."""
-    return list(dict.fromkeys(_NUMBER.findall(text)))
+    """Numeric tokens in ``text`` (not citation markers), each once."""
+    return list(dict.fromkeys(number_strings(text)))
 
 
 def build_sft_dataset(documents: Sequence[SourceDocument], config: SFTConfig | None = None) -> SFTDataset:
@@ -551,7 +523,7 @@ def load_external_examples(path: Path) -> list[SFTExample]:
                     target=target,
                     concepts=(),
                     valid_markers=(),
-                    answer_markers=tuple(dict.fromkeys(cited_markers(target))),
+                    answer_markers=tuple(dict.fromkeys(citation_markers(target))),
                 )
             )
     return examples

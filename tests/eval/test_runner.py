@@ -6,14 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from eval.run_planner_eval import (
-    interleave,
-    load_results,
-    main,
-    parse_args,
-    prepared_response,
-    select_questions,
-)
+from eval.run_planner_eval import interleave, main, parse_args, select_questions
+from eval.runner import load_results, prepared_response
 from eval.scoring import QuestionResult, score_response
 from planner.types import CalculationOutcome, ConceptPath, Hop, LinkedEntity, Source
 
@@ -86,9 +80,9 @@ def test_an_interrupted_runs_results_file_can_be_summarised(tmp_path: Path) -> N
         )
         + "\n"
     )
-    loaded, causes = load_results(path)
-    assert [r.id for r in loaded] == ["a", "b"] and loaded[1].numbers_ok is False
-    assert causes == {"parser": ["b"]}
+    loaded = load_results(path)
+    assert [r.id for r in loaded.results] == ["a", "b"] and loaded.results[1].numbers_ok is False
+    assert loaded.causes == {"parser": ["b"]}
     assert main(["--from-results", str(path), "--markdown", "--out-dir", str(tmp_path)]) == 0
     report = (tmp_path / "20260101T000000Z-report.md").read_text()
     assert "- **parser** (1): b" in report

@@ -5,26 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
+from eval.runner import EvalRun
+from eval.scoring import score_response
 from model.prompts import ChatMessage
 from training.held_out import (
-    EvalQuestion,
     EvalReport,
-    EvaluationError,
     HeldOutResult,
-    cited_markers,
     evaluate_held_out,
-    evaluate_questions,
     exact_number_rate,
-    fact_covered,
-    load_questions,
-    percentile,
     render_markdown,
     rouge_l,
     score_citations,
     score_held_out,
-    score_question,
     summarise_held_out,
     unsupported_numbers,
     write_report,
@@ -51,10 +43,6 @@ def _example(numbers: tuple[str, ...] = ("57763",)) -> SFTExample:
         answer_markers=(2,),
         numbers=numbers,
     )
-
-
-def test_cited_markers_reads_single_and_grouped_markers() -> None:
-    assert cited_markers("A [1]. B [2, 3]. C [4;5].") == [1, 2, 3, 4, 5]
 
 
 def test_citations_are_valid_only_when_present_and_all_exist() -> None:
@@ -89,13 +77,6 @@ def test_rouge_l_ignores_markers_and_scores_overlap() -> None:
     assert rouge_l("zebra", "Power") == 0.0
 
 
-def test_key_fact_needs_its_numbers_and_most_content_words() -> None:
-    fact = "The sample size is 57763 per group"
-    assert fact_covered("You need a sample size of 57763 users per group [1].", fact)
-    assert not fact_covered("You need a sample size of 57000 users per group.", fact)
-    assert not fact_covered("57763", fact)
-
-
 def test_held_out_scoring_of_a_raw_output() -> None:
     result = score_held_out(_example(), "You need 57763 users per group [2]. Also 12 [9].", seconds=1.5)
     assert not result.citations_valid and result.invalid_markers == (9,)
@@ -117,89 +98,16 @@ def test_held_out_runner_and_summary() -> None:
     assert summary["by_kind"]["calculation"]["n"] == 2
 
 
-def test_questions_load_with_alternative_field_names(tmp_path: Path) -> None:
-    path = tmp_path / "q.jsonl"
-    path.write_text(
-        json.dumps(
-            {
-                "question": "What is SRM?",
-                "intent": "definition",
-                "concepts": ["sample-ratio-mismatch"],
-                "facts": ["A mismatch between intended and observed split"],
-            }
-        )
-        + "\n\n"
-        + json.dumps(
-            {
-                "id": "calc-1",
-                "question": "n?",
-                "category": "calculation",
-                "reference_answer": "57763",
-                "expected_numbers": ["57763"],
-            }
-        )
-        + "\n"
-    )
-    first, second = load_questions(path)
-    assert (first.id, first.category, first.expected_concepts) == (
-        "q1",
-        "definition",
-        ("sample-ratio-mismatch",),
-    )
-    assert second.reference_answer == "57763" and second.expected_numbers == ("57763",)
-
-
-def test_a_question_line_without_question_is_reported_with_its_line(tmp_path: Path) -> None:
-    path = tmp_path / "q.jsonl"
-    path.write_text('{"question": "ok"}\n{"category": "x"}\n')
-    with pytest.raises(EvaluationError, match=r"q\.jsonl:2: .*question"):
-        load_questions(path)
-
-
-def test_planner_response_scoring() -> None:
-    q = EvalQuestion(
-        "q",
-        "What is SRM?",
-        "definition",
-        ("sample-ratio-mismatch", "srm-check"),
-        ("observed split differs from the intended split",),
-    )
-    response = {
-        "answer": "SRM means the observed split differs from the intended split [1].",
-        "entities": [{"concept_id": "sample-ratio-mismatch"}],
-        "related_concepts": [],
-        "citations": [{"marker": 1, "kind": "concept", "id": "sample-ratio-mismatch"}],
-    }
-    result = score_question(q, response, 0.25)
-    assert result.concept_recall == 0.5
-    assert result.key_fact_coverage == 1.0
-    assert result.citations_valid is True
-    assert result.rouge_reference == "key_facts" and result.rouge_l is not None and result.rouge_l > 0.5
-    alone = score_question(q, {"answer": "It is a mismatch."}, 0.1)
-    assert alone.citations_valid is None and alone.concept_recall is None
-
-
-def test_a_failing_answer_is_recorded_not_raised() -> None:
-    def boom(_q: str) -> dict[str, str]:
-        raise RuntimeError("model crashed")
-
-    [result] = evaluate_questions([EvalQuestion("q", "x?", "c")], boom)
-    assert result.error == "RuntimeError: model crashed"
-
-
-def test_percentile_interpolates() -> None:
-    assert percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.5
-    assert percentile([], 0.9) == 0.0
-
-
 def test_report_is_written_as_json_and_markdown(tmp_path: Path) -> None:
     report = EvalReport(meta={"models": {"base": "m"}})
     report.add_held_out(
         "base", [HeldOutResult("a", "definition", "x [1].", True, 1.0, True, (), None, (), 0.5, 2.0)]
     )
-    report.add_questions(
-        "base+graph", evaluate_questions([EvalQuestion("q", "x?", "c")], lambda _q: {"answer": "y"})
-    )
+    question = {"id": "q", "category": "definition", "question": "x?", "expected_concepts": ["power"]}
+    scored = score_response(question, {"answer": "y", "entities": [{"concept_id": "power"}]}, {})
+    run = EvalRun()
+    run.add(scored, [])
+    report.add_questions("base+graph", run.summary(), [scored.to_dict()])
     report.notes.append("no reference answers")
     json_path, md_path = write_report(report, tmp_path, "eval-test")
     data = json.loads(json_path.read_text())
@@ -207,4 +115,5 @@ def test_report_is_written_as_json_and_markdown(tmp_path: Path) -> None:
     markdown = md_path.read_text()
     assert "| base | 1 | 1.000" in markdown
     assert "base+graph" in markdown and "no reference answers" in markdown
+    assert data["questions"]["base+graph"]["overall"]["concept_any"]["rate"] == 1.0
     assert render_markdown(report) == markdown

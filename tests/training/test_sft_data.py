@@ -12,14 +12,16 @@ from config import Settings
 from ingest.corpus_source import load_corpus_batch
 from ingest.source_document import SourceDocument
 from model.prompts import ANSWER_SYSTEM_PROMPT
+from planner.context import MAX_CHUNK_WORDS
+from textkit.citations import citation_markers, cite
+from textkit.clipping import clip_words
+from textkit.markdown import plain_text
 from training.sft_data import (
     SFTConfig,
     SFTDataError,
     SFTDataset,
     SFTExample,
     build_sft_dataset,
-    cite,
-    cited_markers,
     load_external_examples,
     read_jsonl,
     sample_examples,
@@ -113,8 +115,8 @@ def test_every_answer_sentence_cites_a_source_that_says_it(dataset: SFTDataset) 
     checked = 0
     for example in [*dataset.train, *dataset.held_out]:
         lines = _source_lines(example)
-        assert set(cited_markers(example.target)) <= set(example.valid_markers)
-        assert set(example.answer_markers) == set(cited_markers(example.target))
+        assert set(citation_markers(example.target)) <= set(example.valid_markers)
+        assert set(example.answer_markers) == set(citation_markers(example.target))
         for sentence in _sentences(example.target):
             match = _MARKER.search(sentence)
             assert match, f"sentence without a final citation: {sentence!r}"
@@ -197,3 +199,19 @@ def test_bad_external_data_names_file_and_line(tmp_path: Path) -> None:
 def test_invalid_configuration_is_rejected_with_the_value() -> None:
     with pytest.raises(SFTDataError, match="held_out_fraction must be in"):
         SFTConfig(held_out_fraction=1.5)
+
+
+def test_chunk_sources_are_exactly_the_text_the_planner_serves(
+    documents: tuple[SourceDocument, ...], dataset: SFTDataset
+) -> None:
+    # serving shows a chunk as planner.context.chunk_item does: Markdown to plain text, then clipped
+    served = {
+        clip_words(plain_text(chunk.text), MAX_CHUNK_WORDS) for doc in documents for chunk in doc.chunks
+    }
+    methodology = [e for e in [*dataset.train, *dataset.held_out] if e.kind == "methodology"]
+    assert len(methodology) > 50
+    for example in methodology:
+        [marker] = example.answer_markers
+        line = _source_lines(example)[marker]
+        assert any(line.endswith(f": {text}") for text in served), line
+        assert "**" not in line and "`" not in line
