@@ -25,6 +25,7 @@ from api.controllers.graph import GraphController
 from api.controllers.health import HealthController
 from api.controllers.log import LogController
 from api.controllers.pages import PAGES, static_router
+from api.controllers.proposals import ProposalController
 from api.controllers.query import QueryController, TraceController
 from api.errors import EXCEPTION_HANDLERS
 from api.request_body import guard_json_body
@@ -82,6 +83,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Litestar:
             LogController,
             EventController,
             AdminController,
+            ProposalController,
             HealthController,
             PrometheusController,
         ],

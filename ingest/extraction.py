@@ -589,14 +589,19 @@ def _candidate(
     return CandidateConcept(
         name=name,
         aliases=tuple(a for a in dict.fromkeys(aliases) if a and a.lower() != name.lower()),
-        definition=" ".join(sentence.raw.split())
-        if pattern in ("copula", "called", "acronym")
-        else definition,
+        # The whole sentence reads as a definition on its own ("X (ABC) is defined as …"); the cue's tail gives the
+        # category hint its anchor.
+        definition=_plain(sentence.raw),
         category=_category_hint(name, definition),
         evidence=sentence.evidence(),
         confidence=confidence,
         pattern=pattern,
     )
+
+
+def _plain(text: str) -> str:
+    """A sentence without Markdown emphasis or a list bullet."""
+    return " ".join(_clean(text).split())
 
 
 def _merge_candidates(

@@ -9,7 +9,7 @@ from typing import Any
 
 from config import Settings
 from engine.vector_index import VectorIndexCache
-from planner import reads
+from planner import proposed_facts, reads
 from planner.entity_linking import EntityLinker
 from planner.graph import build_graph
 from planner.intent import INTENT_PROTOTYPES
@@ -80,13 +80,14 @@ class Planner:
         with self._lock:
             view = self._views.get(key)
             if view is None:
-                concepts = reads.list_concept_names(db)
+                proposed = self.deps.settings.planner_use_proposed
+                concepts = proposed_facts.concept_names(db, include_proposed=proposed)
                 names = {c.concept_id: c.name for c in concepts}
                 view = GraphView(
                     db=db,
                     position=position,
                     linker=EntityLinker(concepts, position=position),
-                    adjacency=Adjacency.build(reads.list_edges(db), names),
+                    adjacency=Adjacency.build(proposed_facts.edges(db, include_proposed=proposed), names),
                     namespace=ns,
                     chunk_total=reads.chunk_count(db),
                     chunk_index=self._vectors.get(db, "chunk"),
