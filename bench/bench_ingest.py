@@ -6,7 +6,7 @@ Runs:
 3. no-op: re-ingesting the unchanged corpus into the warm database (must append nothing);
 4. replay: drop and rebuild the projection from the log (engine.replay), checking the graph hash is unchanged.
 
-Usage: .venv/bin/python bench/bench_ingest.py [--corpus-dir DIR] [--json PATH]
+Usage: .venv/bin/python -m bench.bench_ingest [--corpus-dir DIR] [--json PATH]
 Prints figures and writes them as JSON (default bench/results/ingest.json).
 """
 
@@ -21,19 +21,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from config import Settings
+from engine.db import open_database
+from engine.migrations import migrate
+from engine.queries import count_rows
+from engine.store import EventStore
+from ingest.corpus_source import load_corpus_batch
+from ingest.pipeline import IngestReport, ingest_batches
+from ingest.source_document import IngestValidationError
+from model.embedder import Embedder, resolve_model
 
-from config import Settings  # noqa: E402
-from engine.db import open_database  # noqa: E402
-from engine.migrations import migrate  # noqa: E402
-from engine.queries import count_rows  # noqa: E402
-from engine.store import EventStore  # noqa: E402
-from ingest.corpus_source import load_corpus_batch  # noqa: E402
-from ingest.pipeline import IngestReport, ingest_batches  # noqa: E402
-from ingest.source_document import IngestValidationError  # noqa: E402
-from model.embedder import Embedder, resolve_model  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _run(
