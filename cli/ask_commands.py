@@ -50,6 +50,14 @@ def ask(
         int | None,
         typer.Option("--max-hops", help="Traversal depth from the linked concepts (default from settings)."),
     ] = None,
+    conversation: Annotated[
+        str | None,
+        typer.Option(
+            "--conversation",
+            help="Continue a conversation (a follow-up such as 'and at 90% power?' reuses its inputs); "
+            "'new' starts one and prints its id.",
+        ),
+    ] = None,
 ) -> None:
     """Answer a question about experimentation: cited, verified, with related concepts and a trace id."""
     from model.embedder import load_embedder
@@ -70,7 +78,11 @@ def ask(
         planner = Planner(PlannerDeps(settings, db, embedder, generator))
         try:
             with console.status("Thinking…"):
-                response = planner.ask(question, as_of=as_of, max_hops=max_hops)
+                if conversation == "new":
+                    from planner.conversations import new_conversation_id
+
+                    conversation = new_conversation_id()
+                response = planner.ask(question, as_of=as_of, max_hops=max_hops, conversation_id=conversation)
         except PlannerInputError as exc:
             console.print(f"[red]error:[/red] {escape(str(exc))}")
             raise typer.Exit(2) from None
@@ -112,6 +124,8 @@ def _print_answer(r: dict[str, Any]) -> None:
     total = sum(r["timings_ms"].values())
     out.print(f"{status}{removed}{fallback} · as of log position {r['as_of']} · {total:.0f} ms")
     out.print(f"[dim]trace: expgraph trace {r['trace_id']}[/dim]")
+    if r.get("conversation_id"):
+        out.print(f'[dim]follow up: expgraph ask --conversation {r["conversation_id"]} "…"[/dim]')
 
 
 def trace(

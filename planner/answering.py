@@ -61,7 +61,7 @@ def _similarity(ctx: RunContext, state: PlannerState) -> Callable[[str, Sequence
 @node("generate")
 def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
     outcome = state.get("calculation")
-    calcs = [outcome.result] if outcome is not None and outcome.result else []
+    calcs = calc.outcome_results(outcome)
     sources = state.get("sources", [])
     plan = build_plan(
         state.get("intent", "methodology"),
@@ -115,14 +115,11 @@ def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
 
 
 def _calculation_values(state: PlannerState) -> list[float]:
-    outcome = state.get("calculation")
-    if outcome is None or not outcome.result:
-        return []
-    return (
-        numeric_values(outcome.result.get("outputs"))
-        + numeric_values(outcome.result.get("outputs_rounded"))
-        + numeric_values(outcome.result.get("inputs"))
-    )
+    values: list[float] = []
+    for r in calc.outcome_results(state.get("calculation")):
+        values += numeric_values(r.get("outputs")) + numeric_values(r.get("outputs_rounded"))
+        values += numeric_values(r.get("inputs"))
+    return values
 
 
 @node("verify")
@@ -141,10 +138,11 @@ def verify(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[s
         candidates = [i.text for i in plan.items] + split_sentences(result.answer)
     else:
         if outcome is not None and outcome.result and calc_source is not None:
-            primary = numeric_values(outcome.result.get("outputs_rounded") or outcome.result.get("outputs"))
-            # The exact calculator numbers lead the answer unless the model already wrote them.
-            if not primary or not _mentions_value(result.answer, primary[0]):
-                template = calc.calculation_sentence(outcome.result, calc_source.marker)
+            results = calc.outcome_results(outcome)
+            primary = [numeric_values(r.get("outputs_rounded") or r.get("outputs"))[:1] for r in results]
+            # The exact calculator numbers (every step's) lead the answer unless the model already wrote them.
+            if not all(p and _mentions_value(result.answer, p[0]) for p in primary):
+                template = calc.outcome_sentence(outcome, calc_source.marker)
         composed = compose_answer(result.answer, sources, template=template)
         result.fallback_used = composed.fallback_used
         candidates = split_sentences(composed.answer)
@@ -325,8 +323,7 @@ def respond(state: PlannerState, config: RunnableConfig) -> dict[str, Any]:
     verification: Verification = state.get("verification") or Verification("", True, True)
     outcome = state.get("calculation")
     calcs = []
-    if outcome is not None and outcome.result:
-        r = outcome.result
+    for r in calc.outcome_results(outcome):
         calcs.append(
             CalculationOut(
                 tool=str(r.get("tool")),
@@ -365,6 +362,7 @@ def respond(state: PlannerState, config: RunnableConfig) -> dict[str, Any]:
         trace_id=ctx.trace_id,
         as_of=state.get("as_of", ctx.graph.position),
         timings_ms=timings,
+        conversation_id=state.get("conversation_id"),
     )
     step = {
         "node": "respond",
@@ -402,4 +400,15 @@ def respond(state: PlannerState, config: RunnableConfig) -> dict[str, Any]:
             "response": response.to_dict(),
         },
     )
+    conversation_id = state.get("conversation_id")
+    if conversation_id:
+        from planner.conversations import save_turn
+
+        save_turn(
+            ctx.trace_db,
+            conversation_id,
+            state["question"],
+            ctx.trace_id,
+            calc.memory(state.get("parsed_calculation")),
+        )
     return {"response": response, "trace": [step], "timings": {"respond": ms}}

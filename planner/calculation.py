@@ -304,7 +304,9 @@ def answer_text(outcome: CalculationOutcome) -> str:
 
 
 def calculation_text(result: dict[str, Any]) -> str:
-    """The calculation as a source text: the prose sentence, the inputs, the assumptions."""
+    """The calculation as a source text: the prose sentence, the inputs, the assumptions (each step of a chain)."""
+    if result.get("steps"):
+        return " ".join(calculation_text(step) for step in result["steps"])
     inputs = result.get("inputs") or {}
     parts = [result_sentence(result).rstrip(".")]
     if inputs:
@@ -342,3 +344,44 @@ def needs_sentence(needs: Sequence[str], questions: Sequence[str], tool: str | N
     lines = [f"To calculate{what} I also need {asked}."]
     lines.extend(q for q in dict.fromkeys(questions) if q)
     return " ".join(lines)
+
+
+def outcome_results(outcome: CalculationOutcome | None) -> list[dict[str, Any]]:
+    """Every result of the outcome, in step order (one for a single calculator call)."""
+    if outcome is None:
+        return []
+    return list(outcome.results or ([outcome.result] if outcome.result else []))
+
+
+def combined_result(outcome: CalculationOutcome | None) -> dict[str, Any] | None:
+    """The calculation as one source: the last step, with every step kept for the source text."""
+    results = outcome_results(outcome)
+    if not results:
+        return None
+    if len(results) == 1:
+        return results[0]
+    return {**results[-1], "steps": results, "method": "; ".join(str(r.get("method")) for r in results)}
+
+
+def outcome_sentence(outcome: CalculationOutcome, marker: int) -> str:
+    """Every step's sentence, cited, then the assumptions once: the lead of a calculation answer."""
+    results = outcome_results(outcome)
+    text = " ".join(result_sentence(r).rstrip(".") + f" [{marker}]." for r in results)
+    assumptions = list(dict.fromkeys(str(a) for r in results for a in r.get("assumptions") or []))
+    if assumptions:
+        text += f" This assumes {'; '.join(a.rstrip('.') for a in assumptions)} [{marker}]."
+    return text
+
+
+def is_follow_up(parsed: Any) -> bool:
+    """Whether the reading reused inputs from an earlier turn of the conversation."""
+    roles = getattr(parsed, "roles", None) or {}
+    return any(getattr(g, "source", "") == "earlier_turn" for g in roles.values())
+
+
+def memory(parsed: Any) -> dict[str, Any] | None:
+    """What the next turn of the conversation may reuse from this reading (None: nothing to reuse)."""
+    if parsed is None or parsed.tool is None:
+        return None
+    data: dict[str, Any] = parsed.memory()
+    return data

@@ -68,9 +68,10 @@ def understand(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], di
     tool = None
     if has_text(question):
         vector = list(ctx.embedder.embed([question])[0])
-        parsed = calc.parse(question)
+        parsed = calc.parse(question, state.get("earlier_calculation"))
         tool = calc.parsed_tool(parsed)
-    calculable = tool is not None and wants_calculation(question)
+    # A follow-up ("and at 90% power?") is a calculation because it changes an earlier one.
+    calculable = tool is not None and (wants_calculation(question) or calc.is_follow_up(parsed))
     proto_scores = (
         {
             intent: max((_cosine(vector, p) for p in protos), default=0.0)
@@ -256,10 +257,12 @@ def calculate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dic
         "outputs": {
             "tool": outcome.tool,
             "result": outcome.result,
+            "steps": outcome.steps,
+            "results": outcome.results,
             "needs": outcome.needs,
             "error": outcome.error,
         },
-        "decisions": {"asked_for_inputs": bool(outcome.needs)},
+        "decisions": {"asked_for_inputs": bool(outcome.needs), "follow_up": calc.is_follow_up(parsed)},
     }
     return {"calculation": outcome}, record
 
@@ -283,7 +286,7 @@ def assemble(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
         adj=ctx.graph.adjacency,
     )
     outcome = state.get("calculation")
-    result = outcome.result if outcome is not None else None
+    result = calc.combined_result(outcome)
     count, counter_kind = token_counter(ctx.generator)
     sources, trimming = number_sources(items, result, budget=ctx.settings.context_token_budget, count=count)
     record = {

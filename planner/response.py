@@ -66,6 +66,7 @@ class AnswerResponse(msgspec.Struct, frozen=True):
     trace_id: str
     as_of: int
     timings_ms: dict[str, float]
+    conversation_id: str | None = None  # send it back with a follow-up question to reuse this turn's inputs
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (the exact shape of ``to_json``)."""

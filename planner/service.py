@@ -9,7 +9,7 @@ from typing import Any
 
 from config import Settings
 from engine.vector_index import VectorIndexCache
-from planner import proposed_facts, reads
+from planner import reads
 from planner.entity_linking import EntityLinker
 from planner.graph import build_graph
 from planner.intent import INTENT_PROTOTYPES
@@ -80,14 +80,13 @@ class Planner:
         with self._lock:
             view = self._views.get(key)
             if view is None:
-                proposed = self.deps.settings.planner_use_proposed
-                concepts = proposed_facts.concept_names(db, include_proposed=proposed)
+                concepts = reads.list_concept_names(db)
                 names = {c.concept_id: c.name for c in concepts}
                 view = GraphView(
                     db=db,
                     position=position,
                     linker=EntityLinker(concepts, position=position),
-                    adjacency=Adjacency.build(proposed_facts.edges(db, include_proposed=proposed), names),
+                    adjacency=Adjacency.build(reads.list_edges(db), names),
                     namespace=ns,
                     chunk_total=reads.chunk_count(db),
                     chunk_index=self._vectors.get(db, "chunk"),
@@ -122,7 +121,13 @@ class Planner:
 
     # ------------------------------------------------------------------ requests
     def _start(
-        self, question: str, as_of: int | None, max_hops: int | None, *, stream_tokens: bool = False
+        self,
+        question: str,
+        as_of: int | None,
+        max_hops: int | None,
+        *,
+        stream_tokens: bool = False,
+        conversation_id: str | None = None,
     ) -> tuple[PlannerState, dict[str, Any]]:
         settings = self.deps.settings
         hops = settings.max_hops if max_hops is None else int(max_hops)
@@ -149,28 +154,53 @@ class Planner:
             "trace": [],
             "timings": {},
         }
+        if conversation_id is not None:
+            from planner.conversations import ConversationIdError, check_conversation_id, last_calculation
+
+            try:
+                state["conversation_id"] = check_conversation_id(conversation_id)
+            except ConversationIdError as exc:
+                raise PlannerInputError(str(exc)) from None
+            state["earlier_calculation"] = last_calculation(self.deps.db, conversation_id)
         return state, {"configurable": {"run": ctx}}
 
-    def ask(self, question: str, *, as_of: int | None = None, max_hops: int | None = None) -> AnswerResponse:
-        """Answer ``question`` (cited, verified) against the graph now or ``as_of`` a log position."""
+    def ask(
+        self,
+        question: str,
+        *,
+        as_of: int | None = None,
+        max_hops: int | None = None,
+        conversation_id: str | None = None,
+    ) -> AnswerResponse:
+        """Answer ``question`` (cited, verified) against the graph now or ``as_of`` a log position.
+
+        With ``conversation_id`` the turn is stored, and a follow-up reuses the previous calculation's inputs.
+        """
         if self.deps.generator is None:
             raise PlannerInputError(
                 "this planner was built without a generator; pass one in PlannerDeps to ask"
             )
-        state, config = self._start(question, as_of, max_hops)
+        state, config = self._start(question, as_of, max_hops, conversation_id=conversation_id)
         final = self._graph.invoke(state, config)
         response: AnswerResponse = final["response"]
         return response
 
     def stream(
-        self, question: str, *, as_of: int | None = None, max_hops: int | None = None
+        self,
+        question: str,
+        *,
+        as_of: int | None = None,
+        max_hops: int | None = None,
+        conversation_id: str | None = None,
     ) -> Iterator[PlannerEvent]:
         """Yield each finished node's trace step, then answer tokens as generated, then the final answer."""
         if self.deps.generator is None:
             raise PlannerInputError(
                 "this planner was built without a generator; pass one in PlannerDeps to ask"
             )
-        state, config = self._start(question, as_of, max_hops, stream_tokens=True)
+        state, config = self._start(
+            question, as_of, max_hops, stream_tokens=True, conversation_id=conversation_id
+        )
         response: AnswerResponse | None = None
         for mode, chunk in self._graph.stream(state, config, stream_mode=["updates", "custom"]):
             if mode == "custom":
@@ -188,10 +218,15 @@ class Planner:
         yield PlannerEvent("answer", response.to_dict())
 
     def prepare(
-        self, question: str, *, as_of: int | None = None, max_hops: int | None = None
+        self,
+        question: str,
+        *,
+        as_of: int | None = None,
+        max_hops: int | None = None,
+        conversation_id: str | None = None,
     ) -> PlannerState:
         """Run understand → assemble only (no generation, no stored trace): the benchmark's path."""
-        state, config = self._start(question, as_of, max_hops)
+        state, config = self._start(question, as_of, max_hops, conversation_id=conversation_id)
         result: PlannerState = self._context_graph.invoke(state, config)
         return result
 

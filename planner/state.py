@@ -28,6 +28,8 @@ class PlannerState(TypedDict, total=False):
     question: str
     as_of: int
     max_hops: int
+    conversation_id: str | None
+    earlier_calculation: dict[str, Any] | None  # the previous turn's calculation reading (follow-ups)
     # understand
     question_vector: list[float]
     intent: str

@@ -47,14 +47,19 @@ def _cache_key(runtime: Runtime, data: QueryRequest) -> AnswerKey:
 def answer(runtime: Runtime, data: QueryRequest, *, use_cache: bool = True) -> tuple[dict[str, Any], bool]:
     """The response JSON for a question, from the cache when the log and model have not changed."""
     key = _cache_key(runtime, data)
+    # A turn of a conversation depends on earlier turns: never from the cache.
+    use_cache = use_cache and data.conversation_id is None
     cached = runtime.cache.get(key) if use_cache else None
     count_cache(cached is not None)
     if cached is not None:
         return cached, True
     try:
-        response = runtime.planner.ask(data.question, as_of=data.as_of, max_hops=data.max_hops).to_dict()
+        response = runtime.planner.ask(
+            data.question, as_of=data.as_of, max_hops=data.max_hops, conversation_id=data.conversation_id
+        ).to_dict()
     except PlannerInputError as exc:
-        raise Unprocessable(str(exc), field="as_of" if "as_of" in str(exc) else "max_hops") from exc
+        field = next((f for f in ("as_of", "conversation_id") if f in str(exc)), "max_hops")
+        raise Unprocessable(str(exc), field=field) from exc
     observe_planner_timings(response.get("timings_ms", {}))
     runtime.cache.put(key, response)
     return response, False
@@ -99,7 +104,8 @@ def _events(runtime: Runtime, data: QueryRequest) -> Iterator[ServerSentEventMes
     only advance ``progress`` (api/answer_stream.py says why).
     """
     key = _cache_key(runtime, data)
-    cached = runtime.cache.get(key)
+    # A turn of a conversation depends on earlier turns and must be stored: never from (or into) the cache.
+    cached = runtime.cache.get(key) if data.conversation_id is None else None
     count_cache(cached is not None)
     clock = StreamClock()
     if cached is not None:
@@ -109,10 +115,14 @@ def _events(runtime: Runtime, data: QueryRequest) -> Iterator[ServerSentEventMes
         yield _sse("final", cached)
         return
     try:
-        for item in runtime.planner.stream(data.question, as_of=data.as_of, max_hops=data.max_hops):
+        items = runtime.planner.stream(
+            data.question, as_of=data.as_of, max_hops=data.max_hops, conversation_id=data.conversation_id
+        )
+        for item in items:
             if item.event == "answer":
                 observe_planner_timings(item.data.get("timings_ms", {}))
-                runtime.cache.put(key, item.data)
+                if data.conversation_id is None:
+                    runtime.cache.put(key, item.data)
                 for sentence in verified_sentences(item.data):
                     yield _sse("sentence", sentence)
                 yield _sse("final", item.data)

@@ -182,8 +182,10 @@ function renderResponse(r) {
 }
 
 // ---------------------------------------------------------------- asking
+// One conversation per page: a follow-up ("and at 90% power?") reuses the previous calculation's inputs.
+const conversationId = window.crypto && crypto.randomUUID ? crypto.randomUUID() : `c${Date.now()}${Math.random().toString(16).slice(2)}`;
 async function ask(question) {
-  const body = JSON.stringify({ question, max_hops: parseInt($("max-hops").value, 10) || undefined });
+  const body = JSON.stringify({ question, max_hops: parseInt($("max-hops").value, 10) || undefined, conversation_id: conversationId });
   $("trace-panel").hidden = true;
   $("side-panel").hidden = true;
   $("result").hidden = true;
