@@ -6,7 +6,6 @@ from litestar.datastructures import State
 
 from api.errors import NotReady
 from api.runtime import Runtime
-from config import Settings
 
 
 def provide_runtime(state: State) -> Runtime:
@@ -14,7 +13,3 @@ def provide_runtime(state: State) -> Runtime:
     if runtime is None:
         raise NotReady("the service is still starting (database and models loading); retry in a few seconds")
     return runtime  # type: ignore[no-any-return]
-
-
-def provide_settings(state: State) -> Settings:
-    return state["settings"]  # type: ignore[no-any-return]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 
@@ -27,6 +27,3 @@ class IngestRequest(msgspec.Struct, forbid_unknown_fields=True):
 class ReplayRequest(msgspec.Struct, forbid_unknown_fields=True):
     as_of: Annotated[int, msgspec.Meta(ge=0)] | None = None
     verify: bool = True
-
-
-CalculateParams = dict[str, Any]

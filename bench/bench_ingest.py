@@ -98,23 +98,19 @@ def main() -> int:
         results.append(_figures("re-ingest unchanged", noop, seconds))
         assert noop.events_appended == 0, "re-ingesting an unchanged corpus must append nothing"
 
-        replay_figures: dict[str, Any] = {}
-        try:
-            from engine.replay import graph_hash, replay
+        from engine.replay import graph_hash, replay
 
-            warm_settings = settings_for("warm")
-            with open_database(warm_settings) as db:
-                before = graph_hash(db)
-                rebuilt = replay(warm_settings, db=db)
-                after = graph_hash(db)
-            replay_figures = {
-                "events": rebuilt.events,
-                "seconds": round(rebuilt.seconds, 3),
-                "events_per_s": round(rebuilt.events_per_second, 1),
-                "graph_hash_unchanged": before == after,
-            }
-        except ImportError:
-            replay_figures = {"skipped": "engine.replay not available"}
+        warm_settings = settings_for("warm")
+        with open_database(warm_settings) as db:
+            before = graph_hash(db)
+            rebuilt = replay(warm_settings, db=db)
+            after = graph_hash(db)
+        replay_figures = {
+            "events": rebuilt.events,
+            "seconds": round(rebuilt.seconds, 3),
+            "events_per_s": round(rebuilt.events_per_second, 1),
+            "graph_hash_unchanged": before == after,
+        }
 
     summary = {
         "corpus_dir": str(corpus_dir),

@@ -22,13 +22,14 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Serve the API and the web page. Ingests the bundled corpus into an empty database first."""
-        import os
-
         import uvicorn
 
+        from api.app import create_app
         from config import Settings
 
         settings = Settings()
+        if no_bootstrap:
+            settings = settings.model_copy(update={"bootstrap_corpus": False})
         if workers > 1 and not settings.database_url.startswith(("ws://", "wss://", "http://", "https://")):
             typer.echo(
                 "error: the embedded database can be opened by one process only; use --workers 1, "
@@ -36,13 +37,21 @@ def register(app: typer.Typer) -> None:
                 err=True,
             )
             raise typer.Exit(2)
+        host, port = host or settings.host, port or settings.port
+        if workers == 1:
+            uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+            return
         if no_bootstrap:
-            os.environ["EXPGRAPH_BOOTSTRAP_CORPUS"] = "false"  # read by the app factory's Settings()
+            # Each worker is a new process that builds its app from an import string, so the environment is the
+            # only way this setting reaches it.
+            import os
+
+            os.environ["EXPGRAPH_BOOTSTRAP_CORPUS"] = "false"
         uvicorn.run(
             "api.app:create_app_from_env",
             factory=True,
-            host=host or settings.host,
-            port=port or settings.port,
+            host=host,
+            port=port,
             workers=workers,
             log_level="info",
         )

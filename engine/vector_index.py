@@ -324,14 +324,6 @@ class VectorIndexCache:
                 self._entries.setdefault(db, {})[table] = index
             return index
 
-    def invalidate(self, db: Database | None = None) -> None:
-        """Forget the snapshots of ``db`` (or of every database); the next ``get`` reloads."""
-        with self._lock:
-            if db is None:
-                self._entries.clear()
-            else:
-                self._entries.pop(db, None)
-
     def _cached(self, db: Database, table: str) -> VectorIndex | None:
         with self._lock:
             return self._entries.get(db, {}).get(table)

@@ -126,10 +126,6 @@ class IngestPlan:
                 texts.append(concept_embedding_text(diff.doc.concept))
         return list(dict.fromkeys(texts))
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.retractions and all(d.status == "unchanged" for d in self.diffs)
-
 
 def concept_embedding_text(concept: ConceptSpec) -> str:
     """What a concept's vector encodes: its name, then its definition."""

@@ -41,13 +41,10 @@ def _int_literal(value: int, low: int, high: int) -> int:
 
 
 def list_concept_names(db: QueryRunner) -> list[ConceptName]:
-    """Every concept's id, name and aliases (engine.queries.list_concepts when the engine provides it)."""
-    try:
-        from engine.queries import list_concepts
-    except ImportError:
-        rows = _rows(db.query("SELECT concept_id, name, aliases FROM concept"))
-    else:
-        rows = [_as_dict(r) for r in list_concepts(db)]  # type: ignore[arg-type]
+    """Every concept's id, name and aliases (``engine.queries.list_concepts``)."""
+    from engine.queries import list_concepts
+
+    rows = [_as_dict(r) for r in list_concepts(db)]  # type: ignore[arg-type]
     out = [
         ConceptName(
             str(r["concept_id"]), str(r.get("name") or r["concept_id"]), tuple(r.get("aliases") or ())

@@ -63,12 +63,3 @@ def get_trace(db: QueryRunner, trace_id: str) -> dict[str, Any]:
         )
     row = rows[0] if isinstance(rows, list) else rows
     return dict(row)
-
-
-def list_traces(db: QueryRunner, limit: int = 20) -> list[dict[str, Any]]:
-    """The most recent traces (id, question, saved_at), newest first."""
-    limit = max(1, min(int(limit), 500))
-    rows = db.query(
-        f"SELECT trace_id, question, saved_at FROM trace ORDER BY saved_at DESC LIMIT {limit}",
-    )
-    return [dict(r) for r in rows]
