@@ -63,7 +63,7 @@ def compromise_power_result(
         t = stats.t.ppf(1 - a / 2, df)
         return float(stats.nct.cdf(t, df, nc) - stats.nct.cdf(-t, df, nc))
 
-    a = float(optimize.brentq(lambda x: beta(x) - q * x, 1e-12, 1 - 1e-9))
+    a = float(optimize.brentq(lambda x: beta(x) - q * x, 1e-9, 1 - 1e-9))
     b = beta(a)
     return CalculationResult(
         tool="compromise_power",

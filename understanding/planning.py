@@ -400,7 +400,7 @@ def _steps(
         return b.steps[0].tool
     if family == "anova_power":
         f = b.get("effect_f")
-        km = re.search(r"(\d+)[- ]?(?:groups|arms?\b|versions|conditions)|\bk\s*=\s*(\d+)", t)
+        km = re.search(r"(\d+)[- ]?(?:groups?\b|arms?\b|versions|conditions)|\bk\s*=\s*(\d+)", t)
         k = b.get("k_groups") or (int(km.group(1) or km.group(2)) if km else None)
         params = {}
         for name, v in (("effect_size_f", f), ("k_groups", k)):

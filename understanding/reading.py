@@ -172,7 +172,7 @@ _CORRECTIONS = (
     (r"bonferroni", "bonferroni"),
 )
 ASKS_N = re.compile(
-    r"\bn1\s*\?|how many|sample size|how big|\bn\b\s*(?:per|for|\?|needed|in each|was)|\bn\s*\?|\bn\?|per[- ](?:group|arm) n|\bneeded\b|"
+    r"\bn1\s*\?|how many|\b(?:users|visitors|people|ppl|subjects|sessions|customers|orders|players|observations)\s+(?:per|in each|each)\s+(?:group|arm|variant|variation|cohort)\b|sample size|how big|\bn\b\s*(?:per|for|\?|needed|in each|was)|\bn\s*\?|\bn\?|per[- ](?:group|arm) n|\bneeded\b|"
     r"need in|what n\b|total n|\bN\b|sample per|n per|new n|pairs needed|number of pairs|how large|users do (?:i|we) need"
 )
 ASKS_DAYS = re.compile(
@@ -213,11 +213,11 @@ def _rate(q: Quantity) -> float:
     return q.value / 100 if q.unit == "percent" else q.value
 
 
-def _prob(q: Quantity) -> float:
-    """A power or α: 80% → 0.8, 0.8 → 0.8, 80 → 0.8; 1.2 stays 1.2 so that validation rejects it."""
+def _prob(q: Quantity, role: str = "power") -> float:
+    """A power or α: 80% → 0.8, 0.8 → 0.8, "power 80" → 0.8; 1.2 or "alpha 2.0" stay as written, to be rejected."""
     if q.unit == "percent":
         return q.value / 100
-    if q.value >= 2:
+    if role == "power" and q.value >= 2 and "." not in q.text:
         return q.value / 100
     return q.value
 
@@ -361,7 +361,7 @@ def roles_of(text: str, quantities: list[Quantity]) -> dict[str, Grounded]:
         if role in ("baseline", "p2", "p0", "exposed_share", "variance_reduction", "confidence"):
             roles[role] = _g(q, _rate(q), note)
         elif role in ("power", "alpha"):
-            roles[role] = _g(q, _prob(q), note)
+            roles[role] = _g(q, _prob(q, role), note)
         elif role == "mde" or role == "mde_abs":
             roles[role] = _g(q, q.value / 100, note)
         elif role == "daily_traffic" and q.per == "week":

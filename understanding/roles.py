@@ -44,7 +44,7 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
             (r"\bat the\b", 1),
         ),
         ((r"^\s*(?:significance|sig\b|alpha|level\b|significance level)", 10),),
-        ("percent", "number"),
+        ("percent", "number", "count"),
     ),
     "confidence": (
         ((r"\bconfidence(?: level)?\b", 8),),
@@ -190,7 +190,7 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
     "n_control": (
         ((r"\b(?:control|n_control|control n|control users)\s*(?:=|had|has|gets|group)?\s*$", 7),),
         (
-            (r"^\s*(?:[a-z]+\s+){0,2}?(?:in (?:the )?control|control)", 8),
+            (r"^\s*(?:[a-z]+\s+){0,3}?(?:in (?:the )?control|control)", 8),
             (r"^\s*(?:[a-z]+\s+)?(?:in|for) (?:a|the )?control", 8),
         ),
         COUNT_UNITS,
@@ -199,7 +199,8 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
         ((r"\b(?:treatment|variant|treated|n_treatment|treatment n)\s*(?:=|had|has|gets|group)?\s*$", 7),),
         (
             (
-                r"^\s*(?:[a-z]+\s+){0,2}?(?:in (?:the )?(?:treatment|variant|test arm)|treatment|treated|variant)",
+                r"^\s*(?:[a-z]+\s+){0,3}?(?:in (?:the )?(?:treatment|variant|test arm)|treatment|treated|variant"
+                r"|the new (?:page|version|flow|design|variant))",
                 8,
             ),
         ),
@@ -218,7 +219,10 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
     ),
     "n_one": (
         ((r"\b(?:sample of|n\s*=)\s*$", 4),),
-        ((r"^\s*(?:pairs|measurements|observations|subjects|people)\b", 3),),
+        (
+            (r"^\s*(?:pairs|measurements|observations|subjects|people)\b", 3),
+            (r"^\s*(?:drivers|users|participants|patients|stores|customers|respondents|players)\b", 2),
+        ),
         COUNT_UNITS,
     ),
     "n_pairs": (
@@ -317,7 +321,7 @@ def _plausible(role: str, q: Quantity) -> bool:
     if role == "power":
         return q.unit == "percent" or v < 2 or 50 <= v < 100
     if role == "alpha":
-        return q.unit == "percent" or v < 2 or (q.unit == "count" and v <= 10)
+        return q.unit == "percent" or v < 2 or ("." in q.text and v < 10)
     if role in ("effect_d", "effect_f", "effect_w", "correlation"):
         return abs(v) < 5
     return True

@@ -1,0 +1,273 @@
+"""Question understanding, one failure class at a time, on questions that are NOT in eval/calc_*.jsonl.
+
+Expected numbers are recomputed here with statsmodels / scipy (never with tools/), or are the cited published values.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.power import FTestAnovaPower, GofChisquarePower, TTestIndPower, TTestPower
+from statsmodels.stats.proportion import confint_proportions_2indep, power_proportions_2indep
+
+from planner.calculation import answer_text, run_calculation
+from understanding import read, run_steps
+
+
+def outputs(question: str) -> list[dict[str, object]]:
+    reading = read(question)
+    assert reading.calculable, reading.to_dict()
+    return [r.outputs for r in run_steps(reading)]
+
+
+def prop_n(p1: float, p2: float, power: float = 0.8, alpha: float = 0.05, ratio: float = 1.0) -> float:
+    """R power.prop.test's equation via statsmodels, solved for n (control group)."""
+    from scipy.optimize import brentq
+
+    def pw(n: float) -> float:
+        return float(
+            power_proportions_2indep(p1 - p2, p2, n, ratio=ratio, alpha=alpha, return_results=True).power
+        )
+
+    return float(brentq(lambda n: pw(n) - power, 2, 1e9))
+
+
+# --- two rates -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "our activation rate sits at 22% and the new tutorial should take it to 25%. users per cohort for 80% power?",
+        "We see 9% today and would be happy with 10.5% - how many visitors in each group?",
+        "what n per arm to distinguish 0.35 from 0.40 (p1 = 0.35, p2 = 0.40)?",
+    ],
+)
+def test_an_effect_written_as_two_rates(question: str) -> None:
+    reading = read(question)
+    p1, p2 = reading.roles["baseline"].value, reading.roles["p2"].value
+    (out,) = outputs(question)
+    assert out["n_per_variant"] == pytest.approx(prop_n(p1, p2), rel=2e-3)
+    assert reading.roles["baseline"].span is not None  # grounded in the question
+
+
+# --- money and units --------------------------------------------------------------------------------------------
+
+
+def test_money_with_sd_in_dollars() -> None:
+    q = "ARPPU standard deviation is about $12; we'd call a $0.90 lift a win. How many payers per arm?"
+    (out,) = outputs(q)
+    expected = TTestIndPower().solve_power(effect_size=0.9 / 12, power=0.8, alpha=0.05)
+    assert out["n_group1"] == pytest.approx(expected, rel=1e-3)
+
+
+def test_time_units() -> None:
+    q = "checkout takes 40 seconds on average, σ = 25 s; to notice a 3 second speed-up, how many sessions per group?"
+    (out,) = outputs(q)
+    expected = TTestIndPower().solve_power(effect_size=3 / 25, power=0.8, alpha=0.05)
+    assert out["n_group1"] == pytest.approx(expected, rel=1e-3)
+
+
+# --- solving for another unknown ---------------------------------------------------------------------------------
+
+
+def test_power_with_unequal_groups() -> None:
+    q = "900 users got the control and 600 the new page; conversion 25% vs 31%. What power did we have?"
+    (out,) = outputs(q)
+    expected = power_proportions_2indep(0.25 - 0.31, 0.31, 900, ratio=600 / 900, return_results=True).power
+    assert out["power"] == pytest.approx(float(expected), abs=2e-3)
+
+
+def test_smallest_second_rate() -> None:
+    q = "we'll get 700 users in each arm and convert at 15%; what's the lowest treatment rate we can detect?"
+    (out,) = outputs(q)
+    assert prop_n(0.15, float(out["p2"])) == pytest.approx(700, rel=2e-3)  # the p2 that 700 per group detects
+
+
+def test_smallest_standardised_effect() -> None:
+    (out,) = outputs("smallest Cohen's d we can detect with 120 per arm at 90% power?")
+    expected = TTestIndPower().solve_power(nobs1=120, power=0.9, alpha=0.05)
+    assert out["mde_cohens_d"] == pytest.approx(expected, abs=1e-3)
+
+
+def test_relative_mde_in_fixed_days() -> None:
+    reading = read(
+        "we have 12 days at 3,000 visitors per day and a 4% conversion rate. smallest relative lift?"
+    )
+    assert reading.roles["n_per_group"].source == "derived"  # 12 × 3,000 / 2, stated as an assumption
+    assert any("12 days × 3,000 a day / 2 groups" in a for a in reading.assumptions)
+    (out,) = [r.outputs for r in run_steps(reading)]
+    p2 = 0.04 * (1 + float(out["mde_relative"]))
+    assert prop_n(0.04, p2) == pytest.approx(18000, rel=2e-3)
+
+
+# --- designs ---------------------------------------------------------------------------------------------------
+
+
+def test_one_sample_binomial() -> None:
+    (out,) = outputs("is a coin biased if we see 33 tails out of 50 tosses?")
+    assert out["p_value"] == pytest.approx(stats.binomtest(33, 50, 0.5).pvalue, rel=1e-9)
+
+
+def test_paired() -> None:
+    (out,) = outputs(
+        "same 30 drivers measured before and after the change: mean difference 1.2, sd of differences 3. power?"
+    )
+    assert out["power"] == pytest.approx(TTestPower().power(effect_size=0.4, nobs=30, alpha=0.05), abs=1e-3)
+
+
+def test_allocation_ratio_from_a_split() -> None:
+    (out,) = outputs("75/25 split between control and variant; 12% vs 14% conversion; control sample size?")
+    assert out["n_control"] == pytest.approx(prop_n(0.12, 0.14, ratio=25 / 75), rel=2e-3)
+
+
+def test_anova_and_chi_square() -> None:
+    (anova,) = outputs("four-group one-way ANOVA, f = 0.2, how many per group for 85% power?")
+    expected = FTestAnovaPower().solve_power(effect_size=0.2, k_groups=4, power=0.85, alpha=0.05) / 4
+    assert anova["n_per_group"] == pytest.approx(expected, rel=1e-3)
+    (chi,) = outputs("chi-square test, 3 df, Cohen's w 0.25 - total sample for 80% power?")
+    assert chi["n_total"] == pytest.approx(
+        GofChisquarePower().solve_power(effect_size=0.25, n_bins=4, power=0.8, alpha=0.05), rel=1e-3
+    )
+
+
+def test_compromise_power() -> None:
+    (out,) = outputs("compromise power analysis for d = 0.4 with 80 per group and beta/alpha = 2")
+    assert out["beta"] == pytest.approx(2 * float(out["alpha"]), rel=1e-6)
+
+
+# --- named methods ----------------------------------------------------------------------------------------------
+
+
+def test_kohavi_rule_on_a_rate_states_sigma_squared() -> None:
+    reading = read(
+        "Kohavi's rule of thumb for a 2% conversion rate and a 5% relative change: users per variant?"
+    )
+    (out,) = [r.outputs for r in run_steps(reading)]
+    assert out["n_group1"] == pytest.approx(16 * 0.02 * 0.98 / 0.001**2, rel=1e-9)
+    assert any("σ² = p(1 − p)" in a for a in reading.assumptions)
+
+
+@pytest.mark.parametrize(
+    ("name", "sm"), [("Wald", "wald"), ("Agresti-Caffo", "agresti-caffo"), ("Newcombe", "newcomb")]
+)
+def test_named_difference_intervals(name: str, sm: str) -> None:
+    (out,) = outputs(f"{name} interval for the difference: control 70 of 900, variant 95 of 880")
+    lo, hi = confint_proportions_2indep(95, 880, 70, 900, method=sm, compare="diff")
+    assert out["lower"] == pytest.approx(lo, abs=1e-6) and out["upper"] == pytest.approx(hi, abs=1e-6)
+
+
+# --- durations and chains ---------------------------------------------------------------------------------------
+
+
+def test_duration_from_a_known_total_with_exposure() -> None:
+    (out,) = outputs(
+        "we need 90k users overall, traffic is 15k a day and only 30% of it can be exposed. how long?"
+    )
+    assert out["days_rounded_up"] == math.ceil(90000 / (15000 * 0.3))
+
+
+def test_sample_size_then_days_is_two_traced_steps() -> None:
+    reading = read("10% baseline, detect a 12% relative lift, 4,000 visitors a day - how many days?")
+    assert [s.tool for s in reading.steps] == ["proportions_sample_size", "test_duration"]
+    size, duration = run_steps(reading)
+    n = math.ceil(prop_n(0.10, 0.112))
+    assert size.outputs_rounded["n_control"] == n  # the duration step used the first step's rounded n
+    assert duration.outputs["days_rounded_up"] == math.ceil(2 * n / 4000)
+
+
+def test_cuped_reduction_to_new_n_and_days() -> None:
+    (out,) = outputs(
+        "CUPED takes 45% of the variance away; we needed 60k per arm with 9,000 users a day. new n and days?"
+    )
+    assert out["n_per_group_cuped"] == pytest.approx(60000 * 0.55)
+    assert math.ceil(float(out["days_with_cuped"])) == math.ceil(2 * 60000 * 0.55 / 9000)
+
+
+# --- several outputs ----------------------------------------------------------------------------------------------
+
+
+def test_bh_and_bonferroni_both_listed() -> None:
+    ps = [0.006, 0.02, 0.031, 0.3]
+    reading = read("Benjamini-Hochberg for 0.006, 0.02, 0.031 and 0.3, and Bonferroni next to it")
+    results = run_steps(reading)
+    assert len(results) == 2
+    bh, bonf = (list(multipletests(ps, method=m)[1]) for m in ("fdr_bh", "bonferroni"))
+    assert "Hochberg" in results[0].method and results[0].outputs["adjusted_p_values"] == pytest.approx(bh)
+    assert "Bonferroni" in results[1].method and results[1].outputs["adjusted_p_values"] == pytest.approx(
+        bonf
+    )
+    text = answer_text(run_calculation(reading))
+    for v in [*bh, *bonf]:
+        assert f"{v:.4g}" in text
+
+
+def test_srm_reports_ratio_and_chi_square() -> None:
+    reading = read("sample ratio check: 20,400 vs 19,700 users, meant to be 50/50")
+    text = answer_text(run_calculation(reading))
+    chi2 = stats.chisquare([20400, 19700]).statistic
+    assert f"χ² = {chi2:.2f}" in text and "ratio 1.0355" in text
+
+
+# --- asking for exactly what is missing, and refusing bad values ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "needs"),
+    [
+        ("how many visitors per variant for an 8% relative improvement?", ["baseline"]),
+        ("our conversion is 7% - how many users per group?", ["mde"]),
+        ("how long will the test run for 3% -> 3.3%?", ["daily_traffic"]),
+        ("users per group to see a $3 change in basket value?", ["sd"]),
+        ("what power do we have to detect 20% vs 22%?", ["n_per_group"]),
+    ],
+)
+def test_missing_inputs_are_asked_for_exactly(question: str, needs: list[str]) -> None:
+    outcome = run_calculation(read(question))
+    assert outcome.needs == needs and outcome.result is None
+
+
+@pytest.mark.parametrize(
+    ("question", "field", "words"),
+    [
+        ("sample size for a 135% baseline and a 5% lift", "baseline", "between 0% and 100%"),
+        ("users per group for 10% vs 11% at a power of 1.3?", "power", "between 0 and 1"),
+        ("baseline 4%, 10% lift, alpha 2.0: n?", "alpha", "between 0 and 1"),
+    ],
+)
+def test_bad_values_get_a_clear_request_for_a_valid_one(question: str, field: str, words: str) -> None:
+    outcome = run_calculation(read(question))
+    assert outcome.result is None and outcome.needs == [field]
+    assert words in answer_text(outcome)
+
+
+def test_nothing_is_invented() -> None:
+    reading = read("How many users per group do I need?")
+    assert set(reading.roles) == set() and {m.name for m in reading.missing} == {"baseline", "mde"}
+
+
+# --- follow-ups ----------------------------------------------------------------------------------------------------
+
+
+def test_follow_ups_reuse_and_change_inputs() -> None:
+    first = read("baseline 8%, 10% relative MDE, sample size per group?")
+    second = read("and at 90% power?", first.memory())
+    assert second.roles["baseline"].source == "earlier_turn" and second.roles["power"].source == "question"
+    third = read("what if the baseline is 6%?", second.memory())
+    assert third.roles["baseline"].value == pytest.approx(0.06) and third.roles[
+        "power"
+    ].value == pytest.approx(0.9)
+    (out,) = [r.outputs for r in run_steps(third)]
+    assert out["n_per_variant"] == pytest.approx(prop_n(0.06, 0.066, power=0.9), rel=2e-3)
+    fourth = read("how many days is that at 5k users a day?", third.memory())
+    assert [s.tool for s in fourth.steps] == ["proportions_sample_size", "test_duration"]
+
+
+def test_a_follow_up_can_supply_what_was_missing() -> None:
+    first = read("how many users per variant to detect a 10% lift?")
+    assert [m.name for m in first.missing] == ["baseline"]
+    second = read("the baseline is 12%", first.memory())
+    assert second.calculable and second.roles["mde"].source == "earlier_turn"
