@@ -13,7 +13,6 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from planner.reads import QueryRunner
 from planner.trace_store import jsonable
 
 _CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -36,7 +35,7 @@ def check_conversation_id(conversation_id: str) -> str:
     return conversation_id
 
 
-def last_turn(db: QueryRunner, conversation_id: str) -> dict[str, Any] | None:
+def last_turn(db: Any, conversation_id: str) -> dict[str, Any] | None:
     """The latest stored turn of the conversation, or None for a new one."""
     rows = db.query(
         "SELECT * OMIT id FROM conversation_turn WHERE conversation_id = $cid ORDER BY turn DESC LIMIT 1",
@@ -45,7 +44,7 @@ def last_turn(db: QueryRunner, conversation_id: str) -> dict[str, Any] | None:
     return dict(rows[0]) if rows else None
 
 
-def last_calculation(db: QueryRunner, conversation_id: str) -> dict[str, Any] | None:
+def last_calculation(db: Any, conversation_id: str) -> dict[str, Any] | None:
     """The most recent calculation reading (``Reading.memory()``) in the conversation, or None."""
     rows = db.query(
         "SELECT calculation, turn FROM conversation_turn WHERE conversation_id = $cid AND calculation != NONE "
@@ -59,7 +58,7 @@ def last_calculation(db: QueryRunner, conversation_id: str) -> dict[str, Any] | 
 
 
 def save_turn(
-    db: QueryRunner, conversation_id: str, question: str, trace_id: str, calculation: dict[str, Any] | None
+    db: Any, conversation_id: str, question: str, trace_id: str, calculation: dict[str, Any] | None
 ) -> int:
     """Append one turn (its calculation memory, if it computed or asked for inputs) and return its number."""
     previous = last_turn(db, conversation_id)
