@@ -49,7 +49,7 @@ def ingest(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Text (.txt), Markdown (.md) or PDF files, or folders of them. Default: the bundled corpus."
+            help="Text (.txt), Markdown (.md) or PDF files, folders of them, or papers (.jsonl from `collect arxiv --out`). Default: the bundled corpus."
         ),
     ] = None,
     corpus: Annotated[

@@ -21,6 +21,8 @@ HEADING_SEPARATOR = " > "
 
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
+# A block: text up to a blank line or the next list item (a sentence never spans two).
+_BLOCK_RE = re.compile(r"(?:^|(?<=\n))(?:[ \t]*(?:[-*+•]|\d+[.)])[ \t]+)?.*?(?=\n[ \t]*\n|\n[ \t]*(?:[-*+•]|\d+[.)])[ \t]+|\Z)", re.S)
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
@@ -136,23 +138,22 @@ def split_sentences(text: str) -> list[str]:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` character spans of the sentences of ``text``, line by line (same rule as ``split_sentences``).
+    """``(start, end)`` character spans of the sentences of ``text`` (same rule as ``split_sentences``).
 
-    Offsets index ``text`` itself, so a span can be stored as provenance and cut out of the chunk again.
+    Blank lines and list items always end a sentence; a single line break inside a paragraph does not. Offsets
+    index ``text`` itself, so a span can be stored as provenance and cut out of the chunk again.
     """
     spans: list[tuple[int, int]] = []
-    offset = 0
-    for line in text.split("\n"):
-        cut = 0
-        for boundary in [*_SENTENCE_END_RE.finditer(line), None]:
-            end = boundary.start() if boundary is not None else len(line)
-            piece = line[cut:end]
+    for block in _BLOCK_RE.finditer(text):
+        cut = block.start()
+        for boundary in [*_SENTENCE_END_RE.finditer(text, block.start(), block.end()), None]:
+            end = boundary.start() if boundary is not None else block.end()
+            piece = text[cut:end]
             if piece.strip():
                 lead = len(piece) - len(piece.lstrip())
-                spans.append((offset + cut + lead, offset + cut + len(piece.rstrip())))
+                spans.append((cut + lead, cut + len(piece.rstrip())))
             if boundary is not None:
                 cut = boundary.end()
-        offset += len(line) + 1
     return spans
 
 

@@ -489,6 +489,10 @@ _LEAD_VERBS = re.compile(
 _CALLED = re.compile(
     r"\b(?:is|are) (?:called|known as|termed)\s+(?:the |a |an )?(?P<term>[\w'’ -]{2,60}?)\s*[.,;]"
 )
+_AKA = re.compile(
+    r",\s*(?:commonly |also |often |sometimes |usually )?(?:called|known as|referred to as)\s+"
+    r"(?P<alias>[A-Za-z0-9][\w'’/ -]{1,40}?)\s*(?:[.,;)]|$)"
+)
 _GLOSSARY = re.compile(
     rf"^\s*(?P<term>[A-Za-z][\w'’/ -]{{1,60}}?)\s*(?:\((?P<abbr>{_ABBR})\))?\s*:\s+(?P<def>\S.*)$"
 )
@@ -570,6 +574,12 @@ def _definitions(sentence: _Sentence, glossary: set[int]) -> list[CandidateConce
             found.append(_candidate(term, aliases, definition, sentence, confidence, pattern))
         if found:
             return found
+    for m in _AKA.finditer(text):
+        scanned = _scan_back(text, m.start())
+        if scanned and _term_ok(scanned[1]):
+            found.append(_candidate(scanned[1], (m.group("alias").strip(),), text, sentence, 0.75, "also-called"))
+    if found:
+        return found
     called = _CALLED.search(text)
     if called and _term_ok(called.group("term")):
         found.append(_candidate(called.group("term"), (), text, sentence, 0.8, "called"))

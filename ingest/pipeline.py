@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -35,6 +35,7 @@ from ingest.planning import (
     IngestPlan,
     PlannedEvent,
     build_events,
+    concept_embedding_text,
     idempotency_key,
     plan_ingest,
 )
@@ -162,6 +163,7 @@ def extraction_events(
     batches: Sequence[SourceBatch],
     plan: IngestPlan,
     state: LogState,
+    vectors: Mapping[str, list[float]],
     *,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> list[PlannedEvent]:
@@ -172,11 +174,24 @@ def extraction_events(
     todo = [d.doc for d in plan.diffs if d.status != "unchanged" and d.doc.doc_id in user_docs and d.doc.concept is None]
     if not todo:
         return []
-    known = [
-        KnownConcept(r["concept_id"], r["name"], tuple(r.get("aliases") or ()), r["category"], r.get("embedding"))
+    known = {
+        r["concept_id"]: KnownConcept(
+            r["concept_id"], r["name"], tuple(r.get("aliases") or ()), r["category"], r.get("embedding")
+        )
         for r in concept_vectors(db)
-    ]
-    resolver = Resolver(known, threshold=threshold)
+    }
+    for batch in batches:  # concepts defined in this same run are known too (the corpus ingested with a folder)
+        for doc in batch.documents:
+            if doc.concept is not None:
+                spec = doc.concept
+                known[spec.slug] = KnownConcept(
+                    spec.slug,
+                    spec.name,
+                    tuple(spec.aliases),
+                    spec.category,
+                    vectors.get(concept_embedding_text(spec)) or getattr(known.get(spec.slug), "embedding", None),
+                )
+    resolver = Resolver(list(known.values()), threshold=threshold)
     events: list[PlannedEvent] = []
     for doc in todo:
         events += plan_proposals(propose(doc, resolver, embedder), state)
@@ -220,7 +235,7 @@ def ingest_batches(
     t_extract = clock()
     if extract:
         progress.phase("extracting concepts and relations", None)
-        events += extraction_events(db, embedder, batches, plan, state, threshold=match_threshold)
+        events += extraction_events(db, embedder, batches, plan, state, vectors, threshold=match_threshold)
     extract_seconds = clock() - t_extract
     report = _report(plan, events)
     report.texts_embedded = len(texts)
@@ -284,6 +299,13 @@ def load_sources(
         except IngestValidationError as exc:
             problems.extend(exc.problems)
     skipped: list[Path] = []
+    papers = [p for p in paths if p.suffix.lower() == ".jsonl"]
+    paths = [p for p in paths if p.suffix.lower() != ".jsonl"]
+    for path in papers:
+        try:
+            batches.append(load_papers_file(path))
+        except CorpusFormatError as exc:
+            problems.append(exc)
     if paths:
         try:
             text_batches, skipped = load_text_batches(paths)
@@ -293,6 +315,20 @@ def load_sources(
     if problems:
         raise IngestValidationError(problems)
     return batches, skipped
+
+
+def load_papers_file(path: Path) -> SourceBatch:
+    """Papers saved by ``expgraph collect arxiv --out FILE.jsonl`` as a batch of paper documents."""
+    from ingest.arxiv import papers_batch, read_papers
+
+    try:
+        return papers_batch(read_papers(path))
+    except OSError as exc:
+        raise CorpusFormatError(path, 0, f"cannot read papers file: {exc.strerror or exc}") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CorpusFormatError(
+            path, 0, f"not a papers file from `expgraph collect arxiv --out` ({exc!r}); pass .md/.txt/.pdf files"
+        ) from None
 
 
 def ingest_corpus(
