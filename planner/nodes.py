@@ -12,8 +12,8 @@ from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 
+from planner import analysis_routing, proposed_facts
 from planner import calculation as calc
-from planner import proposed_facts
 from planner.context import number_sources, order_items, token_counter
 from planner.entity_linking import merge_embedding_links
 from planner.intent import classify_intent, has_text, wants_calculation
@@ -72,6 +72,8 @@ def understand(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], di
         tool = calc.parsed_tool(parsed)
     # A follow-up ("and at 90% power?") is a calculation because it changes an earlier one.
     calculable = tool is not None and (wants_calculation(question) or calc.is_follow_up(parsed))
+    if has_text(question) and analysis_routing.carries_results(question):  # results in: the analysis answers
+        tool, calculable = analysis_routing.TOOL, True
     proto_scores = (
         {
             intent: max((_cosine(vector, p) for p in protos), default=0.0)
@@ -251,7 +253,7 @@ def retrieve(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
 @node("calculate")
 def calculate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
     parsed = state.get("parsed_calculation")
-    outcome = calc.run_calculation(parsed)
+    outcome = analysis_routing.analysis_outcome(state["question"]) or calc.run_calculation(parsed)
     record = {
         "inputs": {"parsed": calc.parsed_summary(parsed)},
         "outputs": {
