@@ -25,6 +25,7 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import httpx
@@ -55,7 +56,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def run_phase(url: str, clients: int, seconds: float, *, cached: bool) -> dict[str, object]:
+def run_phase(url: str, clients: int, seconds: float, *, cached: bool) -> dict[str, Any]:
     """``clients`` threads asking in a loop for ``seconds``; requests still running at the end are waited for."""
     latencies: list[float] = []
     errors: list[str] = []
@@ -158,7 +159,7 @@ def cold_start(checkout: Path, port: int) -> None:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def _row(name: str, r: dict[str, object]) -> str:
+def _row(name: str, r: dict[str, Any]) -> str:
     return (
         f"{name:<9} {r['clients']:>7} {r['requests']:>6} {r['errors']:>6} {r['throughput_rps']:>7.2f} "
         f"{r['p50_s']:>7.2f} {r['p95_s']:>7.2f} {r['p99_s']:>7.2f}"
@@ -207,14 +208,14 @@ def main() -> None:
         print(_row("uncached", many), flush=True)
         cached = run_phase(url, args.clients, min(args.seconds, 15.0), cached=True)
         print(_row("cached", cached), flush=True)
-        ratio = many["throughput_rps"] / single["throughput_rps"] if single["throughput_rps"] else 0.0  # type: ignore[operator]
+        ratio = many["throughput_rps"] / single["throughput_rps"] if single["throughput_rps"] else 0.0
         print(f"throughput {args.clients} clients / 1 client: {ratio:.2f}x; load average {_load_average()}")
         for r in (single, many):
             if r["error_kinds"]:
                 print(f"errors at {r['clients']} client(s): {r['error_kinds']}")
         breakdown = ", ".join(
             f"{k} {v:.0f}" for k, v in sorted(single["node_p50_ms"].items(), key=lambda kv: -kv[1])
-        )  # type: ignore[union-attr]
+        )
         print(f"1 client, median ms per node: {breakdown}")
     finally:
         if proc is not None:

@@ -65,7 +65,8 @@ class DecodeRequest:
     prefix_length: int
     max_new_tokens: int
     assembler: TextAssembler
-    cancel: threading.Event
+    cancel: threading.Event | None = None  # the submitter's scope (e.g. one API request); never set here
+    abandoned: threading.Event = field(default_factory=threading.Event)  # set when the reader stops early
     submitted: float = field(default_factory=time.perf_counter)
     events: queue.SimpleQueue[tuple[str, Any]] = field(default_factory=queue.SimpleQueue)
     stats: RequestStats = field(default_factory=RequestStats)
@@ -82,7 +83,11 @@ class DecodeRequest:
                 else:
                     raise value
         finally:
-            self.cancel.set()  # no effect once finished; frees the slot when the reader leaves early
+            self.abandoned.set()  # no effect once finished; frees the slot when the reader leaves early
+
+    @property
+    def cancelled(self) -> bool:
+        return self.abandoned.is_set() or (self.cancel is not None and self.cancel.is_set())
 
 
 class BatchScheduler:
@@ -128,7 +133,7 @@ class BatchScheduler:
             prefix_length=prefix_length,
             max_new_tokens=max_new_tokens,
             assembler=TextAssembler(self._detokenize, stop),
-            cancel=current_cancellation() or threading.Event(),
+            cancel=current_cancellation(),
         )
         with self._wake:
             free_slots = self.max_batch - len(self._active)
@@ -177,19 +182,18 @@ class BatchScheduler:
         started = time.perf_counter()
         request.stats.queue_seconds = started - request.submitted
         request.stats.prompt_tokens = len(request.prompt_ids)
-        if request.cancel.is_set():
+        if request.cancelled:
             self._finish(request, "cancelled")
             return
         try:
             row = self._decoder.prefill(request.prompt_ids, request.prefix_length)
-        except Exception as exc:
+            request.stats.time_to_first_token = time.perf_counter() - request.submitted
+            if not self._accept(request, row.first_token):
+                self._decoder.join(id(request), row)
+                with self._wake:
+                    self._active[id(request)] = request
+        except Exception as exc:  # this prompt failed (e.g. out of memory); the batch goes on
             request.events.put(("error", exc))
-            return
-        request.stats.time_to_first_token = time.perf_counter() - request.submitted
-        if not self._accept(request, row.first_token):
-            with self._wake:
-                self._active[id(request)] = request
-            self._decoder.join(id(request), row)
 
     def _step(self) -> None:
         keys = self._decoder.rows
@@ -204,7 +208,7 @@ class BatchScheduler:
             if self._accept(request, token):
                 leaving.add(key)
         for key, request in list(self._active.items()):
-            if key not in leaving and request.cancel.is_set():
+            if key not in leaving and request.cancelled:
                 self._finish(request, "cancelled")
                 leaving.add(key)
         if leaving:

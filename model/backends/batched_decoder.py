@@ -21,6 +21,7 @@ from typing import Any
 
 import torch
 from transformers import DynamicCache
+from transformers.cache_utils import DynamicLayer
 
 KV = list[
     tuple[torch.Tensor, torch.Tensor]
@@ -37,8 +38,45 @@ class PrefilledRow:
     length: int
 
 
+class GrowingLayer(DynamicLayer):
+    """A cache layer that writes each step's keys/values into spare capacity instead of concatenating.
+
+    ``DynamicLayer`` concatenates, which allocates and copies the whole cache every step: for 8 rows of 900
+    tokens that is ~170 MB per step over 30 layers, measured at 0.4-1.8 s per step on this loaded 2-core machine,
+    more than the forward pass itself. Here capacity grows by half when full, so a step copies only the new token.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._key_buffer: torch.Tensor | None = None
+        self._value_buffer: torch.Tensor | None = None
+        self._length = 0
+
+    def update(
+        self, key_states: torch.Tensor, value_states: torch.Tensor, *args: Any, **kwargs: Any
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        if not self.is_initialized:
+            self.lazy_initialization(key_states, value_states)
+        end = self._length + key_states.shape[-2]
+        if self._key_buffer is None or self._value_buffer is None or end > self._key_buffer.shape[-2]:
+            capacity = end + max(64, end // 2)
+            keys = key_states.new_empty((*key_states.shape[:2], capacity, key_states.shape[-1]))
+            values = value_states.new_empty((*value_states.shape[:2], capacity, value_states.shape[-1]))
+            if self._key_buffer is not None and self._value_buffer is not None and self._length:
+                keys[:, :, : self._length] = self._key_buffer[:, :, : self._length]
+                values[:, :, : self._length] = self._value_buffer[:, :, : self._length]
+            self._key_buffer, self._value_buffer = keys, values
+        self._key_buffer[:, :, self._length : end] = key_states
+        self._value_buffer[:, :, self._length : end] = value_states
+        self._length = end
+        self.keys = self._key_buffer[:, :, :end]
+        self.values = self._value_buffer[:, :, :end]
+        return self.keys, self.values
+
+
 def _kv_of(cache: DynamicCache) -> KV:
-    return [(layer.keys, layer.values) for layer in cache.layers]
+    layers: list[Any] = list(cache.layers)  # every layer is a GrowingLayer (see ``_new_cache``)
+    return [(layer.keys, layer.values) for layer in layers]
 
 
 def _left_pad(kv: KV, columns: int) -> KV:
