@@ -11,16 +11,24 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from config import Settings
 from engine.db import Database, open_database
 from engine.errors import EngineError
+from engine.events import RecordedEvent
 from engine.export import export_events, import_events
+from engine.graph_reads import count_rows
 from engine.migrations import migrate
 from engine.projection import ProgressHook, Projector, catch_up_projection, projection_status
-from engine.queries import count_rows
 from engine.replay import clear_projection, graph_hash, replay
 from engine.store import EventStore
 
@@ -53,7 +61,13 @@ def _graph_database() -> Iterator[Database]:
 
 @contextmanager
 def _bar(label: str) -> Iterator[ProgressHook]:
-    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task(label, total=None)
 
@@ -196,11 +210,28 @@ def tail_command(
             for event in events:
                 typer.echo(json.dumps(event.to_dict(), ensure_ascii=False))
             return
-        table = Table("position", "stream", "v", "type", "recorded_at", "document")
-        for e in events:
-            table.add_row(str(e.position), e.stream_id, str(e.stream_version), e.event_type, e.recorded_at,
-                          e.provenance.document_id or "")  # fmt: skip
-        Console().print(table)
+        terminal = Console()
+        terminal.print(_tail_table(events, terminal.width))
+
+
+def _tail_table(events: list[RecordedEvent], width: int) -> Table:
+    """Fits ``width`` (80 columns too): position, type, stream, document, time of day; long cells end in …."""
+    pos_w = len(str(events[-1].position)) if events else 1
+    doc_w = 20
+    stream_w = max(12, width - pos_w - 16 - doc_w - 8 - 8)  # 8: the four two-space gaps
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("#", justify="right", no_wrap=True, width=pos_w)
+    table.add_column("type", no_wrap=True, width=16)
+    table.add_column("stream", overflow="ellipsis", no_wrap=True, max_width=stream_w)
+    table.add_column("document", overflow="ellipsis", no_wrap=True, max_width=doc_w)
+    table.add_column("at", no_wrap=True, width=8)
+    for e in events:
+        stream = e.stream_id.split(":", 1)[-1] if ":" in e.stream_id else e.stream_id
+        at = e.recorded_at[11:19] if len(e.recorded_at) >= 19 else e.recorded_at
+        table.add_row(
+            str(e.position), e.event_type, f"{stream} v{e.stream_version}", e.provenance.document_id or "", at
+        )
+    return table
 
 
 @graph_app.command("stats")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib
+from typing import Annotated
 
 import typer
+import typer.core
 
 app = typer.Typer(
     name="expgraph",
@@ -19,12 +21,10 @@ _COMMAND_MODULES = (
     "cli.ingest_commands",  # ingest
     "cli.corpus_commands",  # corpus check / stats
     "cli.calc_commands",  # calc
-    "cli.analyze_commands",  # analyze
     "cli.model_commands",  # generate
     "cli.ask_commands",  # ask, trace
     "cli.serve_command",  # serve
     "cli.train_commands",  # train, eval, collect arxiv|stackexchange|synth
-    "cli.review_commands",  # review list|accept|reject
 )
 
 
@@ -39,9 +39,32 @@ def _register_all() -> None:
         module.register(app)
 
 
+def _flag_type_hidden() -> None:
+    """Typer 0.29 prints a ``<bool>`` type beside every flag in --help; a flag takes no value, so show none."""
+    shown = typer.core.TyperOption.display_type_rich
+
+    def display_type_rich(self: typer.core.TyperOption, ctx: typer.core.click.Context) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    typer.core.TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Show library warnings and third-party progress bars (otherwise in <data_dir>/logs/expgraph.log).",
+        ),
+    ] = False,
+) -> None:
     """Event-sourced knowledge graph and planner for experimentation and A/B-testing questions."""
+    from cli.quiet import configure
+    from config import Settings
+
+    configure(Settings().data_dir, verbose=verbose)
 
 
 @app.command()
@@ -52,6 +75,7 @@ def version() -> None:
     typer.echo(_version("expgraph"))
 
 
+_flag_type_hidden()
 _register_all()
 
 
