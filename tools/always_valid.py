@@ -6,9 +6,9 @@ over alternatives, the mixture likelihood ratio is Λ = √(V/(V+τ²))·exp(τ�
 min(1, 1/Λ) (its running minimum over looks stays valid), and the (1 − α) confidence sequence is
 θ̂ ± √(V(V+τ²)/τ² · (2·ln(1/α) + ln((V+τ²)/V))): you may look after every user and stop whenever you like.
 
-Library choice: a short formula on numpy/scipy. The young packages that implement it (``savvi``, ``confseq``) were
-evaluated and not adopted: ``confseq`` needs a C++ build and ``savvi`` targets streaming counts, while these closed
-forms are what Optimizely's and Eppo's documentation state.
+Library choice: the closed forms on scipy. Young packages exist (``confseq`` 0.0.11, last release 2023; ``savvi``
+0.3.1); neither was installed, since the two formulas above are short, published, and checked in our tests (the
+boundary/p-value duality and the false-positive rate under continuous peeking).
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 Library choice: scipy. Conversion rates use independent Beta(α₀ + x, β₀ + n − x) posteriors; P(B > A) is Evan Miller's
 closed form (a finite sum of Beta functions, exact) when B's first shape parameter is a whole number, else one
 numerical integral of f_B·F_A. Expected loss E[max(A − B, 0)] is one integral as well. Means use the normal
-(flat-prior) posterior of the difference, whose probabilities and loss are closed forms. ``spotify-confidence`` was
-evaluated: it depends on pandas and chartify, and computes the same Beta/normal posteriors, so we keep scipy only.
+(flat-prior) posterior of the difference, whose probabilities and loss are closed forms. ``spotify-confidence`` 4.1.0
+was evaluated and not installed: ``pip install --dry-run`` resolves 42 packages for it (chartify, bokeh, ipykernel,
+ipywidgets, selenium …) and its ``pandas<3`` pin would downgrade our pandas 3.1.1, for posteriors scipy already has.
 The credible interval for the absolute difference of rates is from 200,000 seeded posterior draws (reproducible).
 """
 

@@ -4,7 +4,7 @@ Library choice: statsmodels. Proportions use ``test_proportions_2indep(value=−
 ``tost_proportions_2indep`` with the score method (Farrington-Manning / Miettinen-Nurminen), the method regulators and
 rpact use for margins on a difference of rates. statsmodels' ``ttost_ind`` needs raw observations, so the means test is
 the same two one-sided Welch t tests written over summary statistics (checked against R ``equivalence::tost``).
-``spotify-confidence`` was not adopted: it pulls pandas-heavy dependencies for the same z/t tests.
+``spotify-confidence`` was not installed (see ``tools.bayesian``: 42 packages and a pandas downgrade).
 
 Sample sizes are the normal-approximation formulas of Chow, Shao & Wang (2008, §3.2 and §4.2): non-inferiority
 n = (z₁₋α + z₁₋β)²·V/(δ + M)², equivalence n = (z₁₋α + z₁₋β/₂)²·V/(M − |δ|)², with V = 2σ² (means) or

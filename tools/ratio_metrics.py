@@ -5,9 +5,10 @@ values are not independent. The delta method (Deng, Knoblich & Lu 2018, KDD, §2
 Var(R̂) ≈ (σ²_X − 2R·σ_XY + R²·σ²_Y)/(n·μ_Y²). Inputs are sufficient statistics per arm (n users, ΣX, ΣY, ΣX², ΣY²,
 ΣXY), so per-user data is never needed.
 
-Library choice: numpy for the five sums. ``tea-tasting`` computes the same delta-method ratio (and its CUPED
-variant) but brings narwhals/pyarrow-backed data frames for what is a one-line variance; statsmodels'
-``NonlinearDeltaCov`` is the general engine and serves as the reference in our tests.
+Library choice: plain arithmetic on the five sums. ``tea-tasting`` has the same delta-method ratio (and a CUPED
+variant) but was not installed: ``pip install --dry-run`` resolves it to 1.14.0 with ibis-framework, sqlglot, parsy and
+atpublic, a query-engine stack for what is one variance formula. statsmodels' ``NonlinearDeltaCov`` is the general
+engine and serves as the reference in our tests.
 """
 
 from __future__ import annotations
