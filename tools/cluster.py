@@ -4,8 +4,9 @@ When whole clusters (stores, cities, days of a switchback) are randomised, units
 (intracluster correlation ρ) and each adds less information: the variance of an arm mean grows by the design effect
 DE = 1 + ((CV² + 1)·m̄ − 1)·ρ (Kish 1965; Donner & Klar 2000, §5.2; the CV term for unequal cluster sizes is from
 Eldridge, Ashby & Kerry 2006). An individually randomised sample size n becomes n·DE, i.e. ⌈n·DE/m̄⌉ clusters per arm.
-Library choice: the formula (a line of arithmetic); the power at a given number of clusters uses the repository's
-own proportions/means power on the effective sample size k·m̄/DE.
+Library choice: the formula (a line of arithmetic); the power at a given number of clusters is the normal
+approximation Φ(es·√(n_eff/2) − z₁₋α/₂) on the effective sample size k·m̄/DE. Analysing clustered data (cluster-robust
+standard errors) is not done here.
 """
 
 from __future__ import annotations
