@@ -24,7 +24,7 @@ from eval.calc_eval import load
 
 def phrasings() -> list[str]:
     out: list[str] = []
-    for split in ("dev", "test"):
+    for split in ("dev", "test", "dev2", "test2"):
         for item in load(split):
             out += [item["question"], *item.get("paraphrases", [])]
     return out
