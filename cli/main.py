@@ -21,6 +21,7 @@ _COMMAND_MODULES = (
     "cli.ingest_commands",  # ingest
     "cli.corpus_commands",  # corpus check / stats
     "cli.calc_commands",  # calc
+    "cli.analyze_commands",  # analyze
     "cli.model_commands",  # generate
     "cli.ask_commands",  # ask, trace
     "cli.serve_command",  # serve
