@@ -1,6 +1,6 @@
 """The ``/log`` page's reads: the event log filtered and summarised, and the graph as it stood at a position.
 
-Filtering pages through ``engine.queries.events_page`` (no SurrealQL here); the as-of summary uses the engine's own
+Filtering pages through ``engine.graph_reads.events_page`` (no SurrealQL here); the as-of summary uses the engine's own
 as-of build (``engine.replay.replay`` into ``<ns>_asof_<N>``, the namespace the planner's as-of answers use too), so a
 position built once is reused, and its summary is kept in a small LRU.
 """
@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from api.relation_wording import reads_as
+from engine import graph_reads as reads
 from engine.events import RecordedEvent
-from engine.queries import count_rows, events_page, list_concepts
+from engine.graph_reads import count_rows, events_page, list_concepts
 from engine.replay import replay
-from planner import reads
 
 PAGE = 500
 SUMMARY_TABLES = ("document", "chunk", "concept", "relation")

@@ -23,8 +23,8 @@ from typing import Any
 
 from config import Settings
 from engine.db import open_database
+from engine.graph_reads import count_rows
 from engine.migrations import migrate
-from engine.queries import count_rows
 from engine.store import EventStore
 from ingest.corpus_source import load_corpus_batch
 from ingest.pipeline import IngestReport, ingest_batches

@@ -41,7 +41,7 @@ def traversal_comparison(
     planner: Any, db: Any, seeds_per_question: list[list[str]], max_hops: int
 ) -> dict[str, Any]:
     """Time related-concept expansion: cached adjacency (Python BFS) vs one SurrealQL query per hop."""
-    from planner import reads
+    from engine import graph_reads as reads
     from planner.traversal import Adjacency, related_concepts
 
     view = planner.graph_view(db, reads.log_position(db))
@@ -57,7 +57,7 @@ def traversal_comparison(
         start = time.perf_counter()
         frontier, seen, edges = list(seeds), set(seeds), []
         for _ in range(max_hops):
-            hop_edges = reads.neighbour_edges(db, frontier)
+            hop_edges = reads.relation_edges_of(db, frontier)
             edges.extend(hop_edges)
             nxt = {e.target_id for e in hop_edges} | {e.source_id for e in hop_edges}
             frontier = sorted(nxt - seen)

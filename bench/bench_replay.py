@@ -31,10 +31,10 @@ from engine.events import (
     RelationRetracted,
     stream_for,
 )
+from engine.graph_reads import count_rows
 from engine.migrations import migrate
 from engine.ontology import RELATION_TYPES, ConceptCategory
 from engine.projection import Projector
-from engine.queries import count_rows
 from engine.replay import graph_hash, rebuild
 from engine.store import EventStore, StreamAppend
 

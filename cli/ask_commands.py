@@ -60,9 +60,9 @@ def ask(
     ] = None,
 ) -> None:
     """Answer a question about experimentation: cited, verified, with related concepts and a trace id."""
+    from engine import graph_reads as reads
     from model.embedder import load_embedder
     from model.generator import load_generator
-    from planner import reads
     from planner.service import Planner, PlannerDeps, PlannerInputError
 
     settings = Settings()

@@ -21,9 +21,9 @@ from typing import Protocol
 from config import Settings
 from engine.db import Database
 from engine.events import NewEvent
+from engine.graph_reads import list_concepts
 from engine.projection import Projector
 from engine.proposal_reads import concept_vectors
-from engine.queries import list_concepts
 from engine.store import EventStore, StreamAppend
 from ingest.corpus_format import CorpusFormatError
 from ingest.corpus_source import CORPUS_SCOPE, load_corpus_batch
@@ -171,7 +171,11 @@ def extraction_events(
     user_docs = {
         doc.doc_id for batch in batches if batch.extractor != CORPUS_EXTRACTOR for doc in batch.documents
     }
-    todo = [d.doc for d in plan.diffs if d.status != "unchanged" and d.doc.doc_id in user_docs and d.doc.concept is None]
+    todo = [
+        d.doc
+        for d in plan.diffs
+        if d.status != "unchanged" and d.doc.doc_id in user_docs and d.doc.concept is None
+    ]
     if not todo:
         return []
     known = {
@@ -180,7 +184,9 @@ def extraction_events(
         )
         for r in concept_vectors(db)
     }
-    for batch in batches:  # concepts defined in this same run are known too (the corpus ingested with a folder)
+    for (
+        batch
+    ) in batches:  # concepts defined in this same run are known too (the corpus ingested with a folder)
         for doc in batch.documents:
             if doc.concept is not None:
                 spec = doc.concept
@@ -189,7 +195,8 @@ def extraction_events(
                     spec.name,
                     tuple(spec.aliases),
                     spec.category,
-                    vectors.get(concept_embedding_text(spec)) or getattr(known.get(spec.slug), "embedding", None),
+                    vectors.get(concept_embedding_text(spec))
+                    or getattr(known.get(spec.slug), "embedding", None),
                 )
     resolver = Resolver(list(known.values()), threshold=threshold)
     events: list[PlannedEvent] = []
@@ -327,7 +334,9 @@ def load_papers_file(path: Path) -> SourceBatch:
         raise CorpusFormatError(path, 0, f"cannot read papers file: {exc.strerror or exc}") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise CorpusFormatError(
-            path, 0, f"not a papers file from `expgraph collect arxiv --out` ({exc!r}); pass .md/.txt/.pdf files"
+            path,
+            0,
+            f"not a papers file from `expgraph collect arxiv --out` ({exc!r}); pass .md/.txt/.pdf files",
         ) from None
 
 

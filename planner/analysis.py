@@ -15,7 +15,7 @@ from typing import Any
 
 from analysis.request import AnalysisRequest
 from analysis.scorecard import analyse
-from planner.reads import QueryRunner
+from engine.graph_reads import QueryRunner
 from planner.trace_store import jsonable
 
 _ID = re.compile(r"^[0-9a-f]{32}$")

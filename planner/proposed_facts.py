@@ -3,7 +3,7 @@
 By default (``settings.planner_use_proposed`` false) a proposed, unreviewed concept or relation is invisible to
 entity linking, traversal, concept kNN and concept sources; accepted ones are used like curated ones. With the
 setting on, proposed facts are used too, and the source text built from one says that it is unreviewed and quotes
-the sentence it was extracted from, so the answer that cites it says so. These wrap ``planner.reads``.
+the sentence it was extracted from, so the answer that cites it says so. These wrap ``engine.graph_reads``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from planner import reads
-from planner.reads import QueryRunner
+from engine import graph_reads as reads
+from engine.graph_reads import QueryRunner
 from planner.types import ConceptName, Edge
 
 
@@ -71,7 +71,7 @@ def edges(db: QueryRunner, *, include_proposed: bool) -> list[Edge]:
 def concept_neighbours(
     db: QueryRunner, vector: Sequence[float], k: int, *, index: Any, include_proposed: bool
 ) -> list[tuple[str, str, float]]:
-    found = reads.concept_neighbours(db, vector, k=k, index=index)
+    found = reads.similar_concepts_knn(db, vector, k=k, index=index)
     if include_proposed:
         return found
     hidden = proposed_concepts(db)

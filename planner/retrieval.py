@@ -19,8 +19,8 @@ from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from engine import graph_reads as reads
 from engine.vector_index import VectorIndex
-from planner import reads
 from planner.types import Candidate
 
 RRF_K = 60
@@ -255,7 +255,9 @@ def retrieve(
     Returns (kept ranked, all candidates, decisions for the trace). ``doc_freq_cache`` (per graph version) saves
     the per-term index counts between questions.
     """
-    vector_rows = reads.chunk_neighbours(db, question_vector, k, index=chunk_index) if question_vector else []
+    vector_rows = (
+        reads.similar_chunks_knn(db, question_vector, k, index=chunk_index) if question_vector else []
+    )
     terms = query_terms(question)
     cache = doc_freq_cache if doc_freq_cache is not None else {}
     for term in terms:

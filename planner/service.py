@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from config import Settings
+from engine import graph_reads as reads
 from engine.vector_index import VectorIndexCache
-from planner import reads
 from planner.entity_linking import EntityLinker
 from planner.graph import build_graph
 from planner.intent import INTENT_PROTOTYPES

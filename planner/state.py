@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypedDict
 
+from engine.graph_reads import QueryRunner
 from engine.vector_index import VectorIndex
 from model.prompts import ChatMessage
 from planner.entity_linking import EntityLinker
-from planner.reads import QueryRunner
 from planner.traversal import Adjacency
 from planner.types import CalculationOutcome, Candidate, ConceptPath, LinkedEntity, Source
 from planner.verification import Verification

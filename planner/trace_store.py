@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from planner.reads import QueryRunner
+from engine.graph_reads import QueryRunner
 
 _TRACE_ID = re.compile(r"^[0-9a-f]{32}$")
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+# graph values the planner passes on, defined by the read model
+from engine.graph_reads import ConceptName as ConceptName
+from engine.graph_reads import Edge as Edge
+
 Intent = Literal["definition", "calculation", "methodology", "comparison", "best_practice", "out_of_scope"]
 INTENTS: tuple[Intent, ...] = (
     "definition",
@@ -18,15 +22,6 @@ SourceKind = Literal["chunk", "concept", "relation", "calculation"]
 
 
 @dataclass(frozen=True, slots=True)
-class ConceptName:
-    """One concept as the entity linker sees it: id, canonical name and aliases."""
-
-    concept_id: str
-    name: str
-    aliases: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class LinkedEntity:
     """A concept the question names (or paraphrases); ``method`` says how it was found."""
 
@@ -37,18 +32,6 @@ class LinkedEntity:
     method: str  # phrase | lemma | fuzzy | embedding
     start: int = -1  # character offset of the mention in the question (-1 for embedding links)
     end: int = -1
-
-
-@dataclass(frozen=True, slots=True)
-class Edge:
-    """One typed relation between two concepts as stored in the graph."""
-
-    relation_id: str
-    source_id: str
-    target_id: str
-    rel_type: str
-    weight: float
-    justification: str = ""
 
 
 @dataclass(frozen=True, slots=True)

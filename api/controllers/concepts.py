@@ -8,12 +8,11 @@ from litestar import Controller, get
 from litestar.di import Provide
 from litestar.params import Parameter
 
-from api.concept_reads import concept_neighbours, search_concepts
 from api.dependencies import provide_runtime
 from api.errors import NotFound
 from api.runtime import Runtime
 from api.security import require_read_access
-from engine.queries import get_concept
+from engine.graph_reads import concept_neighbours_by_relation, get_concept, search_concepts
 from planner.traversal import connecting_paths, hop_records
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,120}$"
@@ -48,7 +47,7 @@ class ConceptController(Controller):
         concept = get_concept(runtime.db, concept_id)
         if concept is None:
             raise NotFound(f"no concept {concept_id!r}; search with GET /concepts?q=...")
-        neighbours = concept_neighbours(runtime.db, concept_id)
+        neighbours = concept_neighbours_by_relation(runtime.db, concept_id)
         by_type: dict[str, list[dict[str, Any]]] = {}
         for n in neighbours:
             by_type.setdefault(n["reads_as"], []).append(n)

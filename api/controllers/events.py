@@ -11,7 +11,7 @@ from litestar.params import Parameter
 from api.dependencies import provide_runtime
 from api.runtime import Runtime
 from api.security import require_read_access
-from engine.queries import events_page
+from engine.graph_reads import events_page
 
 
 def _without_vectors(event: dict[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Read-only endpoints behind the ``/graph`` explorer: a concept's relations as sentences, scored paths, the ontology.
 
-Reads go through ``api.concept_reads``, ``engine.queries`` and the planner's cached graph view; no SurrealQL here.
+Reads go through ``engine.graph_reads`` and the planner's cached graph view; no SurrealQL here.
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ from litestar import Controller, get
 from litestar.di import Provide
 from litestar.params import Parameter
 
-from api.concept_reads import concept_neighbours
 from api.dependencies import provide_runtime
 from api.errors import NotFound, Unprocessable
 from api.relation_wording import ontology_readings, sentence
 from api.runtime import Runtime
 from api.security import require_read_access
-from engine.queries import get_concept, get_document, list_concepts
+from engine.graph_reads import concept_neighbours_by_relation, get_concept, get_document, list_concepts
 from planner.traversal import connecting_paths
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,120}$"
@@ -85,7 +84,8 @@ class GraphController(Controller):
         concept = _require_concept(runtime, concept_id)
         titles: dict[str, str] = {}
         relations = [
-            _relation(runtime, concept, n, titles) for n in concept_neighbours(runtime.db, concept_id)
+            _relation(runtime, concept, n, titles)
+            for n in concept_neighbours_by_relation(runtime.db, concept_id)
         ]
         relations.sort(key=lambda r: (-(r["weight"] or 0), r["sentence"]["text"]))
         public = {
@@ -122,7 +122,7 @@ class GraphController(Controller):
             hops = []
             for hop in p.hops:
                 if hop.relation_id not in support:
-                    for n in concept_neighbours(runtime.db, hop.from_id):
+                    for n in concept_neighbours_by_relation(runtime.db, hop.from_id):
                         support[str(n.get("relation_id"))] = list(n.get("supported_by") or [])
                 src, dst = (hop.from_id, hop.to_id) if hop.forward else (hop.to_id, hop.from_id)
                 hops.append(

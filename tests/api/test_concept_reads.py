@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from api.concept_reads import concept_neighbours
 from engine.db import Database
-from planner.reads import list_edges
+from engine.graph_reads import concept_neighbours_by_relation, list_edges
 
 
 def test_neighbours_are_every_edge_touching_the_concept_in_both_directions(corpus_db: Database) -> None:
@@ -21,8 +20,8 @@ def test_neighbours_are_every_edge_touching_the_concept_in_both_directions(corpu
         )
         found = sorted(
             (n["direction"], n["rel_type"], n["concept_id"])
-            for n in concept_neighbours(corpus_db, concept_id)
+            for n in concept_neighbours_by_relation(corpus_db, concept_id)
         )
         assert found == expected and len(found) >= 3
         assert {d for d, _, _ in found} == {"in", "out"}
-    assert concept_neighbours(corpus_db, "no-such-concept") == []
+    assert concept_neighbours_by_relation(corpus_db, "no-such-concept") == []

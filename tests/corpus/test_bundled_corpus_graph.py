@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from config import Settings
 from engine.db import Database
-from engine.queries import count_rows
+from engine.graph_reads import count_rows
 from ingest.corpus_check import load_corpus
 from ingest.pipeline import IngestReport
 

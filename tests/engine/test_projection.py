@@ -6,8 +6,8 @@ import pytest
 
 from engine.db import Database
 from engine.events import ChunkRemoved, ConceptAliased, ConceptRetracted, NewEvent, RelationRetracted
+from engine.graph_reads import count_rows, get_chunk, get_concept
 from engine.projection import Projector, batch_may_end
-from engine.queries import count_rows, get_chunk, get_concept
 from engine.replay import graph_hash, rebuild
 from engine.store import EventStore
 from tests.engine.sample_events import (

@@ -12,9 +12,9 @@ from config import Settings
 from engine.db import Database
 from engine.errors import EventValidationError, IntegrityError
 from engine.export import export_events, import_events
+from engine.graph_reads import count_rows, events_page, get_concept
 from engine.migrations import migrate
 from engine.projection import Projector
-from engine.queries import count_rows, events_page, get_concept
 from engine.replay import graph_hash, replay
 from engine.store import EventStore
 from tests.engine.sample_events import append_all, document, retract_document, small_graph

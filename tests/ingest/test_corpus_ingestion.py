@@ -20,7 +20,7 @@ from engine.events import (
     RelationAsserted,
     RelationRetracted,
 )
-from engine.queries import count_rows, get_chunk, get_concept, get_document
+from engine.graph_reads import count_rows, get_chunk, get_concept, get_document
 from engine.replay import graph_hash, rebuild
 from ingest.corpus_format import MAX_FILE_BYTES
 from ingest.corpus_source import EXTRACTOR, EXTRACTOR_VERSION, corpus_scope, load_corpus_batch

@@ -10,7 +10,7 @@ from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
 from engine.events import ChunkAdded, DocumentIngested
-from engine.queries import count_rows, get_document
+from engine.graph_reads import count_rows, get_document
 from ingest.corpus_format import CorpusFormatError
 from ingest.pipeline import ingest_batches, load_sources
 from ingest.source_document import IngestValidationError

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from engine import graph_reads as reads
 from engine.db import Database
 from engine.replay import as_of_projection
-from planner import reads
 from planner.service import Planner, PlannerInputError
 
 
