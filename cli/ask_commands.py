@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -60,21 +61,47 @@ def ask(
     ] = None,
 ) -> None:
     """Answer a question about experimentation: cited, verified, with related concepts and a trace id."""
-    from engine import graph_reads as reads
-    from model.embedder import load_embedder
-    from model.generator import load_generator
-    from planner.service import Planner, PlannerDeps, PlannerInputError
+    if not question.strip():
+        raise typer.BadParameter(
+            "the question is empty; ask something about experimentation", param_hint="QUESTION"
+        )
+    from cli.server_client import ServerError, find_server
 
     settings = Settings()
+    server = find_server(settings)
+    if server is not None:  # it already holds the models and the database: one HTTP request
+        if conversation == "new":
+            from planner.conversations import new_conversation_id
+
+            conversation = new_conversation_id()
+        try:
+            with console.status(f"Asking the server at {server.url}…"):
+                answer = server.ask(question, as_of=as_of, max_hops=max_hops, conversation_id=conversation)
+        except ServerError as exc:
+            console.print(f"[red]error:[/red] {escape(str(exc))}")
+            raise typer.Exit(1) from None
+        if as_json:
+            sys.stdout.write(json.dumps(answer, ensure_ascii=False, default=str) + "\n")
+            return
+        _print_answer(answer)
+        return
+
+    from engine import graph_reads as reads
+    from model.embedder import load_embedder
+    from model.loader import load_generator
+    from planner.service import Planner, PlannerDeps, PlannerInputError
+
     with _database(settings) as db:
-        if reads.log_position(db) == 0:
-            console.print(
-                "[red]error:[/red] the graph is empty. Run [bold]expgraph ingest[/bold] first to load the bundled corpus."
-            )
-            raise typer.Exit(1)
         with console.status("Loading the embedder and the answer model…"):
             embedder = load_embedder(settings)
             generator = load_generator(settings)
+        if reads.log_position(db) == 0:  # a fresh data directory: load the bundled corpus, as `serve` does
+            from engine.store import EventStore
+            from ingest.pipeline import ingest_batches, load_sources
+
+            with console.status("First run: loading the bundled knowledge base (about a minute)…"):
+                batches, _skipped = load_sources(settings.corpus_dir, [])
+                ingest_batches(db, EventStore(db), embedder, batches)
         planner = Planner(PlannerDeps(settings, db, embedder, generator))
         try:
             with console.status("Thinking…"):
@@ -135,9 +162,29 @@ def trace(
     as_json: Annotated[bool, typer.Option("--json", help="Print the stored trace JSON.")] = False,
 ) -> None:
     """Show how a question was answered: every node in order with its timing, inputs, outputs and decisions."""
+    from cli.server_client import ServerError, find_server
     from planner.trace_store import TraceNotFoundError, get_trace
 
     settings = Settings()
+    server = find_server(settings)
+    if server is not None:
+        try:
+            stored = server.trace(trace_id.strip())
+        except ServerError as exc:
+            console.print(f"[red]error:[/red] {escape(str(exc))}")
+            raise typer.Exit(1) from None
+        if as_json:
+            sys.stdout.write(json.dumps(stored, indent=2, ensure_ascii=False, default=str) + "\n")
+            return
+        out.print(trace_tree(stored))
+        return
+    path = _embedded_database_file(settings)
+    if path is not None and not path.exists():
+        console.print(
+            f"[red]error:[/red] no database at {escape(str(path))}; set EXPGRAPH_DATA_DIR to the data directory "
+            "the question was asked with (the server's, for answers from the web page or API)"
+        )
+        raise typer.Exit(1)
     with _database(settings) as db:
         try:
             stored = get_trace(db, trace_id.strip())
@@ -148,6 +195,12 @@ def trace(
         sys.stdout.write(json.dumps(stored, indent=2, ensure_ascii=False, default=str) + "\n")
         return
     out.print(trace_tree(stored))
+
+
+def _embedded_database_file(settings: Settings) -> Path | None:
+    """The embedded database's file (None for a server or ``mem://``): reading must not create it."""
+    url = settings.database_url
+    return Path(url.removeprefix("surrealkv://")) if url.startswith("surrealkv://") else None
 
 
 def trace_tree(stored: dict[str, Any]) -> Tree:
