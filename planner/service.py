@@ -9,6 +9,7 @@ from typing import Any
 
 from config import Settings
 from engine import graph_reads as reads
+from engine.graph_reads import MAX_HOPS
 from engine.vector_index import VectorIndexCache
 from planner.entity_linking import EntityLinker
 from planner.graph import build_graph
@@ -17,8 +18,6 @@ from planner.response import AnswerResponse, PlannerEvent
 from planner.state import GraphView, PlannerState, RunContext
 from planner.trace_store import new_trace_id
 from planner.traversal import Adjacency
-
-MAX_HOPS_LIMIT = 6
 
 
 class PlannerInputError(ValueError):
@@ -131,8 +130,8 @@ class Planner:
     ) -> tuple[PlannerState, dict[str, Any]]:
         settings = self.deps.settings
         hops = settings.max_hops if max_hops is None else int(max_hops)
-        if not 1 <= hops <= MAX_HOPS_LIMIT:
-            raise PlannerInputError(f"max_hops must be between 1 and {MAX_HOPS_LIMIT}; got {hops}")
+        if not 1 <= hops <= MAX_HOPS:
+            raise PlannerInputError(f"max_hops must be between 1 and {MAX_HOPS}; got {hops}")
         text, flags = normalise_question(question, settings.max_question_chars)
         graph_db, position = self.graph_at(as_of)
         view = self.graph_view(graph_db, position)

@@ -12,7 +12,7 @@ from api.dependencies import provide_runtime
 from api.errors import NotFound
 from api.runtime import Runtime
 from api.security import require_read_access
-from engine.graph_reads import concept_neighbours_by_relation, get_concept, search_concepts
+from engine.graph_reads import MAX_HOPS, concept_neighbours_by_relation, get_concept, search_concepts
 from planner.traversal import connecting_paths, hop_records
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,120}$"
@@ -63,7 +63,7 @@ class ConceptController(Controller):
         runtime: Runtime,
         concept_id: Annotated[str, Parameter(pattern=SLUG)],
         other_id: Annotated[str, Parameter(pattern=SLUG)],
-        max_hops: Annotated[int, Parameter(ge=1, le=6)] = 4,
+        max_hops: Annotated[int, Parameter(ge=1, le=MAX_HOPS)] = 4,
     ) -> dict[str, Any]:
         for cid in (concept_id, other_id):
             if get_concept(runtime.db, cid) is None:

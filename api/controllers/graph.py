@@ -16,7 +16,13 @@ from api.errors import NotFound, Unprocessable
 from api.relation_wording import ontology_readings, sentence
 from api.runtime import Runtime
 from api.security import require_read_access
-from engine.graph_reads import concept_neighbours_by_relation, get_concept, get_document, list_concepts
+from engine.graph_reads import (
+    MAX_HOPS,
+    concept_neighbours_by_relation,
+    get_concept,
+    get_document,
+    list_concepts,
+)
 from planner.traversal import connecting_paths
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,120}$"
@@ -106,7 +112,7 @@ class GraphController(Controller):
         runtime: Runtime,
         source: Annotated[str, Parameter(query="from", pattern=SLUG)],
         target: Annotated[str, Parameter(query="to", pattern=SLUG)],
-        max_hops: Annotated[int, Parameter(ge=1, le=6)] = 4,
+        max_hops: Annotated[int, Parameter(ge=1, le=MAX_HOPS)] = 4,
     ) -> dict[str, Any]:
         if source == target:
             raise Unprocessable("pick two different concepts to connect", field="to")
