@@ -20,12 +20,12 @@ from eval import calc_build as b
 from eval.calc_build import (
     CI,
     EXACT,
-    N,
     PV,
     PW,
     R_PROP,
     SM_T,
     SM_T1,
+    N,
     adj,
     ci2,
     cohen_h_n,
@@ -47,7 +47,7 @@ from eval.calc_build import (
 HERE = Path(__file__).resolve().parent
 
 
-def build2() -> None:  # noqa: PLR0915 - one list of questions, read top to bottom
+def build2() -> None:
     # dev2: one phrasing each -------------------------------------------------------------------------------------
     q(
         "two_rates",

@@ -243,7 +243,7 @@ def _rates(b: _Builder, params: dict[str, Any], t: str, require_effect: bool = T
 
 def _design(t: str) -> str | None:
     if re.search(
-        r"\bpaired\b|before[ /-]?(?:and[ /-])?after|pre[- ]post|pre and post|same (?:users|stores|people|subjects)|measure each .* twice|\bpairs\b",
+        r"\bpaired\b|before\s*(?:[/-]|and)?\s*after|pre\s*[-/]\s*post|pre and post|same (?:users|stores|people|subjects)|measure each .* twice|\bpairs\b",
         t,
     ):
         return "paired"
@@ -400,7 +400,9 @@ def _steps(
         return b.steps[0].tool
     if family == "anova_power":
         f = b.get("effect_f")
-        km = re.search(r"(\d+)[- ]?(?:groups?\b|arms?\b|versions|conditions)|\bk\s*=\s*(\d+)", t)
+        km = re.search(
+            r"(\d+)[- ]?(?:groups?\b|arms?\b|versions|conditions|variants|treatments)|\bk\s*=\s*(\d+)", t
+        )
         k = b.get("k_groups") or (int(km.group(1) or km.group(2)) if km else None)
         params = {}
         for name, v in (("effect_size_f", f), ("k_groups", k)):

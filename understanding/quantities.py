@@ -285,4 +285,16 @@ def tag(text: str) -> list[Quantity]:
             unit = "count"
         add(Quantity(m.start(), end, m.group(0).strip(), value, unit, per))
     out.sort(key=lambda q: q.start)
+    return _shared_units(text, out)
+
+
+def _shared_units(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """A bare number joined to a percentage shares its unit: "14 and 16 percent", "from 4 to 5%"."""
+    out = list(quantities)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        joined = re.fullmatch(r"\s*(?:and|or|to|-|vs\.?|versus|->)\s*", text[a.end : b.start], re.IGNORECASE)
+        bare = a.unit in ("count", "number") and a.per is None and 0 < a.value <= 100
+        if joined and bare and b.unit in ("percent", "pp"):
+            out[i] = Quantity(a.start, a.end, a.text, a.value, b.unit)
     return out

@@ -217,7 +217,7 @@ def _prob(q: Quantity, role: str = "power") -> float:
     """A power or α: 80% → 0.8, 0.8 → 0.8, "power 80" → 0.8; 1.2 or "alpha 2.0" stay as written, to be rejected."""
     if q.unit == "percent":
         return q.value / 100
-    if role == "power" and q.value >= 2 and "." not in q.text:
+    if role == "power" and 50 <= q.value < 100 and "." not in q.text:
         return q.value / 100
     return q.value
 

@@ -32,10 +32,10 @@ RATE_ROLES = ("baseline", "p2", "p0", "correlation")
 _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...], tuple[str, ...]]] = {
     "power": (
         (
-            (r"\bpower\b(?: of| at| =| is| to| check:?)?", 10),
+            (r"\b(?:power|pwr)\b(?: of| at| =| is| to| check:?)?", 10),
             (r"\b(?:n|sample size|users|per group|per arm|per variant)\b[^\d]{0,12}\bat\s*$", 5),
         ),
-        ((r"^\s*(?:statistical\s+)?power\b", 10), (r"^\s*(?:instead|power)", 1)),
+        ((r"^\s*(?:statistical\s+)?(?:power|pwr)\b", 10), (r"^\s*(?:instead|power)", 1)),
         ("percent", "number", "count"),
     ),
     "alpha": (
@@ -57,6 +57,7 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
             (r"^\s*(?:of (?:the |our |all |daily )?(?:traffic|users|visitors|sessions|them))", 9),
             (r"^\s*(?:exposed|eligible|in(?:to)? the (?:test|experiment))", 9),
             (r"^\s*(?:enter|are eligible)", 6),
+            (r"^\s*(?:allocated|assigned|routed|sent|bucketed)\b", 8),
         ),
         ("percent",),
     ),
@@ -188,7 +189,12 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
         COUNT_UNITS,
     ),
     "n_control": (
-        ((r"\b(?:control|n_control|control n|control users)\s*(?:=|had|has|gets|group)?\s*$", 7),),
+        (
+            (
+                r"\b(?:control|n_control|control n|control users)\s*(?:=|had|has|gets|got|group|with|of)?\s*$",
+                7,
+            ),
+        ),
         (
             (r"^\s*(?:[a-z]+\s+){0,3}?(?:in (?:the )?control|control)", 8),
             (r"^\s*(?:[a-z]+\s+)?(?:in|for) (?:a|the )?control", 8),
@@ -315,11 +321,17 @@ class Assignment:
     cue: str
 
 
-def _plausible(role: str, q: Quantity) -> bool:
+def _plausible(role: str, q: Quantity, left: str = "") -> bool:
     """Ranges a role's number can take as people write it (a power of 800 is a group size, not a power)."""
     v = q.value
-    if role == "power":
-        return q.unit == "percent" or v < 2 or 50 <= v < 100
+    if (
+        role == "power"
+    ):  # an input power below 50% is not something people ask for; "power = 2" is kept to reject it
+        if q.unit == "percent":
+            return v >= 50
+        if q.unit == "count":
+            return 50 <= v < 100 or (v < 10 and bool(re.search(r"power\s*(?:=|of|is|:)\s*$", left)))
+        return v >= 0.5
     if role == "alpha":
         return q.unit == "percent" or v < 2 or ("." in q.text and v < 10)
     if role in ("effect_d", "effect_f", "effect_w", "correlation"):
@@ -329,7 +341,7 @@ def _plausible(role: str, q: Quantity) -> bool:
 
 def _score(role: str, q: Quantity, left: str, right: str, shared: bool = False) -> tuple[float, str]:
     prefix, suffix, units = _CUES[role]
-    if q.unit not in units or not _plausible(role, q):
+    if q.unit not in units or not _plausible(role, q, left):
         return 0.0, ""
     if role in RATE_ROLES and q.unit != "percent" and not 0 < q.value < 1:
         return 0.0, ""
