@@ -16,8 +16,9 @@ import httpx
 import pytest
 
 from config import Settings
-from model.generator import GeneratorConfigError, GeneratorUnavailableError, build_generator
-from model.openai_backend import OpenAIChatGenerator
+from model.backends.openai_chat import OpenAIChatGenerator
+from model.generator import GeneratorConfigError, GeneratorUnavailableError
+from model.loader import build_generator
 from model.prompts import ChatMessage, PromptSource, build_answer_messages
 
 RESPONSES = Path(__file__).parent / "openai_responses"
