@@ -41,7 +41,7 @@ def analyse(data: ExperimentData, options: AnalysisOptions | None = None) -> Sco
     _correct(ctx, comparisons, findings)
     _guardrails(ctx, comparisons, findings)
     if opts.bayesian:
-        _bayesian(ctx, findings)
+        _bayesian(ctx, comparisons, findings)
     decision, verdict = _verdict(ctx, comparisons, srm_failed, imbalanced)
     findings.append(Finding.of("verdict", "verdict", _verdict_status(decision), "Verdict", verdict))
     ordered = sorted(findings, key=lambda f: SECTION_ORDER.index(f.section))
@@ -224,36 +224,42 @@ def _guardrails(ctx: _Context, comparisons: list[Comparison], findings: list[Fin
         )
 
 
-def _bayesian(ctx: _Context, findings: list[Finding]) -> None:
-    for metric, kind in ctx.data.kinds.items():
-        for variant in ctx.data.treatments:
-            a, b = ctx.data.metrics[metric][ctx.data.control], ctx.data.metrics[metric][variant]
-            purpose = f"Bayesian view of {metric} ({variant} vs {ctx.data.control})"
-            if kind == "binary":
-                out = ctx.calls.run(
-                    "bayesian_ab",
-                    {"conversions_a": a.conversions, "n_a": a.n, "conversions_b": b.conversions, "n_b": b.n},
-                    purpose,
-                )
-            elif kind == "continuous":
-                out = ctx.calls.run("bayesian_ab_means", _means_params(a, b), purpose)
-            else:
-                continue
-            findings.append(
-                Finding.of(
-                    "bayesian",
-                    "bayesian",
-                    "info",
-                    f"Bayesian view: {metric}, {variant}",
-                    f"P({variant} beats {ctx.data.control}) = {_percent(out['prob_b_beats_a'])}; expected loss if you ship "
-                    f"{variant}: {out['expected_loss_b']:.3g}, if you keep {ctx.data.control}: "
-                    f"{out['expected_loss_a']:.3g}; 95% credible interval of the difference "
-                    f"[{out['ci_low']:.4g}, {out['ci_high']:.4g}] (flat prior).",
-                    metric=metric,
-                    variant=variant,
-                    numbers={k: out[k] for k in ("prob_b_beats_a", "expected_loss_b", "expected_loss_a")},
-                )
+def _bayesian(ctx: _Context, comparisons: list[Comparison], findings: list[Finding]) -> None:
+    for c in comparisons:
+        metric, variant, kind = c.metric, c.variant, c.kind
+        a, b = ctx.data.metrics[metric][ctx.data.control], ctx.data.metrics[metric][variant]
+        purpose = f"Bayesian view of {metric} ({variant} vs {ctx.data.control})"
+        if kind == "binary":
+            out = ctx.calls.run(
+                "bayesian_ab",
+                {"conversions_a": a.conversions, "n_a": a.n, "conversions_b": b.conversions, "n_b": b.n},
+                purpose,
             )
+        elif kind == "continuous":
+            params = _means_params(a, b)
+            if c.adjustment:  # the CUPED estimate: same posterior centre and spread as the adjusted test
+                se = (c.ci_high - c.ci_low) / (2 * 1.959963984540054)
+                sd = se / (1 / a.n + 1 / b.n) ** 0.5
+                params.update({"mean_b": params["mean_a"] + c.difference, "sd_a": sd, "sd_b": sd})
+                purpose += ", CUPED-adjusted"
+            out = ctx.calls.run("bayesian_ab_means", params, purpose)
+        else:
+            continue
+        findings.append(
+            Finding.of(
+                "bayesian",
+                "bayesian",
+                "info",
+                f"Bayesian view: {metric}, {variant}" + (" (CUPED-adjusted)" if c.adjustment else ""),
+                f"P({variant} beats {ctx.data.control}) = {_percent(out['prob_b_beats_a'])}; expected loss if you ship "
+                f"{variant}: {out['expected_loss_b']:.3g}, if you keep {ctx.data.control}: "
+                f"{out['expected_loss_a']:.3g}; 95% credible interval of the difference "
+                f"[{out['ci_low']:.4g}, {out['ci_high']:.4g}] (flat prior).",
+                metric=metric,
+                variant=variant,
+                numbers={k: out[k] for k in ("prob_b_beats_a", "expected_loss_b", "expected_loss_a")},
+            )
+        )
 
 
 def _means_params(a: MetricArm, b: MetricArm) -> dict[str, Any]:

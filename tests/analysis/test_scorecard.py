@@ -56,6 +56,9 @@ def test_heavy_tailed_revenue_uses_cuped_checks_balance_and_adds_robust_views() 
     assert cuped.numbers["p_value"] < 0.05 < raw.numbers["p_value"]
     assert card.decision == "ship"
     assert {"cuped_test", "heavy_tails", "welch_t_test"} <= {t.tool for t in card.trace}
+    bayes = next(f for f in _card("heavy_tailed_revenue.csv", bayesian=True).findings if f.kind == "bayesian")
+    # The Bayesian view reads the same CUPED-adjusted estimate: P(B > A) = Φ(0.8394/0.2784) ≈ 0.9987.
+    assert bayes.numbers["prob_b_beats_a"] == pytest.approx(0.9987, abs=5e-4) and "CUPED" in bayes.title
 
 
 def test_correction_across_metrics_and_guardrail_harm_blocks_the_launch() -> None:
