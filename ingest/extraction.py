@@ -83,222 +83,26 @@ class Extraction:
 
 # ---------------------------------------------------------------------------------------------- vocabulary
 _STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "it's",
-        "they",
-        "their",
-        "them",
-        "we",
-        "our",
-        "us",
-        "you",
-        "your",
-        "he",
-        "she",
-        "his",
-        "her",
-        "i",
-        "my",
-        "me",
-        "there",
-        "here",
-        "so",
-        "and",
-        "or",
-        "but",
-        "also",
-        "which",
-        "what",
-        "when",
-        "where",
-        "why",
-        "how",
-        "who",
-        "whom",
-        "whose",
-        "some",
-        "any",
-        "each",
-        "every",
-        "all",
-        "one",
-        "no",
-        "not",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "has",
-        "have",
-        "had",
-        "do",
-        "does",
-        "did",
-        "can",
-        "could",
-        "will",
-        "would",
-        "should",
-        "may",
-        "might",
-        "must",
-        "shall",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "as",
-        "into",
-        "onto",
-        "over",
-        "under",
-        "about",
-        "after",
-        "before",
-        "between",
-        "than",
-        "then",
-        "if",
-        "because",
-        "while",
-        "though",
-        "although",
-        "just",
-        "only",
-        "very",
-        "really",
-        "more",
-        "most",
-        "less",
-        "least",
-        "much",
-        "many",
-        "such",
-        "other",
-        "another",
-        "same",
-        "use",
-        "using",
-        "used",
-        "let",
-        "lets",
-        "let's",
-        "see",
-        "sees",
-        "saw",
-        "get",
-        "gets",
-        "got",
-        "make",
-        "makes",
-        "made",
-        "run",
-        "runs",
-        "ran",
-        "go",
-        "goes",
-        "went",
-        "say",
-        "says",
-    ]
+    """a an the this that these those it its it's they their them we our us you your he she his her i my me
+    there here so and or but also which what when where why how who whom whose some any each every all
+    one no not is are was were be been being has have had do does did can could will would should may
+    might must shall of to in on at by for with from as into onto over under about after before between
+    than then if because while though although just only very really more most less least much many such
+    other another same use using used let lets let's see sees saw get gets got make makes made run runs
+    ran go goes went say says""".split()  # noqa: SIM905  (a word list reads better as text)
 )
 _LEAD_INS = frozenset({"the", "a", "an", "our", "your", "their", "its", "this", "that", "so", "also", "and"})
 _GENERIC_HEADS = frozenset(
-    [
-        "thing",
-        "things",
-        "fix",
-        "version",
-        "problem",
-        "problems",
-        "idea",
-        "way",
-        "ways",
-        "reason",
-        "point",
-        "answer",
-        "question",
-        "caveat",
-        "note",
-        "trick",
-        "catch",
-        "result",
-        "results",
-        "goal",
-        "team",
-        "page",
-        "step",
-        "section",
-        "part",
-        "kind",
-        "type",
-        "sort",
-        "lot",
-        "bit",
-        "case",
-        "example",
-        "rule",
-        "abstract",
-        "summary",
-        "heads",
-        "owner",
-        "q",
-        "a",
-        "tl;dr",
-        "update",
-        "edit",
-        "ps",
-    ]
+    """thing things fix version problem problems idea way ways reason point answer question caveat note
+    trick catch result results goal team page step section part kind type sort lot bit case example rule
+    abstract summary heads owner q a tl;dr update edit ps""".split()  # noqa: SIM905  (a word list reads better as text)
 )
 # Verbs that introduce a term ("we propose X, a …"): a term never extends back over them.
 _INTRODUCERS = frozenset(
-    [
-        "propose",
-        "proposes",
-        "introduce",
-        "introduces",
-        "study",
-        "studies",
-        "formalize",
-        "formalise",
-        "define",
-        "call",
-        "present",
-    ]
+    """propose proposes introduce introduces study studies formalize formalise define call present""".split()  # noqa: SIM905  (a word list reads better as text)
 )
 _ADVERBS = frozenset(
-    [
-        "upstream",
-        "downstream",
-        "temporarily",
-        "first",
-        "later",
-        "too",
-        "again",
-        "instead",
-        "overall",
-        "today",
-        "there",
-        "here",
-        "ago",
-    ]
+    """upstream downstream temporarily first later too again instead overall today there here ago""".split()  # noqa: SIM905  (a word list reads better as text)
 )
 _WORD = r"[A-Za-z0-9][\w'’/.+-]*"
 _ABBR = r"[A-Z0-9][A-Za-z0-9]{1,7}"
@@ -577,7 +381,9 @@ def _definitions(sentence: _Sentence, glossary: set[int]) -> list[CandidateConce
     for m in _AKA.finditer(text):
         scanned = _scan_back(text, m.start())
         if scanned and _term_ok(scanned[1]):
-            found.append(_candidate(scanned[1], (m.group("alias").strip(),), text, sentence, 0.75, "also-called"))
+            found.append(
+                _candidate(scanned[1], (m.group("alias").strip(),), text, sentence, 0.75, "also-called")
+            )
     if found:
         return found
     called = _CALLED.search(text)
@@ -800,6 +606,7 @@ def _relations(
             continue
         if b.concept_id is not None and _np_continues(text, b.end):
             continue
+        source: str | None
         if coordinated and subject is not None:
             source = subject
         else:

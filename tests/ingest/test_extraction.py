@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.extraction import extract, normalise
+from ingest.extraction import CandidateConcept, extract, normalise
 
 KNOWN = [
     ("sample-ratio-mismatch", ("Sample ratio mismatch", "SRM")),
@@ -21,7 +21,7 @@ class _Chunk:
     text: str
 
 
-def _run(text: str) -> tuple[dict[str, object], set[tuple[str, str, str]]]:
+def _run(text: str) -> tuple[dict[str, CandidateConcept], set[tuple[str, str, str]]]:
     found = extract([_Chunk("doc#1", text)], KNOWN)
     return {c.concept_id: c for c in found.concepts}, {
         (r.source_id, r.rel_type, r.target_id) for r in found.relations

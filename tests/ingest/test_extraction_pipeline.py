@@ -53,7 +53,9 @@ def test_a_user_document_proposes_once_with_provenance_and_retracting_it_removes
     (folder / "metrics.md").write_text(WIKI)
     first = _ingest(graph, embedder, corpus_copy, folder)
     assert first["ConceptProposed"] == 2 and first["RelationProposed"] == 2
-    assert "ConceptProposed" not in _ingest(graph, embedder, corpus_copy, folder), "the curated corpus is not mined"
+    assert "ConceptProposed" not in _ingest(graph, embedder, corpus_copy, folder), (
+        "the curated corpus is not mined"
+    )
 
     found = list_proposals(graph.db)
     concepts = {c["concept_id"]: c for c in found["concepts"]}
@@ -72,7 +74,9 @@ def test_a_user_document_proposes_once_with_provenance_and_retracting_it_removes
     events = [e for e in graph.store.read() if isinstance(e.payload, ConceptProposed | RelationProposed)]
     assert all(e.provenance.chunk_id and e.provenance.extractor == "pattern-extractor" for e in events)
 
-    assert _ingest(graph, embedder, corpus_copy, folder) == {}, "re-ingesting an unchanged document proposes nothing"
+    assert _ingest(graph, embedder, corpus_copy, folder) == {}, (
+        "re-ingesting an unchanged document proposes nothing"
+    )
 
     (folder / "metrics.md").unlink()
     retracted = _ingest(graph, embedder, corpus_copy, folder)
@@ -98,7 +102,9 @@ def test_a_term_the_graph_knows_becomes_support_of_the_existing_concept(
         "normalised_name",
         1.0,
     )
-    row = graph.db.query("SELECT supported_by, matches FROM concept WHERE concept_id = 'minimum-detectable-effect'")[0]
+    row = graph.db.query(
+        "SELECT supported_by, matches FROM concept WHERE concept_id = 'minimum-detectable-effect'"
+    )[0]
     assert len(row["supported_by"]) == 2 and row["matches"][0]["surface"] == "Minimum detectable effect"
 
 
@@ -125,7 +131,9 @@ def test_review_decisions_are_events_and_unknown_ids_are_refused(
     with pytest.raises(ProposalNotFoundError, match="expgraph review list"):
         review_proposal(graph.db, graph.store, "concept", "statistical-power", accept=False)
     review_proposal(graph.db, graph.store, "concept", "autosave-flicker", accept=False, reviewer="ana")
-    assert [c["concept_id"] for c in list_proposals(graph.db, None)["concepts"]] == ["marrowby-canvas-keepers"]
+    assert [c["concept_id"] for c in list_proposals(graph.db, None)["concepts"]] == [
+        "marrowby-canvas-keepers"
+    ]
     assert all("autosave" not in r["relation_id"] for r in list_proposals(graph.db, None)["relations"])
     (tmp_path / "metrics.md").write_text(WIKI + "\nAutosave flicker is a known editor bug.\n")
     again = _ingest(graph, embedder, corpus_copy, tmp_path / "metrics.md")
@@ -142,7 +150,9 @@ def test_an_answer_about_a_new_concept_cites_its_evidence_and_is_gone_after_retr
     question = "What is Marrowby Canvas Keepers?"
 
     unreviewed = Planner(PlannerDeps(settings, graph.db, embedder, generator)).ask(question)
-    assert "marrowby-canvas-keepers" not in [e.concept_id for e in unreviewed.entities], "accepted facts only by default"
+    assert "marrowby-canvas-keepers" not in [e.concept_id for e in unreviewed.entities], (
+        "accepted facts only by default"
+    )
 
     with_proposed = settings.model_copy(update={"planner_use_proposed": True})
     answer = Planner(PlannerDeps(with_proposed, graph.db, embedder, generator)).ask(question)
