@@ -20,7 +20,7 @@ def _aggregate_row(variant: str, users: int, conversions: int, revenue: np.ndarr
 
 
 def clean_win(rng: np.random.Generator) -> None:
-    rows = []
+    rows: list[list[object]] = []
     for variant, users, rate, spend in (("control", 20000, 0.100, 48.0), ("treatment", 20040, 0.111, 48.5)):
         converted = rng.random(users) < rate
         revenue = np.where(converted, rng.gamma(4.0, spend / 4.0, users), 0.0)
@@ -29,7 +29,7 @@ def clean_win(rng: np.random.Generator) -> None:
 
 
 def srm(rng: np.random.Generator) -> None:
-    rows = []
+    rows: list[list[object]] = []
     for variant, users, rate in (("control", 10000, 0.100), ("treatment", 10600, 0.106)):
         converted = rng.random(users) < rate
         rows.append([variant, users, int(converted.sum())])
@@ -37,7 +37,7 @@ def srm(rng: np.random.Generator) -> None:
 
 
 def heavy_tailed(rng: np.random.Generator) -> None:
-    rows = []
+    rows: list[list[object]] = []
     for variant, users, lift in (("control", 2000, 1.0), ("treatment", 2000, 1.08)):
         propensity = rng.lognormal(1.0, 1.1, users)  # each user's spending level, before and during the test
         whales = rng.random(users) < 0.004
