@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import typer.core
@@ -44,7 +44,7 @@ def _flag_type_hidden() -> None:
     """Typer 0.29 prints a ``<bool>`` type beside every flag in --help; a flag takes no value, so show none."""
     shown = typer.core.TyperOption.display_type_rich
 
-    def display_type_rich(self: typer.core.TyperOption, ctx: typer.core.click.Context) -> str | None:
+    def display_type_rich(self: typer.core.TyperOption, ctx: Any) -> str | None:
         return None if self.is_flag else shown(self, ctx)
 
     typer.core.TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]

@@ -44,11 +44,12 @@ def log_file(data_dir: Path) -> Path:
 def configure(data_dir: Path, *, verbose: bool) -> Path | None:
     """Route warnings and library logs to the log file (or, verbose, to the terminal). Returns the log path."""
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_expgraph", False):
-            root.removeHandler(handler)
+    for old in list(root.handlers):
+        if getattr(old, "_expgraph", False):
+            root.removeHandler(old)
+    handler: logging.Handler
     if verbose:
-        handler: logging.Handler = logging.StreamHandler()
+        handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         root.setLevel(logging.INFO)
         path = None
@@ -59,7 +60,7 @@ def configure(data_dir: Path, *, verbose: bool) -> Path | None:
         handler = LazyFileHandler(path)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.setLevel(logging.WARNING)
-    handler._expgraph = True  # type: ignore[attr-defined]
+    setattr(handler, "_expgraph", True)  # noqa: B010 - marks our handler for the next configure()
     root.addHandler(handler)
     logging.captureWarnings(True)
     return path
