@@ -24,6 +24,9 @@ QUIET_ENV = {
 }
 
 
+_INSTALLED: list[logging.Handler] = []  # what configure() added, for the next call to replace
+
+
 class LazyFileHandler(logging.FileHandler):
     """A file handler that creates its folder and file on the first record, not when configured."""
 
@@ -44,9 +47,8 @@ def log_file(data_dir: Path) -> Path:
 def configure(data_dir: Path, *, verbose: bool) -> Path | None:
     """Route warnings and library logs to the log file (or, verbose, to the terminal). Returns the log path."""
     root = logging.getLogger()
-    for old in list(root.handlers):
-        if getattr(old, "_expgraph", False):
-            root.removeHandler(old)
+    while _INSTALLED:
+        root.removeHandler(_INSTALLED.pop())
     handler: logging.Handler
     if verbose:
         handler = logging.StreamHandler()
@@ -60,7 +62,7 @@ def configure(data_dir: Path, *, verbose: bool) -> Path | None:
         handler = LazyFileHandler(path)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.setLevel(logging.WARNING)
-    setattr(handler, "_expgraph", True)  # noqa: B010 - marks our handler for the next configure()
+    _INSTALLED.append(handler)
     root.addHandler(handler)
     logging.captureWarnings(True)
     return path
