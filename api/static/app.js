@@ -291,7 +291,7 @@ function drawTraceGraph(trace) {
     const a = pos.get(e.from), b = pos.get(e.to);
     if (!a || !b) continue;
     const mx = (a[0] + b[0]) / 2, my = (a[1] + b[1]) / 2 - (a[0] === b[0] ? 0 : 18);
-    const path = svg("path", { class: `edge ${e.kind}`, d: `M${a[0]},${a[1]} Q${mx},${my} ${b[0]},${b[1]}`, "stroke-width": 1 + 1.5 * (e.weight || 0), "marker-end": "url(#arrow)" });
+    const path = svg("path", { class: `edge ${e.kind}`, d: `M${a[0]},${a[1]} C${mx},${my} ${mx},${my} ${b[0]},${b[1]}`, "stroke-width": 1 + 1.5 * (e.weight || 0), "marker-end": "url(#arrow)" });
     path.append(svg("title", {}, e.sentence.text));
     box.append(path);
     if (e.kind === "connecting") box.append(svg("text", { class: "edge-label", x: mx, y: my + 4, "text-anchor": "middle" }, e.sentence.verb));
