@@ -13,10 +13,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from textkit.citations import citation_markers
+
 CATEGORIES: tuple[str, ...] = ("definition", "calculation", "methodology", "best_practice")
 
 _KEY_INDEX = re.compile(r"^(?P<name>[A-Za-z_][\w]*)(?:\[(?P<index>\d+)\])?$")
-_MARKER = re.compile(r"\[(\d+)\]")
 
 
 # --- numbers ------------------------------------------------------------------------------------------------
@@ -140,7 +141,7 @@ def citation_problems(response: Mapping[str, Any]) -> list[str]:
         problems.append("verifier: citations_valid is false")
     if verification.get("invalid_citations") and not verification.get("citations_valid", False):
         problems.append(f"verifier: invalid citations {verification['invalid_citations']}")
-    used = {int(m) for m in _MARKER.findall(str(response.get("answer", "")))}
+    used = set(citation_markers(str(response.get("answer", ""))))
     dangling = sorted(used - markers)
     if dangling:
         problems.append(f"answer cites {dangling} but the citation list has {sorted(markers)}")

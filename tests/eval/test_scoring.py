@@ -358,3 +358,15 @@ def test_citations_removed_from_the_raw_output_do_not_invalidate_a_valid_final_a
         "verifier: citations_valid is false",
         "verifier: invalid citations [8]",
     ]
+
+
+def test_a_grouped_marker_outside_the_citation_list_is_a_problem_and_an_interval_is_not() -> None:
+    from eval.scoring import citation_problems
+
+    # the verifier writes kept markers as a group ("[1, 2]"); each one must be a listed citation
+    response = {
+        "answer": "Power rises with n [1, 9]. A share lies in [0, 1] [1].",
+        "citations": [{"marker": 1, "id": "concept:power", "quote": "Power rises with n."}],
+        "verification": {"citations_valid": True},
+    }
+    assert citation_problems(response) == ["answer cites [9] but the citation list has [1]"]
