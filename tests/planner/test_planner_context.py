@@ -6,7 +6,9 @@ import pytest
 
 from engine import graph_reads as reads
 from engine.db import Database
+from engine.events import ConceptDefined
 from engine.replay import as_of_projection
+from engine.store import EventStore
 from planner.service import Planner, PlannerInputError
 
 
@@ -79,7 +81,10 @@ def test_as_of_answers_against_the_graph_at_that_log_position(
     context_planner: Planner, corpus_db: Database
 ) -> None:
     head = reads.log_position(corpus_db)
-    early = max(1, head // 10)
+    defined = [
+        e.position for e in EventStore(corpus_db).read_entries() if isinstance(e.payload, ConceptDefined)
+    ]
+    early = defined[len(defined) // 2]  # half the concepts are defined by then
     # The past graph as the engine builds it, independently of the planner (a public engine seam).
     with as_of_projection(corpus_db, early) as past:
         past_concepts = {c.concept_id for c in reads.list_concept_names(past)}
