@@ -478,9 +478,16 @@ def _steps(
         if len(pairs) >= 2:
             first, second = pairs[0], pairs[1]
             lead = t[max(0, first.start - 25) : first.start]
+            between = t[first.end : second.start]
+            compared = re.search(
+                r"\b(?:different|better|worse|higher|lower|more|less)\b.*\b(?:than|from)\b", between
+            )
             if re.search(r"\b(?:b|variant|treatment)\b[^,;]*$", lead) and not re.search(r"control", lead):
                 first, second = second, first
                 b.notes.append("the group called B / variant / treatment is read as the treatment (B)")
+            elif compared:
+                first, second = second, first
+                b.notes.append("'X … than/from Y': Y is read as the control (A), X as the treatment (B)")
             else:
                 b.notes.append(
                     "the first group mentioned is read as the control (A), the second as the treatment (B)"

@@ -73,7 +73,6 @@ def normalise(question: str) -> str:
     text = re.sub(r"\bhalf of\b", "50% of", text, flags=re.IGNORECASE)
     text = re.sub(r"\bhalf (?=are|of|is|the traffic|our traffic)", "50% ", text, flags=re.IGNORECASE)
     text = re.sub(r"\ba quarter\b", "25%", text, flags=re.IGNORECASE)
-    text = re.sub(r"\b(\d+) cents?\b", lambda m: f"${int(m.group(1)) / 100:g}", text, flags=re.IGNORECASE)
     text = re.sub(
         r"\b(a|one|two|three|four|five|six)[- ]weeks?\b",
         lambda m: f"{7 * (_word_value(m.group(1)) or 1):g} days",
@@ -93,6 +92,7 @@ def normalise(question: str) -> str:
         return f"{value:g}"
 
     text = _WORD_NUMBER.sub(words, text)
+    text = re.sub(r"\b(\d+) cents?\b", lambda m: f"${int(m.group(1)) / 100:g}", text, flags=re.IGNORECASE)
     # "one-sample", "one sided", "1 in the other": keep the words that name designs
     text = re.sub(r"\b1([- ])(sample|sided|tailed|way)\b", r"one\1\2", text, flags=re.IGNORECASE)
     text = re.sub(r"\b2([- ])(sample|sided|tailed)\b", r"two\1\2", text, flags=re.IGNORECASE)
@@ -160,6 +160,13 @@ _TRIALS_FIRST = re.compile(
     + r")(?P<am>"
     + _MULT
     + r")?\s*(?:heads|tails|sixes|successes|opens|clicks|conversions)\b",
+    re.IGNORECASE,
+)
+# "70% in control and 30% in the variant", "control gets 70% of traffic, variant 30%": an allocation, not rates.
+_NAMED_SPLIT = re.compile(
+    r"(?:control\s+(?:gets?|has|receives)?\s*)?(\d{1,2}(?:\.\d+)?)\s?%\s*(?:(?:of (?:the )?traffic\s*)?(?:in|to|for|into)\s+(?:the\s+)?)?"
+    r"(?:control)?\s*(?:of (?:the )?traffic)?\s*(?:,|and)\s*(?:the\s+)?(?:variant|treatment|test arm)?\s*(?:gets?|has)?\s*"
+    r"(\d{1,2}(?:\.\d+)?)\s?%\s*(?:(?:in|to|for|into)\s+(?:the\s+)?(?:variant|treatment|test arm))?(?=\W|$)",
     re.IGNORECASE,
 )
 _SPLIT = re.compile(
@@ -230,6 +237,19 @@ def tag(text: str) -> list[Quantity]:
 
     for q in _p_value_lists(text):
         add(q)
+    for m in _NAMED_SPLIT.finditer(text):
+        parts = [float(m.group(1)), float(m.group(2))]
+        if abs(sum(parts) - 100) < 1e-6:
+            add(
+                Quantity(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    parts[0] / 100,
+                    "split",
+                    values=(parts[0] / 100, parts[1] / 100),
+                )
+            )
     for m in _SPLIT.finditer(text):
         parts = [float(p) for p in re.findall(r"\d{1,2}(?:\.\d+)?", m.group(0))]
         if len(parts) >= 2 and abs(sum(parts) - 100) < 1e-6 and free(m.start(), m.end()):

@@ -185,7 +185,8 @@ ASKS_POWER = re.compile(
 ASKS_MDE = re.compile(
     r"smallest|minimum detectable|minimal|minimum p2|min p2|what(?:'s| is| would be)? (?:the |our |my )?(?:relative )?mde\b|\bmde\b\s*\?|what (?:relative )?(?:mde|lift)|how small|lowest|how high|what p2|"
     r"what (?:variant|treatment)(?: conversion)? rate|what relative|detectable|reachable|can (?:we|i) hit|"
-    r"what (?:effect size|minimum)|effect size d could|mde \(relative\)|what mde"
+    r"what (?:effect size|minimum)|effect size d could|mde \(relative\)|what mde|"
+    r"what (?:standardi[sz]ed )?effect(?: size)? (?:can|could|would)"
 )
 ASKS_SIG = re.compile(
     r"significan|p-?\s?value|p value|\bfair\b|loaded|biased|better|different from|z[- ]?test|welch|t[- ]?test p"
@@ -428,7 +429,10 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
     lists = [q for q in quantities if q.unit == "list"]
     if re.search(r"compromise", t) or "q_ratio" in roles:
         return "compromise_power", "alpha"
-    if re.search(r"\bsrm\b|sample ratio|ratio mismatch", t):
+    counts = [q for q in quantities if q.unit == "count" and q.value >= 10]
+    if re.search(r"\bsrm\b|sample ratio|ratio mismatch", t) or (
+        re.search(r"\bmismatch\b", t) and len(counts) >= 2
+    ):
         return "srm_check", "p_value"
     if re.search(r"o'?brien|pocock|sequential|interim|boundar|alpha spending|lan-demets", t):
         return "group_sequential", "boundaries"
@@ -454,7 +458,7 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
     if re.search(
         r"\bcoin\b|\bdie\b|\bdice\b|fair\b|loaded|different from \d|industry|against (?:a |the )?(?:known|fair|\d)",
         t,
-    ) and (pairs or "p0" in roles):
+    ) and (len(pairs) == 1 or ("p0" in roles and len(pairs) < 2)):
         return "binomial_test", "p_value"
     if ASKS_SIG.search(t) and (len(pairs) >= 2 or re.search(r"mean", t)):
         return "significance", "p_value"

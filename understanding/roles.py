@@ -191,7 +191,8 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
     "n_control": (
         (
             (
-                r"\b(?:control|n_control|control n|control users)\s*(?:=|had|has|gets|got|group|with|of)?\s*$",
+                r"\b(?:control|n_control|control n|control users)\b(?:\s+(?:will|would|should|group|users))*"
+                r"\s*(?:=|had|has|gets?|got|with|of)?\s*$",
                 7,
             ),
         ),
@@ -202,7 +203,13 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
         COUNT_UNITS,
     ),
     "n_treatment": (
-        ((r"\b(?:treatment|variant|treated|n_treatment|treatment n)\s*(?:=|had|has|gets|group)?\s*$", 7),),
+        (
+            (
+                r"\b(?:treatment|variant|treated|n_treatment|treatment n)\b(?:\s+(?:will|would|should|group|users))*"
+                r"\s*(?:=|had|has|gets?|got|group)?\s*$",
+                7,
+            ),
+        ),
         (
             (
                 r"^\s*(?:[a-z]+\s+){0,3}?(?:in (?:the )?(?:treatment|variant|test arm)|treatment|treated|variant"
