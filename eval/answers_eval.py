@@ -27,17 +27,18 @@ import sys
 
 sys.path.insert(0, os.getcwd())
 
-import argparse  # noqa: E402
-import hashlib  # noqa: E402
-import json  # noqa: E402
-import re  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Iterable, Sequence  # noqa: E402
-from dataclasses import asdict, dataclass, field  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+import argparse
+import hashlib
+import json
+import re
+import statistics
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from itertools import zip_longest
+from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 SPLITS = ("dev", "test")
@@ -49,16 +50,152 @@ _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n+")
 _WORD = re.compile(r"[a-z][a-z\-']+")
 _NUM = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?")
 _STOP = frozenset(
-    "a an the and or but if of to in on at by for with from as is are was were be been being it its this that these "
-    "those there their they them than then so such not no can could should would will may might must do does did "
-    "has have had which who whom whose what when where why how into over under about more most less very also only "
-    "each per any all both one your you we our us".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "their",
+        "they",
+        "them",
+        "than",
+        "then",
+        "so",
+        "such",
+        "not",
+        "no",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "may",
+        "might",
+        "must",
+        "do",
+        "does",
+        "did",
+        "has",
+        "have",
+        "had",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "into",
+        "over",
+        "under",
+        "about",
+        "more",
+        "most",
+        "less",
+        "very",
+        "also",
+        "only",
+        "each",
+        "per",
+        "any",
+        "all",
+        "both",
+        "one",
+        "your",
+        "you",
+        "we",
+        "our",
+        "us",
+    ]
 )
 _AUX = frozenset(
-    "is are was were be been has have had does do did can could should would will may might must shall means "
-    "makes gives needs takes keeps uses tells says shows".split()
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "does",
+        "do",
+        "did",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "means",
+        "makes",
+        "gives",
+        "needs",
+        "takes",
+        "keeps",
+        "uses",
+        "tells",
+        "says",
+        "shows",
+    ]
 )
-_DANGLING = frozenset("to of the a an and or is are that which with for by as in on at from than".split())
+_DANGLING = frozenset(
+    [
+        "to",
+        "of",
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "is",
+        "are",
+        "that",
+        "which",
+        "with",
+        "for",
+        "by",
+        "as",
+        "in",
+        "on",
+        "at",
+        "from",
+        "than",
+    ]
+)
 
 
 def sha256(path: Path) -> str:
@@ -80,7 +217,13 @@ def load_split(split: str) -> list[dict[str, Any]]:
 
 
 def normalise(text: str) -> str:
-    text = text.lower().replace("\u2011", "-").replace("\u2010", "-").replace("\u2013", "-").replace("\u2019", "'")
+    text = (
+        text.lower()
+        .replace("\u2011", "-")
+        .replace("\u2010", "-")
+        .replace("\u2013", "-")
+        .replace("\u2019", "'")
+    )
     return _CITE.sub(" ", text)
 
 
@@ -186,7 +329,8 @@ class Result:
 # ---- the planner and the graph (public entry points present in the starting commit too) ----
 
 
-def build_planner() -> tuple[Any, Any]:
+def build_planner(db_url: str = "mem://") -> tuple[Any, Any]:
+    """The bundled corpus ingested into ``db_url`` (skipped when that database already holds it) and a planner."""
     from config import Settings
     from engine.db import open_database
     from engine.migrations import migrate
@@ -200,12 +344,14 @@ def build_planner() -> tuple[Any, Any]:
     base = Settings()
     cache_dir = base.cache_dir or (base.data_dir / "cache")
     settings = Settings(
-        data_dir=Path(tempfile.mkdtemp(prefix="expgraph-answers-")), db_url="mem://", cache_dir=cache_dir
+        data_dir=Path(tempfile.mkdtemp(prefix="expgraph-answers-")), db_url=db_url, cache_dir=cache_dir
     )
     db = open_database(settings)
     migrate(db)
     embedder = load_embedder(settings)
-    ingest_batches(db, EventStore(db), embedder, [load_corpus_batch(settings.corpus_dir)])
+    held = _rows(db.query("SELECT count() AS n FROM chunk GROUP ALL"))
+    if not held or not held[0].get("n"):
+        ingest_batches(db, EventStore(db), embedder, [load_corpus_batch(settings.corpus_dir)])
     planner = Planner(PlannerDeps(settings, db, embedder, load_generator(settings)))
     planner.prepare("warm up: what is an A/B test?")
     return planner, db
@@ -230,7 +376,9 @@ class PassageTexts:
             for r in _rows(db.query("SELECT chunk_id, heading, text FROM chunk"))
         }
         self.relations: dict[str, str] = {
-            str(r["relation_id"]): f"{r.get('src')} {r.get('dst')} {r.get('rel_type')} {r.get('justification') or ''}"
+            str(
+                r["relation_id"]
+            ): f"{r.get('src')} {r.get('dst')} {r.get('rel_type')} {r.get('justification') or ''}"
             for r in _rows(
                 db.query(
                     "SELECT relation_id, rel_type, justification, in.name AS src, out.name AS dst FROM relation"
@@ -273,7 +421,11 @@ def step(trace: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def score(
-    question: dict[str, Any], response: dict[str, Any], trace: dict[str, Any], texts: PassageTexts, wall_ms: float
+    question: dict[str, Any],
+    response: dict[str, Any],
+    trace: dict[str, Any],
+    texts: PassageTexts,
+    wall_ms: float,
 ) -> Result:
     answer = str(response.get("answer") or "")
     res = Result(question["id"], question["category"], wall_ms=round(wall_ms, 1), answer=answer)
@@ -370,14 +522,24 @@ def markdown(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def run(split: str, limit: int | None, ids: Iterable[str] | None, out: Path | None) -> dict[str, Any]:
+def run(
+    split: str,
+    limit: int | None,
+    ids: Iterable[str] | None,
+    out: Path | None,
+    db_url: str = "mem://",
+    interleave: bool = False,
+) -> dict[str, Any]:
     questions = load_split(split)
     if ids:
         wanted = set(ids)
         questions = [q for q in questions if q["id"] in wanted]
+    if interleave:  # one question of each category in turn, so an interrupted run still covers every category
+        queues = [[q for q in questions if q["category"] == c] for c in CATEGORIES]
+        questions = [q for group in zip_longest(*queues) for q in group if q is not None]
     if limit is not None:
         questions = questions[:limit]
-    planner, db = build_planner()
+    planner, db = build_planner(db_url)
     texts = PassageTexts(db)
     results: list[Result] = []
     sink = out.open("w", encoding="utf-8") if out else None
@@ -407,15 +569,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=SPLITS, default="dev")
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--interleave", action="store_true", help="round-robin over categories")
     parser.add_argument("--ids", nargs="+", default=None)
     parser.add_argument("--out", type=Path, default=None, help="per-question results (JSONL)")
     parser.add_argument("--json", type=Path, default=None, help="write the summary here")
+    parser.add_argument(
+        "--db-url",
+        default="mem://",
+        help="database to ingest the bundled corpus into (a surrealkv:// path that already holds it is reused)",
+    )
+    parser.add_argument(
+        "--from-results",
+        type=Path,
+        default=None,
+        help="summarise an earlier run's --out file instead of running",
+    )
     args = parser.parse_args(argv)
+    if args.from_results is not None:
+        rows = [
+            json.loads(x) for x in args.from_results.read_text(encoding="utf-8").splitlines() if x.strip()
+        ]
+        print(markdown(summarise([Result(**r) for r in rows])))
+        return 0
     hashes = check_hashes()
     if not all(hashes.values()):
         print(f"question files changed since they were frozen: {hashes}", file=sys.stderr)
         return 2
-    summary = run(args.split, args.limit, args.ids, args.out)
+    summary = run(args.split, args.limit, args.ids, args.out, args.db_url, args.interleave)
     summary["split"] = args.split
     summary["checkout"] = os.getcwd()
     print(markdown({k: v for k, v in summary.items() if isinstance(v, dict)}))

@@ -42,8 +42,14 @@ GENERATION_BUDGET: dict[str, int] = {
 }
 MAX_STEPS = 6
 MAX_EVIDENCE = 3
+EVIDENCE_PASSAGES = 4  # top passages whose sentences compete to answer the question
 MIN_EVIDENCE_SIMILARITY = 0.35
-DEFINITION_SENTENCES = 2
+DEFINITION_SENTENCES = 3
+_CONTRAST = re.compile(r"\b(vs\.?|versus|or|differen\w*|compar\w*|which)\b", re.IGNORECASE)
+_GERUND_ITEM = re.compile(
+    r"^[A-Z][a-z]+ing\b(?!.*\b(is|are|was|were|has|have|does|do|can|should|will|may|must)\b)"
+)
+_MISTAKES = re.compile(r"\b(mistakes?|pitfalls?|traps?|avoid|errors?|anti-?patterns?)\b", re.IGNORECASE)
 _STEP = re.compile(r"(?m)^\s*\d+[.)]\s+(.+?)\s*$")
 _RELATION_WORDS = re.compile(
     r"\b(relat\w*|connect\w*|link\w*|affect\w*|impact\w*|influenc\w*|have to do with|protect\w*|break\w*|"
@@ -155,17 +161,22 @@ class _Builder:
         """The chunk sentences most similar to the question (in passage order within each passage)."""
         pool = [
             (src, s)
-            for src in (chunks if chunks is not None else self.chunks[:3])
+            for src in (chunks if chunks is not None else self.chunks[:EVIDENCE_PASSAGES])
             for s in sentences_of(src.text)
         ]
-        pool = [(src, s) for src, s in pool if len(s.split()) >= 6 and not s.rstrip().endswith("…")]
+        pool = [(src, s) for src, s in pool if _prose(s)]
         if not pool:
             return
         scores = self.similarity(self.question, [s for _, s in pool])
         ranked = sorted(range(len(pool)), key=lambda i: -scores[i])
         chosen = sorted(i for i in ranked[:limit] if scores[i] >= MIN_EVIDENCE_SIMILARITY)
         for i in chosen:
-            self.add(role, pool[i][1], pool[i][0])
+            src, sentence = pool[i]
+            if _GERUND_ITEM.match(sentence):
+                if not _MISTAKES.search(src.title):
+                    continue  # a list item without its lead is a fragment
+                sentence = f"A common mistake is {sentence[:1].lower()}{sentence[1:]}"
+            self.add(role, sentence, src)
 
     def steps(self) -> bool:
         """The steps of the most relevant passage that has a numbered list; False when none has one."""
@@ -191,6 +202,14 @@ class _Builder:
                     self.add("hop", sentence, src)
 
 
+def _prose(sentence: str) -> bool:
+    """A sentence worth quoting: not a table row, not a clipped end, not mostly numbers, not a run-on list."""
+    words = sentence.split()
+    if not 6 <= len(words) <= 60 or "|" in sentence or sentence.rstrip().endswith("…"):
+        return False
+    return sum(any(ch.isdigit() for ch in w) for w in words) <= len(words) // 4
+
+
 def _named(entities: Sequence[LinkedEntity]) -> list[str]:
     named = [e.concept_id for e in entities if e.method != "embedding"]
     rest = [e.concept_id for e in entities if e.method == "embedding"]
@@ -204,6 +223,15 @@ def plan_kind(
     if intent in ("calculation", "out_of_scope"):
         return "none"
     named = {e.concept_id for e in entities if e.method != "embedding"}
+    if (
+        intent != "comparison"
+        and len(named) >= 2
+        and _CONTRAST.search(question)
+        and not _RELATION_WORDS.search(question)
+    ):
+        return (
+            "comparison"  # "welch's t test or student's t test?": two named concepts set against each other
+        )
     if (
         intent != "comparison"
         and connecting
@@ -225,6 +253,7 @@ def build_plan(
     candidates: Sequence[Candidate],
     adj: Adjacency,
     similarity: Similarity,
+    retrieved_concepts: Sequence[str] = (),
 ) -> AnswerPlan:
     """The plan for ``question`` from the numbered ``sources`` (see the module docstring)."""
     kind = plan_kind(intent, question, entities, connecting)
@@ -233,6 +262,17 @@ def build_plan(
     b = _Builder(question, sources, details, candidates, similarity)
     concepts = [c for c in _named(entities) if b.concept(c) is not None]
     primary = concepts[0] if concepts else None
+    if kind in ("best_practice", "methodology") or primary is None:
+        # practical questions often name no concept or only a generic one ("is it ok to run two a/b tests at
+        # once?"): the concept the question is about is the linked or retrieved one closest to it
+        pool = list(dict.fromkeys([*concepts, *(c for c in retrieved_concepts if b.concept(c) is not None)]))
+        if pool:
+            heads = [
+                f"{details[c].get('name', c)}: {next(iter(sentences_of(str(details[c].get('definition') or ''))), '')}"
+                for c in pool
+            ]
+            scores = similarity(question, heads)
+            primary = pool[max(range(len(pool)), key=lambda i: (scores[i], -i))]
     if kind == "definition":
         if primary:
             b.definition(primary)

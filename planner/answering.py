@@ -8,16 +8,18 @@ from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 
+from engine import graph_reads as reads
 from planner import calculation as calc
 from planner.answer_plans import AnswerPlan, build_plan
 from planner.composition import NO_ANSWER, compose_answer
-from planner.context import quote_for
+from planner.context import concept_item, quote_for
 from planner.faithfulness import gate
 from planner.generation import answer_messages, generate_answer, plan_messages
 from planner.intent import has_text
 from planner.nodes import node, run_context
 from planner.state import PlannerState, RunContext
 from planner.traversal import path_score
+from planner.types import Source
 from planner.verification import (
     Verification,
     check_answer,
@@ -58,21 +60,69 @@ def _similarity(ctx: RunContext, state: PlannerState) -> Callable[[str, Sequence
     return score
 
 
+RETRIEVED_CONCEPTS = 3  # concept pages among the top retrieved passages that may ground a plan
+
+
+def _with_retrieved_concepts(
+    state: PlannerState, ctx: RunContext
+) -> tuple[list[Source], dict[str, Any], list[str]]:
+    """The sources plus the concepts whose own pages retrieval ranked high (numbered after the others).
+
+    A plan may then rest on the concept a question is about even when the question never names it.
+    """
+    sources = list(state.get("sources", []))
+    details = dict(state.get("concept_details", {}))
+    if state.get("intent") == "calculation":
+        return sources, details, []
+    ranked = [
+        c.doc_id.removeprefix("concept-")
+        for c in state.get("candidates", [])[:5]
+        if c.doc_id.startswith("concept-")
+    ]
+    retrieved = list(dict.fromkeys(ranked))[:RETRIEVED_CONCEPTS]
+    have = {s.id for s in sources if s.kind == "concept"}
+    missing = [c for c in retrieved if c not in have]
+    if missing:
+        details.update(reads.concept_details(ctx.graph.db, missing))
+        calc = [s for s in sources if s.kind == "calculation"]
+        text_sources = [s for s in sources if s.kind != "calculation"]
+        for cid in missing:
+            if cid in details:
+                item = concept_item(details[cid], with_formula=False)
+                text_sources.append(
+                    Source(
+                        len(text_sources) + 1,
+                        item.kind,
+                        item.id,
+                        item.title,
+                        item.text,
+                        item.source,
+                        item.uri,
+                    )
+                )
+        sources = text_sources + [
+            Source(len(text_sources) + 1 + i, s.kind, s.id, s.title, s.text, s.source, s.uri, s.tokens)
+            for i, s in enumerate(calc)
+        ]
+    return sources, details, retrieved
+
+
 @node("generate")
 def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
     outcome = state.get("calculation")
     calcs = calc.outcome_results(outcome)
-    sources = state.get("sources", [])
+    sources, details, retrieved = _with_retrieved_concepts(state, ctx)
     plan = build_plan(
         state.get("intent", "methodology"),
         state["question"],
         sources=sources,
-        details=state.get("concept_details", {}),
+        details=details,
         entities=state.get("entities", []),
         connecting=state.get("connecting", []),
         candidates=state.get("candidates", []),
         adj=ctx.graph.adjacency,
         similarity=_similarity(ctx, state),
+        retrieved_concepts=retrieved,
     )
     if plan.items and not plan.generate:
         emit = _stream_writer(ctx)
@@ -84,7 +134,7 @@ def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
             "outputs": {"raw_output": ""},
             "decisions": {"skipped": True, "reason": plan.reason, "max_new_tokens": 0},
         }
-        return {"plan": plan, "messages": [], "raw_answer": ""}, record
+        return {"plan": plan, "messages": [], "raw_answer": "", "sources": sources}, record
     if plan.items:
         titles = {s.marker: s.title for s in sources}
         messages = plan_messages(
@@ -111,7 +161,7 @@ def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
             "seconds": round(gen.seconds, 3),
         },
     }
-    return {"plan": plan, "messages": messages, "raw_answer": gen.text}, record
+    return {"plan": plan, "messages": messages, "raw_answer": gen.text, "sources": sources}, record
 
 
 def _calculation_values(state: PlannerState) -> list[float]:

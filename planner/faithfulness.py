@@ -99,6 +99,7 @@ _FINITE = frozenset(
     ]
 )
 _SENT = re.compile(r"(?<=[.!?])\s+")
+_PLAN_LEAD = re.compile(r"^(step \d+: )", re.IGNORECASE)  # the plan's own numbering of a guide's steps
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,11 +137,7 @@ def is_fragment(sentence: str) -> bool:
     if body.count("(") != body.count(")"):
         return True
     lowered = [w.lower().strip(",;") for w in words]
-    return (
-        lowered[0].endswith("ing")
-        and not any(w in _FINITE or w.endswith("s") for w in lowered[1:3])
-        and not any(w in _FINITE for w in lowered)
-    )
+    return lowered[0].endswith("ing") and not any(w in _FINITE for w in lowered[1:])
 
 
 def passage_sentences(text: str) -> list[str]:
@@ -155,8 +152,13 @@ def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
     return float(sum(x * y for x, y in zip(a, b, strict=False)))
 
 
+def _name_words(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9/%'\-]+", " ", text.lower()).replace("' ", " ").split())
+
+
 def _mentions(text: str, names: Iterable[str]) -> set[str]:
-    low = f" {_normal(text)} "
+    """The known concept names (already normalised) written in ``text``: whole words, punctuation ignored."""
+    low = f" {_name_words(text)} "
     return {n for n in names if f" {n} " in low}
 
 
@@ -177,7 +179,7 @@ def gate(
     by_marker: Mapping[int, Source] = {s.marker: s for s in sources}
     calc_values = list(calculation_values)
     trusted_set = set(trusted)
-    names = sorted({n.lower() for n in concept_names if len(n) >= MIN_CONCEPT_NAME_CHARS})
+    names = sorted({_name_words(n) for n in concept_names if len(n) >= MIN_CONCEPT_NAME_CHARS})
     result = GateResult()
     seen: list[set[str]] = []
     pending: list[tuple[str, list[int], str, list[str]]] = []  # (sentence, markers, body, passage sentences)
@@ -209,7 +211,7 @@ def gate(
         allowed = [v for s in cited for v in numeric_values(s.text) + numeric_values(s.title)]
         if any(s.kind == "calculation" for s in cited):
             allowed += calc_values
-        bad = [t.text for t in parse_numbers(body) if not number_supported(t, allowed)]
+        bad = [t.text for t in parse_numbers(_PLAN_LEAD.sub("", body)) if not number_supported(t, allowed)]
         if bad:
             result.removed.append(Removal(sentence, f"numbers not in the cited passage: {', '.join(bad)}"))
             continue
@@ -271,7 +273,7 @@ def gate(
 
 
 def _verbatim(body: str, passages: Sequence[str]) -> bool:
-    text = _normal(body)
+    text = _normal(_PLAN_LEAD.sub("", body.strip()))
     return bool(text) and any(text in _normal(p) for p in passages)
 
 

@@ -138,7 +138,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
     (
         "definition",
         re.compile(
-            r"^\s*(what\s+(is|are|does)\b(?!.*\b(difference|better|best|need|affect|mistakes?|pitfalls?|common|should|practices?)\b)|"
+            r"^\s*(what(\s+(is|are|does)|'s|s)\b(?!.*\b(difference|better|best|need|affect|mistakes?|pitfalls?|common|should|practices?|process|steps?)\b)|"
             r"define\b|definition of|meaning of|what('s| is) meant by|explain what)"
         ),
         2.0,

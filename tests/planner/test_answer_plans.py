@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from planner.answer_plans import build_plan, cite, plan_kind, steps_of
+from planner.answer_plans import AnswerPlan, build_plan, cite, plan_kind, steps_of
 from planner.context import estimate_tokens, number_sources, order_items
 from planner.traversal import Adjacency, connecting_paths
-from planner.types import Candidate, Edge, LinkedEntity
+from planner.types import Candidate, Edge, LinkedEntity, Source
 
 DETAILS = {
     "peeking": {
         "concept_id": "peeking",
         "name": "Peeking",
         "definition": "Peeking is checking a fixed-horizon test repeatedly and stopping when it looks significant. "
-        "Each look is another chance for noise to cross the threshold. A third sentence is not needed.",
+        "Each look is another chance for noise to cross the threshold. Each look adds a little to the false positive rate. A fourth sentence is left out.",
         "when_to_use": "Watch for peeking whenever a dashboard shows live p-values. The fix is procedural.",
         "mistakes": "Believing that looking is harmless if the test runs to the end. Stopping on day two.",
     },
@@ -55,7 +55,9 @@ def entity(cid: str, name: str) -> LinkedEntity:
     return LinkedEntity(cid, name, name.lower(), 1.0, "phrase")
 
 
-def plan_for(intent: str, question: str, entities: list[LinkedEntity], chunks: list[Candidate] = []):  # type: ignore[no-untyped-def]
+def plan_for(
+    intent: str, question: str, entities: list[LinkedEntity], chunks: Sequence[Candidate] = ()
+) -> tuple[AnswerPlan, list[Source]]:
     seeds = [e.concept_id for e in entities]
     connecting = connecting_paths(ADJ, seeds, max_hops=3) if len(seeds) > 1 else []
     items = order_items(
@@ -79,14 +81,14 @@ def plan_for(intent: str, question: str, entities: list[LinkedEntity], chunks: l
 def test_definition_plan_is_the_curated_definition_then_when_to_use_then_one_mistake() -> None:
     plan, sources = plan_for("definition", "whats peeking", [entity("peeking", "Peeking")])
     marker = next(s.marker for s in sources if s.id == "peeking")
-    assert [i.role for i in plan.items] == ["definition", "definition", "when_to_use", "common_mistake"]
+    assert [i.role for i in plan.items] == ["definition"] * 3 + ["when_to_use", "common_mistake"]
     assert plan.items[0].text == (
         f"Peeking is checking a fixed-horizon test repeatedly and stopping when it looks significant [{marker}]."
     )
-    assert plan.items[2].text.startswith("Watch for peeking whenever a dashboard shows live p-values")
+    assert plan.items[3].text.startswith("Watch for peeking whenever a dashboard shows live p-values")
     # a list item lifted out of the curated list gets its lead, so it stands as a sentence
     assert (
-        plan.items[3].text
+        plan.items[4].text
         == f"A common mistake is believing that looking is harmless if the test runs to the end [{marker}]."
     )
     # every planned sentence is in the source it cites, so the verifier can check it
@@ -115,11 +117,9 @@ def test_multi_hop_plan_tells_the_path_with_each_hops_justification() -> None:
     )
     assert plan.kind == "multi_hop"
     hops = [i for i in plan.items if i.role == "hop"]
-    assert (
-        len(hops) == 1
-        and hops[0].text.startswith("Peeking is mitigated by Sequential testing")
-        or hops[0].text.startswith("Sequential testing mitigates Peeking")
-    )
+    assert (len(hops) == 1 and hops[0].text.startswith("Peeking is mitigated by Sequential testing")) or hops[
+        0
+    ].text.startswith("Sequential testing mitigates Peeking")
     assert "spend alpha over the looks" in hops[0].text
 
 
