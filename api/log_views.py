@@ -140,7 +140,7 @@ class AsOfSummaries:
             return _summary(db, position, head, built_in_ns=db.ns)
         ns = f"{db.ns}_asof_{position}"
         with db.sibling(ns, db.name) as target:
-            if reads.log_position(target) != position or not reads.list_concept_names(target):
+            if reads.log_position(target) != position:
                 replay(settings, as_of=position, target_ns=ns, db=db)
             return _summary(target, position, head, built_in_ns=ns)
 
