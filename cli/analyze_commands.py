@@ -27,11 +27,11 @@ _MARK = {
     "flat": "[dim]= flat[/dim]",
 }
 _HEADINGS = {
-    "trust": "1. Trust checks",
-    "metric": "2. Metrics",
-    "multiple_testing": "3. Multiple testing",
-    "bayesian": "4. Bayesian view",
-    "verdict": "5. Verdict",
+    "trust": "Trust checks",
+    "metric": "Metrics",
+    "multiple_testing": "Multiple testing",
+    "bayesian": "Bayesian view",
+    "verdict": "Verdict",
 }
 
 
@@ -61,10 +61,12 @@ def print_scorecard(record: dict[str, Any], *, show_trace: bool = True) -> None:
     )
     out.print(f"[dim]inputs sha256:[/dim] {record['inputs_hash']}")
     section = None
+    number = 0
     for finding in record["findings"]:
         if finding["section"] != section:
             section = finding["section"]
-            out.print(f"\n[bold underline]{_HEADINGS[section]}[/bold underline]")
+            number += 1
+            out.print(f"\n[bold underline]{number}. {_HEADINGS[section]}[/bold underline]")
         out.print(f"{_MARK[finding['status']]}  [bold]{finding['title']}[/bold]")
         out.print(f"    {finding['detail']}", highlight=False)
         refs = "; ".join(f"{c['kind']} {c['slug']}" for c in finding["citations"])

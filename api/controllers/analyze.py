@@ -33,6 +33,25 @@ class AnalyzeBody(msgspec.Struct, forbid_unknown_fields=True):
     options: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
+class AnalysisRecord(msgspec.Struct):
+    """A stored analysis: its id, inputs hash, options, decision and verdict, findings (with citations) and trace."""
+
+    analysis_id: str
+    inputs_hash: str
+    format: str
+    created_at: str
+    decision: str
+    verdict: str
+    options: dict[str, Any]
+    summary: dict[str, Any]
+    findings: list[dict[str, Any]]
+    trace: list[dict[str, Any]]
+
+
+def _record(data: dict[str, Any]) -> AnalysisRecord:
+    return msgspec.convert(data, AnalysisRecord)
+
+
 def _request(body: AnalyzeBody) -> AnalysisRequest:
     given = [name for name in ("data", "data_base64", "question") if getattr(body, name)]
     if len(given) != 1:
@@ -78,17 +97,17 @@ class AnalyzeController(Controller):
         summary="Analyse an experiment's results: trust checks, metrics, verdict, trace",
         status_code=200,
     )
-    async def analyze(self, data: AnalyzeBody, runtime: Runtime) -> dict[str, Any]:
+    async def analyze(self, data: AnalyzeBody, runtime: Runtime) -> AnalysisRecord:
         """Bad input answers 422 naming the row and column; nothing is stored then. Data never enters the event log."""
-        return await anyio.to_thread.run_sync(_analyse, runtime, data)
+        return _record(await anyio.to_thread.run_sync(_analyse, runtime, data))
 
     @get(
         "/analyses/{analysis_id:str}",
         summary="A stored analysis: scorecard, inputs hash and trace",
         sync_to_thread=True,
     )
-    def stored(self, analysis_id: str, runtime: Runtime) -> dict[str, Any]:
+    def stored(self, analysis_id: str, runtime: Runtime) -> AnalysisRecord:
         try:
-            return get_analysis(runtime.db, analysis_id)
+            return _record(get_analysis(runtime.db, analysis_id))
         except AnalysisNotFoundError as exc:
             raise NotFound(str(exc)) from exc

@@ -1,7 +1,7 @@
 "use strict";
 // The /analyze page: send the results (file, pasted CSV or a sentence) to POST /analyze and render the scorecard.
 const byId = (id) => document.getElementById(id);
-const HEADINGS = { trust: "1. Trust checks", metric: "2. Metrics", multiple_testing: "3. Multiple testing", bayesian: "4. Bayesian view", verdict: "5. Verdict" };
+const HEADINGS = { trust: "Trust checks", metric: "Metrics", multiple_testing: "Multiple testing", bayesian: "Bayesian view", verdict: "Verdict" };
 const BADGE = { pass: "pass", fail: "fail", warn: "warning", info: "note", win: "win", loss: "loss", flat: "no change" };
 
 function node(tag, attrs = {}, ...children) {
@@ -58,7 +58,7 @@ function render(record) {
   for (const f of record.findings) {
     if (f.section !== current) {
       current = f.section;
-      box = node("section", { class: "section", "data-section": f.section }, node("h2", {}, HEADINGS[f.section] || f.section));
+      box = node("section", { class: "section", "data-section": f.section }, node("h2", {}, `${sections.children.length + 1}. ${HEADINGS[f.section] || f.section}`));
       sections.append(box);
     }
     box.append(node("div", { class: "finding", "data-status": f.status, "data-kind": f.kind },
