@@ -26,6 +26,7 @@ _COMMAND_MODULES = (
     "cli.ask_commands",  # ask, trace
     "cli.serve_command",  # serve
     "cli.train_commands",  # train, eval, collect arxiv|stackexchange|synth
+    "cli.review_commands",  # review list|accept|reject
 )
 
 
