@@ -9,7 +9,10 @@ from litestar.testing import TestClient
 from api.app import create_app
 from api.runtime import Runtime
 from config import Settings
+from engine.db import Database
+from engine.store import EventStore
 from tests.api.conftest import API_KEY
+from tests.engine.sample_events import document
 
 
 def test_concept_search_detail_and_paths(client: TestClient) -> None:  # type: ignore[type-arg]
@@ -97,6 +100,8 @@ def test_health_ready_metrics_and_openapi(client: TestClient) -> None:  # type: 
     assert client.get("/health").json() == {"status": "ok"}
     ready = client.get("/ready").json()
     assert ready["ready"] is True and ready["checks"]["log_position"] > 0
+    assert ready["checks"]["projection_position"] == ready["checks"]["log_position"]
+    assert ready["checks"]["lag"] == 0
     client.post("/query", json={"question": "What is a p-value?"})
     metrics = client.get("/metrics").text
     assert "expgraph_requests_total" in metrics
@@ -126,4 +131,25 @@ def test_reads_can_be_closed_and_clients_are_rate_limited(
         assert 429 in statuses
         limited = client.get("/concepts/cuped", headers={"X-API-Key": API_KEY})
         assert limited.json()["error"]["status"] == 429
+        assert limited.json()["error"]["code"] == "rate_limited"
+        assert limited.headers["Retry-After"].isdigit()
         assert client.get("/health").status_code == 200, "health is never rate limited"
+
+
+def test_ready_is_503_with_the_lag_while_the_projection_is_behind_the_log(
+    api_settings: Settings, db: Database, embedder: object, generator: object
+) -> None:
+    """Defect 1 of issue 13: a runtime over a log whose projection lags (a crash after an append) was "ready"."""
+    store = EventStore(db)
+    doc = document("lagging", chunks=3)
+    store.append(doc.stream_id, doc.events)
+    runtime = Runtime.from_parts(api_settings, db, embedder, generator)
+    with TestClient(app=create_app(api_settings, runtime)) as client:
+        behind = client.get("/ready")
+        assert behind.status_code == 503
+        checks = behind.json()["checks"]
+        assert (checks["log_position"], checks["projection_position"], checks["lag"]) == (4, 0, 4)
+        assert runtime.catch_up() == 4
+        ready = client.get("/ready")
+        assert ready.status_code == 200
+        assert ready.json()["checks"]["lag"] == 0
