@@ -170,6 +170,11 @@ class BadRequest(ApiError):
     code = ErrorCode.BAD_REQUEST
 
 
+class UnsupportedMediaType(ApiError):
+    status_code = 415
+    code = ErrorCode.UNSUPPORTED_MEDIA_TYPE
+
+
 class InvalidRequest(ApiError):
     status_code = 400
     code = ErrorCode.INVALID_REQUEST

@@ -18,7 +18,7 @@ from typing import Any
 import msgspec
 from litestar import Request
 
-from api.errors import BadRequest, InvalidRequest
+from api.errors import BadRequest, InvalidRequest, UnsupportedMediaType
 
 # The deepest body any endpoint needs is a calculator's table (object -> list -> row -> number): 3 levels.
 MAX_JSON_DEPTH = 32
@@ -71,17 +71,23 @@ def check_types(value: Any, target: Any) -> None:
 
 
 async def guard_json_body(request: Request[Any, Any, Any]) -> None:
-    """``before_request`` hook: refuse over-deep or loosely typed JSON bodies before the handler decodes them."""
+    """``before_request`` hook: refuse over-deep, non-JSON or loosely typed bodies before the handler decodes them.
+
+    Every endpoint with a body takes JSON; Litestar would decode a ``text/plain`` or form body as JSON all the same
+    (and fail with a 500 on a deep one), so any other declared media type is a 415.
+    """
     if request.method not in _BODY_METHODS:
         return
-    content_type = request.headers.get("content-type", "application/json").lower()
-    if "json" not in content_type:
+    field = request.route_handler.parsed_data_field
+    if field is None:
         return
+    content_type = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if content_type and content_type != "application/json" and not content_type.endswith("+json"):
+        raise UnsupportedMediaType(f"send the body as application/json; got {content_type[:60]!r}")
     body = await request.body()
     if not body.strip():
         return
     value = decode_body(body)
-    field = request.route_handler.parsed_data_field
-    target = field.annotation if field is not None else None
+    target = field.annotation
     if isinstance(target, type) and issubclass(target, msgspec.Struct):
         check_types(value, target)

@@ -262,3 +262,24 @@ def test_a_429_says_when_to_retry(
     assert assert_clean_4xx(response)["code"] == ErrorCode.RATE_LIMITED
     retry_after = response.headers.get("Retry-After")
     assert retry_after is not None and retry_after.isdigit() and 0 < int(retry_after) <= 60
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/msgpack",
+        "multipart/form-data; boundary=x",
+    ],
+)
+@pytest.mark.parametrize("path", BODY_ENDPOINTS)
+def test_a_deep_body_under_another_media_type_is_refused_too(
+    hostile_client: TestClient,  # type: ignore[type-arg]
+    path: str,
+    content_type: str,
+) -> None:
+    """Litestar decodes any body as JSON for a typed handler, so a deep one sent as text/plain was a 500."""
+    body = ('{"question": ' + nested(5000) + "}").encode()
+    error = assert_clean_4xx(hostile_client.post(path, content=body, headers={"Content-Type": content_type}))
+    assert error["code"] == ErrorCode.UNSUPPORTED_MEDIA_TYPE
