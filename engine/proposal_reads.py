@@ -43,3 +43,15 @@ def get_proposal(db: Database, kind: str, target_id: str) -> dict[str, Any] | No
     fields = _CONCEPT_FIELDS if kind == "concept" else _RELATION_FIELDS
     row = db.scalar(f"SELECT {fields} FROM ONLY $id", {"id": RecordID(kind, target_id)})
     return row if isinstance(row, dict) and row.get("status") is not None else None
+
+
+def nearest_concepts(db: Database, vector: list[float], k: int = 5) -> list[tuple[str, str, float]]:
+    """The ``k`` concepts nearest ``vector`` by the HNSW index: ``(concept_id, category, cosine)``, closest first."""
+    if not 1 <= int(k) <= 50:
+        raise ValueError(f"k must be in [1, 50]; got {k}")
+    rows = db.query(
+        f"SELECT concept_id, category, vector::distance::knn() AS d FROM concept "
+        f"WHERE embedding <|{int(k)},40|> $v ORDER BY d",  # k: a validated int (kNN sizes are literals)
+        {"v": vector},
+    )
+    return [(str(r["concept_id"]), str(r["category"]), 1.0 - float(r["d"])) for r in rows]

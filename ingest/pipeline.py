@@ -23,7 +23,7 @@ from engine.db import Database
 from engine.events import NewEvent
 from engine.graph_reads import list_concepts
 from engine.projection import Projector
-from engine.proposal_reads import concept_vectors
+from engine.proposal_reads import nearest_concepts
 from engine.store import EventStore, StreamAppend
 from ingest.corpus_format import CorpusFormatError
 from ingest.corpus_source import CORPUS_SCOPE, load_corpus_batch
@@ -171,22 +171,16 @@ def extraction_events(
     user_docs = {
         doc.doc_id for batch in batches if batch.extractor != CORPUS_EXTRACTOR for doc in batch.documents
     }
-    todo = [
-        d.doc
-        for d in plan.diffs
-        if d.status != "unchanged" and d.doc.doc_id in user_docs and d.doc.concept is None
-    ]
+    todo = [d.doc for d in plan.diffs if d.status != "unchanged" and d.doc.doc_id in user_docs and d.doc.concept is None]
     if not todo:
         return []
+    # Names and aliases of every concept; vectors only of those defined in this run (not in the graph yet): the
+    # rest are compared through the graph's vector index.
     known = {
-        r["concept_id"]: KnownConcept(
-            r["concept_id"], r["name"], tuple(r.get("aliases") or ()), r["category"], r.get("embedding")
-        )
-        for r in concept_vectors(db)
+        r["concept_id"]: KnownConcept(r["concept_id"], r["name"], tuple(r.get("aliases") or ()), r["category"])
+        for r in list_concepts(db)
     }
-    for (
-        batch
-    ) in batches:  # concepts defined in this same run are known too (the corpus ingested with a folder)
+    for batch in batches:  # concepts defined in this same run are known too (the corpus ingested with a folder)
         for doc in batch.documents:
             if doc.concept is not None:
                 spec = doc.concept
@@ -195,10 +189,11 @@ def extraction_events(
                     spec.name,
                     tuple(spec.aliases),
                     spec.category,
-                    vectors.get(concept_embedding_text(spec))
-                    or getattr(known.get(spec.slug), "embedding", None),
+                    vectors.get(concept_embedding_text(spec)),
                 )
-    resolver = Resolver(list(known.values()), threshold=threshold)
+    resolver = Resolver(
+        list(known.values()), threshold=threshold, search=lambda vector, k: nearest_concepts(db, vector, k)
+    )
     events: list[PlannedEvent] = []
     for doc in todo:
         events += plan_proposals(propose(doc, resolver, embedder), state)
@@ -334,9 +329,7 @@ def load_papers_file(path: Path) -> SourceBatch:
         raise CorpusFormatError(path, 0, f"cannot read papers file: {exc.strerror or exc}") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise CorpusFormatError(
-            path,
-            0,
-            f"not a papers file from `expgraph collect arxiv --out` ({exc!r}); pass .md/.txt/.pdf files",
+            path, 0, f"not a papers file from `expgraph collect arxiv --out` ({exc!r}); pass .md/.txt/.pdf files"
         ) from None
 
 

@@ -8,7 +8,7 @@ A candidate the graph already knows is not proposed again: it matches an existin
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +19,7 @@ from ingest.extraction import CandidateConcept, normalise
 DEFAULT_THRESHOLD = 0.72  # dev: new candidates scored <= 0.61 against their nearest known concept, rewordings of known ones 0.60-0.70
 CATEGORY_NEIGHBOURS = 5
 FALLBACK_CATEGORY = ConceptCategory.STATISTICAL_CONCEPT.value
+Search = Callable[[list[float], int], list[tuple[str, str, float]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +56,18 @@ def candidate_text(candidate: CandidateConcept) -> str:
 class Resolver:
     """Matches candidates against the known concepts; build once per ingest run."""
 
-    def __init__(self, known: Sequence[KnownConcept], *, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(
+        self,
+        known: Sequence[KnownConcept],
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        search: Search | None = None,
+    ) -> None:
+        """``known`` with embeddings are compared in memory; ``search(vector, k)`` -> ``[(id, category, cosine)]``
+        finds the rest (the graph's vector index), so an ingest never reads every concept's vector."""
         self.known = list(known)
         self.threshold = threshold
+        self._search = search
         self._by_name: dict[str, str] = {}
         self._by_alias: dict[str, str] = {}
         for concept in self.known:
@@ -90,20 +100,32 @@ class Resolver:
         out: list[Resolved] = []
         for cand in candidates:
             vector = list(vectors[candidate_text(cand)])
-            sims = self._matrix @ np.asarray(vector, dtype=np.float32) if len(self._ids) else np.zeros(0)
+            nearest = self._nearest(vector)
             match = self.by_terms(cand)
-            if match is None and len(sims):
-                best = int(np.argmax(sims))
-                if float(sims[best]) >= self.threshold:
-                    match = Match(self._ids[best], "embedding", round(float(sims[best]), 4))
-            category = cand.category or self._vote(sims)
+            if match is None and nearest and nearest[0][2] >= self.threshold:
+                match = Match(nearest[0][0], "embedding", round(nearest[0][2], 4))
+            category = cand.category or _vote(nearest)
             out.append(Resolved(cand, match, category, vector))
         return out
 
-    def _vote(self, sims: np.ndarray) -> str:
-        if not len(sims):
-            return FALLBACK_CATEGORY
-        votes: dict[str, float] = {}
-        for i in np.argsort(-sims)[:CATEGORY_NEIGHBOURS]:
-            votes[self._categories[int(i)]] = votes.get(self._categories[int(i)], 0.0) + float(sims[int(i)])
-        return max(sorted(votes), key=lambda c: votes[c])
+    def _nearest(self, vector: list[float]) -> list[tuple[str, str, float]]:
+        """The ``CATEGORY_NEIGHBOURS`` closest known concepts, closest first: ``(id, category, cosine)``."""
+        best: dict[str, tuple[str, str, float]] = {}
+        if len(self._ids):
+            sims = self._matrix @ np.asarray(vector, dtype=np.float32)
+            for i in np.argsort(-sims)[:CATEGORY_NEIGHBOURS]:
+                best[self._ids[int(i)]] = (self._ids[int(i)], self._categories[int(i)], float(sims[int(i)]))
+        for hit in self._search(vector, CATEGORY_NEIGHBOURS) if self._search is not None else []:
+            if hit[0] not in best or best[hit[0]][2] < hit[2]:
+                best[hit[0]] = hit
+        return sorted(best.values(), key=lambda h: (-h[2], h[0]))[:CATEGORY_NEIGHBOURS]
+
+
+def _vote(nearest: Sequence[tuple[str, str, float]]) -> str:
+    """The category with the largest summed similarity among the nearest known concepts."""
+    if not nearest:
+        return FALLBACK_CATEGORY
+    votes: dict[str, float] = {}
+    for _, category, sim in nearest:
+        votes[category] = votes.get(category, 0.0) + sim
+    return max(sorted(votes), key=lambda c: votes[c])
