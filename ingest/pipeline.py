@@ -171,16 +171,24 @@ def extraction_events(
     user_docs = {
         doc.doc_id for batch in batches if batch.extractor != CORPUS_EXTRACTOR for doc in batch.documents
     }
-    todo = [d.doc for d in plan.diffs if d.status != "unchanged" and d.doc.doc_id in user_docs and d.doc.concept is None]
+    todo = [
+        d.doc
+        for d in plan.diffs
+        if d.status != "unchanged" and d.doc.doc_id in user_docs and d.doc.concept is None
+    ]
     if not todo:
         return []
     # Names and aliases of every concept; vectors only of those defined in this run (not in the graph yet): the
     # rest are compared through the graph's vector index.
     known = {
-        r["concept_id"]: KnownConcept(r["concept_id"], r["name"], tuple(r.get("aliases") or ()), r["category"])
+        r["concept_id"]: KnownConcept(
+            r["concept_id"], r["name"], tuple(r.get("aliases") or ()), r["category"]
+        )
         for r in list_concepts(db)
     }
-    for batch in batches:  # concepts defined in this same run are known too (the corpus ingested with a folder)
+    for (
+        batch
+    ) in batches:  # concepts defined in this same run are known too (the corpus ingested with a folder)
         for doc in batch.documents:
             if doc.concept is not None:
                 spec = doc.concept
@@ -329,7 +337,9 @@ def load_papers_file(path: Path) -> SourceBatch:
         raise CorpusFormatError(path, 0, f"cannot read papers file: {exc.strerror or exc}") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise CorpusFormatError(
-            path, 0, f"not a papers file from `expgraph collect arxiv --out` ({exc!r}); pass .md/.txt/.pdf files"
+            path,
+            0,
+            f"not a papers file from `expgraph collect arxiv --out` ({exc!r}); pass .md/.txt/.pdf files",
         ) from None
 
 
