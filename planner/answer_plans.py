@@ -46,9 +46,8 @@ EVIDENCE_PASSAGES = 4  # top passages whose sentences compete to answer the ques
 MIN_EVIDENCE_SIMILARITY = 0.35
 DEFINITION_SENTENCES = 3
 _CONTRAST = re.compile(r"\b(vs\.?|versus|or|differen\w*|compar\w*|which)\b", re.IGNORECASE)
-_GERUND_ITEM = re.compile(
-    r"^[A-Z][a-z]+ing\b(?!.*\b(is|are|was|were|has|have|does|do|can|should|will|may|must)\b)"
-)
+_GERUND = re.compile(r"^[A-Z][a-z]+ing\b")
+_FINITE = re.compile(r"\b(is|are|was|were|has|have|does|do|can|should|will|may|must)\b")
 _MISTAKES = re.compile(r"\b(mistakes?|pitfalls?|traps?|avoid|errors?|anti-?patterns?)\b", re.IGNORECASE)
 _STEP = re.compile(r"(?m)^\s*\d+[.)]\s+(.+?)\s*$")
 _RELATION_WORDS = re.compile(
@@ -172,10 +171,11 @@ class _Builder:
         chosen = sorted(i for i in ranked[:limit] if scores[i] >= MIN_EVIDENCE_SIMILARITY)
         for i in chosen:
             src, sentence = pool[i]
-            if _GERUND_ITEM.match(sentence):
-                if not _MISTAKES.search(src.title):
+            if _GERUND.match(sentence):
+                if _MISTAKES.search(src.title):  # an item of a list of mistakes: give it its lead
+                    sentence = f"A common mistake is {sentence[:1].lower()}{sentence[1:]}"
+                elif not _FINITE.search(sentence):
                     continue  # a list item without its lead is a fragment
-                sentence = f"A common mistake is {sentence[:1].lower()}{sentence[1:]}"
             self.add(role, sentence, src)
 
     def steps(self) -> bool:
@@ -296,7 +296,7 @@ def build_plan(
             b.definition(primary, n=1)
         if not b.steps():
             b.evidence("evidence")
-        if primary and len(b.items) < 3:
+        if primary:
             b.usage(primary)
     elif kind == "best_practice":
         b.evidence("recommendation", limit=2)
