@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,10 @@ class Runtime:
         startup = startup or Startup()
         db = db or open_database(settings)
         startup.db = db
+        # The answer model loads meanwhile (in its own process when configured so: then truly in parallel).
+        loading = ThreadPoolExecutor(1, thread_name_prefix="expgraph-model-load")
+        generator_loaded = loading.submit(load_generator, settings)
+        loading.shutdown(wait=False)
         try:
             migrate(db)
             startup.phase = "recovering interrupted uploads"
@@ -94,7 +99,7 @@ class Runtime:
             if folded:
                 log.info("caught the projection up by %d event(s) left behind by an interrupted run", folded)
             startup.phase = "loading the answer model"
-            generator = load_generator(settings)
+            generator = generator_loaded.result()
         except BaseException:
             db.close()
             raise

@@ -28,6 +28,9 @@ def register(app: typer.Typer) -> None:
         from config import Settings
 
         settings = Settings()
+        if "generator_in_subprocess" not in settings.model_fields_set:
+            # Decoding in a child process keeps its own GIL while the planner threads answer other questions.
+            settings = settings.model_copy(update={"generator_in_subprocess": True})
         if no_bootstrap:
             settings = settings.model_copy(update={"bootstrap_corpus": False})
         if workers > 1 and not settings.database_url.startswith(("ws://", "wss://", "http://", "https://")):

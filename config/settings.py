@@ -56,7 +56,13 @@ class Settings(BaseSettings):
     generator_load_in_4bit: bool = False
     generator_max_new_tokens: int = 160
     generator_max_batch: int = Field(
-        default=8, ge=1, description="Sequences decoded together in one forward pass per step (local backend)."
+        default=8,
+        ge=1,
+        description="Sequences decoded together in one forward pass per step (local backend).",
+    )
+    generator_in_subprocess: bool = Field(
+        default=False,
+        description="Run the local generator in a child process (`expgraph serve` does): decoding keeps its own GIL.",
     )
     generator_max_queue: int = Field(
         default=16,
@@ -67,6 +73,10 @@ class Settings(BaseSettings):
     openai_api_key: str | None = None
     openai_model: str | None = None
     anthropic_api_key: str | None = None
+    arxiv_api_url: str = Field(
+        default="https://export.arxiv.org/api/query",
+        description="arXiv query API endpoint for `collect arxiv` (a mirror, or a local server replaying a response).",
+    )
 
     # --- API ---------------------------------------------------------------------
     host: str = "127.0.0.1"
@@ -81,7 +91,9 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = 120
     max_question_chars: int = 2000
     max_analysis_bytes: int = Field(
-        default=2_000_000, gt=0, description="Largest results file `expgraph analyze` and POST /analyze accept."
+        default=2_000_000,
+        gt=0,
+        description="Largest results file `expgraph analyze` and POST /analyze accept.",
     )
     bootstrap_corpus: bool = Field(
         default=True, description="Ingest the bundled corpus when the log is empty at start."

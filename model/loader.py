@@ -27,6 +27,7 @@ def _config_key(settings: Settings) -> tuple[object, ...]:
         settings.generator_max_new_tokens,
         settings.generator_max_batch,
         settings.generator_max_queue,
+        settings.generator_in_subprocess,
         str(settings.model_cache_dir),
         settings.openai_base_url,
         settings.openai_model,
@@ -39,6 +40,10 @@ def build_generator(settings: Settings) -> Generator:
         from model.backends.openai_chat import OpenAIChatGenerator
 
         return OpenAIChatGenerator.from_settings(settings)
+    if settings.generator_in_subprocess:
+        from model.backends.generation_process import ProcessGenerator
+
+        return ProcessGenerator(settings)
     from model.backends.transformers_local import TransformersGenerator
 
     return TransformersGenerator.from_settings(settings)

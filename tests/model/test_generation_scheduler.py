@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from config import Settings
 from model.backends.transformers_local import TransformersGenerator
 from model.generator import GeneratorBusyError, cancellation
 from model.prompts import ChatMessage, PromptSource, build_answer_messages
@@ -105,3 +106,33 @@ def test_a_cancel_event_in_scope_stops_a_request(generator: TransformersGenerato
     assert request.stats.finish_reason == "cancelled"
     assert request.stats.completion_tokens < 2000
     assert small.scheduler.load() == (0, 0)
+
+
+def test_the_child_process_generator_writes_the_same_text_and_honours_limits_and_cancel(
+    settings: Settings, generator: TransformersGenerator
+) -> None:
+    from model.backends.generation_process import ProcessGenerator
+
+    child = ProcessGenerator(
+        settings.model_copy(
+            update={"generator_in_subprocess": True, "generator_max_batch": 1, "generator_max_queue": 0}
+        )
+    )
+    try:
+        messages = _messages(QUESTIONS[0])
+        assert child.model_id == generator.model_id
+        assert (
+            child.generate(messages, max_new_tokens=16).text
+            == generator.generate(messages, max_new_tokens=16).text
+        )
+        event = threading.Event()
+        with cancellation(event):
+            pieces = child.stream(_messages(QUESTIONS[3]), max_new_tokens=2000)
+        assert next(pieces)
+        with pytest.raises(GeneratorBusyError):  # its one place is taken
+            child.generate(messages, max_new_tokens=4)
+        event.set()
+        "".join(pieces)  # ends early: the child cancelled it
+        assert child.generate(messages, max_new_tokens=4).completion_tokens >= 1  # the place is free again
+    finally:
+        child.close()
