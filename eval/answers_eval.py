@@ -338,7 +338,10 @@ def build_planner(db_url: str = "mem://") -> tuple[Any, Any]:
     from ingest.corpus_source import load_corpus_batch
     from ingest.pipeline import ingest_batches
     from model.embedder import load_embedder
-    from model.loader import load_generator
+    try:  # where the starting commit keeps it (the same runner measures old and new code)
+        from model.generator import load_generator
+    except ImportError:
+        from model.loader import load_generator
     from planner.service import Planner, PlannerDeps
 
     base = Settings()

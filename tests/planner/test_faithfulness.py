@@ -42,7 +42,7 @@ def embed(embedder: Embedder):  # type: ignore[no-untyped-def]
 
 
 def test_verbatim_and_paraphrased_sentences_survive(embed) -> None:  # type: ignore[no-untyped-def]
-    verbatim = "Peeking inflates the false positive rate well above the nominal alpha [1]."
+    verbatim = "Each extra look is another chance for noise to cross the threshold [1]."
     paraphrase = (
         "Looking at the results again and again and stopping once they look significant is peeking [1]."
     )
@@ -60,8 +60,8 @@ def test_each_kind_of_unfaithful_sentence_is_removed_with_its_reason(embed) -> N
         "Bananas are a good source of potassium for athletes [3].",  # off topic
         "Reporting the one significant metric out of fifty as the finding [1].",  # list item without its lead
         "It is a metric that is used to [1].",  # cut off
-        "Peeking inflates the false positive rate well above the nominal alpha [1].",
-        "Peeking inflates the false positive rate well above the nominal alpha [1].",  # repeated
+        "Each extra look is another chance for noise to cross the threshold [1].",
+        "Each extra look is another chance for noise to cross the threshold [1].",  # repeated
         "Peeking is a bad habit in any experiment [7].",  # no such source
     ]
     result = gate(sentences, SOURCES, embed, concept_names=NAMES)
@@ -98,7 +98,7 @@ def test_trusted_template_sentences_skip_the_semantic_checks_but_not_repetition(
         ("It is a metric that is used to [1].", True),
         ("Reporting the one significant metric out of 50 as the finding [2].", True),
         ("power [1].", True),
-        ("Running tests for whole weeks avoids day-of-week bias [1].", False),
+        ("Running tests for whole weeks is how day-of-week bias is avoided [1].", False),
         ("A common mistake is running tests with 20-30% power [1].", False),
         ("Step 1: Do the power analysis for the primary metric [2].", False),
     ],
