@@ -13,7 +13,7 @@ from planner.traversal import Adjacency
 from planner.types import Candidate, ConceptPath, LinkedEntity, Source, SourceKind
 from textkit.clipping import clip_words
 from textkit.markdown import plain_text
-from textkit.sentences import prose_sentences
+from textkit.sentences import loose_sentences
 
 TokenCounter = Callable[[str], int]
 MAX_CHUNK_WORDS = 110
@@ -228,7 +228,7 @@ def number_sources(
 def quote_for(source: Source, answer: str, max_chars: int = 240) -> str:
     """The sentence of ``source`` sharing most words with the answer (the citation's quote)."""
     answer_words = set(re.findall(r"[a-z0-9]+", answer.lower()))
-    sentences = prose_sentences(source.text)
+    sentences = loose_sentences(source.text)
     if not sentences:
         return ""
     if source.kind == "calculation":  # the outputs come first in a calculation source

@@ -7,6 +7,7 @@ import re
 from textkit.citations import LEADING_CITATIONS
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n+")
+_ANY_END = re.compile(r"(?<=[.!?])\s+")
 _ABBREV = re.compile(r"\b(e\.g|i\.e|vs|etc|approx|cf|al)\.$", re.IGNORECASE)
 
 
@@ -35,3 +36,12 @@ def split_sentences(text: str) -> list[str]:
 def prose_sentences(text: str) -> list[str]:
     """``split_sentences`` of ``text`` with its whitespace (line breaks included) collapsed first."""
     return split_sentences(" ".join(text.split()))
+
+
+def loose_sentences(text: str) -> list[str]:
+    """``text`` (whitespace collapsed) cut after every ``.``, ``!`` or ``?`` that whitespace follows.
+
+    For quoting a source, where cutting too often is harmless and cutting too rarely quotes a whole paragraph
+    (a calculation source's "outputs. inputs: ..." must yield the outputs alone).
+    """
+    return [s for s in _ANY_END.split(" ".join(text.split())) if s]
