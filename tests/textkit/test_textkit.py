@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textkit.citations import cite, citation_markers, strip_citations
+from textkit.citations import citation_markers, cite, strip_citations
 from textkit.clipping import clip_words
 from textkit.markdown import has_markup, plain_text
 from textkit.numbers import number_strings, number_supported, numeric_values, parse_numbers
