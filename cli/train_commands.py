@@ -138,7 +138,8 @@ def train(
 
 
 def _generator(settings: Settings, adapter: Path | None) -> Any:
-    from model.generator import GeneratorConfigError, load_generator
+    from model.generator import GeneratorConfigError
+    from model.loader import load_generator
 
     try:
         return load_generator(settings.model_copy(update={"generator_adapter": adapter}))

@@ -107,7 +107,7 @@ def interleave(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def build_planner(args: argparse.Namespace) -> tuple[Any, Any, dict[str, float]]:
     """Ingest the bundled corpus into ``mem://`` and build a planner with the real models; also setup timings."""
-    from model.generator import load_generator
+    from model.loader import load_generator
     from planner.factory import corpus_planner, in_memory_settings
 
     settings = in_memory_settings(cache_dir=args.cache_dir)
