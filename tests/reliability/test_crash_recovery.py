@@ -46,6 +46,8 @@ def _env(data_dir: Path, **extra: str) -> dict[str, str]:
         EXPGRAPH_CACHE_DIR=str(TEST_CACHE_DIR),
         EXPGRAPH_EMBEDDING_CACHE=str(TEST_CACHE_DIR / f"embeddings-{embedder_fingerprint()}"),
         EXPGRAPH_BOOTSTRAP_CORPUS="false",
+        # `ask` would send the question to a server answering on host:port; nothing listens on port 1.
+        EXPGRAPH_PORT="1",
         EXPGRAPH_RATE_LIMIT_PER_MINUTE="100000",
         EXPGRAPH_API_KEY_HASH=__import__("hashlib").sha256(API_KEY.encode()).hexdigest(),
         **extra,
