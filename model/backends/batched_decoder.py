@@ -9,7 +9,10 @@ Why this and not ``transformers``' own continuous batching (``generate_batch``, 
 CPU it decoded 24.5 tok/s for 8 requests, slower than one request alone (30 tok/s), while a padded batch of 8
 through the model's plain forward decoded 185 tok/s (reported earlier on this machine; bench/bench_generation.py
 measures batch 1/4/8 today). Decoding a 135M model is bound by reading the weights once per step, so a padded batch
-shares that read; paged attention's per-token bookkeeping costs more than it saves at this size.
+shares that read; paged attention's per-token bookkeeping costs more than it saves at this size. Measured again on
+2026-12-03 with the machine at load average 11 (``python -m bench.bench_generation --batching --dtype int8
+--no-cold --new-tokens 32 --repeats 1``): aggregate decode 5.8 tok/s at batch 1, 24.2 at batch 4, 19.5 at batch 8;
+one request's own decode speed falls from 5.8 to 3.7 tok/s at batch 4 (the cost of sharing a step).
 """
 
 from __future__ import annotations
