@@ -75,6 +75,8 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "poisson_power": {"rate_a": 1, "rate_b": 1.2, "n_per_group": 300},
     "cluster_design": {"icc": 0.02, "cluster_size": 50, "n_per_group": 1000},
     "conditional_power": {"z_interim": 1.2, "information_fraction": 0.5},
+    "binomial_test": {"successes": 60, "n": 100},
+    "compromise_power": {"effect_size_d": 0.5, "n_per_group": 50},
     "cuped_test": {
         **{
             f"{k}_a": v
