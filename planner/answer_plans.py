@@ -217,11 +217,19 @@ def _named(entities: Sequence[LinkedEntity]) -> list[str]:
 
 
 def plan_kind(
-    intent: str, question: str, entities: Sequence[LinkedEntity], connecting: Sequence[ConceptPath]
+    intent: str,
+    question: str,
+    entities: Sequence[LinkedEntity],
+    connecting: Sequence[ConceptPath],
+    calculated: bool = False,
 ) -> str:
     """Which plan answers the question: multi-hop when it asks how two named concepts relate and a path joins them."""
-    if intent in ("calculation", "out_of_scope"):
+    if intent == "out_of_scope" or (intent == "calculation" and calculated):
         return "none"
+    if (
+        intent == "calculation"
+    ):  # "how is a z test computed?" has nothing to calculate: it asks for the method
+        intent = "methodology"
     named = {e.concept_id for e in entities if e.method != "embedding"}
     if (
         intent != "comparison"
@@ -254,9 +262,10 @@ def build_plan(
     adj: Adjacency,
     similarity: Similarity,
     retrieved_concepts: Sequence[str] = (),
+    calculated: bool = False,
 ) -> AnswerPlan:
     """The plan for ``question`` from the numbered ``sources`` (see the module docstring)."""
-    kind = plan_kind(intent, question, entities, connecting)
+    kind = plan_kind(intent, question, entities, connecting, calculated)
     if kind == "none":
         return AnswerPlan("none", reason=f"no plan for intent {intent}: the model answers from the sources")
     b = _Builder(question, sources, details, candidates, similarity)

@@ -123,6 +123,7 @@ def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
         adj=ctx.graph.adjacency,
         similarity=_similarity(ctx, state),
         retrieved_concepts=retrieved,
+        calculated=bool(calcs),
     )
     if plan.items and not plan.generate:
         emit = _stream_writer(ctx)

@@ -148,7 +148,11 @@ def test_best_practice_plan_is_recommendation_pitfall_and_check() -> None:
 
 
 def test_calculations_have_no_plan_here() -> None:
-    assert plan_kind("calculation", "sample size for 5% lift on 10% baseline", [], []) == "none"
+    assert (
+        plan_kind("calculation", "sample size for 5% lift on 10% baseline", [], [], calculated=True) == "none"
+    )
+    # nothing was calculated: the question asks how the method works
+    assert plan_kind("calculation", "how is a two-proportion z test computed", [], []) == "methodology"
 
 
 def test_helpers() -> None:
