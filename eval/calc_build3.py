@@ -1,4 +1,3 @@
-
 """Dev paraphrases (``calc_dev3.jsonl``): dev items in four phrasings each, to tune paraphrase robustness on dev.
 
 Written after calc_test2 was first scored; its failures were not looked at. Same helpers as ``eval.calc_build``.
