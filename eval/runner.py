@@ -42,7 +42,6 @@ def parser_reads_right(question: Mapping[str, Any]) -> bool:
     """Whether the calculator parser alone gets the question right: its numbers, its needs, or no spurious ask."""
     from tools.errors import CalculationInputError
     from understanding import parse_calculation, run_steps
-    from tools.registry import run_tool
 
     parsed = parse_calculation(question["question"])
     expected_needs = sorted(question.get("expected_needs") or [])
