@@ -11,7 +11,14 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from config import REPO_ROOT, Settings
 
@@ -24,12 +31,15 @@ collect_app = typer.Typer(
 
 
 def _progress() -> Progress:
+    """A bar with an ETA on stderr, as ``expgraph ingest`` and ``replay`` draw theirs."""
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=console,
+        transient=False,
     )
 
 
@@ -122,9 +132,20 @@ def train(
     except TrainingError as exc:
         raise _fail(str(exc)) from exc
     chosen = sample_examples([*dataset.train, *extra], config.max_examples, seed)
-    console.print(f"training {name} on {len(chosen)} examples (~{steps_for(len(chosen), config)} steps) …")
+    estimate = steps_for(len(chosen), config)
+    console.print(f"training {name} on {len(chosen)} examples (~{estimate} steps) …")
     try:
-        result = train_adapter(settings, chosen, config, out_dir, data_hash=info["train_hash"])
+        with _progress() as progress:
+            task = progress.add_task("optimizer steps", total=estimate)
+            result = train_adapter(
+                settings,
+                chosen,
+                config,
+                out_dir,
+                data_hash=info["train_hash"],
+                on_step=lambda done, total: progress.update(task, completed=done, total=total),
+                progress_bar=False,  # the rich bar above replaces transformers' tqdm one
+            )
     except TrainingError as exc:
         raise _fail(str(exc)) from exc
     m = result.manifest

@@ -167,12 +167,14 @@ def train_adapter(
     *,
     data_hash: str | None = None,
     on_log: Callable[[dict[str, Any]], None] | None = None,
+    on_step: Callable[[int, int], None] | None = None,
     progress_bar: bool = True,
 ) -> TrainResult:
     """Fine-tune a LoRA adapter on ``examples`` and save it with its manifest under ``out_root/<config.name>``.
 
     The base model is the configured generator (``settings.generator_model``; default SmolLM2-135M-Instruct).
     Checkpoints go to ``<adapter>/checkpoints`` every ``save_steps`` steps (the last two are kept).
+    ``on_step(done, total)`` is called after every optimizer step, for a caller's own progress bar.
     """
     import torch
     from datasets import Dataset
@@ -267,6 +269,10 @@ def train_adapter(
                 history.append(dict(logs))
                 if on_log is not None:
                     on_log(dict(logs))
+
+        def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            if on_step is not None:
+                on_step(int(state.global_step), int(state.max_steps))
 
     trainer = SFTTrainer(
         model=model,

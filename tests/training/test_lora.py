@@ -93,7 +93,17 @@ def test_a_tiny_run_writes_an_adapter_and_manifest_the_generator_loads(
         learning_rate=1e-3,
         warmup_ratio=0.0,
     )
-    result = train_adapter(settings, EXAMPLES, config, tmp_path, data_hash="abc123", progress_bar=False)
+    steps: list[tuple[int, int]] = []
+    result = train_adapter(
+        settings,
+        EXAMPLES,
+        config,
+        tmp_path,
+        data_hash="abc123",
+        on_step=lambda done, total: steps.append((done, total)),
+        progress_bar=False,
+    )
+    assert steps == [(1, 1)], "the CLI's progress bar (done, total) follows every optimizer step"
 
     assert result.adapter_dir == tmp_path / "tiny"
     manifest = read_manifest(result.adapter_dir)
