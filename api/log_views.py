@@ -2,11 +2,13 @@
 
 Filtering pages through ``engine.graph_reads.events_page`` (no SurrealQL here); the as-of summary uses the engine's own
 as-of build (``engine.replay.replay`` into ``<ns>_asof_<N>``, the namespace the planner's as-of answers use too), so a
-position built once is reused, and its summary is kept in a small LRU.
+position built once is reused. Each build is a whole copy of the graph, so only the few most recently viewed are kept:
+the least recently used one is dropped (``engine.replay.drop_as_of_projection``) with its summary.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -14,12 +16,14 @@ from typing import Any
 
 from api.relation_wording import reads_as
 from engine import graph_reads as reads
+from engine.errors import InterfaceError
 from engine.events import RecordedEvent
 from engine.graph_reads import count_rows, events_page, list_concepts
-from engine.replay import replay
+from engine.replay import drop_as_of_projection, replay
 
 PAGE = 500
 SUMMARY_TABLES = ("document", "chunk", "concept", "relation")
+AS_OF_BUILDS_KEPT = 4
 _LABEL_FIELDS = ("name", "title", "alias", "heading", "rel_type", "doc_id", "concept_id", "chunk_id")
 
 
@@ -114,11 +118,17 @@ class LogFacets:
 
 
 class AsOfSummaries:
-    """Counts and concept names of the graph as of a log position, built by the engine's as-of replay."""
+    """Counts and concept names of the graph as of a log position, built by the engine's as-of replay.
 
-    def __init__(self, capacity: int = 32) -> None:
+    At most ``capacity`` positions are kept; the least recently viewed one is dropped, its as-of namespace too
+    (the live namespace, used for the head, never is).
+    """
+
+    def __init__(self, capacity: int = AS_OF_BUILDS_KEPT) -> None:
+        if capacity < 1:
+            raise ValueError(f"capacity must be at least 1; got {capacity}")
         self._capacity = capacity
-        self._items: OrderedDict[tuple[int, int], dict[str, Any]] = OrderedDict()
+        self._items: OrderedDict[tuple[int, int], tuple[Any, dict[str, Any]]] = OrderedDict()
         self._build_lock = threading.Lock()
 
     def get(self, settings: Any, db: Any, position: int, head: int) -> dict[str, Any]:
@@ -127,11 +137,15 @@ class AsOfSummaries:
             cached = self._items.get(key)
             if cached is not None:
                 self._items.move_to_end(key)
-                return {**cached, "cached": True}
+                return {**cached[1], "cached": True}
             summary = self._build(settings, db, position, head)
-            self._items[key] = summary
+            self._items[key] = (db, summary)
             while len(self._items) > self._capacity:
-                self._items.popitem(last=False)
+                (_, old_position), (old_db, old_summary) = self._items.popitem(last=False)
+                if old_summary["namespace"] != old_db.ns:
+                    # A database closed since (InterfaceError) leaves nothing to drop through its handle.
+                    with contextlib.suppress(InterfaceError):
+                        drop_as_of_projection(old_db, old_position)
             return {**summary, "cached": False}
 
     @staticmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,7 @@ REBUILD_MAX_VECTORS = 5_000
 
 # The projection: what replay drops and rebuilds and what the hash covers (not the log, traces or bookkeeping).
 PROJECTED_TABLES = ("document", "chunk", "concept", "relation", "mentions", "concept_redirect")
+_IDENTIFIER = re.compile(r"[A-Za-z0-9_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +140,19 @@ def as_of_projection(db: Database, as_of: int, *, progress: ProgressHook | None 
         target.close()
         raise
     return target
+
+
+def drop_as_of_projection(db: Database, as_of: int) -> None:
+    """Remove the as-of build at ``as_of`` (its whole namespace); a later ``as_of_projection`` builds it again.
+
+    The live namespace is never dropped. SurrealQL takes no parameter for a namespace name, so the name (the
+    configured namespace plus an integer) is checked to be a plain identifier before it is written into the
+    statement. Nothing happens when that build does not exist.
+    """
+    ns = as_of_namespace(db, int(as_of))
+    if ns == db.ns or not _IDENTIFIER.fullmatch(ns):
+        raise ValueError(f"{ns!r} is not an as-of namespace that can be dropped")
+    db.query(f"REMOVE NAMESPACE IF EXISTS `{ns}`;")
 
 
 def replay(
