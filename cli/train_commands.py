@@ -347,7 +347,9 @@ def collect_arxiv(
     from ingest.arxiv import DEFAULT_QUERY, ArxivError, papers_batch, search_papers, write_papers
 
     try:
-        papers = search_papers(query or DEFAULT_QUERY, max_results=max_results)
+        papers = search_papers(
+            query or DEFAULT_QUERY, max_results=max_results, api_url=Settings().arxiv_api_url
+        )
     except (ArxivError, ValueError) as exc:
         raise _fail(str(exc)) from exc
     console.print(f"{len(papers)} papers from arXiv")

@@ -79,10 +79,12 @@ def search_papers(
     *,
     max_results: int = 50,
     client: Any = None,
+    api_url: str | None = None,
 ) -> list[ArxivPaper]:
     """Papers matching ``query`` (arXiv search syntax), newest first. ``client``: an ``arxiv.Client`` to reuse.
 
-    The client waits 3 s between pages and retries, as arXiv's terms of use ask.
+    The client waits 3 s between pages and retries, as arXiv's terms of use ask. ``api_url`` replaces the
+    endpoint (``arxiv.Client.query_url_format``, a public attribute): a mirror, or a local replay in tests.
     """
     import arxiv
     import requests
@@ -90,6 +92,8 @@ def search_papers(
     if not 1 <= max_results <= MAX_RESULTS_LIMIT:
         raise ValueError(f"max_results must be between 1 and {MAX_RESULTS_LIMIT}; got {max_results}")
     client = client or arxiv.Client(page_size=min(max_results, 100), delay_seconds=3.0, num_retries=3)
+    if api_url is not None:
+        client.query_url_format = api_url + "?{}"
     search = arxiv.Search(query=query, max_results=max_results, sort_by=arxiv.SortCriterion.SubmittedDate)
     try:
         return [paper_from_result(r) for r in client.results(search)]
