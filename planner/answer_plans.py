@@ -47,6 +47,12 @@ MIN_EVIDENCE_SIMILARITY = 0.35
 DEFINITION_SENTENCES = 3
 _CONTRAST = re.compile(r"\b(vs\.?|versus|or|differen\w*|compar\w*|which)\b", re.IGNORECASE)
 _GERUND = re.compile(r"^[A-Z][a-z]+ing\b")
+# "Skipping the SRM check lets broken logging pass as an effect": the gerund is the subject of a verb, so the
+# sentence stands as it is
+_GERUND_SUBJECT = re.compile(
+    r"^[A-Z][a-z]+ing\b(?:[^.;:]|\.\d){0,100}?\b(lets|inflates|makes|causes|hides|masks|turns|breaks|leads|biases|creates|"
+    r"produces|reduces|increases|raises|lowers|doubles|ignores|misses|wastes|invalidates|costs|gives|means)\b"
+)
 _FINITE = re.compile(r"\b(is|are|was|were|has|have|does|do|can|should|will|may|must)\b")
 _MISTAKES = re.compile(r"\b(mistakes?|pitfalls?|traps?|avoid|errors?|anti-?patterns?)\b", re.IGNORECASE)
 _STEP = re.compile(r"(?m)^\s*\d+[.)]\s+(.+?)\s*$")
@@ -171,7 +177,7 @@ class _Builder:
         chosen = sorted(i for i in ranked[:limit] if scores[i] >= MIN_EVIDENCE_SIMILARITY)
         for i in chosen:
             src, sentence = pool[i]
-            if _GERUND.match(sentence):
+            if _GERUND.match(sentence) and not _GERUND_SUBJECT.match(sentence):
                 if _MISTAKES.search(src.title):  # an item of a list of mistakes: give it its lead
                     sentence = f"A common mistake is {sentence[:1].lower()}{sentence[1:]}"
                 elif not _FINITE.search(sentence):
