@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,11 +62,20 @@ def open_corpus_database(settings: Settings, embedder: Any) -> tuple[Database, I
         raise
 
 
-def corpus_planner(settings: Settings, *, embedder: Any = None, generator: Any = None) -> CorpusPlanner:
-    """A planner over ``settings``' database holding the bundled corpus; ``generator=None`` plans without answering.
+def corpus_planner(
+    settings: Settings,
+    *,
+    embedder: Any = None,
+    generator: Any = None,
+    load_generator: Callable[[Settings], Any] | None = None,
+) -> CorpusPlanner:
+    """A planner over ``settings``' database holding the bundled corpus; no generator plans without answering.
 
     ``embedder`` defaults to the shared one (``model.embedder.load_embedder``). Pass ``in_memory_settings()`` for a
-    private, reproducible graph whatever the user's database holds.
+    private, reproducible graph whatever the user's database holds. ``load_generator`` (e.g.
+    ``model.loader.load_generator``) is called after the ingest, not before: loading the generator sets torch's
+    thread count, and embeddings computed with another thread count differ in their last bits, which is enough to
+    reorder near-tied retrieval results.
     """
     from model.embedder import load_embedder
 
@@ -74,5 +84,9 @@ def corpus_planner(settings: Settings, *, embedder: Any = None, generator: Any =
     embedder = embedder or load_embedder(settings)
     db, report = open_corpus_database(settings, embedder)
     timings["ingest_s"] = time.perf_counter() - start
+    if load_generator is not None:
+        start = time.perf_counter()
+        generator = load_generator(settings)
+        timings["generator_load_s"] = time.perf_counter() - start
     planner = Planner(PlannerDeps(settings, db, embedder, generator))
     return CorpusPlanner(settings, db, embedder, planner, report, timings)
