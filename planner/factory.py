@@ -73,9 +73,8 @@ def corpus_planner(
 
     ``embedder`` defaults to the shared one (``model.embedder.load_embedder``). Pass ``in_memory_settings()`` for a
     private, reproducible graph whatever the user's database holds. ``load_generator`` (e.g.
-    ``model.loader.load_generator``) is called after the ingest, not before: loading the generator sets torch's
-    thread count, and embeddings computed with another thread count differ in their last bits, which is enough to
-    reorder near-tied retrieval results.
+    ``model.loader.load_generator``) is called after the ingest, the order the evaluation has always used, so
+    its figures stay comparable run to run.
     """
     from model.embedder import load_embedder
 
