@@ -49,7 +49,7 @@ def test_steps_then_verified_sentences_then_final_and_no_raw_draft(own_client: T
     events = _events(own_client, {"question": CALC_QUESTION})
     names = [n for n, _ in events]
     assert "token" not in names, "raw draft tokens must not reach the reader"
-    assert names[-1] == "final"
+    assert names[0] == "step" and names[-1] == "final"
     final = events[-1][1]
     # steps first (in route order, elapsed time never going back), then progress only while generating
     steps = [d for n, d in events if n == "step"]
