@@ -405,7 +405,7 @@ def concept_neighbours_by_relation(db: QueryRunner, concept_id: str) -> list[dic
     # The graph pointers on the concept, not a scan of every edge (relation has no index on in/out: migrations/0003).
     rows = db.query(
         "LET $c = type::thing('concept', $id); "
-        "SELECT relation_id, rel_type, justification, weight, supported_by, meta::id(in) AS source_id, meta::id(out) AS target_id, "
+        "SELECT relation_id, rel_type, justification, weight, supported_by, status, meta::id(in) AS source_id, meta::id(out) AS target_id, "
         "in.name AS source_name, out.name AS target_name "
         "FROM array::distinct(array::concat($c->relation, $c<-relation))",
         {"id": concept_id},
@@ -425,6 +425,8 @@ def concept_neighbours_by_relation(db: QueryRunner, concept_id: str) -> list[dic
                 "weight": row.get("weight"),
                 "relation_id": row.get("relation_id"),
                 "supported_by": list(row.get("supported_by") or []),
+                # extracted relations carry "proposed" or "accepted"; curated ones none (accepted)
+                "status": row.get("status") or "accepted",
             }
         )
     out.sort(key=lambda n: (n["rel_type"], n["direction"], n["name"] or ""))

@@ -54,6 +54,7 @@ def _relation(
         "justification": n.get("justification") or "",
         "weight": n.get("weight"),
         "relation_id": n.get("relation_id"),
+        "status": n.get("status") or "accepted",
         "sources": _sources(runtime, list(n.get("supported_by") or []), titles),
     }
 
@@ -96,7 +97,7 @@ class GraphController(Controller):
         relations.sort(key=lambda r: (-(r["weight"] or 0), r["sentence"]["text"]))
         public = {
             k: concept.get(k)
-            for k in ("concept_id", "name", "category", "aliases", "definition", "formula_text")
+            for k in ("concept_id", "name", "category", "aliases", "definition", "formula_text", "status")
             if concept.get(k) is not None
         }
         public["concept_id"] = concept.get("concept_id", concept_id)

@@ -34,8 +34,8 @@ function neighbourhood(concept, relations) {
     const x = cx + Math.cos(angle) * 240, y = cy + Math.sin(angle) * 112;
     const [ax, ay, bx, by] = r.direction === "out" ? [cx, cy, x, y] : [x, y, cx, cy];
     const len = Math.hypot(bx - ax, by - ay) || 1, shrink = 10 / len;
-    const line = svg("line", { class: "edge", x1: ax, y1: ay, x2: bx - (bx - ax) * shrink, y2: by - (by - ay) * shrink, "stroke-width": 1 + 1.5 * (r.weight || 0), "marker-end": "url(#arr)" });
-    line.append(svg("title", {}, r.sentence.text));
+    const line = svg("line", { class: r.status === "proposed" ? "edge proposed" : "edge", "data-status": r.status || "accepted", x1: ax, y1: ay, x2: bx - (bx - ax) * shrink, y2: by - (by - ay) * shrink, "stroke-width": 1 + 1.5 * (r.weight || 0), "marker-end": "url(#arr)" });
+    line.append(svg("title", {}, r.status === "proposed" ? `${r.sentence.text} (proposed, not yet reviewed)` : r.sentence.text));
     box.append(line);
     box.append(svg("text", { class: "edge-label", x: (cx + x) / 2, y: (cy + y) / 2 - 3, "text-anchor": "middle" }, r.sentence.verb));
     const g = svg("g", { style: "cursor:pointer" });
@@ -65,10 +65,12 @@ async function showConcept(id) {
     for (const [key, list] of groups) {
       rels.push(el("div", { class: "rel-group" }, el("h3", {}, key), ...list.map((r) => el("div", { class: "rel" },
         sentence(r.sentence, r.direction === "out" ? [null, r.concept_id] : [r.concept_id, null]),
+        r.status === "proposed" ? el("span", { class: "badge status proposed", title: "extracted from a document, not yet reviewed" }, "proposed") : "",
         r.justification ? el("div", { class: "why" }, r.justification) : "", sourcesNode(r.sources)))));
     }
     card.replaceChildren(
-      el("h1", { class: "page", id: "concept-name" }, c.name),
+      el("h1", { class: "page", id: "concept-name" }, c.name,
+        c.status === "proposed" ? el("span", { class: "badge status proposed", title: "extracted from a document, not yet reviewed" }, "proposed") : ""),
       el("p", { class: "muted small" }, [c.category, (c.aliases || []).length ? "also: " + c.aliases.join(", ") : ""].filter(Boolean).join(" · ")),
       el("p", {}, c.definition || ""),
       c.formula_text ? el("code", { class: "formula" }, c.formula_text) : "",
@@ -76,6 +78,7 @@ async function showConcept(id) {
         el("a", { href: `/?q=${encodeURIComponent("What is " + c.name + "?")}` }, `Ask about ${c.name} →`)),
       el("h2", {}, `${body.relations.length} relations`),
       body.relations.length ? neighbourhood(c, body.relations) : el("p", { class: "muted" }, "No relations yet."),
+      body.relations.some((r) => r.status === "proposed") ? el("p", { class: "muted small legend" }, "Dashed lines: proposed relations, extracted from a document and not yet reviewed.") : "",
       ...rels,
     );
     document.title = `${c.name} — expgraph`;

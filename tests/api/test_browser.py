@@ -24,6 +24,7 @@ from api.app import create_app
 from api.runtime import Runtime
 from config import Settings
 from engine.db import Database
+from tests.api.conftest import API_KEY
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -65,7 +66,18 @@ def server_url(
     api_settings: Settings, corpus_db: Database, embedder: object, generator: object
 ) -> Iterator[str]:
     # Its own runtime, so its own answer cache: what these tests see does not depend on other modules.
-    runtime = Runtime.from_parts(api_settings, corpus_db, embedder, generator)
+    yield from _serve(api_settings, Runtime.from_parts(api_settings, corpus_db, embedder, generator))
+
+
+@pytest.fixture
+def fresh_server_url(
+    api_settings: Settings, db: Database, embedder: object, generator: object
+) -> Iterator[str]:
+    """The app over a fresh, empty database (per test), for pages that ingest and review."""
+    yield from _serve(api_settings, Runtime.from_parts(api_settings, db, embedder, generator))
+
+
+def _serve(api_settings: Settings, runtime: Runtime) -> Iterator[str]:
     port = _free_port()
     config = uvicorn.Config(
         create_app(api_settings, runtime), host="127.0.0.1", port=port, log_level="warning"
@@ -282,3 +294,61 @@ def test_history_page_filters_the_log_and_views_the_graph_as_of_a_position(
     assert int(page.locator("#as-of").input_value()) == first_concept - 1
     assert page.locator("#as-of-concepts .chip.later").count() == now_concepts
     _shot(page, "history-as-of")
+
+
+# Written for this test: an invented company metric, defined with an acronym, and a relation to it.
+REVIEW_DOC = (
+    "# Ferncastle metrics\n\nFerncastle Weekly Bookers (FWB) is defined as the number of guests with a confirmed "
+    "booking in a rolling 7-day window.\n\nCalendar drift is when a listing's calendar stops syncing. "
+    "Calendar drift decreases FWB.\n"
+)
+FWB = "concept:ferncastle-weekly-bookers"
+
+
+def test_graph_explorer_lists_proposals_with_evidence_and_accepts_one_with_the_admin_key(
+    page: Any, fresh_server_url: str
+) -> None:
+    from playwright.sync_api import expect
+
+    ingested = page.request.post(
+        fresh_server_url + "/ingest",
+        data={"filename": "fern.md", "content": REVIEW_DOC},
+        headers={"X-API-Key": API_KEY},
+    )
+    assert ingested.status == 201, ingested.text()
+    page.goto(fresh_server_url + "/graph")
+    fwb = page.locator(f'.proposal[data-id="{FWB}"]')
+    expect(fwb).to_have_attribute("data-status", "proposed", timeout=10_000)
+    expect(fwb.locator("blockquote")).to_contain_text("Ferncastle Weekly Bookers (FWB) is defined as")
+    meta = fwb.locator(".evidence-meta").first.inner_text()
+    assert "fern" in meta and "chunk" in meta and re.search(r"characters \d+–\d+", meta), meta
+    assert re.search(r"confidence [01]\.\d\d", meta), meta
+    relation = page.locator('.proposal[data-id^="relation:calendar-drift:decreases:"]')
+    expect(relation.locator(".sentence")).to_contain_text("Calendar drift")
+    expect(relation.locator("blockquote")).to_contain_text("Calendar drift decreases FWB.")
+
+    # the proposed relation is drawn dashed in the neighbourhood diagram
+    relation.locator(".sentence button", has_text="Calendar drift").click()
+    expect(page.locator("#concept-name")).to_contain_text("Calendar drift", timeout=10_000)
+    expect(page.locator("#concept-card svg line.edge.proposed")).to_have_count(1)
+
+    # without the key, and with a wrong one, nothing changes and the page says why
+    fwb.locator("button.accept").click()
+    expect(page.locator("#review-message")).to_contain_text("Enter the admin key")
+    page.fill("#admin-key", "not-the-key")
+    fwb.locator("button.accept").click()
+    expect(page.locator("#review-message")).to_contain_text("refused the admin key (401)", timeout=10_000)
+    expect(fwb).to_have_attribute("data-status", "proposed")
+
+    page.fill("#admin-key", API_KEY)
+    fwb.locator("button.accept").click()
+    expect(page.locator("#review-message")).to_contain_text(f"Accepted {FWB}", timeout=10_000)
+    expect(fwb).to_have_attribute("data-status", "accepted", timeout=10_000)
+    assert page.evaluate("sessionStorage.getItem('expgraph.adminKey')") == API_KEY
+    listed = page.request.get(fresh_server_url + "/proposals?status=all").json()
+    assert [c["status"] for c in listed["concepts"] if c["id"] == FWB] == ["accepted"]
+    _shot(page, "graph-proposals")
+
+    relation.locator("button.reject").click()
+    expect(relation).to_have_attribute("data-status", "rejected", timeout=10_000)
+    expect(page.locator("#concept-card svg line.edge.proposed")).to_have_count(0, timeout=10_000)
