@@ -179,7 +179,13 @@ def train_adapter(
     import torch
     from datasets import Dataset
     from peft import LoraConfig
-    from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback, set_seed
+    from transformers import (
+        AutoModelForCausalLM,
+        AutoTokenizer,
+        PrinterCallback,
+        TrainerCallback,
+        set_seed,
+    )
     from trl import SFTConfig as TrlConfig
     from trl import SFTTrainer
 
@@ -282,6 +288,8 @@ def train_adapter(
         peft_config=lora,
         callbacks=[_Logs()],
     )
+    if not progress_bar:  # without tqdm, transformers prints every log dict to stdout; on_log carries them
+        trainer.remove_callback(PrinterCallback)
     output = trainer.train()
     tuned: Any = trainer.model
     tuned.save_pretrained(str(adapter_dir))
