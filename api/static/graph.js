@@ -127,12 +127,13 @@ function route() {
 }
 
 async function init() {
+  // The search box listens before the concept list arrives: typing early must not be lost.
+  let t = null;
+  $("search").addEventListener("input", (e) => { clearTimeout(t); t = setTimeout(() => search(e.target.value), 200); });
   const body = await getJSON("/api/graph/concepts");
   all = body.concepts;
   for (const c of all) { byName.set(c.name.toLowerCase(), c); for (const a of c.aliases || []) if (!byName.has(a.toLowerCase())) byName.set(a.toLowerCase(), c); }
   $("concept-names").replaceChildren(...all.map((c) => el("option", { value: c.name })));
-  let t = null;
-  $("search").addEventListener("input", (e) => { clearTimeout(t); t = setTimeout(() => search(e.target.value), 200); });
   $("search-form").addEventListener("submit", (e) => { e.preventDefault(); const id = idFor($("search").value); if (id) setHash({ concept: id }); else search($("search").value); });
   $("connect-form").addEventListener("submit", (e) => {
     e.preventDefault();
