@@ -16,8 +16,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from understanding import parse_calculation
 from tools.registry import TOOLS, run_tool
+from understanding import parse_calculation
 
 TARGET_MS = 5.0
 CASES: dict[str, dict[str, Any]] = {

@@ -331,6 +331,8 @@ class Result:
 
 def build_planner(db_url: str = "mem://") -> tuple[Any, Any]:
     """The bundled corpus ingested into ``db_url`` (skipped when that database already holds it) and a planner."""
+    import importlib
+
     from config import Settings
     from engine.db import open_database
     from engine.migrations import migrate
@@ -338,10 +340,12 @@ def build_planner(db_url: str = "mem://") -> tuple[Any, Any]:
     from ingest.corpus_source import load_corpus_batch
     from ingest.pipeline import ingest_batches
     from model.embedder import load_embedder
-    try:  # where the starting commit keeps it (the same runner measures old and new code)
-        from model.generator import load_generator
-    except ImportError:
-        from model.loader import load_generator
+
+    # The same runner measures the starting commit (model.generator) and today's tree (model.loader).
+    module = importlib.import_module("model.generator")
+    if not hasattr(module, "load_generator"):
+        module = importlib.import_module("model.loader")
+    load_generator = module.load_generator
     from planner.service import Planner, PlannerDeps
 
     base = Settings()

@@ -22,7 +22,10 @@ HEADING_SEPARATOR = " > "
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 # A block: text up to a blank line or the next list item (a sentence never spans two).
-_BLOCK_RE = re.compile(r"(?:^|(?<=\n))(?:[ \t]*(?:[-*+•]|\d+[.)])[ \t]+)?.*?(?=\n[ \t]*\n|\n[ \t]*(?:[-*+•]|\d+[.)])[ \t]+|\Z)", re.S)
+_BLOCK_RE = re.compile(
+    r"(?:^|(?<=\n))(?:[ \t]*(?:[-*+•]|\d+[.)])[ \t]+)?.*?(?=\n[ \t]*\n|\n[ \t]*(?:[-*+•]|\d+[.)])[ \t]+|\Z)",
+    re.S,
+)
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +11,7 @@ from config import Settings
 from engine import graph_reads as reads
 from engine.graph_reads import MAX_HOPS
 from engine.vector_index import VectorIndexCache
+from planner import proposed_facts
 from planner.entity_linking import EntityLinker
 from planner.graph import build_graph
 from planner.intent import INTENT_PROTOTYPES
@@ -79,13 +80,14 @@ class Planner:
         with self._lock:
             view = self._views.get(key)
             if view is None:
-                concepts = reads.list_concept_names(db)
+                proposed = self.deps.settings.planner_use_proposed
+                concepts = proposed_facts.concept_names(db, include_proposed=proposed)
                 names = {c.concept_id: c.name for c in concepts}
                 view = GraphView(
                     db=db,
                     position=position,
                     linker=EntityLinker(concepts, position=position),
-                    adjacency=Adjacency.build(reads.list_edges(db), names),
+                    adjacency=Adjacency.build(proposed_facts.edges(db, include_proposed=proposed), names),
                     namespace=ns,
                     chunk_total=reads.chunk_count(db),
                     chunk_index=self._vectors.get(db, "chunk"),
@@ -191,7 +193,7 @@ class Planner:
         as_of: int | None = None,
         max_hops: int | None = None,
         conversation_id: str | None = None,
-    ) -> Iterator[PlannerEvent]:
+    ) -> Generator[PlannerEvent, None, None]:
         """Yield each finished node's trace step, then answer tokens as generated, then the final answer."""
         if self.deps.generator is None:
             raise PlannerInputError(

@@ -41,7 +41,9 @@ from tests.engine.sample_events import document
 
 
 def _doc(doc_id: str, n: int = 0) -> DocumentIngested:
-    return DocumentIngested(doc_id=doc_id, title="T", kind="guide", source=f"{doc_id}.md", content_hash=f"h{n}")
+    return DocumentIngested(
+        doc_id=doc_id, title="T", kind="guide", source=f"{doc_id}.md", content_hash=f"h{n}"
+    )
 
 
 class StoreContract:
@@ -98,7 +100,9 @@ class StoreContract:
         assert [e.position for e in store.read(after=2, until=4)] == [3, 4]
         assert store.read(after=4, limit=1).__next__().stream_id == "document:r4"
 
-    def test_positions_stay_contiguous_under_ten_writers_while_two_readers_poll(self, store: EventStore) -> None:
+    def test_positions_stay_contiguous_under_ten_writers_while_two_readers_poll(
+        self, store: EventStore
+    ) -> None:
         writers, per_writer = 10, 8
         stop = threading.Event()
         seen: list[list[int]] = []
@@ -140,7 +144,11 @@ class StoreContract:
         events = [NewEvent(payload=_doc("i", n), idempotency_key=f"ingest:i:{n}") for n in range(3)]
         assert store.append("document:i", events) == [1, 2, 3]
         assert store.append("document:i", events) == [1, 2, 3]
-        assert store.append("document:i", events, expected_version=0) == [1, 2, 3]  # a retry after a lost reply
+        assert store.append("document:i", events, expected_version=0) == [
+            1,
+            2,
+            3,
+        ]  # a retry after a lost reply
         assert store.head() == 3
         assert store.stream_version("document:i") == 3
 
@@ -218,7 +226,9 @@ while True:
 """
 
 
-def test_separate_processes_on_one_surrealkv_file_are_refused_cleanly_and_lose_nothing(tmp_path: Path) -> None:
+def test_separate_processes_on_one_surrealkv_file_are_refused_cleanly_and_lose_nothing(
+    tmp_path: Path,
+) -> None:
     """Four processes race for one file: each is refused with DatabaseLockedError until it holds the file alone.
 
     Without the file lock, two processes would open two independent datastores over the same files and one's
@@ -244,7 +254,9 @@ def test_separate_processes_on_one_surrealkv_file_are_refused_cleanly_and_lose_n
         events = list(store.read())
     assert [e.position for e in events] == list(range(1, 4 * count + 1))
     for n in range(4):
-        assert [e.stream_version for e in events if e.stream_id == f"document:p{n}"] == list(range(1, count + 1))
+        assert [e.stream_version for e in events if e.stream_id == f"document:p{n}"] == list(
+            range(1, count + 1)
+        )
 
 
 def test_log_entries_carry_their_document_for_batch_boundaries(store: EventStore) -> None:

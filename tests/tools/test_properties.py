@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from tools import means, proportions
 from tools.proportions import ProportionDesign
-from understanding import parse_calculation
 from tools.registry import run_tool
+from understanding import parse_calculation
 
 baselines = st.floats(min_value=0.01, max_value=0.9)
 relative_mdes = st.floats(min_value=0.02, max_value=0.5)
