@@ -36,6 +36,14 @@ def embedder_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def cache_env() -> dict[str, str]:
+    """The environment a CLI or server subprocess needs to share the suite's fingerprinted caches."""
+    return {
+        "EXPGRAPH_CACHE_DIR": str(TEST_CACHE_DIR),
+        "EXPGRAPH_EMBEDDING_CACHE": str(TEST_CACHE_DIR / f"embeddings-{embedder_fingerprint()}"),
+    }
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data_dir: Path = tmp_path_factory.mktemp("expgraph-data")

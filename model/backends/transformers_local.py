@@ -191,6 +191,11 @@ class TransformersGenerator:
         """Token ids that end a reply."""
         return self._eos_ids
 
+    @property
+    def tokenizer(self) -> Any:
+        """The model's Hugging Face tokenizer, for callers that must count or split text exactly as it does."""
+        return self._tokenizer
+
     def _detokenize(self, token_ids: Sequence[int]) -> str:
         return str(self._tokenizer.decode(token_ids, skip_special_tokens=True))
 

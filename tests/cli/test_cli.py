@@ -25,6 +25,7 @@ from config import REPO_ROOT, Settings
 from engine.db import open_database
 from engine.migrations import migrate
 from planner.trace_store import save_trace
+from tests.conftest import cache_env
 
 runner = CliRunner()
 
@@ -39,7 +40,7 @@ def _env(data_dir: Path, **extra: str) -> dict[str, str]:
     return {
         "EXPGRAPH_DATA_DIR": str(data_dir),
         "EXPGRAPH_DB_URL": f"surrealkv://{data_dir / 'expgraph.db'}",
-        "EXPGRAPH_CACHE_DIR": str(REPO_ROOT / ".data" / "test-cache"),
+        **cache_env(),
         "EXPGRAPH_PORT": "1",  # no server to find: the commands use the data directory
         "COLUMNS": "80",
         **extra,

@@ -24,6 +24,7 @@ def env(settings: Settings, tmp_path: Path) -> dict[str, str]:
         "EXPGRAPH_DATA_DIR": str(tmp_path / "data"),
         "EXPGRAPH_DB_URL": f"surrealkv://{tmp_path / 'data' / 'expgraph.db'}",
         "EXPGRAPH_CACHE_DIR": str(settings.cache_dir),
+        "EXPGRAPH_EMBEDDING_CACHE": str(settings.embedding_cache_dir),
     }
 
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from model.backends.transformers_local import TransformersGenerator
-from tests.conftest import TEST_CACHE_DIR
+from tests.conftest import cache_env
 
 pytestmark = pytest.mark.slow
 
@@ -17,7 +17,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("EXPGRAPH_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("EXPGRAPH_CACHE_DIR", str(TEST_CACHE_DIR))
+    for name, value in cache_env().items():
+        monkeypatch.setenv(name, value)
 
 
 def test_generate_prints_the_reply_and_streaming_prints_the_same(

@@ -35,12 +35,12 @@ def test_stream_yields_the_same_text_as_generate(generator: TransformersGenerato
 
 
 def test_prompt_uses_the_chatml_template_smollm2_was_trained_on(generator: TransformersGenerator) -> None:
-    rendered = generator._tokenizer.decode(generator.prompt_ids([ChatMessage("system", "S"), *QUESTION]))
+    rendered = generator.tokenizer.decode(generator.prompt_ids([ChatMessage("system", "S"), *QUESTION]))
     assert rendered == (
         "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\n"
         f"{QUESTION[0].content}<|im_end|>\n<|im_start|>assistant\n"
     )
-    im_end = generator._tokenizer.convert_tokens_to_ids("<|im_end|>")
+    im_end = generator.tokenizer.convert_tokens_to_ids("<|im_end|>")
     assert im_end in generator.eos_token_ids
 
 
@@ -160,7 +160,7 @@ def test_default_cpu_precision_picks_the_same_next_tokens_as_float32(
     )
     reference = float32_generator.generate(messages, max_new_tokens=40).text
     prompt_ids = float32_generator.prompt_ids(messages)
-    continuation = float32_generator._tokenizer(reference, add_special_tokens=False)["input_ids"]
+    continuation = float32_generator.tokenizer(reference, add_special_tokens=False)["input_ids"]
     predicted = generator.greedy_predictions(prompt_ids, continuation)
     agreement = sum(p == r for p, r in zip(predicted, continuation, strict=True)) / len(continuation)
     # Measured 96% for int8 and 98% for bfloat16 over the bench prompts (bench/bench_generation.py).
