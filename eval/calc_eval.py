@@ -18,7 +18,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import re
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -28,7 +30,14 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 _KEY = re.compile(r"^(?P<name>[A-Za-z_]\w*)(?:\[(?P<index>\d+)\])?$")
 _NUM = re.compile(r"(?<![\w.])[-−]?\d[\d,]*(?:\.\d+)?(?:e-?\d+)?%?|(?<![\w\d])[-−]?\.\d+%?")
-_METHOD_KEYS = {"bh": "hochberg", "bonferroni": "bonferroni"}
+# key → (substring of the result's method, the output it names): two methods side by side in one answer
+_METHOD_KEYS = {
+    "bh": ("hochberg", "adjusted_p_values"),
+    "bonferroni": ("bonferroni", "adjusted_p_values"),
+    "fisher": ("fisher", "p_value"),
+    "barnard": ("barnard", "p_value"),
+    "boschloo": ("boschloo", "p_value"),
+}
 
 
 def load(split: str) -> list[dict[str, Any]]:
@@ -53,8 +62,8 @@ def _lookup(results: list[dict[str, Any]], key: str) -> list[Any]:
     name, index = m.group("name"), m.group("index")
     chosen = results
     if name in _METHOD_KEYS:
-        chosen = [r for r in results if _METHOD_KEYS[name] in str(r.get("method", "")).lower()]
-        name = "adjusted_p_values"
+        part, name = _METHOD_KEYS[name]
+        chosen = [r for r in results if part in str(r.get("method", "")).lower()]
     values = []
     for r in chosen:
         for block in (r.get("outputs") or {}, r.get("outputs_rounded") or {}):
@@ -199,15 +208,23 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def run_in_tree(tree: Path, args: argparse.Namespace) -> int:
+    """This file, run as a script with ``tree`` first on the import path: the same set against that code."""
+    child = [sys.executable, str(Path(__file__).resolve()), "--split", args.split]
+    child += [flag for flag, on in (("--failures", args.failures), ("--json", args.json)) if on]
+    path = os.pathsep.join(p for p in (str(tree.resolve()), os.environ.get("PYTHONPATH", "")) if p)
+    return subprocess.run(child, env={**os.environ, "PYTHONPATH": path}, check=False).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=("dev", "test", "dev2", "test2", "dev3"), default="dev")
+    ap.add_argument("--split", choices=("dev", "test", "dev2", "test2", "dev3", "dev4"), default="dev")
     ap.add_argument("--tree", help="run another checkout's planner/tools code (e.g. /work/base)")
     ap.add_argument("--failures", action="store_true", help="list every failing phrasing")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if args.tree:
-        sys.path.insert(0, str(Path(args.tree).resolve()))
+        return run_in_tree(Path(args.tree), args)
     from planner import calculation as calc
     from planner.intent import wants_calculation
 
