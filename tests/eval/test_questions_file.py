@@ -33,9 +33,6 @@ BY_ID = {q["id"]: q for q in QUESTIONS}
 WITH_NUMBERS = [q for q in QUESTIONS if q.get("expected_numbers")]
 MUST_ASK = [q for q in QUESTIONS if q["category"] == "calculation" and q.get("expected_needs")]
 
-# Reasonable wordings the calculator parser does not read yet (reported to the tools owner). Strict xfail: when the
-# parser learns one, this test fails and the id must leave the list.
-
 
 def test_the_set_is_valid_as_a_whole() -> None:
     assert validate_set(QUESTIONS, GRAPH) == []
