@@ -24,6 +24,7 @@ from tools import (
     duration,
     effect_size_power,
     equivalence,
+    exact_2x2,
     heavy_tails,
     intervals,
     means,
@@ -364,6 +365,17 @@ TOOLS: dict[str, ToolSpec] = {
             "z statistic and p-value for two conversion rates (pooled)",
             (*TWO_GROUP_COUNTS, ALTERNATIVE, ALPHA),
             significance.two_proportion_z_result,
+        ),
+        ToolSpec(
+            "exact_2x2_test",
+            "Exact test of two conversion rates: Fisher (conditional) or Barnard / Boschloo (unconditional)",
+            (
+                *TWO_GROUP_COUNTS,
+                _p("method", "str", "which exact test", "fisher", choices=exact_2x2.METHODS),
+                ALTERNATIVE,
+                ALPHA,
+            ),
+            exact_2x2.exact_2x2_result,
         ),
         ToolSpec(
             "welch_t_test",

@@ -24,6 +24,7 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "ci_mean_difference": {"mean_a": 1, "sd_a": 1, "n_a": 30, "mean_b": 1.5, "sd_b": 1, "n_b": 30},
     "ci_relative_lift": {"conversions_a": 30, "n_a": 100, "conversions_b": 40, "n_b": 100},
     "two_proportion_z_test": {"conversions_a": 30, "n_a": 100, "conversions_b": 40, "n_b": 100},
+    "exact_2x2_test": {"conversions_a": 3, "n_a": 40, "conversions_b": 11, "n_b": 42},
     "welch_t_test": {"mean_a": 1, "sd_a": 1, "n_a": 30, "mean_b": 1.5, "sd_b": 1, "n_b": 30},
     "chi_square_independence": {"table": "30,70;40,60"},
     "chi_square_goodness_of_fit": {"observed": "10,12,8"},
