@@ -1,6 +1,6 @@
 """p95 latency of every calculator and of the question parser (target p95 < 5 ms; cold imports excluded).
 
-Run: .venv/bin/python bench/bench_tools.py [--repeats 200] [--json]
+Run: .venv/bin/python -m bench.bench_tools [--repeats 200] [--json]
 """
 
 from __future__ import annotations
@@ -9,12 +9,8 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 from typing import Any
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tools.registry import TOOLS, run_tool
 from understanding import parse_calculation

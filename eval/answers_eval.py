@@ -6,13 +6,13 @@ written before the answer code changed, phrased as practitioners ask (forum titl
 typos), not from the concept files. Each question lists key facts as groups of alternative keywords: a fact is
 present when any alternative starts a word of the answer (``randomi`` matches "randomise" and "randomization").
 
-The runner is self-contained (it imports only the planner's public entry points, which the starting commit also
-has), so the same file measures old and new code::
+The runner imports only the planner's public entry points, which the starting commit also has, and ``textkit``
+(the citation and sentence rules), so the same file measures old and new code::
 
     .venv/bin/python -m eval.answers_eval --split test                      # this checkout
-    cd /work/base && /work/main/.venv/bin/python /work/main/eval/answers_eval.py --split test   # another checkout
+    cd /work/base && PYTHONPATH=. /work/main/.venv/bin/python /work/main/eval/answers_eval.py --split test   # another
 
-The checkout in the working directory is the one measured (it goes first on ``sys.path``).
+``PYTHONPATH`` puts the other checkout first; what it lacks (``textkit``) comes from this one's editable install.
 
 Support is judged independently of the planner's own gate: a cited sentence is supported when at least 60% of its
 content words (crudely stemmed) occur in the full text of the passages it cites (concept: definition, when to use
@@ -22,16 +22,13 @@ there too. This lexical judge is deliberately a different instrument from the pl
 
 from __future__ import annotations
 
-import os
-import sys
-
-sys.path.insert(0, os.getcwd())
-
 import argparse
 import hashlib
 import json
+import os
 import re
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
@@ -40,13 +37,14 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
+from textkit.citations import CITATION, citation_markers, strip_citations
+from textkit.sentences import split_sentences
+
 HERE = Path(__file__).resolve().parent
 SPLITS = ("dev", "test")
 CATEGORIES = ("definition", "methodology", "best_practice", "comparison", "multi_hop")
 SUPPORT_MIN_COVERAGE = 0.6
 
-_CITE = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
-_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n+")
 _WORD = re.compile(r"[a-z][a-z\-']+")
 _NUM = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?")
 _STOP = frozenset(
@@ -224,7 +222,7 @@ def normalise(text: str) -> str:
         .replace("\u2013", "-")
         .replace("\u2019", "'")
     )
-    return _CITE.sub(" ", text)
+    return strip_citations(text)
 
 
 def fact_present(answer: str, alternatives: Sequence[str]) -> bool:
@@ -233,22 +231,11 @@ def fact_present(answer: str, alternatives: Sequence[str]) -> bool:
 
 
 def sentences(text: str) -> list[str]:
-    out: list[str] = []
-    for piece in (p.strip() for p in _SENT_END.split(text.strip())):
-        if not piece:
-            continue
-        if out and re.fullmatch(r"(\[\d[\d,\s;]*\]\s*)+", piece):
-            out[-1] += " " + piece
-            continue
-        if out and re.search(r"\b(e\.g|i\.e|vs|etc|cf|al)\.$", out[-1], re.IGNORECASE):
-            out[-1] += " " + piece
-            continue
-        out.append(piece)
-    return out
+    return split_sentences(text)
 
 
 def markers(sentence: str) -> list[int]:
-    return [int(x) for m in _CITE.finditer(sentence) for x in re.split(r"\s*[,;]\s*", m.group(1))]
+    return citation_markers(sentence)
 
 
 def _stem(word: str) -> str:
@@ -263,12 +250,12 @@ def content(text: str) -> set[str]:
 
 
 def numbers(text: str) -> set[str]:
-    return {n.rstrip("%").replace(",", "").rstrip(".") for n in _NUM.findall(_CITE.sub(" ", text))}
+    return {n.rstrip("%").replace(",", "").rstrip(".") for n in _NUM.findall(strip_citations(text))}
 
 
 def is_fragment(sentence: str) -> bool:
     """A sentence that cannot stand alone: too short, cut off, or a list item lifted without its lead."""
-    body = _CITE.sub("", sentence).strip().rstrip(".!?:;").strip()
+    body = CITATION.sub("", sentence).strip().rstrip(".!?:;").strip()
     words = body.split()
     if len(words) < 4:
         return True

@@ -13,7 +13,7 @@ from planner.traversal import Adjacency
 from planner.types import Candidate, ConceptPath, LinkedEntity, Source, SourceKind
 from textkit.clipping import clip_words
 from textkit.markdown import plain_text
-from textkit.sentences import loose_sentences
+from textkit.sentences import loose_sentences, source_sentences
 
 TokenCounter = Callable[[str], int]
 MAX_CHUNK_WORDS = 110
@@ -53,19 +53,9 @@ class Item:
     uri: str = ""
 
 
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")
-
-
 def sentences_of(text: str) -> list[str]:
     """The sentences of a passage (Markdown removed), each ending in its own punctuation."""
-    out: list[str] = []
-    for piece in _SENTENCE_SPLIT.split(plain_text(text)):
-        piece = piece.strip()
-        if out and re.search(r"\b(e\.g|i\.e|vs|etc|cf|al)\.$", out[-1], re.IGNORECASE):
-            out[-1] = f"{out[-1]} {piece}"
-        elif piece:
-            out.append(piece)
-    return out
+    return source_sentences(plain_text(text))
 
 
 def usage_sentence(detail: Mapping[str, Any]) -> str:

@@ -37,6 +37,7 @@ from planner.verification import (
     split_sentences,
     strip_markers,
 )
+from textkit.sentences import loose_sentences
 
 Embed = Callable[[list[str]], Sequence[Sequence[float]]]
 
@@ -98,7 +99,6 @@ _FINITE = frozenset(
         "shall",
     ]
 )
-_SENT = re.compile(r"(?<=[.!?])\s+")
 _PLAN_LEAD = re.compile(r"^(step \d+: )", re.IGNORECASE)  # the plan's own numbering of a guide's steps
 
 
@@ -141,7 +141,7 @@ def is_fragment(sentence: str) -> bool:
 
 
 def passage_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENT.split(" ".join(text.split())) if len(s.split()) >= 3]
+    return [s.strip() for s in loose_sentences(text) if len(s.split()) >= 3]
 
 
 def _normal(text: str) -> str:

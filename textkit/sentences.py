@@ -8,6 +8,9 @@ from textkit.citations import LEADING_CITATIONS
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n+")
 _ANY_END = re.compile(r"(?<=[.!?])\s+")
+# A curated passage (already plain text): a sentence may also start with a digit ("... size. 95% of ..."), and a
+# line break without a full stop before it does not end one.
+_PASSAGE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")
 _ABBREV = re.compile(r"\b(e\.g|i\.e|vs|etc|approx|cf|al)\.$", re.IGNORECASE)
 
 
@@ -45,3 +48,19 @@ def loose_sentences(text: str) -> list[str]:
     (a calculation source's "outputs. inputs: ..." must yield the outputs alone).
     """
     return [s for s in _ANY_END.split(" ".join(text.split())) if s]
+
+
+def source_sentences(text: str) -> list[str]:
+    """The sentences of a plain-text source passage, each ending in its own punctuation.
+
+    Unlike ``split_sentences`` (written for answers), a digit may start a sentence and a line break alone does not end
+    one; an abbreviation such as ``e.g.`` does not end one either.
+    """
+    out: list[str] = []
+    for piece in _PASSAGE_END.split(text):
+        piece = piece.strip()
+        if out and _ABBREV.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        elif piece:
+            out.append(piece)
+    return out

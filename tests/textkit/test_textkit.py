@@ -6,7 +6,7 @@ from textkit.citations import citation_markers, cite, strip_citations
 from textkit.clipping import clip_words
 from textkit.markdown import has_markup, plain_text
 from textkit.numbers import number_strings, number_supported, numeric_values, parse_numbers
-from textkit.sentences import loose_sentences, prose_sentences, split_sentences
+from textkit.sentences import loose_sentences, prose_sentences, source_sentences, split_sentences
 
 
 def test_markers_single_grouped_and_never_an_interval() -> None:
@@ -33,6 +33,17 @@ def test_loose_sentences_cut_at_every_stop_so_a_calculation_quote_is_its_outputs
     text = "power = 0.869. inputs: n per group = 20, delta = 1."
     assert loose_sentences(text) == ["power = 0.869.", "inputs: n per group = 20, delta = 1."]
     assert split_sentences(text) == [text]  # the answer splitter wants a capital after the stop
+
+
+def test_a_source_passage_may_start_a_sentence_with_a_digit_and_keeps_a_lone_line_break() -> None:
+    # The curated definitions are written this way ("... per group. 95% of ..."); answer plans quote them.
+    text = "Power is 0.8 at n = 100 per group.\n95% of intervals cover the truth,\nsee e.g. Table 3. Then stop."
+    assert source_sentences(text) == [
+        "Power is 0.8 at n = 100 per group.",
+        "95% of intervals cover the truth,\nsee e.g. Table 3.",
+        "Then stop.",
+    ]
+    assert split_sentences(text)[1] == "95% of intervals cover the truth,"  # answers: a line break ends one
 
 
 def test_numbers_as_written_and_matched_to_values() -> None:
