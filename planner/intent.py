@@ -202,6 +202,12 @@ _OWN_DATA_QUESTION = re.compile(
 )
 
 
+_WORDED_QUANTITY = re.compile(
+    r"[$€£]\s?\d|\d\s?(?:%|percent\b|pct\b|pp\b|percentage|points?\b|minutes?\b|seconds?\b|users\b|visitors\b)",
+    re.IGNORECASE,
+)
+
+
 def wants_calculation(question: str) -> bool:
     """Whether a question with a recognised calculator is a request to calculate, not a question about the idea.
 
@@ -209,7 +215,11 @@ def wants_calculation(question: str) -> bool:
     will CUPED cut my sample size?"), which needs their data. Advice questions ("how long should I run a test?")
     stay explanations.
     """
-    return any(ch.isdigit() for ch in question) or bool(_OWN_DATA_QUESTION.search(question))
+    from understanding.quantities import normalise
+
+    # numbers in words count when they carry a unit ("a two dollar change", "ten percent"), not "two weeks" advice
+    worded = _WORDED_QUANTITY.search(normalise(question))
+    return any(ch.isdigit() for ch in question) or bool(worded) or bool(_OWN_DATA_QUESTION.search(question))
 
 
 def words(text: str) -> list[str]:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from tools.registry import TOOLS, default_assumptions
+from understanding.named_methods import NAMED_FAMILIES, build_named, ordered_pairs
 from understanding.quantities import Quantity
 from understanding.reading import (
     ASKS_DAYS,
@@ -264,9 +265,10 @@ def _build(
     unknown: str | None,
 ) -> Reading:
     b = _Builder(roles)
-    invalid = _invalid(roles)
     pairs = [q for q in quantities if q.unit == "pair"]
     tool = _steps(b, t, quantities, pairs, method, family or "", unknown or "n")
+    # a named method reads only the inputs it needs: a stray number elsewhere is not a bad power or rate
+    invalid = _invalid(b.used if family in NAMED_FAMILIES else roles)
     assumptions: list[str] = list(dict.fromkeys(b.notes))
     for step in b.steps:
         given = {**step.params, **dict.fromkeys(step.carry, 0)}
@@ -303,6 +305,8 @@ def _steps(
     ) -> None:
         b.steps.append(Step(tool, b.common(tool, params, t), carry or {}, purpose))
 
+    if family in NAMED_FAMILIES:
+        return build_named(b, t, quantities, pairs, family, step, _two_group_means)
     if family == "compromise_power":
         d, n, qr = b.get("effect_d"), _n_from(b), b.get("q_ratio")
         for name, v in (("effect_size_d", d), ("n_per_group", n)):
@@ -482,7 +486,11 @@ def _steps(
             compared = re.search(
                 r"\b(?:different|better|worse|higher|lower|more|less)\b.*\b(?:than|from)\b", between
             )
-            if re.search(r"\b(?:b|variant|treatment)\b[^,;]*$", lead) and not re.search(r"control", lead):
+            ordered = ordered_pairs(t, quantities, pairs)
+            if ordered is not None:
+                first, second, note = ordered
+                b.notes.append(note)
+            elif re.search(r"\b(?:b|variant|treatment)\b[^,;]*$", lead) and not re.search(r"control", lead):
                 first, second = second, first
                 b.notes.append("the group called B / variant / treatment is read as the treatment (B)")
             elif compared:

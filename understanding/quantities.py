@@ -91,6 +91,13 @@ def normalise(question: str) -> str:
             return raw
         return f"{value:g}"
 
+    # "one percentage point", "one dollar": a lone "one" before a unit is the number 1
+    text = re.sub(
+        r"\bone(?=[- ](?:percent|per cent|pct|percentage points?|points?|pp|dollars?|minutes?|seconds?|hours?|days?)\b)",
+        "1",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = _WORD_NUMBER.sub(words, text)
     text = re.sub(r"\b(\d+) cents?\b", lambda m: f"${int(m.group(1)) / 100:g}", text, flags=re.IGNORECASE)
     # "one-sample", "one sided", "1 in the other": keep the words that name designs
@@ -125,7 +132,7 @@ _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 _MULT = r"(?:\s?(?:k|K|M|mm|million|thousand)(?![a-zA-Z]))"
 _NUMBER = re.compile(
     r"(?<![\w.])(?P<neg>-)?(?P<cur>[$€£]\s?)?(?P<num>" + _NUM + r")(?P<mult>" + _MULT + r")?"
-    r"(?P<unit>\s?(?:%|percent\b|per ?cent\b|pp\b|p\.p\.|percentage[- ]points?\b|(?:points?|pts)\b(?!\s+(?:of|in)\b)"
+    r"(?P<unit>\s?(?:%|percent\b|per ?cent\b|pct\b|pp\b|p\.p\.|percentage[- ]points?\b|(?:points?|pts)\b(?!\s+(?:of|in)\b)"
     r"|ms\b|milliseconds?\b|s\b|secs?\b|seconds?\b|mins?\b|minutes?\b|hours?\b|days?\b|dollars?\b|usd\b|eur\b|euros?\b"
     r"|items?\b))?",
     re.IGNORECASE,
@@ -191,7 +198,7 @@ def _unit(raw: str | None, currency: str | None) -> str:
     u = (raw or "").strip().lower()
     if not u:
         return "number"
-    if u in ("%", "percent", "per cent", "percent"):
+    if u in ("%", "percent", "per cent", "percent", "pct"):
         return "percent"
     if u.startswith(("pp", "p.p", "percentage", "point", "pt")):
         return "pp"
@@ -267,7 +274,7 @@ def tag(text: str) -> list[Quantity]:
         for m in pattern.finditer(text):
             a, b = number(m.group("a"), m.group("am")), number(m.group("b"), m.group("bm"))
             glue = text[m.end("a") : m.start("b")].lower()
-            if not free(m.start(), m.end()) or a > b or b < 2:
+            if not free(m.start(), m.end()) or a > b or b < 2 or a != int(a):  # successes are whole
                 continue
             if (
                 " in " in f" {glue} "

@@ -236,6 +236,15 @@ def assign(text: str, quantities: list[Quantity]) -> dict[str, tuple[Quantity, f
             continue
         out[role] = (quantities[i], s, cue)
         used.add(i)
+    # "we needed 30,000 before … new n per group?": a count cued only by "need" is per group when the question
+    # speaks of groups and nothing says total.
+    if (
+        "n_total" in out
+        and "n_per_group" not in out
+        and not re.search(r"total|overall|n\s*=", out["n_total"][2])
+        and re.search(r"\bper[- ](?:group|arm|variant)|\b(?:in )?each (?:group|arm|variant)", text.lower())
+    ):
+        out["n_per_group"] = out.pop("n_total")
     # "detect 30% vs 35%": a weakly cued MDE before the target rate is the baseline.
     if "p2" in out and "baseline" not in out and "mde" in out and out["mde"][0].start < out["p2"][0].start:
         out["baseline"] = out.pop("mde")
@@ -425,7 +434,12 @@ def _asked_any(t: str, roles: dict[str, Grounded]) -> bool:
 
 
 def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> tuple[str | None, str | None]:
+    from understanding.named_methods import named_family
+
     pairs = [q for q in quantities if q.unit in ("pair",)]
+    named = named_family(t, pairs)
+    if named is not None:
+        return named, named
     lists = [q for q in quantities if q.unit == "list"]
     if re.search(r"compromise", t) or "q_ratio" in roles:
         return "compromise_power", "alpha"

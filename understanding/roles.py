@@ -142,7 +142,7 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
     "sd": (
         (
             (
-                r"\b(?:sd|s\.d\.|σ|sigma|standard deviation|std\.? ?dev|std|stdev|variability)\b[^\d$€£]{0,22}$",
+                r"\b(?:sd|s\.d\.|σ|sigma|standard deviation|std\.? ?dev|std|stdev|variability)\b[^\d$€£]{0,32}$",
                 10,
             ),
         ),
@@ -180,7 +180,7 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
         ),
         (
             (
-                r"^\s*(?:[a-z]+\s+){0,2}?(?:per|in each|each|a|per-)\s?(?:group|arm|variant|variation|side|condition|cell|bucket)",
+                r"^[\s-]*(?:[a-z]+\s+){0,2}?(?:per|in each|each|a|per-)\s?(?:group|arm|variant|variation|side|condition|cell|bucket)",
                 9,
             ),
             (r"^\s*(?:in each|each)\b", 8),
@@ -295,7 +295,16 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
         ((r"^\s*(?:x|times)\b", 6),),
         ("count", "number", "ratio"),
     ),
-    "daily_traffic": ((), (), ("count", "number")),  # decided by the per-day unit
+    "daily_traffic": (  # mostly decided by the per-day unit; "daily traffic 20k" names it before the number
+        (
+            (
+                r"\b(?:daily|per[- ]day)\s+(?:traffic|visitors|users|sessions|visits|pageviews)\b\s*(?:of|is|=|:|at)?\s*$",
+                12,
+            ),
+        ),
+        (),
+        ("count", "number"),
+    ),
     "days": ((), (), ("days",)),
     "looks_placeholder": ((), (), ()),
 }
