@@ -56,6 +56,20 @@ _GERUND_SUBJECT = re.compile(
 _FINITE = re.compile(r"\b(is|are|was|were|has|have|does|do|can|should|will|may|must)\b")
 _MISTAKES = re.compile(r"\b(mistakes?|pitfalls?|traps?|avoid|errors?|anti-?patterns?)\b", re.IGNORECASE)
 _STEP = re.compile(r"(?m)^\s*\d+[.)]\s+(.+?)\s*$")
+# "what is X?", "what's an X", "define X", "what does X mean", "what is meant by X": X is the asked term
+_ASKED_TERM = re.compile(
+    r"^\s*(?:(?:so\s+|and\s+|ok\s+)?what(?:\s+is\s+meant\s+by|'s|s|\s+is|\s+are|\s+does)|define|definition\s+of|"
+    r"meaning\s+of|explain\s+what)\s+(?P<term>.{2,80}?)(?:\s+(?:mean|means|stand\s+for|is|are))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_ARTICLE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
+_TERM_TAIL = re.compile(
+    r"\s+(?:in|for|when|within)\s+(?:an?\s+|the\s+)?(?:a/?b|ab|online|experiment|test|statistic)\S*.*$", re.I
+)
+_DEFINING_VERB = (
+    r"(?:\s*\([^)]{1,60}\))?,?\s+(?:is|are|was|means|denotes|describes|refers\s+to|stands\s+for|"
+    r"(?:is\s+)?defined\s+as|(?:is\s+)?called)\b"
+)
 _RELATION_WORDS = re.compile(
     r"\b(relat\w*|connect\w*|link\w*|affect\w*|impact\w*|influenc\w*|have to do with|protect\w*|break\w*|"
     r"help\w*|change\w*|lead\w*|cause\w*|depend\w*)\b",
@@ -152,6 +166,24 @@ class _Builder:
         for sentence in sentences_of(str(detail.get("definition") or ""))[:n]:
             self.add("definition", sentence, src)
 
+    def passage_definition(self, term: str, follow: int = 1) -> str:
+        """The first numbered passage's sentence that defines ``term``, then ``follow`` sentences after it.
+
+        Returns the defining sentence ('' when no passage defines the term).
+        """
+        for src in self.by_id.values():
+            if src.kind == "calculation":
+                continue
+            sentences = sentences_of(src.text)
+            for i, sentence in enumerate(sentences):
+                if defines(term, sentence) and _prose(sentence):
+                    self.add("definition", sentence, src)
+                    for after in sentences[i + 1 : i + 1 + follow]:
+                        if _prose(after) and not _GERUND.match(after):
+                            self.add("definition", after, src)
+                    return sentence
+        return ""
+
     def usage(self, concept_id: str, role: str = "when_to_use") -> None:
         src, detail = self.concept(concept_id), self.details.get(concept_id)
         if src is not None and detail is not None:
@@ -206,6 +238,44 @@ class _Builder:
             if src is not None:
                 for sentence in sentences_of(src.text):
                     self.add("hop", sentence, src)
+
+
+def asked_term(question: str) -> str | None:
+    """The term a definition question asks about ("What is the quillfeather holdout?" -> "quillfeather holdout")."""
+    m = _ASKED_TERM.match(question)
+    if m is None:
+        return None
+    term = _TERM_TAIL.sub("", _ARTICLE.sub("", m.group("term").strip(" \"'`"))).strip(" \"'`")
+    return term if 0 < len(term.split()) <= 6 else None
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _term_pattern(term: str) -> re.Pattern[str]:
+    words = re.findall(r"[a-z0-9]+", term.lower())
+    return re.compile(r"\b" + r"[\s\-]+".join(map(re.escape, words)) + r"(?:e?s)?\b", re.IGNORECASE)
+
+
+def defines(term: str, sentence: str) -> bool:
+    """Whether ``sentence`` defines ``term`` ("The X is ...", "X, defined as ...", "X means ...")."""
+    words = re.findall(r"[a-z0-9]+", term.lower())
+    if not words:
+        return False
+    head = r"[\s\-]+".join(map(re.escape, words)) + r"(?:e?s)?"
+    lead = r"(?:^|[,:;(]\s*|\b(?:the|a|an|our|this|that|so-called)\s+)"
+    return re.search(lead + head + _DEFINING_VERB, sentence, re.IGNORECASE) is not None
+
+
+def _same_term(term: str, names: Sequence[str]) -> bool:
+    """``term`` names the concept (its name or the question's mention of it), plural or singular."""
+    t = _norm(term)
+    for name in names:
+        n = _norm(name)
+        if n and (t == n or t.rstrip("s") == n.rstrip("s")):
+            return True
+    return False
 
 
 def _prose(sentence: str) -> bool:
@@ -288,7 +358,17 @@ def build_plan(
             ]
             scores = similarity(question, heads)
             primary = pool[max(range(len(pool)), key=lambda i: (scores[i], -i))]
-    if kind == "definition":
+    term = asked_term(question) if kind == "definition" else None
+    names = [str((details.get(primary) or {}).get("name") or primary)] if primary else []
+    names += [e.mention for e in entities if e.concept_id == primary and e.method != "embedding"]
+    defining = "" if term is None or _same_term(term, names) else b.passage_definition(term)
+    if defining:
+        # a passage defines the asked term, which is not the curated concept the question was linked to (a user
+        # document's own term, say): the answer is that definition; the broader concept follows only when the
+        # definition names it ("the X holdout is a long-running holdout group ...")
+        if primary and _term_pattern(names[0]).search(defining):
+            b.definition(primary, n=1)
+    elif kind == "definition":
         if primary:
             b.definition(primary)
             b.usage(primary)
