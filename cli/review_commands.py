@@ -18,8 +18,8 @@ def list_command(
     """List proposals with the sentence each was extracted from."""
     from config import Settings
     from engine.db import open_database
+    from engine.graph_reads import list_proposals
     from engine.migrations import migrate
-    from engine.proposal_reads import list_proposals
 
     if status not in ("proposed", "accepted", "all"):
         raise typer.BadParameter("use proposed, accepted or all", param_hint="--status")

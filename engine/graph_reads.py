@@ -433,6 +433,57 @@ def concept_neighbours_by_relation(db: QueryRunner, concept_id: str) -> list[dic
     return out
 
 
+# --- extracted (proposed and reviewed) concepts and relations ------------------------------------------------------
+
+# Extraction-specific fields only; the embedding stays in the database.
+_PROPOSED_CONCEPT_FIELDS = "concept_id, name, aliases, category, definition, status, evidence, supported_by"
+_PROPOSED_RELATION_FIELDS = (
+    "relation_id, rel_type, in.concept_id AS source_id, out.concept_id AS target_id, "
+    "in.name AS source_name, out.name AS target_name, weight, status, evidence, supported_by"
+)
+
+
+def list_proposals(db: QueryRunner, status: str | None = "proposed") -> dict[str, list[dict[str, Any]]]:
+    """Extracted concepts and relations with ``status`` (``None``: proposed and accepted), by kind, sorted by id."""
+    statuses = ["proposed", "accepted"] if status is None else [status]
+    return {
+        "concepts": _rows(
+            db.query(
+                f"SELECT {_PROPOSED_CONCEPT_FIELDS} FROM concept WHERE status IN $s ORDER BY concept_id",
+                {"s": statuses},
+            )
+        ),
+        "relations": _rows(
+            db.query(
+                f"SELECT {_PROPOSED_RELATION_FIELDS} FROM relation WHERE status IN $s ORDER BY relation_id",
+                {"s": statuses},
+            )
+        ),
+    }
+
+
+def get_proposal(db: ScalarQueryRunner, kind: str, target_id: str) -> dict[str, Any] | None:
+    """One extracted concept or relation by id (any status), or ``None`` when it does not exist or is curated."""
+    fields = _PROPOSED_CONCEPT_FIELDS if kind == "concept" else _PROPOSED_RELATION_FIELDS
+    row = db.scalar(f"SELECT {fields} FROM ONLY $id", {"id": RecordID(kind, target_id)})
+    return row if isinstance(row, dict) and row.get("status") is not None else None
+
+
+def resolution_candidates_knn(
+    db: QueryRunner, vector: Sequence[float], k: int = 5
+) -> list[tuple[str, str, float]]:
+    """Nearest concepts by the HNSW index for entity resolution: (concept_id, category, cosine), closest first."""
+    k = _int_literal(k, 1, 50)
+    rows = _rows(
+        db.query(
+            f"SELECT concept_id, category, vector::distance::knn() AS d FROM concept "
+            f"WHERE embedding <|{k},40|> $v ORDER BY d",
+            {"v": list(vector)},
+        )
+    )
+    return [(str(r["concept_id"]), str(r["category"]), 1.0 - float(r["d"])) for r in rows]
+
+
 # --- the storage interfaces ------------------------------------------------------------------------------------------
 
 

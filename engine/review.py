@@ -5,8 +5,8 @@ from __future__ import annotations
 from engine.db import Database
 from engine.errors import ProgrammingError
 from engine.events import NewEvent, ProposalAccepted, ProposalRejected, Provenance, stream_for
+from engine.graph_reads import get_proposal
 from engine.projection import Projector
-from engine.proposal_reads import get_proposal
 from engine.store import EventStore
 
 REVIEW_EXTRACTOR = "review"

@@ -22,8 +22,8 @@ from config import Settings
 from engine.db import Database
 from engine.events import NewEvent
 from engine.graph_reads import list_concepts
+from engine.graph_reads import resolution_candidates_knn as nearest_concepts
 from engine.projection import Projector
-from engine.proposal_reads import nearest_concepts
 from engine.store import EventStore, StreamAppend
 from ingest.corpus_format import CorpusFormatError
 from ingest.corpus_source import CORPUS_SCOPE, load_corpus_batch

@@ -18,7 +18,7 @@ from api.dependencies import provide_runtime
 from api.errors import NotFound, Unprocessable
 from api.runtime import Runtime
 from api.security import require_api_key, require_read_access
-from engine.proposal_reads import list_proposals
+from engine.graph_reads import list_proposals
 from engine.review import ProposalAlreadyDecidedError, ProposalNotFoundError, review_proposal
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from config import Settings
 from engine.events import ConceptMatched, ConceptProposed, RelationProposed
-from engine.proposal_reads import list_proposals
+from engine.graph_reads import list_proposals
 from engine.replay import graph_hash, rebuild
 from engine.review import ProposalNotFoundError, review_proposal
 from ingest.arxiv import search_papers, write_papers
