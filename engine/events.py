@@ -282,6 +282,25 @@ class ProposalRejected(Payload, frozen=True, kw_only=True):
             raise ValueError(f"kind {self.kind!r} is not one of concept, relation")
 
 
+WITHDRAWAL_KINDS = frozenset({"concept", "match", "relation"})
+
+
+class SupportWithdrawn(Payload, frozen=True, kw_only=True):
+    """A changed document no longer states an extracted fact it stated before: its support, evidence and matches
+    leave the fact (``kind``: ``concept`` it proposed, ``match`` of an existing concept, ``relation``). A fact left
+    with no support goes."""
+
+    event_type: ClassVar[str] = "SupportWithdrawn"
+    kind: str
+    target_id: NonEmpty
+    doc_id: Slug
+    reason: str = ""
+
+    def check(self) -> None:
+        if self.kind not in WITHDRAWAL_KINDS:
+            raise ValueError(f"kind {self.kind!r} is not one of {', '.join(sorted(WITHDRAWAL_KINDS))}")
+
+
 PAYLOAD_TYPES: dict[str, type[Payload]] = {
     cls.event_type: cls
     for cls in (
@@ -300,6 +319,7 @@ PAYLOAD_TYPES: dict[str, type[Payload]] = {
         ConceptMatched,
         ProposalAccepted,
         ProposalRejected,
+        SupportWithdrawn,
     )
 }
 
@@ -428,4 +448,6 @@ def stream_for(payload: Payload) -> str:
             return f"relation:{payload.relation_id}"
         case ProposalAccepted() | ProposalRejected():
             return f"{payload.kind}:{payload.target_id}"
+        case SupportWithdrawn():
+            return f"{'relation' if payload.kind == 'relation' else 'concept'}:{payload.target_id}"
     raise UnknownEventTypeError(type(payload).__name__, list(PAYLOAD_TYPES))

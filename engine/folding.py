@@ -17,6 +17,8 @@ Rules:
   evidence to a row that exists (never changing a reviewed or curated row's fields or status). ConceptMatched adds
   support and a ``matches`` entry to an existing concept. ProposalAccepted sets ``status: "accepted"``;
   ProposalRejected deletes the proposed row. A retracted document takes its evidence and matches with its support.
+  SupportWithdrawn (a changed document no longer states a fact) takes that document's evidence or matches, and
+  its support once nothing it stated is left; a row left with no support is deleted.
 - mentions: a chunk mentions ``mention_ids`` = its document's ``metadata.concepts`` + its own ``concepts``,
   resolved through merges; an edge exists for each of those concepts that exists.
 """
@@ -44,6 +46,7 @@ from engine.events import (
     RelationAsserted,
     RelationProposed,
     RelationRetracted,
+    SupportWithdrawn,
     payload_to_dict,
 )
 
@@ -191,6 +194,8 @@ def apply(state: GraphState, event: Foldable) -> None:
             _relation_proposed(state, p, doc)
         case ProposalAccepted() | ProposalRejected():
             _proposal_reviewed(state, p)
+        case SupportWithdrawn():
+            _support_withdrawn(state, p)
     state.position = event.position
 
 
@@ -513,3 +518,31 @@ def _proposal_reviewed(state: GraphState, p: ProposalAccepted | ProposalRejected
     else:
         rel["status"] = "accepted"
         state.dirty_relations.add(p.target_id)
+
+
+def _support_withdrawn(state: GraphState, p: SupportWithdrawn) -> None:
+    """The document's evidence (``concept``, ``relation``) or matches (``match``) leave the row; its support leaves
+    when none of either is left, and the row when nothing supports it."""
+    if p.kind == "relation":
+        rel = state.relations.get(p.target_id)
+        if rel is None:
+            return
+        _drop_entries(rel, "evidence", p.doc_id)
+        state.dirty_relations.add(p.target_id)
+        if _withdraw_support(rel, p.doc_id):
+            _delete_relation(state, p.target_id)
+        return
+    concept_id = state.resolve(p.target_id)
+    row = state.concepts.get(concept_id)
+    if row is None:
+        return
+    _drop_entries(row, "matches" if p.kind == "match" else "evidence", p.doc_id)
+    state.dirty_concepts.add(concept_id)
+    still_stated = any(e["doc_id"] == p.doc_id for key in ("evidence", "matches") for e in row.get(key) or [])
+    if not still_stated and _withdraw_support(row, p.doc_id):
+        _delete_concept(state, concept_id)
+
+
+def _drop_entries(row: Row, key: str, doc_id: str) -> None:
+    if key in row:
+        row[key] = [e for e in row[key] if e["doc_id"] != doc_id]

@@ -32,6 +32,7 @@ from engine.events import (
     RelationAsserted,
     RelationProposed,
     RelationRetracted,
+    SupportWithdrawn,
 )
 from engine.folding import GraphState, Row, apply, mention_ids
 from engine.row_sources import RowSource, StoredRows, Written
@@ -213,6 +214,12 @@ class Projector:
                     relation_ids.add(p.relation_id)
                     if isinstance(p, RelationAsserted | RelationProposed):
                         concept_ids.update({state.resolve(p.source_id), state.resolve(p.target_id)})
+                case SupportWithdrawn(kind="relation"):
+                    relation_ids.add(p.target_id)
+                case SupportWithdrawn():  # the concept goes if this was its last support
+                    concept_ids.add(state.resolve(p.target_id))
+                    doomed_by_name.add(state.resolve(p.target_id))
+                    deletes_concepts = True
                 case ProposalAccepted() | ProposalRejected():
                     _review_targets(p, state, concept_ids, relation_ids, doomed_by_name)
                     deletes_concepts = deletes_concepts or (

@@ -27,6 +27,7 @@ from engine.events import (
     RelationAsserted,
     RelationProposed,
     RelationRetracted,
+    SupportWithdrawn,
     payload_to_dict,
 )
 
@@ -172,5 +173,9 @@ def _fold_proposals(state: LogState, payload: Payload, document_id: str | None) 
         case DocumentRetracted():
             for proposal in state.proposals.values():
                 proposal.supporters.discard(payload.doc_id)
+        case SupportWithdrawn():
+            withdrawn = state.proposals.get(f"{payload.kind}:{payload.target_id}")
+            if withdrawn is not None:
+                withdrawn.supporters.discard(payload.doc_id)
     if key is not None and document_id:
         state.proposals.setdefault(key, ProposalState()).supporters.add(document_id)

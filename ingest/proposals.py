@@ -4,8 +4,8 @@
 ``name: definition`` once (the vector serves resolution, the category vote and the concept row), and resolves it.
 ``plan_proposals(...)`` is pure: it turns one document's proposals into events, leaving out what the log already
 holds for that document (so re-ingesting an unchanged or merely re-worded document proposes nothing twice) and
-anything a reviewer rejected; what an earlier version of the document alone proposed and the new one no longer
-states is retracted.
+anything a reviewer rejected. What an earlier version of the document stated and the new one no longer does is
+retracted when that document alone supported it, and otherwise loses that document's support (``SupportWithdrawn``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from engine.events import (
     Provenance,
     RelationProposed,
     RelationRetracted,
+    SupportWithdrawn,
     stream_for,
 )
 from engine.ontology import RELATION_TYPES
@@ -128,6 +129,11 @@ def plan_proposals(proposals: DocumentProposals, state: LogState) -> list[Planne
         )
     for r in proposals.matched:
         assert r.match is not None
+        own = state.proposals.get(f"concept:{r.match.concept_id}")
+        if own is not None and doc_id in own.supporters:
+            # A changed version of the document that proposed the concept finds it again: still its proposal.
+            stated.add(f"concept:{r.match.concept_id}")
+            continue
         stated.add(f"match:{r.match.concept_id}")
         if not fresh(f"match:{r.match.concept_id}"):
             continue
@@ -160,15 +166,26 @@ def plan_proposals(proposals: DocumentProposals, state: LogState) -> list[Planne
             ),
             rel.evidence.chunk_id,
         )
-    # What an earlier version of this document alone stated, and this one no longer does, goes.
+    # What an earlier version of this document stated and this one no longer does: a fact it alone supported is
+    # retracted; one that other documents still state (or that this one now states as a match) loses its support.
     for key, have in sorted(state.proposals.items()):
-        if have.supporters == {doc_id} and key not in stated and not key.startswith("match:"):
-            kind, target = key.split(":", 1)
-            reason = f"no longer stated by {doc_id}"
-            payload: Payload = (
-                ConceptRetracted(concept_id=target, reason=reason)
-                if kind == "concept"
-                else RelationRetracted(relation_id=target, reason=reason)
-            )
-            emit(payload, None)
+        if doc_id not in have.supporters or key in stated:
+            continue
+        kind, target = key.split(":", 1)
+        reason = f"no longer stated by {doc_id}"
+        payload: Payload
+        if kind == "match" or _others_support(state, stated, kind, target, doc_id):
+            payload = SupportWithdrawn(kind=kind, target_id=target, doc_id=doc_id, reason=reason)
+        elif kind == "concept":
+            payload = ConceptRetracted(concept_id=target, reason=reason)
+        else:
+            payload = RelationRetracted(relation_id=target, reason=reason)
+        emit(payload, None)
     return events
+
+
+def _others_support(state: LogState, stated: set[str], kind: str, target: str, doc_id: str) -> bool:
+    """Whether anything but ``doc_id``'s old statement still supports the fact (a concept's matches count)."""
+    keys = [f"{kind}:{target}"] + ([f"match:{target}"] if kind == "concept" else [])
+    others = set().union(*(state.proposals[k].supporters for k in keys if k in state.proposals)) - {doc_id}
+    return bool(others) or (kind == "concept" and f"match:{target}" in stated)

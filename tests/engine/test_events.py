@@ -122,6 +122,7 @@ def test_every_event_type_is_in_the_registry_and_has_a_stream() -> None:
         "DocumentIngested", "ChunkAdded", "ChunkRemoved", "ConceptDefined", "ConceptAliased", "ConceptsMerged",
         "RelationAsserted", "DocumentRetracted", "ConceptRetracted", "RelationRetracted",
         "ConceptProposed", "RelationProposed", "ConceptMatched", "ProposalAccepted", "ProposalRejected",
+        "SupportWithdrawn",
     }  # fmt: skip
     assert stream_for(ConceptsMerged(into_id="a", merged_id="b")) == "concept:a"
 
