@@ -38,6 +38,12 @@ _NEED_PHRASES: dict[str, str] = {
     "effect_size_d": "the effect size (Cohen's d)",
     "looks": "the number of analyses",
     "days": "the number of days the test can run",
+    "margin": "the non-inferiority or equivalence margin",
+    "icc": "the intracluster correlation (ICC)",
+    "cluster_size": "the number of units per cluster",
+    "z_interim": "the z statistic at the interim look",
+    "information_fraction": "the share of the planned sample seen so far",
+    "count_a": "the events and exposure of each group",
 }
 
 
@@ -59,6 +65,16 @@ def parsed_tool(parsed: Any) -> str | None:
         return None
     tool = getattr(parsed, "tool", None)
     return str(tool) if tool else None
+
+
+def names_method(parsed: Any) -> bool:
+    """Whether the question named the test or interval to run ("Fisher's exact", "Bayesian", "Agresti-Caffo"):
+    then that calculator answers, even when the question also carries results the scorecard could analyse."""
+    from understanding.named_methods import NAMED_FAMILIES
+
+    if parsed is None or getattr(parsed, "tool", None) is None:
+        return False
+    return parsed.family in NAMED_FAMILIES or bool(parsed.method_requested)
 
 
 def parsed_summary(parsed: Any) -> dict[str, Any]:
@@ -283,6 +299,9 @@ def result_sentence(result: dict[str, Any]) -> str:
             f"α = {float(out['alpha']):.3f} and power = {_pct(out['power'])} (α = {float(out['alpha']):.4f}, β = {float(out['beta']):.4f}, "
             f"power {float(out['power']):.4f}; {method})."
         )
+    named = _named_method_sentence(tool, out, rnd, inp, method)
+    if named:
+        return named
     if tool == "group_sequential" and "z_boundaries" in out:
         bounds = ", ".join(f"{float(z):.3f}" for z in out["z_boundaries"])
         return f"z boundaries at each look: {bounds} ({method})."
@@ -290,6 +309,61 @@ def result_sentence(result: dict[str, Any]) -> str:
         f"{humanise(k)} {_fmt(v)}" for k, v in out.items()
     )
     return f"{listed} ({method})."
+
+
+def _named_method_sentence(
+    tool: str, out: dict[str, Any], rnd: dict[str, Any], inp: dict[str, Any], method: str
+) -> str | None:
+    """Sentences for the calculators a question reaches by naming the method (exact, Bayesian, mSPRT …)."""
+    alpha = float(inp.get("alpha", 0.05))
+    if tool == "exact_2x2_test":
+        p = float(out["p_value"])
+        return (
+            f"p = {_p(p)} ({p:.4g}, {method}): {_significance(p, alpha, str(inp.get('alternative', 'two-sided')))}; "
+            f"A converts at {_pct(out['p_a'], 2)}, B at {_pct(out['p_b'], 2)}."
+        )
+    if tool in ("bayesian_ab", "bayesian_ab_means"):
+        prob = float(out["prob_b_beats_a"])
+        level = float(inp.get("credibility", 0.95))
+        return (
+            f"The probability that B beats A is {_pct(prob)} ({prob:.4f}); expected loss if you ship B "
+            f"{float(out['expected_loss_b']):.3g}, if you keep A {float(out['expected_loss_a']):.3g}; {level:.0%} credible "
+            f"interval for B − A {float(out['ci_low']):.4f} to {float(out['ci_high']):.4f} ({method})."
+        )
+    if tool == "msprt":
+        p = float(out["always_valid_p_value"])
+        verdict = "significant" if p < alpha else "not significant"
+        return (
+            f"Always-valid p = {_p(p)} ({p:.4g}): {verdict} at α = {alpha:g}, at this or any look; the {1 - alpha:.0%} "
+            f"confidence sequence for B − A is {float(out['cs_low']):.4f} to {float(out['cs_high']):.4f} ({method})."
+        )
+    if tool == "equivalence_test":
+        p = float(out["p_value"])
+        return (
+            f"{out.get('verdict') or rnd.get('verdict') or ''} p = {_p(p)} ({p:.4g}), statistic {float(out['statistic']):.4f}, "
+            f"B − A = {float(out['difference']):.4f} ({method})."
+        ).strip()
+    if tool == "equivalence_sample_size":
+        return f"You need {_n(rnd['n_per_group'])} per group ({_x(out['n_per_group'])}, {method}), {_n(rnd['total'])} in total."
+    if tool == "poisson_test":
+        p = float(out["p_value"])
+        return (
+            f"Rate ratio B/A = {float(out['rate_ratio']):.4f} ({float(out['rate_b']):.4g} vs {float(out['rate_a']):.4g} per unit of "
+            f"exposure; CI {float(out['ci_low']):.4f} to {float(out['ci_high']):.4f}), p = {_p(p)} ({p:.4g}): "
+            f"{_significance(p, alpha, str(inp.get('alternative', 'two-sided')))} ({method})."
+        )
+    if tool == "cluster_design" and "clusters_per_group" in out:
+        return (
+            f"Design effect {float(out['design_effect']):.4g}: {_n(rnd['clusters_per_group'])} clusters per arm "
+            f"({_x(out['clusters_per_group'])}), {_n(rnd['n_per_group_clustered'])} units per arm instead of "
+            f"{_n(inp['n_per_group'])} ({method})."
+        )
+    if tool == "conditional_power":
+        return (
+            f"Conditional power under the current trend is {_pct(out['cp_current_trend'])} ({float(out['cp_current_trend']):.4f}); "
+            f"under the planned effect {_pct(out['cp_design'])}, under no effect {_pct(out['cp_null'])} ({method}). {out['verdict']}"
+        )
+    return None
 
 
 def answer_text(outcome: CalculationOutcome) -> str:

@@ -72,7 +72,9 @@ def understand(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], di
         tool = calc.parsed_tool(parsed)
     # A follow-up ("and at 90% power?") is a calculation because it changes an earlier one.
     calculable = tool is not None and (wants_calculation(question) or calc.is_follow_up(parsed))
-    if has_text(question) and analysis_routing.carries_results(question):  # results in: the analysis answers
+    if (
+        has_text(question) and analysis_routing.carries_results(question) and not calc.names_method(parsed)
+    ):  # results in: the analysis answers, unless the question names the test to run
         tool, calculable = analysis_routing.TOOL, True
     proto_scores = (
         {
@@ -253,7 +255,8 @@ def retrieve(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
 @node("calculate")
 def calculate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
     parsed = state.get("parsed_calculation")
-    outcome = analysis_routing.analysis_outcome(state["question"]) or calc.run_calculation(parsed)
+    scorecard = None if calc.names_method(parsed) else analysis_routing.analysis_outcome(state["question"])
+    outcome = scorecard or calc.run_calculation(parsed)
     record = {
         "inputs": {"parsed": calc.parsed_summary(parsed)},
         "outputs": {

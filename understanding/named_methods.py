@@ -88,7 +88,9 @@ def _label(t: str, q: Quantity, lo: int, hi: int) -> str | None:
         tail = left[m.end() :]
         if re.search(r"\d", tail) or len(tail.split()) > 3:
             continue
-        if len(m.group(1)) == 1 and not re.fullmatch(r"\s*[:=(]?\s*", tail):
+        if len(m.group(1)) == 1 and not re.fullmatch(
+            r"\s*(?:[:=(]|got|had|has|gets|with|saw|converted)?\s*", tail
+        ):
             continue  # a lone "a"/"b" names a group only right before its numbers ("B: 150 of 2,380")
         found = m.group(1).split()[0]
     if found is None:
@@ -320,16 +322,21 @@ def _cluster(b: Any, t: str, quantities: list[Quantity], step: Any) -> str:
         b.used["icc"] = Grounded(params["icc"], "question", icc_q.span())
     else:
         b.need("icc")
+    clusters = (
+        r"(?:stores?|shops?|clusters?|city|cities|schools?|class(?:room)?s?|markets?|regions?|clinics?|teams?|sites?"
+        r"|days?|villages?|households?|hospitals?|practices|wards?|offices?|branch(?:es)?|restaurants?)"
+    )
     size_q = None
     for q in quantities:
         if q.unit not in ("count", "number") or q is icc_q:
             continue
         left, right = t[max(0, q.start - 25) : q.start], t[q.end : q.end + 40]
         if re.match(
-            r"\s*(?:[a-z-]+\s+){0,2}?(?:per|in each|each|in every|a)\s+(?:store|cluster|city|school|market|region|clinic|team|shop|site|day|class)\b"
-            r"|\s*(?:[a-z-]+\s+)?each\b",
+            r"\s*(?:[a-z-]+\s+){0,2}?(?:per|in each|each|in every|a)\s+"
+            + clusters
+            + r"\b|\s*(?:[a-z-]+\s+)?each\b",
             right,
-        ) or re.search(r"(?:cluster size|clusters? of|stores? of|size of each cluster)[^\d]{0,8}$", left):
+        ) or re.search(r"(?:cluster size|size of each cluster|\b" + clusters + r" of)\b[^\d]{0,12}$", left):
             size_q = q
             break
     if size_q is None:

@@ -42,6 +42,12 @@ QUESTIONS = {
     "r": "What correlation do you want to detect?",
     "effect_size_d": "What standardised effect size (Cohen's d) do you expect?",
     "days": "How many days can the test run?",
+    "margin": "What margin (in percentage points, or in the metric's units) counts as no worse?",
+    "icc": "What is the intracluster correlation (ICC) of the metric within a cluster?",
+    "cluster_size": "How many users (units) does each cluster hold on average?",
+    "z_interim": "What is the z statistic at the interim look?",
+    "information_fraction": "What share of the planned sample has been collected so far (e.g. 50%)?",
+    "count_a": "How many events and how much exposure (users, user-days) does each group have?",
 }
 _SINGLE = {"baseline", "p2", "p0", "mde", "mde_abs", "power", "alpha", "confidence", "sd", "delta", "n_per_group",
            "n_control", "n_treatment", "n_total", "daily_traffic", "exposed_share", "days", "correlation",
