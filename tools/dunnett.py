@@ -4,7 +4,8 @@ Library choice: scipy. ``scipy.stats.dunnett`` implements Dunnett (1955) but nee
 results usually arrive as means, SDs and sizes per arm, so we compute the same statistic (pooled variance,
 df = N − k) and the same multivariate-t p-values with ``scipy.stats.multivariate_t`` (seeded, so results are
 reproducible), and check them against ``scipy.stats.dunnett`` and Dunnett's own example in the tests. Conversion rates
-enter as means of 0/1 values (sd = √(p(1 − p)·n/(n − 1))).
+enter as means of 0/1 values (sd = √(p(1 − p)·n/(n − 1))). Per-unit values go to ``scipy.stats.dunnett`` itself
+(``dunnett_units_result``), which also gives simultaneous confidence intervals.
 """
 
 from __future__ import annotations
@@ -103,3 +104,63 @@ def _unadjusted(t: Sequence[float], df: int, alt: str) -> list[float]:
     if alt == "two-sided":
         return [2 * float(stats.t.sf(abs(v), df)) for v in t]
     return [float(stats.t.sf(v if alt == "larger" else -v, df)) for v in t]
+
+
+_SCIPY_ALTERNATIVE = {"two-sided": "two-sided", "larger": "greater", "smaller": "less"}
+
+
+def dunnett_units_result(
+    values: Sequence[float], groups: Sequence[float], alternative: str = "two-sided", alpha: float = 0.05
+) -> CalculationResult:
+    """Dunnett's test on per-unit values (``scipy.stats.dunnett``): group 0 is the control, 1..k the variants."""
+    y = np.asarray(values, dtype=float)
+    g = np.asarray(groups, dtype=float)
+    if y.size != g.size:
+        raise CalculationInputError(
+            "groups", f"give one group per value; got {g.size} groups for {y.size} values"
+        )
+    if (g != np.round(g)).any() or g.min() < 0:
+        raise CalculationInputError(
+            "groups", "groups are whole numbers: 0 for the control, 1, 2, … for variants"
+        )
+    k = int(g.max())
+    arms = [y[g == i] for i in range(k + 1)]
+    sizes = [a.size for a in arms]
+    if k < 2 or min(sizes) < 2:
+        raise CalculationInputError(
+            "groups", f"Dunnett needs a control and at least two variants of 2+ units each; got sizes {sizes}"
+        )
+    alt = checks.alternative(alternative)
+    a = checks.alpha(alpha)
+    res = stats.dunnett(*arms[1:], control=arms[0], alternative=_SCIPY_ALTERNATIVE[alt], rng=SEED)
+    ci = res.confidence_interval(confidence_level=1 - a)
+    p = [min(1.0, max(0.0, float(v))) for v in res.pvalue]
+    differences = [float(arm.mean() - arms[0].mean()) for arm in arms[1:]]
+    low, high = [float(v) for v in ci.low], [float(v) for v in ci.high]
+    return CalculationResult(
+        tool="dunnett_units",
+        method="Dunnett's many-to-one test on per-unit values (scipy.stats.dunnett; single step, pooled variance)",
+        inputs={"n_per_arm": sizes, "alternative": alt, "alpha": a},
+        outputs={
+            "differences": differences,
+            "t": [float(v) for v in res.statistic],
+            "df": int(y.size - k - 1),
+            "adjusted_p_values": p,
+            "ci_low": low,
+            "ci_high": high,
+            "rejected": [v < a for v in p],
+        },
+        outputs_rounded={
+            "differences": [round(v, 6) for v in differences],
+            "t": [round(float(v), 4) for v in res.statistic],
+            "df": int(y.size - k - 1),
+            "adjusted_p_values": [float(f"{v:.4g}") for v in p],
+            "ci_low": [round(v, 6) for v in low],
+            "ci_high": [round(v, 6) for v in high],
+            "rejected": [v < a for v in p],
+        },
+        formula="t_i = (x̄_i − x̄_0)/(s·√(1/n_i + 1/n_0)), s² pooled, df = N − k − 1; p_i = P(max_j |T_j| ≥ |t_i|) "
+        "under the multivariate t",
+        library=library_version("scipy"),
+        assumptions=("equal variances across arms (pooled SD)", "group 0 is the control"),
+    )

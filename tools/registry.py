@@ -17,6 +17,7 @@ from tools import (
     always_valid,
     bayesian,
     cluster,
+    cluster_analysis,
     conditional_power,
     cuped,
     cuped_test,
@@ -622,6 +623,17 @@ TOOLS: dict[str, ToolSpec] = {
             dunnett.dunnett_result,
         ),
         ToolSpec(
+            "dunnett_units",
+            "Dunnett's many-to-one test on per-unit values: each variant against the control (scipy.stats.dunnett)",
+            (
+                _p("values", "float_list", "metric value of each unit", required=True),
+                _p("groups", "float_list", "arm of each unit: 0 control, 1, 2, … variants", required=True),
+                ALTERNATIVE,
+                ALPHA,
+            ),
+            dunnett.dunnett_units_result,
+        ),
+        ToolSpec(
             "heavy_tails",
             "Heavy-tailed metric: Yuen trimmed-mean test or bootstrap CI from per-unit values",
             (
@@ -678,6 +690,18 @@ TOOLS: dict[str, ToolSpec] = {
                 ALPHA,
             ),
             cluster.cluster_design_result,
+        ),
+        ToolSpec(
+            "cluster_robust",
+            "Cluster-randomised experiment: effect with cluster-robust SEs, ICC and design effect, from per-unit rows",
+            (
+                _p("values", "float_list", "metric value of each unit", required=True),
+                _p("treated", "float_list", "1 for a treatment unit, 0 for a control unit", required=True),
+                _p("clusters", "float_list", "cluster code of each unit (whole numbers)", required=True),
+                _p("covariate", "float_list", "pre-period covariate of each unit (optional)"),
+                ALPHA,
+            ),
+            cluster_analysis.cluster_robust_result,
         ),
         ToolSpec(
             "cuped_test",

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from tools.dunnett import dunnett_result
+from tools.dunnett import dunnett_result, dunnett_units_result
 from tools.errors import CalculationInputError
 
 # Dunnett (1955), JASA 50:1096, blood counts; the example of scipy.stats.dunnett's documentation, which reports
@@ -31,3 +31,21 @@ def test_two_arms_are_not_a_many_to_one_comparison() -> None:
     with pytest.raises(CalculationInputError) as exc:
         dunnett_result([1, 2], [1, 1], [10, 10])
     assert exc.value.field == "means"
+
+
+def test_per_unit_values_give_scipys_documented_example() -> None:
+    # scipy.stats.dunnett documentation, Examples (Dunnett 1955 data above): res.pvalue ≈ [0.62004941, 0.0059035];
+    # the multivariate-t integration is randomised, hence the tolerance.
+    values = [*CONTROL, *DRUG_A, *DRUG_B]
+    groups = [0] * len(CONTROL) + [1] * len(DRUG_A) + [2] * len(DRUG_B)
+    out = dunnett_units_result(values, groups).outputs
+    assert out["adjusted_p_values"] == pytest.approx([0.62004941, 0.0059035], abs=5e-4)
+    assert out["t"] == pytest.approx(
+        list(stats.dunnett(DRUG_A, DRUG_B, control=CONTROL).statistic), rel=1e-12
+    )
+    assert out["differences"] == pytest.approx(
+        [np.mean(DRUG_A) - np.mean(CONTROL), np.mean(DRUG_B) - np.mean(CONTROL)]
+    )
+    assert out["ci_low"][1] > 0 > out["ci_low"][0], (
+        "drug B's simultaneous interval excludes 0, drug A's does not"
+    )
