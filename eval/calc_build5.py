@@ -68,7 +68,10 @@ def ni_means(ma: float, sa: float, na: int, mb: float, sb: float, nb: int, margi
 
 def poisson_n(rate_a: float, rate_b: float, power: float = 0.8) -> float:
     def pw(n: float) -> float:
-        return float(power_poisson_ratio_2indep(rate_b, rate_a, n, nobs_ratio=1, exposure=1, value=1).power)
+        res = power_poisson_ratio_2indep(
+            rate_b, rate_a, n, nobs_ratio=1, exposure=1, value=1, alternative="two-sided"
+        )
+        return float(res.power)
 
     return float(optimize.brentq(lambda n: pw(n) - power, 2, 1e8))
 
