@@ -44,6 +44,10 @@ _NEED_PHRASES: dict[str, str] = {
     "z_interim": "the z statistic at the interim look",
     "information_fraction": "the share of the planned sample seen so far",
     "count_a": "the events and exposure of each group",
+    "rate_a": "the control's event rate",
+    "rate_b": "the event rate to detect",
+    "values_a": "the per-user values of each group",
+    "ratio_sums": "the per-user sums of each group",
 }
 
 
@@ -358,6 +362,28 @@ def _named_method_sentence(
             f"({_x(out['clusters_per_group'])}), {_n(rnd['n_per_group_clustered'])} units per arm instead of "
             f"{_n(inp['n_per_group'])} ({method})."
         )
+    if tool == "dunnett":
+        per = "; ".join(
+            f"variant {i + 1}: difference {float(d):.4g}, t = {float(tv):.3f}, adjusted p = {float(pv):.4g}"
+            for i, (d, tv, pv) in enumerate(
+                zip(out["differences"], out["t"], out["adjusted_p_values"], strict=True)
+            )
+        )
+        return f"Against the control, {per} (df {out['df']}; {method})."
+    if tool == "heavy_tails" and "p_value" in out:
+        p = float(out["p_value"])
+        return (
+            f"Trimmed-mean difference B − A = {float(out['trimmed_difference']):.4g}, t = {float(out['t']):.3f}, p = {_p(p)} "
+            f"({p:.4g}): {_significance(p, alpha, str(inp.get('alternative', 'two-sided')))}; the plain mean difference is "
+            f"{float(out['mean_difference']):.4g} ({method})."
+        )
+    if tool == "poisson_power":
+        if "n_per_group" in rnd:
+            return (
+                f"You need {_n(rnd['n_per_group'])} per group ({_x(out['n_per_group'])}, {method}) to detect "
+                f"{float(inp['rate_a']):g} vs {float(inp['rate_b']):g} events per unit with {_pct(out['power'])} power."
+            )
+        return f"Power is {_pct(out['power'])} ({float(out['power']):.4f}, {method})."
     if tool == "conditional_power":
         return (
             f"Conditional power under the current trend is {_pct(out['cp_current_trend'])} ({float(out['cp_current_trend']):.4f}); "

@@ -15,10 +15,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from understanding.arm_statistics import arm_summaries, arm_values
 from understanding.quantities import Quantity
-from understanding.reading import Grounded
+from understanding.reading import ASKS_N, Grounded
 
 NAMED_FAMILIES = (
+    "dunnett",
+    "heavy_tails",
+    "ratio_metric",
     "exact_2x2",
     "conditional_power",
     "msprt",
@@ -47,6 +51,10 @@ _CLUSTER = re.compile(
     r"randomi[sz]e (?:by|at the level of|whole) (?:store|city|cities|cluster|school|market|region|clinic|team)"
 )
 
+_DUNNETT = re.compile(r"dunnett|many[- ]to[- ]one")
+_HEAVY_TAILS = re.compile(r"\byuen|trimmed[- ]means?|trimmed[- ]mean t|winsori[sz]|\bbootstrap")
+_RATIO_METRIC = re.compile(r"delta[- ]method|ratio metric")
+
 _CONTROL = {"control", "baseline", "a", "old", "current", "existing"}
 _LABEL = re.compile(
     r"\b(control|baseline|variant|treatment|treated|test arm|challenger|new(?: [a-z]+)?|old(?: [a-z]+)?|current|a|b)\b"
@@ -57,6 +65,12 @@ def named_family(t: str, pairs: list[Quantity]) -> str | None:
     """The calculator family a named method asks for, or None (the general reading decides)."""
     if _CONDITIONAL_POWER.search(t):
         return "conditional_power"
+    if _DUNNETT.search(t):
+        return "dunnett"
+    if _HEAVY_TAILS.search(t):
+        return "heavy_tails"
+    if _RATIO_METRIC.search(t) and not re.search(r"relative lift|\blift\b", t):
+        return "ratio_metric"
     if _EXACT.search(t) or (re.search(r"\bexact test\b", t) and len(pairs) >= 2):
         return "exact_2x2"
     if _MSPRT.search(t):
@@ -194,6 +208,23 @@ def build_named(
     two_group_means: Callable[[str, list[Quantity]], dict[str, Grounded] | None],
 ) -> str:
     """Add the steps of a named-method family to the builder ``b``; returns the (first) tool."""
+    if family == "dunnett":
+        arms = arm_summaries(t)
+        params: dict[str, Any] = {}
+        if arms is None or len(arms) < 3:
+            b.need("means")
+        else:
+            params = {"means": [a.mean for a in arms], "sds": [a.sd for a in arms], "ns": [a.n for a in arms]}
+            b.used["arms"] = Grounded([vars(a) for a in arms], "question", None, "mean, SD and n of each arm")
+            b.notes.append("the first arm written is the control; the others are compared with it")
+        step("dunnett", params, "each variant against the control, Dunnett-adjusted")
+        return "dunnett"
+    if family == "heavy_tails":
+        return _heavy_tails(b, t, step)
+    if family == "ratio_metric":
+        b.need("ratio_sums")
+        step("ratio_metric", {}, "delta-method test of the ratio metric")
+        return "ratio_metric"
     if family == "exact_2x2":
         counts = _two_groups(b, t, quantities, pairs) or {}
         methods = _exact_methods(t)
@@ -201,7 +232,7 @@ def build_named(
             step("exact_2x2_test", {**counts, "method": method}, f"{method} exact test of the 2×2 table")
         return "exact_2x2_test"
     if family in ("bayesian", "msprt"):
-        means = two_group_means(t, quantities) if len(pairs) < 2 else None
+        means = _means_of_two(t, quantities, two_group_means) if len(pairs) < 2 else None
         if means is not None:
             b.used.update(means)
             params: dict[str, Any] = {k: g.value for k, g in means.items()}
@@ -214,7 +245,7 @@ def build_named(
         step("msprt", params, "always-valid p-value and confidence sequence")
         return "msprt"
     if family == "equivalence":
-        return _equivalence(b, t, quantities, pairs, step)
+        return _equivalence(b, t, quantities, pairs, step, two_group_means)
     if family == "poisson":
         return _poisson(b, t, quantities, step)
     if family == "cluster":
@@ -222,8 +253,57 @@ def build_named(
     return _conditional_power(b, t, quantities, step)
 
 
+def _means_of_two(
+    t: str,
+    quantities: list[Quantity],
+    two_group_means: Callable[[str, list[Quantity]], dict[str, Grounded] | None],
+) -> dict[str, Grounded] | None:
+    """Mean, SD and size of control (A) and treatment (B), from the strict reader or the per-arm reader."""
+    return two_group_means(t, quantities) or means_of_two(t, quantities)
+
+
+def means_of_two(t: str, quantities: list[Quantity]) -> dict[str, Grounded] | None:
+    """Mean, SD and size of two arms written in any of the per-arm forms (first written = control A)."""
+    arms = arm_summaries(t)
+    if arms is None or len(arms) != 2:
+        return None
+    (a, b_) = arms
+    note = "mean, SD and n per arm in the order written (first = control A)"
+    return {
+        "mean_a": Grounded(a.mean, "question", None, note), "sd_a": Grounded(a.sd, "question", None, note),
+        "n_a": Grounded(a.n, "question", None, note), "mean_b": Grounded(b_.mean, "question", None, note),
+        "sd_b": Grounded(b_.sd, "question", None, note), "n_b": Grounded(b_.n, "question", None, note),
+    }  # fmt: skip
+
+
+def _heavy_tails(b: Any, t: str, step: Any) -> str:
+    runs = arm_values(t)
+    params: dict[str, Any] = {}
+    if len(runs) < 2:
+        b.need("values_a")
+    else:
+        (name_a, values_a), (name_b, values_b) = runs[0], runs[1]
+        if name_a not in _CONTROL and name_b in _CONTROL:
+            (name_a, values_a), (name_b, values_b) = (name_b, values_b), (name_a, values_a)
+        params = {"values_a": values_a, "values_b": values_b}
+        b.used["values_a"] = Grounded(values_a, "question", None, f"the values after '{name_a}'")
+        b.used["values_b"] = Grounded(values_b, "question", None, f"the values after '{name_b}'")
+    if re.search(r"\bbootstrap", t) and not re.search(r"yuen|trimm", t):
+        params["method"] = "bootstrap"
+    trim = re.search(
+        r"(\d+(?:\.\d+)?)\s?%\s*(?:trim|trimming|trimmed)|trim(?:med|ming)?\s*(?:of|=|:)?\s*(\d+(?:\.\d+)?)\s?%",
+        t,
+    )
+    if trim:
+        params["trim"] = float(trim.group(1) or trim.group(2)) / 100
+    step("heavy_tails", params, "trimmed-mean (Yuen) test or bootstrap CI of the difference")
+    return "heavy_tails"
+
+
 def _margin(b: Any, t: str, quantities: list[Quantity]) -> float | None:
-    q = _near(t, quantities, r"\bmargin\b(?: of| is| =)?", ("pp", "percent", "number"), 30)
+    q = _near(
+        t, quantities, r"\bmargin\b(?: of| is| =)?", ("pp", "percent", "number", "money", "time", "count"), 30
+    )
     if q is None:
         q = next((x for x in quantities if x.unit == "pp"), None)
     if q is None:
@@ -240,9 +320,25 @@ def _margin(b: Any, t: str, quantities: list[Quantity]) -> float | None:
     return value
 
 
-def _equivalence(b: Any, t: str, quantities: list[Quantity], pairs: list[Quantity], step: Any) -> str:
+def _equivalence(
+    b: Any,
+    t: str,
+    quantities: list[Quantity],
+    pairs: list[Quantity],
+    step: Any,
+    two_group_means: Callable[[str, list[Quantity]], dict[str, Grounded] | None],
+) -> str:
     kind = "equivalence" if re.search(r"equivalen|\btost\b", t) else "non_inferiority"
     margin = _margin(b, t, quantities)
+    means = _means_of_two(t, quantities, two_group_means) if len(pairs) < 2 else None
+    if means is not None:
+        b.used.update(means)
+        params_m: dict[str, Any] = {k: g.value for k, g in means.items()}
+        if margin is not None:
+            params_m["margin"] = margin
+        params_m["test"] = kind
+        step("equivalence_test", params_m, f"{kind.replace('_', '-')} test on means")
+        return "equivalence_test"
     if len(pairs) >= 2:
         params: dict[str, Any] = _two_groups(b, t, quantities, pairs) or {}
         if margin is not None:
@@ -290,6 +386,8 @@ def _poisson(b: Any, t: str, quantities: list[Quantity], step: Any) -> str:
         elif q.unit in ("count", "number") and q.value > 0 and q.per is None:
             values.append((q.value, q))
     params: dict[str, Any] = {}
+    if len(values) < 4 and (ASKS_N.search(t) or re.search(r"\bpower\b", t)):
+        return _poisson_power(b, quantities, step)
     if len(values) < 4:
         b.need("count_a")
     else:
@@ -304,6 +402,39 @@ def _poisson(b: Any, t: str, quantities: list[Quantity], step: Any) -> str:
         b.notes.append("events then exposure for each group; the group named control is A")
     step("poisson_test", params, "two-sample Poisson rate test")
     return "poisson_test"
+
+
+def _poisson_power(b: Any, quantities: list[Quantity], step: Any) -> str:
+    """Two event rates per unit (control first), then n per group for the power, or the power for n."""
+    taken = {g.span["start"] for g in b.roles.values() if g.span}
+    power_alpha = {b.roles[r].span["start"] for r in ("power", "alpha") if r in b.roles and b.roles[r].span}
+    rates = [
+        q
+        for q in quantities
+        if q.unit in ("number", "count") and q.per is None and q.start not in power_alpha and q.value < 1000
+        and (q.value != int(q.value) or q.start not in taken)
+    ]  # fmt: skip
+    params: dict[str, Any] = {}
+    if len(rates) < 2:
+        b.need("rate_a" if not rates else "rate_b")
+    else:
+        params["rate_a"], params["rate_b"] = rates[0].value, rates[1].value
+        b.used["rate_a"] = Grounded(
+            rates[0].value, "question", rates[0].span(), "the first rate written (control)"
+        )
+        b.used["rate_b"] = Grounded(
+            rates[1].value, "question", rates[1].span(), "the second rate (treatment)"
+        )
+    n_role = b.roles.get("n_per_group")
+    if (
+        n_role is not None
+        and "power" not in b.roles
+        and n_role.value >= 2
+        and n_role.value == int(n_role.value)
+    ):
+        params["n_per_group"] = b.get("n_per_group")
+    step("poisson_power", params, "Poisson rate-ratio test: sample size per group or power")
+    return "poisson_power"
 
 
 def _cluster(b: Any, t: str, quantities: list[Quantity], step: Any) -> str:

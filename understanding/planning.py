@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from tools.registry import TOOLS, default_assumptions
-from understanding.named_methods import NAMED_FAMILIES, build_named, ordered_pairs
+from understanding.named_methods import NAMED_FAMILIES, build_named, means_of_two, ordered_pairs
 from understanding.quantities import Quantity
 from understanding.reading import (
     ASKS_DAYS,
@@ -478,7 +478,7 @@ def _steps(
         step("binomial_test", params, "exact binomial test against a known rate")
         return "binomial_test"
     if family in ("ci", "significance"):
-        groups = _two_group_means(t, quantities)
+        groups = _two_group_means(t, quantities) or (means_of_two(t, quantities) if len(pairs) < 2 else None)
         if len(pairs) >= 2:
             first, second = pairs[0], pairs[1]
             lead = t[max(0, first.start - 25) : first.start]

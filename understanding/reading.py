@@ -48,6 +48,13 @@ QUESTIONS = {
     "z_interim": "What is the z statistic at the interim look?",
     "information_fraction": "What share of the planned sample has been collected so far (e.g. 50%)?",
     "count_a": "How many events and how much exposure (users, user-days) does each group have?",
+    "rate_a": "What event rate per user (or per unit of exposure) does the control have?",
+    "rate_b": "What event rate do you want to detect in the treatment?",
+    "values_a": "What are the per-user values of each group (e.g. control: 12, 15, 9 …; treatment: 14, 18, 11 …)?",
+    "ratio_sums": (
+        "The delta method needs, for each group, the users and the sums of the numerator, the denominator, their "
+        "squares and their product over users; give them, or run `expgraph analyze FILE` on per-user rows."
+    ),
 }
 _SINGLE = {"baseline", "p2", "p0", "mde", "mde_abs", "power", "alpha", "confidence", "sd", "delta", "n_per_group",
            "n_control", "n_treatment", "n_total", "daily_traffic", "exposed_share", "days", "correlation",
@@ -480,7 +487,7 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
         t,
     ) and (len(pairs) == 1 or ("p0" in roles and len(pairs) < 2)):
         return "binomial_test", "p_value"
-    if ASKS_SIG.search(t) and (len(pairs) >= 2 or re.search(r"mean", t)):
+    if ASKS_SIG.search(t) and (len(pairs) >= 2 or re.search(r"mean", t) or _two_arms(t)):
         return "significance", "p_value"
     if re.search(
         r"what(?:'s| is) the p-?\s?value|is (?:it|this|that|the difference) (?:statistically )?significant", t
@@ -518,6 +525,13 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
     if re.search(r"\bpower\b", t) and not power_given:
         return design, "power"
     return None, None
+
+
+def _two_arms(t: str) -> bool:
+    from understanding.arm_statistics import arm_summaries
+
+    arms = arm_summaries(t)
+    return arms is not None and len(arms) == 2
 
 
 def _means_design(t: str, roles: dict[str, Grounded]) -> bool:

@@ -155,3 +155,75 @@ def test_a_named_method_overrides_the_scorecard_but_a_plain_ship_question_does_n
     assert not names_method(
         parse("control 8,000 users and 400 conversions, treatment 8,100 and 460: ship it?")
     )
+
+
+def _sample(mean: float, sd: float, n: int, seed: int) -> list[float]:
+    """n values with exactly this mean and SD (ddof 1), so scipy's raw-data test sees the same summary."""
+    import numpy as np
+
+    x = np.random.default_rng(seed).standard_normal(n)
+    x = (x - x.mean()) / x.std(ddof=1)
+    return list(mean + sd * x)
+
+
+def test_dunnett_from_grouped_and_from_listed_arms() -> None:
+    import numpy as np
+
+    grouped = "dunnett please - control avg 20.0 (sd 6, n 50); variant A avg 23.0 (sd 6.5, n 52); variant B avg 21.0 (sd 5.5, n 49)"
+    listed = (
+        "many-to-one test: means 20.0 / 23.0 / 21.0, sds 6 / 6.5 / 5.5, sizes 50 / 52 / 49, control first"
+    )
+    arms = [_sample(20.0, 6, 50, 0), _sample(23.0, 6.5, 52, 1), _sample(21.0, 5.5, 49, 2)]
+    ref = stats.dunnett(arms[1], arms[2], control=arms[0], random_state=np.random.default_rng(3)).pvalue
+    for q in (grouped, listed):
+        reading, results = _run(q)
+        assert reading.tool == "dunnett"
+        assert results[0]["inputs"]["ns"] == [50, 52, 49]
+        assert results[0]["outputs"]["adjusted_p_values"] == pytest.approx(list(ref), rel=0.02, abs=1e-3)
+
+
+def test_yuen_trimmed_means_from_listed_values() -> None:
+    a = [30, 28, 35, 31, 29, 33, 900, 27]
+    b = [34, 36, 33, 38, 35, 37, 32, 1500]
+    q = f"heavy tailed order values, yuen test with 10% trimming: control {', '.join(map(str, a))} / treatment {', '.join(map(str, b))}"
+    reading, results = _run(q)
+    assert reading.tool == "heavy_tails" and results[0]["inputs"]["trim"] == pytest.approx(0.1)
+    ref = stats.ttest_ind(b, a, equal_var=False, trim=0.1).pvalue
+    assert results[0]["outputs"]["p_value"] == pytest.approx(ref, rel=1e-9)
+
+
+def test_bayesian_and_non_inferiority_on_means() -> None:
+    q = "bayesian on time spent: control mean 7.2 sd 4.0 n 1,500, variant mean 7.5 sd 4.2 n 1,480 - chance the variant wins?"
+    reading, results = _run(q)
+    assert reading.tool == "bayesian_ab_means"
+    ref = stats.norm.cdf(0.3 / math.sqrt(4.0**2 / 1500 + 4.2**2 / 1480))
+    assert results[0]["outputs"]["prob_b_beats_a"] == pytest.approx(ref, abs=1e-6)
+    q = "non-inferiority, margin 0.5 minutes: control mean 7.2 sd 4.0 n 1500, variant mean 7.0 sd 4.2 n 1480"
+    reading, results = _run(q)
+    assert reading.tool == "equivalence_test" and results[0]["inputs"]["margin"] == pytest.approx(0.5)
+    va, vb = 4.0**2 / 1500, 4.2**2 / 1480
+    df = (va + vb) ** 2 / (va**2 / 1499 + vb**2 / 1479)
+    ref = stats.t.sf((7.0 - 7.2 + 0.5) / math.sqrt(va + vb), df)  # one-sided Welch (Schuirmann 1987)
+    assert results[0]["outputs"]["p_value"] == pytest.approx(ref, rel=1e-6)
+
+
+def test_poisson_power_from_two_rates() -> None:
+    reading, results = _run(
+        "poisson rates: 2.0 crashes per device-month today, we hope for 1.8. devices per group at 90% power?"
+    )
+    assert reading.tool == "poisson_power"
+    ref_power = rates.power_poisson_ratio_2indep(
+        1.8,
+        2.0,
+        results[0]["outputs"]["n_per_group"],
+        nobs_ratio=1,
+        exposure=1,
+        value=1,
+        alternative="two-sided",
+    ).power
+    assert ref_power == pytest.approx(0.9, abs=1e-4)
+
+
+def test_delta_method_without_sums_asks_for_them() -> None:
+    outcome = run_calculation(parse("delta-method interval for clicks per session, 3,000 sessions per arm"))
+    assert outcome.needs == ["ratio_sums"] and "expgraph analyze" in outcome.questions[0]

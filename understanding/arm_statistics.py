@@ -1,0 +1,94 @@
+"""Per-arm statistics typed in a question: mean, SD and size of each arm, or each arm's raw values.
+
+Two ways people write arms, both read here:
+- grouped: "control mean 10.2 (sd 3.1, n 40), variant A mean 11.5 (sd 3.0, n 40)", "Control: mean 10.2, SD 3.1, 40 users";
+- listed: "means 10.2 / 11.5 / 10.9, sds 3.1 / 3.0 / 3.3, sizes 40 / 40 / 38" (a plural cue covers the numbers after it).
+Numbers are scanned afresh (not through the quantity tagger, whose "40 / 40" is a count pair): each takes the kind of
+the nearest cue on its left, a bare number inherits the kind of a listed run, and a bare number followed by "(" is a
+mean. Raw values are runs of three or more numbers after an arm's name ("control: 12, 15, 9, …").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUM = re.compile(r"(?<![\w.])[$€£]?(-?\d[\d,]*(?:\.\d+)?|-?\.\d+)(k\b)?(?![\d%])", re.IGNORECASE)
+_CUE = re.compile(
+    r"(?P<mean>\b(?:means?|averages?|avg|aov|arpu)\b)|(?P<sd>\b(?:sds?|std(?:\.|s)?|stdev|standard deviations?|σ)\b)"
+    r"|(?P<n>\b(?:n|ns|sizes?|sample sizes?|n\s*=)\b|\bn\s*=)",
+    re.IGNORECASE,
+)
+_PLURAL = {"means", "averages", "sds", "stds", "standard deviations", "ns", "sizes", "sample sizes"}
+_LIST_SEP = re.compile(r"\s*(?:/|,|and|vs\.?|versus|;)\s*", re.IGNORECASE)
+_UNITS_AFTER = re.compile(
+    r"^\s*(?:users|people|visitors|customers|participants|observations|obs|orders|sessions)\b"
+)
+_ARM = re.compile(
+    r"\b(control|baseline|treatment|variant(?:\s+[a-z0-9])?|arm\s+[a-z0-9]|group\s+[a-z0-9]|[ab])\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ArmSummary:
+    """Mean, SD and size of one arm, in the order written."""
+
+    mean: float
+    sd: float
+    n: float
+
+
+def _value(m: re.Match[str]) -> float:
+    v = float(m.group(1).replace(",", ""))
+    return v * 1000 if m.group(2) else v
+
+
+def arm_summaries(text: str) -> list[ArmSummary] | None:
+    """Each arm's (mean, SD, n) when the question gives all three for two or more arms, else None."""
+    kinds: dict[str, list[float]] = {"mean": [], "sd": [], "n": []}
+    listed: str | None = None
+    prev_end = 0
+    for m in _NUM.finditer(text):
+        left = text[prev_end : m.start()]
+        right = text[m.end() : m.end() + 16]
+        prev_end = m.end()
+        cues = list(_CUE.finditer(left))
+        kind: str | None = None
+        if cues:
+            kind = cues[-1].lastgroup
+            plural = cues[-1].group(0).strip().lower() in _PLURAL
+            listed = kind if plural else None
+        elif listed is not None and _LIST_SEP.fullmatch(left):
+            kind = listed
+        elif _UNITS_AFTER.match(right):
+            kind = "n"
+        elif re.match(r"\s*\(", right):
+            kind = "mean"
+        if kind is not None:
+            kinds[kind].append(_value(m))
+    counts = {len(v) for v in kinds.values()}
+    if len(counts) != 1 or next(iter(counts)) < 2:
+        return None
+    if any(n != int(n) or n < 2 for n in kinds["n"]) or any(s <= 0 for s in kinds["sd"]):
+        return None
+    return [ArmSummary(m, s, n) for m, s, n in zip(kinds["mean"], kinds["sd"], kinds["n"], strict=True)]
+
+
+def arm_values(text: str) -> list[tuple[str, list[float]]]:
+    """(arm name, values) for each run of three or more numbers written after an arm's name."""
+    out: list[tuple[str, list[float]]] = []
+    marks = list(_ARM.finditer(text))
+    for i, mark in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        segment = text[mark.end() : end]
+        run = re.search(r"[\[(:]?\s*((?:-?[$€£]?\d[\d.]*\s*(?:,|;|\s)\s*){2,}-?[$€£]?\d[\d.]*)", segment)
+        if run is None:
+            continue
+        values = [
+            float(v.replace("$", "").replace("€", "").replace("£", ""))
+            for v in re.findall(r"-?[$€£]?\d+(?:\.\d+)?", run.group(1))
+        ]
+        if len(values) >= 3:
+            out.append((mark.group(1).lower(), values))
+    return out
