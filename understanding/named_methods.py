@@ -208,9 +208,9 @@ def build_named(
     two_group_means: Callable[[str, list[Quantity]], dict[str, Grounded] | None],
 ) -> str:
     """Add the steps of a named-method family to the builder ``b``; returns the (first) tool."""
+    params: dict[str, Any] = {}
     if family == "dunnett":
         arms = arm_summaries(t)
-        params: dict[str, Any] = {}
         if arms is None or len(arms) < 3:
             b.need("means")
         else:
@@ -235,7 +235,7 @@ def build_named(
         means = _means_of_two(t, quantities, two_group_means) if len(pairs) < 2 else None
         if means is not None:
             b.used.update(means)
-            params: dict[str, Any] = {k: g.value for k, g in means.items()}
+            params = {k: g.value for k, g in means.items()}
         else:
             params = _two_groups(b, t, quantities, pairs) or {}
         if family == "bayesian":
