@@ -68,6 +68,22 @@ CITATIONS: dict[str, tuple[Citation, ...]] = {
         _d("heavy-tailed-metrics", "Analysing heavy-tailed metrics"),
         _d("worked-yuen-trimmed-means-revenue", "Worked example: Yuen's test on revenue"),
     ),
+    "cluster": (
+        _c("cluster-randomization", "Cluster randomization"),
+        _c("intracluster-correlation", "Intracluster correlation"),
+        _c("design-effect", "Design effect"),
+        _d(
+            "worked-design-effect-cluster-randomization",
+            "Worked example: design effect for a cluster-randomized experiment",
+        ),
+    ),
+    "dunnett": (
+        _c("dunnett-test", "Dunnett's test"),
+        _c("multiple-testing", "Multiple testing"),
+        _d(
+            "worked-dunnett-three-arms", "Worked example: Dunnett's test for two variants against one control"
+        ),
+    ),
     "multiple_testing": (
         _c("multiple-testing", "Multiple testing"),
         _c("holm-bonferroni-method", "Holm-Bonferroni method"),

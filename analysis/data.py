@@ -43,6 +43,7 @@ class MetricArm:
     pre_cross: float | None = None
     ratio_sums: tuple[float, float, float, float, float] | None = None  # ΣX, ΣY, ΣX², ΣY², ΣXY
     values: tuple[float, ...] | None = None  # per-unit values, when the data had rows
+    pre_values: tuple[float, ...] | None = None  # per-unit pre-period covariate, when the data had rows
 
     @property
     def has_covariate(self) -> bool:
@@ -75,6 +76,16 @@ class ExperimentData:
     units: dict[str, int]
     kinds: dict[str, MetricKind]
     metrics: dict[str, dict[str, MetricArm]]
+    # Per-unit rows of a cluster-randomised experiment: each variant's cluster labels, in the order of its values.
+    clusters: dict[str, tuple[str, ...]] | None = None
+
+    @property
+    def clustered(self) -> bool:
+        return self.clusters is not None
+
+    def cluster_counts(self) -> dict[str, int]:
+        """Clusters per variant (the randomised unit); empty when the data are not clustered."""
+        return {v: len(set(labels)) for v, labels in (self.clusters or {}).items()}
 
     @property
     def control(self) -> str:

@@ -7,7 +7,9 @@ Two layouts, told apart by a ``units`` (or ``users``) column:
   ``<m>_pre_sum, <m>_pre_sum_sq, <m>_pre_cross`` (pre-period covariate X: ΣX, ΣX², ΣY·X, for CUPED), or
   ``<m>_num_sum, <m>_den_sum, <m>_num_sum_sq, <m>_den_sum_sq, <m>_num_den_sum`` (ratio metric, delta method);
 * **per-unit rows**: ``variant`` and one column per metric (0/1 columns are binary), ``<m>_pre`` for a pre-period
-  covariate of metric m, and ``<m>_num``/``<m>_den`` pairs for a ratio metric.
+  covariate of metric m, and ``<m>_num``/``<m>_den`` pairs for a ratio metric; a ``cluster`` column (any label) marks
+  a cluster-randomised experiment: each cluster belongs to one variant, and a ratio metric is summed per cluster
+  (the delta method then treats clusters as the units).
 
 Errors name the row (the file line; the header is row 1) and the column; nothing partial is returned.
 """
@@ -22,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from analysis.data import METRIC_KINDS, AnalysisInputError, ExperimentData, MetricArm, MetricKind
 
 UNITS_COLUMNS = ("units", "users")
+CLUSTER_COLUMN = "cluster"
 CONTINUOUS_PARTS = ("sum", "sum_sq")
 COVARIATE_PARTS = ("pre_sum", "pre_sum_sq", "pre_cross")
 RATIO_PARTS = ("num_sum", "den_sum", "num_sum_sq", "den_sum_sq", "num_den_sum")
@@ -110,6 +113,12 @@ def from_rows(
         if not row["variant"]:
             raise AnalysisInputError("the variant label is empty", row=line, column="variant")
     units_col = next((c for c in UNITS_COLUMNS if c in header), None)
+    if units_col is not None and CLUSTER_COLUMN in header:
+        raise AnalysisInputError(
+            "a cluster column needs per-unit rows (variant, cluster, metrics), not per-variant aggregates",
+            row=1,
+            column=CLUSTER_COLUMN,
+        )
     if units_col is not None:
         data = _aggregates(header, rows, units_col, metric_types)
     else:
@@ -287,7 +296,7 @@ def _check_squares(line: int, column: str, total: float, total_sq: float, n: int
 
 
 def _units(header: Sequence[str], rows: Sequence[Row], metric_types: Mapping[str, str]) -> ExperimentData:
-    value_columns = [h for h in header if h != "variant"]
+    value_columns = [h for h in header if h not in ("variant", CLUSTER_COLUMN)]
     if not value_columns:
         raise AnalysisInputError("no metric columns next to 'variant'", row=1)
     numbers: dict[str, list[float]] = {c: [] for c in value_columns}
@@ -297,6 +306,7 @@ def _units(header: Sequence[str], rows: Sequence[Row], metric_types: Mapping[str
         for column in value_columns:
             numbers[column].append(_number(row, column))
     lines = [line for line, _ in rows]
+    clusters = _cluster_labels(rows) if CLUSTER_COLUMN in header else None
     ratio_names = {c[:-4] for c in value_columns if c.endswith("_num") and c[:-4] + "_den" in value_columns}
     covariates = {c[:-4]: c for c in value_columns if c.endswith("_pre")}
     metric_cols = [
@@ -350,8 +360,13 @@ def _units(header: Sequence[str], rows: Sequence[Row], metric_types: Mapping[str
                     raise AnalysisInputError(
                         f"variant {variant!r} has no denominator total", column=metric + "_den"
                     )
+                if clusters is not None:  # clusters are the independent units of a cluster-randomised test
+                    x, y = (
+                        _per_cluster(x, [clusters[i] for i in idx]),
+                        _per_cluster(y, [clusters[i] for i in idx]),
+                    )
                 sums = (sum(x), sum(y), _sq(x), _sq(y), sum(a * b for a, b in zip(x, y, strict=True)))
-                metrics[metric][variant] = MetricArm(len(idx), ratio_sums=sums)
+                metrics[metric][variant] = MetricArm(len(x), ratio_sums=sums)
                 continue
             y = [numbers[metric][i] for i in idx]
             if kind == "binary":
@@ -370,8 +385,46 @@ def _units(header: Sequence[str], rows: Sequence[Row], metric_types: Mapping[str
                     pre_total_sq=_sq(x),
                     pre_cross=sum(a * b for a, b in zip(y, x, strict=True)),
                     values=tuple(y),
+                    pre_values=tuple(x),
                 )
-    return ExperimentData("units", tuple(variants), units, kinds, metrics)
+    by_variant = None
+    if clusters is not None:
+        by_variant = {v: tuple(clusters[i] for i, label in enumerate(labels) if label == v) for v in variants}
+        few = next((v for v, c in by_variant.items() if len(set(c)) < 2), None)
+        if few is not None:
+            raise AnalysisInputError(
+                f"variant {few!r} has {len(set(by_variant[few]))} cluster; a cluster-randomised analysis needs at "
+                "least 2 per variant (and 20+ for trustworthy cluster-robust errors)",
+                column=CLUSTER_COLUMN,
+            )
+    return ExperimentData("units", tuple(variants), units, kinds, metrics, by_variant)
+
+
+def _cluster_labels(rows: Sequence[Row]) -> list[str]:
+    """Each row's cluster; a cluster seen under two variants is an error naming the row."""
+    owner: dict[str, str] = {}
+    labels: list[str] = []
+    for line, values in rows:
+        label = values[CLUSTER_COLUMN]
+        if not label:
+            raise AnalysisInputError("the cluster label is empty", row=line, column=CLUSTER_COLUMN)
+        first = owner.setdefault(label, values["variant"])
+        if first != values["variant"]:
+            raise AnalysisInputError(
+                f"cluster {label!r} is in variant {first!r} and {values['variant']!r}; in a cluster-randomised "
+                "experiment each cluster gets one variant",
+                row=line,
+                column=CLUSTER_COLUMN,
+            )
+        labels.append(label)
+    return labels
+
+
+def _per_cluster(values: Sequence[float], clusters: Sequence[str]) -> list[float]:
+    sums: dict[str, float] = {}
+    for value, label in zip(values, clusters, strict=True):
+        sums[label] = sums.get(label, 0.0) + value
+    return list(sums.values())
 
 
 def _sq(values: Iterable[float]) -> float:
@@ -395,4 +448,4 @@ def _order(data: ExperimentData, control: str | None) -> ExperimentData:
     else:
         chosen = next((v for v in names if v.lower() in ("control", "baseline", "a")), names[0])
     ordered = (chosen, *[v for v in names if v != chosen])
-    return ExperimentData(data.source, ordered, data.units, data.kinds, data.metrics)
+    return ExperimentData(data.source, ordered, data.units, data.kinds, data.metrics, data.clusters)

@@ -10,17 +10,19 @@ from typing import Any
 
 from analysis.data import AnalysisInputError, AnalysisOptions, ExperimentData, MetricArm
 from analysis.findings import SECTION_ORDER, Finding, Scorecard, fmt_p
-from analysis.metrics import Comparison, compare
+from analysis.metrics import Comparison, cluster_codes, compare
+from analysis.multiplicity import combine
 from analysis.trace import Calls
 
 BALANCE_THRESHOLD = 0.01
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Context:
     data: ExperimentData
     options: AnalysisOptions
     calls: Calls
+    multiplicity: str = "none needed (one comparison)"
 
 
 def analyse(data: ExperimentData, options: AnalysisOptions | None = None) -> Scorecard:
@@ -55,7 +57,10 @@ def analyse(data: ExperimentData, options: AnalysisOptions | None = None) -> Sco
         "guardrails": list(opts.guardrails),
         "alpha": opts.alpha,
         "correction": opts.correction,
+        "multiplicity": ctx.multiplicity,
     }
+    if data.clusters is not None:
+        summary["clusters"] = data.cluster_counts()
     return Scorecard(decision, verdict, tuple(ordered), tuple(ctx.calls.entries), summary)
 
 
@@ -80,19 +85,22 @@ def _primary(data: ExperimentData, opts: AnalysisOptions) -> str:
 
 
 def _srm(ctx: _Context, findings: list[Finding]) -> bool:
-    counts = [ctx.data.units[v] for v in ctx.data.variants]
+    clusters = ctx.data.cluster_counts()
+    # Clusters are what was randomised; units per cluster vary by design, so their split says little.
+    counts = [clusters[v] if clusters else ctx.data.units[v] for v in ctx.data.variants]
+    what = "Clusters" if clusters else "Units"
     params: dict[str, Any] = {"counts": counts, "threshold": ctx.options.srm_threshold}
     if ctx.options.split is not None:
         params["split"] = list(ctx.options.split)
-    out = ctx.calls.run("srm_check", params, "sample ratio mismatch check on units per variant")
+    out = ctx.calls.run("srm_check", params, f"sample ratio mismatch check on {what.lower()} per variant")
     shares = ", ".join(f"{v} {s:.2%}" for v, s in zip(ctx.data.variants, out["observed_shares"], strict=True))
     mismatch = bool(out["mismatch"])
     detail = (
-        f"Units per variant ({shares}) are too far from the intended split to be chance: χ² = {out['chi2']:.2f}, "
+        f"{what} per variant ({shares}) are too far from the intended split to be chance: χ² = {out['chi2']:.2f}, "
         f"p = {fmt_p(out['p_value'])} < {ctx.options.srm_threshold:g}. Assignment or logging is broken somewhere; "
         "every metric below is suspect until the cause is found."
         if mismatch
-        else f"Units per variant ({shares}) match the intended split: p = {fmt_p(out['p_value'])}."
+        else f"{what} per variant ({shares}) match the intended split: p = {fmt_p(out['p_value'])}."
     )
     findings.append(
         Finding.of(
@@ -116,13 +124,9 @@ def _balance(ctx: _Context, findings: list[Finding]) -> bool:
             continue
         for variant in ctx.data.treatments:
             treat = arms[variant]
-            ma, sa = control.pre_mean_sd()
-            mb, sb = treat.pre_mean_sd()
-            out = ctx.calls.run(
-                "welch_t_test",
-                {"mean_a": ma, "sd_a": sa, "n_a": control.n, "mean_b": mb, "sd_b": sb, "n_b": treat.n},
-                f"pre-period balance of {metric} ({variant} vs {ctx.data.control})",
-            )
+            ma, _ = control.pre_mean_sd()
+            mb, _ = treat.pre_mean_sd()
+            out = _balance_test(ctx, metric, variant, control, treat)
             p = out["p_value"]
             bad = p < BALANCE_THRESHOLD
             imbalanced |= bad
@@ -148,13 +152,39 @@ def _balance(ctx: _Context, findings: list[Finding]) -> bool:
     return imbalanced
 
 
+def _balance_test(
+    ctx: _Context, metric: str, variant: str, control: MetricArm, treat: MetricArm
+) -> dict[str, Any]:
+    purpose = f"pre-period balance of {metric} ({variant} vs {ctx.data.control})"
+    clusters = ctx.data.clusters
+    if clusters is not None and control.pre_values is not None and treat.pre_values is not None:
+        return ctx.calls.run(
+            "cluster_robust",
+            {
+                "values": [*control.pre_values, *treat.pre_values],
+                "treated": [0.0] * control.n + [1.0] * treat.n,
+                "clusters": cluster_codes(clusters, ctx.data.control, variant),
+            },
+            purpose + ", cluster-robust",
+        )
+    ma, sa = control.pre_mean_sd()
+    mb, sb = treat.pre_mean_sd()
+    return ctx.calls.run(
+        "welch_t_test",
+        {"mean_a": ma, "sd_a": sa, "n_a": control.n, "mean_b": mb, "sd_b": sb, "n_b": treat.n},
+        purpose,
+    )
+
+
 def _correct(ctx: _Context, comparisons: list[Comparison], findings: list[Finding]) -> None:
+    """Dunnett within a metric's many-to-one family where it applies, the chosen correction across families."""
     tested = [c for c in comparisons if c.metric not in ctx.options.guardrails]
     for c in comparisons:
         c.adjusted_p = c.p_value
     if len(tested) < 2:
         return
     if ctx.options.correction == "none":
+        ctx.multiplicity = "none (asked for)"
         findings.append(
             Finding.of(
                 "multiple_testing",
@@ -166,17 +196,38 @@ def _correct(ctx: _Context, comparisons: list[Comparison], findings: list[Findin
             )
         )
         return
+    families = _families(ctx, tested, findings)
+    dunnett = sorted({fam[0].metric for fam, _ in families if len(fam) > 1})
+    within = f"Dunnett within {', '.join(dunnett)}" if dunnett else ""
+    method = ctx.options.correction.replace("_", "-").title()
+    if len(families) == 1:
+        for c, p in zip(families[0][0], families[0][1], strict=True):
+            c.adjusted_p = p
+        ctx.multiplicity = f"{within}; one metric, nothing to correct across"
+        return
     out = ctx.calls.run(
         "multiple_testing",
         {
-            "p_values": [c.p_value for c in tested],
+            "p_values": [min(p) for _, p in families],
             "alpha": ctx.options.alpha,
             "method": ctx.options.correction,
         },
-        f"{ctx.options.correction} correction across {len(tested)} metric × variant comparisons",
+        f"{ctx.options.correction} correction across {len(families)} "
+        + (
+            "families (a metric's variants, or one comparison)" if dunnett else "metric × variant comparisons"
+        ),
     )
-    for c, adjusted in zip(tested, out["adjusted_p_values"], strict=True):
-        c.adjusted_p = adjusted
+    final = combine(
+        [p for _, p in families], out["adjusted_p_values"], ctx.options.correction, ctx.options.alpha
+    )
+    for (members, _), adjusted in zip(families, final, strict=True):
+        for c, p in zip(members, adjusted, strict=True):
+            c.adjusted_p = p
+    ctx.multiplicity = (
+        f"{within}; {ctx.options.correction} across {len(families)} families"
+        if dunnett
+        else f"{ctx.options.correction} across {len(tested)} comparisons"
+    )
     lost = [c for c in tested if c.p_value < ctx.options.alpha <= (c.adjusted_p or 1)]
     rows = "; ".join(
         f"{c.metric} ({c.variant}): p {fmt_p(c.p_value)} → {fmt_p(c.adjusted_p or 1)}" for c in tested
@@ -186,9 +237,20 @@ def _correct(ctx: _Context, comparisons: list[Comparison], findings: list[Findin
             "multiple_testing",
             "multiple_testing",
             "warn" if lost else "info",
-            f"{ctx.options.correction.replace('_', '-').title()} correction over {len(tested)} comparisons",
+            (
+                f"{within}, {method} across {len(families)} families"
+                if dunnett
+                else f"{method} correction over {len(tested)} comparisons"
+            ),
             rows
             + (f". {len(lost)} result(s) significant alone are not after correction." if lost else ".")
+            + (
+                f" {method} runs on each family's smallest p-value, and a family's comparisons are held to the level "
+                "it is given (Holm/Bonferroni step-down over families; for Benjamini-Hochberg, Benjamini & "
+                "Bogomolov's selective rule)."
+                if dunnett
+                else ""
+            )
             + (
                 " Guardrails are tested separately, uncorrected, so that harm is not explained away."
                 if ctx.options.guardrails
@@ -197,6 +259,67 @@ def _correct(ctx: _Context, comparisons: list[Comparison], findings: list[Findin
             numbers={"raw": [c.p_value for c in tested], "adjusted": [c.adjusted_p for c in tested]},
         )
     )
+
+
+def _families(
+    ctx: _Context, tested: list[Comparison], findings: list[Finding]
+) -> list[tuple[list[Comparison], list[float]]]:
+    """A metric's comparisons as one Dunnett family where Dunnett applies; otherwise each comparison alone."""
+    by_metric: dict[str, list[Comparison]] = {}
+    for c in tested:
+        by_metric.setdefault(c.metric, []).append(c)
+    families: list[tuple[list[Comparison], list[float]]] = []
+    for metric, members in by_metric.items():
+        if len(members) >= 2 and _dunnett_applies(ctx.data, metric, members):
+            families.append((members, _dunnett(ctx, metric, members, findings)))
+        else:
+            families.extend(([c], [c.p_value]) for c in members)
+    return families
+
+
+def _dunnett_applies(data: ExperimentData, metric: str, members: list[Comparison]) -> bool:
+    """Per-unit, means-based, unadjusted: Dunnett's pooled-variance t tests are about these means."""
+    return (
+        data.kinds[metric] == "continuous"
+        and data.clusters is None
+        and all(arm.values is not None for arm in data.metrics[metric].values())
+        and not any(c.adjustment for c in members)
+    )
+
+
+def _dunnett(ctx: _Context, metric: str, members: list[Comparison], findings: list[Finding]) -> list[float]:
+    arms = ctx.data.metrics[metric]
+    variants = [ctx.data.control, *(c.variant for c in members)]
+    values: list[float] = []
+    groups: list[float] = []
+    for code, variant in enumerate(variants):
+        values.extend(arms[variant].values or ())
+        groups.extend([float(code)] * arms[variant].n)
+    out = ctx.calls.run(
+        "dunnett_units",
+        {"values": values, "groups": groups, "alpha": ctx.options.alpha},
+        f"Dunnett's many-to-one test of {metric}: {len(members)} variants against {ctx.data.control}",
+    )
+    adjusted = [float(p) for p in out["adjusted_p_values"]]
+    level = f"{1 - ctx.options.alpha:.0%}"
+    findings.append(
+        Finding.of(
+            "multiple_testing",
+            "dunnett",
+            "info",
+            f"Dunnett's test: {metric}, {len(members)} variants against {ctx.data.control}",
+            "; ".join(
+                f"{c.variant}: p {fmt_p(c.p_value)} → {fmt_p(p)}, simultaneous {level} CI [{lo:+.4g}, {hi:+.4g}]"
+                for c, p, lo, hi in zip(members, adjusted, out["ci_low"], out["ci_high"], strict=True)
+            )
+            + ". Each variant is compared with the shared control at once (pooled variance, multivariate t), "
+            "which holds the family-wise error at α and is less conservative than Holm or Bonferroni over the "
+            "same comparisons.",
+            metric=metric,
+            numbers={"raw": [c.p_value for c in members], "dunnett": adjusted},
+        )
+    )
+    return adjusted
 
 
 def _guardrails(ctx: _Context, comparisons: list[Comparison], findings: list[Finding]) -> None:
@@ -225,6 +348,17 @@ def _guardrails(ctx: _Context, comparisons: list[Comparison], findings: list[Fin
 
 
 def _bayesian(ctx: _Context, comparisons: list[Comparison], findings: list[Finding]) -> None:
+    if ctx.data.clusters is not None:
+        findings.append(
+            Finding.of(
+                "bayesian",
+                "bayesian",
+                "info",
+                "Bayesian view not computed for cluster-randomised data",
+                "The conjugate posteriors treat units as independent; with clusters they would be too narrow.",
+            )
+        )
+        return
     for c in comparisons:
         metric, variant, kind = c.metric, c.variant, c.kind
         a, b = ctx.data.metrics[metric][ctx.data.control], ctx.data.metrics[metric][variant]

@@ -53,10 +53,14 @@ def print_scorecard(record: dict[str, Any], *, show_trace: bool = True) -> None:
     units = ", ".join(f"{v} {n:,}" for v, n in summary["units"].items())
     metrics = ", ".join(f"{m} ({k})" for m, k in summary["metrics"].items())
     out.print(f"[bold]Experiment scorecard[/bold]  analysis {record['analysis_id']}")
-    out.print(f"[dim]data:[/dim] {summary['source']}; control {summary['control']}; units {units}")
+    clusters = ", ".join(f"{v} {n:,}" for v, n in summary.get("clusters", {}).items())
+    out.print(
+        f"[dim]data:[/dim] {summary['source']}; control {summary['control']}; units {units}"
+        + (f"; clusters {clusters}" if clusters else "")
+    )
     out.print(
         f"[dim]metrics:[/dim] {metrics}; primary {summary['primary']}; α = {summary['alpha']:g}; "
-        f"correction {summary['correction']}"
+        f"multiple testing: {summary.get('multiplicity') or summary['correction']}"
         + (f"; guardrails {', '.join(summary['guardrails'])}" if summary["guardrails"] else "")
     )
     out.print(f"[dim]inputs sha256:[/dim] {record['inputs_hash']}")

@@ -3,6 +3,9 @@
 clean_win.csv: per-variant aggregates, a conversion win and a revenue metric with no sample ratio mismatch.
 srm.csv: per-variant aggregates whose units are far from the intended 50/50 split.
 heavy_tailed_revenue.csv: per-user rows, revenue with a few whales and a pre-period revenue covariate (CUPED).
+clustered_stores.csv: per-customer rows of 40 stores randomised whole (a ``cluster`` column): conversion looks
+significant unit by unit and is not once the stores' correlation is counted; revenue with its pre-period covariate.
+three_variants.csv: per-user rows of a control and two variants (Dunnett's many-to-one comparison).
 """
 
 from __future__ import annotations
@@ -48,6 +51,28 @@ def heavy_tailed(rng: np.random.Generator) -> None:
     _write("heavy_tailed_revenue.csv", ["variant", "revenue", "revenue_pre"], rows)
 
 
+def clustered_stores(rng: np.random.Generator) -> None:
+    rows: list[list[object]] = []
+    for store in range(40):
+        variant = "control" if store % 2 == 0 else "treatment"
+        size = int(rng.integers(20, 60))
+        store_effect = rng.normal(0, 3)
+        for _ in range(size):
+            pre = 20 + store_effect + rng.normal(0, 4)
+            revenue = pre + (0.6 if variant == "treatment" else 0) + rng.normal(0, 2)
+            rate = 0.1 + 0.02 * store_effect / 3 + (0.01 if variant == "treatment" else 0)
+            rows.append([variant, f"store-{store:02d}", f"{revenue:.2f}", f"{pre:.2f}", int(rng.random() < rate)])
+    _write("clustered_stores.csv", ["variant", "cluster", "revenue", "revenue_pre", "converted"], rows)
+
+
+def three_variants(rng: np.random.Generator) -> None:
+    rows: list[list[object]] = []
+    for variant, shift in (("control", 0.0), ("short_copy", 0.1), ("video", 0.9)):
+        minutes = np.round(rng.gamma(4.0, 2.5, 600) + shift, 2)
+        rows.extend([variant, float(m)] for m in minutes)
+    _write("three_variants.csv", ["variant", "minutes"], rows)
+
+
 def _write(name: str, header: list[str], rows: list[list[object]]) -> None:
     with (HERE / name).open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -59,3 +84,5 @@ if __name__ == "__main__":
     clean_win(np.random.default_rng(11))
     srm(np.random.default_rng(12))
     heavy_tailed(np.random.default_rng(13))
+    clustered_stores(np.random.default_rng(22))
+    three_variants(np.random.default_rng(14))
