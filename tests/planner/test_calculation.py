@@ -41,3 +41,20 @@ def test_the_templated_sentence_has_exactly_the_calculator_numbers_and_verifies(
     source = Source(3, "calculation", str(result["tool"]), "Calculation", calculation_text(result))
     values = numeric_values(result["outputs"]) + numeric_values(result["inputs"])
     assert check_answer(sentence, [source], calculation_values=values) == (True, True)
+
+
+def test_the_planner_runs_the_named_test_even_when_the_question_carries_results(context_planner) -> None:  # type: ignore[no-untyped-def]
+    """A question naming its test gets that test (not the scorecard); the scorecard still answers 'should we ship?'."""
+    state = context_planner.prepare(
+        "fisher's exact test please: control 4 of 50 converted, treatment 12 of 52"
+    )
+    assert state["calculable"] and state["calculation"].tool == "exact_2x2_test"
+    assert "conditional" in state["calculation"].results[0]["method"]
+    state = context_planner.prepare(
+        "bayesian: control 300 of 6,000, treatment 360 of 6,050. probability treatment wins?"
+    )
+    assert state["calculation"].tool == "bayesian_ab"
+    state = context_planner.prepare(
+        "control 6,000 users and 300 conversions, treatment 6,050 and 360: ship it?"
+    )
+    assert state["calculation"].tool == "experiment_analysis"
