@@ -8,55 +8,16 @@ OLS with cluster-robust standard errors (the covariate, if any, as a regressor),
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from analysis.clustered import compare_clustered
+from analysis.comparison import Comparison, status
 from analysis.data import AnalysisOptions, ExperimentData, MetricArm
 from analysis.findings import Finding, fmt_p
 from analysis.trace import Calls
 from tools.heavy_tails import tail_diagnostics
 
 BOOTSTRAP_RESAMPLES = 2000
-
-
-@dataclass
-class Comparison:
-    """The result the verdict needs; adjusted_p and harmed are filled in by the correction and guardrail steps."""
-
-    metric: str
-    variant: str
-    kind: str
-    value_a: float
-    value_b: float
-    difference: float
-    ci_low: float
-    ci_high: float
-    relative_lift: float
-    p_value: float
-    lower_is_better: bool
-    findings: list[Finding] = field(default_factory=list)
-    adjusted_p: float | None = None
-    harmed: bool = False
-    adjustment: str = ""
-
-    @property
-    def good_direction(self) -> bool:
-        return (self.difference < 0) if self.lower_is_better else (self.difference > 0)
-
-    def describe_effect(self) -> str:
-        rate = self.kind == "binary"
-        fmt = (lambda v: f"{v:.2%}") if rate else (lambda v: f"{v:.4g}")
-        unit = " points" if rate else ""
-        diff = f"{self.difference * 100:+.2f}{unit}" if rate else f"{self.difference:+.4g}"
-        return (
-            f"{fmt(self.value_a)} → {fmt(self.value_b)}{self.adjustment} ({diff}, {self.relative_lift:+.1%} relative; "
-            f"95% CI {self._ci()})"
-        )
-
-    def _ci(self) -> str:
-        if self.kind == "binary":
-            return f"[{self.ci_low * 100:+.2f}, {self.ci_high * 100:+.2f}] points"
-        return f"[{self.ci_low:+.4g}, {self.ci_high:+.4g}]"
 
 
 def compare(
@@ -68,7 +29,7 @@ def compare(
     lower = metric in opts.lower_is_better
     label = f"{metric} ({variant} vs {data.control})"
     if data.clusters is not None and kind != "ratio":  # a ratio metric was summed per cluster when read
-        return _clustered(calls, data.clusters, metric, variant, data.control, a, b, lower, label)
+        return compare_clustered(calls, data.clusters, metric, variant, data.control, a, b, lower, label)
     if kind == "binary":
         comparison = _binary(calls, metric, variant, a, b, lower, label)
     elif kind == "ratio":
@@ -77,12 +38,6 @@ def compare(
         comparison = _continuous(calls, metric, variant, a, b, lower, label)
         _heavy_tails(calls, opts, comparison, a, b, label)
     return comparison
-
-
-def _status(p: float, good: bool, alpha: float = 0.05) -> Any:
-    if p >= alpha:
-        return "flat"
-    return "win" if good else "loss"
 
 
 def _binary(
@@ -109,7 +64,7 @@ def _binary(
         Finding.of(
             "metric",
             "binary",
-            _status(c.p_value, c.good_direction),
+            status(c.p_value, c.good_direction),
             f"{metric}: {variant} vs control",
             f"{c.describe_effect()}; relative lift CI [{lift['lower']:+.1%}, {lift['upper']:+.1%}]; "
             f"z = {test['z']:.2f}, p = {fmt_p(c.p_value)}.",
@@ -155,7 +110,7 @@ def _continuous(
         Finding.of(
             "metric",
             "continuous",
-            _status(c.p_value, c.good_direction),
+            status(c.p_value, c.good_direction),
             f"{metric}: {variant} vs control",
             f"{c.describe_effect()}; Welch t = {test['t']:.2f}, p = {fmt_p(c.p_value)}"
             + ("; the CUPED-adjusted estimate below is the one to read." if a.has_covariate else "."),
@@ -198,7 +153,7 @@ def _continuous(
             Finding.of(
                 "metric",
                 "cuped",
-                _status(c.p_value, c.good_direction),
+                status(c.p_value, c.good_direction),
                 f"{metric}: CUPED-adjusted, {variant}",
                 f"Adjusting for the pre-period covariate (θ = {cuped['theta']:.3g}) removed "
                 f"{cuped['variance_reduction']:.0%} of the variance: difference {c.difference:+.4g} "
@@ -215,92 +170,6 @@ def _continuous(
                 },
             )
         )
-    return c
-
-
-def cluster_codes(clusters: dict[str, tuple[str, ...]], *variants: str) -> list[float]:
-    """Whole-number codes of each unit's cluster, units in variant order (the calculators take numbers)."""
-    index = {label: i for i, label in enumerate(sorted({c for labels in clusters.values() for c in labels}))}
-    return [float(index[c]) for v in variants for c in clusters[v]]
-
-
-def _clustered(
-    calls: Calls,
-    clusters: dict[str, tuple[str, ...]],
-    metric: str,
-    variant: str,
-    control: str,
-    a: MetricArm,
-    b: MetricArm,
-    lower: bool,
-    label: str,
-) -> Comparison:
-    assert a.values is not None and b.values is not None, "clustered data are per-unit rows"
-    params: dict[str, Any] = {
-        "values": [*a.values, *b.values],
-        "treated": [0.0] * len(a.values) + [1.0] * len(b.values),
-        "clusters": cluster_codes(clusters, control, variant),
-    }
-    covariate = a.pre_values is not None and b.pre_values is not None
-    if covariate:
-        params["covariate"] = [*(a.pre_values or ()), *(b.pre_values or ())]
-    out = calls.run(
-        "cluster_robust",
-        params,
-        f"cluster-robust effect on {label}"
-        + (", adjusted for the pre-period covariate" if covariate else ""),
-    )
-    kind = "binary" if a.conversions is not None else "continuous"
-    c = Comparison(
-        metric,
-        variant,
-        kind,
-        out["mean_a"],
-        out["mean_b"],
-        out["difference"],
-        out["ci_low"],
-        out["ci_high"],
-        out["relative_lift"],
-        out["p_value"],
-        lower,
-        adjustment=" (cluster-robust" + (", covariate-adjusted)" if covariate else ")"),
-    )
-    inflation = (out["se"] / out["naive_se"]) ** 2 if out["naive_se"] > 0 else 1.0
-    c.findings.append(
-        Finding.of(
-            "metric",
-            "cluster",
-            _status(c.p_value, c.good_direction),
-            f"{metric}: {variant} vs control, clusters randomised",
-            f"{c.describe_effect()}; t = {out['t']:.2f} on {out['df']} df (clusters − 1), p = {fmt_p(c.p_value)}. "
-            f"{out['clusters_a']} control and {out['clusters_b']} treatment clusters of {out['mean_cluster_size']:.1f} "
-            f"units on average; intracluster correlation of {metric} ρ = {out['icc']:.3f}, so the design effect "
-            f"1 + (m − 1)ρ = {out['design_effect']:.2f}"
-            + (
-                f" before adjustment. With the pre-period covariate the cluster-robust variance is {inflation:.2f}× "
-                "what independent units would give: the covariate absorbs most of what the clusters share."
-                if covariate
-                else f". The cluster-robust standard error is {out['se']:.4g} against {out['naive_se']:.4g} if units "
-                f"were independent (variance × {inflation:.2f}); a unit-level test would overstate the evidence."
-            ),
-            metric=metric,
-            variant=variant,
-            numbers={
-                "value_a": c.value_a,
-                "value_b": c.value_b,
-                "difference": c.difference,
-                "ci": [c.ci_low, c.ci_high],
-                "relative_lift": c.relative_lift,
-                "p_value": c.p_value,
-                "se": out["se"],
-                "naive_se": out["naive_se"],
-                "icc": out["icc"],
-                "design_effect": out["design_effect"],
-                "mean_cluster_size": out["mean_cluster_size"],
-                "clusters": [out["clusters_a"], out["clusters_b"]],
-            },
-        )
-    )
     return c
 
 
@@ -339,7 +208,7 @@ def _ratio(
         Finding.of(
             "metric",
             "ratio",
-            _status(c.p_value, c.good_direction),
+            status(c.p_value, c.good_direction),
             f"{metric} (ratio): {variant} vs control",
             f"{c.describe_effect()}; delta-method z = {out['z']:.2f}, p = {fmt_p(c.p_value)}. The denominator is random "
             "and users are the unit, so the naive per-event variance would be too small.",

@@ -8,21 +8,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from analysis.clustered import cluster_codes
+from analysis.comparison import Comparison
+from analysis.corrections import correct
 from analysis.data import AnalysisInputError, AnalysisOptions, ExperimentData, MetricArm
 from analysis.findings import SECTION_ORDER, Finding, Scorecard, fmt_p
-from analysis.metrics import Comparison, cluster_codes, compare
-from analysis.multiplicity import combine
+from analysis.metrics import compare
 from analysis.trace import Calls
 
 BALANCE_THRESHOLD = 0.01
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Context:
     data: ExperimentData
     options: AnalysisOptions
     calls: Calls
-    multiplicity: str = "none needed (one comparison)"
 
 
 def analyse(data: ExperimentData, options: AnalysisOptions | None = None) -> Scorecard:
@@ -40,7 +41,7 @@ def analyse(data: ExperimentData, options: AnalysisOptions | None = None) -> Sco
     ]
     for comparison in comparisons:
         findings.extend(comparison.findings)
-    _correct(ctx, comparisons, findings)
+    multiplicity = correct(ctx.calls, data, opts, comparisons, findings)
     _guardrails(ctx, comparisons, findings)
     if opts.bayesian:
         _bayesian(ctx, comparisons, findings)
@@ -57,7 +58,7 @@ def analyse(data: ExperimentData, options: AnalysisOptions | None = None) -> Sco
         "guardrails": list(opts.guardrails),
         "alpha": opts.alpha,
         "correction": opts.correction,
-        "multiplicity": ctx.multiplicity,
+        "multiplicity": multiplicity,
     }
     if data.clusters is not None:
         summary["clusters"] = data.cluster_counts()
@@ -174,152 +175,6 @@ def _balance_test(
         {"mean_a": ma, "sd_a": sa, "n_a": control.n, "mean_b": mb, "sd_b": sb, "n_b": treat.n},
         purpose,
     )
-
-
-def _correct(ctx: _Context, comparisons: list[Comparison], findings: list[Finding]) -> None:
-    """Dunnett within a metric's many-to-one family where it applies, the chosen correction across families."""
-    tested = [c for c in comparisons if c.metric not in ctx.options.guardrails]
-    for c in comparisons:
-        c.adjusted_p = c.p_value
-    if len(tested) < 2:
-        return
-    if ctx.options.correction == "none":
-        ctx.multiplicity = "none (asked for)"
-        findings.append(
-            Finding.of(
-                "multiple_testing",
-                "multiple_testing",
-                "warn",
-                "No multiple-testing correction",
-                f"{len(tested)} comparisons were tested at α = {ctx.options.alpha:g} each; the chance of at least one "
-                "false positive is higher than α.",
-            )
-        )
-        return
-    families = _families(ctx, tested, findings)
-    dunnett = sorted({fam[0].metric for fam, _ in families if len(fam) > 1})
-    within = f"Dunnett within {', '.join(dunnett)}" if dunnett else ""
-    method = ctx.options.correction.replace("_", "-").title()
-    if len(families) == 1:
-        for c, p in zip(families[0][0], families[0][1], strict=True):
-            c.adjusted_p = p
-        ctx.multiplicity = f"{within}; one metric, nothing to correct across"
-        return
-    out = ctx.calls.run(
-        "multiple_testing",
-        {
-            "p_values": [min(p) for _, p in families],
-            "alpha": ctx.options.alpha,
-            "method": ctx.options.correction,
-        },
-        f"{ctx.options.correction} correction across {len(families)} "
-        + (
-            "families (a metric's variants, or one comparison)" if dunnett else "metric × variant comparisons"
-        ),
-    )
-    final = combine(
-        [p for _, p in families], out["adjusted_p_values"], ctx.options.correction, ctx.options.alpha
-    )
-    for (members, _), adjusted in zip(families, final, strict=True):
-        for c, p in zip(members, adjusted, strict=True):
-            c.adjusted_p = p
-    ctx.multiplicity = (
-        f"{within}; {ctx.options.correction} across {len(families)} families"
-        if dunnett
-        else f"{ctx.options.correction} across {len(tested)} comparisons"
-    )
-    lost = [c for c in tested if c.p_value < ctx.options.alpha <= (c.adjusted_p or 1)]
-    rows = "; ".join(
-        f"{c.metric} ({c.variant}): p {fmt_p(c.p_value)} → {fmt_p(c.adjusted_p or 1)}" for c in tested
-    )
-    findings.append(
-        Finding.of(
-            "multiple_testing",
-            "multiple_testing",
-            "warn" if lost else "info",
-            (
-                f"{within}, {method} across {len(families)} families"
-                if dunnett
-                else f"{method} correction over {len(tested)} comparisons"
-            ),
-            rows
-            + (f". {len(lost)} result(s) significant alone are not after correction." if lost else ".")
-            + (
-                f" {method} runs on each family's smallest p-value, and a family's comparisons are held to the level "
-                "it is given (Holm/Bonferroni step-down over families; for Benjamini-Hochberg, Benjamini & "
-                "Bogomolov's selective rule)."
-                if dunnett
-                else ""
-            )
-            + (
-                " Guardrails are tested separately, uncorrected, so that harm is not explained away."
-                if ctx.options.guardrails
-                else ""
-            ),
-            numbers={"raw": [c.p_value for c in tested], "adjusted": [c.adjusted_p for c in tested]},
-        )
-    )
-
-
-def _families(
-    ctx: _Context, tested: list[Comparison], findings: list[Finding]
-) -> list[tuple[list[Comparison], list[float]]]:
-    """A metric's comparisons as one Dunnett family where Dunnett applies; otherwise each comparison alone."""
-    by_metric: dict[str, list[Comparison]] = {}
-    for c in tested:
-        by_metric.setdefault(c.metric, []).append(c)
-    families: list[tuple[list[Comparison], list[float]]] = []
-    for metric, members in by_metric.items():
-        if len(members) >= 2 and _dunnett_applies(ctx.data, metric, members):
-            families.append((members, _dunnett(ctx, metric, members, findings)))
-        else:
-            families.extend(([c], [c.p_value]) for c in members)
-    return families
-
-
-def _dunnett_applies(data: ExperimentData, metric: str, members: list[Comparison]) -> bool:
-    """Per-unit, means-based, unadjusted: Dunnett's pooled-variance t tests are about these means."""
-    return (
-        data.kinds[metric] == "continuous"
-        and data.clusters is None
-        and all(arm.values is not None for arm in data.metrics[metric].values())
-        and not any(c.adjustment for c in members)
-    )
-
-
-def _dunnett(ctx: _Context, metric: str, members: list[Comparison], findings: list[Finding]) -> list[float]:
-    arms = ctx.data.metrics[metric]
-    variants = [ctx.data.control, *(c.variant for c in members)]
-    values: list[float] = []
-    groups: list[float] = []
-    for code, variant in enumerate(variants):
-        values.extend(arms[variant].values or ())
-        groups.extend([float(code)] * arms[variant].n)
-    out = ctx.calls.run(
-        "dunnett_units",
-        {"values": values, "groups": groups, "alpha": ctx.options.alpha},
-        f"Dunnett's many-to-one test of {metric}: {len(members)} variants against {ctx.data.control}",
-    )
-    adjusted = [float(p) for p in out["adjusted_p_values"]]
-    level = f"{1 - ctx.options.alpha:.0%}"
-    findings.append(
-        Finding.of(
-            "multiple_testing",
-            "dunnett",
-            "info",
-            f"Dunnett's test: {metric}, {len(members)} variants against {ctx.data.control}",
-            "; ".join(
-                f"{c.variant}: p {fmt_p(c.p_value)} → {fmt_p(p)}, simultaneous {level} CI [{lo:+.4g}, {hi:+.4g}]"
-                for c, p, lo, hi in zip(members, adjusted, out["ci_low"], out["ci_high"], strict=True)
-            )
-            + ". Each variant is compared with the shared control at once (pooled variance, multivariate t), "
-            "which holds the family-wise error at α and is less conservative than Holm or Bonferroni over the "
-            "same comparisons.",
-            metric=metric,
-            numbers={"raw": [c.p_value for c in members], "dunnett": adjusted},
-        )
-    )
-    return adjusted
 
 
 def _guardrails(ctx: _Context, comparisons: list[Comparison], findings: list[Finding]) -> None:
