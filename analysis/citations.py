@@ -70,6 +70,7 @@ CITATIONS: dict[str, tuple[Citation, ...]] = {
     ),
     "cluster": (
         _c("cluster-randomization", "Cluster randomization"),
+        _c("cluster-robust-standard-errors", "Cluster-robust standard errors"),
         _c("intracluster-correlation", "Intracluster correlation"),
         _c("design-effect", "Design effect"),
         _d(
