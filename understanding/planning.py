@@ -308,7 +308,22 @@ def _steps(
     if family in NAMED_FAMILIES:
         return build_named(b, t, quantities, pairs, family, step, _two_group_means)
     if family == "compromise_power":
-        d, n, qr = b.get("effect_d"), _n_from(b), b.get("q_ratio")
+        d, n, qr = b.get("effect_d") or b.get("effect_f"), _n_from(b), b.get("q_ratio")
+        if d is None:  # "effect 0.4": a bare effect in a compromise analysis is Cohen's d
+            eff = next(
+                (
+                    q
+                    for q in quantities
+                    if q.unit == "number"
+                    and re.search(
+                        r"\beffect(?: size)?\s*(?:of|=|is|:)?\s*$", t[max(0, q.start - 20) : q.start]
+                    )
+                ),
+                None,
+            )
+            if eff is not None:
+                d = eff.value
+                b.used["effect_d"] = Grounded(d, "question", eff.span(), "'effect' read as Cohen's d")
         for name, v in (("effect_size_d", d), ("n_per_group", n)):
             if v is None:
                 b.need(name)
@@ -758,6 +773,17 @@ def _proportions(
                 )
         if n is None and "n_one" in b.roles:
             n = b.get("n_one")
+        if n is None and "n_total" in b.roles:
+            total = b.get("n_total")
+            split = next((q for q in quantities if q.unit == "split" and len(q.values) == 2), None)
+            share = split.values[0] if split is not None else 0.5
+            n = b.derive(
+                "n_per_group",
+                total * share,
+                f"{total:,.0f} in total × {share:.0%} in control = {total * share:,.0f}",
+            )
+            if split is not None and ratio is None:
+                ratio = split.values[1] / split.values[0]
         if n is None:
             b.need("n_per_group")
         else:

@@ -98,7 +98,19 @@ def normalise(question: str) -> str:
         text,
         flags=re.IGNORECASE,
     )
+    text = re.sub(  # "1.2 million" is 1.2M, not "1.2 1000000"
+        r"(\d(?:[\d.,]*\d)?)\s+(thousand|million)\b",
+        lambda m: m.group(1) + ("k" if m.group(2).lower() == "thousand" else "M"),
+        text,
+        flags=re.IGNORECASE,
+    )
     text = _WORD_NUMBER.sub(words, text)
+    # "six and a half percent", "three point six percent"
+    text = re.sub(r"\b(\d+) and a half\b", lambda m: f"{int(m.group(1)) + 0.5:g}", text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"\b(\d+) and a quarter\b", lambda m: f"{int(m.group(1)) + 0.25:g}", text, flags=re.IGNORECASE
+    )
+    text = re.sub(r"\b(\d+) point (\d+)\b(?!\s*(?:percentage )?points?)", r"\1.\2", text, flags=re.IGNORECASE)
     text = re.sub(r"\b(\d+) cents?\b", lambda m: f"${int(m.group(1)) / 100:g}", text, flags=re.IGNORECASE)
     # "one-sample", "one sided", "1 in the other": keep the words that name designs
     text = re.sub(r"\b1([- ])(sample|sided|tailed|way)\b", r"one\1\2", text, flags=re.IGNORECASE)
@@ -283,6 +295,10 @@ def tag(text: str) -> list[Quantity]:
             ):
                 continue
             if re.search(r"power|alpha|%|day|week|per|group|arm|each|variant", glue):
+                continue
+            if _PER.match(
+                text[m.end() : m.end() + 40]
+            ):  # "40k of our 80k daily visitors": traffic, not a count pair
                 continue
             unit = "fraction" if b <= 12 and "/" in glue and a < b else "pair"
             add(Quantity(m.start(), m.end(), m.group(0), a / b, unit, values=(a, b)))

@@ -258,6 +258,12 @@ def assign(text: str, quantities: list[Quantity]) -> dict[str, tuple[Quantity, f
         and re.search(r"\bper[- ](?:group|arm|variant)|\b(?:in )?each (?:group|arm|variant)", text.lower())
     ):
         out["n_per_group"] = out.pop("n_total")
+    # "expected change 0.8, sd of the differences 2.5": with an SD and no baseline, a bare decimal cued as a
+    # target is the difference in the metric's units, not a second rate.
+    for rate_role in ("p2", "p0"):
+        unitless = rate_role in out and out[rate_role][0].unit != "percent"
+        if unitless and "sd" in out and "delta" not in out and "baseline" not in out:
+            out["delta"] = out.pop(rate_role)
     # "detect 30% vs 35%": a weakly cued MDE before the target rate is the baseline.
     if "p2" in out and "baseline" not in out and "mde" in out and out["mde"][0].start < out["p2"][0].start:
         out["baseline"] = out.pop("mde")

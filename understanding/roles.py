@@ -55,7 +55,7 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
         ((r"\b(?:send|expose|exposed|eligible|allocate|route|only)\b", 4), (r"\bexposure\b", 8)),
         (
             (r"^\s*(?:of (?:the |our |all |daily )?(?:traffic|users|visitors|sessions|them))", 9),
-            (r"^\s*(?:exposed|eligible|in(?:to)? the (?:test|experiment))", 9),
+            (r"^\s*(?:exposed|exposure|eligible|in(?:to)? the (?:test|experiment))", 9),
             (r"^\s*(?:enter|are eligible)", 6),
             (r"^\s*(?:allocated|assigned|routed|sent|bucketed)\b", 8),
         ),
@@ -167,7 +167,11 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
         MEASURE_UNITS,
     ),
     "mean": (
-        ((r"\b(?:mean|average|avg|aov is|basket is)\b\s*(?:of|=|is|:)?\s*$", 8),),
+        (
+            (r"\b(?:mean|average|avg|aov is|basket is)\b\s*(?:of|=|is|:)?\s*$", 8),
+            # the reference mean of a one-sample test is not the difference to detect
+            (r"\b(?:target|known|reference|benchmark|historical)(?: mean| value)?\s*(?:of|=|is|:)?\s*$", 6),
+        ),
         (),
         ("money", "number", "count", "time"),
     ),
@@ -197,7 +201,7 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
             ),
         ),
         (
-            (r"^\s*(?:[a-z]+\s+){0,3}?(?:in (?:the )?control|control)", 8),
+            (r"^\s*(?:(?!and\b|but\b|while\b|whereas\b)[a-z]+\s+){0,3}?(?:in (?:the )?control|control)", 8),
             (r"^\s*(?:[a-z]+\s+)?(?:in|for) (?:a|the )?control", 8),
         ),
         COUNT_UNITS,
@@ -212,7 +216,7 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
         ),
         (
             (
-                r"^\s*(?:[a-z]+\s+){0,3}?(?:in (?:the )?(?:treatment|variant|test arm)|treatment|treated|variant"
+                r"^\s*(?:(?!and\b|but\b|while\b|whereas\b)[a-z]+\s+){0,3}?(?:in (?:the )?(?:treatment|variant|test arm)|treatment|treated|variant"
                 r"|the new (?:page|version|flow|design|variant))",
                 8,
             ),
@@ -223,10 +227,12 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
         (
             (r"\b(?:total|overall|in total|N\s*=|need|needed|total sample)\b[^\d]{0,10}$", 4),
             (r"\btotal\b.{0,12}$", 4),
+            (r"\b(?:collect|gather|accumulate|reach)\b[^\d]{0,10}$", 5),
         ),
         (
             (r"^\s*(?:[a-z]+\s+){0,2}?(?:in total|total|overall)", 8),
             (r"^\s*(?:[a-z]+\s+){0,1}needed overall", 8),
+            (r"^\s*(?:[a-z]+\s+)?(?:split|divided|spread|shared)\b", 9),  # "1.5M users split 50/50"
         ),
         COUNT_UNITS,
     ),
@@ -348,6 +354,8 @@ def _plausible(role: str, q: Quantity, left: str = "") -> bool:
         if q.unit == "count":
             return 50 <= v < 100 or (v < 10 and bool(re.search(r"power\s*(?:=|of|is|:)\s*$", left)))
         return v >= 0.5
+    if role == "exposed_share" and re.search(r"\bconver(?:t|ts|ting|sion)\b|\bsign(?:s|ed)? up\b", left):
+        return False  # "we convert 4.5% of visitors" is a rate, not the share sent into the test
     if role == "alpha":
         return q.unit == "percent" or v < 2 or ("." in q.text and v < 10)
     if role in ("effect_d", "effect_f", "effect_w", "correlation"):

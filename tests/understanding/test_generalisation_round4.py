@@ -103,3 +103,57 @@ def test_bad_input_asks_for_a_valid_value(question: str, field: str) -> None:
     text = answer_text(outcome)
     assert "must be between" in text or "is a probability between" in text
     assert text.rstrip().endswith("?")
+
+
+# --- fixes found on calc_dev6 --------------------------------------------------------------------------------
+
+
+def test_halves_points_and_millions_in_words() -> None:
+    assert "4.5 percent" in normalise("four and a half percent")
+    assert "2.5 percent" in normalise("two point five percent")
+    assert "2.4M users" in normalise("2.4 million users")
+    out = only(
+        "we convert four and a half percent of visitors and hope for five and a half percent. n per group?"
+    )
+    assert out["n_per_variant"] == pytest.approx(prop_n(0.045, 0.055), rel=1e-3)
+
+
+def test_a_total_split_between_arms_gives_the_power_per_group() -> None:
+    out = only("power? 400k users split 50/50, conversion 3% vs 3.2%")
+    ref = power_proportions_2indep(0.03 - 0.032, 0.032, 200_000, return_results=True).power
+    assert out["power"] == pytest.approx(ref, abs=1e-4)
+
+
+def test_a_group_named_after_and_belongs_to_the_next_number() -> None:
+    out = only("the variant gets 1,500 users and control gets 4,500. 30% vs 34%: power?")
+    ref = power_proportions_2indep(0.30 - 0.34, 0.34, 4500, ratio=1500 / 4500, return_results=True).power
+    assert out["power"] == pytest.approx(ref, abs=1e-4)
+
+
+def test_the_reference_mean_of_a_one_sample_test_is_not_the_difference() -> None:
+    out = only(
+        "one-sample t test vs a benchmark of 250 ms: we want to detect 12 ms with an sd of 40 ms. n for 80% power?"
+    )
+    ref = TTestPower().solve_power(effect_size=12 / 40, power=0.8, alpha=0.05)
+    assert out["n"] == pytest.approx(ref, rel=1e-3)
+
+
+def test_an_expected_change_beside_an_sd_is_the_difference_not_a_rate() -> None:
+    out = only(
+        "pre/post on the same stores, expected change 0.6 and sd of the differences 1.8. pairs for 80% power?"
+    )
+    ref = TTestPower().solve_power(effect_size=0.6 / 1.8, power=0.8, alpha=0.05)
+    assert out["n_pairs"] == pytest.approx(ref, rel=1e-3)
+
+
+def test_compromise_with_a_bare_effect() -> None:
+    reading = read("compromise power analysis, effect 0.3, 90 per group, β/α = 1")
+    assert reading.calculable and reading.steps[0].params["effect_size_d"] == pytest.approx(0.3)
+
+
+def test_exposure_after_the_share_and_traffic_after_a_count() -> None:
+    reading = read("how long for 600k users in total at 50k visitors per day with 30% exposure?")
+    out = run_steps(reading)[-1].outputs
+    assert out["days"] == pytest.approx(600_000 / (50_000 * 0.3), rel=1e-6)
+    units = [q.unit for q in tag(normalise("we send 20k of our 60k daily visitors"))]
+    assert "pair" not in units
