@@ -24,7 +24,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.context import mistake_sentence, plain_text, sentences_of, usage_sentence
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from planner.context import mistake_sentence, plain_text, remedy_hops, sentences_of, usage_sentence
 from planner.traversal import Adjacency
 from planner.types import Candidate, ConceptPath, LinkedEntity, Source
 
@@ -41,9 +43,21 @@ GENERATION_BUDGET: dict[str, int] = {
     "multi_hop": 0,
 }
 MAX_STEPS = 6
+LEAD_PASSAGES = 5  # top passages that compete to lead a practical answer
+LEAD_SENTENCES = 3
+MIN_LEAD_SIMILARITY = 0.3
+RANK_PENALTY = (
+    0.01  # per retrieval rank: between passages about as close to the question, the higher-ranked leads
+)
 MAX_EVIDENCE = 3
+PRACTICAL_EVIDENCE = 2  # sentences from the other passages after the lead passage
 EVIDENCE_PASSAGES = 4  # top passages whose sentences compete to answer the question
 MIN_EVIDENCE_SIMILARITY = 0.35
+PRACTICAL_PASSAGES = (
+    6  # how-to and best-practice questions: more passages compete (guides rank below concept pages)
+)
+GUIDE_BONUS = 0.05  # cosine points for a guide's sentence over a concept page's, for how-to questions
+REPEAT_OVERLAP = 0.6  # share of a sentence's content words already said by the plan: it adds nothing
 DEFINITION_SENTENCES = 3
 _CONTRAST = re.compile(r"\b(vs\.?|versus|or|differen\w*|compar\w*|which)\b", re.IGNORECASE)
 _GERUND = re.compile(r"^[A-Z][a-z]+ing\b")
@@ -194,20 +208,49 @@ class _Builder:
         if src is not None and detail is not None:
             self.add(role, mistake_sentence(detail), src)
 
-    def evidence(self, role: str, limit: int = MAX_EVIDENCE, chunks: Sequence[Source] | None = None) -> None:
-        """The chunk sentences most similar to the question (in passage order within each passage)."""
-        pool = [
-            (src, s)
-            for src in (chunks if chunks is not None else self.chunks[:EVIDENCE_PASSAGES])
-            for s in sentences_of(src.text)
-        ]
+    def evidence(
+        self,
+        role: str,
+        limit: int = MAX_EVIDENCE,
+        chunks: Sequence[Source] | None = None,
+        *,
+        practical: bool = False,
+    ) -> None:
+        """The chunk sentences most similar to the question (in passage order within each passage).
+
+        ``practical`` (how-to and best-practice questions): the top ``PRACTICAL_PASSAGES`` passages compete, a
+        guide's passage gets ``GUIDE_BONUS`` over a concept page (guides say how; concept pages say what), a
+        list of mistakes is left to the pitfall, and a sentence saying what the plan already says is skipped.
+        """
+        passages = (
+            chunks
+            if chunks is not None
+            else self.chunks[: PRACTICAL_PASSAGES if practical else EVIDENCE_PASSAGES]
+        )
+        if practical:
+            passages = [src for src in passages if not _MISTAKES.search(src.title)]
+        pool = [(src, s) for src in passages for s in sentences_of(src.text)]
         pool = [(src, s) for src, s in pool if _prose(s)]
         if not pool:
             return
-        scores = self.similarity(self.question, [s for _, s in pool])
+        scores = list(self.similarity(self.question, [s for _, s in pool]))
+        if practical:
+            scores = [
+                x + (GUIDE_BONUS if _is_guide(src.id) else 0.0)
+                for x, (src, _) in zip(scores, pool, strict=True)
+            ]
         ranked = sorted(range(len(pool)), key=lambda i: -scores[i])
-        chosen = sorted(i for i in ranked[:limit] if scores[i] >= MIN_EVIDENCE_SIMILARITY)
-        for i in chosen:
+        chosen: list[int] = []
+        taken = [_content(i.text) for i in self.items]
+        for i in ranked:
+            if len(chosen) >= limit or scores[i] < MIN_EVIDENCE_SIMILARITY:
+                break
+            words = _content(pool[i][1])
+            if practical and any(_overlap(words, t) >= REPEAT_OVERLAP for t in taken):
+                continue
+            chosen.append(i)
+            taken.append(words)
+        for i in sorted(chosen):
             src, sentence = pool[i]
             if _GERUND.match(sentence) and not _GERUND_SUBJECT.match(sentence):
                 if _MISTAKES.search(src.title):  # an item of a list of mistakes: give it its lead
@@ -216,21 +259,61 @@ class _Builder:
                     continue  # a list item without its lead is a fragment
             self.add(role, sentence, src)
 
-    def steps(self) -> bool:
-        """The steps of the most relevant passage that has a numbered list; False when none has one."""
-        with_steps = [(src, steps_of(self.raw.get(src.id, ""))) for src in self.chunks[:3]]
-        with_steps = [(src, st) for src, st in with_steps if len(st) >= 2]
-        if not with_steps:
-            return False
-        heads = [f"{src.title} {' '.join(st[:2])}" for src, st in with_steps]
-        scores = self.similarity(self.question, heads)
-        src, steps = with_steps[max(range(len(heads)), key=lambda i: scores[i])]
-        text = src.text
-        for n, step in enumerate(steps[:MAX_STEPS], start=1):
-            first = sentences_of(step)[:1]
-            if first and first[0] in text:
-                self.add("step", f"Step {n}: {first[0]}", src)
-        return True
+    def lead(self, role: str, step_role: str = "step") -> Source | None:
+        """The passage that best answers a practical question, told from its start: its numbered steps in order
+        when it has them, else its first ``LEAD_SENTENCES`` sentences.
+
+        Passages compete on their heading and opening sentence (what a guide section is about), a guide's over a
+        concept page's; a list of mistakes is left to the pitfall. None when no passage is close enough.
+        """
+        passages = [src for src in self.chunks[:LEAD_PASSAGES] if not _MISTAKES.search(src.title)]
+        opened = [(src, [s for s in sentences_of(src.text) if _prose(s)]) for src in passages]
+        opened = [(src, ss) for src, ss in opened if ss]
+        if not opened:
+            return None
+        heads = [f"{src.title}: {ss[0]}" for src, ss in opened]
+        scores = [
+            x + (GUIDE_BONUS if _is_guide(src.id) else 0.0) - RANK_PENALTY * rank
+            for rank, (x, (src, _)) in enumerate(
+                zip(self.similarity(self.question, heads), opened, strict=True)
+            )
+        ]
+        best = max(range(len(opened)), key=lambda i: scores[i])
+        if scores[best] < MIN_LEAD_SIMILARITY:
+            return None
+        src, opening = opened[best]
+        steps = steps_of(self.raw.get(src.id, ""))
+        if len(steps) >= 2:
+            for n, step in enumerate(steps[:MAX_STEPS], start=1):
+                first = sentences_of(step)[:1]
+                if first and first[0] in src.text:
+                    self.add(step_role, f"Step {n}: {first[0]}", src)
+            return src
+        said = [_content(i.text) for i in self.items]
+        added = 0
+        for sentence in opening:
+            if added >= LEAD_SENTENCES:
+                break
+            if (
+                _GERUND.match(sentence)
+                and not _GERUND_SUBJECT.match(sentence)
+                and not _FINITE.search(sentence)
+            ):
+                continue
+            if any(_overlap(_content(sentence), t) >= REPEAT_OVERLAP for t in said):
+                continue
+            self.add(role, sentence, src)
+            added += 1
+        return src
+
+    def remedies(self, adj: Adjacency, concepts: Sequence[str], role: str) -> None:
+        """The relations saying how the question's concept is handled, checked or corrected, with their reasons."""
+        for concept_id in concepts[:2]:
+            for hop in remedy_hops(adj, concept_id):
+                src = self.by_id.get(("relation", hop.relation_id))
+                if src is not None:
+                    for sentence in sentences_of(src.text)[:1]:
+                        self.add(role, sentence, src)
 
     def path(self, adj: Adjacency, path: ConceptPath) -> None:
         for hop in path.hops:
@@ -276,6 +359,24 @@ def _same_term(term: str, names: Sequence[str]) -> bool:
         if n and (t == n or t.rstrip("s") == n.rstrip("s")):
             return True
     return False
+
+
+def _others(chunks: Sequence[Source], lead: Source | None) -> list[Source]:
+    return [c for c in chunks[:PRACTICAL_PASSAGES] if lead is None or c.id != lead.id]
+
+
+def _is_guide(chunk_id: str) -> bool:
+    """A chunk of a guide or any other document, not a concept page (``concept-``) or a worked example."""
+    return not chunk_id.startswith(("concept-", "worked-"))
+
+
+def _content(text: str) -> set[str]:
+    return {w[:6] for w in re.findall(r"[a-z][a-z0-9\-]+", text.lower()) if w not in STOP_WORDS}
+
+
+def _overlap(words: set[str], other: set[str]) -> float:
+    """Share of ``words`` that ``other`` already has."""
+    return len(words & other) / len(words) if words else 1.0
 
 
 def _prose(sentence: str) -> bool:
@@ -389,12 +490,15 @@ def build_plan(
     elif kind == "methodology":
         if primary:
             b.definition(primary, n=1)
-        if not b.steps():
-            b.evidence("evidence")
+        lead = b.lead("evidence")
+        b.remedies(adj, concepts, "method")
+        b.evidence("evidence", limit=PRACTICAL_EVIDENCE, chunks=_others(b.chunks, lead), practical=True)
         if primary:
             b.usage(primary)
     elif kind == "best_practice":
-        b.evidence("recommendation", limit=2)
+        lead = b.lead("recommendation", step_role="recommendation")
+        b.remedies(adj, concepts, "method")
+        b.evidence("recommendation", limit=PRACTICAL_EVIDENCE, chunks=_others(b.chunks, lead), practical=True)
         if primary:
             b.mistake(primary, role="pitfall")
             b.usage(primary, role="how_to_check")

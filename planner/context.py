@@ -10,7 +10,7 @@ from typing import Any
 
 from planner.calculation import calculation_text
 from planner.traversal import Adjacency
-from planner.types import Candidate, ConceptPath, LinkedEntity, Source, SourceKind
+from planner.types import Candidate, ConceptPath, Hop, LinkedEntity, Source, SourceKind
 from textkit.clipping import clip_words
 from textkit.markdown import plain_text
 from textkit.sentences import loose_sentences, source_sentences
@@ -122,6 +122,22 @@ def relation_items(adj: Adjacency, path: ConceptPath) -> list[Item]:
     return items
 
 
+# Relations that name what to do about a concept (read from the concept): how to handle, check or estimate it
+REMEDY_FORWARD = frozenset({"mitigated_by", "detected_by", "measured_by"})
+REMEDY_INVERSE = frozenset({"corrects_for", "reduces_variance_of", "estimates", "controls", "used_in"})
+MAX_REMEDIES = 2
+
+
+def remedy_hops(adj: Adjacency, concept_id: str, limit: int = MAX_REMEDIES) -> list[Hop]:
+    """The strongest relations of ``concept_id`` that say how it is handled, detected, corrected or estimated."""
+    hops = [
+        h
+        for h in adj.neighbours.get(concept_id, [])
+        if (h.forward and h.rel_type in REMEDY_FORWARD) or (not h.forward and h.rel_type in REMEDY_INVERSE)
+    ]
+    return hops[:limit]
+
+
 def chunk_item(c: Candidate) -> Item:
     title = c.title if not c.heading or c.heading == c.title else f"{c.title} — {c.heading}"
     return Item("chunk", c.chunk_id, title, clip_words(plain_text(c.text), MAX_CHUNK_WORDS), c.source, c.uri)
@@ -143,14 +159,22 @@ def order_items(
     paths = [i for p in connecting[:2] for i in relation_items(adj, p)]
     near = [i for p in related[:3] if len(p.hops) == 1 for i in relation_items(adj, p)]
     texts = [chunk_item(c) for c in chunks if c.duplicate_of is None]
+    remedies = [
+        i
+        for e in entities[:2]
+        for hop in remedy_hops(adj, e.concept_id)
+        for i in relation_items(adj, ConceptPath(e.concept_id, hop.to_id, (hop,), hop.weight))
+    ]
     if intent == "definition":
         ordered = [*concepts[:2], *texts[:3], *paths, *concepts[2:], *near[:2]]
     elif intent == "calculation":
         ordered = [*concepts[:1], *texts[:2], *paths[:2], *concepts[1:2]]
-    elif intent in ("methodology", "comparison"):
+    elif intent == "comparison":
         ordered = [*paths, *concepts[:3], *texts[:3], *near[:2], *texts[3:5]]
+    elif intent == "methodology":
+        ordered = [*paths, *concepts[:3], *texts[:3], *remedies[:2], *near[:1], *texts[3:5]]
     elif intent == "best_practice":
-        ordered = [*texts[:3], *concepts[:2], *paths, *near[:2], *texts[3:5]]
+        ordered = [*texts[:3], *concepts[:2], *remedies[:2], *paths, *near[:1], *texts[3:5]]
     else:
         ordered = [*texts[:3], *concepts[:2], *paths]
     seen: set[tuple[str, str]] = set()
