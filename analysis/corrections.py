@@ -8,6 +8,7 @@ from analysis.data import AnalysisOptions, ExperimentData
 from analysis.findings import Finding, fmt_p
 from analysis.multiplicity import combine
 from analysis.trace import Calls
+from tools.registry import MAX_LIST_ITEMS
 
 
 def correct(
@@ -144,13 +145,33 @@ def _dunnett(
     for code, variant in enumerate(variants):
         values.extend(arms[variant].values or ())
         groups.extend([float(code)] * arms[variant].n)
-    out = calls.run(
-        "dunnett_units",
-        {"values": values, "groups": groups, "alpha": options.alpha},
-        f"Dunnett's many-to-one test of {metric}: {len(members)} variants against {data.control}",
-    )
+    purpose = f"Dunnett's many-to-one test of {metric}: {len(members)} variants against {data.control}"
+    if len(values) <= MAX_LIST_ITEMS:
+        out = calls.run(
+            "dunnett_units", {"values": values, "groups": groups, "alpha": options.alpha}, purpose
+        )
+    else:  # too many rows to pass as a list: the same statistic from each arm's mean, SD and size
+        stats = [arms[v].mean_sd() for v in variants]
+        out = calls.run(
+            "dunnett",
+            {
+                "means": [m for m, _ in stats],
+                "sds": [s for _, s in stats],
+                "ns": [arms[v].n for v in variants],
+                "alpha": options.alpha,
+            },
+            purpose + ", from summary statistics",
+        )
     adjusted = [float(p) for p in out["adjusted_p_values"]]
     level = f"{1 - options.alpha:.0%}"
+    intervals = (
+        [
+            f", simultaneous {level} CI [{lo:+.4g}, {hi:+.4g}]"
+            for lo, hi in zip(out["ci_low"], out["ci_high"], strict=True)
+        ]
+        if "ci_low" in out
+        else [""] * len(members)
+    )
     findings.append(
         Finding.of(
             "multiple_testing",
@@ -158,8 +179,8 @@ def _dunnett(
             "info",
             f"Dunnett's test: {metric}, {len(members)} variants against {data.control}",
             "; ".join(
-                f"{c.variant}: p {fmt_p(c.p_value)} → {fmt_p(p)}, simultaneous {level} CI [{lo:+.4g}, {hi:+.4g}]"
-                for c, p, lo, hi in zip(members, adjusted, out["ci_low"], out["ci_high"], strict=True)
+                f"{c.variant}: p {fmt_p(c.p_value)} → {fmt_p(p)}{ci}"
+                for c, p, ci in zip(members, adjusted, intervals, strict=True)
             )
             + ". Each variant is compared with the shared control at once (pooled variance, multivariate t), "
             "which holds the family-wise error at α and is less conservative than Holm or Bonferroni over the "

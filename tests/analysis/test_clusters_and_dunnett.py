@@ -125,3 +125,14 @@ def test_families_of_one_reduce_to_the_plain_correction() -> None:
     assert combine([[0.01, 0.04], [0.03]], [0.02, 0.03], "holm", 0.05) == [[0.02, 0.08], [0.03]]
     # Benjamini-Bogomolov: both families selected (R = 2 of M = 2), members at α·R/M.
     assert combine([[0.01, 0.04], [0.03]], [0.02, 0.03], "benjamini_hochberg", 0.05) == [[0.02, 0.04], [0.03]]
+
+
+def test_more_rows_than_a_calculator_list_takes_use_dunnett_from_summary_statistics() -> None:
+    rng = np.random.default_rng(1)
+    arms = {v: rng.normal(10 + s, 3, 4000).round(2) for v, s in (("control", 0), ("b", 0.1), ("c", 0.3))}
+    text = "variant,minutes\n" + "".join(f"{v},{x}\n" for v, xs in arms.items() for x in xs)
+    card = analyse(read_csv(text, limit=LIMIT), AnalysisOptions(heavy_tail="off"))
+    dunnett = next(f for f in card.findings if f.kind == "dunnett")
+    reference = stats.dunnett(arms["b"], arms["c"], control=arms["control"]).pvalue
+    assert dunnett.numbers["dunnett"] == pytest.approx(list(reference), rel=0.01, abs=1e-4)
+    assert "dunnett" in {e.tool for e in card.trace}
