@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from analysis.comparison import Comparison, status
-from analysis.data import MetricArm
+from analysis.data import AnalysisInputError, MetricArm
 from analysis.findings import Finding, fmt_p
 from analysis.trace import Calls
+from tools.registry import MAX_LIST_ITEMS
 
 
 def cluster_codes(clusters: dict[str, tuple[str, ...]], *variants: str) -> list[float]:
@@ -28,6 +29,12 @@ def compare_clustered(
     label: str,
 ) -> Comparison:
     assert a.values is not None and b.values is not None, "clustered data are per-unit rows"
+    if len(a.values) + len(b.values) > MAX_LIST_ITEMS:
+        raise AnalysisInputError(
+            f"a cluster-robust comparison takes at most {MAX_LIST_ITEMS:,} units here; {metric} has "
+            f"{len(a.values) + len(b.values):,} in {control} and {variant}. Send a random sample of whole clusters",
+            column="cluster",
+        )
     params: dict[str, Any] = {
         "values": [*a.values, *b.values],
         "treated": [0.0] * len(a.values) + [1.0] * len(b.values),
