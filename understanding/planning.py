@@ -213,6 +213,20 @@ def _ratio(b: _Builder, quantities: list[Quantity], t: str) -> float | None:
         return ratio
     if re.search(r"twice as many", t) and re.search(r"(?:treatment|variant)s? gets? twice", t):
         return 2.0
+    colon = next((q for q in quantities if q.unit == "ratio"), None)
+    if colon is not None:
+        a, c = (float(x) for x in re.findall(r"\d+(?:\.\d+)?", colon.text)[:2])
+        around = t[colon.start : colon.end + 40]
+        treatment_first = re.search(
+            r"^[^.;]*?\(?\s*(?:treatment|variant|test|b)\s*[:/]\s*(?:control|a)\b", around[len(colon.text) :]
+        ) or (re.search(r"favou?r(?:ing|s)? (?:the )?(?:treatment|variant)", t))
+        ratio = a / c if treatment_first else c / a
+        if treatment_first and re.search(r"favou?r", t) and not re.search(r"[:/]\s*control", around):
+            ratio = max(a, c) / min(a, c)
+        b.notes.append(
+            f"'{colon.text}' read as {'treatment:control' if treatment_first else 'control:treatment'}, allocation ratio {ratio:.4g}"
+        )
+        return ratio
     return None
 
 
@@ -401,6 +415,20 @@ def _steps(
         n = b.get("n_per_group")
         if n is None and b.get("n_total") is not None:
             n = b.derive("n_per_group", b.roles["n_total"].value / 2, "total read as two equal groups")
+        if n is None and "baseline" not in b.roles:
+            taken = {g.span["start"] for g in b.roles.values() if g.span}
+            loose = [
+                q
+                for q in quantities
+                if q.unit == "count" and q.value >= 100 and q.per is None and q.start not in taken
+            ]
+            if (
+                len(loose) == 1
+            ):  # "what's the new n per arm if it was 60k before": the one sample size written
+                n = loose[0].value
+                b.used["n_per_group"] = Grounded(
+                    n, "question", loose[0].span(), "the only sample size in the question"
+                )
         traffic = b.get("daily_traffic")
         if traffic is not None:
             params["daily_traffic"] = traffic

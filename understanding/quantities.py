@@ -72,7 +72,10 @@ def normalise(question: str) -> str:
     text = re.sub(r"\bhalf a (minute|second|day|point|percent)", r"0.5 \1", text, flags=re.IGNORECASE)
     text = re.sub(r"\bhalf of\b", "50% of", text, flags=re.IGNORECASE)
     text = re.sub(r"\bhalf (?=are|of|is|the traffic|our traffic)", "50% ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bthree[- ]quarters\b", "75%", text, flags=re.IGNORECASE)
+    text = re.sub(r"\btwo[- ]thirds\b", "66.6667%", text, flags=re.IGNORECASE)
     text = re.sub(r"\ba quarter\b", "25%", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(\d+)-(day|week|month)s?\b", r"\1 \2s", text, flags=re.IGNORECASE)  # "a 10-day test"
     text = re.sub(
         r"\b(a|one|two|three|four|five|six)[- ]weeks?\b",
         lambda m: f"{7 * (_word_value(m.group(1)) or 1):g} days",
@@ -111,6 +114,14 @@ def normalise(question: str) -> str:
         r"\b(\d+) and a quarter\b", lambda m: f"{int(m.group(1)) + 0.25:g}", text, flags=re.IGNORECASE
     )
     text = re.sub(r"\b(\d+) point (\d+)\b(?!\s*(?:percentage )?points?)", r"\1.\2", text, flags=re.IGNORECASE)
+    # "1 in 20 visitors" is a rate of 5%; "20 basis points" is 0.2 percentage points
+    text = re.sub(r"\b1 in (\d+)\b(?!\s*(?:days|weeks))", lambda m: f"{100 / int(m.group(1)):.6g}%", text)
+    text = re.sub(
+        r"(\d+(?:\.\d+)?) ?(?:basis points?|bps|bp)\b",
+        lambda m: f"{float(m.group(1)) / 100:g} pp",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(r"\b(\d+) cents?\b", lambda m: f"${int(m.group(1)) / 100:g}", text, flags=re.IGNORECASE)
     # "one-sample", "one sided", "1 in the other": keep the words that name designs
     text = re.sub(r"\b1([- ])(sample|sided|tailed|way)\b", r"one\1\2", text, flags=re.IGNORECASE)

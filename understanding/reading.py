@@ -190,6 +190,7 @@ ASKS_N = re.compile(
 )
 ASKS_DAYS = re.compile(
     r"how long|how many days|\bdays\s*\?|duration|test length|number of days|days needed|how many weeks|take\?|will it take"
+    r"|\bdays (?:to|until|before)\b"
 )
 ASKS_POWER = re.compile(
     r"what(?:'s| is)? (?:the |our |my )?power|power\s*\?|how much power|power (?:of|for|check|with|to detect|at|if|do)|"
@@ -199,7 +200,8 @@ ASKS_MDE = re.compile(
     r"smallest|minimum detectable|minimal|minimum p2|min p2|what(?:'s| is| would be)? (?:the |our |my )?(?:relative )?mde\b|\bmde\b\s*\?|what (?:relative )?(?:mde|lift)|how small|lowest|how high|what p2|"
     r"what (?:variant|treatment)(?: conversion)? rate|what relative|detectable|reachable|can (?:we|i) hit|"
     r"what (?:effect size|minimum)|effect size d could|mde \(relative\)|what mde|"
-    r"what (?:standardi[sz]ed )?effect(?: size)? (?:can|could|would)"
+    r"what (?:standardi[sz]ed )?effect(?: size)? (?:can|could|would)|"
+    r"^(?:the )?(?:relative |absolute )?mde\b|\b(?:relative|absolute|minimum) (?:mde|lift|effect) (?:for|with|at|in|on)\b"
 )
 ASKS_SIG = re.compile(
     r"significan|p-?\s?value|p value|\bfair\b|loaded|biased|better|different from|z[- ]?test|welch|t[- ]?test p"
@@ -484,7 +486,7 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
         return "anova_power", "power" if ("n_per_group" in roles and "power" not in roles) else "n"
     if re.search(r"chi[- ]?squared?|cohen'?s w\b|goodness of fit", t) or "effect_w" in roles:
         return "chi_square_power", "power" if (
-            "n_total" in roles or "n_per_group" in roles
+            "n_total" in roles or "n_per_group" in roles or "n_one" in roles
         ) and "power" not in roles else "n"
     if ASKS_CI.search(t) and (pairs or re.search(r"mean", t)):
         return "ci", "interval"

@@ -343,9 +343,16 @@ class Assignment:
     cue: str
 
 
-def _plausible(role: str, q: Quantity, left: str = "") -> bool:
+def _plausible(role: str, q: Quantity, left: str = "", right: str = "") -> bool:
     """Ranges a role's number can take as people write it (a power of 800 is a group size, not a power)."""
     v = q.value
+    if role.startswith("n_") and (v < 2 or v != int(v)):
+        return False  # "control 0.10" is a rate, not a group size
+    if role == "exposed_share" and re.match(
+        r"\s*of (?:the |our |all )?(?:visitors|users|sessions|customers|people)\s+(?:buy|convert|purchase|sign|click|churn|return|subscribe|open|order)",
+        right,
+    ):
+        return False  # "5% of visitors buy": a conversion rate
     if (
         role == "power"
     ):  # an input power below 50% is not something people ask for; "power = 2" is kept to reject it
@@ -365,7 +372,7 @@ def _plausible(role: str, q: Quantity, left: str = "") -> bool:
 
 def _score(role: str, q: Quantity, left: str, right: str, shared: bool = False) -> tuple[float, str]:
     prefix, suffix, units = _CUES[role]
-    if q.unit not in units or not _plausible(role, q, left):
+    if q.unit not in units or not _plausible(role, q, left, right):
         return 0.0, ""
     if role in RATE_ROLES and q.unit != "percent" and not 0 < q.value < 1:
         return 0.0, ""

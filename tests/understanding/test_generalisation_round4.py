@@ -157,3 +157,51 @@ def test_exposure_after_the_share_and_traffic_after_a_count() -> None:
     assert out["days"] == pytest.approx(600_000 / (50_000 * 0.3), rel=1e-6)
     units = [q.unit for q in tag(normalise("we send 20k of our 60k daily visitors"))]
     assert "pair" not in units
+
+
+# --- fixes found on calc_dev7 --------------------------------------------------------------------------------
+
+
+def test_rates_written_as_one_in_n_and_basis_points() -> None:
+    assert "4%" in normalise("1 in 25 users")
+    assert "0.5 pp" in normalise("a 50 bps lift")
+    out = only("about 1 in 25 users upgrade; we want 1 in 20. users per group?")
+    assert out["n_per_variant"] == pytest.approx(prop_n(0.04, 0.05), rel=1e-3)
+    out = only("open rate 20%, smallest change worth it is 150 basis points. n per arm?")
+    assert out["n_per_variant"] == pytest.approx(prop_n(0.20, 0.215), rel=1e-3)
+
+
+def test_a_decimal_beside_a_group_name_is_its_rate() -> None:
+    out = only("users per arm: control 0.25, treatment 0.28, power 0.8")
+    assert out["n_per_variant"] == pytest.approx(prop_n(0.25, 0.28), rel=1e-3)
+
+
+def test_share_of_visitors_who_act_is_a_rate() -> None:
+    out = only("8 percent of visitors subscribe today and we hope 9 percent will. sample per arm?")
+    assert out["n_per_variant"] == pytest.approx(prop_n(0.08, 0.09), rel=1e-3)
+
+
+def test_hyphenated_days_and_an_mde_asked_without_what() -> None:
+    reading = read("relative mde for a 12-day test with 3k users a day and 6% conversion?")
+    assert reading.tool == "proportions_mde" and reading.steps[0].params["n_per_group"] == pytest.approx(
+        18000
+    )
+
+
+def test_colon_ratio_read_with_its_labels() -> None:
+    reading = read("3:1 allocation (variant:control), 10% baseline, 11.5% target - control n?")
+    assert reading.steps[0].params["ratio"] == pytest.approx(3.0)
+    reading = read("3:1 allocation control:variant, 10% baseline, 11.5% target - control n?")
+    assert reading.steps[0].params["ratio"] == pytest.approx(1 / 3)
+
+
+def test_days_to_reach_a_total_with_three_quarters_exposed() -> None:
+    reading = read(
+        "days to reach 300k users in total at 20k visitors a day with three quarters of them in the test"
+    )
+    assert run_steps(reading)[-1].outputs["days"] == pytest.approx(300_000 / (20_000 * 0.75), rel=1e-6)
+
+
+def test_the_only_sample_size_in_a_cuped_question_is_per_group() -> None:
+    out = only("cuped at rho 0.6 - what's the new n per group if it was 45k before?")
+    assert out["n_per_group_cuped"] == pytest.approx(45_000 * (1 - 0.36))
