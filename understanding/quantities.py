@@ -27,9 +27,12 @@ _TENS = {
     "ninety": 90,
 }
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_WORDS = r"(?:" + "|".join([*_TENS, *_UNITS]) + r")(?:[- ](?:" + "|".join(_UNITS) + r"))?"
+_SCALE = r"(?:hundred|thousand|million)"
+# "twenty-five", "two hundred thousand", "one hundred fifty", "a hundred and twenty"
+_AFTER_SCALE = rf"(?:\s+(?:and\s+)?{_WORDS}(?:\s+{_SCALE})*)*"  # number words may follow only a scale word
 _WORD_NUMBER = re.compile(
-    r"\b(?:(?:a|one)\s+)?(?:(?:" + "|".join([*_TENS, *_UNITS]) + r")(?:[- ](?:" + "|".join(_UNITS) + r"))?"
-    r"(?:\s+(?:hundred|thousand|million))*|(?:a\s+)?(?:hundred|thousand|million))\b",
+    rf"\b(?:(?:a|one)\s+)?(?:(?:{_WORDS}(?:\s+{_SCALE})+|{_SCALE}){_AFTER_SCALE}|{_WORDS})\b",
     re.IGNORECASE,
 )
 
@@ -38,6 +41,8 @@ def _word_value(words: str) -> float | None:
     total, current = 0.0, 0.0
     seen = False
     for w in re.split(r"[\s-]+", words.lower()):
+        if w == "and" and seen:
+            continue
         if w in ("a", "one") and not seen:
             seen = True
             continue

@@ -504,7 +504,7 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
     if len(pairs) >= 2 and re.search(r"\bvs\.?\b|versus|better|\?", t) and not ASKS_N.search(t):
         return "significance", "p_value"
     if (
-        re.search(r"correlation|\br\s*=", t)
+        (re.search(r"correlation|\br\s*(?:=|of|is)\s*[-.\d]", t) or "correlation" in roles)
         and not re.search(r"cuped|pre-?period|covariate", t)
         and ("correlation" in roles or ASKS_N.search(t) or ASKS_POWER.search(t))
     ):

@@ -156,6 +156,7 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
                 4,
             ),
             (r"\b(?:delta|δ|mean diff(?:erence)?|diff)\s*(?:of|=|is)?\s*$", 9),
+            (r"\b(?:expect(?:ed|ing)?|hope(?:d)? for|anticipate)\s*(?:an?\s+)?(?:change of\s+)?\+?\s*$", 5),
         ),
         (
             (
@@ -179,6 +180,11 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
         (
             (r"\b(?:n|sample size)\s*(?:=|of|is|:)?\s*$", 5),
             (r"\bn\s*=\s*$", 6),
+            (
+                r"\b(?:n|sample size|sample|users?)\s+(?:per|in each|each)\s+(?:group|arm|variant)\s*"
+                r"(?:is|=|of|:|would be|will be)?\s*$",
+                9,
+            ),
             (r"\bn[12]\s*=\s*(?:n[12]\s*=\s*)?$", 8),
             (r"\b(?:only |can |)(?:have|with|get|gets|of|recruit|afford|if each variant gets|has)\s*$", 2),
         ),

@@ -205,3 +205,29 @@ def test_days_to_reach_a_total_with_three_quarters_exposed() -> None:
 def test_the_only_sample_size_in_a_cuped_question_is_per_group() -> None:
     out = only("cuped at rho 0.6 - what's the new n per group if it was 45k before?")
     assert out["n_per_group_cuped"] == pytest.approx(45_000 * (1 - 0.36))
+
+
+# --- fixes found on calc_dev8 --------------------------------------------------------------------------------
+
+
+def test_compound_number_words() -> None:
+    assert "power 120 percent" in normalise("power one hundred twenty percent")
+    assert "250000 users" in normalise("two hundred fifty thousand users")
+    outcome = run_calculation(read("sample size for 20% vs 22% with power one hundred ten percent?"))
+    assert not outcome.results and outcome.needs == ["power"]
+
+
+def test_an_expected_change_is_the_difference_to_detect() -> None:
+    out = only("30 per group, we expect +6 with an sd of 12 - power?")
+    ref = TTestIndPower().power(effect_size=0.5, nobs1=30, alpha=0.05)
+    assert out["power"] == pytest.approx(ref, abs=1e-4)
+
+
+def test_correlation_written_as_r_of() -> None:
+    reading = read("how many users to find r of .3 with 80% power")
+    assert reading.tool == "correlation_power"
+
+
+def test_n_per_group_named_before_the_number() -> None:
+    reading = read("sample per arm is 12,000, two arms, 4k users/day. days?")
+    assert run_steps(reading)[-1].outputs["days"] == pytest.approx(6)
