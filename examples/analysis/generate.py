@@ -61,7 +61,9 @@ def clustered_stores(rng: np.random.Generator) -> None:
             pre = 20 + store_effect + rng.normal(0, 4)
             revenue = pre + (0.6 if variant == "treatment" else 0) + rng.normal(0, 2)
             rate = 0.1 + 0.02 * store_effect / 3 + (0.01 if variant == "treatment" else 0)
-            rows.append([variant, f"store-{store:02d}", f"{revenue:.2f}", f"{pre:.2f}", int(rng.random() < rate)])
+            rows.append(
+                [variant, f"store-{store:02d}", f"{revenue:.2f}", f"{pre:.2f}", int(rng.random() < rate)]
+            )
     _write("clustered_stores.csv", ["variant", "cluster", "revenue", "revenue_pre", "converted"], rows)
 
 
