@@ -27,6 +27,7 @@ from api.controllers.log import LogController
 from api.controllers.pages import PAGES, static_router
 from api.controllers.proposals import ProposalController
 from api.controllers.query import QueryController, TraceController
+from api.dependencies import DEPENDENCIES
 from api.errors import EXCEPTION_HANDLERS
 from api.request_body import guard_json_body
 from api.runtime import Runtime, Startup
@@ -87,6 +88,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Litestar:
             HealthController,
             PrometheusController,
         ],
+        dependencies=DEPENDENCIES,
         on_startup=[start_runtime],
         on_shutdown=[stop_runtime],
         middleware=[rate_limit.middleware, prometheus.middleware],

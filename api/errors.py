@@ -16,6 +16,8 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from model.generator import GeneratorBusyError
+from planner.service import PlannerInputError
 from tools.errors import CalculationInputError
 
 log = logging.getLogger("expgraph.api")
@@ -152,17 +154,6 @@ class NotReady(ApiError):
     code = ErrorCode.NOT_READY
 
 
-class Busy(ApiError):
-    """Every place for a new answer is taken; the response carries ``Retry-After``."""
-
-    status_code = 503
-    code = ErrorCode.BUSY
-
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
 class BadRequest(ApiError):
     """A body that cannot be read as the endpoint's JSON (malformed, too deep, wrong types)."""
 
@@ -197,10 +188,16 @@ def _respond(
 
 
 def handle_api_error(_: Request[Any, Any, Any], exc: ApiError) -> Response[dict[str, Any]]:
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Busy) else None
-    return _respond(
-        exc.status_code, error_body(exc.status_code, str(exc.code), exc.message, exc.field), headers
-    )
+    return _respond(exc.status_code, error_body(exc.status_code, str(exc.code), exc.message, exc.field))
+
+
+def handle_busy(_: Request[Any, Any, Any], exc: GeneratorBusyError) -> Response[dict[str, Any]]:
+    """Every place for a new answer (or the generator's queue) is taken: 503 with ``Retry-After``."""
+    return _respond(503, error_body(503, ErrorCode.BUSY, str(exc)), {"Retry-After": str(exc.retry_after)})
+
+
+def handle_planner_input(_: Request[Any, Any, Any], exc: PlannerInputError) -> Response[dict[str, Any]]:
+    return _respond(422, error_body(422, ErrorCode.INVALID_INPUT, str(exc), exc.field))
 
 
 def handle_calculation_error(
@@ -239,6 +236,8 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     ApiError: handle_api_error,
+    GeneratorBusyError: handle_busy,
+    PlannerInputError: handle_planner_input,
     CalculationInputError: handle_calculation_error,
     ValidationException: handle_validation_error,
     HTTPException: handle_http_exception,

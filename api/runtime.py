@@ -12,18 +12,21 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
-from api.admission import Admission
-from api.answer_cache import AnswerCache
-from api.uploads import recover_uploads, staged_upload
 from config import Settings
 from engine.db import Database, open_database
+from engine.graph_reads import SurrealReadModel
 from engine.migrations import migrate
 from engine.projection import ProjectionStatus, catch_up_projection, projection_status
 from engine.store import EventStore
-from planner.service import Planner, PlannerDeps
+from planner.factory import planner_over
+from planner.service import Planner
+from services.admission import Admission
+from services.answer_cache import AnswerCache
+from services.answering import AnswerService
+from services.uploads import recover_uploads
+from services.writes import GraphWriter, ingest_paths
 
 log = logging.getLogger("expgraph.api")
 
@@ -41,7 +44,10 @@ class Startup:
 
 
 class Runtime:
-    """Not a dataclass on purpose: Litestar would try to validate an injected dataclass field by field."""
+    """The process's parts, composed once; controllers receive the narrow services (``api.dependencies``).
+
+    Not a dataclass on purpose: Litestar would try to validate an injected dataclass field by field.
+    """
 
     def __init__(
         self,
@@ -61,8 +67,10 @@ class Runtime:
         self.cache = AnswerCache()
         # Uncached questions in flight: what the generator batches plus its queue; more get 503 + Retry-After.
         self.admission = Admission(settings.generator_max_batch + settings.generator_max_queue)
+        self.answers = AnswerService(planner, cache=self.cache, admission=self.admission)
+        self.writer = GraphWriter(settings, db, embedder, self.cache)
+        self.reads = SurrealReadModel(db)
         self.owns_db = owns_db
-        self.write_lock = threading.Lock()
 
     @classmethod
     def start(
@@ -110,8 +118,13 @@ class Runtime:
     def from_parts(
         cls, settings: Settings, db: Database, embedder: Any, generator: Any, *, owns_db: bool = False
     ) -> Runtime:
-        planner = Planner(PlannerDeps(settings=settings, db=db, embedder=embedder, generator=generator))
+        planner = planner_over(settings, db, embedder, generator)
         return cls(settings, db, embedder, generator, planner, owns_db=owns_db)
+
+    @property
+    def write_lock(self) -> threading.Lock:
+        """Held by every write (``/ready`` tells an ingest between append and projection from a stale graph)."""
+        return self.writer.lock
 
     @property
     def store(self) -> EventStore:
@@ -126,31 +139,8 @@ class Runtime:
 
     def catch_up(self) -> int:
         """Fold whatever the projection is behind on (under the write lock, like every write)."""
-        with self.write_lock:
-            return catch_up_projection(self.db)
+        return self.writer.catch_up()
 
     def close(self) -> None:
         if self.owns_db:
             self.db.close()
-
-
-def ingest_paths(db: Database, embedder: Any, *, corpus_dir: Path | None, paths: list[Path]) -> Any:
-    """Validate then ingest the corpus and/or files; returns the ingest report (raises on invalid input)."""
-    from ingest.pipeline import ingest_batches, load_sources
-
-    batches, _skipped = load_sources(corpus_dir, paths)
-    return ingest_batches(db, EventStore(db), embedder, batches)
-
-
-def ingest_upload(runtime: Runtime, filename: str, content: str) -> Any:
-    """Ingest one uploaded document through the same validation as files on disk.
-
-    Uploads are kept under ``<data_dir>/uploads/`` so that uploading the same filename again is the same document
-    (unchanged: nothing appended; changed: the difference). ``filename`` must already be a safe basename
-    (``api.uploads.safe_upload_name``). The file is written atomically and put back as it was (or removed) if the
-    append fails; a crash in between is rolled back on the next start (``api.uploads``).
-    """
-    uploads = runtime.settings.data_dir / "uploads"
-    with runtime.write_lock, staged_upload(uploads, filename, content) as path:
-        runtime.db.crash_point("upload_written")
-        return ingest_paths(runtime.db, runtime.embedder, corpus_dir=None, paths=[path])

@@ -524,7 +524,7 @@ class SurrealReadModel:
 
     def __init__(
         self,
-        db: QueryRunner,
+        db: Database,
         *,
         concept_index: VectorIndex | None = None,
         chunk_index: VectorIndex | None = None,
@@ -565,3 +565,25 @@ class SurrealReadModel:
 
     def term_document_frequency(self, term: str) -> int:
         return term_document_frequency(self.db, term)
+
+    # What the API's controllers read besides the planner's reads.
+    def get_concept(self, concept_id: str) -> dict[str, Any] | None:
+        return get_concept(self.db, concept_id)
+
+    def search_concepts(self, text: str, limit: int) -> list[dict[str, Any]]:
+        return search_concepts(self.db, text, limit)
+
+    def list_concepts(self) -> list[dict[str, Any]]:
+        return list_concepts(self.db)
+
+    def concept_neighbours_by_relation(self, concept_id: str) -> list[dict[str, Any]]:
+        return concept_neighbours_by_relation(self.db, concept_id)
+
+    def get_document(self, doc_id: str) -> dict[str, Any] | None:
+        return get_document(self.db, doc_id)
+
+    def events_page(self, after: int = 0, limit: int = 50) -> list[RecordedEvent]:
+        return events_page(self.db, after, limit)
+
+    def list_proposals(self, status: str | None = "proposed") -> dict[str, list[dict[str, Any]]]:
+        return list_proposals(self.db, status)

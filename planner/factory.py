@@ -36,6 +36,11 @@ class CorpusPlanner:
         self.db.close()
 
 
+def planner_over(settings: Settings, db: Database, embedder: Any, generator: Any) -> Planner:
+    """The planner over an open database (the API's, or one ``corpus_planner`` prepared); no generator plans only."""
+    return Planner(PlannerDeps(settings=settings, db=db, embedder=embedder, generator=generator))
+
+
 def in_memory_settings(base: Settings | None = None, *, cache_dir: Path | None = None) -> Settings:
     """``base`` (default: from the environment) over a private ``mem://`` database and a fresh data directory.
 
@@ -87,5 +92,5 @@ def corpus_planner(
         start = time.perf_counter()
         generator = load_generator(settings)
         timings["generator_load_s"] = time.perf_counter() - start
-    planner = Planner(PlannerDeps(settings, db, embedder, generator))
+    planner = planner_over(settings, db, embedder, generator)
     return CorpusPlanner(settings, db, embedder, planner, report, timings)

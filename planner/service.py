@@ -22,7 +22,11 @@ from planner.traversal import Adjacency
 
 
 class PlannerInputError(ValueError):
-    """A request the planner cannot serve as asked (bad ``as_of`` or ``max_hops``); the message says what to do."""
+    """A request the planner cannot serve as asked; the message says what to do, ``field`` names the option."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +119,7 @@ class Planner:
             try:
                 cached = as_of_projection(db, as_of)
             except ReplayRangeError as exc:
-                raise PlannerInputError(str(exc)) from None
+                raise PlannerInputError(str(exc), field="as_of") from None
             with self._lock:
                 self._as_of_dbs[as_of] = cached
         return cached, as_of
@@ -133,7 +137,9 @@ class Planner:
         settings = self.deps.settings
         hops = settings.max_hops if max_hops is None else int(max_hops)
         if not 1 <= hops <= MAX_HOPS:
-            raise PlannerInputError(f"max_hops must be between 1 and {MAX_HOPS}; got {hops}")
+            raise PlannerInputError(
+                f"max_hops must be between 1 and {MAX_HOPS}; got {hops}", field="max_hops"
+            )
         text, flags = normalise_question(question, settings.max_question_chars)
         graph_db, position = self.graph_at(as_of)
         view = self.graph_view(graph_db, position)
@@ -161,7 +167,7 @@ class Planner:
             try:
                 state["conversation_id"] = check_conversation_id(conversation_id)
             except ConversationIdError as exc:
-                raise PlannerInputError(str(exc)) from None
+                raise PlannerInputError(str(exc), field="conversation_id") from None
             state["earlier_calculation"] = last_calculation(self.deps.db, conversation_id)
         return state, {"configurable": {"run": ctx}}
 

@@ -20,6 +20,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"engine", "model", "understanding", "analysis"}),  # events + reads; runtime models; parsers
     frozenset({"ingest"}),  # sources → events (uses the embedder)
     frozenset({"planner"}),  # question → cited answer
+    frozenset({"services"}),  # answering with cache and admission, writes under one lock, calculators
     frozenset({"api", "training", "eval"}),  # HTTP shell; fine-tuning; the planner evaluation
     frozenset({"cli", "bench"}),  # command line (serves the api, runs training and eval); benchmarks
 )

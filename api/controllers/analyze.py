@@ -10,17 +10,16 @@ from typing import Any
 import anyio
 import msgspec
 from litestar import Controller, MediaType, get, post
-from litestar.di import Provide
 from litestar.response import File
 
 from analysis.data import AnalysisInputError
 from analysis.request import FORMATS, AnalysisRequest, options_from_mapping
 from api.controllers.pages import STATIC_DIR
-from api.dependencies import provide_runtime
 from api.errors import NotFound, Unprocessable
-from api.runtime import Runtime
 from api.security import require_read_access
-from planner.analysis import AnalysisNotFoundError, analyse_and_store, get_analysis
+from engine.graph_reads import SurrealReadModel
+from planner.analysis import AnalysisNotFoundError, get_analysis
+from services.writes import GraphWriter
 
 
 class AnalyzeBody(msgspec.Struct, forbid_unknown_fields=True):
@@ -73,11 +72,9 @@ def _request(body: AnalyzeBody) -> AnalysisRequest:
     return AnalysisRequest(content, fmt, options_from_mapping(body.options))  # type: ignore[arg-type]
 
 
-def _analyse(runtime: Runtime, body: AnalyzeBody) -> dict[str, Any]:
+def _analyse(writer: GraphWriter, body: AnalyzeBody) -> dict[str, Any]:
     try:
-        request = _request(body)
-        with runtime.write_lock:
-            return analyse_and_store(runtime.db, request, runtime.settings.max_analysis_bytes)
+        return writer.analyse(_request(body))
     except AnalysisInputError as exc:
         raise Unprocessable(str(exc), field=exc.field) from exc
 
@@ -86,7 +83,6 @@ class AnalyzeController(Controller):
     path = "/"
     tags = ["analysis"]
     guards = [require_read_access]
-    dependencies = {"runtime": Provide(provide_runtime, sync_to_thread=False)}
 
     @get("/analyze", media_type=MediaType.HTML, include_in_schema=False)
     async def page(self) -> File:
@@ -97,17 +93,17 @@ class AnalyzeController(Controller):
         summary="Analyse an experiment's results: trust checks, metrics, verdict, trace",
         status_code=200,
     )
-    async def analyze(self, data: AnalyzeBody, runtime: Runtime) -> AnalysisRecord:
+    async def analyze(self, data: AnalyzeBody, writer: GraphWriter) -> AnalysisRecord:
         """Bad input answers 422 naming the row and column; nothing is stored then. Data never enters the event log."""
-        return _record(await anyio.to_thread.run_sync(_analyse, runtime, data))
+        return _record(await anyio.to_thread.run_sync(_analyse, writer, data))
 
     @get(
         "/analyses/{analysis_id:str}",
         summary="A stored analysis: scorecard, inputs hash and trace",
         sync_to_thread=True,
     )
-    def stored(self, analysis_id: str, runtime: Runtime) -> AnalysisRecord:
+    def stored(self, analysis_id: str, reads: SurrealReadModel) -> AnalysisRecord:
         try:
-            return _record(get_analysis(runtime.db, analysis_id))
+            return _record(get_analysis(reads.db, analysis_id))
         except AnalysisNotFoundError as exc:
             raise NotFound(str(exc)) from exc

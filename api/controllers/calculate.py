@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, get, post
 
 from api.errors import NotFound, Unprocessable
+from api.responses import Calculation, ToolList
 from api.security import require_read_access
-from tools.registry import TOOLS, run_tool
-
-
-def _describe(name: str) -> dict[str, Any]:
-    spec = TOOLS[name]
-    describe = getattr(spec, "describe", None)
-    if callable(describe):
-        return describe()  # type: ignore[no-any-return]
-    return {"name": name, "description": getattr(spec, "description", "")}
+from services.calculators import Calculators
 
 
 class CalculateController(Controller):
@@ -25,16 +19,16 @@ class CalculateController(Controller):
     guards = [require_read_access]
 
     @get("/", summary="List the calculators and their parameters")
-    async def list_tools(self) -> dict[str, Any]:
-        return {"tools": [_describe(name) for name in sorted(TOOLS)]}
+    async def list_tools(self, calculators: Calculators) -> ToolList:
+        return ToolList([calculators.describe(name) for name in calculators.names()])
 
     @post("/{tool:str}", summary="Run a calculator", status_code=200, sync_to_thread=False)
-    def calculate(self, tool: str, data: dict[str, Any]) -> dict[str, Any]:
+    def calculate(self, tool: str, data: dict[str, Any], calculators: Calculators) -> Calculation:
         """Bad parameters answer 422 with the field and the reason."""
-        if tool not in TOOLS:
+        if tool not in calculators:
             raise NotFound(
-                f"no calculator named {tool!r}; GET /calculate lists them: {', '.join(sorted(TOOLS))}"
+                f"no calculator named {tool!r}; GET /calculate lists them: {', '.join(calculators.names())}"
             )
         if not isinstance(data, dict):
             raise Unprocessable("the body must be a JSON object of parameters", field="body")
-        return run_tool(tool, data).to_dict()
+        return msgspec.convert(calculators.run(tool, data).to_dict(), Calculation)

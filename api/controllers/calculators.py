@@ -9,7 +9,7 @@ from litestar import Controller, post
 from api.errors import NotFound, Unprocessable
 from api.power_curves import CurveUnavailable, power_curves, supports
 from api.security import require_read_access
-from tools.registry import TOOLS
+from services.calculators import Calculators
 
 
 class CurveController(Controller):
@@ -23,9 +23,9 @@ class CurveController(Controller):
         status_code=200,
         sync_to_thread=False,
     )
-    def curve(self, tool: str, data: dict[str, Any]) -> dict[str, Any]:
+    def curve(self, tool: str, data: dict[str, Any], calculators: Calculators) -> dict[str, Any]:
         """The calculation itself is included, so one request draws the result and its curves."""
-        if tool not in TOOLS:
+        if tool not in calculators:
             raise NotFound(f"no calculator named {tool!r}; GET /calculate lists them")
         if not supports(tool):
             raise NotFound(f"{tool} has no power curve; sample-size, power and MDE calculators have one")

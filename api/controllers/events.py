@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, get
-from litestar.di import Provide
 from litestar.params import Parameter
 
-from api.dependencies import provide_runtime
-from api.runtime import Runtime
+from api.responses import EventsPage
 from api.security import require_read_access
-from engine.graph_reads import events_page
+from engine.graph_reads import SurrealReadModel
+from engine.store import EventStore
 
 
 def _without_vectors(event: dict[str, Any]) -> dict[str, Any]:
@@ -25,24 +24,18 @@ class EventController(Controller):
     path = "/events"
     tags = ["events"]
     guards = [require_read_access]
-    dependencies = {"runtime": Provide(provide_runtime, sync_to_thread=False)}
 
     @get("/", summary="Events after a position, oldest first", sync_to_thread=True)
     def page(
         self,
-        runtime: Runtime,
+        reads: SurrealReadModel,
+        store: EventStore,
         after: Annotated[int, Parameter(ge=0)] = 0,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
         embeddings: Annotated[bool, Parameter(description="Include embedding vectors in full.")] = False,
-    ) -> dict[str, Any]:
-        events = [e.to_dict() for e in events_page(runtime.db, after, limit)]
+    ) -> EventsPage:
+        events = [e.to_dict() for e in reads.events_page(after, limit)]
         if not embeddings:
             events = [_without_vectors(e) for e in events]
         next_after = events[-1]["position"] if events else after
-        return {
-            "after": after,
-            "limit": limit,
-            "head": runtime.head(),
-            "next_after": next_after,
-            "events": events,
-        }
+        return EventsPage(after=after, limit=limit, head=store.head(), next_after=next_after, events=events)

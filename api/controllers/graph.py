@@ -8,39 +8,31 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, get
-from litestar.di import Provide
 from litestar.params import Parameter
 
-from api.dependencies import provide_runtime
 from api.errors import NotFound, Unprocessable
 from api.relation_wording import ontology_readings, sentence
-from api.runtime import Runtime
 from api.security import require_read_access
-from engine.graph_reads import (
-    MAX_HOPS,
-    concept_neighbours_by_relation,
-    get_concept,
-    get_document,
-    list_concepts,
-)
+from engine.graph_reads import MAX_HOPS, SurrealReadModel
 from planner.traversal import connecting_paths
+from services.answering import AnswerService
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,120}$"
 PATHS_PER_PAIR = 3
 
 
-def _sources(runtime: Runtime, doc_ids: list[str], titles: dict[str, str]) -> list[dict[str, str]]:
+def _sources(reads: SurrealReadModel, doc_ids: list[str], titles: dict[str, str]) -> list[dict[str, str]]:
     out = []
     for doc_id in doc_ids:
         if doc_id not in titles:
-            doc = get_document(runtime.db, doc_id)
+            doc = reads.get_document(doc_id)
             titles[doc_id] = str((doc or {}).get("title") or doc_id)
         out.append({"id": doc_id, "title": titles[doc_id]})
     return out
 
 
 def _relation(
-    runtime: Runtime, concept: dict[str, Any], n: dict[str, Any], titles: dict[str, str]
+    reads: SurrealReadModel, concept: dict[str, Any], n: dict[str, Any], titles: dict[str, str]
 ) -> dict[str, Any]:
     """One neighbour as a relation in its stored direction, worded as a sentence."""
     this, other = str(concept["name"]), str(n.get("name") or n["concept_id"])
@@ -55,12 +47,12 @@ def _relation(
         "weight": n.get("weight"),
         "relation_id": n.get("relation_id"),
         "status": n.get("status") or "accepted",
-        "sources": _sources(runtime, list(n.get("supported_by") or []), titles),
+        "sources": _sources(reads, list(n.get("supported_by") or []), titles),
     }
 
 
-def _require_concept(runtime: Runtime, concept_id: str) -> dict[str, Any]:
-    concept = get_concept(runtime.db, concept_id)
+def _require_concept(reads: SurrealReadModel, concept_id: str) -> dict[str, Any]:
+    concept = reads.get_concept(concept_id)
     if concept is None:
         raise NotFound(f"no concept {concept_id!r}; search with GET /concepts?q=...")
     return concept
@@ -70,15 +62,14 @@ class GraphController(Controller):
     path = "/api/graph"
     tags = ["graph explorer"]
     guards = [require_read_access]
-    dependencies = {"runtime": Provide(provide_runtime, sync_to_thread=False)}
 
     @get("/ontology", summary="Relation types with their forward and inverse readings")
     async def ontology(self) -> dict[str, Any]:
         return {"relations": ontology_readings()}
 
     @get("/concepts", summary="Every concept's id, name, aliases and category", sync_to_thread=True)
-    def concepts(self, runtime: Runtime) -> dict[str, Any]:
-        return {"concepts": list_concepts(runtime.db)}
+    def concepts(self, reads: SurrealReadModel) -> dict[str, Any]:
+        return {"concepts": reads.list_concepts()}
 
     @get(
         "/concepts/{concept_id:str}",
@@ -86,13 +77,12 @@ class GraphController(Controller):
         sync_to_thread=True,
     )
     def concept(
-        self, runtime: Runtime, concept_id: Annotated[str, Parameter(pattern=SLUG)]
+        self, reads: SurrealReadModel, concept_id: Annotated[str, Parameter(pattern=SLUG)]
     ) -> dict[str, Any]:
-        concept = _require_concept(runtime, concept_id)
+        concept = _require_concept(reads, concept_id)
         titles: dict[str, str] = {}
         relations = [
-            _relation(runtime, concept, n, titles)
-            for n in concept_neighbours_by_relation(runtime.db, concept_id)
+            _relation(reads, concept, n, titles) for n in reads.concept_neighbours_by_relation(concept_id)
         ]
         relations.sort(key=lambda r: (-(r["weight"] or 0), r["sentence"]["text"]))
         public = {
@@ -110,7 +100,8 @@ class GraphController(Controller):
     )
     def paths(
         self,
-        runtime: Runtime,
+        reads: SurrealReadModel,
+        answers: AnswerService,
         source: Annotated[str, Parameter(query="from", pattern=SLUG)],
         target: Annotated[str, Parameter(query="to", pattern=SLUG)],
         max_hops: Annotated[int, Parameter(ge=1, le=MAX_HOPS)] = 4,
@@ -118,8 +109,8 @@ class GraphController(Controller):
         if source == target:
             raise Unprocessable("pick two different concepts to connect", field="to")
         for cid in (source, target):
-            _require_concept(runtime, cid)
-        view = runtime.planner.graph_view(runtime.db, runtime.head())
+            _require_concept(reads, cid)
+        view = answers.graph_view()
         adj = view.adjacency
         found = connecting_paths(adj, [source, target], max_hops=max_hops, per_pair=PATHS_PER_PAIR)
         titles: dict[str, str] = {}
@@ -129,7 +120,7 @@ class GraphController(Controller):
             hops = []
             for hop in p.hops:
                 if hop.relation_id not in support:
-                    for n in concept_neighbours_by_relation(runtime.db, hop.from_id):
+                    for n in reads.concept_neighbours_by_relation(hop.from_id):
                         support[str(n.get("relation_id"))] = list(n.get("supported_by") or [])
                 src, dst = (hop.from_id, hop.to_id) if hop.forward else (hop.to_id, hop.from_id)
                 hops.append(
@@ -140,7 +131,7 @@ class GraphController(Controller):
                         "sentence": sentence(hop.rel_type, adj.name(src), adj.name(dst)),
                         "weight": hop.weight,
                         "justification": hop.justification,
-                        "sources": _sources(runtime, support.get(hop.relation_id, []), titles),
+                        "sources": _sources(reads, support.get(hop.relation_id, []), titles),
                     }
                 )
             paths.append(

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, get
-from litestar.di import Provide
 from litestar.params import Parameter
 
-from api.dependencies import provide_runtime
 from api.errors import Unprocessable
 from api.log_views import AsOfSummaries, LogFacets, filtered_page
-from api.runtime import Runtime
 from api.security import require_read_access
+from config import Settings
+from engine.graph_reads import SurrealReadModel
+from engine.store import EventStore
 
 _FACETS = LogFacets()
 _AS_OF = AsOfSummaries()
@@ -22,36 +22,38 @@ class LogController(Controller):
     path = "/api/log"
     tags = ["event log"]
     guards = [require_read_access]
-    dependencies = {"runtime": Provide(provide_runtime, sync_to_thread=False)}
 
     @get("/events", summary="Events after a position, filtered by type and/or document", sync_to_thread=True)
     def events(
         self,
-        runtime: Runtime,
+        reads: SurrealReadModel,
+        store: EventStore,
         after: Annotated[int, Parameter(ge=0)] = 0,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
         event_type: Annotated[str | None, Parameter(query="type", max_length=60)] = None,
         document: Annotated[str | None, Parameter(max_length=200)] = None,
     ) -> dict[str, Any]:
         rows, next_after = filtered_page(
-            runtime.db, after=after, limit=limit, event_type=event_type or None, document=document or None
+            reads.db, after=after, limit=limit, event_type=event_type or None, document=document or None
         )
-        return {"after": after, "head": runtime.head(), "next_after": next_after, "events": rows}
+        return {"after": after, "head": store.head(), "next_after": next_after, "events": rows}
 
     @get("/facets", summary="Event types and documents in the log, with counts", sync_to_thread=True)
-    def facets(self, runtime: Runtime) -> dict[str, Any]:
-        return _FACETS.get(runtime.db, runtime.head())
+    def facets(self, reads: SurrealReadModel, store: EventStore) -> dict[str, Any]:
+        return _FACETS.get(reads.db, store.head())
 
     @get(
         "/as-of/{position:int}",
         summary="The graph as of a log position: counts and concepts (built by the engine's as-of replay)",
         sync_to_thread=True,
     )
-    def as_of(self, runtime: Runtime, position: int) -> dict[str, Any]:
-        head = runtime.head()
+    def as_of(
+        self, reads: SurrealReadModel, store: EventStore, settings: Settings, position: int
+    ) -> dict[str, Any]:
+        head = store.head()
         if not 1 <= position <= head:
             raise Unprocessable(
                 f"position must be between 1 and {head} (the head of the log); got {position}",
                 field="position",
             )
-        return _AS_OF.get(runtime.settings, runtime.db, position, head)
+        return _AS_OF.get(settings, reads.db, position, head)

@@ -11,15 +11,13 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.di import Provide
 from litestar.params import Parameter
 
-from api.dependencies import provide_runtime
 from api.errors import NotFound, Unprocessable
-from api.runtime import Runtime
 from api.security import require_api_key, require_read_access
-from engine.graph_reads import list_proposals
-from engine.review import ProposalAlreadyDecidedError, ProposalNotFoundError, review_proposal
+from engine.graph_reads import SurrealReadModel
+from engine.review import ProposalAlreadyDecidedError, ProposalNotFoundError
+from services.writes import GraphWriter
 
 
 class EvidenceOut(msgspec.Struct, frozen=True):
@@ -91,7 +89,6 @@ def _split(proposal_id: str) -> tuple[str, str]:
 class ProposalController(Controller):
     path = "/proposals"
     tags = ["proposals"]
-    dependencies = {"runtime": Provide(provide_runtime, sync_to_thread=False)}
 
     @get(
         "/",
@@ -101,12 +98,12 @@ class ProposalController(Controller):
     )
     def index(
         self,
-        runtime: Runtime,
+        reads: SurrealReadModel,
         status: Annotated[
             Literal["proposed", "accepted", "all"], Parameter(description="Which review status to list.")
         ] = "proposed",
     ) -> ProposalList:
-        found = list_proposals(runtime.db, None if status == "all" else status)
+        found = reads.list_proposals(None if status == "all" else status)
         return ProposalList(
             concepts=[
                 ProposedConcept(
@@ -140,26 +137,16 @@ class ProposalController(Controller):
         )
 
     def _decide(
-        self, runtime: Runtime, proposal_id: str, data: ReviewRequest | None, accept: bool
+        self, writer: GraphWriter, proposal_id: str, data: ReviewRequest | None, accept: bool
     ) -> ReviewDecision:
         kind, target = _split(proposal_id)
         body = data or ReviewRequest()
         try:
-            with runtime.write_lock:
-                position = review_proposal(
-                    runtime.db,
-                    runtime.store,
-                    kind,
-                    target,
-                    accept=accept,
-                    reviewer=body.reviewer,
-                    note=body.note,
-                )
+            position = writer.review(kind, target, accept=accept, reviewer=body.reviewer, note=body.note)
         except ProposalNotFoundError as exc:
             raise NotFound(str(exc)) from None
         except ProposalAlreadyDecidedError as exc:
             raise Unprocessable(str(exc), field="proposal_id") from None
-        runtime.cache.clear()
         return ReviewDecision(
             id=proposal_id, decision="accepted" if accept else "rejected", position=position
         )
@@ -171,8 +158,10 @@ class ProposalController(Controller):
         status_code=200,
         sync_to_thread=True,
     )
-    def accept(self, runtime: Runtime, proposal_id: str, data: ReviewRequest | None = None) -> ReviewDecision:
-        return self._decide(runtime, proposal_id, data, accept=True)
+    def accept(
+        self, writer: GraphWriter, proposal_id: str, data: ReviewRequest | None = None
+    ) -> ReviewDecision:
+        return self._decide(writer, proposal_id, data, accept=True)
 
     @post(
         "/{proposal_id:str}/reject",
@@ -181,5 +170,7 @@ class ProposalController(Controller):
         status_code=200,
         sync_to_thread=True,
     )
-    def reject(self, runtime: Runtime, proposal_id: str, data: ReviewRequest | None = None) -> ReviewDecision:
-        return self._decide(runtime, proposal_id, data, accept=False)
+    def reject(
+        self, writer: GraphWriter, proposal_id: str, data: ReviewRequest | None = None
+    ) -> ReviewDecision:
+        return self._decide(writer, proposal_id, data, accept=False)

@@ -7,18 +7,18 @@ import time
 import pytest
 from litestar.testing import TestClient
 
-from api.admission import Admission
 from api.app import create_app
-from api.errors import Busy
 from api.runtime import Runtime
 from config import Settings
 from engine.db import Database
+from model.generator import GeneratorBusyError
+from services.admission import Admission
 
 
 def test_admission_counts_places_and_refuses_beyond_capacity() -> None:
     admission = Admission(2)
     first, second = admission.acquire(), admission.acquire()
-    with pytest.raises(Busy) as refused:
+    with pytest.raises(GeneratorBusyError) as refused:
         admission.acquire()
     assert refused.value.retry_after >= 1
     admission.release(first)

@@ -1,7 +1,8 @@
 """Admission for uncached questions: at most what the generator can batch plus its queue are in flight.
 
-A question over that bound is refused at once with ``Busy`` (HTTP 503 and ``Retry-After``) instead of waiting
-for a thread or a batch slot with no end in sight; cached answers never need a place.
+A question over that bound is refused at once with the generator's own ``GeneratorBusyError`` (the API answers 503
+with ``Retry-After``) instead of waiting for a thread or a batch slot with no end in sight; cached answers never
+need a place.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from api.errors import Busy
+from model.generator import GeneratorBusyError
 
 # Until a question has been answered, Retry-After assumes an answer takes this long.
 INITIAL_ANSWER_SECONDS = 5.0
@@ -38,10 +39,10 @@ class Admission:
         return max(1, math.ceil(self._mean_seconds))
 
     def acquire(self) -> float:
-        """Take a place or raise ``Busy``; returns the start time to hand back to ``release``."""
+        """Take a place or raise ``GeneratorBusyError``; returns the start time to hand back to ``release``."""
         with self._lock:
             if self._in_flight >= self.capacity:
-                raise Busy(
+                raise GeneratorBusyError(
                     f"all {self.capacity} answer places are taken; retry in {self.retry_after()} s",
                     retry_after=self.retry_after(),
                 )
@@ -55,7 +56,7 @@ class Admission:
 
     @contextmanager
     def place(self) -> Iterator[None]:
-        """Hold a place for the block (raises ``Busy`` when none is free)."""
+        """Hold a place for the block (raises ``GeneratorBusyError`` when none is free)."""
         started = self.acquire()
         try:
             yield

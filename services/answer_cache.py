@@ -1,6 +1,8 @@
-"""Answers for the same question at the same log position, model and options, kept in a bounded LRU.
+"""Answers for the same question at the same graph position, model and options, kept in a bounded LRU.
 
-The key holds the log head, so any new event makes older entries unreachable (and they age out).
+The key holds the projection position (the log position the graph reflects, where the planner answers), so a
+projected event makes older entries unreachable (and they age out), while an event appended but not yet projected
+leaves the answer as valid as it is.
 """
 
 from __future__ import annotations
@@ -8,30 +10,31 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+
+from planner.response import AnswerResponse
 
 
 @dataclass(frozen=True, slots=True)
 class AnswerKey:
     question: str
-    log_position: int
+    graph_position: int
     model_id: str
     max_hops: int | None
 
     @classmethod
-    def of(cls, question: str, log_position: int, model_id: str, max_hops: int | None) -> AnswerKey:
-        return cls(" ".join(question.split()).casefold(), log_position, model_id, max_hops)
+    def of(cls, question: str, graph_position: int, model_id: str, max_hops: int | None) -> AnswerKey:
+        return cls(" ".join(question.split()).casefold(), graph_position, model_id, max_hops)
 
 
 class AnswerCache:
     def __init__(self, capacity: int = 512) -> None:
         self._capacity = capacity
-        self._items: OrderedDict[AnswerKey, dict[str, Any]] = OrderedDict()
+        self._items: OrderedDict[AnswerKey, AnswerResponse] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: AnswerKey) -> dict[str, Any] | None:
+    def get(self, key: AnswerKey) -> AnswerResponse | None:
         with self._lock:
             value = self._items.get(key)
             if value is None:
@@ -41,7 +44,7 @@ class AnswerCache:
             self.hits += 1
             return value
 
-    def put(self, key: AnswerKey, value: dict[str, Any]) -> None:
+    def put(self, key: AnswerKey, value: AnswerResponse) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
