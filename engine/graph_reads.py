@@ -469,6 +469,18 @@ def get_proposal(db: ScalarQueryRunner, kind: str, target_id: str) -> dict[str, 
     return row if isinstance(row, dict) and row.get("status") is not None else None
 
 
+def proposed_concept_evidence(db: QueryRunner) -> dict[str, dict[str, Any]]:
+    """Proposed (unreviewed) concepts by id: ``concept_id`` and ``evidence``."""
+    rows = _rows(db.query("SELECT concept_id, evidence FROM concept WHERE status = 'proposed'"))
+    return {str(r["concept_id"]): r for r in rows}
+
+
+def proposed_relation_evidence(db: QueryRunner) -> dict[str, dict[str, Any]]:
+    """Proposed (unreviewed) relations by id: ``relation_id`` and ``evidence``."""
+    rows = _rows(db.query("SELECT relation_id, evidence FROM relation WHERE status = 'proposed'"))
+    return {str(r["relation_id"]): r for r in rows}
+
+
 def resolution_candidates_knn(
     db: QueryRunner, vector: Sequence[float], k: int = 5
 ) -> list[tuple[str, str, float]]:

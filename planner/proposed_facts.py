@@ -17,20 +17,14 @@ from engine.graph_reads import QueryRunner
 from planner.types import ConceptName, Edge
 
 
-def _rows(result: Any) -> list[dict[str, Any]]:
-    return [r for r in result or [] if isinstance(r, dict)]
-
-
 def proposed_concepts(db: QueryRunner) -> dict[str, dict[str, Any]]:
     """Proposed concepts by id, with their evidence."""
-    rows = _rows(db.query("SELECT concept_id, evidence FROM concept WHERE status = 'proposed'"))
-    return {str(r["concept_id"]): r for r in rows}
+    return reads.proposed_concept_evidence(db)
 
 
 def proposed_relations(db: QueryRunner) -> dict[str, dict[str, Any]]:
     """Proposed relations by id, with their evidence."""
-    rows = _rows(db.query("SELECT relation_id, evidence FROM relation WHERE status = 'proposed'"))
-    return {str(r["relation_id"]): r for r in rows}
+    return reads.proposed_relation_evidence(db)
 
 
 def proposed_note(row: Mapping[str, Any]) -> str:
