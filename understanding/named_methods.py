@@ -130,8 +130,16 @@ def ordered_pairs(
     if len(pairs) < 2:
         return None
     first, second = pairs[0], pairs[1]
-    la, lb = group_labels(t, quantities, [first, second])
     note = "the group named control is read as A, the variant / treatment as B"
+    # "for treatment minus control, 75 of 95 vs 62 of 90": the order the difference is written in
+    minus = re.search(
+        r"\b(treatment|variant|control|[ab])\s+(?:minus|-|−)\s+(?:the\s+)?(control|treatment|variant|[ab])\b[\s:,]*$",
+        t[: first.start],
+    )
+    if minus and (minus.group(1) in _CONTROL) != (minus.group(2) in _CONTROL):
+        b_first = minus.group(1) not in _CONTROL
+        return (second, first, note) if b_first else (first, second, note)
+    la, lb = group_labels(t, quantities, [first, second])
     if la is not None and la == lb:
         return None  # both named alike: the words do not settle it
     if la == "treatment" or (la is None and lb == "control"):

@@ -184,6 +184,32 @@ _REVERSED_PAIR = re.compile(
     r"(?P<a>" + _NUM + r")(?P<am>" + _MULT + r")?\s*(?:signups|sign-ups|conversions|purchases|clicks|orders)",
     re.IGNORECASE,
 )
+# "rolled 60 times and a six appears 16 times", "of 400 users shown A, 48 converted"
+_TRIALS_THEN_TIMES = re.compile(
+    r"(?<![\w.,])(?P<b>"
+    + _NUM
+    + r")(?P<bm>"
+    + _MULT
+    + r")?\s*(?:times|rolls|flips|tosses|throws)\b[^\d]{0,40}?"
+    r"\b(?:six(?:es)?|heads|tails|ones?|[1-6])\b[^\d]{0,20}?(?P<a>"
+    + _NUM
+    + r")(?P<am>"
+    + _MULT
+    + r")?\s*times\b",
+    re.IGNORECASE,
+)
+_OF_N_THEN_M = re.compile(
+    r"\bof (?:the )?(?P<b>"
+    + _NUM
+    + r")(?P<bm>"
+    + _MULT
+    + r")?\s+[a-z][^\d;.]{0,45}?,\s*(?P<a>"
+    + _NUM
+    + r")(?P<am>"
+    + _MULT
+    + r")?\s+(?:converted|bought|clicked|signed up|purchased|responded|churned|opened|upgraded|subscribed)\b",
+    re.IGNORECASE,
+)
 _TRIALS_FIRST = re.compile(
     r"(?<![\w.,])(?P<b>"
     + _NUM
@@ -298,7 +324,7 @@ def tag(text: str) -> list[Quantity]:
                     values=tuple(p / 100 for p in parts),
                 )
             )
-    for pattern in (_REVERSED_PAIR, _TRIALS_FIRST, _PAIR):
+    for pattern in (_TRIALS_THEN_TIMES, _OF_N_THEN_M, _REVERSED_PAIR, _TRIALS_FIRST, _PAIR):
         for m in pattern.finditer(text):
             a, b = number(m.group("a"), m.group("am")), number(m.group("b"), m.group("bm"))
             glue = text[m.end("a") : m.start("b")].lower()

@@ -262,6 +262,9 @@ def assign(text: str, quantities: list[Quantity]) -> dict[str, tuple[Quantity, f
         out["n_per_group"] = out.pop("n_total")
     # "expected change 0.8, sd of the differences 2.5": with an SD and no baseline, a bare decimal cued as a
     # target is the difference in the metric's units, not a second rate.
+    # "a mean improvement of 3 points, sd of the differences 6": points of a score, not percentage points
+    if "sd" in out and "delta" not in out and "baseline" not in out and "mde_abs" in out:
+        out["delta"] = out.pop("mde_abs")
     for rate_role in ("p2", "p0"):
         unitless = rate_role in out and out[rate_role][0].unit != "percent"
         if unitless and "sd" in out and "delta" not in out and "baseline" not in out:
@@ -339,6 +342,9 @@ def variants_note(t: str) -> str | None:
 
 
 def _variants(t: str) -> int | None:
+    m = re.search(r"\b(\d+)[- ](?:variant|arm|group|cell)s? (?:test|experiment|design)\b", t)
+    if m and int(m.group(1)) >= 2:  # "a two-variant test" counts every arm, control included
+        return int(m.group(1)) - 1
     m = re.search(r"\b(\d+) (?:variants|variations|treatments|challengers)\b(?! per)", t)
     if m:
         return int(m.group(1))

@@ -58,6 +58,7 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
             (r"^\s*(?:exposed|exposure|eligible|in(?:to)? the (?:test|experiment))", 9),
             (r"^\s*(?:enter|are eligible)", 6),
             (r"^\s*(?:allocated|assigned|routed|sent|bucketed)\b", 8),
+            (r"^\s*(?:[a-z]+\s+){0,3}?(?:included|enrolled|bucketed|let) in(?:to)?\b", 8),
         ),
         ("percent",),
     ),
@@ -123,7 +124,8 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
         ),
         (
             (
-                r"^\s*(?:target|in the (?:other|variant|treatment|test)|hoped|with the new|in treatment|for the variant)",
+                r"^\s*(?:target|in the (?:other|variant|treatment|test)|hoped|with the new|in treatment|for the variant"
+                r"|expected (?:after|with|from|for|in)|anticipated)",
                 6,
             ),
         ),
@@ -164,6 +166,7 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
                 7,
             ),
             (r"^\s*(?:-?unit|units)\b", 3),
+            (r"^\s*(?:expected|hoped for|anticipated)\b", 5),
         ),
         MEASURE_UNITS,
     ),

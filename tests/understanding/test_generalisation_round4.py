@@ -231,3 +231,39 @@ def test_correlation_written_as_r_of() -> None:
 def test_n_per_group_named_before_the_number() -> None:
     reading = read("sample per arm is 12,000, two arms, 4k users/day. days?")
     assert run_steps(reading)[-1].outputs["days"] == pytest.approx(6)
+
+
+# --- fixes found on calc_dev9 --------------------------------------------------------------------------------
+
+
+def test_a_target_rate_written_with_expected_after() -> None:
+    out = only("open rate 0.22 today, 0.25 expected with the new subject lines; power 80%: n per group?")
+    assert out["n_per_variant"] == pytest.approx(prop_n(0.22, 0.25), rel=1e-3)
+
+
+def test_textbook_counts_written_trials_first() -> None:
+    pairs = [q.values for q in tag(normalise("a coin is tossed 80 times and heads appears 51 times"))]
+    assert pairs[0] == (51.0, 80.0)
+    pairs = [q.values for q in tag(normalise("of 250 users shown the old page, 30 converted"))]
+    assert pairs[0] == (30.0, 250.0)
+
+
+def test_the_difference_written_as_treatment_minus_control() -> None:
+    out = only("wald interval for variant minus control, 90 of 500 vs 70 of 500")
+    assert out["p_b"] == pytest.approx(0.18) and out["p_a"] == pytest.approx(0.14)
+
+
+def test_points_of_a_score_beside_an_sd_are_the_difference() -> None:
+    out = only(
+        "same students tested twice; we expect a 4 point gain, sd of the gains 10. how many pairs at 80% power?"
+    )
+    ref = TTestPower().solve_power(effect_size=0.4, power=0.8, alpha=0.05)
+    assert out["n_pairs"] == pytest.approx(ref, rel=1e-3)
+
+
+def test_an_n_variant_test_counts_the_control_and_included_means_exposed() -> None:
+    reading = read(
+        "20k per variant in a three-variant test; 9,000 visitors a day, half of whom are included in the test. days?"
+    )
+    out = run_steps(reading)[-1].outputs
+    assert out["days"] == pytest.approx(3 * 20_000 / (9_000 * 0.5), rel=1e-6)
