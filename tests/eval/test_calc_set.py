@@ -54,3 +54,17 @@ def test_the_runner_drives_the_calculation_path() -> None:
 
 def test_paths_exist() -> None:
     assert Path(EVAL / "calc_build.py").exists()
+
+
+def test_every_dev_round_is_frozen_and_shares_no_phrasing_with_the_test_halves() -> None:
+    for sha in sorted(EVAL.glob("calc_set*.sha256")):
+        for line in sha.read_text().splitlines():
+            digest, name = line.split()
+            assert hashlib.sha256((REPO_ROOT / name).read_bytes()).hexdigest() == digest, f"{name} was edited"
+
+    def phrasings(split: str) -> set[str]:
+        return {p.strip().lower() for i in load(split) for p in [i["question"], *i.get("paraphrases", [])]}
+
+    held_out = phrasings("test") | phrasings("test2")
+    for n in range(4, 10):
+        assert not phrasings(f"dev{n}") & held_out
