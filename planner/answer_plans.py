@@ -26,7 +26,14 @@ from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from planner.context import mistake_sentence, plain_text, remedy_hops, sentences_of, usage_sentence
+from planner.context import (
+    GERUND_SUBJECT,
+    mistake_sentence,
+    plain_text,
+    remedy_hops,
+    sentences_of,
+    usage_sentence,
+)
 from planner.traversal import Adjacency
 from planner.types import Candidate, ConceptPath, LinkedEntity, Source
 
@@ -45,6 +52,7 @@ GENERATION_BUDGET: dict[str, int] = {
 MAX_STEPS = 6
 LEAD_PASSAGES = 5  # top passages that compete to lead a practical answer
 LEAD_SENTENCES = 3
+MAX_REMEDY_ITEMS = 2  # relations saying how the concept is handled: the closest to the question
 MIN_LEAD_SIMILARITY = 0.3
 RANK_PENALTY = (
     0.01  # per retrieval rank: between passages about as close to the question, the higher-ranked leads
@@ -61,12 +69,8 @@ REPEAT_OVERLAP = 0.6  # share of a sentence's content words already said by the 
 DEFINITION_SENTENCES = 3
 _CONTRAST = re.compile(r"\b(vs\.?|versus|or|differen\w*|compar\w*|which)\b", re.IGNORECASE)
 _GERUND = re.compile(r"^[A-Z][a-z]+ing\b")
-# "Skipping the SRM check lets broken logging pass as an effect": the gerund is the subject of a verb, so the
-# sentence stands as it is
-_GERUND_SUBJECT = re.compile(
-    r"^[A-Z][a-z]+ing\b(?:[^.;:]|\.\d){0,100}?\b(lets|inflates|makes|causes|hides|masks|turns|breaks|leads|biases|creates|"
-    r"produces|reduces|increases|raises|lowers|doubles|ignores|misses|wastes|invalidates|costs|gives|means)\b"
-)
+# "They come from heavy users ...": lifted out of its passage, the sentence has lost what it is about
+_PRONOUN_OPENING = re.compile(r"^(it|its|they|their|them|this|these|those|he|she|such)\b", re.IGNORECASE)
 _FINITE = re.compile(r"\b(is|are|was|were|has|have|does|do|can|should|will|may|must)\b")
 _MISTAKES = re.compile(r"\b(mistakes?|pitfalls?|traps?|avoid|errors?|anti-?patterns?)\b", re.IGNORECASE)
 _STEP = re.compile(r"(?m)^\s*\d+[.)]\s+(.+?)\s*$")
@@ -230,7 +234,7 @@ class _Builder:
         if practical:
             passages = [src for src in passages if not _MISTAKES.search(src.title)]
         pool = [(src, s) for src in passages for s in sentences_of(src.text)]
-        pool = [(src, s) for src, s in pool if _prose(s)]
+        pool = [(src, s) for src, s in pool if _prose(s) and not _PRONOUN_OPENING.match(s)]
         if not pool:
             return
         scores = list(self.similarity(self.question, [s for _, s in pool]))
@@ -252,7 +256,7 @@ class _Builder:
             taken.append(words)
         for i in sorted(chosen):
             src, sentence = pool[i]
-            if _GERUND.match(sentence) and not _GERUND_SUBJECT.match(sentence):
+            if _GERUND.match(sentence) and not GERUND_SUBJECT.match(sentence):
                 if _MISTAKES.search(src.title):  # an item of a list of mistakes: give it its lead
                     sentence = f"A common mistake is {sentence[:1].lower()}{sentence[1:]}"
                 elif not _FINITE.search(sentence):
@@ -278,7 +282,11 @@ class _Builder:
                 zip(self.similarity(self.question, heads), opened, strict=True)
             )
         ]
-        best = max(range(len(opened)), key=lambda i: scores[i])
+        # a guide section close enough to the question leads; a concept page (its definition) only when none is
+        guides = [
+            i for i, (src, _) in enumerate(opened) if _is_guide(src.id) and scores[i] >= MIN_LEAD_SIMILARITY
+        ]
+        best = max(guides or range(len(opened)), key=lambda i: scores[i])
         if scores[best] < MIN_LEAD_SIMILARITY:
             return None
         src, opening = opened[best]
@@ -296,7 +304,7 @@ class _Builder:
                 break
             if (
                 _GERUND.match(sentence)
-                and not _GERUND_SUBJECT.match(sentence)
+                and not GERUND_SUBJECT.match(sentence)
                 and not _FINITE.search(sentence)
             ):
                 continue
@@ -308,12 +316,18 @@ class _Builder:
 
     def remedies(self, adj: Adjacency, concepts: Sequence[str], role: str) -> None:
         """The relations saying how the question's concept is handled, checked or corrected, with their reasons."""
-        for concept_id in concepts[:2]:
-            for hop in remedy_hops(adj, concept_id):
-                src = self.by_id.get(("relation", hop.relation_id))
-                if src is not None:
-                    for sentence in sentences_of(src.text)[:1]:
-                        self.add(role, sentence, src)
+        found = [
+            src
+            for concept_id in concepts[:2]
+            for hop in remedy_hops(adj, concept_id)
+            if (src := self.by_id.get(("relation", hop.relation_id))) is not None
+        ]
+        if not found:
+            return
+        scores = self.similarity(self.question, [src.text for src in found])
+        for i in sorted(range(len(found)), key=lambda i: -scores[i])[:MAX_REMEDY_ITEMS]:
+            for sentence in sentences_of(found[i].text)[:1]:
+                self.add(role, sentence, found[i])
 
     def path(self, adj: Adjacency, path: ConceptPath) -> None:
         for hop in path.hops:
@@ -401,8 +415,12 @@ def plan_kind(
     calculated: bool = False,
 ) -> str:
     """Which plan answers the question: multi-hop when it asks how two named concepts relate and a path joins them."""
-    if intent == "out_of_scope" or (intent == "calculation" and calculated):
+    if intent == "calculation" and calculated:
         return "none"
+    if intent == "out_of_scope":
+        # only a question whose retrieval found relevant passages gets this far ("how do you decide whether to
+        # launch a feature from the results"): it asks how, so the passages answer it as a practical question
+        intent = "methodology"
     if (
         intent == "calculation"
     ):  # "how is a z test computed?" has nothing to calculate: it asks for the method

@@ -10,6 +10,7 @@ from langchain_core.runnables import RunnableConfig
 
 from engine import graph_reads as reads
 from planner import calculation as calc
+from planner import related
 from planner.answer_plans import AnswerPlan, build_plan
 from planner.composition import NO_ANSWER, compose_answer
 from planner.context import concept_item, quote_for
@@ -27,10 +28,6 @@ from planner.verification import (
     numeric_values,
     split_sentences,
     verify_answer,
-)
-
-RELATED_MENTION_BONUS = (
-    0.05  # among equally strong related concepts, those the retrieved text discusses rank first
 )
 
 
@@ -322,11 +319,17 @@ def citation_quotes(state: PlannerState) -> list[dict[str, Any]]:
 
 
 def related_out(state: PlannerState, ctx: RunContext, limit: int = 8) -> list[dict[str, Any]]:
-    """Related concepts for the response: the best path to each, with the last hop's reading."""
+    """Related concepts for the response: the best path to each, with the last hop's reading.
+
+    Only those relevant to the question (``planner.related``): joined directly to a linked concept, on a path
+    between two of them, or named close to the question.
+    """
     adj = ctx.graph.adjacency
     out: list[dict[str, Any]] = []
     seen = {e.concept_id for e in state.get("entities", [])}
-    for path in [*state.get("connecting", []), *state.get("related", [])]:
+    connecting = state.get("connecting", [])
+    on_paths = {c for p in connecting for c in p.node_ids}
+    for path in [*connecting, *state.get("related", [])]:
         for hop_index, hop in enumerate(path.hops):
             if hop.to_id in seen:
                 continue
@@ -342,19 +345,25 @@ def related_out(state: PlannerState, ctx: RunContext, limit: int = 8) -> list[di
                     "score": round(path_score(weights), 4),
                 }
             )
-    # Among equally strong paths, prefer concepts the retrieved text also discusses.
+    question_vector = state.get("question_vector") or []
+
+    def similarity(names: Sequence[str]) -> list[float]:
+        if not names or not question_vector:
+            return [1.0] * len(names)  # nothing to compare with: keep them
+        return [
+            sum(a * b for a, b in zip(question_vector, v, strict=False))
+            for v in ctx.embedder.embed(list(names))
+        ]
+
+    kept = related.relevant(
+        [{**r, "hops": len(r["path"]) - 1} for r in out], connecting_ids=on_paths, similarity=similarity
+    )
+    keep = {r["concept_id"] for r in kept}
     discussed: dict[str, int] = {}
     for cand in state.get("candidates", []):
         for concept_id in cand.mentions:
             discussed[concept_id] = discussed.get(concept_id, 0) + 1
-    out.sort(
-        key=lambda r: (
-            -(r["score"] + RELATED_MENTION_BONUS * min(2, discussed.get(r["concept_id"], 0))),
-            len(r["path"]),
-            r["concept_id"],
-        )
-    )
-    return out[:limit]
+    return related.rank([r for r in out if r["concept_id"] in keep], discussed)[:limit]
 
 
 def respond(state: PlannerState, config: RunnableConfig) -> dict[str, Any]:

@@ -63,6 +63,15 @@ def usage_sentence(detail: Mapping[str, Any]) -> str:
     return next(iter(sentences_of(str(detail.get("when_to_use") or ""))), "")
 
 
+# "Skipping the SRM check lets broken logging pass as an effect": the gerund is the subject of a verb, so the
+# sentence stands as it is
+GERUND_SUBJECT = re.compile(
+    r"^[A-Z][a-z]+ing\b(?:[^.;:]|\.\d){0,100}?\b(lets|inflates|makes|causes|hides|masks|turns|breaks|leads|biases|"
+    r"creates|produces|reduces|increases|raises|lowers|doubles|ignores|misses|wastes|invalidates|costs|gives|means|"
+    r"limits|removes|keeps|hurts|helps|protects|requires|changes|adds|shrinks|exposes)\b"
+)
+
+
 def mistake_sentence(detail: Mapping[str, Any]) -> str:
     """A concept's first curated common mistake, as a sentence that stands on its own.
 
@@ -73,6 +82,8 @@ def mistake_sentence(detail: Mapping[str, Any]) -> str:
     if not first:
         return ""
     head = first.split(" ", 1)[0]
+    if GERUND_SUBJECT.match(first):  # "Stopping early inflates ...": a clause, not an item to complete
+        return f"A common mistake: {first[:1].lower()}{first[1:]}"
     if head.lower().endswith("ing"):
         lead = first if head[1:2].isupper() else first[:1].lower() + first[1:]
         return f"A common mistake is {lead}"
@@ -125,7 +136,7 @@ def relation_items(adj: Adjacency, path: ConceptPath) -> list[Item]:
 # Relations that name what to do about a concept (read from the concept): how to handle, check or estimate it
 REMEDY_FORWARD = frozenset({"mitigated_by", "detected_by", "measured_by"})
 REMEDY_INVERSE = frozenset({"corrects_for", "reduces_variance_of", "estimates", "controls", "used_in"})
-MAX_REMEDIES = 2
+MAX_REMEDIES = 3
 
 
 def remedy_hops(adj: Adjacency, concept_id: str, limit: int = MAX_REMEDIES) -> list[Hop]:
@@ -172,9 +183,9 @@ def order_items(
     elif intent == "comparison":
         ordered = [*paths, *concepts[:3], *texts[:3], *near[:2], *texts[3:5]]
     elif intent == "methodology":
-        ordered = [*paths, *concepts[:3], *texts[:3], *remedies[:2], *near[:1], *texts[3:5]]
+        ordered = [*paths, *concepts[:3], *texts[:3], *remedies[:3], *near[:1], *texts[3:5]]
     elif intent == "best_practice":
-        ordered = [*texts[:3], *concepts[:2], *remedies[:2], *paths, *near[:1], *texts[3:5]]
+        ordered = [*texts[:3], *concepts[:2], *remedies[:3], *paths, *near[:1], *texts[3:5]]
     else:
         ordered = [*texts[:3], *concepts[:2], *paths]
     seen: set[tuple[str, str]] = set()

@@ -1,0 +1,165 @@
+"""Practical questions (how-to, best practice): the passage that answers leads, the graph says how the concept is
+handled, and related concepts shown with the answer are relevant to it. Pure: no database, no model."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from planner.answer_plans import build_plan, plan_kind
+from planner.context import estimate_tokens, mistake_sentence, number_sources, order_items, remedy_hops
+from planner.related import relevant
+from planner.traversal import Adjacency
+from planner.types import Candidate, Edge, LinkedEntity
+
+DETAILS = {
+    "outliers": {
+        "concept_id": "outliers",
+        "name": "Outliers",
+        "definition": "Outliers are observations far from the bulk of the data, such as a single huge order.",
+        "when_to_use": "Look for outliers in every metric before and during an experiment.",
+        "mistakes": "Deleting outliers from one arm only.",
+    },
+    "winsorization": {
+        "concept_id": "winsorization",
+        "name": "Winsorization",
+        "definition": "Capping values.",
+    },
+    "bot-filtering": {"concept_id": "bot-filtering", "name": "Bot filtering", "definition": "Removing bots."},
+    "variance": {"concept_id": "variance", "name": "Variance", "definition": "Spread."},
+}
+EDGES = [
+    Edge(
+        "r1",
+        "outliers",
+        "winsorization",
+        "mitigated_by",
+        0.8,
+        "Capping the top values limits their pull on the mean.",
+    ),
+    Edge(
+        "r2",
+        "outliers",
+        "bot-filtering",
+        "mitigated_by",
+        0.8,
+        "Many extreme users in web experiments are bots.",
+    ),
+    Edge("r3", "outliers", "variance", "increases", 0.9, "Extreme values inflate the variance of the mean."),
+]
+ADJ = Adjacency.build(EDGES, {k: str(v["name"]) for k, v in DETAILS.items()})
+CONCEPT_PAGE = Candidate(
+    "concept-outliers#1",
+    "concept-outliers",
+    "Outliers",
+    "",
+    "Outliers are observations far from the bulk of the data. They come from heavy users, bots and logging errors.",
+)
+GUIDE = Candidate(
+    "winsorization-and-capping#1",
+    "winsorization-and-capping",
+    "Winsorization and capping of metric values",
+    "",
+    "Revenue and similar metrics are often dominated by a handful of extreme units. A single such unit can move an "
+    "arm's mean by more than the treatment does. Capping limits the influence of those units on the mean. Choose the "
+    "cap before the test starts, from pre-experiment data.",
+)
+MISTAKES = Candidate(
+    "concept-outliers#2",
+    "concept-outliers",
+    "Outliers — Outliers > Common mistakes",
+    "Common mistakes",
+    "Deleting outliers after seeing that they hurt the result. Assuming outliers are noise.",
+)
+
+
+def guide_first(question: str, sentences: Sequence[str]) -> list[float]:
+    """A deterministic stand-in for the cosine: sentences about capping score highest, all above the floors."""
+    return [0.6 if "cap" in s.lower() else 0.45 for s in sentences]
+
+
+def practical_plan(intent: str, question: str) -> tuple[list[str], list[str]]:
+    entities = [LinkedEntity("outliers", "Outliers", "outliers", 1.0, "phrase")]
+    chunks = [CONCEPT_PAGE, GUIDE, MISTAKES]
+    items = order_items(
+        intent, entities=entities, details=DETAILS, connecting=[], related=[], chunks=chunks, adj=ADJ
+    )
+    sources, _ = number_sources(items, None, budget=4000, count=estimate_tokens)
+    plan = build_plan(
+        intent,
+        question,
+        sources=sources,
+        details=DETAILS,
+        entities=entities,
+        connecting=[],
+        candidates=chunks,
+        adj=ADJ,
+        similarity=guide_first,
+    )
+    ids = {s.marker: s.id for s in sources}
+    return [i.text for i in plan.items], [f"{i.role}:{ids[i.marker]}" for i in plan.items]
+
+
+def test_a_guide_section_leads_a_how_to_answer_over_the_concept_page() -> None:
+    texts, roles = practical_plan("methodology", "how do you handle outliers in revenue metrics")
+    assert roles[0] == "definition:outliers"
+    # the guide passage is told from its start, in order
+    lead = [t for t, r in zip(texts, roles, strict=True) if r == "evidence:winsorization-and-capping#1"]
+    assert [t.split(" [")[0] for t in lead] == [
+        "Revenue and similar metrics are often dominated by a handful of extreme units",
+        "A single such unit can move an arm's mean by more than the treatment does",
+        "Capping limits the influence of those units on the mean",
+    ]
+    # the graph's remedies for outliers are told with their reasons; the 'increases' relation is not a remedy
+    methods = [t for t, r in zip(texts, roles, strict=True) if r.startswith("method:")]
+    assert any("Winsorization" in t and "capping the top values" in t.lower() for t in methods)
+    assert not any("Variance" in t for t in methods)
+    # a list of mistakes never leads; the concept's curated usage closes the plan
+    assert not any(r.endswith("concept-outliers#2") for r in roles)
+    # a sentence opening on a pronoun means nothing without the sentence before it
+    assert not any(t.startswith("They come from") for t in texts)
+    assert roles[-1] == "when_to_use:outliers"
+
+
+def test_best_practice_is_recommendation_then_pitfall_then_how_to_check() -> None:
+    _, roles = practical_plan("best_practice", "should i remove outliers from revenue before analysis")
+    assert roles[0] == "recommendation:winsorization-and-capping#1"
+    assert [r.split(":")[0] for r in roles][-2:] == ["pitfall", "how_to_check"]
+
+
+def test_remedies_are_relations_saying_how_a_concept_is_handled() -> None:
+    assert sorted(h.to_id for h in remedy_hops(ADJ, "outliers")) == ["bot-filtering", "winsorization"]
+    assert remedy_hops(ADJ, "variance") == []  # "variance is increased by outliers" is not a remedy
+
+
+def test_a_relevant_question_out_of_the_intent_rules_is_answered_as_a_practical_one() -> None:
+    # only a question whose retrieval found relevant passages reaches the plan (refuse handles the rest)
+    assert plan_kind(
+        "out_of_scope", "how do you decide whether to launch a feature from the results", [], []
+    ) == ("methodology")
+
+
+def test_a_mistake_whose_gerund_is_the_subject_keeps_its_verb() -> None:
+    detail = {
+        "mistakes": "Stopping as soon as the p-value dips below 0.05 (peeking) inflates false positives."
+    }
+    assert mistake_sentence(detail) == (
+        "A common mistake: stopping as soon as the p-value dips below 0.05 (peeking) inflates false positives."
+    )
+    assert mistake_sentence({"mistakes": "Deleting outliers from one arm only."}) == (
+        "A common mistake is deleting outliers from one arm only."
+    )
+
+
+def test_related_concepts_far_from_the_linked_ones_must_be_close_to_the_question() -> None:
+    rows = [
+        {"concept_id": "winsorization", "name": "Winsorization", "hops": 1},
+        {"concept_id": "benjamini-yekutieli-procedure", "name": "Benjamini-Yekutieli procedure", "hops": 3},
+        {"concept_id": "trimmed-mean", "name": "Trimmed mean", "hops": 2},
+        {"concept_id": "design-effect", "name": "Design effect", "hops": 2},
+    ]
+    cosines = {"Benjamini-Yekutieli procedure": 0.05, "Trimmed mean": 0.5, "Design effect": 0.1}
+    kept = relevant(
+        rows, connecting_ids={"design-effect"}, similarity=lambda names: [cosines[n] for n in names]
+    )
+    # direct relation: kept; far and unlike the question: dropped; far but close to it, or on a path: kept
+    assert [r["concept_id"] for r in kept] == ["winsorization", "trimmed-mean", "design-effect"]
