@@ -17,6 +17,8 @@ Rules:
   evidence to a row that exists (never changing a reviewed or curated row's fields or status). ConceptMatched adds
   support and a ``matches`` entry to an existing concept. ProposalAccepted sets ``status: "accepted"``;
   ProposalRejected deletes the proposed row. A retracted document takes its evidence and matches with its support.
+  A proposal or match from a document that already supports the row replaces that document's evidence (and, while
+  the row is only proposed, its definition or justification): the document was changed and restates the fact.
   SupportWithdrawn (a changed document no longer states a fact) takes that document's evidence or matches, and
   its support once nothing it stated is left; a row left with no support is deleted.
 - mentions: a chunk mentions ``mention_ids`` = its document's ``metadata.concepts`` + its own ``concepts``,
@@ -426,6 +428,12 @@ def _concept_proposed(state: GraphState, p: ConceptProposed, doc: str | None) ->
     existing = state.concepts.get(concept_id)
     evidence = _evidence_row(p.evidence)
     if existing is not None:
+        if doc is not None and doc in existing["supported_by"]:  # a changed document restates it
+            _drop_entries(existing, "evidence", doc)
+            if existing.get("status") == "proposed":  # reviewed and curated wording stays
+                existing.update(
+                    definition=p.definition, embedding=list(p.embedding), embedding_model=p.embedding_model
+                )
         existing["supported_by"] = _support(existing["supported_by"], doc)
         _append_evidence(existing, "evidence", evidence)
         state.note_concept(concept_id, existing)
@@ -463,6 +471,8 @@ def _concept_matched(state: GraphState, p: ConceptMatched, doc: str | None) -> N
     if row is None:
         return  # matched a concept that is gone since: nothing to support
     entry = {**_evidence_row(p.evidence), "surface": p.surface, "reason": p.reason, "score": float(p.score)}
+    if doc is not None and doc in row["supported_by"]:  # a changed document restates the match
+        _drop_entries(row, "matches", doc)
     _append_evidence(row, "matches", entry)
     row["supported_by"] = _support(row["supported_by"], doc)
     state.note_concept(concept_id, row)
@@ -476,6 +486,10 @@ def _relation_proposed(state: GraphState, p: RelationProposed, doc: str | None) 
     existing = state.relations.get(p.relation_id)
     evidence = _evidence_row(p.evidence)
     if existing is not None:
+        if doc is not None and doc in existing["supported_by"]:  # a changed document restates it
+            _drop_entries(existing, "evidence", doc)
+            if existing.get("status") == "proposed":
+                existing["justification"] = p.evidence.sentence
         existing["supported_by"] = _support(existing["supported_by"], doc)
         _append_evidence(existing, "evidence", evidence)
         state.note_relation(p.relation_id, existing)

@@ -66,6 +66,12 @@ class ProposalState:
 
     supporters: set[str] = field(default_factory=set)
     rejected: bool = False
+    evidence: dict[str, str] = field(default_factory=dict)  # supporter -> ``evidence_key`` of its statement
+
+
+def evidence_key(chunk_id: str, start: int, end: int, sentence: str) -> str:
+    """Where and how a document states a fact: a changed key means the old statement is gone."""
+    return f"{chunk_id}|{start}|{end}|{sentence}"
 
 
 @dataclass(slots=True)
@@ -165,7 +171,7 @@ def _fold_proposals(state: LogState, payload: Payload, document_id: str | None) 
             key = f"match:{payload.concept_id}"
         case ProposalRejected():
             rejected = state.proposals.setdefault(f"{payload.kind}:{payload.target_id}", ProposalState())
-            rejected.rejected, rejected.supporters = True, set()
+            rejected.rejected, rejected.supporters, rejected.evidence = True, set(), {}
         case ConceptRetracted():
             state.proposals.pop(f"concept:{payload.concept_id}", None)
         case RelationRetracted():
@@ -173,9 +179,15 @@ def _fold_proposals(state: LogState, payload: Payload, document_id: str | None) 
         case DocumentRetracted():
             for proposal in state.proposals.values():
                 proposal.supporters.discard(payload.doc_id)
+                proposal.evidence.pop(payload.doc_id, None)
         case SupportWithdrawn():
             withdrawn = state.proposals.get(f"{payload.kind}:{payload.target_id}")
             if withdrawn is not None:
                 withdrawn.supporters.discard(payload.doc_id)
+                withdrawn.evidence.pop(payload.doc_id, None)
     if key is not None and document_id:
-        state.proposals.setdefault(key, ProposalState()).supporters.add(document_id)
+        assert isinstance(payload, ConceptProposed | RelationProposed | ConceptMatched)
+        proposal = state.proposals.setdefault(key, ProposalState())
+        proposal.supporters.add(document_id)
+        e = payload.evidence
+        proposal.evidence[document_id] = evidence_key(e.chunk_id, e.start, e.end, e.sentence)

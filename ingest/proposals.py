@@ -3,9 +3,10 @@
 ``propose(doc, resolver, embedder)`` runs the pattern extractor over a document's chunks, embeds each candidate's
 ``name: definition`` once (the vector serves resolution, the category vote and the concept row), and resolves it.
 ``plan_proposals(...)`` is pure: it turns one document's proposals into events, leaving out what the log already
-holds for that document (so re-ingesting an unchanged or merely re-worded document proposes nothing twice) and
-anything a reviewer rejected. What an earlier version of the document stated and the new one no longer does is
-retracted when that document alone supported it, and otherwise loses that document's support (``SupportWithdrawn``).
+holds for that document and anything a reviewer rejected: re-ingesting an unchanged document proposes nothing, and a
+changed one re-proposes only the facts whose stating sentence or span changed (its new evidence replaces its old).
+What an earlier version of the document stated and the new one no longer does is retracted when that document alone
+supported it, and otherwise loses that document's support (``SupportWithdrawn``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from engine.ontology import RELATION_TYPES
 from ingest.corpus_format import relation_id
 from ingest.extraction import EXTRACTOR, EXTRACTOR_VERSION, CandidateRelation, extract
 from ingest.extraction import Evidence as Span
-from ingest.log_state import LogState
+from ingest.log_state import LogState, evidence_key
 from ingest.planning import PlannedEvent
 from ingest.resolution import Resolved, Resolver, candidate_text
 from ingest.source_document import SourceDocument
@@ -104,19 +105,19 @@ def plan_proposals(proposals: DocumentProposals, state: LogState) -> list[Planne
         )
         events.append(PlannedEvent(stream_for(payload), payload, provenance))
 
-    def fresh(key: str) -> bool:
+    def fresh(key: str, span: Span) -> bool:
+        """Not yet stated by this document, or stated elsewhere now (its old evidence is then replaced)."""
         have = state.proposals.get(key)
-        return have is None or (not have.rejected and doc_id not in have.supporters)
+        if have is None:
+            return True
+        where = evidence_key(span.chunk_id, span.start, span.end, span.sentence)
+        return not have.rejected and (doc_id not in have.supporters or have.evidence.get(doc_id) != where)
 
-    stated: set[str] = set()
-    for r in proposals.new_concepts:
+    def propose_concept(concept_id: str, r: Resolved) -> None:
         cand = r.candidate
-        stated.add(f"concept:{cand.concept_id}")
-        if not fresh(f"concept:{cand.concept_id}"):
-            continue
         emit(
             ConceptProposed(
-                concept_id=cand.concept_id,
+                concept_id=concept_id,
                 name=cand.name,
                 category=r.category,  # type: ignore[arg-type]  # an ontology category by construction
                 definition=cand.definition,
@@ -127,15 +128,25 @@ def plan_proposals(proposals: DocumentProposals, state: LogState) -> list[Planne
             ),
             cand.evidence.chunk_id,
         )
+
+    stated: set[str] = set()
+    for r in proposals.new_concepts:
+        cand = r.candidate
+        stated.add(f"concept:{cand.concept_id}")
+        if fresh(f"concept:{cand.concept_id}", cand.evidence):
+            propose_concept(cand.concept_id, r)
     for r in proposals.matched:
         assert r.match is not None
         own = state.proposals.get(f"concept:{r.match.concept_id}")
         if own is not None and doc_id in own.supporters:
-            # A changed version of the document that proposed the concept finds it again: still its proposal.
+            # A changed version of the document that proposed the concept finds it again: still its proposal,
+            # proposed anew only where its statement moved or changed.
             stated.add(f"concept:{r.match.concept_id}")
+            if fresh(f"concept:{r.match.concept_id}", r.candidate.evidence):
+                propose_concept(r.match.concept_id, r)
             continue
         stated.add(f"match:{r.match.concept_id}")
-        if not fresh(f"match:{r.match.concept_id}"):
+        if not fresh(f"match:{r.match.concept_id}", r.candidate.evidence):
             continue
         emit(
             ConceptMatched(
@@ -153,7 +164,7 @@ def plan_proposals(proposals: DocumentProposals, state: LogState) -> list[Planne
     for rel in proposals.relations:
         rid = relation_id(rel.source_id, rel.rel_type, rel.target_id)
         stated.add(f"relation:{rid}")
-        if not fresh(f"relation:{rid}") or {rel.source_id, rel.target_id} & rejected_concepts:
+        if not fresh(f"relation:{rid}", rel.evidence) or {rel.source_id, rel.target_id} & rejected_concepts:
             continue
         emit(
             RelationProposed(

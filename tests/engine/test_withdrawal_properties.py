@@ -1,5 +1,6 @@
-"""Property: logs with proposals, matches and withdrawals project to the same graph however the projector cuts
-them into batches, live or rebuilt; a withdrawal never leaves the withdrawing document's support or evidence."""
+"""Property: logs with proposals, restatements, matches and withdrawals project to the same graph however the
+projector cuts them into batches, live or rebuilt; a withdrawal never leaves the withdrawing document's support or
+evidence, and a document has at most one evidence entry per fact (a restatement replaces it)."""
 
 from __future__ import annotations
 
@@ -26,13 +27,16 @@ from tests.engine.sample_events import concept, document, merge, retract_documen
 
 DOCS = ["d1", "d2", "d3"]
 CONCEPTS = ["a", "b", "c"]
+SPANS = st.integers(min_value=0, max_value=2)  # where a document states a fact; a new one restates it
 
 operations = st.one_of(
     st.tuples(st.just("doc"), st.sampled_from(DOCS)),
     st.tuples(st.just("curated"), st.sampled_from(CONCEPTS), st.sampled_from(DOCS)),
-    st.tuples(st.just("propose"), st.sampled_from(CONCEPTS), st.sampled_from(DOCS)),
-    st.tuples(st.just("match"), st.sampled_from(CONCEPTS), st.sampled_from(DOCS)),
-    st.tuples(st.just("relate"), st.sampled_from(CONCEPTS), st.sampled_from(CONCEPTS), st.sampled_from(DOCS)),
+    st.tuples(st.just("propose"), st.sampled_from(CONCEPTS), SPANS, st.sampled_from(DOCS)),
+    st.tuples(st.just("match"), st.sampled_from(CONCEPTS), SPANS, st.sampled_from(DOCS)),
+    st.tuples(
+        st.just("relate"), st.sampled_from(CONCEPTS), st.sampled_from(CONCEPTS), SPANS, st.sampled_from(DOCS)
+    ),
     st.tuples(
         st.just("withdraw"),
         st.sampled_from(["concept", "match", "relation"]),
@@ -45,12 +49,12 @@ operations = st.one_of(
 )
 
 
-def _evidence(doc: str) -> Evidence:
+def _evidence(doc: str, start: int = 0) -> Evidence:
     return Evidence(
         doc_id=doc,
         chunk_id=f"{doc}#0",
-        start=0,
-        end=10,
+        start=start,
+        end=start + 10,
         sentence="A requires B.",
         extractor="pattern-extractor",
         extractor_version="1",
@@ -80,14 +84,14 @@ def _part(op: tuple) -> StreamAppend | None:  # type: ignore[type-arg]
             concept_id=op[1],
             name=op[1].upper(),
             category="pitfall",  # type: ignore[arg-type]
-            definition=f"{op[1]} is a thing.",
-            evidence=_evidence(op[2]),
+            definition=f"{op[1]} is a thing, said at {op[2]}.",
+            evidence=_evidence(op[3], op[2]),
             embedding=vector(op[1]),
             embedding_model="test-model",
         )
     elif kind == "match":
         payload = ConceptMatched(
-            concept_id=op[1], surface=op[1], reason="alias", score=1.0, evidence=_evidence(op[2])
+            concept_id=op[1], surface=op[1], reason="alias", score=1.0, evidence=_evidence(op[3], op[2])
         )
     elif kind == "relate":
         if op[1] == op[2]:
@@ -98,7 +102,7 @@ def _part(op: tuple) -> StreamAppend | None:  # type: ignore[type-arg]
             target_id=op[2],
             rel_type="requires",
             weight=0.8,
-            evidence=_evidence(op[3]),
+            evidence=_evidence(op[4], op[3]),
         )
     else:
         target = f"{op[2]}:requires:{op[3]}" if op[1] == "relation" else op[2]
@@ -129,6 +133,9 @@ def test_withdrawals_project_alike_in_any_batching_and_take_the_documents_suppor
         with db.sibling("rebuilt", "graph") as rebuilt:
             rebuild(rebuilt, store, batch_size=batch_size)
             assert graph_hash(rebuilt) == whole
+        for row in db.query("SELECT evidence FROM concept") + db.query("SELECT evidence FROM relation"):
+            docs = [e["doc_id"] for e in row.get("evidence") or []]
+            assert len(docs) == len(set(docs))
         last = ops[-1]
         if last[0] == "withdraw" and last[1] == "relation":
             rows = db.query(

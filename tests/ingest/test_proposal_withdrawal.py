@@ -12,6 +12,7 @@ import pytest
 from engine.errors import EventValidationError
 from engine.events import ConceptRetracted, RelationRetracted, SupportWithdrawn, stream_for, validate_payload
 from engine.replay import graph_hash, rebuild
+from engine.review import review_proposal
 from ingest.log_state import LogState, ProposalState
 from ingest.pipeline import ingest_batches, load_sources
 from ingest.proposals import DocumentProposals, plan_proposals
@@ -34,6 +35,9 @@ METRICS_V2 = """# Canvas metrics
 
 Autosave flicker is when the editor reloads a canvas mid-stroke, losing the painter's last brush stroke.
 """
+FLICKER_V2 = (
+    "Autosave flicker is when the editor reloads a canvas mid-stroke, losing the painter's last brush stroke."
+)
 GLOSSARY = """# Editor glossary
 
 Marrowby Canvas Keepers (MCK) is defined as the number of painters saving two canvases in one week.
@@ -59,6 +63,12 @@ def _row(graph: Graph, table: str, key: str, field: str) -> dict | None:
         f"SELECT supported_by, evidence, matches FROM {table} WHERE {field} = $key", {"key": key}
     )  # table and field are literals of this test, the value a parameter
     return rows[0] if rows else None
+
+
+def _definition(graph: Graph, concept_id: str) -> str:
+    return str(
+        graph.db.query("SELECT VALUE definition FROM concept WHERE concept_id = $c", {"c": concept_id})[0]
+    )
 
 
 def _fresh_hash(graph: Graph) -> str:
@@ -95,7 +105,9 @@ def test_a_changed_document_withdraws_the_concept_and_relation_it_no_longer_stat
     assert [(type(p).__name__, getattr(p, "relation_id", None)) for p in retracted] == [
         ("RelationRetracted", DECREASES)
     ], "a relation only v1 stated goes; autosave flicker, still defined by v2, stays"
-    assert changed.get("ConceptProposed", 0) == 0 and changed.get("ConceptMatched", 0) == 0
+    assert changed.get("ConceptProposed") == 1 and changed.get("ConceptMatched", 0) == 0, (
+        "v2 restates autosave flicker in a new sentence: proposed anew, not matched to itself"
+    )
 
     mck = _row(graph, "concept", MCK, "concept_id")
     assert mck is not None and mck["supported_by"] == [b]
@@ -106,6 +118,10 @@ def test_a_changed_document_withdraws_the_concept_and_relation_it_no_longer_stat
     assert _row(graph, "relation", DECREASES, "relation_id") is None
     flicker = _row(graph, "concept", "autosave-flicker", "concept_id")
     assert flicker is not None and flicker["supported_by"] == [a]
+    assert [e["sentence"] for e in flicker["evidence"]] == [FLICKER_V2], (
+        "the old sentence is no longer evidence"
+    )
+    assert _definition(graph, "autosave-flicker") == FLICKER_V2
 
     assert _ingest(graph, embedder, corpus_copy, metrics) == {}, "re-ingesting v2 withdraws nothing twice"
     assert graph_hash(graph.db) == _fresh_hash(graph)
@@ -143,3 +159,23 @@ def test_a_withdrawal_names_a_known_kind_and_lives_on_its_facts_stream() -> None
         stream_for(SupportWithdrawn(kind="relation", target_id=REQUIRES, doc_id="d"))
         == f"relation:{REQUIRES}"
     )
+
+
+def test_a_restated_fact_replaces_its_evidence_and_a_reviewed_definition_stays(
+    graph: Graph, embedder: Embedder, corpus_copy: Path, tmp_path: Path
+) -> None:
+    metrics = tmp_path / "metrics.md"
+    metrics.write_text(METRICS_V1)
+    _ingest(graph, embedder, corpus_copy, metrics)
+    metrics.write_text(METRICS_V2)
+    _ingest(graph, embedder, corpus_copy, metrics)
+    review_proposal(graph.db, graph.store, "concept", "autosave-flicker", accept=True, reviewer="ana")
+    v3 = "Autosave flicker is when a canvas reloads itself during a stroke."
+    metrics.write_text(f"# Canvas metrics\n\n{v3}\n")
+    assert _ingest(graph, embedder, corpus_copy, metrics).get("ConceptProposed") == 1
+    row = graph.db.query(
+        "SELECT status, definition, evidence FROM concept WHERE concept_id = 'autosave-flicker'"
+    )[0]
+    assert row["status"] == "accepted" and row["definition"] == FLICKER_V2, "the reviewed wording stays"
+    assert [e["sentence"] for e in row["evidence"]] == [v3]
+    assert graph_hash(graph.db) == _fresh_hash(graph)
