@@ -167,3 +167,96 @@ class Replayed(msgspec.Struct, frozen=True, omit_defaults=True):
     events: int
     seconds: float
     hash: str | None = None
+
+
+class SourceRef(msgspec.Struct, frozen=True):
+    id: str
+    title: str
+
+
+class GraphRelation(msgspec.Struct, frozen=True):
+    """One relation of a concept in its stored direction, worded as a sentence (subject, verb, object, text)."""
+
+    concept_id: str
+    name: str
+    rel_type: str
+    direction: str
+    sentence: dict[str, str]
+    justification: str
+    weight: float | None
+    relation_id: str | None
+    status: str
+    sources: list[SourceRef]
+
+
+class GraphConcept(msgspec.Struct, frozen=True):
+    concept: dict[str, Any]
+    relations: list[GraphRelation]
+
+
+class GraphConcepts(msgspec.Struct, frozen=True):
+    concepts: list[dict[str, Any]]
+
+
+class Ontology(msgspec.Struct, frozen=True):
+    relations: list[dict[str, Any]]
+
+
+class GraphHop(msgspec.Struct, frozen=True):
+    from_: str = msgspec.field(name="from")
+    to: str = ""
+    rel_type: str = ""
+    sentence: dict[str, str] = msgspec.field(default_factory=dict)
+    weight: float | None = None
+    justification: str | None = None
+    sources: list[SourceRef] = msgspec.field(default_factory=list)
+
+
+class GraphPath(msgspec.Struct, frozen=True):
+    node_ids: list[str]
+    nodes: list[str]
+    score: float
+    hops: list[GraphHop]
+
+
+class GraphPaths(msgspec.Struct, frozen=True):
+    from_: str = msgspec.field(name="from")
+    to: str = ""
+    max_hops: int = 0
+    paths: list[GraphPath] = msgspec.field(default_factory=list)
+
+
+class LogPage(msgspec.Struct, frozen=True):
+    """Matching events after ``after``; ``next_after`` is where the next page starts (``None``: none left)."""
+
+    after: int
+    head: int
+    next_after: int | None
+    events: list[dict[str, Any]]
+
+
+class TypeCount(msgspec.Struct, frozen=True):
+    name: str
+    count: int
+
+
+class DocumentCount(msgspec.Struct, frozen=True):
+    id: str
+    count: int
+
+
+class EventFacets(msgspec.Struct, frozen=True):
+    head: int
+    types: list[TypeCount]
+    documents: list[DocumentCount]
+
+
+class GraphAsOf(msgspec.Struct, frozen=True):
+    """The graph as of a log position, built by the engine's as-of replay (``cached``: built earlier)."""
+
+    position: int
+    head: int
+    namespace: str
+    counts: dict[str, int]
+    concepts: list[dict[str, Any]]
+    cached: bool

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, get
 from litestar.params import Parameter
 
 from api.errors import NotFound, Unprocessable
 from api.relation_wording import ontology_readings, sentence
+from api.responses import GraphConcept, GraphConcepts, GraphPaths, Ontology
 from api.security import require_read_access
 from engine.graph_reads import MAX_HOPS, SurrealReadModel
 from planner.traversal import connecting_paths
@@ -64,12 +66,12 @@ class GraphController(Controller):
     guards = [require_read_access]
 
     @get("/ontology", summary="Relation types with their forward and inverse readings")
-    async def ontology(self) -> dict[str, Any]:
-        return {"relations": ontology_readings()}
+    async def ontology(self) -> Ontology:
+        return Ontology(ontology_readings())
 
     @get("/concepts", summary="Every concept's id, name, aliases and category", sync_to_thread=True)
-    def concepts(self, reads: SurrealReadModel) -> dict[str, Any]:
-        return {"concepts": reads.list_concepts()}
+    def concepts(self, reads: SurrealReadModel) -> GraphConcepts:
+        return GraphConcepts(reads.list_concepts())
 
     @get(
         "/concepts/{concept_id:str}",
@@ -78,7 +80,7 @@ class GraphController(Controller):
     )
     def concept(
         self, reads: SurrealReadModel, concept_id: Annotated[str, Parameter(pattern=SLUG)]
-    ) -> dict[str, Any]:
+    ) -> GraphConcept:
         concept = _require_concept(reads, concept_id)
         titles: dict[str, str] = {}
         relations = [
@@ -91,7 +93,7 @@ class GraphController(Controller):
             if concept.get(k) is not None
         }
         public["concept_id"] = concept.get("concept_id", concept_id)
-        return {"concept": public, "relations": relations}
+        return msgspec.convert({"concept": public, "relations": relations}, GraphConcept)
 
     @get(
         "/paths",
@@ -105,7 +107,7 @@ class GraphController(Controller):
         source: Annotated[str, Parameter(query="from", pattern=SLUG)],
         target: Annotated[str, Parameter(query="to", pattern=SLUG)],
         max_hops: Annotated[int, Parameter(ge=1, le=MAX_HOPS)] = 4,
-    ) -> dict[str, Any]:
+    ) -> GraphPaths:
         if source == target:
             raise Unprocessable("pick two different concepts to connect", field="to")
         for cid in (source, target):
@@ -142,4 +144,6 @@ class GraphController(Controller):
                     "hops": hops,
                 }
             )
-        return {"from": source, "to": target, "max_hops": max_hops, "paths": paths}
+        return msgspec.convert(
+            {"from": source, "to": target, "max_hops": max_hops, "paths": paths}, GraphPaths
+        )

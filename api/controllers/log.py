@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
+import msgspec
 from litestar import Controller, get
 from litestar.params import Parameter
 
 from api.errors import Unprocessable
 from api.log_views import AsOfSummaries, LogFacets, filtered_page
+from api.responses import EventFacets, GraphAsOf, LogPage
 from api.security import require_read_access
 from config import Settings
 from engine.graph_reads import SurrealReadModel
@@ -32,15 +34,15 @@ class LogController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
         event_type: Annotated[str | None, Parameter(query="type", max_length=60)] = None,
         document: Annotated[str | None, Parameter(max_length=200)] = None,
-    ) -> dict[str, Any]:
+    ) -> LogPage:
         rows, next_after = filtered_page(
             reads.db, after=after, limit=limit, event_type=event_type or None, document=document or None
         )
-        return {"after": after, "head": store.head(), "next_after": next_after, "events": rows}
+        return LogPage(after=after, head=store.head(), next_after=next_after, events=rows)
 
     @get("/facets", summary="Event types and documents in the log, with counts", sync_to_thread=True)
-    def facets(self, reads: SurrealReadModel, store: EventStore) -> dict[str, Any]:
-        return _FACETS.get(reads.db, store.head())
+    def facets(self, reads: SurrealReadModel, store: EventStore) -> EventFacets:
+        return msgspec.convert(_FACETS.get(reads.db, store.head()), EventFacets)
 
     @get(
         "/as-of/{position:int}",
@@ -49,11 +51,11 @@ class LogController(Controller):
     )
     def as_of(
         self, reads: SurrealReadModel, store: EventStore, settings: Settings, position: int
-    ) -> dict[str, Any]:
+    ) -> GraphAsOf:
         head = store.head()
         if not 1 <= position <= head:
             raise Unprocessable(
                 f"position must be between 1 and {head} (the head of the log); got {position}",
                 field="position",
             )
-        return _AS_OF.get(settings, reads.db, position, head)
+        return msgspec.convert(_AS_OF.get(settings, reads.db, position, head), GraphAsOf)

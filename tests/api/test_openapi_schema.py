@@ -25,6 +25,13 @@ TYPED = [
     ("post", "/analyze", "AnalysisRecord"),
     ("post", "/ingest", "Ingested"),
     ("post", "/admin/replay", "Replayed"),
+    ("get", "/api/graph/ontology", "Ontology"),
+    ("get", "/api/graph/concepts", "GraphConcepts"),
+    ("get", "/api/graph/concepts/{concept_id}", "GraphConcept"),
+    ("get", "/api/graph/paths", "GraphPaths"),
+    ("get", "/api/log/events", "LogPage"),
+    ("get", "/api/log/facets", "EventFacets"),
+    ("get", "/api/log/as-of/{position}", "GraphAsOf"),
 ]
 
 
