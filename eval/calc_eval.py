@@ -11,6 +11,10 @@ A numeric item is *exact* when every expected value is within its tolerance in s
 *stated* when the answer text also carries each value (within the rounding it is written with). A missing-input
 item passes when ``needs`` is exactly the expected set; a bad-input item when nothing is computed and the bad field
 is asked for again. On the test half each item also has three paraphrases: *robust* means all four phrasings pass.
+
+Splits: ``test`` and ``test2`` are held out (report them; never tune on them). ``dev`` and the later dev rounds
+``dev2`` … ``dev10`` (each built by ``eval/calc_buildN.py`` and frozen by ``eval/calc_setN.sha256`` before the changes
+it led to) are for tuning.
 """
 
 from __future__ import annotations

@@ -657,6 +657,17 @@ def _means(
         params.pop("ratio", None) if design else None
         step("means_mde", params, "smallest detectable difference")
         return "means_mde"
+    if d is None and delta is None and "mean" in b.roles and ("mde" in b.roles or "mde_abs" in b.roles):
+        # "ARPU is $12 … detect a 5% change": a relative change of a mean is mean × change
+        mean = b.get("mean")
+        rel = b.get("mde")
+        delta = b.derive(
+            "delta",
+            mean * rel if rel is not None else b.get("mde_abs"),
+            f"{rel:.4g} of the mean {mean:g} = {mean * rel:.4g} in the metric's units"
+            if rel is not None
+            else "",
+        )
     if d is not None:
         params["cohens_d"] = d
     else:

@@ -534,6 +534,9 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
     power_given = "power" in roles
     if not power_given and ASKS_POWER.search(t):
         return design, "power"
+    if power_given and _ASKS_POWER_NOW.search(t) and _has(roles, "n_per_group", "n_control", "n_total"):
+        # "is 80% power realistic? what power would we actually have?": the groups are fixed, the power is asked
+        return design, "power"
     if ASKS_N.search(t) or _has(roles, "baseline", "p2", "mde", "mde_abs", "sd", "delta", "effect_d"):
         return design, "n"
     if re.search(r"\bpower\b", t) and not power_given:
@@ -546,6 +549,12 @@ def _two_arms(t: str) -> bool:
 
     arms = arm_summaries(t)
     return arms is not None and len(arms) == 2
+
+
+_ASKS_POWER_NOW = re.compile(
+    r"what power|how much power|what(?:'s| is| would be) (?:the |our |my )?(?:actual |real |statistical )?power"
+    r"|power (?:would|do|does|will) (?:we|i|it)"
+)
 
 
 def _means_design(t: str, roles: dict[str, Grounded]) -> bool:

@@ -173,6 +173,13 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
     "mean": (
         (
             (r"\b(?:mean|average|avg|aov is|basket is)\b\s*(?:of|=|is|:)?\s*$", 8),
+            (
+                r"\b(?:mean|average|avg|arpu|aov)\b"
+                r"(?:(?!shift|diff|change|increase|decrease|lift|improv|deviat|effect|sample|size|\bsd\b|standard|\bn\b)"
+                r"[^\d$€£.;:]){0,30}?\b(?:is|of|at|around|about|roughly)\s*~?\s*$",
+                7,
+            ),
+            (r"\b(?:arpu|aov)\s*$", 7),
             # the reference mean of a one-sample test is not the difference to detect
             (r"\b(?:target|known|reference|benchmark|historical)(?: mean| value)?\s*(?:of|=|is|:)?\s*$", 6),
         ),

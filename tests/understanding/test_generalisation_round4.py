@@ -267,3 +267,22 @@ def test_an_n_variant_test_counts_the_control_and_included_means_exposed() -> No
     )
     out = run_steps(reading)[-1].outputs
     assert out["days"] == pytest.approx(3 * 20_000 / (9_000 * 0.5), rel=1e-6)
+
+
+# --- fixes found on calc_dev10 -------------------------------------------------------------------------------
+
+
+def test_a_relative_change_of_a_mean_is_mean_times_change() -> None:
+    out = only(
+        "average order value is about $80 with an sd of $50; we want to detect a 4% change. orders per group?"
+    )
+    ref = TTestIndPower().solve_power(effect_size=80 * 0.04 / 50, power=0.8, alpha=0.05)
+    assert out["n_group1"] == pytest.approx(ref, rel=1e-3)
+
+
+def test_asking_what_power_with_fixed_groups_computes_the_power() -> None:
+    out = only(
+        "we'll have 3,000 users per arm. would 80% power hold for 10% vs 12%? what power do we have really?"
+    )
+    ref = power_proportions_2indep(0.10 - 0.12, 0.12, 3000, return_results=True).power
+    assert out["power"] == pytest.approx(ref, abs=1e-4)
