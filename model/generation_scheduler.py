@@ -17,7 +17,7 @@ import math
 import queue
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -49,6 +49,7 @@ class RequestStats:
     """What one request cost; filled in by the worker, read after ``done``."""
 
     prompt_tokens: int = 0
+    cached_prompt_tokens: int = 0  # prompt tokens whose keys/values came from the decoder's prompt cache
     completion_tokens: int = 0
     queue_seconds: float = 0.0
     time_to_first_token: float = 0.0
@@ -113,10 +114,14 @@ class BatchScheduler:
         self._name = name
         self._waiting: deque[DecodeRequest] = deque()
         self._active: dict[int, DecodeRequest] = {}
+        self._admitting = 0  # taken from the queue, being prefilled: they hold a slot already
         self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
         self._mean_seconds = DEFAULT_REQUEST_SECONDS
         self.steps = 0
+        self.finished: Counter[FinishReason] = (
+            Counter()
+        )  # requests ended, by reason (stop, length, cancelled)
 
     # ------------------------------------------------------------------ any thread
     def submit(
@@ -136,7 +141,7 @@ class BatchScheduler:
             cancel=current_cancellation(),
         )
         with self._wake:
-            free_slots = self.max_batch - len(self._active)
+            free_slots = self.max_batch - len(self._active) - self._admitting
             if len(self._waiting) >= free_slots + self.max_queue:
                 raise GeneratorBusyError(
                     f"the generator is busy: {len(self._active)} answers are being written and {len(self._waiting)} "
@@ -149,9 +154,9 @@ class BatchScheduler:
         return request
 
     def load(self) -> tuple[int, int]:
-        """(active rows, waiting requests) right now."""
+        """(active rows, waiting requests) right now; a request being prefilled counts as active."""
         with self._wake:
-            return len(self._active), len(self._waiting)
+            return len(self._active) + self._admitting, len(self._waiting)
 
     def _retry_after(self) -> int:
         rounds = (len(self._waiting) + 1) / self.max_batch
@@ -171,6 +176,7 @@ class BatchScheduler:
                 admitted: list[DecodeRequest] = []
                 while self._waiting and len(self._active) + len(admitted) < self.max_batch:
                     admitted.append(self._waiting.popleft())
+                self._admitting += len(admitted)
             try:
                 for request in admitted:
                     self._admit(request)
@@ -179,6 +185,13 @@ class BatchScheduler:
                 self._fail_all(exc)
 
     def _admit(self, request: DecodeRequest) -> None:
+        try:
+            self._prefill(request)
+        finally:
+            with self._wake:  # it is in ``_active`` by now, or finished: always counted in one place
+                self._admitting -= 1
+
+    def _prefill(self, request: DecodeRequest) -> None:
         started = time.perf_counter()
         request.stats.queue_seconds = started - request.submitted
         request.stats.prompt_tokens = len(request.prompt_ids)
@@ -187,6 +200,7 @@ class BatchScheduler:
             return
         try:
             row = self._decoder.prefill(request.prompt_ids, request.prefix_length)
+            request.stats.cached_prompt_tokens = int(getattr(row, "reused", 0))
             request.stats.time_to_first_token = time.perf_counter() - request.submitted
             if not self._accept(request, row.first_token):
                 self._decoder.join(id(request), row)
@@ -240,6 +254,7 @@ class BatchScheduler:
         request.stats.seconds = time.perf_counter() - request.submitted
         with self._wake:  # its slot is free before its reader hears it is done
             self._active.pop(id(request), None)
+            self.finished[reason] += 1
             self._mean_seconds = 0.8 * self._mean_seconds + 0.2 * request.stats.seconds
         request.events.put(("done", None))
 

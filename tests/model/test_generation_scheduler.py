@@ -136,3 +136,49 @@ def test_the_child_process_generator_writes_the_same_text_and_honours_limits_and
         assert child.generate(messages, max_new_tokens=4).completion_tokens >= 1  # the place is free again
     finally:
         child.close()
+
+
+def _shared(a: list[int], b: list[int]) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def test_a_prompt_seen_before_reuses_its_keys_and_values_and_writes_the_same_text(
+    generator_fp32: TransformersGenerator,
+) -> None:
+    generator = generator_fp32.with_limits(max_batch=2, max_queue=2)  # its own decoder: an empty prompt cache
+    first_ids = generator.prompt_ids(_messages(QUESTIONS[0]))
+    other_ids = generator.prompt_ids(_messages(QUESTIONS[1]))
+    system = generator.shared_prefix_length(_messages(QUESTIONS[0]), first_ids)
+    assert system > 0
+
+    def run(ids: list[int]) -> tuple[str, int]:
+        request = generator.scheduler.submit(ids, max_new_tokens=16, prefix_length=system)
+        text = "".join(request.pieces())
+        return text, request.stats.cached_prompt_tokens
+
+    alone = generator_fp32.generate_unbatched(_messages(QUESTIONS[0]), max_new_tokens=16).text
+    assert run(first_ids) == (alone, system)  # first time: only the system turn is reused
+    assert run(first_ids) == (alone, len(first_ids) - 1)  # again: all but the last token
+    # Another question over the same source shares everything up to the question.
+    other_alone = generator_fp32.generate_unbatched(_messages(QUESTIONS[1]), max_new_tokens=16).text
+    shared = _shared(first_ids, other_ids)
+    assert shared > system + 20
+    assert run(other_ids) == (other_alone, shared)
+
+
+def test_the_batch_cache_grows_in_place(generator: TransformersGenerator) -> None:
+    from model.backends.batched_decoder import BatchedDecoder, GrowingLayer
+
+    small = generator.with_limits(max_batch=2, max_queue=0)
+    decoder = small.scheduler._decoder
+    assert isinstance(decoder, BatchedDecoder)
+    row = decoder.prefill(small.prompt_ids(_messages(QUESTIONS[0])))
+    decoder.join("a", row)
+    decoder.step()
+    layers = decoder._cache.layers  # type: ignore[union-attr]
+    # Not transformers' concatenating DynamicLayer, which copies the whole cache at every step.
+    assert layers and all(type(layer) is GrowingLayer for layer in layers)
+    decoder.leave({"a"})
