@@ -222,7 +222,24 @@ def run_in_tree(tree: Path, args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=("dev", "test", "dev2", "test2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10"), default="dev")
+    ap.add_argument(
+        "--split",
+        choices=(
+            "dev",
+            "test",
+            "dev2",
+            "test2",
+            "dev3",
+            "dev4",
+            "dev5",
+            "dev6",
+            "dev7",
+            "dev8",
+            "dev9",
+            "dev10",
+        ),
+        default="dev",
+    )
     ap.add_argument("--tree", help="run another checkout's planner/tools code (e.g. /work/base)")
     ap.add_argument("--failures", action="store_true", help="list every failing phrasing")
     ap.add_argument("--json", action="store_true")
