@@ -260,3 +260,26 @@ class GraphAsOf(msgspec.Struct, frozen=True):
     counts: dict[str, int]
     concepts: list[dict[str, Any]]
     cached: bool
+
+
+class CurvePoint(msgspec.Struct, frozen=True):
+    x: float
+    y: float
+
+
+class CurveSeries(msgspec.Struct, frozen=True):
+    id: str
+    title: str
+    x_label: str
+    y_label: str
+    points: list[CurvePoint]
+    marked: CurvePoint
+
+
+class PowerCurves(msgspec.Struct, frozen=True):
+    """Power against n and n against the effect around a design, with the design's own calculation."""
+
+    tool: str
+    design: dict[str, float]
+    series: list[CurveSeries]
+    calculation: dict[str, Any]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, post
 
 from api.errors import NotFound, Unprocessable
 from api.power_curves import CurveUnavailable, power_curves, supports
+from api.responses import PowerCurves
 from api.security import require_read_access
 from services.calculators import Calculators
 
@@ -23,7 +25,7 @@ class CurveController(Controller):
         status_code=200,
         sync_to_thread=False,
     )
-    def curve(self, tool: str, data: dict[str, Any], calculators: Calculators) -> dict[str, Any]:
+    def curve(self, tool: str, data: dict[str, Any], calculators: Calculators) -> PowerCurves:
         """The calculation itself is included, so one request draws the result and its curves."""
         if tool not in calculators:
             raise NotFound(f"no calculator named {tool!r}; GET /calculate lists them")
@@ -32,6 +34,6 @@ class CurveController(Controller):
         if not isinstance(data, dict):
             raise Unprocessable("the body must be a JSON object of parameters", field="body")
         try:
-            return power_curves(tool, data)
+            return msgspec.convert(power_curves(tool, data), PowerCurves)
         except CurveUnavailable as exc:
             raise Unprocessable(str(exc)) from exc

@@ -32,6 +32,7 @@ TYPED = [
     ("get", "/api/log/events", "LogPage"),
     ("get", "/api/log/facets", "EventFacets"),
     ("get", "/api/log/as-of/{position}", "GraphAsOf"),
+    ("post", "/api/calculators/{tool}/curve", "PowerCurves"),
 ]
 
 
