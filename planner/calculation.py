@@ -8,6 +8,7 @@ power.prop.test)").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -79,6 +80,27 @@ def names_method(parsed: Any) -> bool:
     if parsed is None or getattr(parsed, "tool", None) is None:
         return False
     return parsed.family in NAMED_FAMILIES or bool(parsed.method_requested)
+
+
+# The scorecard reads conversion results only; these readings are tests it would misread (two means with SDs).
+_MEANS_TESTS = {"welch_t_test", "ci_mean_difference", "bayesian_ab_means", "dunnett", "heavy_tails"}
+_DECISION = re.compile(
+    r"\b(?:ship|launch|roll\s*out|rollout|winner|won|win|go live|decide|decision|keep|pick|choose|call it)\b",
+    re.IGNORECASE,
+)
+
+
+def answers_itself(parsed: Any, question: str) -> bool:
+    """Whether the question's own calculation answers it rather than the experiment scorecard.
+
+    True when the question names its test, compares means (the scorecard reads conversions), or asks for a test
+    result ("is the difference significant?", "p-value?") without asking for a decision ("should we ship?").
+    """
+    if parsed is None or getattr(parsed, "tool", None) is None:
+        return False
+    if names_method(parsed) or parsed.tool in _MEANS_TESTS:
+        return True
+    return parsed.tool == "two_proportion_z_test" and not _DECISION.search(question)
 
 
 def parsed_summary(parsed: Any) -> dict[str, Any]:

@@ -73,8 +73,10 @@ def understand(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], di
     # A follow-up ("and at 90% power?") is a calculation because it changes an earlier one.
     calculable = tool is not None and (wants_calculation(question) or calc.is_follow_up(parsed))
     if (
-        has_text(question) and analysis_routing.carries_results(question) and not calc.names_method(parsed)
-    ):  # results in: the analysis answers, unless the question names the test to run
+        has_text(question)
+        and analysis_routing.carries_results(question)
+        and not calc.answers_itself(parsed, question)
+    ):  # results in: the scorecard answers, unless the own calculation does (named test, means, a p-value)
         tool, calculable = analysis_routing.TOOL, True
     proto_scores = (
         {
@@ -255,7 +257,8 @@ def retrieve(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
 @node("calculate")
 def calculate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
     parsed = state.get("parsed_calculation")
-    scorecard = None if calc.names_method(parsed) else analysis_routing.analysis_outcome(state["question"])
+    question = state["question"]
+    scorecard = None if calc.answers_itself(parsed, question) else analysis_routing.analysis_outcome(question)
     outcome = scorecard or calc.run_calculation(parsed)
     record = {
         "inputs": {"parsed": calc.parsed_summary(parsed)},

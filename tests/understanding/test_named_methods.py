@@ -227,3 +227,15 @@ def test_poisson_power_from_two_rates() -> None:
 def test_delta_method_without_sums_asks_for_them() -> None:
     outcome = run_calculation(parse("delta-method interval for clicks per session, 3,000 sessions per arm"))
     assert outcome.needs == ["ratio_sums"] and "expgraph analyze" in outcome.questions[0]
+
+
+def test_results_questions_that_ask_for_a_test_get_the_test_and_decisions_get_the_scorecard() -> None:
+    from planner.calculation import answers_itself
+
+    significance = "A 150 of 5,000 converted, B 190 of 5,000 - what's the p-value?"
+    assert answers_itself(parse(significance), significance)
+    means = "control mean 31.0 sd 9 n 400, variant mean 32.1 sd 9.5 n 410 - significant?"
+    reading = parse(means)
+    assert reading.tool == "welch_t_test" and answers_itself(reading, means)
+    decision = "control 5,000 users and 150 conversions, treatment 5,000 and 190 - do we launch?"
+    assert not answers_itself(parse(decision), decision)
