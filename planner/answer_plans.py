@@ -30,6 +30,7 @@ from planner.context import (
     GERUND_SUBJECT,
     mistake_sentence,
     plain_text,
+    purpose_hops,
     remedy_hops,
     sentences_of,
     usage_sentence,
@@ -58,6 +59,7 @@ RANK_PENALTY = (
     0.01  # per retrieval rank: between passages about as close to the question, the higher-ranked leads
 )
 MAX_EVIDENCE = 3
+MULTI_HOP_EVIDENCE = 2
 PRACTICAL_EVIDENCE = 2  # sentences from the other passages after the lead passage
 EVIDENCE_PASSAGES = 4  # top passages whose sentences compete to answer the question
 MIN_EVIDENCE_SIMILARITY = 0.35
@@ -219,6 +221,7 @@ class _Builder:
         chunks: Sequence[Source] | None = None,
         *,
         practical: bool = False,
+        with_mistakes: bool = False,
     ) -> None:
         """The chunk sentences most similar to the question (in passage order within each passage).
 
@@ -231,7 +234,7 @@ class _Builder:
             if chunks is not None
             else self.chunks[: PRACTICAL_PASSAGES if practical else EVIDENCE_PASSAGES]
         )
-        if practical:
+        if practical and not with_mistakes:
             passages = [src for src in passages if not _MISTAKES.search(src.title)]
         pool = [(src, s) for src in passages for s in sentences_of(src.text)]
         pool = [(src, s) for src, s in pool if _prose(s) and not _PRONOUN_OPENING.match(s)]
@@ -328,6 +331,14 @@ class _Builder:
         for i in sorted(range(len(found)), key=lambda i: -scores[i])[:MAX_REMEDY_ITEMS]:
             for sentence in sentences_of(found[i].text)[:1]:
                 self.add(role, sentence, found[i])
+
+    def purpose(self, adj: Adjacency, concept_id: str) -> None:
+        """The relation saying how the concept is handled or what it is for, with its reason."""
+        for hop in purpose_hops(adj, concept_id):
+            src = self.by_id.get(("relation", hop.relation_id))
+            if src is not None:
+                for sentence in sentences_of(src.text)[:1]:
+                    self.add("purpose", sentence, src)
 
     def path(self, adj: Adjacency, path: ConceptPath) -> None:
         for hop in path.hops:
@@ -490,6 +501,7 @@ def build_plan(
     elif kind == "definition":
         if primary:
             b.definition(primary)
+            b.purpose(adj, primary)
             b.usage(primary)
             b.mistake(primary)
         else:
@@ -516,7 +528,14 @@ def build_plan(
     elif kind == "best_practice":
         lead = b.lead("recommendation", step_role="recommendation")
         b.remedies(adj, concepts, "method")
-        b.evidence("recommendation", limit=PRACTICAL_EVIDENCE, chunks=_others(b.chunks, lead), practical=True)
+        b.evidence(
+            "recommendation",
+            limit=PRACTICAL_EVIDENCE,
+            chunks=_others(b.chunks, lead),
+            practical=True,
+            # nothing but lists of mistakes retrieved: what goes wrong is then the recommendation's substance
+            with_mistakes=lead is None,
+        )
         if primary:
             b.mistake(primary, role="pitfall")
             b.usage(primary, role="how_to_check")
@@ -524,7 +543,7 @@ def build_plan(
         path = connecting[0]
         b.definition(path.start_id, n=1)
         b.path(adj, path)
-        b.evidence("evidence", limit=1)
+        b.evidence("evidence", limit=MULTI_HOP_EVIDENCE, practical=True)
     budget = GENERATION_BUDGET.get(kind, 0)
     if not b.items:
         return AnswerPlan(

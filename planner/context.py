@@ -149,6 +149,22 @@ def remedy_hops(adj: Adjacency, concept_id: str, limit: int = MAX_REMEDIES) -> l
     return hops[:limit]
 
 
+# What a method is for, read from the method: it mitigates, corrects for, detects, measures or controls something
+PURPOSE_FORWARD = frozenset({"corrects_for", "reduces_variance_of", "controls", "detects", "mitigates"})
+PURPOSE_INVERSE = frozenset({"mitigated_by", "detected_by", "measured_by"})
+
+
+def purpose_hops(adj: Adjacency, concept_id: str, limit: int = 1) -> list[Hop]:
+    """Why the concept matters in the graph's words: how it is handled (a problem) or what it is for (a method)."""
+    hops = [
+        h
+        for h in adj.neighbours.get(concept_id, [])
+        if (h.forward and h.rel_type in PURPOSE_FORWARD | REMEDY_FORWARD)
+        or (not h.forward and h.rel_type in PURPOSE_INVERSE)
+    ]
+    return hops[:limit]
+
+
 def chunk_item(c: Candidate) -> Item:
     title = c.title if not c.heading or c.heading == c.title else f"{c.title} — {c.heading}"
     return Item("chunk", c.chunk_id, title, clip_words(plain_text(c.text), MAX_CHUNK_WORDS), c.source, c.uri)
@@ -176,8 +192,14 @@ def order_items(
         for hop in remedy_hops(adj, e.concept_id)
         for i in relation_items(adj, ConceptPath(e.concept_id, hop.to_id, (hop,), hop.weight))
     ]
+    purposes = [
+        i
+        for e in entities[:1]
+        for hop in purpose_hops(adj, e.concept_id)
+        for i in relation_items(adj, ConceptPath(e.concept_id, hop.to_id, (hop,), hop.weight))
+    ]
     if intent == "definition":
-        ordered = [*concepts[:2], *texts[:3], *paths, *concepts[2:], *near[:2]]
+        ordered = [*concepts[:2], *purposes, *texts[:3], *paths, *concepts[2:], *near[:2]]
     elif intent == "calculation":
         ordered = [*concepts[:1], *texts[:2], *paths[:2], *concepts[1:2]]
     elif intent == "comparison":

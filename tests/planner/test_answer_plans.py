@@ -81,7 +81,14 @@ def plan_for(
 def test_definition_plan_is_the_curated_definition_then_when_to_use_then_one_mistake() -> None:
     plan, sources = plan_for("definition", "whats peeking", [entity("peeking", "Peeking")])
     marker = next(s.marker for s in sources if s.id == "peeking")
-    assert [i.role for i in plan.items] == ["definition"] * 3 + ["when_to_use", "common_mistake"]
+    assert [i.role for i in plan.items] == ["definition"] * 3 + ["purpose", "when_to_use", "common_mistake"]
+    # why it matters in the graph's words: how peeking is handled, with the relation's reason
+    purpose = plan.items[3]
+    assert purpose.source_kind == "relation" and purpose.text.startswith(
+        "Peeking is mitigated by Sequential testing"
+    )
+    assert "spend alpha over the looks" in purpose.text
+    plan.items.remove(purpose)
     assert plan.items[0].text == (
         f"Peeking is checking a fixed-horizon test repeatedly and stopping when it looks significant [{marker}]."
     )
