@@ -50,7 +50,9 @@ function render(record) {
   byId("permalink").href = `/analyses/${record.analysis_id}`;
   const s = record.summary;
   byId("summary").textContent = `Control ${s.control}; units ${Object.entries(s.units).map(([v, n]) => `${v} ${n.toLocaleString()}`).join(", ")}; ` +
-    `metrics ${Object.entries(s.metrics).map(([m, k]) => `${m} (${k})`).join(", ")}; primary ${s.primary}; α = ${s.alpha}; correction ${s.correction}.`;
+    `metrics ${Object.entries(s.metrics).map(([m, k]) => `${m} (${k})`).join(", ")}; primary ${s.primary}; α = ${s.alpha}; ` +
+    `multiple testing: ${s.multiplicity || s.correction}` +
+    (s.clusters ? `; clusters ${Object.entries(s.clusters).map(([v, n]) => `${v} ${n.toLocaleString()}`).join(", ")}` : "") + ".";
   const sections = byId("sections");
   sections.replaceChildren();
   let current = null;
