@@ -16,6 +16,25 @@ from tools.registry import TOOLS, run_tool
 from understanding import parse_calculation
 
 TARGET_MS = 5.0
+# Per-arm sufficient statistics (sums, sums of squares, cross products) of small, consistent samples.
+_RATIO_A = {
+    "n": 100,
+    "num_sum": 900,
+    "den_sum": 200,
+    "num_sq_sum": 20000,
+    "den_sq_sum": 500,
+    "num_den_sum": 2500,
+}
+_RATIO_B = {
+    "n": 100,
+    "num_sum": 1000,
+    "den_sum": 210,
+    "num_sq_sum": 23000,
+    "den_sq_sum": 520,
+    "num_den_sum": 2700,
+}
+_CUPED_A = {"n": 4, "sum": 10, "sum_sq": 30, "pre_sum": 8, "pre_sum_sq": 20, "pre_cross": 24}
+_CUPED_B = {"n": 4, "sum": 12, "sum_sq": 40, "pre_sum": 8, "pre_sum_sq": 20, "pre_cross": 27}
 CASES: dict[str, dict[str, Any]] = {
     "proportions_sample_size": {"baseline": 0.1, "mde": 0.05},
     "proportions_power": {"baseline": 0.1, "mde": 0.05, "n_per_group": 50000},
@@ -41,6 +60,46 @@ CASES: dict[str, dict[str, Any]] = {
     "chi_square_power": {"effect_size_w": 0.3, "df": 3, "power": 0.8},
     "correlation_power": {"r": 0.3, "power": 0.8},
     "group_sequential": {"looks": 5},
+    "exact_2x2_test": {"conversions_a": 3, "n_a": 40, "conversions_b": 11, "n_b": 42},
+    "binomial_test": {"successes": 60, "n": 100},
+    "compromise_power": {"effect_size_d": 0.5, "n_per_group": 50},
+    "bayesian_ab": {"conversions_a": 1200, "n_a": 10000, "conversions_b": 1290, "n_b": 10000},
+    "bayesian_ab_means": {"mean_a": 10, "sd_a": 3, "n_a": 500, "mean_b": 10.4, "sd_b": 3.2, "n_b": 480},
+    "msprt": {"conversions_a": 1200, "n_a": 10000, "conversions_b": 1290, "n_b": 10000},
+    "ratio_metric": {
+        **{f"{k}_a": v for k, v in _RATIO_A.items()},
+        **{f"{k}_b": v for k, v in _RATIO_B.items()},
+    },
+    "equivalence_test": {
+        "margin": 0.05,
+        "conversions_a": 300,
+        "n_a": 1000,
+        "conversions_b": 310,
+        "n_b": 1000,
+    },
+    "equivalence_sample_size": {"margin": 0.02, "baseline": 0.3},
+    "dunnett": {"means": "10,11,12", "sds": "2,2,2", "ns": "30,30,30"},
+    "dunnett_units": {
+        "values": ",".join(str(v % 7) for v in range(300)),
+        "groups": ",".join(str(v % 3) for v in range(300)),
+    },
+    "heavy_tails": {
+        "values_a": ",".join(str(v % 13) for v in range(200)),
+        "values_b": ",".join(str(v % 17) for v in range(200)),
+    },
+    "poisson_test": {"count_a": 30, "exposure_a": 1000, "count_b": 45, "exposure_b": 1000},
+    "poisson_power": {"rate_a": 1, "rate_b": 1.2, "n_per_group": 300},
+    "cluster_design": {"icc": 0.02, "cluster_size": 50, "n_per_group": 1000},
+    "cluster_robust": {
+        "values": ",".join(str((v * 7) % 11) for v in range(400)),
+        "treated": ",".join(str((v // 10) % 2) for v in range(400)),
+        "clusters": ",".join(str(v // 10) for v in range(400)),
+    },
+    "cuped_test": {
+        **{f"{k}_a": v for k, v in _CUPED_A.items()},
+        **{f"{k}_b": v for k, v in _CUPED_B.items()},
+    },
+    "conditional_power": {"z_interim": 1.2, "information_fraction": 0.5},
 }
 EXTRA: dict[str, tuple[str, dict[str, Any]]] = {
     "group_sequential (classic, K=5)": ("group_sequential", {"looks": 5, "design": "classic"}),
