@@ -109,8 +109,11 @@ def run_phase(url: str, clients: int, seconds: float, *, cached: bool) -> dict[s
     }
 
 
-def _serve(checkout: Path, port: int, data_dir: str) -> subprocess.Popen[bytes]:
+def _serve(
+    checkout: Path, port: int, data_dir: str, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EXPGRAPH_")}
+    env.update(extra_env or {})
     env.update({"EXPGRAPH_DATA_DIR": data_dir, "EXPGRAPH_RATE_LIMIT_PER_MINUTE": "1000000"})
     cmd = [str(PYTHON), "-c", "from cli.main import app; app()", "serve", "--port", str(port)]
     log = open(Path(data_dir) / "serve.log", "wb")  # noqa: SIM115 - the server outlives this function

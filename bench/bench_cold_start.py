@@ -1,0 +1,110 @@
+"""Cold start: ``expgraph ingest`` of the bundled corpus into an empty data dir, and ``serve`` on one until /ready.
+
+    .venv/bin/python -m bench.bench_cold_start                      # this checkout, once each
+    .venv/bin/python -m bench.bench_cold_start --checkout /work/base --repeats 2
+    .venv/bin/python -m bench.bench_cold_start --no-embedding-cache # as if set-up had shipped no embeddings
+
+Issue 16's targets, on a quiet machine: a cold ``ingest`` in 10 s or less, ``serve`` ``/ready`` within 30 s. Each
+run gets a fresh temporary data dir; the model and embedding caches are the checkout's own (``<checkout>/.cache``,
+filled by ``scripts/setup.sh``) unless ``--no-embedding-cache`` points the embedding cache at an empty directory.
+The code runs from ``--checkout`` with this virtual environment's Python (so ``/work/base`` gives a "before"
+figure), and every figure is printed with the load average, since this machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from bench.bench_load import PYTHON, REPO, _load_average, _serve, _stop, _wait_ready
+
+
+def _env(data_dir: str, embedding_cache: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EXPGRAPH_")}
+    env["EXPGRAPH_DATA_DIR"] = data_dir
+    if embedding_cache is not None:
+        env["EXPGRAPH_EMBEDDING_CACHE"] = embedding_cache
+    return env
+
+
+def time_ingest(checkout: Path, embedding_cache: str | None) -> float:
+    """Seconds for ``expgraph ingest`` (bundled corpus, projection included) into an empty data dir."""
+    data_dir = tempfile.mkdtemp(prefix="expgraph-cold-ingest-")
+    try:
+        started = time.monotonic()
+        done = subprocess.run(
+            [str(PYTHON), "-c", "from cli.main import main; main()", "ingest"],
+            cwd=checkout,
+            env=_env(data_dir, embedding_cache),
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
+        seconds = time.monotonic() - started
+        if done.returncode != 0:
+            raise SystemExit(
+                f"expgraph ingest failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+            )
+        return seconds
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def time_serve(checkout: Path, port: int, embedding_cache: str | None) -> float:
+    """Seconds from starting ``expgraph serve`` on an empty data dir until ``/ready`` answers 200."""
+    data_dir = tempfile.mkdtemp(prefix="expgraph-cold-serve-")
+    proc = _serve(checkout, port, data_dir, extra_env=_env(data_dir, embedding_cache))
+    try:
+        return _wait_ready(proc, f"http://127.0.0.1:{port}")
+    finally:
+        _stop(proc)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--checkout", type=Path, default=REPO, help="Code to run (default: this checkout).")
+    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--only", choices=("ingest", "serve"), help="Time one of the two only.")
+    parser.add_argument(
+        "--no-embedding-cache",
+        action="store_true",
+        help="Start from an empty embedding cache (every corpus text embedded by the model).",
+    )
+    args = parser.parse_args()
+    checkout = args.checkout.resolve()
+    for _ in range(args.repeats):
+        cache = tempfile.mkdtemp(prefix="expgraph-empty-embeddings-") if args.no_embedding_cache else None
+        try:
+            if args.only in (None, "ingest"):
+                load = _load_average()
+                seconds = time_ingest(checkout, cache)
+                print(
+                    f"cold ingest ({checkout}): {seconds:.1f} s; load average {load} -> {_load_average()}",
+                    flush=True,
+                )
+            if cache is not None:  # the ingest just filled it
+                shutil.rmtree(cache, ignore_errors=True)
+                cache = tempfile.mkdtemp(prefix="expgraph-empty-embeddings-")
+            if args.only in (None, "serve"):
+                load = _load_average()
+                seconds = time_serve(checkout, args.port, cache)
+                print(
+                    f"cold serve ({checkout}): /ready after {seconds:.1f} s; load average {load} -> {_load_average()}",
+                    flush=True,
+                )
+        finally:
+            if cache is not None:
+                shutil.rmtree(cache, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
