@@ -1,0 +1,99 @@
+"""Steps that adjust a design or its results: group-sequential boundaries for interim looks, multiple-testing
+corrections (one step per method named), and CUPED's variance reduction turned into a new sample size and duration.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from understanding.quantities import Quantity
+from understanding.reading import Grounded, Step, _corrections
+from understanding.step_builder import StepBuilder, StepFn, add_rates
+
+
+def group_sequential_steps(b: StepBuilder, t: str, method: str | None, step: StepFn) -> str:
+    """Efficacy boundaries for the number of looks (O'Brien-Fleming or Pocock spending when named)."""
+    params: dict[str, Any]
+    looks = b.get("looks")
+    if looks is None:
+        m = re.search(
+            r"(\d+)\s*(?:interim\s+|equally spaced\s+)?(?:looks|analyses|peeks|checkpoints|stages)", t
+        )
+        looks = int(m.group(1)) if m else None
+    params = {"looks": int(looks)} if looks else {}
+    if not looks:
+        b.need("looks")
+    if method in ("obrien_fleming", "pocock"):
+        params["spending_function"] = method
+    if re.search(r"\bclassic\b|original", t):
+        params["design"] = "classic"
+    step("group_sequential", params, "efficacy boundaries")
+    return "group_sequential"
+
+
+def multiple_testing_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: StepFn) -> str:
+    """Adjusted p-values, one step per correction named (both when two are asked for)."""
+    params: dict[str, Any]
+    plist = next((q for q in quantities if q.unit == "list"), None)
+    methods = _corrections(t) or [None]  # type: ignore[list-item]
+    if plist is None:
+        b.need("p_values")
+    else:
+        b.used["p_values"] = Grounded(list(plist.values), "question", plist.span())
+    for correction in methods:
+        params = {"p_values": list(plist.values)} if plist is not None else {}
+        if correction:
+            params["method"] = correction
+        step("multiple_testing", params, f"adjusted p-values ({correction or 'default method'})")
+    return "multiple_testing"
+
+
+def cuped_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: StepFn) -> str:
+    """CUPED: ρ (or the variance reduction) → new n per group and days; a sample size step first when only rates are given."""
+    params: dict[str, Any]
+    rho = b.get("correlation")
+    if rho is None and "variance_reduction" in b.roles:
+        red = b.get("variance_reduction")
+        rho = b.derive(
+            "correlation",
+            math.sqrt(red),
+            f"a {red:.0%} variance reduction is ρ² = {red:g}, so ρ = {math.sqrt(red):.4g}",
+        )
+    params = {}
+    if rho is None:
+        b.need("correlation")
+    else:
+        params["correlation"] = rho
+    n = b.get("n_per_group")
+    if n is None and b.get("n_total") is not None:
+        n = b.derive("n_per_group", b.roles["n_total"].value / 2, "total read as two equal groups")
+    if n is None and "baseline" not in b.roles:
+        taken = {g.span["start"] for g in b.roles.values() if g.span}
+        loose = [
+            q
+            for q in quantities
+            if q.unit == "count" and q.value >= 100 and q.per is None and q.start not in taken
+        ]
+        if len(loose) == 1:  # "what's the new n per arm if it was 60k before": the one sample size written
+            n = loose[0].value
+            b.used["n_per_group"] = Grounded(
+                n, "question", loose[0].span(), "the only sample size in the question"
+            )
+    traffic = b.get("daily_traffic")
+    if traffic is not None:
+        params["daily_traffic"] = traffic
+        share = b.get("exposed_share")
+        if share is not None:
+            params["exposed_share"] = share
+    carry = {}
+    if n is not None:
+        params["n_per_group"] = n
+    elif "baseline" in b.roles:
+        size: dict[str, Any] = {}
+        add_rates(b, size, t)
+        step("proportions_sample_size", size, "sample size without CUPED")
+        carry = {"n_per_group": (0, "n_control")}
+    b.steps.append(Step("cuped", params, carry, "variance reduction → new sample size and duration"))
+    return b.steps[0].tool

@@ -1,0 +1,143 @@
+"""Steps for results already observed: an SRM check of the split, an exact binomial test against a known rate,
+and a test or interval comparing two groups (counts "x of n" or means with SDs).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from understanding.group_order import means_of_two, ordered_pairs
+from understanding.quantities import Quantity
+from understanding.reading import Grounded, Step, _two_group_means
+from understanding.step_builder import StepBuilder, StepFn
+
+
+def srm_steps(b: StepBuilder, t: str, quantities: list[Quantity]) -> str:
+    """Chi-square test of the observed split against the planned one."""
+    params: dict[str, Any]
+    split = next((q for q in quantities if q.unit == "split"), None)
+    counts = [q for q in quantities if q.unit == "count" and q.value >= 10 and q.per is None]
+    params = {}
+    if len(counts) >= 2:
+        params["counts"] = [q.value for q in counts]
+        for i, q in enumerate(counts):
+            b.used[f"count_{i + 1}"] = Grounded(q.value, "question", q.span())
+    else:
+        b.need("counts")
+    if split is not None and len(split.values) == len(counts) and not re.search(r"\bequal\b", t):
+        params["split"] = list(split.values)
+        b.used["split"] = Grounded(list(split.values), "question", split.span())
+    thr = re.search(
+        r"(\d*\.?\d+)\s?%\s*(?:threshold|level)|(?:threshold(?: of)?|p\s?<)\s*(\d*\.?\d+)\s?(%)?", t
+    )
+    if thr:
+        value = float(thr.group(1) or thr.group(2))
+        params["threshold"] = value / 100 if (thr.group(1) or thr.group(3) or value >= 1) else value
+    b.steps.append(Step("srm_check", params, {}, "chi-square test of the observed split"))
+    return "srm_check"
+
+
+def binomial_steps(
+    b: StepBuilder, t: str, quantities: list[Quantity], step: StepFn, pairs: list[Quantity]
+) -> str:
+    """Exact binomial test of one group's successes against a known rate (a fair coin or die when named)."""
+    params: dict[str, Any]
+    pair = pairs[0] if pairs else None
+    params = {}
+    if pair is None:
+        b.need("successes")
+    else:
+        params["successes"], params["n"] = int(pair.values[0]), int(pair.values[1])
+        b.used["successes"] = Grounded(pair.values[0], "question", pair.span())
+        b.used["n"] = Grounded(pair.values[1], "question", pair.span())
+    p0 = b.get("p0")
+    if p0 is None:
+        p0 = next((q.value for q in quantities if q.unit == "fraction"), None)
+    if p0 is None and re.search(r"\bdie\b|\bdice\b", t):
+        p0 = b.derive("p0", 1 / 6, "a fair die: p0 = 1/6")
+    if p0 is None and re.search(r"\bcoin\b", t):
+        p0 = b.derive("p0", 0.5, "a fair coin: p0 = 0.5")
+    if p0 is None:
+        pct = [q for q in quantities if q.unit == "percent"]
+        if pct:
+            p0 = pct[0].value / 100
+            b.used["p0"] = Grounded(p0, "question", pct[0].span(), "the rate tested against")
+    if p0 is not None:
+        params["p0"] = p0
+    step("binomial_test", params, "exact binomial test against a known rate")
+    return "binomial_test"
+
+
+def comparison_steps(
+    b: StepBuilder,
+    t: str,
+    quantities: list[Quantity],
+    step: StepFn,
+    pairs: list[Quantity],
+    method: str | None,
+    family: str,
+) -> str:
+    """A test (``significance``) or an interval (``ci``) for two groups' counts or means, or one group's rate."""
+    params: dict[str, Any]
+    groups = _two_group_means(t, quantities) or (means_of_two(t, quantities) if len(pairs) < 2 else None)
+    if len(pairs) >= 2:
+        first, second = pairs[0], pairs[1]
+        lead = t[max(0, first.start - 25) : first.start]
+        between = t[first.end : second.start]
+        compared = re.search(
+            r"\b(?:different|better|worse|higher|lower|more|less)\b.*\b(?:than|from)\b", between
+        )
+        ordered = ordered_pairs(t, quantities, pairs)
+        if ordered is not None:
+            first, second, note = ordered
+            b.notes.append(note)
+        elif re.search(r"\b(?:b|variant|treatment)\b[^,;]*$", lead) and not re.search(r"control", lead):
+            first, second = second, first
+            b.notes.append("the group called B / variant / treatment is read as the treatment (B)")
+        elif compared:
+            first, second = second, first
+            b.notes.append("'X … than/from Y': Y is read as the control (A), X as the treatment (B)")
+        else:
+            b.notes.append(
+                "the first group mentioned is read as the control (A), the second as the treatment (B)"
+            )
+        params = {
+            "conversions_a": int(first.values[0]),
+            "n_a": int(first.values[1]),
+            "conversions_b": int(second.values[0]),
+            "n_b": int(second.values[1]),
+        }
+        b.used["group_a"] = Grounded(list(first.values), "question", first.span())
+        b.used["group_b"] = Grounded(list(second.values), "question", second.span())
+        if family == "significance":
+            step("two_proportion_z_test", params, "two-proportion z test")
+            return "two_proportion_z_test"
+        if re.search(r"relative|lift\b(?! in absolute)", t) and "absolute" not in t:
+            step("ci_relative_lift", params, "interval for the relative lift")
+            return "ci_relative_lift"
+        if method in ("newcombe", "agresti_caffo", "wald"):
+            params["method"] = method
+        b.steps.append(Step("ci_proportion_difference", params, {}, "interval for the difference B − A"))
+        return "ci_proportion_difference"
+    if groups is not None:
+        b.used.update(groups)
+        params = {k: g.value for k, g in groups.items()}
+        tool = "welch_t_test" if family == "significance" else "ci_mean_difference"
+        step(tool, params, "difference of two means")
+        return tool
+    if family == "ci" and len(pairs) == 1:
+        params = {"successes": int(pairs[0].values[0]), "n": int(pairs[0].values[1])}
+        b.used["successes"] = Grounded(pairs[0].values[0], "question", pairs[0].span())
+        if method in ("wilson", "clopper_pearson", "agresti_coull", "wald"):
+            params["method"] = method
+        b.steps.append(Step("ci_proportion", params, {}, "interval for one proportion"))
+        return "ci_proportion"
+    tool = (
+        "two_proportion_z_test" if family == "significance" and not re.search(r"mean", t) else "welch_t_test"
+    )
+    if family == "ci":
+        tool = "ci_proportion_difference" if not re.search(r"mean", t) else "ci_mean_difference"
+    b.need("means" if "mean" in tool or tool == "welch_t_test" else "conversions")
+    b.steps.append(Step(tool, {}, {}, ""))
+    return tool

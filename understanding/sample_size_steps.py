@@ -1,0 +1,253 @@
+"""Sample size, power, MDE and duration for two groups of rates or means: the general planning calculators, with
+the duration chained after the sample size when the question asks for days, and Kohavi's 16σ²/δ² on a rate.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from understanding.quantities import Quantity
+from understanding.reading import Step, _variants, variants_note
+from understanding.step_builder import StepBuilder, add_rates, allocation_ratio, design_of, n_from
+
+
+def kohavi_rate_steps(b: StepBuilder, t: str, step: Any) -> str:
+    """Kohavi's 16σ²/δ² on a conversion rate: σ² = p(1 − p), δ from the target or the MDE (Kohavi et al. 2009)."""
+    p = b.get("baseline")
+    params: dict[str, Any] = {"method": "rule_of_thumb"}
+    if p is None:
+        b.need("baseline")
+    else:
+        p2, mde, mde_abs = b.get("p2"), b.get("mde"), b.get("mde_abs")
+        delta = (
+            abs(p2 - p)
+            if p2 is not None
+            else mde_abs
+            if mde_abs is not None
+            else p * mde
+            if mde is not None
+            else None
+        )
+        if delta is None:
+            b.need("mde")
+        else:
+            params["sd"] = b.derive(
+                "sd",
+                math.sqrt(p * (1 - p)),
+                f"conversion rate {p:g} as a 0/1 metric: σ² = p(1 − p) = {p * (1 - p):.4g}",
+            )
+            params["delta"] = b.derive(
+                "delta", delta, f"δ = {delta:.4g} (the change to detect, as a proportion)"
+            )
+    step("means_sample_size", params, "Kohavi's rule of thumb n = 16σ²/δ²")
+    return "means_sample_size"
+
+
+def means_steps(
+    b: StepBuilder, t: str, quantities: list[Quantity], method: str | None, unknown: str, step: Any
+) -> str:
+    params: dict[str, Any] = {}
+    design = design_of(t)
+    if design:
+        params["design"] = design
+    if method in ("rule_of_thumb",):
+        params["method"] = method
+    elif re.search(r"\bz[- ]?test\b|normal approximation", t):
+        params["method"] = "z"
+    ratio = allocation_ratio(b, quantities, t) if design is None else None
+    if ratio is not None:
+        params["ratio"] = ratio
+    d, sd, delta = b.get("effect_d"), b.get("sd"), b.get("delta")
+    if unknown in ("mde", "mde_in_days"):
+        n = n_from(b)
+        if n is None:
+            b.need("n_per_group")
+        else:
+            params["n_per_group"] = n
+        if sd is not None:
+            params["sd"] = sd
+        params.pop("ratio", None) if design else None
+        step("means_mde", params, "smallest detectable difference")
+        return "means_mde"
+    if d is None and delta is None and "mean" in b.roles and ("mde" in b.roles or "mde_abs" in b.roles):
+        # "ARPU is $12 … detect a 5% change": a relative change of a mean is mean × change
+        mean = b.get("mean")
+        rel = b.get("mde")
+        delta = b.derive(
+            "delta",
+            mean * rel if rel is not None else b.get("mde_abs"),
+            f"{rel:.4g} of the mean {mean:g} = {mean * rel:.4g} in the metric's units"
+            if rel is not None
+            else "",
+        )
+    if d is not None:
+        params["cohens_d"] = d
+    else:
+        if delta is None:
+            b.need("delta")
+        else:
+            params["delta"] = delta
+        if sd is None:
+            b.need("sd")
+        else:
+            params["sd"] = sd
+    if unknown == "power":
+        n = n_from(b)
+        if n is None:
+            b.need("n_per_group")
+        else:
+            params["n_per_group"] = n
+        step("means_power", params, "power of the t test")
+        return "means_power"
+    step("means_sample_size", params, "sample size for a difference in means")
+    if unknown == "days":
+        _days_after(b, t, "n_group1" if design is None else ("n_pairs" if design == "paired" else "n"))
+    return "means_sample_size"
+
+
+def _days_after(b: StepBuilder, t: str, output: str) -> None:
+    traffic = b.get("daily_traffic")
+    params: dict[str, Any] = {}
+    if traffic is None:
+        b.need("daily_traffic")
+    else:
+        params["daily_traffic"] = traffic
+    share = b.get("exposed_share")
+    if share is not None:
+        params["exposed_share"] = share
+    variants = b.get("variants") or _variants(t)
+    if variants:
+        params["variants"] = int(variants)
+    previous = b.steps[-1]
+    if abs(float(previous.params.get("ratio", 1.0)) - 1) > 1e-12:
+        arms = 2
+        b.notes.append("unequal allocation: days = the total sample (control + variant) / daily traffic")
+        b.steps.append(
+            Step(
+                "test_duration",
+                params,
+                {"n_per_group": (len(b.steps) - 1, "n_total")},
+                "days to collect that sample",
+                {"n_per_group": 1 / arms},
+            )
+        )
+        return
+    b.steps.append(
+        Step(
+            "test_duration",
+            params,
+            {"n_per_group": (len(b.steps) - 1, output)},
+            "days to collect that sample",
+        )
+    )
+
+
+def proportions_steps(
+    b: StepBuilder, t: str, quantities: list[Quantity], method: str | None, unknown: str, step: Any
+) -> str:
+    params: dict[str, Any] = {}
+    if method in ("pooled", "unpooled", "cohens_h", "evan_miller"):
+        params["method"] = method
+    variants = b.get("variants") or _variants(t)
+    if unknown == "days" and (n_from(b) is not None or "n_total" in b.roles):
+        n = n_from(b)
+        traffic = b.get("daily_traffic")
+        arms = (int(variants) + 1) if variants else 2
+        if n is None:
+            total = b.get("n_total")
+            n = b.derive(
+                "n_per_group",
+                total / arms,
+                f"{total:,.0f} in total over {arms} groups = {total / arms:,.0f} per group",
+            )
+        dparams: dict[str, Any] = {"n_per_group": n}
+        if traffic is None:
+            b.need("daily_traffic")
+        else:
+            dparams["daily_traffic"] = traffic
+        share = b.get("exposed_share")
+        if share is not None:
+            dparams["exposed_share"] = share
+        if variants:
+            dparams["variants"] = int(variants)
+        b.steps.append(Step("test_duration", dparams, {}, "days to collect the sample"))
+        return "test_duration"
+    if variants and variants > 1:
+        params["variants"] = int(variants)
+        note = variants_note(t)
+        if note:
+            b.notes.append(note)
+        if re.search(r"bonferroni", t):
+            params["correction"] = "bonferroni"
+        elif re.search(r"šidák|sidak", t):
+            params["correction"] = "sidak"
+    ratio = allocation_ratio(b, quantities, t)
+    if unknown == "mde_in_days":
+        days, traffic = b.get("days"), b.get("daily_traffic")
+        share = b.get("exposed_share") or 1.0
+        add_rates(b, params, t, require_effect=False)
+        arms = (int(variants) + 1) if variants else 2
+        if days is None:
+            b.need("days")
+        if traffic is None:
+            b.need("daily_traffic")
+        if days is not None and traffic is not None:
+            n = days * traffic * share / arms
+            params["n_per_group"] = b.derive(
+                "n_per_group",
+                n,
+                f"{days:g} days × {traffic:,.0f} a day{f' × {share:.0%} exposed' if share != 1 else ''} / {arms} groups = {n:,.0f} per group",
+            )
+        step("proportions_mde", params, "smallest detectable effect with that sample")
+        return "proportions_mde"
+    if unknown == "mde":
+        add_rates(b, params, t, require_effect=False)
+        n = n_from(b)
+        if n is None:
+            b.need("n_per_group")
+        else:
+            params["n_per_group"] = n
+        if ratio is not None:
+            params["ratio"] = ratio
+        step("proportions_mde", params, "smallest detectable effect")
+        return "proportions_mde"
+    add_rates(b, params, t)
+    if unknown == "power":
+        n = b.get("n_per_group")
+        nc, nt = b.get("n_control"), b.get("n_treatment")
+        if n is None and nc is not None:
+            n = nc
+            if nt is not None:
+                ratio = nt / nc
+                b.notes.append(
+                    f"{nc:,.0f} in control and {nt:,.0f} in treatment: allocation ratio {ratio:.4g}"
+                )
+        if n is None and "n_one" in b.roles:
+            n = b.get("n_one")
+        if n is None and "n_total" in b.roles:
+            total = b.get("n_total")
+            split = next((q for q in quantities if q.unit == "split" and len(q.values) == 2), None)
+            share = split.values[0] if split is not None else 0.5
+            n = b.derive(
+                "n_per_group",
+                total * share,
+                f"{total:,.0f} in total × {share:.0%} in control = {total * share:,.0f}",
+            )
+            if split is not None and ratio is None:
+                ratio = split.values[1] / split.values[0]
+        if n is None:
+            b.need("n_per_group")
+        else:
+            params["n_per_group"] = n
+        if ratio is not None:
+            params["ratio"] = ratio
+        step("proportions_power", params, "power with the given group sizes")
+        return "proportions_power"
+    if ratio is not None:
+        params["ratio"] = ratio
+    step("proportions_sample_size", params, "sample size per group")
+    if unknown == "days":
+        _days_after(b, t, "n_control")
+    return "proportions_sample_size"

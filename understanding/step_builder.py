@@ -1,0 +1,130 @@
+"""The builder a reading's steps are collected in, and the inputs several calculators read the same way.
+
+``StepBuilder`` records which roles a step used, what is missing and the notes to state; ``n_from``,
+``allocation_ratio``, ``add_rates`` and ``design_of`` read the group size, the allocation, the two rates or the
+effect, and the design (paired / one-sample) once for every calculator that needs them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from tools.registry import TOOLS
+from understanding.quantities import Quantity
+from understanding.reading import Grounded, MissingInput, Step, _alternative, needs_value
+
+# step(tool, params, purpose, carry=None): add one calculator call with alpha/power/alternative filled in
+StepFn = Callable[..., None]
+
+
+class StepBuilder:
+    """Collects steps, gaps and notes for one reading."""
+
+    def __init__(self, roles: dict[str, Grounded]) -> None:
+        self.roles = dict(roles)
+        self.used: dict[str, Grounded] = {}
+        self.missing: list[MissingInput] = []
+        self.notes: list[str] = []
+        self.steps: list[Step] = []
+
+    def get(self, role: str) -> Any:
+        g = self.roles.get(role)
+        if g is None:
+            return None
+        self.used[role] = g
+        return g.value
+
+    def need(self, name: str) -> None:
+        if name not in [m.name for m in self.missing]:
+            self.missing.append(needs_value(name))
+
+    def derive(self, role: str, value: Any, note: str) -> Any:
+        self.roles[role] = self.used[role] = Grounded(value, "derived", None, note)
+        self.notes.append(note)
+        return value
+
+    def common(self, tool: str, params: dict[str, Any], t: str) -> dict[str, Any]:
+        spec = TOOLS[tool]
+        for role in ("alpha", "power"):
+            v = self.get(role) if spec.param(role) else None
+            if v is not None:
+                params[role] = v
+        alt = _alternative(t)
+        if alt and spec.param("alternative"):
+            params["alternative"] = alt
+        return params
+
+
+def n_from(b: StepBuilder) -> float | None:
+    for role in ("n_per_group", "n_control", "n_one", "n_pairs"):
+        v = b.get(role)
+        if v is not None:
+            return float(v)
+    return None
+
+
+def allocation_ratio(b: StepBuilder, quantities: list[Quantity], t: str) -> float | None:
+    r = b.get("ratio")
+    if r is not None:
+        return float(r)
+    split = next((q for q in quantities if q.unit == "split" and len(q.values) == 2), None)
+    if split is not None:
+        ratio = split.values[1] / split.values[0]
+        b.notes.append(f"'{split.text.strip()}' read as control/variant, allocation ratio {ratio:.4g}")
+        return ratio
+    if re.search(r"twice as many", t) and re.search(r"(?:treatment|variant)s? gets? twice", t):
+        return 2.0
+    colon = next((q for q in quantities if q.unit == "ratio"), None)
+    if colon is not None:
+        a, c = (float(x) for x in re.findall(r"\d+(?:\.\d+)?", colon.text)[:2])
+        around = t[colon.start : colon.end + 40]
+        treatment_first = re.search(
+            r"^[^.;]*?\(?\s*(?:treatment|variant|test|b)\s*[:/]\s*(?:control|a)\b", around[len(colon.text) :]
+        ) or (re.search(r"favou?r(?:ing|s)? (?:the )?(?:treatment|variant)", t))
+        ratio = a / c if treatment_first else c / a
+        if treatment_first and re.search(r"favou?r", t) and not re.search(r"[:/]\s*control", around):
+            ratio = max(a, c) / min(a, c)
+        b.notes.append(
+            f"'{colon.text}' read as {'treatment:control' if treatment_first else 'control:treatment'}, allocation ratio {ratio:.4g}"
+        )
+        return ratio
+    return None
+
+
+def add_rates(b: StepBuilder, params: dict[str, Any], t: str, require_effect: bool = True) -> None:
+    baseline = b.get("baseline")
+    if (baseline is None and "p2" in b.roles and "mde" not in b.roles) or baseline is None:
+        b.need("baseline")
+    else:
+        params["baseline"] = baseline
+    p2, mde, mde_abs = b.get("p2"), b.get("mde"), b.get("mde_abs")
+    if p2 is not None:
+        params["p2"] = p2
+    elif mde_abs is not None:
+        params["mde"], params["mde_type"] = mde_abs, "absolute"
+    elif mde is not None:
+        span = b.roles["mde"].span or {}
+        around = t[max(0, int(span.get("start", 0)) - 25) : int(span.get("end", 0)) + 25]
+        if "absolute" in around:
+            params["mde"], params["mde_type"] = mde, "absolute"
+        else:
+            params["mde"], params["mde_type"] = mde, "relative"
+            if "relative" not in around and "rel" not in around:
+                b.notes.append(
+                    f"'{span.get('text')}' read as a relative change ({mde:.0%} of the baseline), not percentage points"
+                )
+    elif require_effect:
+        b.need("mde")
+
+
+def design_of(t: str) -> str | None:
+    if re.search(
+        r"\bpaired\b|before\s*(?:[/-]|and)?\s*after|pre\s*[-/]\s*post|pre and post|same (?:users|stores|people|subjects)|measure each .* twice|\bpairs\b",
+        t,
+    ):
+        return "paired"
+    if re.search(r"one[- ]sample|known mean|fixed target|reference mean|single sample", t):
+        return "one_sample"
+    return None
