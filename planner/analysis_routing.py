@@ -13,7 +13,7 @@ TOOL = "experiment_analysis"
 
 
 def carries_results(question: str) -> bool:
-    """Two or more arms with users and conversions in the text."""
+    """Two or more arms with users and conversions, or with mean, SD and n, in the text."""
     return parse_results_from_question(question) is not None
 
 
@@ -32,7 +32,13 @@ def analysis_outcome(question: str) -> CalculationOutcome | None:
         "outputs": {"decision": card.decision, "verdict": card.verdict, "findings": findings},
         "outputs_rounded": {"verdict": card.verdict},
         "assumptions": ["α = 0.05 two-sided", "Holm correction when several comparisons are tested"],
-        "formula": "SRM χ² goodness of fit; pooled two-proportion z test; Newcombe CI; delta-method CI of the lift",
+        "formula": "SRM χ² goodness of fit; "
+        + (
+            "pooled two-proportion z test; Newcombe CI"
+            if "binary" in data.kinds.values()
+            else "Welch t test and CI of the difference in means"
+        )
+        + "; delta-method CI of the lift",
         "library": "scipy, statsmodels",
         "alternatives": [],
         "notes": ["the full scorecard: expgraph analyze --question '…' or POST /analyze"],

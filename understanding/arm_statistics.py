@@ -75,6 +75,19 @@ def arm_summaries(text: str) -> list[ArmSummary] | None:
     return [ArmSummary(m, s, n) for m, s, n in zip(kinds["mean"], kinds["sd"], kinds["n"], strict=True)]
 
 
+_STATED = re.compile(r"\s*(?:of|=|:|is|was|at|around|about)?\s*[$€£]?\d", re.IGNORECASE)
+
+
+def mean_or_sd_positions(text: str) -> set[int]:
+    """Where each number stated right after a mean or SD cue starts (its first digit): "mean 10.2", "σ = 1.8"."""
+    found = set()
+    for m in _CUE.finditer(text):
+        stated = _STATED.match(text, m.end()) if m.lastgroup in ("mean", "sd") else None
+        if stated:
+            found.add(stated.end() - 1)
+    return found
+
+
 def arm_values(text: str) -> list[tuple[str, list[float]]]:
     """(arm name, values) for each run of three or more numbers written after an arm's name."""
     out: list[tuple[str, list[float]]] = []
