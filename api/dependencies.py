@@ -13,6 +13,7 @@ from litestar.di import Provide
 from api.errors import NotReady
 from api.runtime import Runtime
 from config import Settings
+from engine.as_of_graphs import AsOfGraphs
 from engine.graph_reads import SurrealReadModel
 from engine.store import EventStore
 from services.answering import AnswerService
@@ -43,6 +44,10 @@ def provide_writer(runtime: Runtime) -> GraphWriter:
     return runtime.writer
 
 
+def provide_as_of_graphs(runtime: Runtime) -> AsOfGraphs:
+    return runtime.as_of_graphs
+
+
 def provide_settings(runtime: Runtime) -> Settings:
     """The settings the runtime was built with (the guards read the app's, which are the same when served)."""
     return runtime.settings
@@ -63,5 +68,6 @@ DEPENDENCIES: dict[str, Any] = {
     "store": Provide(provide_store, sync_to_thread=False),
     "writer": Provide(provide_writer, sync_to_thread=False),
     "settings": Provide(provide_settings, sync_to_thread=False),
+    "as_of_graphs": Provide(provide_as_of_graphs, sync_to_thread=False),
     "calculators": Provide(provide_calculators, sync_to_thread=False),
 }

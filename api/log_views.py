@@ -8,22 +8,17 @@ the least recently used one is dropped (``engine.replay.drop_as_of_projection``)
 
 from __future__ import annotations
 
-import contextlib
 import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
 from api.relation_wording import reads_as
-from engine import graph_reads as reads
-from engine.errors import InterfaceError
+from engine.as_of_graphs import AsOfGraphs
 from engine.events import RecordedEvent
 from engine.graph_reads import count_rows, events_page, list_concepts
-from engine.replay import drop_as_of_projection, replay
 
 PAGE = 500
 SUMMARY_TABLES = ("document", "chunk", "concept", "relation")
-AS_OF_BUILDS_KEPT = 4
 _LABEL_FIELDS = ("name", "title", "alias", "heading", "rel_type", "doc_id", "concept_id", "chunk_id")
 
 
@@ -117,46 +112,14 @@ class LogFacets:
         return value
 
 
-class AsOfSummaries:
-    """Counts and concept names of the graph as of a log position, built by the engine's as-of replay.
+def as_of_summary(graphs: AsOfGraphs, position: int, head: int) -> dict[str, Any]:
+    """Counts and concept names of the graph as of ``position``, read from the engine's as-of build.
 
-    At most ``capacity`` positions are kept; the least recently viewed one is dropped, its as-of namespace too
-    (the live namespace, used for the head, never is).
+    Which builds are kept belongs to ``engine.as_of_graphs.AsOfGraphs``, shared with the planner; ``cached`` says
+    whether this position was already built.
     """
-
-    def __init__(self, capacity: int = AS_OF_BUILDS_KEPT) -> None:
-        if capacity < 1:
-            raise ValueError(f"capacity must be at least 1; got {capacity}")
-        self._capacity = capacity
-        self._items: OrderedDict[tuple[int, int], tuple[Any, dict[str, Any]]] = OrderedDict()
-        self._build_lock = threading.Lock()
-
-    def get(self, settings: Any, db: Any, position: int, head: int) -> dict[str, Any]:
-        key = (id(db), position)
-        with self._build_lock:  # one as-of build at a time: each is a full replay
-            cached = self._items.get(key)
-            if cached is not None:
-                self._items.move_to_end(key)
-                return {**cached[1], "cached": True}
-            summary = self._build(settings, db, position, head)
-            self._items[key] = (db, summary)
-            while len(self._items) > self._capacity:
-                (_, old_position), (old_db, old_summary) = self._items.popitem(last=False)
-                if old_summary["namespace"] != old_db.ns:
-                    # A database closed since (InterfaceError) leaves nothing to drop through its handle.
-                    with contextlib.suppress(InterfaceError):
-                        drop_as_of_projection(old_db, old_position)
-            return {**summary, "cached": False}
-
-    @staticmethod
-    def _build(settings: Any, db: Any, position: int, head: int) -> dict[str, Any]:
-        if position == head:
-            return _summary(db, position, head, built_in_ns=db.ns)
-        ns = f"{db.ns}_asof_{position}"
-        with db.sibling(ns, db.name) as target:
-            if reads.log_position(target) != position:
-                replay(settings, as_of=position, target_ns=ns, db=db)
-            return _summary(target, position, head, built_in_ns=ns)
+    graph, was_built = graphs.at(position)
+    return {**_summary(graph, position, head, built_in_ns=graph.ns), "cached": was_built}
 
 
 def _summary(db: Any, position: int, head: int, *, built_in_ns: str) -> dict[str, Any]:

@@ -70,6 +70,7 @@ class Runtime:
         self.answers = AnswerService(planner, cache=self.cache, admission=self.admission)
         self.writer = GraphWriter(settings, db, embedder, self.cache)
         self.reads = SurrealReadModel(db)
+        self.as_of_graphs = planner.as_of_graphs  # one set of past-graph builds for answers and the /log page
         self.owns_db = owns_db
 
     @classmethod

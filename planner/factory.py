@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from config import Settings
+from engine.as_of_graphs import AsOfGraphs
 from engine.db import Database, open_database
 from engine.migrations import migrate
 from ingest.pipeline import IngestReport, ingest_corpus
@@ -36,9 +37,15 @@ class CorpusPlanner:
         self.db.close()
 
 
-def planner_over(settings: Settings, db: Database, embedder: Any, generator: Any) -> Planner:
+def planner_over(
+    settings: Settings, db: Database, embedder: Any, generator: Any, *, as_of_graphs: AsOfGraphs | None = None
+) -> Planner:
     """The planner over an open database (the API's, or one ``corpus_planner`` prepared); no generator plans only."""
-    return Planner(PlannerDeps(settings=settings, db=db, embedder=embedder, generator=generator))
+    return Planner(
+        PlannerDeps(
+            settings=settings, db=db, embedder=embedder, generator=generator, as_of_graphs=as_of_graphs
+        )
+    )
 
 
 def in_memory_settings(base: Settings | None = None, *, cache_dir: Path | None = None) -> Settings:

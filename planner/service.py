@@ -9,7 +9,9 @@ from typing import Any
 
 from config import Settings
 from engine import graph_reads as reads
+from engine.as_of_graphs import AsOfGraphs
 from engine.graph_reads import MAX_HOPS
+from engine.replay import ReplayRangeError
 from engine.vector_index import VectorIndexCache
 from planner import proposed_facts
 from planner.entity_linking import EntityLinker
@@ -31,12 +33,14 @@ class PlannerInputError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class PlannerDeps:
-    """What the planner needs: settings, the database, the embedder and the generator (None: no generation)."""
+    """What the planner needs: settings, the database, the embedder, the generator (None: no generation)."""
 
     settings: Settings
     db: Any
     embedder: Any
     generator: Any = None
+    # The engine's past graphs of ``db``; share one with every other reader of past graphs (the /log page).
+    as_of_graphs: AsOfGraphs | None = None
 
 
 def normalise_question(question: str, max_chars: int) -> tuple[str, list[str]]:
@@ -60,7 +64,7 @@ class Planner:
         self._graph = build_graph()
         self._context_graph = build_graph(through="assemble")
         self._views: dict[tuple[str, str, int], GraphView] = {}
-        self._as_of_dbs: dict[int, Any] = {}
+        self._as_of = deps.as_of_graphs or AsOfGraphs(deps.db)
         self._lock = threading.Lock()
         self._prototypes: dict[str, list[list[float]]] | None = None
         # Exact kNN matrices per database handle, brought forward as the projection checkpoint moves.
@@ -100,29 +104,27 @@ class Planner:
                 # keep only the newest view per database
                 self._views = {k: v for k, v in self._views.items() if k[:2] != key[:2]}
                 self._views[key] = view
+                # Past graphs come and go with the engine's as-of builds: keep as many of their views as it keeps.
+                while len(self._views) > self._as_of.capacity + 1:
+                    oldest = next(k for k, v in self._views.items() if v.db is not self.deps.db)
+                    del self._views[oldest]
             return view
 
+    @property
+    def as_of_graphs(self) -> AsOfGraphs:
+        """The engine's past graphs this planner answers ``as_of`` questions from (share it with other readers)."""
+        return self._as_of
+
     def graph_at(self, as_of: int | None) -> tuple[Any, int]:
-        """The database to answer from and its log position: the live graph, or the engine's as-of projection.
-
-        A past graph is built by the engine (``engine.replay.as_of_projection``) once per position and reused.
-        """
-        from engine.replay import ReplayRangeError, as_of_projection
-
+        """The database to answer from and its log position: the live graph, or the engine's build of the past."""
         db = self.deps.db
-        head = reads.log_position(db)
-        if as_of is None or as_of == head:
-            return db, head
-        with self._lock:
-            cached = self._as_of_dbs.get(as_of)
-        if cached is None:
-            try:
-                cached = as_of_projection(db, as_of)
-            except ReplayRangeError as exc:
-                raise PlannerInputError(str(exc), field="as_of") from None
-            with self._lock:
-                self._as_of_dbs[as_of] = cached
-        return cached, as_of
+        if as_of is None:
+            return db, reads.log_position(db)
+        try:
+            past, _ = self._as_of.at(as_of)
+        except ReplayRangeError as exc:
+            raise PlannerInputError(str(exc), field="as_of") from None
+        return past, as_of
 
     # ------------------------------------------------------------------ requests
     def _start(

@@ -9,15 +9,14 @@ from litestar import Controller, get
 from litestar.params import Parameter
 
 from api.errors import Unprocessable
-from api.log_views import AsOfSummaries, LogFacets, filtered_page
+from api.log_views import LogFacets, as_of_summary, filtered_page
 from api.responses import EventFacets, GraphAsOf, LogPage
 from api.security import require_read_access
-from config import Settings
+from engine.as_of_graphs import AsOfGraphs
 from engine.graph_reads import SurrealReadModel
 from engine.store import EventStore
 
 _FACETS = LogFacets()
-_AS_OF = AsOfSummaries()
 
 
 class LogController(Controller):
@@ -49,13 +48,11 @@ class LogController(Controller):
         summary="The graph as of a log position: counts and concepts (built by the engine's as-of replay)",
         sync_to_thread=True,
     )
-    def as_of(
-        self, reads: SurrealReadModel, store: EventStore, settings: Settings, position: int
-    ) -> GraphAsOf:
+    def as_of(self, as_of_graphs: AsOfGraphs, store: EventStore, position: int) -> GraphAsOf:
         head = store.head()
         if not 1 <= position <= head:
             raise Unprocessable(
                 f"position must be between 1 and {head} (the head of the log); got {position}",
                 field="position",
             )
-        return msgspec.convert(_AS_OF.get(settings, reads.db, position, head), GraphAsOf)
+        return msgspec.convert(as_of_summary(as_of_graphs, position, head), GraphAsOf)
