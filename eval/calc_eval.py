@@ -31,9 +31,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from textkit.numbers import parse_numbers
+
 HERE = Path(__file__).resolve().parent
 _KEY = re.compile(r"^(?P<name>[A-Za-z_]\w*)(?:\[(?P<index>\d+)\])?$")
-_NUM = re.compile(r"(?<![\w.])[-−]?\d[\d,]*(?:\.\d+)?(?:e-?\d+)?%?|(?<![\w\d])[-−]?\.\d+%?")
 # key → (substring of the result's method, the output it names): two methods side by side in one answer
 _METHOD_KEYS = {
     "bh": ("hochberg", "adjusted_p_values"),
@@ -81,17 +82,10 @@ def _lookup(results: list[dict[str, Any]], key: str) -> list[Any]:
 
 def _stated(text: str, expected: float, tol: dict[str, float]) -> bool:
     """Whether ``text`` writes ``expected`` (within tolerance, or within the rounding it is written with)."""
-    for token in _NUM.findall(text.replace("−", "-")):
-        raw = token.replace(",", "")
-        percent = raw.endswith("%")
-        raw = raw.rstrip("%")
-        try:
-            value = float(raw)
-        except ValueError:
-            continue
-        decimals = len(raw.split(".")[1]) if "." in raw else 0
+    for token in parse_numbers(text):
+        value, decimals = token.value, token.decimals
         candidates = [(value, 0.5 * 10**-decimals)]
-        if percent:
+        if token.percent:
             candidates.append((value / 100, 0.5 * 10 ** -(decimals + 2)))
         for v, half_unit in candidates:
             if _within(v, expected, tol) or abs(v - expected) <= half_unit + 1e-12:
