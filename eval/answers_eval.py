@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from textkit.citations import CITATION, citation_markers, strip_citations
+from textkit.numbers import parse_numbers
 from textkit.sentences import split_sentences
 
 HERE = Path(__file__).resolve().parent
@@ -46,7 +47,6 @@ CATEGORIES = ("definition", "methodology", "best_practice", "comparison", "multi
 SUPPORT_MIN_COVERAGE = 0.6
 
 _WORD = re.compile(r"[a-z][a-z\-']+")
-_NUM = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?")
 _STOP = frozenset(
     [
         "a",
@@ -250,7 +250,7 @@ def content(text: str) -> set[str]:
 
 
 def numbers(text: str) -> set[str]:
-    return {n.rstrip("%").replace(",", "").rstrip(".") for n in _NUM.findall(strip_citations(text))}
+    return {t.text.rstrip("%").replace(",", "").lstrip("+-−") for t in parse_numbers(text)}
 
 
 def is_fragment(sentence: str) -> bool:
