@@ -274,6 +274,11 @@ def chunk_details(db: QueryRunner, record_ids: Sequence[Any]) -> dict[str, dict[
     return {str(r["chunk_id"]): r for r in rows if r.get("chunk_id")}
 
 
+def all_chunk_details(db: QueryRunner) -> list[dict[str, Any]]:
+    """Every chunk with its text, heading, document and mentioned concepts (the planner's in-memory text index)."""
+    return _rows(db.query(f"SELECT {_DETAIL_FIELDS}, mention_ids FROM chunk"))
+
+
 def chunk_count(db: QueryRunner) -> int:
     """How many chunks the graph holds."""
     rows = _rows(db.query("SELECT count() AS n FROM chunk GROUP ALL"))

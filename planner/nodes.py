@@ -14,6 +14,7 @@ from langchain_core.runnables import RunnableConfig
 
 from planner import analysis_routing, proposed_facts
 from planner import calculation as calc
+from planner.chunk_text_index import ChunkTextIndex
 from planner.context import number_sources, order_items, token_counter
 from planner.entity_linking import merge_embedding_links
 from planner.intent import classify_intent, has_text, wants_calculation
@@ -208,6 +209,8 @@ def traverse(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
 
 @node("retrieve")
 def retrieve(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
+    if ctx.graph.chunk_text is None:
+        ctx.graph.chunk_text = ChunkTextIndex.load(ctx.graph.db)
     kept, all_cands, decisions = hybrid_retrieve(
         ctx.graph.db,
         state.get("question_vector") or [],
@@ -219,6 +222,7 @@ def retrieve(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
         chunk_index=ctx.graph.chunk_index,
         intent=state.get("intent"),
         embed=ctx.embedder.embed,
+        text_index=ctx.graph.chunk_text,
     )
     top_sim = float(decisions["top_similarity"])
     relevant = bool(state.get("entities")) or top_sim >= RELEVANCE_MIN_SIMILARITY

@@ -21,6 +21,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from engine import graph_reads as reads
 from engine.vector_index import VectorIndex
+from planner.chunk_text_index import ChunkTextIndex
 from planner.types import Candidate
 
 RRF_K = 60
@@ -249,23 +250,39 @@ def retrieve(
     chunk_index: VectorIndex | None = None,
     intent: str | None = None,
     embed: Callable[[list[str]], Sequence[Sequence[float]]] | None = None,
+    text_index: ChunkTextIndex | None = None,
 ) -> tuple[list[Candidate], list[Candidate], dict[str, Any]]:
     """Run kNN and BM25, fuse, boost, fetch the winners' text and dedupe.
 
     Returns (kept ranked, all candidates, decisions for the trace). ``doc_freq_cache`` (per graph version) saves
-    the per-term index counts between questions.
+    the per-term index counts between questions. ``text_index`` (per graph version) answers BM25, term counts and
+    chunk details from memory instead of the database's full-text index.
     """
-    vector_rows = (
-        reads.similar_chunks_knn(db, question_vector, k, index=chunk_index) if question_vector else []
-    )
+    if text_index is not None and chunk_index is not None and question_vector:
+        hits = chunk_index.search(question_vector, k)
+        vector_rows = [{**text_index.rows[c], "similarity": sim} for c, sim in hits if c in text_index.rows]
+    else:
+        vector_rows = (
+            reads.similar_chunks_knn(db, question_vector, k, index=chunk_index) if question_vector else []
+        )
     terms = query_terms(question)
     cache = doc_freq_cache if doc_freq_cache is not None else {}
     for term in terms:
         if term not in cache:
-            cache[term] = reads.term_document_frequency(db, term)
-    total = total_chunks if total_chunks is not None else reads.chunk_count(db)
+            cache[term] = (
+                text_index.document_frequency(term)
+                if text_index is not None
+                else reads.term_document_frequency(db, term)
+            )
+    if text_index is not None:
+        total = text_index.total
+    else:
+        total = total_chunks if total_chunks is not None else reads.chunk_count(db)
     chosen, left_out = choose_bm25_terms(terms, cache, total)
-    bm25_rows = reads.chunk_full_text(db, chosen, k) if chosen else []
+    if text_index is not None:
+        bm25_rows = text_index.search(chosen, k) if chosen else []
+    else:
+        bm25_rows = reads.chunk_full_text(db, chosen, k) if chosen else []
     ids = list(
         dict.fromkeys([str(r["chunk_id"]) for r in vector_rows] + [str(r["chunk_id"]) for r in bm25_rows])
     )
@@ -275,7 +292,10 @@ def retrieve(
     all_cands = fuse(vector_rows, bm25_rows, mentions, concept_weights)
     record_ids = {str(r["chunk_id"]): r.get("id") for r in [*vector_rows, *bm25_rows]}
     top = all_cands[:RERANK_LIMIT]
-    details = reads.chunk_details(db, [record_ids[c.chunk_id] for c in top if record_ids.get(c.chunk_id)])
+    if text_index is not None:
+        details = text_index.details([c.chunk_id for c in top])
+    else:
+        details = reads.chunk_details(db, [record_ids[c.chunk_id] for c in top if record_ids.get(c.chunk_id)])
     for cand in top:
         row = details.get(cand.chunk_id, {})
         cand.doc_id = str(row.get("doc_id") or cand.doc_id)

@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypedDict
 from engine.graph_reads import QueryRunner
 from engine.vector_index import VectorIndex
 from model.prompts import ChatMessage
+from planner.chunk_text_index import ChunkTextIndex
 from planner.entity_linking import EntityLinker
 from planner.traversal import Adjacency
 from planner.types import CalculationOutcome, Candidate, ConceptPath, LinkedEntity, Source
@@ -77,6 +78,8 @@ class GraphView:
     # Exact kNN snapshots at ``position`` (None: the HNSW queries answer).
     chunk_index: VectorIndex | None = None
     concept_index: VectorIndex | None = None
+    # BM25 and chunk details in memory at ``position``, built on the first question that retrieves.
+    chunk_text: ChunkTextIndex | None = None
 
 
 @dataclass(slots=True)
