@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Bottom to top. A package may import packages of strictly lower layers only (never its own layer's neighbours).
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"config", "tools", "textkit"}),  # settings; pure calculators; pure text rules
-    frozenset({"engine", "model", "understanding", "analysis"}),  # events + reads; runtime models; parsers
-    frozenset({"ingest"}),  # sources → events (uses the embedder)
+    frozenset({"engine", "model", "understanding"}),  # events + reads; runtime models; question parsing
+    frozenset({"ingest", "analysis"}),  # sources → events (uses the embedder); scorecards (reads results as asked)
     frozenset({"planner"}),  # question → cited answer
     frozenset({"services"}),  # answering with cache and admission, writes under one lock, calculators
     frozenset({"api", "training", "eval"}),  # HTTP shell; fine-tuning; the planner evaluation
