@@ -32,6 +32,7 @@ MENTION_BOOST = 0.012  # ≈ 0.7 of a first-place RRF vote for a chunk that ment
 NEAR_DUPLICATE_JACCARD = 0.6
 ASPECT_WEIGHT = 0.04  # × cosine(question, "title — heading"); tuned on eval/answers_dev.jsonl
 KIND_BONUS = 0.006  # ≈ 0.35 of a first-place RRF vote, for the document kind that suits the intent
+PRACTICAL_INTENTS = frozenset({"best_practice"})  # a guide says how; a concept page says what
 RERANK_LIMIT = 20  # fused candidates whose text is fetched and reranked
 _TERM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _QUESTION_WORDS = frozenset(
@@ -193,7 +194,9 @@ def kind_bonus(intent: str | None, doc_kind: str, bonus: float = KIND_BONUS) -> 
         return 0.0
     if intent == "calculation":
         return bonus if doc_kind == "worked_example" else 0.0
-    return -bonus if doc_kind == "worked_example" else 0.0
+    if doc_kind == "worked_example":
+        return -bonus
+    return bonus if intent in PRACTICAL_INTENTS and doc_kind == "guide" else 0.0
 
 
 def heading_text(cand: Candidate) -> str:
