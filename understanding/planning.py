@@ -8,6 +8,7 @@ from typing import Any
 
 from tools.registry import TOOLS, default_assumptions
 from understanding.adjustment_steps import cuped_steps, group_sequential_steps, multiple_testing_steps
+from understanding.calculator_choice import choose
 from understanding.effect_size_steps import (
     anova_power_steps,
     chi_square_power_steps,
@@ -27,7 +28,6 @@ from understanding.reading import (
     Reading,
     Step,
     _two_group_means,
-    choose,
 )
 from understanding.sample_size_steps import kohavi_rate_steps, means_steps, proportions_steps
 from understanding.step_builder import StepBuilder, n_from

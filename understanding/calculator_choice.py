@@ -1,0 +1,160 @@
+"""Choosing the calculator family and its unknown from the roles present and the asking words; a question about
+ideas ("why does peeking inflate errors?") chooses none.
+"""
+
+from __future__ import annotations
+
+import re
+
+from understanding.arm_statistics import arm_summaries
+from understanding.named_methods import named_family
+from understanding.quantities import Quantity
+from understanding.reading import ASKS_CI, ASKS_DAYS, ASKS_MDE, ASKS_N, ASKS_POWER, ASKS_SIG, MEANS_WORDS
+from understanding.reading_types import Grounded
+
+
+def _has(roles: dict[str, Grounded], *names: str) -> bool:
+    return any(n in roles for n in names)
+
+
+_EXPLICIT_REQUEST = re.compile(r"\b(?:calculate|compute|work out|solve for|plug (?:in|into))\b")
+_CONCEPTUAL_START = re.compile(
+    r"^(?:why\b|how (?:does|do|is|are|can|could|would|should|come)\b|should\b|when\b)"
+)
+_SIZING_ASK = re.compile(r"\bneed\b|per (?:group|variant|arm|variation)|\?\s*$|:\s*$")
+
+
+def choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> tuple[str | None, str | None]:
+    """(calculator family, unknown) from the roles present and the asking words; None for a question about ideas."""
+    family, unknown = _choose(t, roles, quantities)
+    conceptual = _CONCEPTUAL_START.search(t) and not _EXPLICIT_REQUEST.search(t) and not re.search(r"\d", t)
+    if conceptual and family in ("means", "proportions", "significance", "ci"):
+        return None, None
+    if family in ("means", "proportions") and not (_EXPLICIT_REQUEST.search(t) or _asked_any(t, roles)):
+        # "my test shows a +40% lift, should I trust it?": one number and no request is not a sizing question.
+        sizing = {
+            "baseline",
+            "p2",
+            "mde",
+            "mde_abs",
+            "sd",
+            "delta",
+            "n_per_group",
+            "daily_traffic",
+            "effect_d",
+        }
+        if len(sizing & set(roles)) < 2:
+            return None, None
+    return family, unknown
+
+
+def _asked_any(t: str, roles: dict[str, Grounded]) -> bool:
+    return bool(
+        ASKS_N.search(t)
+        or ASKS_DAYS.search(t)
+        or ASKS_MDE.search(t)
+        or (ASKS_POWER.search(t) and "power" not in roles)
+    )
+
+
+def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> tuple[str | None, str | None]:
+    pairs = [q for q in quantities if q.unit in ("pair",)]
+    named = named_family(t, pairs)
+    if named is not None:
+        return named, named
+    lists = [q for q in quantities if q.unit == "list"]
+    if re.search(r"compromise", t) or "q_ratio" in roles:
+        return "compromise_power", "alpha"
+    counts = [q for q in quantities if q.unit == "count" and q.value >= 10]
+    if re.search(r"\bsrm\b|sample ratio|ratio mismatch", t) or (
+        re.search(r"\bmismatch\b", t) and len(counts) >= 2
+    ):
+        return "srm_check", "p_value"
+    if re.search(r"o'?brien|pocock|sequential|interim|boundar|alpha spending|lan-demets", t):
+        return "group_sequential", "boundaries"
+    mt_words = re.search(
+        r"bonferroni|\bholm\b|benjamini|hochberg|\bfdr\b|multiple (?:testing|comparisons)|adjust\w* (?:these |my |the )?p",
+        t,
+    )
+    if lists or (mt_words and re.search(r"p-?values?|p values?", t)):
+        return "multiple_testing", "adjusted"
+    if (
+        re.search(r"cuped|variance reduction|pre-?period|pre-experiment|covariate", t)
+        or "variance_reduction" in roles
+    ):
+        return "cuped", "n"
+    if re.search(r"\banova\b|cohen'?s f\b", t) or "effect_f" in roles:
+        return "anova_power", "power" if ("n_per_group" in roles and "power" not in roles) else "n"
+    if re.search(r"chi[- ]?squared?|cohen'?s w\b|goodness of fit", t) or "effect_w" in roles:
+        return "chi_square_power", "power" if (
+            "n_total" in roles or "n_per_group" in roles or "n_one" in roles
+        ) and "power" not in roles else "n"
+    if ASKS_CI.search(t) and (pairs or re.search(r"mean", t)):
+        return "ci", "interval"
+    if re.search(
+        r"\bcoin\b|\bdie\b|\bdice\b|fair\b|loaded|different from \d|industry|against (?:a |the )?(?:known|fair|\d)",
+        t,
+    ) and (len(pairs) == 1 or ("p0" in roles and len(pairs) < 2)):
+        return "binomial_test", "p_value"
+    if ASKS_SIG.search(t) and (len(pairs) >= 2 or re.search(r"mean", t) or _two_arms(t)):
+        return "significance", "p_value"
+    if re.search(
+        r"what(?:'s| is) the p-?\s?value|is (?:it|this|that|the difference) (?:statistically )?significant", t
+    ):
+        return "significance", "p_value"
+    if len(pairs) >= 2 and re.search(r"\bvs\.?\b|versus|better|\?", t) and not ASKS_N.search(t):
+        return "significance", "p_value"
+    if (
+        (re.search(r"correlation|\br\s*(?:=|of|is)\s*[-.\d]", t) or "correlation" in roles)
+        and not re.search(r"cuped|pre-?period|covariate", t)
+        and ("correlation" in roles or ASKS_N.search(t) or ASKS_POWER.search(t))
+    ):
+        return "correlation_power", "power" if _has(
+            roles, "n_one", "n_per_group", "n_pairs"
+        ) and not ASKS_N.search(t) else "n"
+    design = "means" if _means_design(t, roles) else "proportions"
+    if "effect_d" in roles or re.search(
+        r"cohen'?s d|standardi[sz]ed effect|effect size d|in sd units|in standard deviations|(?:smallest|minimum|minimal|detectable)\s+d\b",
+        t,
+    ):
+        design = "means"
+    if ASKS_MDE.search(t) and not _has(roles, "mde", "mde_abs", "p2", "delta", "effect_d"):
+        if "days" in roles:
+            return design, "mde_in_days"
+        return design, "mde"
+    if ASKS_DAYS.search(t) and not (ASKS_MDE.search(t) and "days" in roles):
+        return design, "days"
+    if "days" in roles and "daily_traffic" in roles and ASKS_MDE.search(t):
+        return design, "mde_in_days"
+    power_given = "power" in roles
+    if not power_given and ASKS_POWER.search(t):
+        return design, "power"
+    if power_given and _ASKS_POWER_NOW.search(t) and _has(roles, "n_per_group", "n_control", "n_total"):
+        # "is 80% power realistic? what power would we actually have?": the groups are fixed, the power is asked
+        return design, "power"
+    if ASKS_N.search(t) or _has(roles, "baseline", "p2", "mde", "mde_abs", "sd", "delta", "effect_d"):
+        return design, "n"
+    if re.search(r"\bpower\b", t) and not power_given:
+        return design, "power"
+    return None, None
+
+
+def _two_arms(t: str) -> bool:
+    arms = arm_summaries(t)
+    return arms is not None and len(arms) == 2
+
+
+_ASKS_POWER_NOW = re.compile(
+    r"what power|how much power|what(?:'s| is| would be) (?:the |our |my )?(?:actual |real |statistical )?power"
+    r"|power (?:would|do|does|will) (?:we|i|it)"
+)
+
+
+def _means_design(t: str, roles: dict[str, Grounded]) -> bool:
+    if _has(roles, "sd", "delta", "effect_d", "n_pairs") and (
+        not _has(roles, "baseline", "p2") or "sd" in roles
+    ):
+        return True
+    if _has(roles, "baseline", "p2", "mde", "mde_abs"):
+        return False
+    return bool(MEANS_WORDS.search(t))
