@@ -1,0 +1,61 @@
+"""The planner's in-memory BM25 (planner/chunk_text_index.py): analysis, scoring, and agreement with the schema's
+full-text index on the bundled corpus (the real embedded database)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from engine import graph_reads as reads
+from engine.db import Database
+from planner.chunk_text_index import K1, B, ChunkTextIndex, analyse
+
+
+def _index(*texts: str) -> ChunkTextIndex:
+    return ChunkTextIndex.build([{"chunk_id": f"c{i}", "text": t} for i, t in enumerate(texts)])
+
+
+def test_analysis_lowercases_folds_accents_and_stems_like_snowball_english() -> None:
+    assert analyse("Randomization randomized RANDOMIZE") == ["random", "random", "random"]
+    assert analyse("naïve p-value 95%") == ["naiv", "p", "valu", "95"]
+
+
+def test_a_term_of_several_tokens_matches_only_chunks_holding_all_of_them() -> None:
+    index = _index("the p-value is small", "a value of p", "only a value here")
+    assert index.document_frequency("p-value") == 2
+    assert {r["chunk_id"] for r in index.search(["p-value"])} == {"c0", "c1"}
+    assert index.search(["twyman"]) == []
+
+
+def test_bm25_score_is_okapi_with_a_non_negative_idf() -> None:
+    # Reference: Robertson & Zaragoza (2009), "The Probabilistic Relevance Framework: BM25 and Beyond", eq. 3.
+    index = _index("peeking peeking inflates errors", "peeking once", "unrelated words only here")
+    rows = {r["chunk_id"]: r["bm25"] for r in index.search(["peeking"])}
+    idf = math.log(1 + (3 - 2 + 0.5) / (2 + 0.5))
+    avg = (4 + 2 + 4) / 3
+    expected_c0 = idf * 2 * (K1 + 1) / (2 + K1 * (1 - B + B * 4 / avg))
+    expected_c1 = idf * 1 * (K1 + 1) / (1 + K1 * (1 - B + B * 2 / avg))
+    assert rows["c0"] == pytest.approx(expected_c0)
+    assert rows["c1"] == pytest.approx(expected_c1)
+    assert list(rows) == ["c0", "c1"]  # best first
+
+
+def test_matches_the_schema_full_text_index_on_the_bundled_corpus(corpus_db: Database) -> None:
+    index = ChunkTextIndex.load(corpus_db)
+    assert index.total == reads.chunk_count(corpus_db)
+    for term in (
+        "variance",
+        "randomization",
+        "peeking",
+        "underpowered",
+        "twyman",
+        "winsorization",
+        "novelty",
+    ):
+        assert index.document_frequency(term) == reads.term_document_frequency(corpus_db, term), term
+    # the best chunk for a specific term is the same one either way
+    for term in ("winsorization", "twyman", "peeking"):
+        ours = index.search([term], limit=1)[0]["chunk_id"]
+        theirs = {str(r["chunk_id"]) for r in reads.chunk_full_text(corpus_db, [term], limit=3)}
+        assert ours in theirs, term
