@@ -55,6 +55,14 @@ class Settings(BaseSettings):
     )
     generator_load_in_4bit: bool = False
     generator_max_new_tokens: int = 160
+    generator_for_calculations: bool = Field(
+        default=False,
+        description=(
+            "Let the model write prose around a calculation's numbers. Off by default: the calculator's numbers, "
+            "method and the top passage are the answer, and the bundled 135M model's sentences there were all "
+            "dropped by verification (5-27 s each); worth turning on with a larger model."
+        ),
+    )
     generator_max_batch: int = Field(
         default=8,
         ge=1,

@@ -133,6 +133,19 @@ def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
             "decisions": {"skipped": True, "reason": plan.reason, "max_new_tokens": 0},
         }
         return {"plan": plan, "messages": [], "raw_answer": "", "sources": sources}, record
+    if calcs and not plan.items and not ctx.settings.generator_for_calculations:
+        # The calculator's numbers, method and reference are the answer and verify writes them; a small model asked
+        # to restate them wrote sentences verification then dropped (bench: 5-27 s of generation, none kept).
+        record = {
+            "inputs": {"plan": plan.to_trace()},
+            "outputs": {"raw_output": ""},
+            "decisions": {
+                "skipped": True,
+                "reason": "calculated: the calculator's numbers and method are the answer, with the top passage",
+                "max_new_tokens": 0,
+            },
+        }
+        return {"plan": plan, "messages": [], "raw_answer": "", "sources": sources}, record
     if plan.items:
         titles = {s.marker: s.title for s in sources}
         messages = plan_messages(

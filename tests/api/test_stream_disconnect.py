@@ -49,7 +49,12 @@ def one_place(
 ) -> Iterator[tuple[str, Runtime, TransformersGenerator]]:
     """A server with one answer place and one generation slot, over the corpus graph."""
     settings = api_settings.model_copy(
-        update={"generator_max_batch": 1, "generator_max_queue": 0, "generator_max_new_tokens": 400}
+        update={
+            "generator_max_batch": 1,
+            "generator_max_queue": 0,
+            "generator_max_new_tokens": 400,
+            "generator_for_calculations": True,  # the question is a calculation: make the model write
+        }
     )
     own = generator.with_limits(max_batch=1, max_queue=0)
     runtime = Runtime.from_parts(settings, corpus_db, embedder, own)

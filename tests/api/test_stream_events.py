@@ -25,9 +25,11 @@ CALC_QUESTION = "How many users per variant to detect a lift from 10% to 11% con
 def own_client(
     api_settings: Settings, corpus_db: Database, embedder: object, generator: object
 ) -> Iterator[TestClient]:  # type: ignore[type-arg]
-    runtime = Runtime.from_parts(api_settings, corpus_db, embedder, generator)
+    # The calculation question is generated (not the default) so that progress events have something to report.
+    settings = api_settings.model_copy(update={"generator_for_calculations": True})
+    runtime = Runtime.from_parts(settings, corpus_db, embedder, generator)
     assert len(runtime.cache) == 0
-    with TestClient(app=create_app(api_settings, runtime)) as test_client:
+    with TestClient(app=create_app(settings, runtime)) as test_client:
         yield test_client
 
 

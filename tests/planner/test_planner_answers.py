@@ -72,9 +72,10 @@ def test_trace_is_stored_and_complete(calc_answer: AnswerResponse, corpus_db: Da
     cand = nodes["retrieve"]["outputs"]["candidates"][0]
     assert {"vector_score", "bm25_score", "fused_score"} <= set(cand)
     assert nodes["calculate"]["outputs"]["result"]["tool"] == "proportions_sample_size"
-    prompt = nodes["generate"]["inputs"]["messages"]
-    assert prompt[0]["role"] == "system" and CALC_QUESTION in prompt[-1]["content"]
-    assert isinstance(nodes["generate"]["outputs"]["raw_output"], str)
+    generate = nodes["generate"]  # the calculator's numbers are the answer: the model is not asked to restate them
+    assert generate["decisions"]["skipped"] is True and generate["decisions"]["max_new_tokens"] == 0
+    assert "calculated" in generate["decisions"]["reason"]
+    assert generate["outputs"]["raw_output"] == "" and "messages" not in generate["inputs"]
     assert {"removed_sentences", "citations_valid", "numbers_verified"} <= set(nodes["verify"]["decisions"])
     assert trace["response"]["answer"] == calc_answer.answer
     assert set(calc_answer.timings_ms) >= {"understand", "retrieve", "generate", "verify", "respond"}
