@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -2000,6 +2001,20 @@ def build_more() -> None:
         "a negative sample size",
         invalid="n_per_group",
     )
+
+
+def write_dev_round(number: int, build: Callable[[], None]) -> None:
+    """Build dev round ``number`` into ``eval/calc_dev<N>.jsonl`` and freeze it in ``eval/calc_set<N>.sha256``."""
+    ITEMS.clear()
+    build()
+    split = f"dev{number}"
+    rows = [{"id": f"{split}-{i['class']}-{n:02d}", "split": split, **i} for n, i in enumerate(ITEMS, 1)]
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    (HERE / f"calc_{split}.jsonl").write_text(text, encoding="utf-8")
+    (HERE / f"calc_set{number}.sha256").write_text(
+        f"{hashlib.sha256(text.encode()).hexdigest()}  eval/calc_{split}.jsonl\n"
+    )
+    print(f"{split} {len(rows)} (+{3 * len(rows)} paraphrases)")
 
 
 def main() -> None:

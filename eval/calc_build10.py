@@ -5,8 +5,6 @@ Written before any change it leads to; tune on it only. Run: ``python -m eval.ca
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from pathlib import Path
 
@@ -137,15 +135,7 @@ def build10() -> None:
 
 
 def main() -> None:
-    b.ITEMS.clear()
-    build10()
-    rows = [{"id": f"dev10-{i['class']}-{n:02d}", "split": "dev10", **i} for n, i in enumerate(b.ITEMS, 1)]
-    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    (HERE / "calc_dev10.jsonl").write_text(text, encoding="utf-8")
-    (HERE / "calc_set10.sha256").write_text(
-        f"{hashlib.sha256(text.encode()).hexdigest()}  eval/calc_dev10.jsonl\n"
-    )
-    print(f"dev10 {len(rows)} (+{3 * len(rows)} paraphrases)")
+    b.write_dev_round(10, build10)
 
 
 if __name__ == "__main__":

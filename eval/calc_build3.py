@@ -6,8 +6,6 @@ Run: ``python -m eval.calc_build3``.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 from eval import calc_build as b
@@ -159,15 +157,7 @@ def build3() -> None:
 
 
 def main() -> None:
-    b.ITEMS.clear()
-    build3()
-    rows = [{"id": f"dev3-{i['class']}-{n:02d}", "split": "dev3", **i} for n, i in enumerate(b.ITEMS, 1)]
-    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    (HERE / "calc_dev3.jsonl").write_text(text, encoding="utf-8")
-    (HERE / "calc_set3.sha256").write_text(
-        f"{hashlib.sha256(text.encode()).hexdigest()}  eval/calc_dev3.jsonl\n"
-    )
-    print(f"dev3 {len(rows)} (+{3 * len(rows)} paraphrases)")
+    b.write_dev_round(3, build3)
 
 
 if __name__ == "__main__":

@@ -8,8 +8,6 @@ Run: ``python -m eval.calc_build4``.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from pathlib import Path
 
@@ -471,15 +469,7 @@ def build4() -> None:
 
 
 def main() -> None:
-    b.ITEMS.clear()
-    build4()
-    rows = [{"id": f"dev4-{i['class']}-{n:02d}", "split": "dev4", **i} for n, i in enumerate(b.ITEMS, 1)]
-    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    (HERE / "calc_dev4.jsonl").write_text(text, encoding="utf-8")
-    (HERE / "calc_set4.sha256").write_text(
-        f"{hashlib.sha256(text.encode()).hexdigest()}  eval/calc_dev4.jsonl\n"
-    )
-    print(f"dev4 {len(rows)} (+{3 * len(rows)} paraphrases)")
+    b.write_dev_round(4, build4)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,6 @@ scipy/statsmodels, independently of ``tools/``. Run: ``python -m eval.calc_build
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from pathlib import Path
 
@@ -292,15 +290,7 @@ def build5() -> None:
 
 
 def main() -> None:
-    b.ITEMS.clear()
-    build5()
-    rows = [{"id": f"dev5-{i['class']}-{n:02d}", "split": "dev5", **i} for n, i in enumerate(b.ITEMS, 1)]
-    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    (HERE / "calc_dev5.jsonl").write_text(text, encoding="utf-8")
-    (HERE / "calc_set5.sha256").write_text(
-        f"{hashlib.sha256(text.encode()).hexdigest()}  eval/calc_dev5.jsonl\n"
-    )
-    print(f"dev5 {len(rows)} (+{3 * len(rows)} paraphrases)")
+    b.write_dev_round(5, build5)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,6 @@ last). Written before any change it leads to; tune on it only. Expected values f
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from pathlib import Path
 
@@ -293,15 +291,7 @@ def build6() -> None:
 
 
 def main() -> None:
-    b.ITEMS.clear()
-    build6()
-    rows = [{"id": f"dev6-{i['class']}-{n:02d}", "split": "dev6", **i} for n, i in enumerate(b.ITEMS, 1)]
-    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    (HERE / "calc_dev6.jsonl").write_text(text, encoding="utf-8")
-    (HERE / "calc_set6.sha256").write_text(
-        f"{hashlib.sha256(text.encode()).hexdigest()}  eval/calc_dev6.jsonl\n"
-    )
-    print(f"dev6 {len(rows)} (+{3 * len(rows)} paraphrases)")
+    b.write_dev_round(6, build6)
 
 
 if __name__ == "__main__":

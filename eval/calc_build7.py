@@ -6,8 +6,6 @@ scipy/statsmodels via ``eval.calc_build``'s helpers. Run: ``python -m eval.calc_
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from pathlib import Path
 
@@ -262,15 +260,7 @@ def build7() -> None:
 
 
 def main() -> None:
-    b.ITEMS.clear()
-    build7()
-    rows = [{"id": f"dev7-{i['class']}-{n:02d}", "split": "dev7", **i} for n, i in enumerate(b.ITEMS, 1)]
-    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    (HERE / "calc_dev7.jsonl").write_text(text, encoding="utf-8")
-    (HERE / "calc_set7.sha256").write_text(
-        f"{hashlib.sha256(text.encode()).hexdigest()}  eval/calc_dev7.jsonl\n"
-    )
-    print(f"dev7 {len(rows)} (+{3 * len(rows)} paraphrases)")
+    b.write_dev_round(7, build7)
 
 
 if __name__ == "__main__":

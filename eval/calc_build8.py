@@ -5,8 +5,6 @@ Expected values from scipy/statsmodels via ``eval.calc_build``'s helpers. Run: `
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from pathlib import Path
 
@@ -212,15 +210,7 @@ def build8() -> None:
 
 
 def main() -> None:
-    b.ITEMS.clear()
-    build8()
-    rows = [{"id": f"dev8-{i['class']}-{n:02d}", "split": "dev8", **i} for n, i in enumerate(b.ITEMS, 1)]
-    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    (HERE / "calc_dev8.jsonl").write_text(text, encoding="utf-8")
-    (HERE / "calc_set8.sha256").write_text(
-        f"{hashlib.sha256(text.encode()).hexdigest()}  eval/calc_dev8.jsonl\n"
-    )
-    print(f"dev8 {len(rows)} (+{3 * len(rows)} paraphrases)")
+    b.write_dev_round(8, build8)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,6 @@ Run: ``python -m eval.calc_build9``.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 from scipy import stats
@@ -209,15 +207,7 @@ def build9() -> None:
 
 
 def main() -> None:
-    b.ITEMS.clear()
-    build9()
-    rows = [{"id": f"dev9-{i['class']}-{n:02d}", "split": "dev9", **i} for n, i in enumerate(b.ITEMS, 1)]
-    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    (HERE / "calc_dev9.jsonl").write_text(text, encoding="utf-8")
-    (HERE / "calc_set9.sha256").write_text(
-        f"{hashlib.sha256(text.encode()).hexdigest()}  eval/calc_dev9.jsonl\n"
-    )
-    print(f"dev9 {len(rows)} (+{3 * len(rows)} paraphrases)")
+    b.write_dev_round(9, build9)
 
 
 if __name__ == "__main__":
