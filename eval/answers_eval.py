@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from textkit.citations import CITATION, citation_markers, strip_citations
+from textkit.fragments import DANGLING_END_WORDS
 from textkit.numbers import parse_numbers
 from textkit.sentences import split_sentences
 
@@ -170,30 +171,6 @@ _AUX = frozenset(
         "shows",
     ]
 )
-_DANGLING = frozenset(
-    [
-        "to",
-        "of",
-        "the",
-        "a",
-        "an",
-        "and",
-        "or",
-        "is",
-        "are",
-        "that",
-        "which",
-        "with",
-        "for",
-        "by",
-        "as",
-        "in",
-        "on",
-        "at",
-        "from",
-        "than",
-    ]
-)
 
 
 def sha256(path: Path) -> str:
@@ -259,7 +236,7 @@ def is_fragment(sentence: str) -> bool:
     words = body.split()
     if len(words) < 4:
         return True
-    if body[:1].islower() or words[-1].lower() in _DANGLING or sentence.rstrip().endswith(":"):
+    if body[:1].islower() or words[-1].lower() in DANGLING_END_WORDS or sentence.rstrip().endswith(":"):
         return True
     if body.count("(") != body.count(")"):
         return True

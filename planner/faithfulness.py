@@ -37,6 +37,7 @@ from planner.verification import (
     split_sentences,
     strip_markers,
 )
+from textkit.fragments import DANGLING_END_WORDS
 from textkit.sentences import loose_sentences
 
 Embed = Callable[[list[str]], Sequence[Sequence[float]]]
@@ -50,30 +51,6 @@ _NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|cannot|without|n't)\b|
 _UP = re.compile(r"\b(increas\w*|rais\w*|rise\w*|rising|higher|grow\w*|inflat\w*|larger|more|longer)\b", re.I)
 _DOWN = re.compile(
     r"\b(decreas\w*|reduc\w*|lower\w*|fall\w*|fewer|less|smaller|shrink\w*|shorten\w*|cut\w*)\b", re.I
-)
-_DANGLING_END = frozenset(
-    [
-        "to",
-        "of",
-        "the",
-        "a",
-        "an",
-        "and",
-        "or",
-        "is",
-        "are",
-        "that",
-        "which",
-        "with",
-        "for",
-        "by",
-        "as",
-        "in",
-        "on",
-        "at",
-        "from",
-        "than",
-    ]
 )
 _FINITE = frozenset(
     [
@@ -132,7 +109,7 @@ def is_fragment(sentence: str) -> bool:
     words = body.split()
     if len(words) < MIN_WORDS:
         return True
-    if body[:1].islower() or words[-1].lower() in _DANGLING_END or sentence.rstrip().endswith(":"):
+    if body[:1].islower() or words[-1].lower() in DANGLING_END_WORDS or sentence.rstrip().endswith(":"):
         return True
     if body.count("(") != body.count(")"):
         return True
