@@ -112,8 +112,11 @@ class Runtime:
         except BaseException:
             db.close()
             raise
+        runtime = cls.from_parts(settings, db, embedder, generator, owns_db=True)
+        startup.phase = "indexing the graph for questions"
+        runtime.answers.graph_view()  # linker, adjacency, kNN and BM25 indexes: not on the first question's time
         startup.phase = "ready"
-        return cls.from_parts(settings, db, embedder, generator, owns_db=True)
+        return runtime
 
     @classmethod
     def from_parts(

@@ -14,6 +14,7 @@ from engine.graph_reads import MAX_HOPS
 from engine.replay import ReplayRangeError
 from engine.vector_index import VectorIndexCache
 from planner import proposed_facts
+from planner.chunk_text_index import ChunkTextIndex
 from planner.entity_linking import EntityLinker
 from planner.graph import build_graph
 from planner.intent import INTENT_PROTOTYPES
@@ -100,6 +101,8 @@ class Planner:
                     chunk_total=reads.chunk_count(db),
                     chunk_index=self._vectors.get(db, "chunk"),
                     concept_index=self._vectors.get(db, "concept"),
+                    # built here, under the lock, once per graph version (not by each concurrent first question)
+                    chunk_text=ChunkTextIndex.load(db),
                 )
                 # keep only the newest view per database
                 self._views = {k: v for k, v in self._views.items() if k[:2] != key[:2]}
