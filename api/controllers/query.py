@@ -148,8 +148,11 @@ def _answer_events(
         logging.getLogger("expgraph.api").exception("stream failed")
         yield _sse("error", error_body(500, "internal_error", "the answer could not be completed; try again"))
     finally:
-        cancel.set()  # before closing the planner's stream, which waits for its running node to return
-        items.close()
+        cancel.set()  # the running node's decoding stops at its next step
+        # Closing the planner's stream waits for its running node to return. A disconnected client's stream may be
+        # finalised by the garbage collector on any thread, the generation worker's included, which would then
+        # wait on itself for ever; so the wait happens on a thread of its own.
+        threading.Thread(target=items.close, name="expgraph-stream-close", daemon=True).start()
 
 
 class TraceController(Controller):
