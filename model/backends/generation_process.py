@@ -48,10 +48,19 @@ def child_threads(settings: Settings) -> int:
     return max(1, len(os.sched_getaffinity(0)) - 1)
 
 
+def _exit_with_parent() -> None:
+    """End this child when its parent ends, however it ended (a ``kill -9`` runs no clean-up that could stop us)."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()
+        os._exit(0)
+
+
 def _child(settings: Settings, requests: Any, events: Any) -> None:
     """The child's main: load the model, then submit requests to its scheduler and relay their pieces."""
     from model.backends.transformers_local import load_transformers_generator
 
+    threading.Thread(target=_exit_with_parent, name="expgraph-parent-watch", daemon=True).start()
     try:
         generator = load_transformers_generator(settings)
     except Exception as exc:

@@ -199,15 +199,49 @@ UPLOAD = {
 }
 
 
+def _children_of(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (read from /proc: Linux, like the crash seams themselves)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped by whoever adopted it."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _wait_gone(pids: list[int], limit: float) -> bool:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if not [p for p in pids if _running(p)]:
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def test_kill_9_of_the_server_mid_upload_leaves_no_file_and_no_events(tmp_path: Path) -> None:
     data = tmp_path / "data"
     server = Server(data, crash_at="upload_written")
     try:
         server.wait_ready()
+        children = _children_of(server.proc.pid)
+        assert children, "serve runs its generator in a child process"
         with pytest.raises((urllib.error.URLError, ConnectionError, TimeoutError)):
             server.call("POST", "/ingest", UPLOAD)
         server.proc.wait(30)
         assert server.proc.returncode == -signal.SIGKILL
+        # The generator's process does not outlive a server killed without any chance to clean up.
+        assert _wait_gone(children, 30), f"orphaned children still running: {children}"
     finally:
         server.stop()
     uploads = data / "uploads"
