@@ -57,9 +57,8 @@ def anova_power_steps(b: StepBuilder, t: str, unknown: str, step: StepFn) -> str
     n = n_from(b)
     if unknown == "power" and n is not None:
         params["n_per_group"] = n
-    elif "power" not in b.roles:
-        params["power"] = 0.8
-        b.notes.append("80% power (not stated in the question)")
+    else:
+        b.default_power(params)
     step("anova_power", params, "one-way ANOVA power / sample size")
     return "anova_power"
 
@@ -78,9 +77,8 @@ def chi_square_power_steps(b: StepBuilder, unknown: str, step: StepFn) -> str:
     n = b.get("n_total") or b.get("n_one") or b.get("n_per_group")
     if unknown == "power" and n is not None:
         params["n_total"] = n
-    elif "power" not in b.roles:
-        params["power"] = 0.8
-        b.notes.append("80% power (not stated in the question)")
+    else:
+        b.default_power(params)
     step("chi_square_power", params, "chi-square power / total sample size")
     return "chi_square_power"
 
@@ -95,8 +93,7 @@ def correlation_power_steps(b: StepBuilder, unknown: str, step: StepFn) -> str:
     n = b.get("n_one") or b.get("n_pairs") or b.get("n_per_group")
     if unknown == "power" and n is not None:
         params["n"] = n
-    elif "power" not in b.roles:
-        params["power"] = 0.8
-        b.notes.append("80% power (not stated in the question)")
+    else:
+        b.default_power(params)
     step("correlation_power", params, "power / sample size for a correlation")
     return "correlation_power"

@@ -40,6 +40,12 @@ class StepBuilder:
         if name not in [m.name for m in self.missing]:
             self.missing.append(needs_value(name))
 
+    def default_power(self, params: dict[str, Any]) -> None:
+        """The conventional 80% power when the question states none, said as an assumption."""
+        if "power" not in self.roles:
+            params["power"] = 0.8
+            self.notes.append("80% power (not stated in the question)")
+
     def derive(self, role: str, value: Any, note: str) -> Any:
         self.roles[role] = self.used[role] = Grounded(value, "derived", None, note)
         self.notes.append(note)
