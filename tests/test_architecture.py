@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"config", "tools", "textkit"}),  # settings; pure calculators; pure text rules
     frozenset({"engine", "model", "understanding"}),  # events + reads; runtime models; question parsing
-    frozenset({"ingest", "analysis"}),  # sources → events (uses the embedder); scorecards (reads results as asked)
+    frozenset(
+        {"ingest", "analysis"}
+    ),  # sources → events (uses the embedder); scorecards (reads results as asked)
     frozenset({"planner"}),  # question → cited answer
     frozenset({"services"}),  # answering with cache and admission, writes under one lock, calculators
     frozenset({"api", "training", "eval"}),  # HTTP shell; fine-tuning; the planner evaluation

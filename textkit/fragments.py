@@ -26,4 +26,3 @@ DANGLING_END_WORDS = frozenset(
         "than",
     ]
 )
-

@@ -72,7 +72,9 @@ def test_trace_is_stored_and_complete(calc_answer: AnswerResponse, corpus_db: Da
     cand = nodes["retrieve"]["outputs"]["candidates"][0]
     assert {"vector_score", "bm25_score", "fused_score"} <= set(cand)
     assert nodes["calculate"]["outputs"]["result"]["tool"] == "proportions_sample_size"
-    generate = nodes["generate"]  # the calculator's numbers are the answer: the model is not asked to restate them
+    generate = nodes[
+        "generate"
+    ]  # the calculator's numbers are the answer: the model is not asked to restate them
     assert generate["decisions"]["skipped"] is True and generate["decisions"]["max_new_tokens"] == 0
     assert "calculated" in generate["decisions"]["reason"]
     assert generate["outputs"]["raw_output"] == "" and "messages" not in generate["inputs"]

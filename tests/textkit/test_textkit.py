@@ -37,7 +37,9 @@ def test_loose_sentences_cut_at_every_stop_so_a_calculation_quote_is_its_outputs
 
 def test_a_source_passage_may_start_a_sentence_with_a_digit_and_keeps_a_lone_line_break() -> None:
     # The curated definitions are written this way ("... per group. 95% of ..."); answer plans quote them.
-    text = "Power is 0.8 at n = 100 per group.\n95% of intervals cover the truth,\nsee e.g. Table 3. Then stop."
+    text = (
+        "Power is 0.8 at n = 100 per group.\n95% of intervals cover the truth,\nsee e.g. Table 3. Then stop."
+    )
     assert source_sentences(text) == [
         "Power is 0.8 at n = 100 per group.",
         "95% of intervals cover the truth,\nsee e.g. Table 3.",
