@@ -205,12 +205,7 @@ def proportions_steps(
     if unknown == "mde":
         add_rates(b, params, t, require_effect=False)
         n = n_from(b)
-        if n is None:
-            b.need("n_per_group")
-        else:
-            params["n_per_group"] = n
-        if ratio is not None:
-            params["ratio"] = ratio
+        _group_sizes(b, params, n, ratio)
         step("proportions_mde", params, "smallest detectable effect")
         return "proportions_mde"
     add_rates(b, params, t)
@@ -237,12 +232,7 @@ def proportions_steps(
             )
             if split is not None and ratio is None:
                 ratio = split.values[1] / split.values[0]
-        if n is None:
-            b.need("n_per_group")
-        else:
-            params["n_per_group"] = n
-        if ratio is not None:
-            params["ratio"] = ratio
+        _group_sizes(b, params, n, ratio)
         step("proportions_power", params, "power with the given group sizes")
         return "proportions_power"
     if ratio is not None:
@@ -251,3 +241,13 @@ def proportions_steps(
     if unknown == "days":
         _days_after(b, t, "n_control")
     return "proportions_sample_size"
+
+
+def _group_sizes(b: StepBuilder, params: dict[str, Any], n: Any, ratio: float | None) -> None:
+    """The per-group n (asked for when the question gives none) and the allocation ratio when one was read."""
+    if n is None:
+        b.need("n_per_group")
+    else:
+        params["n_per_group"] = n
+    if ratio is not None:
+        params["ratio"] = ratio
