@@ -111,6 +111,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Litestar:
 def _start_in_background(app: Litestar, settings: Settings, startup: Startup, db: Database) -> None:
     try:
         app.state.runtime = Runtime.start(settings, startup, db=db)
+        # A model still loading in its own process (ready without it): its failure stops the service too.
+        wait_loaded = getattr(app.state.runtime.generator, "wait_loaded", None)
+        if wait_loaded is not None:
+            wait_loaded()
     except BaseException as exc:
         startup.error = f"{type(exc).__name__}: {exc}"
         startup.phase = "failed"

@@ -107,7 +107,7 @@ class Runtime:
             folded = catch_up_projection(db)
             if folded:
                 log.info("caught the projection up by %d event(s) left behind by an interrupted run", folded)
-            startup.phase = "loading the answer model"
+            startup.phase = "starting the answer model"
             generator = generator_loaded.result()
         except BaseException:
             db.close()

@@ -3,13 +3,13 @@
 The planner, the API, the CLI and the benchmarks read through here and nowhere else. Names say which read is which:
 ``concept_neighbours_by_relation`` follows typed relation edges, ``similar_concepts_knn`` is a vector search.
 
-Storage is seen through three small interfaces, in the spirit of nano-graphrag's ``base.py``: ``GraphReads``
-(concepts, edges, chunks, the checkpoint position), ``VectorSearch`` (kNN) and ``TextSearch`` (BM25).
-``SurrealReadModel`` implements all three over one database handle; a test double is a class with these methods,
-not a patched query.
+Storage is seen through two small interfaces, in the spirit of nano-graphrag's ``base.py``: ``GraphReads``
+(concepts, edges, chunks, the checkpoint position) and ``VectorSearch`` (kNN). ``SurrealReadModel`` implements both
+over one database handle; a test double is a class with these methods, not a patched query. BM25 over chunks is
+the in-memory ``engine.text_index.ChunkTextIndex`` (the schema has no chunk full-text index: migrations/0020).
 
 User text only ever travels as a ``$parameter``. The only values written into query text are integers chosen by
-code (kNN ``k`` and ``ef`` must be literals in SurrealQL) and table names from a fixed tuple, validated here.
+code (kNN ``k`` must be a literal in SurrealQL) and table names from a fixed tuple, validated here.
 """
 
 from __future__ import annotations
@@ -26,9 +26,6 @@ from engine.ontology import RELATION_TYPES
 from engine.store import EventStore
 from engine.vector_index import VectorIndex
 
-BM25_SLOTS = (
-    8  # the full-text query ORs this many single-term slots (SurrealQL's @@ ANDs the terms of one string)
-)
 # The longest concept path any reader asks for (planner traversal, graph explorer, API).
 MAX_HOPS = 6
 COUNTED_TABLES = (
@@ -178,8 +175,8 @@ def similar_concepts_knn(
 ) -> list[tuple[str, str, float]]:
     """Nearest concepts to ``vector``: (concept_id, name, cosine), closest first.
 
-    With ``index`` (``VectorIndexCache.get(db, "concept")``) the search is exact and in-process; without it the
-    HNSW index answers (approximate).
+    With ``index`` (``VectorIndexCache.get(db, "concept")``) the search runs in-process; without it the database
+    scans every concept (also exact: the schema has no HNSW index, see migrations/0020).
     """
     k = _int_literal(k, 1, 100)
     if index is not None:
@@ -198,7 +195,7 @@ def similar_concepts_knn(
     rows = _rows(
         db.query(
             f"SELECT concept_id, name, vector::distance::knn() AS distance FROM concept "
-            f"WHERE embedding <|{k},64|> $vec ORDER BY distance",
+            f"WHERE embedding <|{k},COSINE|> $vec ORDER BY distance",
             {"vec": list(vector)},
         )
     )
@@ -222,8 +219,8 @@ def similar_chunks_knn(
 ) -> list[dict[str, Any]]:
     """Nearest chunks, closest first; each row has ``similarity`` (cosine).
 
-    With ``index`` (``VectorIndexCache.get(db, "chunk")``) the search is exact and in-process and only the k
-    winners' rank fields are read; without it the HNSW index answers (approximate).
+    With ``index`` (``VectorIndexCache.get(db, "chunk")``) the search runs in-process and only the k winners' rank
+    fields are read; without it the database scans every chunk (also exact: no HNSW index, see migrations/0020).
     """
     k = _int_literal(k, 1, 200)
     if index is not None:
@@ -239,30 +236,12 @@ def similar_chunks_knn(
     rows = _rows(
         db.query(
             f"SELECT {_RANK_FIELDS}, vector::distance::knn() AS distance FROM chunk "
-            f"WHERE embedding <|{k},64|> $vec ORDER BY distance",
+            f"WHERE embedding <|{k},COSINE|> $vec ORDER BY distance",
             {"vec": list(vector)},
         )
     )
     for r in rows:
         r["similarity"] = 1.0 - float(r.pop("distance"))
-    return rows
-
-
-def chunk_full_text(db: QueryRunner, terms: Sequence[str], limit: int = 20) -> list[dict[str, Any]]:
-    """BM25 search over chunk text: any of ``terms`` (up to ``BM25_SLOTS``), best first; rows have ``bm25``."""
-    terms = [t for t in terms if t][:BM25_SLOTS]
-    if not terms:
-        return []
-    limit = _int_literal(limit, 1, 200)
-    # One match slot per term (the query shape depends only on the term count, never on the text).
-    where = " OR ".join(f"text @{i + 1}@ $t{i}" for i in range(len(terms)))
-    score = " + ".join(f"search::score({i + 1})" for i in range(len(terms)))
-    rows = _rows(
-        db.query(
-            f"SELECT {_RANK_FIELDS}, ({score}) AS bm25 FROM chunk WHERE {where} ORDER BY bm25 DESC LIMIT {limit}",
-            {f"t{i}": t for i, t in enumerate(terms)},
-        )
-    )
     return rows
 
 
@@ -282,12 +261,6 @@ def all_chunk_details(db: QueryRunner) -> list[dict[str, Any]]:
 def chunk_count(db: QueryRunner) -> int:
     """How many chunks the graph holds."""
     rows = _rows(db.query("SELECT count() AS n FROM chunk GROUP ALL"))
-    return int(rows[0]["n"]) if rows else 0
-
-
-def term_document_frequency(db: QueryRunner, term: str) -> int:
-    """How many chunks the full-text index matches for one term (index-only: cheap)."""
-    rows = _rows(db.query("SELECT count() AS n FROM chunk WHERE text @1@ $t GROUP ALL", {"t": term}))
     return int(rows[0]["n"]) if rows else 0
 
 
@@ -489,12 +462,12 @@ def proposed_relation_evidence(db: QueryRunner) -> dict[str, dict[str, Any]]:
 def resolution_candidates_knn(
     db: QueryRunner, vector: Sequence[float], k: int = 5
 ) -> list[tuple[str, str, float]]:
-    """Nearest concepts by the HNSW index for entity resolution: (concept_id, category, cosine), closest first."""
+    """Nearest concepts for entity resolution: (concept_id, category, cosine), closest first (an exact scan)."""
     k = _int_literal(k, 1, 50)
     rows = _rows(
         db.query(
             f"SELECT concept_id, category, vector::distance::knn() AS d FROM concept "
-            f"WHERE embedding <|{k},40|> $v ORDER BY d",
+            f"WHERE embedding <|{k},COSINE|> $v ORDER BY d",
             {"v": list(vector)},
         )
     )
@@ -525,18 +498,11 @@ class VectorSearch(Protocol):
     def similar_chunks(self, vector: Sequence[float], k: int = 20) -> list[dict[str, Any]]: ...
 
 
-class TextSearch(Protocol):
-    """BM25 over chunk text."""
-
-    def chunk_full_text(self, terms: Sequence[str], limit: int = 20) -> list[dict[str, Any]]: ...
-    def term_document_frequency(self, term: str) -> int: ...
-
-
 class SurrealReadModel:
-    """``GraphReads``, ``VectorSearch`` and ``TextSearch`` over one database handle (the functions above).
+    """``GraphReads`` and ``VectorSearch`` over one database handle (the functions above).
 
     ``concept_index``/``chunk_index`` (from ``engine.vector_index.VectorIndexCache``) make kNN exact and
-    in-process; without them the HNSW indexes answer.
+    in-process; without them the database scans the table.
     """
 
     def __init__(
@@ -576,12 +542,6 @@ class SurrealReadModel:
 
     def similar_chunks(self, vector: Sequence[float], k: int = 20) -> list[dict[str, Any]]:
         return similar_chunks_knn(self.db, vector, k, index=self.chunk_index)
-
-    def chunk_full_text(self, terms: Sequence[str], limit: int = 20) -> list[dict[str, Any]]:
-        return chunk_full_text(self.db, terms, limit)
-
-    def term_document_frequency(self, term: str) -> int:
-        return term_document_frequency(self.db, term)
 
     # What the API's controllers read besides the planner's reads.
     def get_concept(self, concept_id: str) -> dict[str, Any] | None:

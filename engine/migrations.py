@@ -11,7 +11,6 @@ from pathlib import Path
 from config import REPO_ROOT
 from engine.db import Database
 from engine.errors import MigrationError
-from engine.indexes import restore_search_indexes
 
 MIGRATIONS_DIR = REPO_ROOT / "migrations"
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.surql$")
@@ -89,5 +88,4 @@ def migrate(db: Database, directory: Path = MIGRATIONS_DIR) -> list[str]:
         except Exception as exc:
             raise MigrationError(f"migration {migration.name} failed and was rolled back: {exc}") from exc
         applied.append(migration.name)
-    restore_search_indexes(db)  # an interrupted bulk rebuild may have left them deferred
     return applied

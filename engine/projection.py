@@ -45,7 +45,7 @@ ProgressHook = Callable[[int, int], None]  # (position reached, head)
 BatchHook = Callable[[str, int], None]  # (stage: "folded" | "committed", last position of the batch)
 
 # Rows loaded without their embedding are written back with MERGE (arrays replace, the vector stays), so an
-# alias or a support change never moves 384 floats through the SDK or touches the HNSW index.
+# alias or a support change never moves 384 floats through the SDK.
 _FLUSH = """
 BEGIN TRANSACTION;
 IF (SELECT VALUE position FROM ONLY $checkpoint) ?? 0 != $from_position {

@@ -14,7 +14,6 @@ from surrealdb import RecordID
 
 from config import Settings
 from engine.db import Database, open_database
-from engine.indexes import defer_search_indexes, restore_search_indexes
 from engine.migrations import migrate
 from engine.projection import ProgressHook, Projector
 from engine.row_sources import MirroredRows
@@ -71,29 +70,19 @@ def rebuild(
     *,
     as_of: int | None = None,
     progress: ProgressHook | None = None,
-    defer_indexes: bool = True,
     batch_size: int = REBUILD_BATCH,
 ) -> ReplayReport:
     """Clear ``target``'s projection and fold ``store``'s log into it (up to ``as_of``).
 
-    With ``defer_indexes`` the vector indexes are dropped during the bulk fold and built once at the end (see
-    ``engine/indexes.py`` for why the full-text ones stay); their definitions are kept in ``deferred_index:rebuild``
-    so an interrupted rebuild restores them on the next.
     The projection starts empty and this is its only writer, so the projector finds the rows it wrote in a memory
     mirror instead of reading them back; the checkpoint guard in each batch's transaction refuses the batch if
     another projector moved the checkpoint meanwhile.
     """
     started = time.perf_counter()
     migrate(target)
-    restore_search_indexes(target)
     clear_projection(target)
-    if defer_indexes:
-        defer_search_indexes(target, vectors_only=True)
     projector = Projector(target, rows=MirroredRows(), batch_size=batch_size, max_vectors=REBUILD_MAX_VECTORS)
-    try:
-        events = projector.catch_up(store, until=as_of, progress=progress)
-    finally:
-        restore_search_indexes(target)
+    events = projector.catch_up(store, until=as_of, progress=progress)
     return ReplayReport(
         ns=target.ns,
         name=target.name,

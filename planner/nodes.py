@@ -12,9 +12,9 @@ from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 
+from engine.text_index import ChunkTextIndex
 from planner import analysis_routing, proposed_facts
 from planner import calculation as calc
-from planner.chunk_text_index import ChunkTextIndex
 from planner.context import number_sources, order_items, token_counter
 from planner.entity_linking import merge_embedding_links
 from planner.intent import classify_intent, has_text, wants_calculation
@@ -218,7 +218,6 @@ def retrieve(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
         state.get("concept_weights", {}),
         k=RETRIEVE_K,
         doc_freq_cache=ctx.graph.doc_freq if len(ctx.graph.doc_freq) < DOC_FREQ_CACHE_MAX else None,
-        total_chunks=ctx.graph.chunk_total,
         chunk_index=ctx.graph.chunk_index,
         intent=state.get("intent"),
         embed=ctx.embedder.embed,

@@ -1,9 +1,9 @@
-"""Hybrid retrieval: HNSW kNN + BM25 fused by reciprocal rank fusion, boosted by graph mentions, reranked for what
+"""Hybrid retrieval: exact kNN + BM25 fused by reciprocal rank fusion, boosted by graph mentions, reranked for what
 the question asks, deduplicated.
 
 Pure functions (fusion, boosting, reranking, dedup, query terms) plus ``retrieve`` which runs the two searches.
-The planner passes a ``ChunkTextIndex`` (planner/chunk_text_index.py): BM25 and chunk details then come from memory,
-which took the node from ~56 to ~5 ms median (bench.bench_planner); without one, the database's indexes answer.
+BM25 and chunk details come from the in-memory ``engine.text_index.ChunkTextIndex`` the planner keeps per graph
+version, which took the node from ~56 to ~5 ms median (bench.bench_planner) against the database's full-text index.
 
 Intent-aware reranking: the passage that answers "how long should I run my test?" sits under a heading such as
 "Planning test duration — The statistical minimum", while the question names no concept that passage is about. So
@@ -22,12 +22,13 @@ from typing import Any
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from engine import graph_reads as reads
+from engine.text_index import ChunkTextIndex
 from engine.vector_index import VectorIndex
-from planner.chunk_text_index import ChunkTextIndex
 from planner.types import Candidate
 
 RRF_K = 60
 MAX_BM25_TERMS = 4
+MAX_QUERY_TERMS = 8  # content words of a question considered for BM25 (the rarest MAX_BM25_TERMS are used)
 MAX_TERM_SHARE = 0.3  # a term in more than this share of chunks barely discriminates (and is slow to score)
 DETAIL_LIMIT = 15  # candidates kept after reranking (and deduplicated)
 MENTION_BOOST = 0.012  # ≈ 0.7 of a first-place RRF vote for a chunk that mentions a linked concept
@@ -42,7 +43,7 @@ _QUESTION_WORDS = frozenset(
 )
 
 
-def query_terms(question: str, limit: int = reads.BM25_SLOTS) -> list[str]:
+def query_terms(question: str, limit: int = MAX_QUERY_TERMS) -> list[str]:
     """Distinct content words of the question for full-text search (stop words dropped), in order."""
     out: list[str] = []
     for term in _TERM.findall(question.lower()):
@@ -251,7 +252,6 @@ def retrieve(
     *,
     k: int = 20,
     doc_freq_cache: dict[str, int] | None = None,
-    total_chunks: int | None = None,
     chunk_index: VectorIndex | None = None,
     intent: str | None = None,
     embed: Callable[[list[str]], Sequence[Sequence[float]]] | None = None,
@@ -261,9 +261,11 @@ def retrieve(
 
     Returns (kept ranked, all candidates, decisions for the trace). ``doc_freq_cache`` (per graph version) saves
     the per-term index counts between questions. ``text_index`` (per graph version) answers BM25, term counts and
-    chunk details from memory instead of the database's full-text index.
+    chunk details; without one it is built from ``db`` for this call.
     """
-    if text_index is not None and chunk_index is not None and question_vector:
+    if text_index is None:
+        text_index = ChunkTextIndex.load(db)
+    if chunk_index is not None and question_vector:
         hits = chunk_index.search(question_vector, k)
         vector_rows = [{**text_index.rows[c], "similarity": sim} for c, sim in hits if c in text_index.rows]
     else:
@@ -274,33 +276,16 @@ def retrieve(
     cache = doc_freq_cache if doc_freq_cache is not None else {}
     for term in terms:
         if term not in cache:
-            cache[term] = (
-                text_index.document_frequency(term)
-                if text_index is not None
-                else reads.term_document_frequency(db, term)
-            )
-    if text_index is not None:
-        total = text_index.total
-    else:
-        total = total_chunks if total_chunks is not None else reads.chunk_count(db)
-    chosen, left_out = choose_bm25_terms(terms, cache, total)
-    if text_index is not None:
-        bm25_rows = text_index.search(chosen, k) if chosen else []
-    else:
-        bm25_rows = reads.chunk_full_text(db, chosen, k) if chosen else []
-    ids = list(
-        dict.fromkeys([str(r["chunk_id"]) for r in vector_rows] + [str(r["chunk_id"]) for r in bm25_rows])
-    )
+            cache[term] = text_index.document_frequency(term)
+    chosen, left_out = choose_bm25_terms(terms, cache, text_index.total)
+    bm25_rows = text_index.search(chosen, k) if chosen else []
     mentions = _row_mentions([*vector_rows, *bm25_rows], concept_weights)
     if mentions is None:  # a graph without chunk.mention_ids: ask the mentions edges
+        ids = list(dict.fromkeys(str(r["chunk_id"]) for r in [*vector_rows, *bm25_rows]))
         mentions = reads.chunk_mentions(db, ids, list(concept_weights))
     all_cands = fuse(vector_rows, bm25_rows, mentions, concept_weights)
-    record_ids = {str(r["chunk_id"]): r.get("id") for r in [*vector_rows, *bm25_rows]}
     top = all_cands[:RERANK_LIMIT]
-    if text_index is not None:
-        details = text_index.details([c.chunk_id for c in top])
-    else:
-        details = reads.chunk_details(db, [record_ids[c.chunk_id] for c in top if record_ids.get(c.chunk_id)])
+    details = text_index.details([c.chunk_id for c in top])
     for cand in top:
         row = details.get(cand.chunk_id, {})
         cand.doc_id = str(row.get("doc_id") or cand.doc_id)

@@ -12,9 +12,9 @@ from engine import graph_reads as reads
 from engine.as_of_graphs import AsOfGraphs
 from engine.graph_reads import MAX_HOPS
 from engine.replay import ReplayRangeError
+from engine.text_index import ChunkTextIndex
 from engine.vector_index import VectorIndexCache
 from planner import proposed_facts
-from planner.chunk_text_index import ChunkTextIndex
 from planner.entity_linking import EntityLinker
 from planner.graph import build_graph
 from planner.intent import INTENT_PROTOTYPES
@@ -98,7 +98,6 @@ class Planner:
                     linker=EntityLinker(concepts, position=position),
                     adjacency=Adjacency.build(proposed_facts.edges(db, include_proposed=proposed), names),
                     namespace=ns,
-                    chunk_total=reads.chunk_count(db),
                     chunk_index=self._vectors.get(db, "chunk"),
                     concept_index=self._vectors.get(db, "concept"),
                     # built here, under the lock, once per graph version (not by each concurrent first question)

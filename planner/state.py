@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, TypedDict
 
 from engine.graph_reads import QueryRunner
+from engine.text_index import ChunkTextIndex
 from engine.vector_index import VectorIndex
 from model.prompts import ChatMessage
-from planner.chunk_text_index import ChunkTextIndex
 from planner.entity_linking import EntityLinker
 from planner.traversal import Adjacency
 from planner.types import CalculationOutcome, Candidate, ConceptPath, LinkedEntity, Source
@@ -71,11 +71,8 @@ class GraphView:
     linker: EntityLinker
     adjacency: Adjacency
     namespace: str
-    chunk_total: int = 0
-    doc_freq: dict[str, int] = field(
-        default_factory=dict
-    )  # full-text index counts per term, this version only
-    # Exact kNN snapshots at ``position`` (None: the HNSW queries answer).
+    doc_freq: dict[str, int] = field(default_factory=dict)  # BM25 document counts per term, this version only
+    # Exact kNN snapshots at ``position`` (None: the database scans the table).
     chunk_index: VectorIndex | None = None
     concept_index: VectorIndex | None = None
     # BM25 and chunk details in memory at ``position``, built on the first question that retrieves.

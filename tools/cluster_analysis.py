@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
 
 from tools import checks
 from tools.errors import CalculationInputError
@@ -94,8 +94,8 @@ def cluster_robust_result(
         columns.append(x - x.mean())
         inputs["covariate"] = True
     design = np.column_stack(columns)
-    fit = sm.OLS(y, design).fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
-    naive = sm.OLS(y, design).fit()
+    fit = OLS(y, design).fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
+    naive = OLS(y, design).fit()
     low, high = (float(v) for v in fit.conf_int(alpha=a)[1])
     rho, m0 = icc_anova(y, groups, t)
     mean_size = y.size / n_clusters

@@ -1,4 +1,9 @@
-"""Liveness (``/health``) and readiness (``/ready``: database reachable, projection caught up, model loaded)."""
+"""Liveness (``/health``) and readiness (``/ready``: database reachable, projection caught up with the log).
+
+The answer model may still be loading when the service is ready: answers that need no model (most of them) are
+served at once and those that do wait for it. ``model_loaded`` says which; a model that failed to load makes the
+service not ready (503, with the reason in ``error``).
+"""
 
 from __future__ import annotations
 
@@ -36,7 +41,7 @@ class HealthController(Controller):
 
     @get(
         "/ready",
-        summary="Ready: database reachable, projection caught up with the log (lag 0), models loaded; else 503",
+        summary="Ready: database reachable, projection caught up with the log (lag 0), model not failed; else 503",
         sync_to_thread=True,
     )
     def ready(self, state: State) -> Response[Readiness]:
@@ -64,10 +69,13 @@ class HealthController(Controller):
         checks.phase = "ready"
         checks.model = getattr(runtime.generator, "model_id", None)
         checks.model_loaded = bool(getattr(runtime.generator, "loaded", True))
+        failure = getattr(runtime.generator, "failure", None)
+        if failure:
+            checks.error = f"the answer model could not load: {failure}"
         # A lag while a write holds the lock is an ingest between its append and its projection; a lag with no
         # writer means events nobody will project, so the graph being served is stale.
         stale = status is not None and status.lag > 0 and not runtime.write_lock.locked()
         if stale:
             checks.phase = "projection behind the log"
-        ok = bool(checks.database) and bool(checks.model_loaded) and not stale
+        ok = bool(checks.database) and not failure and not stale
         return Response(Readiness(ok, checks), status_code=200 if ok else 503)

@@ -29,6 +29,7 @@ from model.generator import (
     Generation,
     GeneratorBusyError,
     GeneratorError,
+    GeneratorUnavailableError,
     current_cancellation,
     validate_request,
 )
@@ -99,11 +100,23 @@ def _child(settings: Settings, requests: Any, events: Any) -> None:
 
 
 class ProcessGenerator:
-    """The ``Generator`` protocol over a child process that owns the model and its ``BatchScheduler``."""
+    """The ``Generator`` protocol over a child process that owns the model and its ``BatchScheduler``.
+
+    Construction does not wait for the model: the weights are located, the tokenizer loaded and the child started,
+    and the child loads the model meanwhile (5-20 s on the 2-core machine, beside the corpus bootstrap), so a
+    service can answer what needs no model at once. ``generate`` and ``stream`` wait for the load; ``loaded`` and
+    ``failure`` say where it stands and ``wait_loaded`` blocks until it ends.
+    """
 
     def __init__(self, settings: Settings) -> None:
+        import torch
         from transformers import AutoTokenizer
 
+        from model.backends.transformers_local import model_identity
+
+        identity = model_identity(settings, cuda=torch.cuda.is_available())
+        self._model_id = identity.model_id
+        self._tokenizer = AutoTokenizer.from_pretrained(identity.source, local_files_only=True)
         child_settings = settings.model_copy(
             update={"generator_in_subprocess": False, "torch_threads": child_threads(settings)}
         )
@@ -116,18 +129,6 @@ class ProcessGenerator:
             name="expgraph-generator",
             daemon=True,
         )
-        self._process.start()
-        try:
-            _, kind, value = self._events.get(timeout=START_TIMEOUT_S)
-        except queue.Empty as exc:
-            self._process.kill()
-            raise GeneratorError(
-                f"the generator process did not start within {START_TIMEOUT_S:.0f} s"
-            ) from exc
-        if kind != "ready":
-            raise GeneratorError(f"the generator process could not load the model: {value}")
-        self._model_id, path = value
-        self._tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         self._max_new_tokens = settings.generator_max_new_tokens
         self._capacity = settings.generator_max_batch + settings.generator_max_queue
         self._max_batch = settings.generator_max_batch
@@ -135,15 +136,51 @@ class ProcessGenerator:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._mean_seconds = 5.0
+        self._load_ended = threading.Event()
+        self._failure: str | None = None
+        self._process.start()
         threading.Thread(target=self._dispatch, name="expgraph-generator-events", daemon=True).start()
 
     @property
     def model_id(self) -> str:
         return str(self._model_id)
 
+    @property
+    def loaded(self) -> bool:
+        """True once the child holds the model and takes requests."""
+        return self._load_ended.is_set() and self._failure is None
+
+    @property
+    def failure(self) -> str | None:
+        """Why the child could not load the model, once it has said so."""
+        return self._failure
+
+    def wait_loaded(self, timeout: float = START_TIMEOUT_S) -> None:
+        """Block until the child has loaded the model; raise ``GeneratorUnavailableError`` if it cannot."""
+        deadline = time.monotonic() + timeout
+        while not self._load_ended.wait(min(1.0, max(0.0, deadline - time.monotonic()))):
+            if not self._process.is_alive():
+                self._failure = self._failure or f"it exited with code {self._process.exitcode}"
+                self._load_ended.set()
+            elif time.monotonic() >= deadline:
+                raise GeneratorUnavailableError(
+                    f"the generator process did not load the model within {timeout:.0f} s"
+                )
+        if self._failure is not None:
+            raise GeneratorUnavailableError(
+                f"the generator process could not load the model: {self._failure}"
+            )
+
     def _dispatch(self) -> None:
         while True:
             request_id, kind, value = self._events.get()
+            if request_id == 0:  # the child's load: ("ready", (model_id, path)) or ("failed", message)
+                if kind == "ready":
+                    self._model_id = value[0]
+                else:
+                    self._failure = str(value)
+                self._load_ended.set()
+                continue
             with self._lock:
                 inbox = self._pending.get(request_id)
             if inbox is not None:
@@ -165,6 +202,7 @@ class ProcessGenerator:
         self, messages: Sequence[ChatMessage], max_new_tokens: int | None, stop: Sequence[str] | None
     ) -> tuple[int, queue.SimpleQueue[tuple[str, Any]]]:
         limit = validate_request(messages, max_new_tokens, self._max_new_tokens)
+        self.wait_loaded()
         ids = self._render(messages, add_generation_prompt=True)
         system = [m for m in messages[:1] if m.role == "system"]
         prefix = self._render(system, add_generation_prompt=False) if system else []

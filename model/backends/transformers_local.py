@@ -394,6 +394,39 @@ def _validate_adapter(adapter: Path) -> Path:
     return adapter
 
 
+@dataclass(frozen=True, slots=True)
+class ModelIdentity:
+    """Which weights the settings name and how they will run, known before anything is loaded."""
+
+    source: str  # what to pass to ``from_pretrained``
+    name: str  # the model's name, with its adapter's
+    origin: Origin
+    precision: Precision
+    adapter: Path | None
+
+    @property
+    def model_id(self) -> str:
+        return f"{self.name}:{self.precision}"
+
+
+def model_identity(settings: Settings, *, cuda: bool) -> ModelIdentity:
+    """Locate the configured weights (converting the default GGUF on first use) and resolve the precision.
+
+    Raises ``GeneratorConfigError`` for a model, adapter or precision that cannot be used here.
+    """
+    precision = resolve_precision(
+        settings.generator_dtype, cuda=cuda, load_in_4bit=settings.generator_load_in_4bit
+    )
+    adapter = _validate_adapter(settings.generator_adapter) if settings.generator_adapter else None
+    if settings.generator_model is None:
+        # Everything the default model needs is on disk; make sure no library tries the hub for extras.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    source, name, origin = locate_weights(settings)
+    if adapter is not None:
+        name = f"{name}+{adapter.name}"
+    return ModelIdentity(source, name, origin, precision, adapter)
+
+
 def load_transformers_generator(settings: Settings) -> TransformersGenerator:
     """Build a ``TransformersGenerator`` from settings: locate, load, apply adapter, set precision."""
     import torch
@@ -403,14 +436,8 @@ def load_transformers_generator(settings: Settings) -> TransformersGenerator:
     if settings.torch_threads:
         torch.set_num_threads(settings.torch_threads)
     cuda = torch.cuda.is_available()
-    precision = resolve_precision(
-        settings.generator_dtype, cuda=cuda, load_in_4bit=settings.generator_load_in_4bit
-    )
-    adapter = _validate_adapter(settings.generator_adapter) if settings.generator_adapter else None
-    if settings.generator_model is None:
-        # Everything the default model needs is on disk; make sure no library tries the hub for extras.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    source, name, origin = locate_weights(settings)
+    identity = model_identity(settings, cuda=cuda)
+    source, precision, adapter = identity.source, identity.precision, identity.adapter
 
     load_kwargs: dict[str, Any] = {"local_files_only": True, "attn_implementation": "sdpa"}
     if precision == "nf4":
@@ -442,11 +469,10 @@ def load_transformers_generator(settings: Settings) -> TransformersGenerator:
 
     if adapter is not None:
         model = _apply_adapter(model, adapter, merge=precision != "nf4")
-        name = f"{name}+{adapter.name}"
     model = _set_precision(model, precision, cuda=cuda)
     model.eval()
     info = LoadInfo(
-        origin=origin,
+        origin=identity.origin,
         path=source,
         precision=precision,
         device="cuda" if cuda else "cpu",
@@ -456,7 +482,7 @@ def load_transformers_generator(settings: Settings) -> TransformersGenerator:
     return TransformersGenerator(
         model,
         tokenizer,
-        model_id=f"{name}:{precision}",
+        model_id=identity.model_id,
         max_new_tokens=settings.generator_max_new_tokens,
         load_info=info,
         max_batch=settings.generator_max_batch,

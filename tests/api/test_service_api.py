@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
+import pytest
 from litestar.testing import TestClient
 
 from api.app import create_app
@@ -153,3 +156,29 @@ def test_ready_is_503_with_the_lag_while_the_projection_is_behind_the_log(
         ready = client.get("/ready")
         assert ready.status_code == 200
         assert ready.json()["checks"]["lag"] == 0
+
+
+def test_ready_while_the_answer_model_loads_and_503_with_the_reason_when_it_cannot(
+    api_settings: Settings, db: Database, embedder: object, tmp_path: Path
+) -> None:
+    from model.backends.generation_process import ProcessGenerator
+    from model.backends.transformers_local import model_identity
+    from model.generator import GeneratorUnavailableError
+
+    broken = tmp_path / "broken-model"
+    shutil.copytree(model_identity(api_settings, cuda=False).source, broken)
+    (broken / "model.safetensors").write_bytes(b"these are not weights")
+    child = ProcessGenerator(api_settings.model_copy(update={"generator_model": str(broken)}))
+    runtime = Runtime.from_parts(api_settings, db, embedder, child)
+    try:
+        with TestClient(app=create_app(api_settings, runtime)) as client:
+            loading = client.get("/ready")
+            assert loading.status_code == 200, loading.text  # nothing to catch up; the model is still loading
+            assert loading.json()["checks"]["model_loaded"] is False
+            with pytest.raises(GeneratorUnavailableError):
+                child.wait_loaded(timeout=300)
+            failed = client.get("/ready")
+            assert failed.status_code == 503
+            assert "the answer model could not load" in failed.json()["checks"]["error"]
+    finally:
+        child.close()

@@ -142,26 +142,15 @@ def test_cli_init_replay_verify_export_import_and_stats(tmp_path: Path) -> None:
     assert [json.loads(line)["position"] for line in tail] == [16, 17]
 
 
-def test_a_rebuild_restores_the_search_indexes_it_deferred(
+def test_the_graph_has_no_chunk_search_indexes_and_concept_search_survives_a_rebuild(
     db: Database, store: EventStore, settings: Settings
 ) -> None:
-    from engine.indexes import defer_search_indexes, search_index_definitions
-    from tests.engine.sample_events import vector
-
+    # migrations/0020: chunks are ranked in memory; only the concept full-text index (the API's search) remains.
     small_graph(store)
-    before = search_index_definitions(db)
-    assert len(before) == 4  # HNSW + BM25 on chunk and concept
     replay(settings, db=db)
-    assert search_index_definitions(db) == before
-    nearest = db.query(
-        "SELECT chunk_id, vector::distance::knn() AS d FROM chunk WHERE embedding <|2,40|> $q ORDER BY d",
-        {"q": vector("d2#1")},
-    )
-    assert nearest[0]["chunk_id"] == "d2#1" and nearest[0]["d"] == pytest.approx(0.0, abs=1e-6)
+    chunk_indexes = db.scalar("INFO FOR TABLE chunk")["indexes"]
+    concept_indexes = db.scalar("INFO FOR TABLE concept")["indexes"]
+    assert not [n for n, sql in {**chunk_indexes, **concept_indexes}.items() if " HNSW " in sql]
+    assert "chunk_text" not in chunk_indexes
     hits = db.query("SELECT concept_id, search::score(1) AS s FROM concept WHERE search_text @1@ 'mismatch'")
     assert [h["concept_id"] for h in hits] == ["srm"]
-    # A rebuild killed after deferring: the next migrate (every command runs it) puts the indexes back.
-    defer_search_indexes(db)
-    assert search_index_definitions(db) == {}
-    migrate(db)
-    assert search_index_definitions(db) == before

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from config import Settings
 from model.backends.transformers_local import TransformersGenerator
-from model.generator import GeneratorBusyError, cancellation
+from model.generator import GeneratorBusyError, GeneratorUnavailableError, cancellation
 from model.prompts import ChatMessage, PromptSource, build_answer_messages
 
 pytestmark = pytest.mark.slow
@@ -120,7 +122,9 @@ def test_the_child_process_generator_writes_the_same_text_and_honours_limits_and
     )
     try:
         messages = _messages(QUESTIONS[0])
-        assert child.model_id == generator.model_id
+        assert child.model_id == generator.model_id  # known before the child has loaded anything
+        child.wait_loaded()
+        assert child.loaded and child.failure is None and child.model_id == generator.model_id
         assert (
             child.generate(messages, max_new_tokens=16).text
             == generator.generate(messages, max_new_tokens=16).text
@@ -134,6 +138,31 @@ def test_the_child_process_generator_writes_the_same_text_and_honours_limits_and
         event.set()
         "".join(pieces)  # ends early: the child cancelled it
         assert child.generate(messages, max_new_tokens=4).completion_tokens >= 1  # the place is free again
+    finally:
+        child.close()
+
+
+def test_the_child_process_generator_returns_before_its_model_loads_and_reports_a_model_that_cannot(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A server is ready while its model loads; a model the child cannot load is an error, never a hang."""
+    from model.backends.generation_process import ProcessGenerator
+    from model.backends.transformers_local import model_identity
+
+    broken = tmp_path / "broken-model"
+    shutil.copytree(model_identity(settings, cuda=False).source, broken)
+    (broken / "model.safetensors").write_bytes(
+        b"these are not weights"
+    )  # the tokenizer and config still load
+    child = ProcessGenerator(settings.model_copy(update={"generator_model": str(broken)}))
+    try:
+        # Back at once: the child is still importing torch, seconds away from trying the weights.
+        assert not child.loaded and child.failure is None
+        with pytest.raises(GeneratorUnavailableError, match="could not load the model"):
+            child.wait_loaded(timeout=300)
+        assert child.failure and not child.loaded
+        with pytest.raises(GeneratorUnavailableError, match="could not load the model"):
+            child.generate(_messages(QUESTIONS[0]), max_new_tokens=2)
     finally:
         child.close()
 

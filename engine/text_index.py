@@ -1,15 +1,17 @@
 """BM25 over the graph's chunks, held in memory per graph version, with each chunk's details for the planner.
 
-Why not the schema's full-text index: on SurrealDB 2.0.0 embedded, one ``@@`` query ORing four terms over the
+Why not a full-text index in the database: on SurrealDB 2.0.0 embedded, one ``@@`` query ORing four terms over the
 bundled corpus's 536 chunks took 44 ms median and 100 ms at worst (about 0.4 ms per matching chunk, measured with
 the dev questions of eval/answers_dev.jsonl), and the details of the winners another 10 ms; the same scoring over
-an in-memory inverted index takes well under a millisecond. The index reads every chunk once per graph version
-(``GraphView`` keeps it), like the exact kNN matrix of ``engine.vector_index``.
+an in-memory inverted index takes well under a millisecond. Keeping the database's index up to date was worse:
+it was 20 s of the 25 s a cold projection of the bundled corpus took, so migrations/0020 removed it. The index reads
+every chunk once per graph version (the planner's ``GraphView`` keeps it), like the exact kNN matrix of
+``engine.vector_index``.
 
 Tokens follow the schema's ``english`` analyzer (class tokenizer, lowercase, ascii folding, Snowball English
-stemming): NLTK's ``SnowballStemmer("english")`` is the Porter2 algorithm the database's analyzer uses, so a term
-matches the chunks it matched there. Scores are Okapi BM25 (k1 1.2, b 0.75, the database's defaults) with the
-non-negative idf ``log(1 + (N - df + 0.5) / (df + 0.5))``.
+stemming): NLTK's ``SnowballStemmer("english")`` is the Porter2 algorithm SurrealDB's analyzer uses, so a term
+matches the chunks it matched there (tests/engine/test_text_index.py compares the two). Scores are Okapi BM25 (k1
+1.2, b 0.75, the database's defaults) with the non-negative idf ``log(1 + (N - df + 0.5) / (df + 0.5))``.
 """
 
 from __future__ import annotations
