@@ -8,8 +8,32 @@ from typing import Annotated, Any
 import typer
 import typer.core
 
+# Commands whose modules import the calculators (scipy.stats, statsmodels: ~1.5 s of every start): imported when the
+# command line names them (or for --help), so `ingest`, `ask` and the rest start without them.
+_LAZY_COMMANDS = {"calc": "cli.calc_commands", "analyze": "cli.analyze_commands"}
+
+
+class _LazyGroup(typer.core.TyperGroup):
+    """The root group: eager commands as registered, plus ``_LAZY_COMMANDS`` built on first lookup."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        eager = super().list_commands(ctx)
+        return [*eager, *(name for name in _LAZY_COMMANDS if name not in eager)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in _LAZY_COMMANDS:
+            holder = typer.Typer()
+            importlib.import_module(_LAZY_COMMANDS[cmd_name]).register(holder)
+            command = typer.main.get_group(holder).get_command(ctx, cmd_name)
+            if command is not None:
+                self.add_command(command, cmd_name)
+        return command
+
+
 app = typer.Typer(
     name="expgraph",
+    cls=_LazyGroup,
     help="Event-sourced knowledge graph and planner for experimentation and A/B-testing questions.",
     no_args_is_help=True,
     add_completion=False,
@@ -32,6 +56,8 @@ _COMMAND_MODULES = (
 
 def _register_all() -> None:
     for name in _COMMAND_MODULES:
+        if name in _LAZY_COMMANDS.values():
+            continue
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

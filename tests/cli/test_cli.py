@@ -223,3 +223,23 @@ def test_serve_starts_answers_ready_and_stops_quietly(tmp_path: Path) -> None:
     output = log.read_text()
     assert "pip install kernels" not in output and "FutureWarning" not in output
     assert "Application shutdown complete" in output
+
+
+def test_the_calculator_commands_load_only_when_named() -> None:
+    """`ingest`, `ask` and the rest start without scipy.stats/statsmodels; `calc` and `analyze` still work."""
+    probe = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from cli.main import app\n"
+        "runner = CliRunner()\n"
+        "assert runner.invoke(app, ['version']).exit_code == 0\n"
+        "print('statsmodels' in sys.modules, 'tools.registry' in sys.modules)\n"
+        "listed = runner.invoke(app, ['--help']).stdout\n"
+        "print('calc' in listed and 'analyze' in listed)\n"
+        "done = runner.invoke(app, ['calc', 'srm_check', '--counts', '5000,5200', '--json'])\n"
+        "print(done.exit_code, 'tools.registry' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=True
+    ).stdout.split("\n")
+    assert out[:3] == ["False False", "True", "0 True"], out
