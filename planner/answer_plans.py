@@ -67,6 +67,9 @@ PRACTICAL_PASSAGES = (
     6  # how-to and best-practice questions: more passages compete (guides rank below concept pages)
 )
 GUIDE_BONUS = 0.05  # cosine points for a guide's sentence over a concept page's, for how-to questions
+TOPIC_BONUS = (
+    0.05  # cosine points for a passage about the answer's primary concept, when passages compete to lead
+)
 REPEAT_OVERLAP = 0.6  # share of a sentence's content words already said by the plan: it adds nothing
 DEFINITION_SENTENCES = 3
 _CONTRAST = re.compile(r"\b(vs\.?|versus|or|differen\w*|compar\w*|which)\b", re.IGNORECASE)
@@ -168,7 +171,17 @@ class _Builder:
         self.by_id = {(s.kind, s.id): s for s in sources}
         self.chunks = [s for s in sources if s.kind == "chunk"]
         self.raw = {c.chunk_id: c.text for c in candidates}
+        self.mentions = {c.chunk_id: set(c.mentions) for c in candidates}
         self.items: list[PlanItem] = []
+        self.primary: str | None = None
+
+    def about_primary(self, chunk_id: str) -> bool:
+        """Whether a passage is about the plan's primary concept: its own page, or a passage that mentions it."""
+        if self.primary is None:
+            return False
+        return chunk_id.startswith(f"concept-{self.primary}#") or self.primary in self.mentions.get(
+            chunk_id, ()
+        )
 
     def add(self, role: str, sentence: str, source: Source) -> None:
         if sentence and not any(i.text.startswith(sentence.rstrip(".")[:60]) for i in self.items):
@@ -280,7 +293,10 @@ class _Builder:
             return None
         heads = [f"{src.title}: {ss[0]}" for src, ss in opened]
         scores = [
-            x + (GUIDE_BONUS if _is_guide(src.id) else 0.0) - RANK_PENALTY * rank
+            x
+            + (GUIDE_BONUS if _is_guide(src.id) else 0.0)
+            + (TOPIC_BONUS if self.about_primary(src.id) else 0.0)
+            - RANK_PENALTY * rank
             for rank, (x, (src, _)) in enumerate(
                 zip(self.similarity(self.question, heads), opened, strict=True)
             )
@@ -418,6 +434,16 @@ def _named(entities: Sequence[LinkedEntity]) -> list[str]:
     return list(dict.fromkeys([*named, *rest]))
 
 
+def primary_topic(named: Sequence[str], pool: Sequence[str], scores: Mapping[str, float]) -> str | None:
+    """The unnamed concept a practical question is about, when the question is closer to it than to any concept it
+    names ("how long should I run my A/B test?" names A/B test but is about test duration); else None."""
+    unnamed = [c for c in pool if c not in named and c in scores]
+    if not unnamed:
+        return None
+    best = max(unnamed, key=lambda c: (scores[c], -pool.index(c)))
+    return best if scores[best] > max((scores.get(c, 0.0) for c in named), default=0.0) else None
+
+
 def plan_kind(
     intent: str,
     question: str,
@@ -469,8 +495,14 @@ def build_plan(
     similarity: Similarity,
     retrieved_concepts: Sequence[str] = (),
     calculated: bool = False,
+    concept_scores: Mapping[str, float] | None = None,
 ) -> AnswerPlan:
-    """The plan for ``question`` from the numbered ``sources`` (see the module docstring)."""
+    """The plan for ``question`` from the numbered ``sources`` (see the module docstring).
+
+    ``retrieved_concepts``: concepts the question may be about without naming them (its closest unnamed concepts
+    first, then those whose pages retrieval ranked high); ``concept_scores``: the question's cosine with the
+    concepts closest to it (the concept index), which decides between a named and an unnamed topic.
+    """
     kind = plan_kind(intent, question, entities, connecting, calculated)
     if kind == "none":
         return AnswerPlan("none", reason=f"no plan for intent {intent}: the model answers from the sources")
@@ -481,13 +513,17 @@ def build_plan(
         # practical questions often name no concept or only a generic one ("is it ok to run two a/b tests at
         # once?"): the concept the question is about is the linked or retrieved one closest to it
         pool = list(dict.fromkeys([*concepts, *(c for c in retrieved_concepts if b.concept(c) is not None)]))
-        if pool:
+        topic = primary_topic(concepts, pool, concept_scores or {})
+        if topic is not None:
+            primary = topic
+        elif pool:
             heads = [
                 f"{details[c].get('name', c)}: {next(iter(sentences_of(str(details[c].get('definition') or ''))), '')}"
                 for c in pool
             ]
             scores = similarity(question, heads)
             primary = pool[max(range(len(pool)), key=lambda i: (scores[i], -i))]
+    b.primary = primary
     term = asked_term(question) if kind == "definition" else None
     names = [str((details.get(primary) or {}).get("name") or primary)] if primary else []
     names += [e.mention for e in entities if e.concept_id == primary and e.method != "embedding"]

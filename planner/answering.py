@@ -76,7 +76,9 @@ def _with_retrieved_concepts(
         for c in state.get("candidates", [])[:5]
         if c.doc_id.startswith("concept-")
     ]
-    retrieved = list(dict.fromkeys(ranked))[:RETRIEVED_CONCEPTS]
+    # the unnamed concepts the question is closest to come first (planner.entity_linking.topic_concepts)
+    topics = [concept_id for concept_id, _ in state.get("topics", [])]
+    retrieved = list(dict.fromkeys([*topics, *list(dict.fromkeys(ranked))[:RETRIEVED_CONCEPTS]]))
     have = {s.id for s in sources if s.kind == "concept"}
     missing = [c for c in retrieved if c not in have]
     if missing:
@@ -121,6 +123,7 @@ def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
         similarity=_similarity(ctx, state),
         retrieved_concepts=retrieved,
         calculated=bool(calcs),
+        concept_scores=state.get("concept_scores", {}),
     )
     if plan.items and not plan.generate:
         emit = _stream_writer(ctx)

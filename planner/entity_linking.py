@@ -228,3 +228,30 @@ def merge_embedding_links(
             have.add(concept_id)
             added += 1
     return out, decisions
+
+
+def topic_concepts(
+    linked: Sequence[LinkedEntity],
+    neighbours: Sequence[tuple[str, str, float]],
+    *,
+    min_similarity: float,
+    margin: float,
+    max_topics: int,
+) -> list[tuple[str, float]]:
+    """The concepts a question is most likely about without naming them: ``(concept_id, cosine)``, best first.
+
+    Practical questions rarely name their topic ("how long should I run my test?" is about test duration, "is it ok
+    to change the split mid-experiment?" about traffic allocation), and their cosine with the concept stays below
+    the linking threshold. The closest concept embedding neighbours (not already linked, within ``margin`` of the
+    best one) then steer retrieval and the answer plan softly, weighted by their similarity, without being shown
+    as linked entities.
+    """
+    have = {e.concept_id for e in linked}
+    top = neighbours[0][2] if neighbours else 0.0
+    out: list[tuple[str, float]] = []
+    for concept_id, _name, sim in neighbours:
+        if len(out) >= max_topics or sim < min_similarity or sim < top - margin:
+            break
+        if concept_id not in have:
+            out.append((concept_id, round(sim, 4)))
+    return out

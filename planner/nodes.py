@@ -16,7 +16,7 @@ from engine.text_index import ChunkTextIndex
 from planner import analysis_routing, proposed_facts
 from planner import calculation as calc
 from planner.context import number_sources, order_items, token_counter
-from planner.entity_linking import merge_embedding_links
+from planner.entity_linking import merge_embedding_links, topic_concepts
 from planner.intent import classify_intent, has_text, wants_calculation
 from planner.retrieval import retrieve as hybrid_retrieve
 from planner.state import PlannerState, RunContext
@@ -25,6 +25,9 @@ from planner.traversal import connecting_paths, describe_path, hop_records, rela
 EMBED_LINK_MIN_SIMILARITY = 0.55
 EMBED_LINK_MARGIN = 0.05
 EMBED_LINK_MAX = 2
+TOPIC_MIN_SIMILARITY = 0.3  # an unnamed concept this close to the question steers retrieval and the plan
+TOPIC_MARGIN = 0.06
+TOPIC_MAX = 2
 RELEVANCE_MIN_SIMILARITY = 0.35  # below this, the best chunk is not about the question
 RETRIEVE_K = 20
 DOC_FREQ_CACHE_MAX = 50_000  # distinct query terms remembered per graph version
@@ -118,6 +121,8 @@ def link_entities(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any],
     question = state["question"]
     linked = ctx.graph.linker.link(question)
     decisions: list[dict[str, object]] = []
+    topics: list[tuple[str, float]] = []
+    neighbours: list[tuple[str, str, float]] = []
     vector = state.get("question_vector") or []
     if vector:
         neighbours = proposed_facts.concept_neighbours(
@@ -134,8 +139,15 @@ def link_entities(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any],
             margin=EMBED_LINK_MARGIN,
             max_new=EMBED_LINK_MAX,
         )
+        topics = topic_concepts(
+            linked, neighbours, min_similarity=TOPIC_MIN_SIMILARITY, margin=TOPIC_MARGIN, max_topics=TOPIC_MAX
+        )
     note = None if linked else "no known concept named; retrieval runs on the question text alone"
-    updates: dict[str, Any] = {"entities": linked}
+    updates: dict[str, Any] = {
+        "entities": linked,
+        "topics": topics,
+        "concept_scores": {concept_id: round(sim, 4) for concept_id, _, sim in neighbours},
+    }
     intent = state.get("intent")
     if intent == "out_of_scope" and linked:
         # The question names known concepts (perhaps misspelt): it is in scope after all.
@@ -164,7 +176,7 @@ def link_entities(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any],
                 for e in linked
             ]
         },
-        "decisions": {"embedding_neighbours": decisions, "note": note},
+        "decisions": {"embedding_neighbours": decisions, "topics": topics, "note": note},
     }
     return updates, record
 
@@ -185,6 +197,8 @@ def traverse(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
     for path in [*connecting, *related]:
         for hop in path.hops:
             weights[hop.to_id] = max(weights.get(hop.to_id, 0.0), round(path.score, 6))
+    for concept_id, similarity in state.get("topics", []):  # unnamed topics: a soft weight, their cosine
+        weights[concept_id] = max(weights.get(concept_id, 0.0), similarity)
     record = {
         "inputs": {"seeds": seeds, "max_hops": max_hops, "graph_edges": adj.edge_count},
         "outputs": {

@@ -39,6 +39,8 @@ class PlannerState(TypedDict, total=False):
     calculable: bool
     # entities / traverse
     entities: list[LinkedEntity]
+    topics: list[tuple[str, float]]  # unnamed concepts the question is likely about (planner.entity_linking)
+    concept_scores: dict[str, float]  # cosine of the question with its closest concepts (the concept index)
     connecting: list[ConceptPath]
     related: list[ConceptPath]
     concept_weights: dict[str, float]

@@ -163,3 +163,27 @@ def test_related_concepts_far_from_the_linked_ones_must_be_close_to_the_question
     )
     # direct relation: kept; far and unlike the question: dropped; far but close to it, or on a path: kept
     assert [r["concept_id"] for r in kept] == ["winsorization", "trimmed-mean", "design-effect"]
+
+
+def test_an_unnamed_topic_closer_than_the_named_concept_leads_a_practical_answer() -> None:
+    from planner.answer_plans import primary_topic
+
+    # "how long should I run my A/B test?": cosines with the concept index (MiniLM over the bundled corpus)
+    scores = {"test-duration": 0.498, "ab-test": 0.446, "external-validity": 0.422}
+    assert primary_topic(["ab-test"], ["ab-test", "test-duration"], scores) == "test-duration"
+    # the named concept is the closest: it stays the topic
+    assert (
+        primary_topic(
+            ["traffic-allocation"],
+            ["traffic-allocation", "ramp-up"],
+            {"traffic-allocation": 0.513, "ramp-up": 0.356},
+        )
+        is None
+    )
+    # nothing named: the closest unnamed concept
+    assert (
+        primary_topic([], ["a-a-test", "statistical-power"], {"statistical-power": 0.336, "a-a-test": 0.313})
+        == "statistical-power"
+    )
+    # unnamed concepts without a score (ranked only by retrieval) do not override
+    assert primary_topic(["ab-test"], ["ab-test", "bandit"], {"ab-test": 0.45}) is None

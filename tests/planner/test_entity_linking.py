@@ -86,3 +86,30 @@ def test_name_variants() -> None:
     assert name_variants("Multiple testing problem") == ["Multiple testing"]
     assert name_variants("Significance level (alpha)") == ["Significance level"]
     assert name_variants("Sample size") == []
+
+
+def test_topic_concepts_are_the_closest_unlinked_neighbours() -> None:
+    from planner.entity_linking import topic_concepts
+    from planner.types import LinkedEntity
+
+    linked = [LinkedEntity("ab-test", "A/B test", "a/b test", 1.0, "phrase")]
+    # cosines of "how long should i run my a/b test?" with concept vectors (MiniLM, bundled corpus)
+    neighbours = [
+        ("test-duration", "Test duration", 0.498),
+        ("ab-test", "A/B test", 0.446),
+        ("external-validity", "External validity", 0.422),
+    ]
+    assert topic_concepts(linked, neighbours, min_similarity=0.3, margin=0.06, max_topics=2) == [
+        ("test-duration", 0.498)
+    ]
+    # a vague question: nothing close enough to steer by
+    assert (
+        topic_concepts([], [("a-a-test", "A/A test", 0.25)], min_similarity=0.3, margin=0.06, max_topics=2)
+        == []
+    )
+    # within the margin of the best, several topics
+    near = [("peeking", "Peeking", 0.42), ("sequential-testing", "Sequential testing", 0.40)]
+    assert [c for c, _ in topic_concepts([], near, min_similarity=0.3, margin=0.06, max_topics=2)] == [
+        "peeking",
+        "sequential-testing",
+    ]
