@@ -402,6 +402,10 @@ def _same_term(term: str, names: Sequence[str]) -> bool:
     return False
 
 
+def _with_primary(primary: str | None, concepts: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys([primary, *concepts] if primary else concepts))
+
+
 def _others(chunks: Sequence[Source], lead: Source | None) -> list[Source]:
     return [c for c in chunks[:PRACTICAL_PASSAGES] if lead is None or c.id != lead.id]
 
@@ -432,6 +436,18 @@ def _named(entities: Sequence[LinkedEntity]) -> list[str]:
     named = [e.concept_id for e in entities if e.method != "embedding"]
     rest = [e.concept_id for e in entities if e.method == "embedding"]
     return list(dict.fromkeys([*named, *rest]))
+
+
+def concept_evidence(scores: Mapping[str, float], candidates: Sequence[Candidate]) -> dict[str, float]:
+    """How close the question is to each concept: its cosine with the concept's vector, or with a retrieved chunk
+    of the concept's own page when that is closer (a page's passage on stopping early answers "should I stop my test
+    as soon as it is significant?" better than the one-line definition of peeking does)."""
+    out = dict(scores)
+    for cand in candidates:
+        if cand.doc_id.startswith("concept-") and cand.vector_score is not None:
+            concept_id = cand.doc_id.removeprefix("concept-")
+            out[concept_id] = max(out.get(concept_id, 0.0), float(cand.vector_score))
+    return out
 
 
 def primary_topic(named: Sequence[str], pool: Sequence[str], scores: Mapping[str, float]) -> str | None:
@@ -513,7 +529,7 @@ def build_plan(
         # practical questions often name no concept or only a generic one ("is it ok to run two a/b tests at
         # once?"): the concept the question is about is the linked or retrieved one closest to it
         pool = list(dict.fromkeys([*concepts, *(c for c in retrieved_concepts if b.concept(c) is not None)]))
-        topic = primary_topic(concepts, pool, concept_scores or {})
+        topic = primary_topic(concepts, pool, concept_evidence(concept_scores or {}, candidates))
         if topic is not None:
             primary = topic
         elif pool:
@@ -557,13 +573,13 @@ def build_plan(
         if primary:
             b.definition(primary, n=1)
         lead = b.lead("evidence")
-        b.remedies(adj, concepts, "method")
+        b.remedies(adj, _with_primary(primary, concepts), "method")
         b.evidence("evidence", limit=PRACTICAL_EVIDENCE, chunks=_others(b.chunks, lead), practical=True)
         if primary:
             b.usage(primary)
     elif kind == "best_practice":
         lead = b.lead("recommendation", step_role="recommendation")
-        b.remedies(adj, concepts, "method")
+        b.remedies(adj, _with_primary(primary, concepts), "method")
         b.evidence(
             "recommendation",
             limit=PRACTICAL_EVIDENCE,

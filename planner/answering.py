@@ -13,14 +13,14 @@ from planner import calculation as calc
 from planner import related
 from planner.answer_plans import AnswerPlan, build_plan
 from planner.composition import NO_ANSWER, compose_answer
-from planner.context import concept_item, quote_for
+from planner.context import concept_item, quote_for, relation_items, remedy_hops
 from planner.faithfulness import gate
 from planner.generation import answer_messages, generate_answer, plan_messages
 from planner.intent import has_text
 from planner.nodes import node, run_context
 from planner.state import PlannerState, RunContext
 from planner.traversal import path_score
-from planner.types import Source
+from planner.types import ConceptPath, Source
 from planner.verification import (
     Verification,
     check_answer,
@@ -57,7 +57,7 @@ def _similarity(ctx: RunContext, state: PlannerState) -> Callable[[str, Sequence
     return score
 
 
-RETRIEVED_CONCEPTS = 3  # concept pages among the top retrieved passages that may ground a plan
+RETRIEVED_CONCEPTS = 5  # concept pages among the top retrieved passages that may ground a plan
 
 
 def _with_retrieved_concepts(
@@ -85,20 +85,29 @@ def _with_retrieved_concepts(
         details.update(reads.concept_details(ctx.graph.db, missing))
         calc = [s for s in sources if s.kind == "calculation"]
         text_sources = [s for s in sources if s.kind != "calculation"]
+        adj = ctx.graph.adjacency
+        have_relations = {s.id for s in sources if s.kind == "relation"}
         for cid in missing:
             if cid in details:
-                item = concept_item(details[cid], with_formula=False)
-                text_sources.append(
-                    Source(
-                        len(text_sources) + 1,
-                        item.kind,
-                        item.id,
-                        item.title,
-                        item.text,
-                        item.source,
-                        item.uri,
+                # the concept, then the relations saying how it is handled (what a practical answer recommends)
+                items = [concept_item(details[cid], with_formula=False)]
+                for hop in remedy_hops(adj, cid):
+                    items += relation_items(adj, ConceptPath(cid, hop.to_id, (hop,), hop.weight))
+                for item in items:
+                    if item.kind == "relation" and item.id in have_relations:
+                        continue
+                    have_relations.add(item.id)
+                    text_sources.append(
+                        Source(
+                            len(text_sources) + 1,
+                            item.kind,
+                            item.id,
+                            item.title,
+                            item.text,
+                            item.source,
+                            item.uri,
+                        )
                     )
-                )
         sources = text_sources + [
             Source(len(text_sources) + 1 + i, s.kind, s.id, s.title, s.text, s.source, s.uri, s.tokens)
             for i, s in enumerate(calc)

@@ -187,3 +187,17 @@ def test_an_unnamed_topic_closer_than_the_named_concept_leads_a_practical_answer
     )
     # unnamed concepts without a score (ranked only by retrieval) do not override
     assert primary_topic(["ab-test"], ["ab-test", "bandit"], {"ab-test": 0.45}) is None
+
+
+def test_a_concept_page_passage_closer_than_its_definition_counts_as_evidence_for_the_concept() -> None:
+    from planner.answer_plans import concept_evidence
+    from planner.types import Candidate
+
+    # "should I stop my test as soon as it hits significance?": the peeking page's passage on stopping early is
+    # closer (0.58) than peeking's concept vector (0.33); a guide's passage is no evidence for a concept
+    page = Candidate("concept-peeking#286a", "concept-peeking", "Peeking", "", "", vector_score=0.58)
+    guide = Candidate(
+        "peeking-problem#bde5", "peeking-problem", "The peeking problem", "", "", vector_score=0.7
+    )
+    scores = concept_evidence({"peeking": 0.329, "statistical-significance": 0.418}, [page, guide])
+    assert scores == {"peeking": 0.58, "statistical-significance": 0.418}
