@@ -91,12 +91,15 @@ class Runtime:
         loading = ThreadPoolExecutor(1, thread_name_prefix="expgraph-model-load")
         generator_loaded = loading.submit(load_generator, settings)
         loading.shutdown(wait=False)
+        loading_encoder = ThreadPoolExecutor(1, thread_name_prefix="expgraph-encoder-load")
         try:
             migrate(db)
             startup.phase = "recovering interrupted uploads"
             recover_uploads(db, settings.data_dir / "uploads")
             startup.phase = "loading the embedder"
             embedder = load_embedder(settings)
+            # The corpus's vectors come from the cache, so the encoder itself loads meanwhile, for the questions.
+            encoder_loaded = loading_encoder.submit(embedder.load)
             store = EventStore(db)
             if settings.bootstrap_corpus and store.head() == 0:
                 startup.phase = "ingesting the bundled corpus"
@@ -109,12 +112,18 @@ class Runtime:
                 log.info("caught the projection up by %d event(s) left behind by an interrupted run", folded)
             startup.phase = "starting the answer model"
             generator = generator_loaded.result()
+            startup.phase = "loading the question encoder"
+            encoder_loaded.result()
         except BaseException:
             db.close()
             raise
+        finally:
+            loading_encoder.shutdown(wait=False)
         runtime = cls.from_parts(settings, db, embedder, generator, owns_db=True)
         startup.phase = "indexing the graph for questions"
-        runtime.answers.graph_view()  # linker, adjacency, kNN and BM25 indexes: not on the first question's time
+        # Linker, adjacency, kNN and BM25 indexes, a first encoder pass and calculation parse: not on the first
+        # question's time (measured: a first question waited 7.4 s in `understand` without this).
+        runtime.answers.warm()
         startup.phase = "ready"
         return runtime
 

@@ -141,6 +141,11 @@ class Embedder:
         """Whether the encoder has been loaded (it loads lazily, on the first text missing from the cache)."""
         return self._model is not None
 
+    def load(self) -> None:
+        """Load the encoder now (a server does this while it starts, so its first question does not wait)."""
+        with self._lock:
+            self._load()
+
     def _load(self) -> Any:
         if self._model is None:
             # Never reach the hub: the model is local, and a missing file must fail loudly instead of downloading.

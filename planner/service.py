@@ -57,6 +57,10 @@ def normalise_question(question: str, max_chars: int) -> tuple[str, list[str]]:
     return text, flags
 
 
+# Touches every node up to assemble: an encoder pass, a calculation parse, linking, traversal and retrieval.
+WARM_UP_QUESTION = "How many users per arm do I need to detect a 10% lift on a 5% conversion rate?"
+
+
 class Planner:
     """Answers questions against the graph; thread-safe, one per process (it caches graph views and prototypes)."""
 
@@ -227,6 +231,11 @@ class Planner:
         if response is None:  # pragma: no cover - the graph always ends in respond
             raise RuntimeError("the planner graph ended without a response")
         yield PlannerEvent("answer", response.to_dict())
+
+    def warm(self) -> None:
+        """Build and load what a first question would otherwise wait for (seconds on a cold process): the live
+        graph's view and indexes, the question encoder, the calculation parser. Stores nothing."""
+        self.prepare(WARM_UP_QUESTION)
 
     def prepare(
         self,

@@ -112,6 +112,10 @@ class AnswerService:
             self.db, self.graph_position()
         ).adjacency.names
 
+    def warm(self) -> None:
+        """Load what the first question would wait for (see ``Planner.warm``)."""
+        self.planner.warm()
+
     def graph_view(self) -> Any:
         """The planner's view of the live graph (adjacency with names), cached per projection position."""
         return self.planner.graph_view(self.db, self.graph_position())
