@@ -35,7 +35,7 @@ from planner.context import (
     sentences_of,
     usage_sentence,
 )
-from planner.traversal import Adjacency
+from planner.traversal import Adjacency, parallel_hops
 from planner.types import Candidate, ConceptPath, LinkedEntity, Source
 
 # Scores each candidate sentence against the question (higher = more relevant); the planner passes an
@@ -60,6 +60,7 @@ RANK_PENALTY = (
 )
 MAX_EVIDENCE = 3
 MULTI_HOP_EVIDENCE = 2
+MULTI_HOP_DEFINED = 3  # named concepts of a multi-hop question that are defined (the path's start first)
 PRACTICAL_EVIDENCE = 2  # sentences from the other passages after the lead passage
 EVIDENCE_PASSAGES = 4  # top passages whose sentences compete to answer the question
 MIN_EVIDENCE_SIMILARITY = 0.35
@@ -595,6 +596,13 @@ def build_plan(
         path = connecting[0]
         b.definition(path.start_id, n=1)
         b.path(adj, path)
+        for hop in parallel_hops(adj, path):  # another relation between the same two: a second reason
+            b.path(adj, ConceptPath(hop.from_id, hop.to_id, (hop,), hop.weight))
+        for concept_id in concepts[
+            :MULTI_HOP_DEFINED
+        ]:  # what the other named concepts are, and how they vary
+            if concept_id != path.start_id:
+                b.definition(concept_id, n=2)
         b.evidence("evidence", limit=MULTI_HOP_EVIDENCE, practical=True)
     budget = GENERATION_BUDGET.get(kind, 0)
     if not b.items:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from planner.calculation import calculation_text
-from planner.traversal import Adjacency
+from planner.traversal import Adjacency, parallel_hops
 from planner.types import Candidate, ConceptPath, Hop, LinkedEntity, Source, SourceKind
 from textkit.clipping import clip_words
 from textkit.markdown import plain_text
@@ -184,6 +184,11 @@ def order_items(
     linked = [details[e.concept_id] for e in entities if e.concept_id in details]
     concepts = [concept_item(d, with_formula=intent in ("definition", "calculation")) for d in linked]
     paths = [i for p in connecting[:2] for i in relation_items(adj, p)]
+    paths += [
+        i
+        for hop in (parallel_hops(adj, connecting[0]) if connecting else [])
+        for i in relation_items(adj, ConceptPath(hop.from_id, hop.to_id, (hop,), hop.weight))
+    ]
     near = [i for p in related[:3] if len(p.hops) == 1 for i in relation_items(adj, p)]
     texts = [chunk_item(c) for c in chunks if c.duplicate_of is None]
     remedies = [

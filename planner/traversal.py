@@ -171,6 +171,20 @@ def connecting_paths(
     return sorted(out, key=lambda p: (-p.score, p.start_id, p.end_id, p.node_ids))
 
 
+def parallel_hops(adj: Adjacency, path: ConceptPath) -> list[Hop]:
+    """The other direct relations between the two ends of a one-hop path (the graph may record several reasons why
+    two concepts are related, e.g. "baseline rate decreases sample size" and "sample size depends on the baseline
+    rate through p(1 − p)"); connecting paths keep one per route."""
+    if len(path.hops) != 1:
+        return []
+    only = path.hops[0]
+    return [
+        h
+        for h in adj.neighbours.get(path.start_id, [])
+        if h.to_id == path.end_id and (h.relation_id, h.rel_type) != (only.relation_id, only.rel_type)
+    ]
+
+
 def describe_path(adj: Adjacency, path: ConceptPath) -> str:
     """``variance —increases→ sample size`` style text for traces and relation sources."""
     parts = [adj.name(path.start_id)]

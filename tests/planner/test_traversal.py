@@ -101,3 +101,29 @@ def test_alternative_connections_through_different_first_steps_are_kept() -> Non
     ]
     assert paths[0].hops[0].reading == RELATION_TYPES["corrects_for"].inverse_reads_as
     assert len(connecting_paths(adj, ["multiple-testing", "sample-size"], max_hops=3, per_pair=1)) == 1
+
+
+def test_parallel_hops_are_the_other_relations_between_the_ends_of_a_direct_path() -> None:
+    from planner.traversal import parallel_hops
+
+    # corpus/concepts/baseline-conversion-rate.md and sample-size.md relate the two concepts twice
+    adj = Adjacency.build(
+        [
+            Edge(
+                "b:dec:n",
+                "baseline-conversion-rate",
+                "sample-size",
+                "decreases",
+                0.9,
+                "n scales with (1 − p)/p.",
+            ),
+            Edge("n:req:b", "sample-size", "baseline-conversion-rate", "requires", 0.8, "Through p(1 − p)."),
+            Edge("v:inc:n", "variance", "sample-size", "increases", 0.9, "More variance needs more users."),
+        ],
+        {"baseline-conversion-rate": "Baseline", "sample-size": "Sample size", "variance": "Variance"},
+    )
+    (path,) = connecting_paths(adj, ["baseline-conversion-rate", "sample-size"], max_hops=2)
+    assert [h.relation_id for h in path.hops] == ["b:dec:n"]
+    assert [(h.relation_id, h.forward) for h in parallel_hops(adj, path)] == [("n:req:b", False)]
+    two_hops = connecting_paths(adj, ["baseline-conversion-rate", "variance"], max_hops=2)[0]
+    assert len(two_hops.hops) == 2 and parallel_hops(adj, two_hops) == []
