@@ -152,9 +152,12 @@ def remedy_hops(adj: Adjacency, concept_id: str, limit: int = MAX_REMEDIES) -> l
 # What a method is for, read from the method: it mitigates, corrects for, detects, measures or controls something
 PURPOSE_FORWARD = frozenset({"corrects_for", "reduces_variance_of", "controls", "detects", "mitigates"})
 PURPOSE_INVERSE = frozenset({"mitigated_by", "detected_by", "measured_by"})
+MAX_PURPOSES = (
+    2  # e.g. how a problem is detected and how it is measured (an SRM: the SRM check, the chi-square test)
+)
 
 
-def purpose_hops(adj: Adjacency, concept_id: str, limit: int = 1) -> list[Hop]:
+def purpose_hops(adj: Adjacency, concept_id: str, limit: int = MAX_PURPOSES) -> list[Hop]:
     """Why the concept matters in the graph's words: how it is handled (a problem) or what it is for (a method)."""
     hops = [
         h

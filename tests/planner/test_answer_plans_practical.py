@@ -201,3 +201,30 @@ def test_a_concept_page_passage_closer_than_its_definition_counts_as_evidence_fo
     )
     scores = concept_evidence({"peeking": 0.329, "statistical-significance": 0.418}, [page, guide])
     assert scores == {"peeking": 0.58, "statistical-significance": 0.418}
+
+
+def test_a_definition_says_how_a_problem_is_detected_and_how_it_is_measured() -> None:
+    from planner.context import purpose_hops
+    from planner.traversal import Adjacency
+    from planner.types import Edge
+
+    # corpus/concepts/sample-ratio-mismatch.md: detected by the SRM check, measured by the chi-square test
+    adj = Adjacency.build(
+        [
+            Edge("srm:det", "sample-ratio-mismatch", "srm-check", "detected_by", 0.95, "Compares counts."),
+            Edge(
+                "srm:mea",
+                "sample-ratio-mismatch",
+                "chi-square-goodness-of-fit",
+                "measured_by",
+                0.9,
+                "χ² test.",
+            ),
+            Edge("srm:inc", "sample-ratio-mismatch", "bias", "increases", 0.9, "Biased comparison."),
+        ],
+        {},
+    )
+    assert [h.to_id for h in purpose_hops(adj, "sample-ratio-mismatch")] == [
+        "srm-check",
+        "chi-square-goodness-of-fit",
+    ]
