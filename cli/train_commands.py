@@ -74,6 +74,9 @@ def train(
     ] = 768,
     lora_r: Annotated[int, typer.Option(help="LoRA rank.")] = 8,
     lora_alpha: Annotated[int, typer.Option(help="LoRA alpha.")] = 16,
+    top_layers: Annotated[
+        int, typer.Option(help="LoRA on the top N decoder layers only (0 = all); cheaper backward on CPU.")
+    ] = 0,
     learning_rate: Annotated[
         float, typer.Option("--lr", help="Peak learning rate (cosine schedule).")
     ] = 3e-4,
@@ -124,6 +127,7 @@ def train(
             max_seq_len=max_seq_len,
             lora_r=lora_r,
             lora_alpha=lora_alpha,
+            top_layers=top_layers or None,
             learning_rate=learning_rate,
             batch_size=batch_size,
             seed=seed,
@@ -205,12 +209,19 @@ def evaluate(
         Path | None,
         typer.Option(help="Report folder. Default: <data_dir>/eval-reports (outside the source tree)."),
     ] = None,
+    record_in_manifest: Annotated[
+        bool,
+        typer.Option(
+            "--record-in-manifest", help="Write the held-out figures into the adapter's manifest.json."
+        ),
+    ] = False,
 ) -> None:
     """Evaluate base vs tuned generator: held-out SFT split (raw output) and the planner set (graph vs no retrieval)."""
     from eval.question_set import QuestionFileError, load_questions
     from model.prompts import ANSWER_STOP_STRINGS
     from training.held_out import EvalReport, write_report
-    from training.sft_data import SFTDataError, read_jsonl, write_dataset
+    from training.lora import record_in_manifest as record
+    from training.sft_data import SFTDataError, read_jsonl, records_hash, sample_examples, write_dataset
 
     settings = Settings()
     if adapter is not None and not (adapter / "adapter_config.json").is_file():
@@ -240,7 +251,8 @@ def evaluate(
             examples = read_jsonl(path)
         except SFTDataError as exc:
             raise _fail(str(exc)) from exc
-        examples = examples[:held_out_limit] if held_out_limit else examples
+        # balanced over example kinds (the file is ordered by kind)
+        examples = sample_examples(examples, held_out_limit or None, 13)
         report.meta["held_out_file"] = str(path)
         for label, gen in generators.items():
 
@@ -257,6 +269,19 @@ def evaluate(
                 functools.partial(_held_out_run, examples, generate),
             )
             report.add_held_out(label, results)
+        if record_in_manifest and adapter is not None:
+            record(
+                adapter,
+                "held_out",
+                {
+                    "file_sha256": records_hash(e.to_record() for e in examples),
+                    "examples": len(examples),
+                    "max_new_tokens": max_new_tokens,
+                    "command": "expgraph eval --adapter <adapter> --skip-questions --held-out <held_out.jsonl> "
+                    f"--held-out-limit {held_out_limit} --max-new-tokens {max_new_tokens} --record-in-manifest",
+                    **{label: report.held_out[label] for label in generators},
+                },
+            )
 
     if not skip_questions:
         try:

@@ -51,7 +51,11 @@ class Settings(BaseSettings):
         default=None, ge=1, description="CPU threads for the generator (torch). Default: torch's own choice."
     )
     generator_adapter: Path | None = Field(
-        default=None, description="Optional LoRA adapter directory (peft)."
+        default=None,
+        description=(
+            "LoRA adapter directory (peft) merged into the generator. Default: the bundled adapters/answer-lora, "
+            "trained on the planner's prompts; `none` serves the base model."
+        ),
     )
     generator_load_in_4bit: bool = False
     generator_max_new_tokens: int = 160
@@ -131,6 +135,20 @@ class Settings(BaseSettings):
     )
     max_hops: int = 3
     context_token_budget: int = 900
+
+    @field_validator("generator_adapter", mode="before")
+    @classmethod
+    def _adapter(cls, value: object) -> object:
+        # `none` (any case) or an empty value turns the adapter off; a directory must exist
+        if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+            return None
+        path = Path(str(value)).expanduser().resolve()
+        if not path.is_dir():
+            raise ValueError(
+                f"EXPGRAPH_GENERATOR_ADAPTER={value} is not a directory; point it at a LoRA adapter directory "
+                "(peft's adapter_config.json + weights, e.g. from `expgraph train`) or set it to `none`"
+            )
+        return path
 
     @field_validator("data_dir", "corpus_dir", mode="after")
     @classmethod

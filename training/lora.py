@@ -59,6 +59,9 @@ class TrainConfig:
     lora_alpha: int = 16
     lora_dropout: float = 0.05
     target_modules: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "o_proj")
+    # LoRA on the top N decoder layers only (None: all). Backward then stops at the lowest adapted layer, which on
+    # a 2-core CPU is most of the saving; the bundled adapter uses it to train within its time budget.
+    top_layers: int | None = None
     learning_rate: float = 3e-4
     batch_size: int = 4
     gradient_accumulation: int = 1
@@ -76,6 +79,10 @@ class TrainConfig:
             raise TrainingError(f"max_seq_len must be at least 64 tokens; got {self.max_seq_len}")
         if self.epochs <= 0 and self.max_steps <= 0:
             raise TrainingError("set epochs > 0 or max_steps > 0")
+        if self.top_layers is not None and self.top_layers < 1:
+            raise TrainingError(
+                f"top_layers must be at least 1 (or unset for all layers); got {self.top_layers}"
+            )
         if self.quantization not in ("auto", "nf4", "none"):
             raise TrainingError(f"quantization must be auto, nf4 or none; got {self.quantization!r}")
 
@@ -141,6 +148,13 @@ def fits(token_count: int, max_seq_len: int) -> bool:
     return token_count <= max_seq_len
 
 
+def top_layer_indices(layers: int, top: int | None) -> list[int] | None:
+    """Indices of the top ``top`` of ``layers`` decoder layers (None: every layer)."""
+    if top is None or top >= layers:
+        return None
+    return list(range(layers - top, layers))
+
+
 def read_manifest(adapter_dir: Path) -> dict[str, Any]:
     """The manifest next to an adapter."""
     path = adapter_dir / MANIFEST_NAME
@@ -148,6 +162,13 @@ def read_manifest(adapter_dir: Path) -> dict[str, Any]:
         raise TrainingError(f"{adapter_dir} has no {MANIFEST_NAME}; it was not written by expgraph train")
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+def record_in_manifest(adapter_dir: Path, key: str, value: Any) -> None:
+    """Add (or replace) one entry of an adapter's manifest, e.g. held-out metrics measured after training."""
+    manifest = read_manifest(adapter_dir)
+    manifest[key] = value
+    (adapter_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
 def _records(examples: Sequence[SFTExample]) -> list[dict[str, Any]]:
@@ -239,6 +260,7 @@ def train_adapter(
         lora_alpha=config.lora_alpha,
         lora_dropout=config.lora_dropout,
         target_modules=list(config.target_modules),
+        layers_to_transform=top_layer_indices(int(model.config.num_hidden_layers), config.top_layers),
         task_type="CAUSAL_LM",
     )
     args = TrlConfig(

@@ -3,7 +3,7 @@
 Four kinds of example, each a prompt from ``model.prompts.build_answer_messages`` (numbered sources, shuffled, with
 distractor sources) and a target answer that cites the right ``[n]`` after every sentence and copies numbers exactly:
 
-- ``definition``: a concept's definition (plus formula) as a concept source;
+- ``definition``: a concept as a concept source (definition, formula, when to use, first common mistake);
 - ``relation``: a typed relation with its justification as a relation source, plus the subject concept;
 - ``methodology``: a document chunk (guides, worked examples, concept prose) as a chunk source;
 - ``calculation``: a calculator result (``tools.registry.run_tool``) as a ``PromptCalculation``, plus its concept.
@@ -15,6 +15,10 @@ ones it is about (definition: the concept; relation: both ends; calculation: the
 concept names and aliases occurring in the chunk plus the concept a concept file describes) together with those of
 its distractors. An example is held out if all its concepts are held out, trains if none is, and is dropped
 otherwise; so no concept of the held-out split appears in any training example.
+
+Every source text is built by the planner's own functions (``planner.context.concept_item``, ``relation_items``,
+``chunk_item``'s normalisation ``plain_text`` + ``clip_words``), so training shows the model exactly what serving
+sends; ``tests/training`` checks the texts against the planner's.
 
 Deterministic for a given corpus, configuration and seed; deduplicated on the normalised question and on
 the normalised target; written as JSONL with a sha256 data hash over the records.
@@ -33,7 +37,7 @@ from typing import Any, Literal
 
 from engine.ontology import relation_type
 from ingest.chunking import HEADING_SEPARATOR
-from ingest.corpus_format import ConceptSpec
+from ingest.corpus_format import ConceptSpec, RelationSpec
 from ingest.source_document import SourceDocument
 from model.prompts import (
     ANSWER_PROMPT_VERSION,
@@ -42,7 +46,9 @@ from model.prompts import (
     PromptSource,
     build_answer_messages,
 )
-from planner.context import MAX_CHUNK_WORDS
+from planner.context import MAX_CHUNK_WORDS, concept_item, relation_items, sentences_of
+from planner.traversal import Adjacency
+from planner.types import ConceptPath, Hop
 from textkit.citations import citation_markers, cite
 from textkit.clipping import clip_words
 from textkit.markdown import has_markup, plain_text
@@ -243,14 +249,30 @@ class _Corpus:
         ]
 
     def concept_source(self, slug: str, *, with_formula: bool) -> _Candidate:
-        c = self.concepts[slug]
-        text = c.definition
-        if with_formula and c.formula_text:
-            text = f"{text} Formula: {c.formula_text}"
-        return _Candidate(c.name, text, "concept", frozenset({slug}), f"concept:{slug}")
+        item = concept_item(concept_detail(self.concepts[slug]), with_formula=with_formula)
+        return _Candidate(item.title, item.text, "concept", frozenset({slug}), f"concept:{slug}")
+
+    def relation_source(self, slug: str, rel: RelationSpec) -> _Candidate:
+        """The relation as the planner shows a hop: "A reads-as B: justification." (``relation_items``)."""
+        rt = relation_type(rel.rel_type)
+        hop = Hop(slug, rel.target, rel.rel_type, rt.reads_as, True, 1.0, rel.relation_id, rel.justification)
+        item = relation_items(Adjacency(names=self.names), ConceptPath(slug, rel.target, (hop,), 1.0))[0]
+        return _Candidate(item.title, item.text, "relation", frozenset({slug, rel.target}), rel.relation_id)
 
     def mentioned(self, text: str) -> frozenset[str]:
         return frozenset(slug for slug, pattern in self._term_patterns if pattern.search(text))
+
+
+def concept_detail(c: ConceptSpec) -> dict[str, Any]:
+    """A concept file as the graph's concept detail row (the fields ``planner.context.concept_item`` reads)."""
+    return {
+        "concept_id": c.slug,
+        "name": c.name,
+        "definition": c.definition,
+        "formula_text": c.formula_text,
+        "when_to_use": c.when_to_use,
+        "mistakes": c.mistakes,
+    }
 
 
 def _definition_drafts(corpus: _Corpus, rng: random.Random, config: SFTConfig) -> Iterator[_Draft]:
@@ -258,7 +280,14 @@ def _definition_drafts(corpus: _Corpus, rng: random.Random, config: SFTConfig) -
     for slug in sorted(corpus.concepts):
         c = corpus.concepts[slug]
         src = corpus.concept_source(slug, with_formula=True)
-        body = prose_sentences(c.definition)[: config.max_answer_sentences]
+        # the definition, then the source's other sentences (why it matters, a common mistake), as the
+        # definition plan orders them; every sentence is one the source holds
+        definition = prose_sentences(c.definition)
+        body = definition[: max(1, config.max_answer_sentences - 1)]
+        extra = [
+            s for s in sentences_of(src.text) if s not in definition and "Formula:" not in s and s in src.text
+        ]
+        body += extra[: max(0, config.max_answer_sentences + 1 - len(body))]
         names = [c.name, *(a for a in c.aliases if len(a) > 2)]
         for i, name in enumerate(names[:2]):
             question = rng.choice(templates).format(name=name)
@@ -278,17 +307,9 @@ def _relation_drafts(corpus: _Corpus, rng: random.Random, config: SFTConfig) -> 
             if rel.target not in corpus.concepts:
                 continue
             a, b = corpus.names[slug], corpus.names[rel.target]
-            reading = relation_type(rel.rel_type).reads_as
-            head = f"{a} {reading} {b}"
-            rel_src = _Candidate(
-                head,
-                f"{head}. {rel.justification}",
-                "relation",
-                frozenset({slug, rel.target}),
-                rel.relation_id,
-            )
+            rel_src = corpus.relation_source(slug, rel)
             subject = corpus.concept_source(slug, with_formula=False)
-            answer = [(f"{head}.", 0), *((s, 0) for s in prose_sentences(rel.justification)[:2])]
+            answer = [(s, 0) for s in sentences_of(rel_src.text)[:2]]
             answer.append((prose_sentences(corpus.concepts[slug].definition)[0], 1))
             question = rng.choice(templates).format(a=a, b=b)
             yield _Draft(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -215,3 +216,30 @@ def test_chunk_sources_are_exactly_the_text_the_planner_serves(
         line = _source_lines(example)[marker]
         assert any(line.endswith(f": {text}") for text in served), line
         assert "**" not in line and "`" not in line
+
+
+def test_concept_and_relation_sources_are_exactly_the_text_the_planner_serves(
+    dataset: SFTDataset, corpus_db: Any
+) -> None:
+    # serving builds concept sources from the graph's concept rows (planner.context.concept_item: definition,
+    # formula for definitions, when to use, first common mistake) and relation sources as one sentence per hop
+    from engine.graph_reads import concept_details
+    from planner.context import concept_item
+
+    definitions = [e for e in dataset.train if e.kind == "definition"][:25]
+    details = concept_details(corpus_db, [e.concepts[0] for e in definitions if len(e.concepts) == 1])
+    checked = 0
+    for example in definitions:
+        detail = details.get(example.concepts[0])
+        if detail is None:
+            continue
+        served = concept_item(detail, with_formula=True)
+        line = _source_lines(example)[example.answer_markers[0]]
+        assert line == f"{served.title}: {' '.join(served.text.split())}"
+        checked += 1
+    assert checked >= 10
+    relations = [e for e in dataset.train if e.kind == "relation"]
+    for example in relations[:50]:
+        line = _source_lines(example)[example.answer_markers[0]]
+        title, text = line.split(": ", 1)
+        assert text.startswith(f"{title}: ") or text == f"{title}.", line
