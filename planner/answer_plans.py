@@ -455,8 +455,8 @@ def primary_topic(named: Sequence[str], pool: Sequence[str], scores: Mapping[str
     """The unnamed concept a practical question is about, when the question is closer to it than to any concept it
     names ("how long should I run my A/B test?" names A/B test but is about test duration); else None."""
     unnamed = [c for c in pool if c not in named and c in scores]
-    if not unnamed:
-        return None
+    if not unnamed or any(c not in scores for c in named):
+        return None  # a named concept we cannot score keeps the lead: the question says what it is about
     best = max(unnamed, key=lambda c: (scores[c], -pool.index(c)))
     return best if scores[best] > max((scores.get(c, 0.0) for c in named), default=0.0) else None
 

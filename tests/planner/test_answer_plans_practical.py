@@ -185,6 +185,11 @@ def test_an_unnamed_topic_closer_than_the_named_concept_leads_a_practical_answer
         primary_topic([], ["a-a-test", "statistical-power"], {"statistical-power": 0.336, "a-a-test": 0.313})
         == "statistical-power"
     )
+    # a named concept without a score ("is it fine to peek at results every day?": peeking, linked by its lemma,
+    # is not among the question's closest concept vectors) is not overridden by a scored unnamed one
+    assert (
+        primary_topic(["peeking"], ["peeking", "day-of-week-effect"], {"day-of-week-effect": 0.363}) is None
+    )
     # unnamed concepts without a score (ranked only by retrieval) do not override
     assert primary_topic(["ab-test"], ["ab-test", "bandit"], {"ab-test": 0.45}) is None
 
