@@ -101,7 +101,7 @@ def train(
     ] = False,
 ) -> None:
     """Build the fine-tuning set from the corpus and calculators, then train a LoRA adapter with a manifest."""
-    from training.lora import TrainConfig, TrainingError, steps_for, train_adapter
+    from training.lora import TrainConfig, TrainingError, fitting_examples, steps_for, train_adapter
     from training.sft_data import SFTDataError, load_external_examples, sample_examples, write_dataset
 
     settings = Settings()
@@ -135,7 +135,9 @@ def train(
         )
     except TrainingError as exc:
         raise _fail(str(exc)) from exc
-    chosen = sample_examples([*dataset.train, *extra], config.max_examples, seed)
+    pool = fitting_examples(settings, [*dataset.train, *extra], config.max_seq_len)
+    console.print(f"{len(pool)} training examples fit in {config.max_seq_len} tokens")
+    chosen = sample_examples(pool, config.max_examples, seed)
     estimate = steps_for(len(chosen), config)
     console.print(f"training {name} on {len(chosen)} examples (~{estimate} steps) …")
     try:

@@ -9,6 +9,8 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The LoRA adapter shipped in the repository (trained on the planner's prompts; see README, "Training the answer adapter")
+BUNDLED_ADAPTER = REPO_ROOT / "adapters" / "answer-lora"
 
 
 class Settings(BaseSettings):
@@ -51,7 +53,7 @@ class Settings(BaseSettings):
         default=None, ge=1, description="CPU threads for the generator (torch). Default: torch's own choice."
     )
     generator_adapter: Path | None = Field(
-        default=None,
+        default=BUNDLED_ADAPTER,
         description=(
             "LoRA adapter directory (peft) merged into the generator. Default: the bundled adapters/answer-lora, "
             "trained on the planner's prompts; `none` serves the base model."

@@ -171,6 +171,23 @@ def record_in_manifest(adapter_dir: Path, key: str, value: Any) -> None:
     (adapter_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
+def fitting_examples(
+    settings: Settings, examples: Sequence[SFTExample], max_seq_len: int
+) -> list[SFTExample]:
+    """The examples whose prompt+answer fits ``max_seq_len`` tokens of the base model's tokenizer, so that a
+    sample drawn from them trains on as many examples as asked (longer ones would be skipped, not truncated)."""
+    from transformers import AutoTokenizer
+
+    from model.backends.transformers_local import locate_weights
+
+    tokenizer = AutoTokenizer.from_pretrained(locate_weights(settings)[0], local_files_only=True)
+    return [
+        e
+        for e, r in zip(examples, _records(examples), strict=True)
+        if fits(_token_length(tokenizer, r), max_seq_len)
+    ]
+
+
 def _records(examples: Sequence[SFTExample]) -> list[dict[str, Any]]:
     return [{"prompt": r["prompt"], "completion": r["completion"]} for r in (e.to_record() for e in examples)]
 
