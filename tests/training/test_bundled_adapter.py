@@ -39,7 +39,9 @@ def test_a_missing_adapter_directory_is_a_clear_settings_error(
         Settings(_env_file=None)  # type: ignore[call-arg]
 
 
-def test_the_manifest_names_the_shipped_base_model_by_its_weight_hash(generator: TransformersGenerator) -> None:
+def test_the_manifest_names_the_shipped_base_model_by_its_weight_hash(
+    generator: TransformersGenerator,
+) -> None:
     manifest = read_manifest(BUNDLED)
     base_dir = Path(generator.load_info.path)  # the converted SmolLM2 the generator loaded
     assert manifest["base_model"]["weights_sha256"] == weights_hash(base_dir)
