@@ -73,6 +73,28 @@ def name_variants(name: str) -> list[str]:
     return out
 
 
+LONG_SURFACE_WORDS = 5  # an alias this long is a description; its words without the last one still name it
+
+
+def spelling_variants(surface: str) -> list[str]:
+    """Ways people write a name or alias that the tokenizer sees as different words: without hyphens
+    ("intent-to-treat" → "intent to treat", "pre-registration" → "preregistration"), without apostrophes
+    ("winner's curse" → "winners curse"), and a long descriptive alias without its last word
+    ("too good to be true result" → "too good to be true")."""
+    text = " ".join(surface.split())
+    out: list[str] = []
+    if "-" in text and not _ACRONYM.match(text):
+        out.append(" ".join(text.replace("-", " ").split()))
+        if text.count("-") == 1:
+            out.append(text.replace("-", ""))
+    if "'" in text or "’" in text:
+        out.append(text.replace("'", "").replace("’", ""))
+    words = text.split()
+    if len(words) >= LONG_SURFACE_WORDS:
+        out.append(" ".join(words[:-1]))
+    return [v for v in out if v and v != text]
+
+
 class EntityLinker:
     """Links question text to concepts by name and alias; build one per graph version (``as_of`` log position)."""
 
@@ -107,7 +129,9 @@ class EntityLinker:
                 self._lemma.add(label, [self._lemma_doc(tokenized)])
                 if len(surface) >= FUZZY_MIN_CHARS and not _ACRONYM.match(surface):
                     self._fuzzy_index.setdefault(len(tokenized), []).append((surface.lower(), key))
-            for variant in name_variants(concept.name):
+            plain = {" ".join(x.split()).lower() for x, _ in surfaces}
+            variants = [*name_variants(concept.name), *(v for x, _ in surfaces for v in spelling_variants(x))]
+            for variant in dict.fromkeys(v for v in variants if v.lower() not in plain):
                 key = len(self._keys)
                 self._keys.append(_Pattern(concept.concept_id, concept.name, variant, False))
                 tokenized = self._nlp.make_doc(variant)
@@ -115,6 +139,12 @@ class EntityLinker:
                 self._lemma.add(str(key), [self._lemma_doc(tokenized)])
                 if len(variant) >= FUZZY_MIN_CHARS:
                     self._fuzzy_index.setdefault(len(tokenized), []).append((variant.lower(), key))
+
+    @functools.cached_property
+    def english_words(self) -> frozenset[str]:
+        """General English word forms (the lookup lemmatizer's table): words a speller must leave alone."""
+        table: Any = self._lookup
+        return frozenset(str(w) for pair in table.items() for w in pair)
 
     @functools.cached_property
     def vocabulary(self) -> frozenset[str]:

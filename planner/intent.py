@@ -138,7 +138,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
     (
         "definition",
         re.compile(
-            r"^\s*(what(\s+(is|are|does)|'s|s)\b(?!.*\b(difference|better|best|need|affect|mistakes?|pitfalls?|common|should|practices?|process|steps?)\b)|"
+            r"^\s*(what(\s+(is|are|does)|'s|s)\b(?!.*\b(difference|better|best|need|affect|mistakes?|pitfalls?|common|should|practices?|process|steps?|"
+            r"sensible|reasonable|good|right|ok|okay|enough|wrong|link|connection|relation|check)\b)|"
             r"define\b|definition of|meaning of|what('s| is) meant by|explain what)"
         ),
         2.0,
@@ -152,11 +153,26 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
         ),
         1.5,
     ),
+    # the casual forms of asking for advice ("is it ok to...", "is that a problem", "how do I push back")
+    (
+        "best_practice",
+        re.compile(
+            r"\b(is (it|that|this) (ok|okay|fine|bad|safe|wrong|legit|valid|normal|acceptable|a problem|an issue|"
+            r"a good idea|a bad idea|worth it)|(ok|okay|fine|safe|legit|acceptable) to|worth (it|doing|bothering)|"
+            r"overkill|bother|sensible|reasonable|what now|red flags?|gotchas?|sanity checks?|"
+            r"how (do|should|can|would) (i|we|you) (deal|handle|push back|convince|present|explain|communicate|"
+            r"prevent|fix|protect|justify|defend)|how to (deal|handle|push back|convince|present|explain|"
+            r"communicate|prevent|fix|protect|justify|defend)|"
+            r"what (should|do|would) (i|we|you) (check|do|look|watch|tell|say))\b"
+        ),
+        1.5,
+    ),
     (
         "methodology",
         re.compile(
             r"\b(how (do|does|can|should|to)|why|affect|affects|impact|influence|relationship|"
-            r"relate|work|works|steps?|procedure|analy[sz]e|interpret)\b"
+            r"relate|work|works|steps?|procedure|analy[sz]e|interpret|link between|connection between|connect|"
+            r"ties? into|feeds? into)\b"
         ),
         1.0,
     ),

@@ -18,6 +18,7 @@ from planner import calculation as calc
 from planner.context import number_sources, order_items, token_counter
 from planner.entity_linking import merge_embedding_links, topic_concepts
 from planner.intent import classify_intent, has_text, wants_calculation
+from planner.question_focus import focus_question, speller_for
 from planner.retrieval import retrieve as hybrid_retrieve
 from planner.state import PlannerState, RunContext
 from planner.traversal import connecting_paths, describe_path, hop_records, related_concepts
@@ -28,7 +29,9 @@ EMBED_LINK_MAX = 2
 TOPIC_MIN_SIMILARITY = 0.3  # an unnamed concept this close to the question steers retrieval and the plan
 TOPIC_MARGIN = 0.06
 TOPIC_MAX = 2
-RELATED_WEIGHT = 0.5  # × path score: a concept reached from a linked one is weaker evidence than the linked one
+RELATED_WEIGHT = (
+    0.5  # × path score: a concept reached from a linked one is weaker evidence than the linked one
+)
 RELEVANCE_MIN_SIMILARITY = 0.35  # below this, the best chunk is not about the question
 RETRIEVE_K = 20
 DOC_FREQ_CACHE_MAX = 50_000  # distinct query terms remembered per graph version
@@ -71,8 +74,10 @@ def understand(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], di
     vector: list[float] = []
     parsed = None
     tool = None
+    focus = focus_question(question, speller_for(ctx.graph)) if has_text(question) else None
+    focused = focus.text if focus is not None else question
     if has_text(question):
-        vector = list(ctx.embedder.embed([question])[0])
+        vector = list(ctx.embedder.embed([focused])[0])
         parsed = calc.parse(question, state.get("earlier_calculation"))
         tool = calc.parsed_tool(parsed)
     # A follow-up ("and at 90% power?") is a calculation because it changes an earlier one.
@@ -92,10 +97,11 @@ def understand(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], di
         else {}
     )
     decision = classify_intent(
-        question, calculable=calculable, vocabulary=ctx.graph.linker.vocabulary, prototype_scores=proto_scores
+        focused, calculable=calculable, vocabulary=ctx.graph.linker.vocabulary, prototype_scores=proto_scores
     )
     flags = list(dict.fromkeys([*state.get("flags", []), *decision.flags]))
     updates = {
+        "focus": focused,
         "question_vector": vector,
         "intent": decision.intent,
         "flags": flags,
@@ -104,7 +110,7 @@ def understand(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], di
     }
     record = {
         "inputs": {"question": question, "chars": len(question)},
-        "outputs": {"intent": decision.intent, "flags": flags, "calculation_tool": tool},
+        "outputs": {"intent": decision.intent, "flags": flags, "calculation_tool": tool, "focus": focused},
         "decisions": {
             "scores": {k: round(v, 4) for k, v in decision.scores.items()},
             "rules_fired": decision.rules_fired,
@@ -112,6 +118,14 @@ def understand(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], di
             "domain_terms": decision.domain_terms,
             "parsed_calculation": calc.parsed_summary(parsed) if parsed is not None else None,
             "calculable": calculable,
+            "focus": None
+            if focus is None
+            else {
+                "removed": focus.removed,
+                "rewrites": focus.rewrites,
+                "corrections": focus.corrections,
+                "hints": focus.hints,
+            },
         },
     }
     return updates, record
@@ -120,7 +134,12 @@ def understand(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], di
 @node("entities")
 def link_entities(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
     question = state["question"]
-    linked = ctx.graph.linker.link(question)
+    focused = state.get("focus") or question
+    # The focus fixes typos and chat spellings; the original still counts (a correction can miss a name).
+    linked = ctx.graph.linker.link(focused)
+    linked += [
+        e for e in ctx.graph.linker.link(question) if e.concept_id not in {x.concept_id for x in linked}
+    ]
     decisions: list[dict[str, object]] = []
     topics: list[tuple[str, float]] = []
     neighbours: list[tuple[str, str, float]] = []
@@ -153,18 +172,18 @@ def link_entities(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any],
     if intent == "out_of_scope" and linked:
         # The question names known concepts (perhaps misspelt): it is in scope after all.
         decision = classify_intent(
-            question,
+            focused,
             calculable=bool(state.get("calculable")),
             vocabulary=[*ctx.graph.linker.vocabulary, *(e.mention.lower() for e in linked if e.mention)],
         )
         if decision.intent == "out_of_scope":  # linked only by embedding: no surface mention to add
             decision = classify_intent(
-                f"{question} {linked[0].name}", calculable=False, vocabulary=ctx.graph.linker.vocabulary
+                f"{focused} {linked[0].name}", calculable=False, vocabulary=ctx.graph.linker.vocabulary
             )
         updates["intent"] = decision.intent
         note = f"intent revised from out_of_scope to {decision.intent}: the question names known concepts"
     record = {
-        "inputs": {"question": question, "linker_position": ctx.graph.linker.position},
+        "inputs": {"question": question, "focus": focused, "linker_position": ctx.graph.linker.position},
         "outputs": {
             "entities": [
                 {

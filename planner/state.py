@@ -32,6 +32,7 @@ class PlannerState(TypedDict, total=False):
     conversation_id: str | None
     earlier_calculation: dict[str, Any] | None  # the previous turn's calculation reading (follow-ups)
     # understand
+    focus: str  # the question without chat spellings, openers, sign-offs and typos (planner.question_focus)
     question_vector: list[float]
     intent: str
     flags: list[str]
@@ -79,6 +80,8 @@ class GraphView:
     concept_index: VectorIndex | None = None
     # BM25 and chunk details in memory at ``position``, built on the first question that retrieves.
     chunk_text: ChunkTextIndex | None = None
+    # planner.question_focus.Speller over this version's chunk words, built on the first question.
+    speller: Any = None
 
 
 @dataclass(slots=True)

@@ -62,3 +62,20 @@ def test_a_recognised_calculator_counts_as_a_request_only_with_data_or_about_own
     question: str, expected: bool
 ) -> None:
     assert wants_calculation(question) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("is it ok to change the traffic split halfway through an experiment", "best_practice"),
+        ("we launched with a guardrail slightly down, is that a problem", "best_practice"),
+        ("how do we handle a variant that crashes more often", "best_practice"),
+        ("what's a reasonable minimum detectable effect for a checkout test", "best_practice"),
+        ("is a holdout group worth it for a small team", "best_practice"),
+        ("what's the connection between power and the minimum detectable effect", "methodology"),
+        ("how does the baseline rate feed into the sample size", "methodology"),
+        ("what's a holdout group", "definition"),
+    ],
+)
+def test_casual_forms_of_advice_and_relation_questions(question: str, intent: str) -> None:
+    assert classify_intent(question, calculable=False).intent == intent
