@@ -135,6 +135,23 @@ PHRASE_HINTS: tuple[PhraseHint, ...] = (
         r"\bonly (?:a )?(?:few|small (?:fraction|share|part|percent\w*)|some|\d+ ?%) (?:of )?(?:the )?"
         r"(?:users|visitors|people) (?:actually |ever |even )?(?:see|saw|hit|reach|use|get|touch|notice)",
     ),
+    _hint(
+        "Intention-to-treat analysis",
+        r"\bnon-?complian\w*|\bnon-?compliers?\b",
+        r"\b(?:not all|not every|only some|only part of the|some of the|half (?:of )?the|many) (?:of the )?(?:assigned |treated )?"
+        r"(?:users|people|customers|units)\b[^.?!]{0,30}\b(?:got|get|received?|saw|see|used?|took|opened)\b"
+        r"[^.?!]{0,15}\b(?:treatment|change|feature|variant|offer|email)",
+        r"\b(?:didn'?t|did not|never|don'?t|do not) (?:actually )?(?:get|got|receive|received|see|saw|use|used|open|"
+        r"opened|take up|took up) (?:the )?"
+        r"(?:treatment|variant|offer|email|new (?:feature|experience|version))",
+    ),
+    _hint(
+        "False positive risk",
+        r"\b(?:only|just|about|maybe|like) (?:a few|some|a handful|a small (?:share|fraction)|\d+ ?%|one in \w+)"
+        r"(?: of (?:our|the|them|those))?(?: (?:tests|experiments|ideas))? (?:win|wins|succeed|are winners|"
+        r"work out|pay off|ship)\b",
+        r"\b(?:low|typical|historical) (?:win|success|hit) rate\b",
+    ),
     _hint("Holdout group", r"\bhold-?backs?\b"),
     _hint(
         "Day-of-week effect",

@@ -50,6 +50,12 @@ def test_situations_name_their_concepts() -> None:
     assert [c for c, _ in concept_hints("the uplift faded after the first week")] == ["Novelty effect"]
     assert [c for c, _ in concept_hints("only 3% of visitors ever see the new filter")] == ["Effect dilution"]
     assert [c for c, _ in concept_hints("can we use last month's spend as a covariate")] == ["CUPED"]
+    assert [c for c, _ in concept_hints("half the users in treatment never opened the email")] == [
+        "Intention-to-treat analysis"
+    ]
+    assert [c for c, _ in concept_hints("only 10% of our experiments win, does that change anything")] == [
+        "False positive risk"
+    ]
     assert concept_hints("how do I compute a confidence interval for a ratio") == []
 
 
