@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from engine.text_index import ChunkTextIndex
+from engine.text_index import ChunkTextIndex, stem
 from planner.practitioner_phrases import concept_hints
 from planner.state import GraphView
 
@@ -57,6 +57,13 @@ CHAT_FORMS: dict[str, str] = {
     "w/": "with",
     "w/o": "without",
     "abt": "about",
+    "shud": "should",
+    "shld": "should",
+    "cud": "could",
+    "wud": "would",
+    "tho": "though",
+    "thru": "through",
+    "prob": "probably",
     "diff": "difference",
     "btwn": "between",
     "stat sig": "statistically significant",
@@ -67,11 +74,12 @@ CHAT_FORMS: dict[str, str] = {
 
 # Hedges and greetings at the start ("sorry if this is basic but", "quick q:", "hey all,").
 _OPENERS = re.compile(
-    r"^\s*(?:(?:hey|hi|hello|ok(?:ay)?|so|um+|hmm+|yo)\b(?:\s+(?:all|guys|folks|team|everyone))?[\s,!:.-]*)*"
+    r"^\s*(?:(?:hey|hi|hiya|hello|ok(?:ay)?|so|um+|hmm+|yo)\b(?:\s+(?:all|guys|folks|team|everyone))?[\s,!:.-]*)*"
     r"(?:(?:sorry|sry|apologies)\s+if\s+(?:this\s+is\s+|it'?s\s+)?(?:a\s+)?(?:basic|dumb|stupid|silly|obvious|"
     r"naive|noob|newbie)(?:\s+question)?(?:\s+but)?[\s,:.-]*"
     r"|(?:quick|random|dumb|stupid|basic|noob|newbie|silly|simple)\s+(?:one|q|qn|question)\b[\s,:.-]*"
     r"|(?:possibly\s+|probably\s+)?(?:a\s+)?(?:dumb|stupid|basic|noob|newbie|silly)\s+question(?:\s+but)?[\s,:.-]*"
+    r"|(?:newbie|noob|beginner|new\s+to\s+(?:this|a/?b\s+testing|experimentation))\s+here[\s,:.!-]*"
     r"|(?:asking\s+for\s+a\s+friend|genuine\s+question|honest\s+question|serious\s+question)[\s,:.-]*)*",
     re.IGNORECASE,
 )
@@ -137,6 +145,9 @@ class Speller:
         """The vocabulary word ``word`` was meant to be, or None (known, too short, or nothing close enough)."""
         lower = word.lower()
         if len(lower) < SPELL_MIN_CHARS or lower in self.known or not lower.isalpha():
+            return None
+        root = stem(lower)
+        if root != lower and root in self.known:  # an inflection of a known word ("cheating" of "cheat")
             return None
         best = process.extractOne(lower, self._choices, scorer=fuzz.ratio, score_cutoff=SPELL_MIN_SCORE)
         if best is None or best[0][0] != lower[0]:  # typos rarely hit the first letter; guessing it misfires

@@ -21,6 +21,11 @@ def test_openers_sign_offs_and_chat_spellings_are_dropped_or_rewritten() -> None
     assert ("u", "you") in focus.rewrites and ("w/", "with") in focus.rewrites
 
 
+def test_self_introductions_and_chat_verbs_are_normalised() -> None:
+    focus = focus_question("hiya, newbie here - how long shud we keep a test running?")
+    assert focus.text == "how long should we keep a test running?"
+
+
 def test_a_clean_question_is_left_as_it_is() -> None:
     question = "How does variance affect the sample size of a test?"
     focus = focus_question(question)
@@ -41,6 +46,14 @@ def test_the_speller_corrects_to_frequent_corpus_words_and_leaves_english_alone(
     assert speller.correct("hashng") == "hashing"
     assert speller.correct("grups") is None  # five letters: too short to correct safely
     assert speller.correct("xandomization") is None  # first letters are not guessed
+
+
+def test_the_speller_leaves_inflections_of_known_words_alone() -> None:
+    speller = Speller(["creating groups, creating metrics"] * 2, known_words=["cheat"])
+    assert (
+        speller.correct("cheating") is None
+    )  # "cheat" + "ing", though one letter from the corpus's "creating"
+    assert speller.correct("creatng") == "creating"
 
 
 def test_situations_name_their_concepts() -> None:
