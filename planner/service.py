@@ -235,6 +235,9 @@ class Planner:
     def warm(self) -> None:
         """Build and load what a first question would otherwise wait for (seconds on a cold process): the live
         graph's view and indexes, the question encoder, the calculation parser. Stores nothing."""
+        load = getattr(self.deps.embedder, "load", None)
+        if load is not None:  # the warm-up question may be in the embedding cache: load the encoder anyway
+            load()
         self.prepare(WARM_UP_QUESTION)
 
     def prepare(
