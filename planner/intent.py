@@ -135,6 +135,16 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
         ),
         2.0,
     ),
+    # "should I use Bonferroni or BH", "do we pick CUPED or stratification": a choice between two named options
+    (
+        "comparison",
+        re.compile(
+            r"\b(use|pick|go with|prefer|recommend|switch to)\s+(an?\s+|the\s+)?[\w/'-]+(\s+[\w/'-]+){0,3}"
+            r"\s+or\s+(an?\s+|the\s+)?(?!not\b|something\b|anything\b|nothing\b|is\b|are\b|do\b|should\b|"
+            r"can\b|would\b|will\b|just\b|wait\b|stop\b)[\w/'-]+"
+        ),
+        2.0,
+    ),
     (
         "definition",
         re.compile(

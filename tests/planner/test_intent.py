@@ -79,3 +79,16 @@ def test_a_recognised_calculator_counts_as_a_request_only_with_data_or_about_own
 )
 def test_casual_forms_of_advice_and_relation_questions(question: str, intent: str) -> None:
     assert classify_intent(question, calculable=False).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("should we use the delta method or the bootstrap for a ratio metric", "comparison"),
+        ("do you pick a Welch t-test or a Student t-test for unequal groups", "comparison"),
+        ("should i use a t-test or not", "best_practice"),
+        ("should we use sequential testing or just wait for the planned end", "best_practice"),
+    ],
+)
+def test_a_choice_between_two_named_options_is_a_comparison(question: str, intent: str) -> None:
+    assert classify_intent(question, calculable=False).intent == intent
