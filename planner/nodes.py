@@ -248,7 +248,7 @@ def retrieve(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
     kept, all_cands, decisions = hybrid_retrieve(
         ctx.graph.db,
         state.get("question_vector") or [],
-        state["question"],
+        state.get("focus") or state["question"],  # typos fixed, filler dropped, situation names added
         state.get("concept_weights", {}),
         k=RETRIEVE_K,
         doc_freq_cache=ctx.graph.doc_freq if len(ctx.graph.doc_freq) < DOC_FREQ_CACHE_MAX else None,
