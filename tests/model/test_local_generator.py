@@ -187,7 +187,7 @@ def test_lora_adapter_is_loaded_merged_and_changes_the_output(
     torch.manual_seed(0)
     base = AutoModelForCausalLM.from_pretrained(float32_generator.load_info.path, dtype=torch.float32)
     config = LoraConfig(r=4, lora_alpha=64, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
-    get_peft_model(base, config).save_pretrained(tmp_path / "tiny-lora")
+    get_peft_model(base, config).save_pretrained(str(tmp_path / "tiny-lora"))
 
     adapted = TransformersGenerator.from_settings(
         settings.model_copy(
