@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from model.library_noise import silence_library_noise
+
 if TYPE_CHECKING:
     from config import Settings
 
@@ -151,6 +153,7 @@ class Embedder:
             # Never reach the hub: the model is local, and a missing file must fail loudly instead of downloading.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            silence_library_noise()
             from sentence_transformers import SentenceTransformer
 
             try:

@@ -60,7 +60,9 @@ def _exit_with_parent() -> None:
 def _child(settings: Settings, requests: Any, events: Any) -> None:
     """The child's main: load the model, then submit requests to its scheduler and relay their pieces."""
     from model.backends.transformers_local import load_transformers_generator
+    from model.library_noise import silence_library_noise
 
+    silence_library_noise()
     threading.Thread(target=_exit_with_parent, name="expgraph-parent-watch", daemon=True).start()
     try:
         generator = load_transformers_generator(settings)

@@ -29,6 +29,7 @@ from model.generator import (
     GeneratorInputError,
     validate_request,
 )
+from model.library_noise import silence_library_noise
 
 if TYPE_CHECKING:
     import torch
@@ -429,6 +430,7 @@ def model_identity(settings: Settings, *, cuda: bool) -> ModelIdentity:
 
 def load_transformers_generator(settings: Settings) -> TransformersGenerator:
     """Build a ``TransformersGenerator`` from settings: locate, load, apply adapter, set precision."""
+    silence_library_noise()
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
