@@ -116,7 +116,9 @@ class Runtime:
             startup.phase = "loading the question encoder"
             encoder_loaded.result()
             startup.phase = "starting the answer model"
-            generator = generator_loaded.result() if generator_loaded is not None else load_generator(settings)
+            generator = (
+                generator_loaded.result() if generator_loaded is not None else load_generator(settings)
+            )
         except BaseException:
             db.close()
             raise
