@@ -102,19 +102,23 @@ def _events(
     """
     cancel = threading.Event()
     try:
-        yield from _answer_events(answers, question, cancel)
+        yield from _answer_events(answers, question, cancel, release)
     finally:
         cancel.set()
         release()
 
 
 def _answer_events(
-    answers: AnswerService, question: Question, cancel: threading.Event
+    answers: AnswerService, question: Question, cancel: threading.Event, release: Callable[[], None]
 ) -> Iterator[ServerSentEventMessage]:
+    """The stream's events. ``release`` frees the answer place as soon as the answer exists: what is left is writing
+    to the socket, and a client who leaves then would otherwise hold the place until the garbage collector closes
+    this iterator (seen: a place still held 60 s after the reader left)."""
     cached = answers.cached(question)
     count_cache(cached is not None)
     clock = StreamClock()
     if cached is not None:
+        release()
         body = cached.to_dict()
         yield _sse("step", clock.step({"node": "cache", "ms": 0.0, "hit": True}))
         for sentence in verified_sentences(body):
@@ -130,6 +134,7 @@ def _answer_events(
             if item is None:
                 break
             if item.event == "answer":
+                release()
                 observe_planner_timings(item.data.get("timings_ms", {}))
                 for sentence in verified_sentences(item.data):
                     yield _sse("sentence", sentence)
