@@ -7,6 +7,9 @@ import re
 _HEADING = re.compile(r"(?m)^\s*#{1,6}\s+.*$")
 _EMPHASIS = re.compile(r"(\*\*|__|`)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+# A glossary entry, "**Term.** What it is.": the term stays the sentence's subject ("Term: what it is."), or the
+# definition would be split off as a sentence without one ("Whether the effect is large enough to matter.").
+_LEAD_TERM = re.compile(r"\*\*([^*\n]{1,80}?)(?:[.:]\*\*|\*\*[.:])[ \t]+")
 _BULLET = re.compile(r"(^|\n)\s*(?:[-*+]|\d+\.)\s+")
 _MARKUP = re.compile(r"\*\*|__|`|\||(?:^|\s)#{1,6}\s|(?:^|\s)[-*+]\s|(?:^|\s)\d+\.\s")
 
@@ -17,6 +20,7 @@ def plain_text(markdown: str) -> str:
     Headings are dropped, not kept: a chunk's heading path is already in its source title.
     """
     text = _LINK.sub(r"\1", markdown)
+    text = _LEAD_TERM.sub(r"\1: ", text)
     text = _BULLET.sub(r"\1", text)
     text = _HEADING.sub(" ", text)
     text = _EMPHASIS.sub("", text)

@@ -67,4 +67,10 @@ def test_clip_cuts_at_a_late_sentence_end_or_marks_the_cut() -> None:
 def test_markdown_becomes_the_plain_text_the_model_sees() -> None:
     markdown = "## Heading\n- **Power** depends on `n`\n- see [the guide](guide.md)\n\n1. first"
     assert plain_text(markdown) == "Power depends on n see the guide first"
+    glossary = "**Practical significance.** Whether the effect matters. **MDE**: the smallest effect."
+    assert (
+        plain_text(glossary)
+        == "Practical significance: Whether the effect matters. MDE: the smallest effect."
+    )
+    assert plain_text("a **bold** claim. **Power** is 0.8.") == "a bold claim. Power is 0.8."
     assert has_markup("- a bullet") and has_markup("a **bold** claim") and not has_markup("Plain prose.")
