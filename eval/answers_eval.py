@@ -6,8 +6,11 @@ written before the answer code changed, phrased as practitioners ask (forum titl
 typos), not from the concept files. ``eval/answers_test2.jsonl`` (50 questions, 10 per category, more casual: typos,
 context in the question, several asks per sentence) is a second held-out split, written on 2026-12-03 after the test
 half had been run once and before any answer code was measured on it; ``eval/answers_dev2.jsonl`` (40, 8 per category) is a dev split in the
-same casual style, written at the same time, to tune on. Each question lists key facts as groups of alternative keywords: a fact is
-present when any alternative starts a word of the answer (``randomi`` matches "randomise" and "randomization").
+same casual style, written at the same time, to tune on. ``eval/answers_test3.jsonl`` (60: 14 definition, 14
+methodology, 12 best practice, 8 comparison, 12 multi-hop; held out, run only by the coordinator) and
+``eval/answers_dev3.jsonl`` (40, 8 per category, to tune on) were written together on 2026-12-03 as one set of 100
+on topics the earlier splits barely touch, then split at random within each category.
+Each question lists key facts as groups of alternative keywords: a fact is present when any alternative starts a word of the answer (``randomi`` matches "randomise" and "randomization").
 
 The runner imports only the planner's public entry points, which the starting commit also has, and ``textkit``
 (the citation and sentence rules), so the same file measures old and new code::
@@ -46,7 +49,7 @@ from textkit.numbers import parse_numbers
 from textkit.sentences import split_sentences
 
 HERE = Path(__file__).resolve().parent
-SPLITS = ("dev", "dev2", "test", "test2")
+SPLITS = ("dev", "dev2", "dev3", "test", "test2", "test3")
 CATEGORIES = ("definition", "methodology", "best_practice", "comparison", "multi_hop")
 SUPPORT_MIN_COVERAGE = 0.6
 
