@@ -24,7 +24,10 @@ passage keeps its key when the citation order changes.
 
 Annotations (``eval/faithfulness_annotations.jsonl``), one line per key, judged by reading:
 ``supported`` (every claim is stated or directly implied by the passage), ``partial`` (the gist is there, a detail
-such as a number, a direction or the scope is not), ``unsupported`` (not in the passage, contradicts it, or garbled).
+such as a number, a direction or the scope is not), ``unsupported`` (not in the passage, contradicts it, or garbled);
+``note`` says why when not supported, ``commit`` is the commit whose answer the pair was judged in. Conventions used:
+a sentence copied from its passage but cut from what it depends on (a glossary entry without the term it defines, a
+worked example's number or premise stated as general) is ``partial``; relevance to the question is not judged.
 
 Usage::
 
