@@ -34,6 +34,7 @@ Usage::
     .venv/bin/python -m eval.faithfulness_review --split test2 --out /tmp/review.jsonl   # write the review file
     .venv/bin/python -m eval.faithfulness_review --split test2 --report                  # counts against annotations
     .venv/bin/python -m eval.faithfulness_review --review /tmp/review.jsonl --report     # no planner run
+    .venv/bin/python -m eval.faithfulness_review --split test2 --mode tuned --report     # plans off: the model writes
 
 No library fits a per-pair hand annotation file with one stable key, so this is plain JSONL and ``hashlib``.
 """
@@ -241,7 +242,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--annotations", type=Path, default=ANNOTATIONS)
     parser.add_argument("--report", action="store_true", help="print counts against the annotations")
+    parser.add_argument(
+        "--mode",
+        choices=("serving", "base", "tuned"),
+        default="serving",
+        help="serving (default): the planner as served; base/tuned: answer plans off, the model writes every "
+        "answer (eval.generator_compare's modes), to judge what the gate lets through from the model",
+    )
+    parser.add_argument("--max-new-tokens", type=int, default=None, help="with --mode base/tuned")
     args = parser.parse_args(argv)
+    if args.mode != "serving":
+        from eval.generator_compare import configure
+
+        configure(args.mode, None, args.max_new_tokens)
     pairs, answers = read_review(args.review) if args.review else collect(args.split, args.limit)
     if args.out:
         with args.out.open("w", encoding="utf-8") as sink:
