@@ -26,6 +26,7 @@ from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from planner.answer_focus import question_terms, select
 from planner.context import (
     GERUND_SUBJECT,
     mistake_sentence,
@@ -35,8 +36,17 @@ from planner.context import (
     sentences_of,
     usage_sentence,
 )
+from planner.faithfulness import is_fragment
+from planner.plan_sentences import (
+    hop_sentence,
+    near_duplicate,
+    running_case,
+    says_relation,
+    stands_alone,
+    step_sentence,
+)
 from planner.traversal import Adjacency, parallel_hops
-from planner.types import Candidate, ConceptPath, LinkedEntity, Source
+from planner.types import Candidate, ConceptPath, Hop, LinkedEntity, Source
 
 # Scores each candidate sentence against the question (higher = more relevant); the planner passes an
 # embedding cosine, tests may pass any deterministic function.
@@ -71,8 +81,25 @@ GUIDE_BONUS = 0.05  # cosine points for a guide's sentence over a concept page's
 TOPIC_BONUS = (
     0.05  # cosine points for a passage about the answer's primary concept, when passages compete to lead
 )
+# a relation whose justification says it in plain words is told before one that needs its reading
+PLAIN_RELATION_BONUS = 0.05
+NEAR_DUPLICATE = (
+    0.75  # share of a sentence's content words one sentence of the plan already has: a near-duplicate
+)
 REPEAT_OVERLAP = 0.6  # share of a sentence's content words already said by the plan: it adds nothing
 DEFINITION_SENTENCES = 3
+MAX_SENTENCES = 8  # an answer that is not a multi-hop walk stays short
+MIN_FOCUS_COSINE = 0.4  # a passage sentence further from the question than this does not answer it
+OWN_PAGE_BONUS = 0.03
+SECTION_BONUS = 0.05
+FOCUS_DEFINITION = 1
+FOCUS_PRACTICAL = 3
+FOCUS_COMPARISON = 3
+_PRACTICAL_SECTION = re.compile(
+    r"\b(when to|how to|check|mistakes?|pitfalls?|practice|recommend\w*|guidelines?|before|diagnos\w*|trust\w*|"
+    r"avoid\w*|choos\w*|decid\w*)\b",
+    re.IGNORECASE,
+)
 _CONTRAST = re.compile(r"\b(vs\.?|versus|or|differen\w*|compar\w*|which)\b", re.IGNORECASE)
 _GERUND = re.compile(r"^[A-Z][a-z]+ing\b")
 # "They come from heavy users ...": lifted out of its passage, the sentence has lost what it is about
@@ -165,12 +192,24 @@ class _Builder:
         details: Mapping[str, Mapping[str, Any]],
         candidates: Sequence[Candidate],
         similarity: Similarity,
+        adj: Adjacency | None = None,
+        focus: str = "",
+        focus_only: frozenset[str] = frozenset(),
     ) -> None:
         self.question = question
+        self.focus = focus or question
         self.details = details
         self.similarity = similarity
+        self.adj = adj if adj is not None else Adjacency(names={})
+        # running text the plan's sources write: how a concept's name is cased mid-sentence
+        self.corpus = " ".join(
+            [s.text for s in sources if s.kind == "chunk"]
+            + [str(d.get("definition") or "") for d in details.values()]
+        )
         self.by_id = {(s.kind, s.id): s for s in sources}
-        self.chunks = [s for s in sources if s.kind == "chunk"]
+        # passages numbered only for the focused evidence do not compete to lead or in ``evidence``
+        self.chunks = [s for s in sources if s.kind == "chunk" and s.id not in focus_only]
+        self.focus_passages = [s for s in sources if s.kind == "chunk" and s.id in focus_only]
         self.raw = {c.chunk_id: c.text for c in candidates}
         self.mentions = {c.chunk_id: set(c.mentions) for c in candidates}
         self.items: list[PlanItem] = []
@@ -184,11 +223,26 @@ class _Builder:
             chunk_id, ()
         )
 
-    def add(self, role: str, sentence: str, source: Source) -> None:
-        if sentence and not any(i.text.startswith(sentence.rstrip(".")[:60]) for i in self.items):
-            self.items.append(
-                PlanItem(role, cite(sentence, source.marker), source.marker, source.kind, source.id)
-            )
+    def add(self, role: str, sentence: str, source: Source) -> bool:
+        """Add ``sentence`` cited to ``source`` unless the plan already says it (or nearly: ``NEAR_DUPLICATE``)."""
+        if not sentence or any(i.text.startswith(sentence.rstrip(".")[:60]) for i in self.items):
+            return False
+        if near_duplicate(_content(sentence), [_content(i.text) for i in self.items], NEAR_DUPLICATE):
+            return False
+        self.items.append(
+            PlanItem(role, cite(sentence, source.marker), source.marker, source.kind, source.id)
+        )
+        return True
+
+    def case(self, name: str) -> str:
+        return running_case(name, self.corpus)
+
+    def tell_hop(self, role: str, hop: Hop, src: Source) -> bool:
+        """A relation as plain sentences (``planner.plan_sentences``), each cited to the relation."""
+        added = False
+        for sentence in sentences_of(hop_sentence(hop, self.adj.name, self.case)):
+            added = self.add(role, sentence, src) or added
+        return added
 
     def concept(self, concept_id: str) -> Source | None:
         return self.by_id.get(("concept", concept_id))
@@ -313,9 +367,10 @@ class _Builder:
         steps = steps_of(self.raw.get(src.id, ""))
         if len(steps) >= 2:
             for n, step in enumerate(steps[:MAX_STEPS], start=1):
-                first = sentences_of(step)[:1]
-                if first and first[0] in src.text:
-                    self.add(step_role, f"Step {n}: {first[0]}", src)
+                told = step_sentence(step, n)
+                # only what the numbered (clipped) passage still holds: the citation must support it
+                if told and _content(told.removeprefix(f"Step {n}: ")) <= _content(src.text):
+                    self.add(step_role, told, src)
             return src
         said = [_content(i.text) for i in self.items]
         added = 0
@@ -337,32 +392,104 @@ class _Builder:
     def remedies(self, adj: Adjacency, concepts: Sequence[str], role: str) -> None:
         """The relations saying how the question's concept is handled, checked or corrected, with their reasons."""
         found = [
-            src
+            (hop, src)
             for concept_id in concepts[:2]
             for hop in remedy_hops(adj, concept_id)
             if (src := self.by_id.get(("relation", hop.relation_id))) is not None
         ]
         if not found:
             return
-        scores = self.similarity(self.question, [src.text for src in found])
-        for i in sorted(range(len(found)), key=lambda i: -scores[i])[:MAX_REMEDY_ITEMS]:
-            for sentence in sentences_of(found[i].text)[:1]:
-                self.add(role, sentence, found[i])
+        cosines = self.similarity(self.question, [src.text for _, src in found])
+        scores = [
+            x
+            + (
+                PLAIN_RELATION_BONUS
+                if says_relation(adj.name(h.from_id), adj.name(h.to_id), h.justification)
+                else 0
+            )
+            for x, (h, _) in zip(cosines, found, strict=True)
+        ]
+        told: set[frozenset[str]] = set()
+        for i in sorted(range(len(found)), key=lambda i: -scores[i]):
+            hop, src = found[i]
+            pair = frozenset((hop.from_id, hop.to_id))
+            if pair in told:  # two relations between the same two concepts say nearly the same: one is told
+                continue
+            if len(told) >= MAX_REMEDY_ITEMS:
+                break
+            told.add(pair)
+            self.tell_hop(role, hop, src)
 
     def purpose(self, adj: Adjacency, concept_id: str) -> None:
         """The relation saying how the concept is handled or what it is for, with its reason."""
+        told: set[str] = set()
         for hop in purpose_hops(adj, concept_id):
             src = self.by_id.get(("relation", hop.relation_id))
-            if src is not None:
-                for sentence in sentences_of(src.text)[:1]:
-                    self.add("purpose", sentence, src)
+            if src is not None and hop.to_id not in told:
+                told.add(hop.to_id)
+                self.tell_hop("purpose", hop, src)
+
+    def last(self, *roles: str) -> None:
+        """Move the items of ``roles`` to the end, in that order (the plan's closing parts)."""
+        rest = [i for i in self.items if i.role not in roles]
+        self.items = rest + [i for r in roles for i in self.items if i.role == r]
+
+    def focused(self, role: str, limit: int, *, practical: bool = False) -> None:
+        """Up to ``limit`` passage sentences that answer what the question asks and say what the plan has not
+        (``planner.answer_focus``), while the answer is under ``MAX_SENTENCES``.
+
+        Candidates are the whole prose sentences of the numbered passages and concept sources; the concept's own
+        page gets ``OWN_PAGE_BONUS``; for a practical question a section saying when, how or what to check gets
+        ``SECTION_BONUS``.
+        """
+        room = min(limit, MAX_SENTENCES - len(self.items))
+        if room <= 0:
+            return
+        passages = [
+            *self.chunks,
+            *self.focus_passages,
+            *(s for s in self.by_id.values() if s.kind == "concept"),
+        ]
+        pool: list[tuple[Source, str]] = []
+        seen: set[str] = set()
+        for src in passages:
+            for sentence in sentences_of(src.text):
+                if (
+                    sentence in seen
+                    or not _prose(sentence)
+                    or _PRONOUN_OPENING.match(sentence)
+                    or not stands_alone(sentence)
+                    or is_fragment(sentence)
+                    or (_GERUND.match(sentence) and not GERUND_SUBJECT.match(sentence))
+                ):
+                    continue
+                seen.add(sentence)
+                pool.append((src, sentence))
+        if not pool:
+            return
+        cosines = list(self.similarity(self.question, [s for _, s in pool]))
+        bonus = [
+            (OWN_PAGE_BONUS if src.id == self.primary or self.about_primary(src.id) else 0.0)
+            + (SECTION_BONUS if practical and _PRACTICAL_SECTION.search(src.title) else 0.0)
+            for src, _ in pool
+        ]
+        for pick in select(
+            [s for _, s in pool],
+            cosines,
+            question_terms(self.focus),
+            [_content(i.text) for i in self.items],
+            limit=room,
+            min_cosine=MIN_FOCUS_COSINE,
+            bonus=bonus,
+        ):
+            src, sentence = pool[pick.index]
+            self.add(role, sentence, src)
 
     def path(self, adj: Adjacency, path: ConceptPath) -> None:
         for hop in path.hops:
             src = self.by_id.get(("relation", hop.relation_id or f"{hop.from_id}:{hop.rel_type}:{hop.to_id}"))
             if src is not None:
-                for sentence in sentences_of(src.text):
-                    self.add("hop", sentence, src)
+                self.tell_hop("hop", hop, src)
 
 
 def asked_term(question: str) -> str | None:
@@ -401,6 +528,16 @@ def _same_term(term: str, names: Sequence[str]) -> bool:
         if n and (t == n or t.rstrip("s") == n.rstrip("s")):
             return True
     return False
+
+
+BROADER = frozenset({"special_case_of", "part_of"})
+
+
+def _broader(adj: Adjacency, concept_id: str, other: str) -> bool:
+    """Whether ``other`` is a broader concept than ``concept_id`` in the graph (it is a kind or a part of it)."""
+    return any(
+        h.forward and h.rel_type in BROADER and h.to_id == other for h in adj.neighbours.get(concept_id, [])
+    )
 
 
 def _with_primary(primary: str | None, concepts: Sequence[str]) -> list[str]:
@@ -513,23 +650,30 @@ def build_plan(
     retrieved_concepts: Sequence[str] = (),
     calculated: bool = False,
     concept_scores: Mapping[str, float] | None = None,
+    focus: str = "",
+    focus_only: Sequence[str] = (),
 ) -> AnswerPlan:
     """The plan for ``question`` from the numbered ``sources`` (see the module docstring).
 
     ``retrieved_concepts``: concepts the question may be about without naming them (its closest unnamed concepts
     first, then those whose pages retrieval ranked high); ``concept_scores``: the question's cosine with the
-    concepts closest to it (the concept index), which decides between a named and an unnamed topic.
+    concepts closest to it (the concept index), which decides between a named and an unnamed topic; ``focus``: the
+    question as ``planner.question_focus`` reads it (typos fixed, chat words dropped), whose words the focused
+    evidence looks for; ``focus_only``: passages numbered for the focused evidence alone (retrieved, but left out of
+    the context), which do not compete to lead the plan.
     """
     kind = plan_kind(intent, question, entities, connecting, calculated)
     if kind == "none":
         return AnswerPlan("none", reason=f"no plan for intent {intent}: the model answers from the sources")
-    b = _Builder(question, sources, details, candidates, similarity)
+    b = _Builder(question, sources, details, candidates, similarity, adj, focus, frozenset(focus_only))
     concepts = [c for c in _named(entities) if b.concept(c) is not None]
     primary = concepts[0] if concepts else None
     if kind in ("best_practice", "methodology") or primary is None:
         # practical questions often name no concept or only a generic one ("is it ok to run two a/b tests at
         # once?"): the concept the question is about is the linked or retrieved one closest to it
         pool = list(dict.fromkeys([*concepts, *(c for c in retrieved_concepts if b.concept(c) is not None)]))
+        # the broader concept a named one is a kind or part of ("A/B test" for "A/A test") is not its topic
+        pool = [c for c in pool if c in concepts or not any(_broader(adj, n, c) for n in concepts)]
         topic = primary_topic(concepts, pool, concept_evidence(concept_scores or {}, candidates))
         if topic is not None:
             primary = topic
@@ -557,6 +701,7 @@ def build_plan(
             b.purpose(adj, primary)
             b.usage(primary)
             b.mistake(primary)
+            b.focused("evidence", FOCUS_DEFINITION)
         else:
             b.evidence("evidence")
     elif kind == "comparison":
@@ -570,6 +715,7 @@ def build_plan(
             b.usage(c)
         if len(pair) < 2:
             b.evidence("evidence", limit=2)
+        b.focused("evidence", FOCUS_COMPARISON)
     elif kind == "methodology":
         if primary:
             b.definition(primary, n=1)
@@ -578,6 +724,8 @@ def build_plan(
         b.evidence("evidence", limit=PRACTICAL_EVIDENCE, chunks=_others(b.chunks, lead), practical=True)
         if primary:
             b.usage(primary)
+        b.focused("evidence", FOCUS_PRACTICAL, practical=True)
+        b.last("when_to_use")
     elif kind == "best_practice":
         lead = b.lead("recommendation", step_role="recommendation")
         b.remedies(adj, _with_primary(primary, concepts), "method")
@@ -592,6 +740,8 @@ def build_plan(
         if primary:
             b.mistake(primary, role="pitfall")
             b.usage(primary, role="how_to_check")
+        b.focused("recommendation", FOCUS_PRACTICAL, practical=True)
+        b.last("pitfall", "how_to_check")
     elif kind == "multi_hop":
         path = connecting[0]
         b.definition(path.start_id, n=1)

@@ -13,7 +13,7 @@ from planner import calculation as calc
 from planner import related
 from planner.answer_plans import AnswerPlan, build_plan
 from planner.composition import NO_ANSWER, compose_answer
-from planner.context import concept_item, quote_for, relation_items, remedy_hops
+from planner.context import concept_item, further_passages, quote_for, relation_items, remedy_hops
 from planner.faithfulness import gate
 from planner.generation import answer_messages, generate_answer, plan_messages
 from planner.intent import has_text
@@ -58,19 +58,21 @@ def _similarity(ctx: RunContext, state: PlannerState) -> Callable[[str, Sequence
 
 
 RETRIEVED_CONCEPTS = 5  # concept pages among the top retrieved passages that may ground a plan
+PLAN_PASSAGES = 5  # retrieved passages beyond the numbered context that a plan's focused evidence may quote
 
 
 def _with_retrieved_concepts(
     state: PlannerState, ctx: RunContext
-) -> tuple[list[Source], dict[str, Any], list[str]]:
-    """The sources plus the concepts whose own pages retrieval ranked high (numbered after the others).
+) -> tuple[list[Source], dict[str, Any], list[str], list[str]]:
+    """The sources plus the concepts whose own pages retrieval ranked high, and the retrieved passages the context
+    left out (numbered after the others); and the ids of those passages (for the plan's focused evidence only).
 
     A plan may then rest on the concept a question is about even when the question never names it.
     """
     sources = list(state.get("sources", []))
     details = dict(state.get("concept_details", {}))
     if state.get("intent") == "calculation":
-        return sources, details, []
+        return sources, details, [], []
     ranked = [
         c.doc_id.removeprefix("concept-")
         for c in state.get("candidates", [])[:5]
@@ -81,12 +83,20 @@ def _with_retrieved_concepts(
     retrieved = list(dict.fromkeys([*topics, *list(dict.fromkeys(ranked))[:RETRIEVED_CONCEPTS]]))
     have = {s.id for s in sources if s.kind == "concept"}
     missing = [c for c in retrieved if c not in have]
-    if missing:
+    # retrieved passages the context left out: the plan's focused evidence may quote them
+    passages = further_passages(state.get("candidates", []), {s.id for s in sources}, PLAN_PASSAGES)
+    if missing or passages:
         details.update(reads.concept_details(ctx.graph.db, missing))
         calc = [s for s in sources if s.kind == "calculation"]
         text_sources = [s for s in sources if s.kind != "calculation"]
         adj = ctx.graph.adjacency
         have_relations = {s.id for s in sources if s.kind == "relation"}
+        for item in passages:
+            text_sources.append(
+                Source(
+                    len(text_sources) + 1, item.kind, item.id, item.title, item.text, item.source, item.uri
+                )
+            )
         for cid in missing:
             if cid in details:
                 # the concept, then the relations saying how it is handled (what a practical answer recommends)
@@ -112,14 +122,14 @@ def _with_retrieved_concepts(
             Source(len(text_sources) + 1 + i, s.kind, s.id, s.title, s.text, s.source, s.uri, s.tokens)
             for i, s in enumerate(calc)
         ]
-    return sources, details, retrieved
+    return sources, details, retrieved, [item.id for item in passages]
 
 
 @node("generate")
 def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
     outcome = state.get("calculation")
     calcs = calc.outcome_results(outcome)
-    sources, details, retrieved = _with_retrieved_concepts(state, ctx)
+    sources, details, retrieved, focus_only = _with_retrieved_concepts(state, ctx)
     plan = build_plan(
         state.get("intent", "methodology"),
         state["question"],
@@ -133,6 +143,8 @@ def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
         retrieved_concepts=retrieved,
         calculated=bool(calcs),
         concept_scores=state.get("concept_scores", {}),
+        focus=state.get("focus", ""),
+        focus_only=focus_only,
     )
     if plan.items and not plan.generate:
         emit = _stream_writer(ctx)

@@ -173,6 +173,13 @@ def chunk_item(c: Candidate) -> Item:
     return Item("chunk", c.chunk_id, title, clip_words(plain_text(c.text), MAX_CHUNK_WORDS), c.source, c.uri)
 
 
+def further_passages(candidates: Sequence[Candidate], numbered: set[str], limit: int) -> list[Item]:
+    """Up to ``limit`` retrieved passages, in retrieval order, that are not numbered yet (near-duplicates left out)."""
+    return [chunk_item(c) for c in candidates if c.duplicate_of is None and c.chunk_id not in numbered][
+        :limit
+    ]
+
+
 def order_items(
     intent: str,
     *,

@@ -104,7 +104,7 @@ def test_a_guide_section_leads_a_how_to_answer_over_the_concept_page() -> None:
     assert roles[0] == "definition:outliers"
     # the guide passage is told from its start, in order
     lead = [t for t, r in zip(texts, roles, strict=True) if r == "evidence:winsorization-and-capping#1"]
-    assert [t.split(" [")[0] for t in lead] == [
+    assert [t.split(" [")[0] for t in lead[:3]] == [
         "Revenue and similar metrics are often dominated by a handful of extreme units",
         "A single such unit can move an arm's mean by more than the treatment does",
         "Capping limits the influence of those units on the mean",

@@ -1,0 +1,119 @@
+"""Question-focused evidence: the passage sentences that best answer what the question asks (pure).
+
+After a plan's graph facts, a few whole sentences from the numbered passages are added when they answer the question
+and say something the plan has not. Each candidate scores its embedding cosine with the question (the planner's
+MiniLM encoder, the vector retrieval already computed for the question), plus a share of the question's own words
+that it contains (a comparison's second side, "median", is often a word no concept is named for), plus small bonuses
+the caller gives (the concept's own page, a practical section for a how-to question). Selection is greedy in the
+manner of maximal marginal relevance (Carbonell & Goldstein 1998), with redundancy measured as the share of a
+candidate's content words already said: a sentence the plan already says, or nearly, is never taken.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+LEXICAL_WEIGHT = 0.15  # cosine points for a sentence holding every content word of the question
+REDUNDANCY_WEIGHT = 0.2  # cosine points taken per share of a sentence's words already said
+REPEAT_SHARE = 0.6  # a sentence with this share of its words already said in one sentence adds nothing
+# words every question here uses: they say nothing about what it asks
+GENERIC_WORDS = frozenset(
+    [
+        "test",
+        "tests",
+        "testing",
+        "experiment",
+        "experiments",
+        "experimentation",
+        "result",
+        "results",
+        "ab",
+        "a/b",
+        "run",
+        "running",
+        "use",
+        "using",
+        "good",
+        "best",
+        "way",
+        "ok",
+        "okay",
+        "actually",
+        "really",
+        "thing",
+        "things",
+        "need",
+        "want",
+        "know",
+        "just",
+        "like",
+        "also",
+    ]
+)
+_WORD = re.compile(r"[a-z][a-z0-9\-]+")
+
+
+def content(text: str) -> set[str]:
+    """Content words of ``text``, cut to their first six letters (a crude stem: "randomis" ~ "randomiz")."""
+    return {w[:6] for w in _WORD.findall(text.lower()) if w not in STOP_WORDS}
+
+
+def question_terms(question: str) -> set[str]:
+    """The question's content words that say what it asks (generic experiment words left out)."""
+    return {w[:6] for w in _WORD.findall(question.lower()) if w not in STOP_WORDS and w not in GENERIC_WORDS}
+
+
+def _share(words: set[str], other: set[str]) -> float:
+    return len(words & other) / len(words) if words else 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    index: int
+    relevance: float
+
+
+def select(
+    sentences: Sequence[str],
+    cosines: Sequence[float],
+    terms: set[str],
+    said: Sequence[set[str]],
+    *,
+    limit: int,
+    min_cosine: float,
+    bonus: Sequence[float] | None = None,
+) -> list[Scored]:
+    """Up to ``limit`` of ``sentences`` that answer the question and repeat nothing, best first.
+
+    ``cosines``: each sentence's cosine with the question; ``terms``: the question's content words
+    (``question_terms``); ``said``: the content words of what the answer already says; ``bonus``: extra points per
+    sentence. A sentence below ``min_cosine`` is never taken, whatever its words.
+    """
+    extra = list(bonus) if bonus is not None else [0.0] * len(sentences)
+    words = [content(s) for s in sentences]
+    relevance = [
+        c + LEXICAL_WEIGHT * (len(terms & w) / len(terms) if terms else 0.0) + b
+        for c, w, b in zip(cosines, words, extra, strict=True)
+    ]
+    taken: list[set[str]] = list(said)
+    chosen: list[Scored] = []
+    open_ = [i for i in range(len(sentences)) if cosines[i] >= min_cosine]
+    while open_ and len(chosen) < limit:
+        best, best_value = -1, float("-inf")
+        for i in open_:
+            overlap = max((_share(words[i], t) for t in taken), default=0.0)
+            if overlap >= REPEAT_SHARE:
+                continue
+            value = relevance[i] - REDUNDANCY_WEIGHT * overlap
+            if value > best_value:
+                best, best_value = i, value
+        if best < 0:
+            break
+        chosen.append(Scored(best, relevance[best]))
+        taken.append(words[best])
+        open_.remove(best)
+    return chosen

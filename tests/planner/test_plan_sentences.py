@@ -1,0 +1,234 @@
+"""How a plan tells relations and guide steps (planner.plan_sentences) and picks focused evidence
+(planner.answer_focus): pure functions over real corpus wordings."""
+
+from __future__ import annotations
+
+import re
+
+from planner.answer_focus import question_terms, select
+from planner.answer_plans import build_plan
+from planner.context import estimate_tokens, number_sources, order_items
+from planner.plan_sentences import (
+    names_in,
+    relation_sentence,
+    running_case,
+    stands_alone,
+    step_sentence,
+)
+from planner.traversal import Adjacency
+from planner.types import Candidate, Edge, LinkedEntity
+
+
+def keep_case(name: str) -> str:
+    return name
+
+
+def test_a_justification_that_names_both_concepts_is_the_sentence() -> None:
+    # corpus/concepts/null-hypothesis.md: used_in a-a-test
+    told = relation_sentence(
+        "A/A test",
+        "uses",
+        "Null hypothesis",
+        "An A/A test makes the null hypothesis true by construction, so it checks that the pipeline rejects at "
+        "the nominal rate.",
+        keep_case,
+    )
+    assert told.startswith("An A/A test makes the null hypothesis true by construction")
+    assert "uses" not in told and ":" not in told
+    # ANOVA is named by its acronym in the justification
+    assert relation_sentence(
+        "Factorial design",
+        "uses",
+        "Analysis of variance (ANOVA)",
+        "Factorial designs are analysed with multi-way ANOVA to estimate main effects and interactions.",
+        keep_case,
+    ).startswith("Factorial designs are analysed with multi-way ANOVA")
+
+
+def test_a_justification_that_leaves_a_concept_out_is_led_by_the_relation_in_running_case() -> None:
+    corpus = "A one-sided test raises statistical power for an effect in the stated direction."
+    told = relation_sentence(
+        "One-sided test",
+        "increases",
+        "Statistical power",
+        "At alpha 0.05 the critical value falls from 1.96 to 1.645, raising power for an effect in the stated "
+        "direction.",
+        lambda name: running_case(name, corpus),
+    )
+    assert told == (
+        "One-sided test increases statistical power: at alpha 0.05 the critical value falls from 1.96 to 1.645, "
+        "raising power for an effect in the stated direction."
+    )
+
+
+def test_running_case_keeps_names_that_running_text_capitalises() -> None:
+    corpus = (
+        "we adjust with the bonferroni correction? No: the Bonferroni correction, and the null hypothesis."
+    )
+    assert running_case("Null hypothesis", corpus) == "null hypothesis"
+    assert running_case("A/B test", "an a/B test") == "A/B test"  # an acronym keeps its case
+    assert running_case("CUPED", "cuped") == "CUPED"
+    assert running_case("Cohen's d", "cohen's d") == "Cohen's d"
+    assert (
+        running_case("Counterfactual", "Counterfactual outcomes") == "Counterfactual"
+    )  # never seen lower-case
+
+
+def test_names_in_matches_inflections_and_acronyms() -> None:
+    assert names_in("units are randomised by region", "Randomization")
+    assert names_in("an SRM is found by comparing counts", "Sample ratio mismatch (SRM)")
+    assert not names_in("the t-test loses power", "Mann-Whitney U test")
+
+
+def test_a_step_led_by_a_bold_term_is_told_with_its_sentence() -> None:
+    # corpus/documents/a-a-tests.md, the list of what to look for
+    step = (
+        "**Uniform p-values.** Under the null, p-values are uniformly distributed on [0, 1]. A histogram of many "
+        "A/A p-values for a metric should be flat."
+    )
+    told = step_sentence(step, 2)
+    assert told.startswith("Uniform p-values: Under the null, p-values are uniformly distributed")
+    assert not told.startswith("Step")
+    assert step_sentence("Do the power analysis for the primary metric.", 1) == (
+        "Step 1: Do the power analysis for the primary metric."
+    )
+    assert step_sentence("The type I error rate.", 1) == ""  # a term alone is no sentence
+
+
+def test_stands_alone_rejects_sentences_whose_pronoun_needs_the_sentence_before() -> None:
+    assert not stands_alone("In online experimentation it is often implemented as a required plan.")
+    assert not stands_alone("Use it beside the mean when the top 1% of users carry most revenue.")
+    assert stands_alone("Sequential testing is fine when it is planned before launch.")
+    assert stands_alone("Because this is a ratio, its variance needs the delta method.")
+
+
+def test_select_prefers_the_question_s_words_and_never_repeats() -> None:
+    sentences = [
+        "The median is robust to a few very large purchases.",
+        "The mean of revenue per user is what totals scale with.",
+        "The mean of revenue per user is what the totals scale with, always.",
+    ]
+    terms = question_terms("mean vs median for revenue in an a/b test")
+    assert "median" in terms and "test" not in terms
+    picked = select(sentences, [0.5, 0.5, 0.5], terms, [], limit=3, min_cosine=0.4)
+    texts = [sentences[p.index] for p in picked]
+    assert len(texts) == 2 and {texts[0], texts[1]} >= {sentences[0]}  # the near-duplicate is left out
+    # below the cosine floor nothing is taken, whatever its words
+    assert select(sentences, [0.3, 0.3, 0.3], terms, [], limit=3, min_cosine=0.4) == []
+    # what the answer already says is not said again
+    said = [{"mean", "revenu", "user", "totals", "scale"}]
+    assert [p.index for p in select(sentences, [0.5] * 3, terms, said, limit=3, min_cosine=0.4)] == [0]
+
+
+DETAILS = {
+    "factorial-design": {
+        "concept_id": "factorial-design",
+        "name": "Factorial design",
+        "definition": "A factorial design varies two or more factors simultaneously, assigning units to every "
+        "combination of factor levels.",
+        "when_to_use": "Use a factorial design when several independent changes are ready at the same time.",
+        "mistakes": "Ignoring significant interactions and reporting main effects as if each factor worked alike.",
+    },
+    "anova": {
+        "concept_id": "anova",
+        "name": "Analysis of variance (ANOVA)",
+        "definition": "Analysis of variance compares the means of several groups by partitioning the variance.",
+        "when_to_use": "Use ANOVA for more than two arms.",
+        "mistakes": "Stopping at a significant F test.",
+    },
+}
+EDGES = [
+    Edge(
+        "factorial-design:measured_by:anova",
+        "factorial-design",
+        "anova",
+        "measured_by",
+        0.9,
+        "Main effects and interactions in a factorial experiment are tested with analysis of variance.",
+    ),
+    Edge(
+        "anova:used_in:factorial-design",
+        "anova",
+        "factorial-design",
+        "used_in",
+        0.8,
+        "Factorial designs are analysed with multi-way ANOVA to estimate main effects and interactions.",
+    ),
+]
+ADJ = Adjacency.build(
+    EDGES, {"factorial-design": "Factorial design", "anova": "Analysis of variance (ANOVA)"}
+)
+
+
+def cosine_stand_in(question: str, sentences: list[str] | tuple[str, ...]) -> list[float]:
+    return [0.5] * len(sentences)
+
+
+def test_a_plan_tells_one_of_two_relations_between_the_same_concepts_without_the_template() -> None:
+    entities = [LinkedEntity("factorial-design", "Factorial design", "factorial", 1.0, "phrase")]
+    items = order_items(
+        "best_practice", entities=entities, details=DETAILS, connecting=[], related=[], chunks=[], adj=ADJ
+    )
+    sources, _ = number_sources(items, None, budget=4000, count=estimate_tokens)
+    plan = build_plan(
+        "best_practice",
+        "we changed the button and the price in one test, is that a problem",
+        sources=sources,
+        details=DETAILS,
+        entities=entities,
+        connecting=[],
+        candidates=[],
+        adj=ADJ,
+        similarity=cosine_stand_in,
+    )
+    relation_items = [i for i in plan.items if i.source_kind == "relation"]
+    assert len(relation_items) == 1
+    assert re.sub(r" \[\d+\]", "", relation_items[0].text) in {
+        "Main effects and interactions in a factorial experiment are tested with analysis of variance.",
+        "Factorial designs are analysed with multi-way ANOVA to estimate main effects and interactions.",
+    }
+    assert not any(" uses " in i.text or "is measured by" in i.text for i in plan.items)
+    assert [i.role for i in plan.items][-2:] == ["pitfall", "how_to_check"]
+
+
+def test_a_how_to_plan_tells_a_checklist_item_with_its_lead() -> None:
+    guide = Candidate(
+        "a-a-tests#2",
+        "a-a-tests",
+        "A/A tests: validating the experimentation system",
+        "What to look for",
+        "Across many A/A comparisons, check:\n\n1. **The type I error rate.** A metric tested at alpha 0.05 "
+        "should be significant about 5% of the time.\n2. **Uniform p-values.** Under the null, p-values are "
+        "uniformly distributed on [0, 1].\n",
+    )
+    details = {
+        "a-a-test": {
+            "concept_id": "a-a-test",
+            "name": "A/A test",
+            "definition": "An A/A test is an experiment in which both groups receive the identical experience.",
+            "when_to_use": "Run A/A tests when you set up a new experimentation platform.",
+            "mistakes": "Running a single A/A test and concluding the platform is broken.",
+        }
+    }
+    entities = [LinkedEntity("a-a-test", "A/A test", "a/a test", 1.0, "phrase")]
+    adj = Adjacency.build([], {"a-a-test": "A/A test"})
+    items = order_items(
+        "methodology", entities=entities, details=details, connecting=[], related=[], chunks=[guide], adj=adj
+    )
+    sources, _ = number_sources(items, None, budget=4000, count=estimate_tokens)
+    plan = build_plan(
+        "methodology",
+        "how do i run an a/a test properly and what am i looking for",
+        sources=sources,
+        details=details,
+        entities=entities,
+        connecting=[],
+        candidates=[guide],
+        adj=adj,
+        similarity=cosine_stand_in,
+    )
+    steps = [re.sub(r" \[\d+\]", "", i.text) for i in plan.items if i.role == "step"]
+    assert steps == [
+        "The type I error rate: A metric tested at alpha 0.05 should be significant about 5% of the time.",
+        "Uniform p-values: Under the null, p-values are uniformly distributed on [0, 1].",
+    ]
