@@ -58,9 +58,27 @@ def sentences_of(text: str) -> list[str]:
     return source_sentences(plain_text(text))
 
 
+# "Use it for small samples ...": under its heading "it" is the concept; quoted alone, the concept is named
+_USE_IT = re.compile(r"^([A-Z][a-z]+) it\b")
+
+
 def usage_sentence(detail: Mapping[str, Any]) -> str:
-    """The first sentence of a concept's curated "when to use" text (why it matters in practice)."""
-    return next(iter(sentences_of(str(detail.get("when_to_use") or ""))), "")
+    """The first sentence of a concept's curated "when to use" text (why it matters in practice), with the concept
+    named where the text says "it" ("Use it for ..." -> "Use the Mann-Whitney U test for ...")."""
+    first = next(iter(sentences_of(str(detail.get("when_to_use") or ""))), "")
+    name = str(detail.get("name") or "")
+    m = _USE_IT.match(first)
+    if m is None or not name:
+        return first
+    return f"{m.group(1)} {named_object(name)}{first[m.end() :]}"
+
+
+def named_object(name: str) -> str:
+    """A concept's name as the object of a verb: "the chi-square test", "Welch's t-test", "CUPED"."""
+    head = name.split(" ", 1)[0]
+    if "'" in head or head.isupper():
+        return name
+    return f"the {name[:1].lower() + name[1:] if head[1:].islower() and head.replace('-', '').isalpha() else name}"
 
 
 # "Skipping the SRM check lets broken logging pass as an effect": the gerund is the subject of a verb, so the

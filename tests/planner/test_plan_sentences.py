@@ -232,3 +232,21 @@ def test_a_how_to_plan_tells_a_checklist_item_with_its_lead() -> None:
         "The type I error rate: A metric tested at alpha 0.05 should be significant about 5% of the time.",
         "Uniform p-values: Under the null, p-values are uniformly distributed on [0, 1].",
     ]
+
+
+def test_a_when_to_use_sentence_names_its_concept_instead_of_it() -> None:
+    from planner.context import usage_sentence
+
+    # corpus/concepts/mann-whitney-u-test.md and chi-square-goodness-of-fit.md, "When to use"
+    assert usage_sentence(
+        {"name": "Mann-Whitney U test", "when_to_use": "Use it for small samples of skewed outcomes. More."}
+    ) == ("Use the Mann-Whitney U test for small samples of skewed outcomes.")
+    assert usage_sentence(
+        {
+            "name": "Chi-square goodness-of-fit test",
+            "when_to_use": "Run it on every experiment as an SRM check.",
+        }
+    ) == ("Run the chi-square goodness-of-fit test on every experiment as an SRM check.")
+    assert usage_sentence(
+        {"name": "Fisher's exact test", "when_to_use": "Use it when a cell count is small."}
+    ) == ("Use Fisher's exact test when a cell count is small.")
