@@ -108,6 +108,9 @@ class ConceptDefined(Payload, frozen=True, kw_only=True):
     category: ConceptCategory
     definition: NonEmpty
     aliases: list[str] = msgspec.field(default_factory=list)
+    # How practitioners describe the concept's situation without naming it ("call the test early"); the planner
+    # links a question that describes it (planner/practitioner_phrases.py). Absent in older events: none.
+    phrasings: list[str] = msgspec.field(default_factory=list)
     formula_text: str = ""
     formula_latex: str = ""
     when_to_use: str = ""

@@ -8,8 +8,8 @@ Rules:
 - support: a concept or relation is supported by the ``provenance.document_id`` of the events asserting it;
   retracting a document removes it from ``supported_by`` and deletes what is left with no support. Facts asserted
   without a document are kept until retracted explicitly.
-- a ConceptDefined replaces the concept's fields and aliases (a changed concept file is authoritative) and adds
-  its document to the support; ConceptAliased and merges add aliases.
+- a ConceptDefined replaces the concept's fields, aliases and phrasings (a changed concept file is authoritative)
+  and adds its document to the support; ConceptAliased and merges add aliases (merges also phrasings).
 - deleting a concept deletes the relations touching it (as the database does with graph edges).
 - a merge is sticky: the merged id redirects to the survivor, so later events naming it land on the survivor.
 - proposals (extracted from user documents): a ConceptProposed / RelationProposed creates a row with
@@ -274,12 +274,18 @@ def _add_aliases(row: Row, aliases: list[str]) -> None:
     row["search_text"] = _search_text(row)
 
 
+def _add_phrasings(row: Row, phrasings: list[str]) -> None:
+    have = row.setdefault("phrasings", [])
+    have.extend(p for p in dict.fromkeys(phrasings) if p not in have)
+
+
 def _concept_defined(state: GraphState, p: ConceptDefined, doc: str | None) -> None:
     concept_id = state.resolve(p.concept_id)
     existing = state.concepts.get(concept_id)
     if concept_id != p.concept_id and existing is not None:
         # A merged concept defined again: it stays merged, adding its names and support to the survivor.
         _add_aliases(existing, [p.name, *p.aliases])
+        _add_phrasings(existing, list(p.phrasings))
         existing["supported_by"] = _support(existing["supported_by"], doc)
         state.note_concept(concept_id, existing)
         state.dirty_concepts.add(concept_id)
@@ -326,12 +332,18 @@ def _concepts_merged(state: GraphState, p: ConceptsMerged) -> None:
     survivor, gone = state.concepts.get(into), state.concepts.get(merged)
     if gone is not None:
         if survivor is None:
-            survivor = {**gone, "concept_id": into, "aliases": list(gone["aliases"])}
+            survivor = {
+                **gone,
+                "concept_id": into,
+                "aliases": list(gone["aliases"]),
+                "phrasings": list(gone.get("phrasings") or []),
+            }
             state.concepts[into] = survivor
             if into not in state.existing_concepts:
                 state.existing_concepts.add(into)
                 state.mention_concepts.add(into)
         _add_aliases(survivor, [gone["name"], *gone["aliases"]])
+        _add_phrasings(survivor, list(gone.get("phrasings") or []))
         survivor["supported_by"] = sorted(set(survivor["supported_by"]) | set(gone["supported_by"]))
         state.note_concept(into, survivor)
         state.dirty_concepts.add(into)
@@ -445,6 +457,7 @@ def _concept_proposed(state: GraphState, p: ConceptProposed, doc: str | None) ->
         "category": str(p.category),
         "definition": p.definition,
         "aliases": [],
+        "phrasings": [],
         "formula_text": "",
         "formula_latex": "",
         "when_to_use": "",

@@ -54,11 +54,12 @@ class ScalarQueryRunner(QueryRunner, Protocol):
 
 @dataclass(frozen=True, slots=True)
 class ConceptName:
-    """One concept as the entity linker sees it: id, canonical name and aliases."""
+    """One concept as the entity linker sees it: id, canonical name, aliases and practitioners' phrasings."""
 
     concept_id: str
     name: str
     aliases: tuple[str, ...] = ()
+    phrasings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +90,14 @@ def _int_literal(value: int, low: int, high: int) -> int:
 
 
 def list_concept_names(db: QueryRunner) -> list[ConceptName]:
-    """Every concept's id, name and aliases, sorted by id."""
+    """Every concept's id, name, aliases and phrasings, sorted by id."""
     rows = [_as_dict(r) for r in list_concepts(db)]  # type: ignore[arg-type]
     out = [
         ConceptName(
-            str(r["concept_id"]), str(r.get("name") or r["concept_id"]), tuple(r.get("aliases") or ())
+            str(r["concept_id"]),
+            str(r.get("name") or r["concept_id"]),
+            tuple(r.get("aliases") or ()),
+            tuple(r.get("phrasings") or ()),
         )
         for r in rows
         if r.get("concept_id")
@@ -104,7 +108,7 @@ def list_concept_names(db: QueryRunner) -> list[ConceptName]:
 def _as_dict(row: Any) -> dict[str, Any]:
     if isinstance(row, dict):
         return row
-    return {k: getattr(row, k) for k in ("concept_id", "name", "aliases") if hasattr(row, k)}
+    return {k: getattr(row, k) for k in ("concept_id", "name", "aliases", "phrasings") if hasattr(row, k)}
 
 
 def list_edges(db: QueryRunner) -> list[Edge]:
@@ -318,8 +322,8 @@ def get_concept(db: ScalarQueryRunner, concept_id: str) -> dict[str, Any] | None
 
 
 def list_concepts(db: QueryRunner) -> list[dict[str, Any]]:
-    """Every concept's id, name, aliases and category, sorted by id (what the entity linker needs)."""
-    return db.query("SELECT concept_id, name, aliases, category FROM concept ORDER BY concept_id")
+    """Every concept's id, name, aliases, phrasings and category, sorted by id (what the entity linker needs)."""
+    return db.query("SELECT concept_id, name, aliases, phrasings, category FROM concept ORDER BY concept_id")
 
 
 def get_document(db: ScalarQueryRunner, doc_id: str) -> dict[str, Any] | None:

@@ -21,9 +21,10 @@ MAX_FILE_BYTES = 1_000_000
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DOCUMENT_KINDS: tuple[str, ...] = ("guide", "worked_example", "reference")
 CONCEPT_DOC_PREFIX = "concept-"
+MIN_PHRASING_WORDS = 2
 
 _CONCEPT_KEYS = frozenset(
-    {"id", "name", "aliases", "category", "definition", "formula", "sources", "relations"}
+    {"id", "name", "aliases", "phrasings", "category", "definition", "formula", "sources", "relations"}
 )
 _DOCUMENT_KEYS = frozenset({"id", "title", "kind", "concepts", "sources"})
 _SOURCE_KEYS = frozenset({"title", "authors", "year", "locator", "url"})
@@ -99,6 +100,7 @@ class ConceptSpec:
     formula_latex: str | None = None
     when_to_use: str = ""
     mistakes: str = ""
+    phrasings: tuple[str, ...] = ()  # how practitioners describe the situation without naming the concept
 
     @property
     def doc_id(self) -> str:
@@ -428,6 +430,14 @@ def check_concept(path: Path, raw: bytes) -> tuple[ConceptSpec | None, list[Corp
     slug = _slug(fm, path, out)
     name = _required_text(fm, "name", out)
     aliases = _string_list(fm, "aliases", out)
+    phrasings = _string_list(fm, "phrasings", out)
+    for phrasing in phrasings:
+        if len(phrasing.split()) < MIN_PHRASING_WORDS:
+            out.add(
+                fm.key_lines.get("phrasings", 1),
+                f"phrasing {phrasing!r} is too short to describe a situation; use at least"
+                f" {MIN_PHRASING_WORDS} words (a name or abbreviation belongs in 'aliases')",
+            )
     category = _required_text(fm, "category", out)
     if category and category not in {c.value for c in ConceptCategory}:
         out.add(
@@ -474,6 +484,7 @@ def check_concept(path: Path, raw: bytes) -> tuple[ConceptSpec | None, list[Corp
         formula_latex=formula_latex,
         when_to_use=sections.get("when to use", ""),
         mistakes=sections.get("common mistakes", ""),
+        phrasings=tuple(dict.fromkeys(" ".join(p.split()) for p in phrasings)),
     )
     return spec, []
 

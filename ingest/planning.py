@@ -140,6 +140,7 @@ def concept_payload(concept: ConceptSpec, embedding: list[float], model_id: str)
         category=concept.category,  # type: ignore[arg-type]  # validated against ConceptCategory at parse time
         definition=concept.definition,
         aliases=list(concept.aliases),
+        phrasings=list(concept.phrasings),
         formula_text=concept.formula_text or "",
         formula_latex=concept.formula_latex or "",
         when_to_use=concept.when_to_use,

@@ -3,7 +3,9 @@
 Three passes, strongest first: an exact (case-insensitive) phrase match of names and aliases, a lemma match
 (``sizes`` → ``size``) with spaCy's ``PhraseMatcher`` over a blank English pipeline with the lookup lemmatizer,
 and a fuzzy match of word n-grams for typos. Embedding similarity for paraphrases is added by the caller
-(``link_by_embedding``) because it needs the database's concept index.
+(``link_by_embedding``) because it needs the database's concept index. The concepts' ``phrasings`` (situations
+described without a name) are matched by ``self.phrasings`` (``planner.practitioner_phrases``); the question focus
+names what they find.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
+from planner.practitioner_phrases import PhrasingMatcher
 from planner.types import ConceptName, LinkedEntity
 
 CONF_NAME = 1.0
@@ -99,7 +102,10 @@ class EntityLinker:
     """Links question text to concepts by name and alias; build one per graph version (``as_of`` log position)."""
 
     def __init__(self, concepts: Iterable[ConceptName], *, position: int = 0) -> None:
+        concepts = list(concepts)
         self.position = position
+        # the situations practitioners describe without naming the concept (the concepts' ``phrasings``)
+        self.phrasings = PhrasingMatcher(concepts)
         self._nlp = _pipeline()
         lemmatizer: Any = self._nlp.get_pipe("lemmatizer")
         self._lookup = lemmatizer.lookups.get_table("lemma_lookup")

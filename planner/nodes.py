@@ -74,7 +74,11 @@ def understand(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], di
     vector: list[float] = []
     parsed = None
     tool = None
-    focus = focus_question(question, speller_for(ctx.graph)) if has_text(question) else None
+    focus = (
+        focus_question(question, speller_for(ctx.graph), ctx.graph.linker.phrasings)
+        if has_text(question)
+        else None
+    )
     focused = focus.text if focus is not None else question
     if has_text(question):
         vector = list(ctx.embedder.embed([focused])[0])
@@ -124,7 +128,7 @@ def understand(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], di
                 "removed": focus.removed,
                 "rewrites": focus.rewrites,
                 "corrections": focus.corrections,
-                "hints": focus.hints,
+                "hints": [m.to_trace() for m in focus.hints],
             },
         },
     }

@@ -1,170 +1,208 @@
-"""Practitioner phrasings that name a concept without its name: "calling the test early" is peeking, "use last
-month's revenue to cut the noise" is CUPED, "the lift faded after a week" is a novelty effect.
+"""Practitioners' phrasings: a question that describes a concept's situation without naming it.
 
-The question embedding does not bridge these: the concept index holds definitions, and a sentence about a product
-manager who wants to stop a test on day three lands nearer "test duration" than "peeking". Each entry is a pattern
-for a common way of describing a situation in the field, and the graph concept name that the situation is about.
-``concept_hints`` returns the names; the question focus appends them, so the linker links them like any name and
-the trace shows which phrase brought them in.
+"We want to call the test early" is about peeking, "the lift wore off after a week" about a novelty effect. The
+question embedding does not bridge these (the concept index holds definitions), so each concept file may list
+``phrasings:``, how people in the field describe its situation; the ingest carries them in ``ConceptDefined`` and
+the projection onto the concept row, where ``EntityLinker`` reads them with the names and aliases. A user's corpus
+adds its own the same way, and a replay rebuilds them like any other field.
 
-Patterns describe situations, not question wordings: each must read as a description of the concept's situation to
-someone who knows the field, whatever the question around it asks.
+Matching is a bag of stemmed content words, not a pattern per phrase: a phrasing matches when its content words
+(function words such as "the", "we", "it" dropped, each reduced by the Snowball stemmer the BM25 index uses, so
+"stopping" is "stop") all occur close together in the question, in any order; one may be missing from a phrasing
+of five or more, and the objects nearly every question names ("test", "results", "users") are not required. A question word also counts when it is a near spelling of a phrasing word (rapidfuzz's
+``fuzz.ratio``, a C++ edit-distance scorer that checks a word against every phrasing word in microseconds), so
+"stoping" still finds "stop". "Experiment" and "test" count as the same word, as practitioners use them.
+
+``PhrasingMatcher.match`` returns the best phrasing per concept with the question words that matched it; the
+question focus appends the concepts' names, so linking, intent and the embedding see them, and the trace shows
+which phrasing brought each one in.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-_ACT = r"(?:call(?:ing|ed|s)?|stop(?:ping|ped|s)?|end(?:ing|ed|s)?|kill(?:ing|ed|s)?|cut(?:ting|s)?|"
-_ACT += r"wrap(?:ping|ped|s)?(?: up)?|finish(?:ing|ed|es)?|shut(?:ting|s)? (?:it )?down)"
-_TEST = r"(?:it|this|that|the (?:test|experiment|ab test|a/b test)|a (?:test|winner)|an experiment|things)"
+from rapidfuzz import fuzz, process
+
+from engine.text_index import stem
+from planner.types import ConceptName
+
+# Words that carry no situation: articles, pronouns, auxiliaries, question words and the most general
+# prepositions. Words such as "early", "off", "before", "not", "same" or "more" stay: they are the situation.
+_FUNCTION_WORDS = """
+    a an the this that these those it its it's i i'm me my mine we our ours us you your yours he she they them
+    their his her is are was were be been being am do does did doing done have has had having will would shall
+    should can could may might must to of in on at for with by from as and or but if so then than there here
+    what which who whom whose when where why how about into onto over up also just really very actually still
+    some any one get gets got getting let lets please thing things something anything kind sort like"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
+# Stems of words practitioners use interchangeably, mapped to one ("experiments" stems to "experi").
+SAME_STEM = {"experi": "test", "experiment": "test", "ab": "test", "uplift": "lift"}
+# Stems of the objects nearly every question has ("my test", "the results"): a phrasing's other words describe the
+# situation, so these are not required ("call it early" is "call the test early"), unless a phrasing has fewer than
+# two other words ("the experiment lost").
+WEAK_WORDS = frozenset({"test", "result", "user", "metric", "data"})
+
+FUZZY_MIN_CHARS = 5  # shorter stems have too many one-edit neighbours to guess ("stop" / "shop")
+FUZZY_MIN_SCORE = 85.0  # fuzz.ratio; one edit in a six-letter word scores ~91, in a five-letter word 80-89
+MIN_CONTENT_WORDS = 2  # a phrasing of one content word is a name: it belongs in aliases
+ALL_WORDS_UP_TO = (
+    4  # phrasings of up to this many content words must match all of them; longer ones all but one
+)
+WINDOW_SLACK = 2  # the matched words may spread over 2 tokens per required word plus this many
+MAX_HINTS = 3
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
 
 @dataclass(frozen=True, slots=True)
-class PhraseHint:
-    """A situation pattern and the concept name it stands for."""
+class PhrasingMatch:
+    """A concept a question describes: the phrasing it matched and the question's words that matched it."""
 
-    concept: str
-    pattern: re.Pattern[str]
+    concept_id: str
+    name: str
+    phrasing: str
+    matched: str
+    score: float  # the share of the phrasing's content words found
 
-
-def _hint(concept: str, *patterns: str) -> PhraseHint:
-    return PhraseHint(concept, re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE))
-
-
-PHRASE_HINTS: tuple[PhraseHint, ...] = (
-    _hint(
-        "Peeking",
-        rf"\b{_ACT} (?:{_TEST} )?(?:early|before (?:the end|it'?s done|the planned))\b",
-        rf"\b{_ACT} {_TEST} (?:on|after) (?:day|week) \w+",
-        r"\bstop(?:ping|s)? (?:it |the test )?(?:when|once|as soon as) (?:it'?s |it is |it gets |it hits )?"
-        r"(?:stat(?:istically)? ?)?sig",
-        r"\b(?:keeps?|keeping|constantly|repeatedly|always) (?:checking|looking at|watching|refreshing|monitoring)"
-        r" (?:the )?(?:results?|numbers|dashboard|p-?values?|significance)",
-        r"\bcheck(?:ing|s|ed)? (?:the )?(?:results?|dashboard|p-?values?|numbers) (?:every (?:day|hour|morning)|"
-        r"daily|hourly|constantly)",
-        r"\b(?:as soon as|the moment|once) (?:it|we|the test|the result)(?:'s| is| hits?| reach(?:es)?| gets?) "
-        r"(?:stat(?:istically)? ?)?sig",
-    ),
-    _hint(
-        "CUPED",
-        r"\b(?:pre-?period|pre-?experiment|pre-?test|pre-?treatment|historical|last (?:week|month|quarter)'?s?|"
-        r"prior[- ]period|before[- ]the[- ]test) (?:data|revenue|spend|metrics?|values?|behaviou?r|activity|"
-        r"conversions?)\b",
-    ),
-    _hint(
-        "Variance reduction",
-        r"\b(?:reduc\w*|cut\w*|lower\w*|less|shrink\w*|tame|dampen\w*) (?:the )?(?:noise|variance|variability)\b",
-    ),
-    _hint(
-        "Factorial design",
-        r"\b(?:chang\w*|test\w*|tweak\w*|ship\w*) (?:two|2|three|3|several|multiple|a few) "
-        r"(?:things|changes|elements|variables|factors|features)\b",
-        r"\b\w+ and (?:the )?\w+ (?:at once|at the same time|together|in (?:one|the same|a single) "
-        r"(?:test|experiment|variant))\b",
-    ),
-    _hint(
-        "Carryover effect",
-        r"\b(?:reus\w*|re-us\w*|recycl\w*|same) (?:the same )?(?:buckets?|users|population|audience|traffic|"
-        r"randomi[sz]ation) (?:between|across|for|in) (?:tests|experiments|every|each|the next)",
-        r"\b(?:re-?randomi[sz]\w*|reshuffl\w*|re-?bucket\w*) (?:the )?(?:users|buckets|traffic)",
-    ),
-    _hint(
-        "Sample ratio mismatch",
-        r"\b(?:uneven|unequal|lopsided|imbalanced|unbalanced|off|skewed) (?:split|traffic split|groups|buckets|"
-        r"allocation|user counts)\b",
-        r"\b(?:more|fewer|less) users in (?:the )?(?:control|treatment|one (?:arm|group|variant|bucket))",
-    ),
-    _hint(
-        "Novelty effect",
-        r"\b(?:lift|effect|uplift|gain|engagement|spike|bump)\b[^.?!]{0,40}\b(?:wore off|wears? off|wearing off|"
-        r"faded?|fading|went away|disappeared|dropped off)\b",
-    ),
-    _hint(
-        "Multiple testing problem",
-        r"\b(?:lots of|many|dozens of|tons of|a bunch of|hundreds of|\d{2,}) (?:metrics|kpis|segments|"
-        r"variants|comparisons|hypotheses)\b",
-    ),
-    _hint(
-        "Segment analysis",
-        r"\b(?:slic\w+|break\w* (?:it |the results? )?down|drill\w* down|split\w* (?:the results? )?) "
-        r"(?:the )?(?:results? |data )?by (?:country|device|platform|segment|browser|region|user type|cohort)",
-    ),
-    _hint(
-        "Outliers",
-        r"\bwhales?\b",
-        r"\b(?:a few|some|handful of) (?:huge|big|massive|extreme) (?:spenders|orders|users)",
-    ),
-    _hint(
-        "Interference",
-        r"\bspill ?overs?\b",
-        r"\b(?:users|treatment and control|groups) (?:talk|interact|share|compete)\w*\b",
-        r"\bcontaminat\w+ (?:between|across|of the control)",
-    ),
-    _hint(
-        "Launch decision",
-        r"\b(?:whether|if|when) (?:we |to )?(?:actually )?(?:ship|launch|roll ?out)\b",
-        r"\b(?:test|experiment|variant|treatment) (?:that )?(?:lost|failed|was flat|came back flat|"
-        r"was inconclusive)\b",
-        r"\b(?:losing|failed|flat|inconclusive) (?:test|experiment|result|variant)\b",
-    ),
-    _hint(
-        "Statistical power",
-        r"\bunder-?powered\b",
-        r"\bnot enough (?:traffic|users|data|samples?|visitors)\b",
-    ),
-    _hint(
-        "Twyman's law",
-        r"\b(?:suspiciously|unbelievably|surprisingly|crazy|insanely) (?:good|large|big|high|huge)\b",
-        r"\b(?:suspicious|unbelievable|crazy|insane|huge|massive) (?:lift|uplift|win|jump|gain|improvement)\b",
-    ),
-    _hint(
-        "p-hacking",
-        r"\b(?:fishing (?:for|expedition)|cherry-?pick\w*)\b",
-        r"\b(?:keep|kept|keeps) (?:slicing|trying|testing|looking) until\b",
-    ),
-    _hint(
-        "Winner's curse",
-        r"\b(?:lift|effect|win|gain|uplift)\b[^.?!]{0,40}\b(?:shr[iau]nk|smaller|disappeared|went away|"
-        r"didn'?t hold|did not hold|vanished)\b[^.?!]{0,30}\b(?:after|post|once) (?:launch|shipping|rollout|"
-        r"we shipped|we launched|rolling out)",
-    ),
-    _hint(
-        "Effect dilution",
-        r"\bonly (?:a )?(?:few|small (?:fraction|share|part|percent\w*)|some|\d+ ?%) (?:of )?(?:the )?"
-        r"(?:users|visitors|people) (?:actually |ever |even )?(?:see|saw|hit|reach|use|get|touch|notice)",
-    ),
-    _hint(
-        "Intention-to-treat analysis",
-        r"\bnon-?complian\w*|\bnon-?compliers?\b",
-        r"\b(?:not all|not every|only some|only part of the|some of the|half (?:of )?the|many) (?:of the )?(?:assigned |treated )?"
-        r"(?:users|people|customers|units)\b[^.?!]{0,30}\b(?:got|get|received?|saw|see|used?|took|opened)\b"
-        r"[^.?!]{0,15}\b(?:treatment|change|feature|variant|offer|email)",
-        r"\b(?:didn'?t|did not|never|don'?t|do not) (?:actually )?(?:get|got|receive|received|see|saw|use|used|open|"
-        r"opened|take up|took up) (?:the )?"
-        r"(?:treatment|variant|offer|email|new (?:feature|experience|version))",
-    ),
-    _hint(
-        "False positive risk",
-        r"\b(?:only|just|about|maybe|like) (?:a few|some|a handful|a small (?:share|fraction)|\d+ ?%|one in \w+)"
-        r"(?: of (?:our|the|them|those))?(?: (?:tests|experiments|ideas))? (?:win|wins|succeed|are winners|"
-        r"work out|pay off|ship)\b",
-        r"\b(?:low|typical|historical) (?:win|success|hit) rate\b",
-    ),
-    _hint("Holdout group", r"\bhold-?backs?\b"),
-    _hint(
-        "Day-of-week effect",
-        r"\b(?:weekend|weekday) (?:traffic|users|effects?|behaviou?r|seasonality|dip|spike)",
-    ),
-)
+    def to_trace(self) -> dict[str, object]:
+        return {
+            "concept_id": self.concept_id,
+            "name": self.name,
+            "phrasing": self.phrasing,
+            "matched": self.matched,
+            "score": round(self.score, 3),
+        }
 
 
-def concept_hints(text: str) -> list[tuple[str, str]]:
-    """``(concept name, matched phrase)`` for each situation ``text`` describes, in the order of the table."""
-    out: list[tuple[str, str]] = []
-    for hint in PHRASE_HINTS:
-        match = hint.pattern.search(text)
-        if match:
-            out.append((hint.concept, match.group()))
+@dataclass(frozen=True, slots=True)
+class _Phrasing:
+    concept_id: str
+    name: str
+    text: str
+    words: tuple[str, ...]  # distinct content stems
+    key_words: tuple[str, ...]  # the words a question must have: those not weak, or all of them
+
+    @property
+    def required(self) -> int:
+        n = len(self.key_words)
+        return n if n <= ALL_WORDS_UP_TO else n - 1
+
+
+def _normalise(token: str) -> str:
+    token = token.replace("’", "'")
+    if token.endswith("n't") or token in {"cannot", "never", "no"}:
+        return "not"
+    return token.split("'", 1)[0]
+
+
+def content_words(text: str) -> list[tuple[int, str, str]]:
+    """``(token position, stem, word as written)`` of ``text``'s content words, in order."""
+    out: list[tuple[int, str, str]] = []
+    for position, m in enumerate(_TOKEN.finditer(text.lower())):
+        word = _normalise(m.group())
+        if word in FUNCTION_WORDS or (len(word) == 1 and not word.isdigit()):
+            continue
+        root = stem(word)
+        out.append((position, SAME_STEM.get(root, root), m.group()))
     return out
+
+
+class PhrasingMatcher:
+    """Finds the concepts whose phrasings a question describes; build one per graph version."""
+
+    def __init__(self, concepts: Iterable[ConceptName]) -> None:
+        self.phrasings: list[_Phrasing] = []
+        self.skipped: list[tuple[str, str]] = []  # (concept id, phrasing) with too few content words
+        for concept in concepts:
+            for text in concept.phrasings:
+                words = tuple(dict.fromkeys(s for _, s, _ in content_words(text)))
+                if len(words) < MIN_CONTENT_WORDS:
+                    self.skipped.append((concept.concept_id, text))
+                    continue
+                strong = tuple(w for w in words if w not in WEAK_WORDS)
+                key_words = strong if len(strong) >= MIN_CONTENT_WORDS else words
+                self.phrasings.append(_Phrasing(concept.concept_id, concept.name, text, words, key_words))
+        self._by_word: dict[str, list[int]] = {}
+        for index, phrasing in enumerate(self.phrasings):
+            for word in phrasing.words:
+                self._by_word.setdefault(word, []).append(index)
+        self._fuzzy_choices = sorted(w for w in self._by_word if len(w) >= FUZZY_MIN_CHARS)
+
+    @property
+    def words(self) -> frozenset[str]:
+        """The stems the phrasings are made of."""
+        return frozenset(self._by_word)
+
+    def _stems_of(self, question_stem: str) -> set[str]:
+        """The phrasing stems a question word stands for: itself, or its near spellings."""
+        found = {question_stem} if question_stem in self._by_word else set()
+        if not found and len(question_stem) >= FUZZY_MIN_CHARS:
+            for choice, _score, _ in process.extract(
+                question_stem, self._fuzzy_choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE, limit=3
+            ):
+                if choice[0] == question_stem[0]:  # typos rarely hit the first letter
+                    found.add(choice)
+        return found
+
+    def match(self, text: str, limit: int = MAX_HINTS) -> list[PhrasingMatch]:
+        """The concepts ``text`` describes, best first: one match per concept, its best phrasing."""
+        if not self.phrasings:
+            return []
+        tokens = content_words(text)
+        positions: dict[str, list[tuple[int, str]]] = {}  # phrasing stem -> (token position, word as written)
+        for position, root, written in tokens:
+            for word in self._stems_of(root):
+                positions.setdefault(word, []).append((position, written))
+        touched = {i for word in positions for i in self._by_word[word]}
+        best: dict[str, tuple[tuple[bool, float, int, int], PhrasingMatch]] = {}
+        for index in sorted(touched):
+            phrasing = self.phrasings[index]
+            found = [w for w in phrasing.key_words if w in positions]
+            if len(found) < phrasing.required:
+                continue
+            window = _smallest_window([positions[w] for w in found])
+            if window is None or window[1] - window[0] + 1 > 2 * len(phrasing.key_words) + WINDOW_SLACK:
+                continue
+            found += [w for w in phrasing.words if w not in phrasing.key_words and w in positions]
+            matched = " ".join(
+                written
+                for _, written in sorted(
+                    {e for w in found for e in positions[w] if window[0] <= e[0] <= window[1]}
+                )
+            )
+            score = len(found) / len(phrasing.words)
+            key = (len(found) >= len(phrasing.key_words), score, len(found), -index)
+            have = best.get(phrasing.concept_id)
+            if have is None or key > have[0]:
+                best[phrasing.concept_id] = (
+                    key,
+                    PhrasingMatch(phrasing.concept_id, phrasing.name, phrasing.text, matched, score),
+                )
+        ranked = sorted(best.values(), key=lambda kv: kv[0], reverse=True)
+        return [m for _, m in ranked[:limit]]
+
+
+def _smallest_window(lists: Sequence[list[tuple[int, str]]]) -> tuple[int, int] | None:
+    """The narrowest token range holding one position from each list (each list's positions ascending)."""
+    events = sorted((position, k) for k, entries in enumerate(lists) for position, _ in entries)
+    need = len(lists)
+    counts = [0] * need
+    have = 0
+    best: tuple[int, int] | None = None
+    left = 0
+    for right in range(len(events)):
+        k = events[right][1]
+        counts[k] += 1
+        have += counts[k] == 1
+        while have == need:
+            span = (events[left][0], events[right][0])
+            if best is None or span[1] - span[0] < best[1] - best[0]:
+                best = span
+            lk = events[left][1]
+            counts[lk] -= 1
+            have -= counts[lk] == 0
+            left += 1
+    return best

@@ -8,8 +8,9 @@ intent classifier ("whats" is "what is"). The focus keeps every content word and
 2. drops conversational openers and sign-offs (``_OPENERS``, ``_SIGN_OFFS``) and repeated punctuation;
 3. corrects typos against the graph's own vocabulary (``Speller``: words of the chunk texts and of concept names),
    so "actualy" becomes "actually" and "randomizaton" "randomization";
-4. names the concepts a described situation stands for (``planner.practitioner_phrases``: "wants to call the test
-   early" → "(Peeking)"), appended so that linking and the embedding see them.
+4. names the concepts a described situation stands for (the graph's concept ``phrasings``, matched by
+   ``planner.practitioner_phrases``: "wants to call the test early" → "(Peeking)"), appended so that linking,
+   intent and the embedding see them.
 
 Typo correction uses rapidfuzz (``process.extractOne`` with the Levenshtein-based ``fuzz.ratio``): a C++ scorer
 that checks a word against the ~15k-word vocabulary in well under a millisecond, where ``difflib`` takes tens of
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from engine.text_index import ChunkTextIndex, stem
-from planner.practitioner_phrases import concept_hints
+from planner.practitioner_phrases import PhrasingMatch, PhrasingMatcher
 from planner.state import GraphView
 
 # Chat spellings → plain English (whole words, lower case).
@@ -111,9 +112,7 @@ class QuestionFocus:
     removed: list[str] = field(default_factory=list)
     rewrites: list[tuple[str, str]] = field(default_factory=list)
     corrections: list[tuple[str, str]] = field(default_factory=list)
-    hints: list[tuple[str, str]] = field(
-        default_factory=list
-    )  # (concept name, the phrase that stands for it)
+    hints: list[PhrasingMatch] = field(default_factory=list)  # the phrasings that name a concept
 
     @property
     def changed(self) -> bool:
@@ -175,8 +174,11 @@ def _rewrite_chat_forms(text: str) -> tuple[str, list[tuple[str, str]]]:
     return text, done
 
 
-def focus_question(question: str, speller: Speller | None = None) -> QuestionFocus:
-    """``question`` without chat spellings, openers, sign-offs and typos; the content words in their order."""
+def focus_question(
+    question: str, speller: Speller | None = None, phrasings: PhrasingMatcher | None = None
+) -> QuestionFocus:
+    """``question`` without chat spellings, openers, sign-offs and typos; the content words in their order, then
+    the names of the concepts whose ``phrasings`` it describes."""
     text = " ".join(question.split())
     removed: list[str] = []
     opener = _OPENERS.match(text)
@@ -201,9 +203,10 @@ def focus_question(question: str, speller: Speller | None = None) -> QuestionFoc
                 corrections.append((match.group(), fixed))
         text = "".join(pieces) + text[last:]
     text = " ".join(text.split()) or " ".join(question.split())
-    hints = [(name, phrase) for name, phrase in concept_hints(text) if name.lower() not in text.lower()]
+    found = phrasings.match(text) if phrasings is not None else []
+    hints = [m for m in found if m.name.lower() not in text.lower()]
     if hints:  # name the concepts the question describes, so that linking and the embedding see them
-        text = f"{text} ({'; '.join(name for name, _ in hints)})"
+        text = f"{text} ({'; '.join(m.name for m in hints)})"
     return QuestionFocus(question, text, removed, rewrites, corrections, hints)
 
 

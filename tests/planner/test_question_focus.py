@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from planner.entity_linking import EntityLinker, spelling_variants
-from planner.practitioner_phrases import concept_hints
+from planner.practitioner_phrases import PhrasingMatcher
 from planner.question_focus import Speller, focus_question, speller_for
 from planner.service import Planner
 from planner.types import ConceptName
@@ -56,20 +56,64 @@ def test_the_speller_leaves_inflections_of_known_words_alone() -> None:
     assert speller.correct("creatng") == "creating"
 
 
-def test_situations_name_their_concepts() -> None:
-    assert [
-        c for c, _ in concept_hints("the PM wants to stop the experiment early because it looks good")
-    ] == ["Peeking"]
-    assert [c for c, _ in concept_hints("the uplift faded after the first week")] == ["Novelty effect"]
-    assert [c for c, _ in concept_hints("only 3% of visitors ever see the new filter")] == ["Effect dilution"]
-    assert [c for c, _ in concept_hints("can we use last month's spend as a covariate")] == ["CUPED"]
-    assert [c for c, _ in concept_hints("half the users in treatment never opened the email")] == [
-        "Intention-to-treat analysis"
+def test_phrasings_match_by_content_words_in_any_order_and_inflection() -> None:
+    matcher = PhrasingMatcher(
+        [
+            ConceptName(
+                "peeking",
+                "Peeking",
+                (),
+                ("stop the test early", "keeps checking the results", "stop as soon as it is significant"),
+            ),
+            ConceptName("novelty", "Novelty effect", (), ("the lift wore off",)),
+            ConceptName("lost", "Launch decision", (), ("the experiment lost",)),
+        ]
+    )
+    (hit,) = matcher.match("the PM wants to stop the experiment early because it looks good")
+    assert (hit.concept_id, hit.phrasing, hit.matched) == (
+        "peeking",
+        "stop the test early",
+        "stop experiment early",
+    )
+    # inflections and another order; "test" is not needed when the situation's own words are there
+    assert [m.concept_id for m in matcher.match("we stopped early, was that bad?")] == ["peeking"]
+    assert [m.concept_id for m in matcher.match("pm keeps checking results hourly")] == ["peeking"]
+    assert [m.concept_id for m in matcher.match("our uplift wore off after a week")] == ["novelty"]
+    # a typo of a phrasing word still counts
+    (typo,) = matcher.match("can we stop as soon as its signficant")
+    assert (typo.phrasing, typo.matched) == ("stop as soon as it is significant", "stop soon signficant")
+    # a phrasing of one situation word needs its object too; words far apart do not make a phrasing
+    assert matcher.match("we lost a lot of users") == []
+    assert [m.concept_id for m in matcher.match("the experiment lost, now what")] == ["lost"]
+    assert matcher.match("stop worrying about the sample size and plan the next test so it ends early") == []
+
+
+def test_the_corpus_phrasings_name_the_situations_practitioners_describe(context_planner: Planner) -> None:
+    db, position = context_planner.graph_at(None)
+    phrasings = context_planner.graph_view(db, position).linker.phrasings
+    cases = {
+        "the PM wants to call the test early because it looks good": "peeking",
+        "the uplift faded over time after launch": "novelty-effect",
+        "can we use last month's revenue to reduce variance": "cuped",
+        "half the users in treatment never opened the email": "intention-to-treat",
+        "we see way more users in control than in treatment": "sample-ratio-mismatch",
+    }
+    for question, concept in cases.items():
+        assert [m.concept_id for m in phrasings.match(question)][:1] == [concept], question
+    assert phrasings.match("how do I compute a confidence interval for a ratio") == []
+
+
+def test_a_slash_name_is_not_corrected_or_linked_as_another(context_planner: Planner) -> None:
+    db, position = context_planner.graph_at(None)
+    view = context_planner.graph_view(db, position)
+    question = "how do i run an a/a test properly and what am i looking for"
+    focus = focus_question(question, speller_for(view), view.linker.phrasings)
+    assert focus.text == question  # "a/a" stays "a/a"
+    assert [e.concept_id for e in view.linker.link(focus.text)] == ["a-a-test"]
+    assert [e.concept_id for e in view.linker.link("is an aa test worth it before every a/b test")] == [
+        "a-a-test",
+        "ab-test",
     ]
-    assert [c for c, _ in concept_hints("only 10% of our experiments win, does that change anything")] == [
-        "False positive risk"
-    ]
-    assert concept_hints("how do I compute a confidence interval for a ratio") == []
 
 
 def test_spelling_variants_let_hyphens_apostrophes_and_long_aliases_match() -> None:
