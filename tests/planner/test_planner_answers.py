@@ -148,10 +148,10 @@ def test_a_definition_is_answered_from_its_plan_without_generation(
     generate = next(s for s in get_trace(corpus_db, response.trace_id)["nodes"] if s["node"] == "generate")
     assert generate["decisions"]["skipped"] is True
     plan = generate["inputs"]["plan"]
-    assert plan["kind"] == "definition" and [i["role"] for i in plan["items"]][-2:] == [
-        "when_to_use",
-        "common_mistake",
-    ]
+    roles = [i["role"] for i in plan["items"]]
+    # the plan's closing parts, then at most one focused passage sentence the plan had not said
+    told = roles[:-1] if roles[-1] == "evidence" else roles
+    assert plan["kind"] == "definition" and told[-2:] == ["when_to_use", "common_mistake"]
     # the curated definition leads, cited to the concept
     assert response.answer.startswith(
         "Statistical power is the probability that a test rejects the null hypothesis"
