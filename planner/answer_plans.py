@@ -6,12 +6,17 @@ key facts are in the answer by construction and every sentence is supported by t
 
 - **definition**: the curated definition, why it matters / when to use it, one common mistake;
 - **comparison**: both definitions, the relation between them, when to use each;
-- **methodology**: the concept's definition, then the best guide passage's steps in order (or its sentences that
-  answer the question);
-- **best practice**: the recommendation (guide sentences that answer the question), the pitfall it avoids (a common
-  mistake), how to check (when to use);
+- **methodology**: the concept's definition, then the best guide passage's steps in order (or its opening sentences),
+  how the concept is handled (a relation), when to use it;
+- **best practice**: the recommendation (the guide passage that answers the question), how the concept is handled,
+  the pitfall it avoids (a common mistake), how to check (when to use);
 - **multi-hop**: the best path between the named concepts told hop by hop, each hop with its justification;
 - **calculation**: no plan here; the calculator's numbers, method and meaning are the calculation module's.
+
+Every plan but multi-hop then takes the passage sentences that best answer what the question asks and that it has not
+said (``planner.answer_focus``; for how-to and best-practice questions, a "when to use", "how to check" or "common
+mistakes" section first), up to ``MAX_SENTENCES`` in all. Relations are told in plain words
+(``planner.plan_sentences``).
 
 The generator writes only a short synthesis where one adds something (``GENERATION_BUDGET``: new tokens per plan
 kind, 0 = the plan is the answer and generation is skipped).
@@ -289,7 +294,6 @@ class _Builder:
         chunks: Sequence[Source] | None = None,
         *,
         practical: bool = False,
-        with_mistakes: bool = False,
     ) -> None:
         """The chunk sentences most similar to the question (in passage order within each passage).
 
@@ -302,7 +306,7 @@ class _Builder:
             if chunks is not None
             else self.chunks[: PRACTICAL_PASSAGES if practical else EVIDENCE_PASSAGES]
         )
-        if practical and not with_mistakes:
+        if practical:
             passages = [src for src in passages if not _MISTAKES.search(src.title)]
         pool = [(src, s) for src in passages for s in sentences_of(src.text)]
         pool = [(src, s) for src, s in pool if _prose(s) and not _PRONOUN_OPENING.match(s)]
@@ -544,10 +548,6 @@ def _with_primary(primary: str | None, concepts: Sequence[str]) -> list[str]:
     return list(dict.fromkeys([primary, *concepts] if primary else concepts))
 
 
-def _others(chunks: Sequence[Source], lead: Source | None) -> list[Source]:
-    return [c for c in chunks[:PRACTICAL_PASSAGES] if lead is None or c.id != lead.id]
-
-
 def _is_guide(chunk_id: str) -> bool:
     """A chunk of a guide or any other document, not a concept page (``concept-``) or a worked example."""
     return not chunk_id.startswith(("concept-", "worked-"))
@@ -719,28 +719,19 @@ def build_plan(
     elif kind == "methodology":
         if primary:
             b.definition(primary, n=1)
-        lead = b.lead("evidence")
+        b.lead("evidence")
         b.remedies(adj, _with_primary(primary, concepts), "method")
-        b.evidence("evidence", limit=PRACTICAL_EVIDENCE, chunks=_others(b.chunks, lead), practical=True)
         if primary:
             b.usage(primary)
-        b.focused("evidence", FOCUS_PRACTICAL, practical=True)
+        b.focused("evidence", FOCUS_PRACTICAL + PRACTICAL_EVIDENCE, practical=True)
         b.last("when_to_use")
     elif kind == "best_practice":
-        lead = b.lead("recommendation", step_role="recommendation")
+        b.lead("recommendation", step_role="recommendation")
         b.remedies(adj, _with_primary(primary, concepts), "method")
-        b.evidence(
-            "recommendation",
-            limit=PRACTICAL_EVIDENCE,
-            chunks=_others(b.chunks, lead),
-            practical=True,
-            # nothing but lists of mistakes retrieved: what goes wrong is then the recommendation's substance
-            with_mistakes=lead is None,
-        )
         if primary:
             b.mistake(primary, role="pitfall")
             b.usage(primary, role="how_to_check")
-        b.focused("recommendation", FOCUS_PRACTICAL, practical=True)
+        b.focused("recommendation", FOCUS_PRACTICAL + PRACTICAL_EVIDENCE, practical=True)
         b.last("pitfall", "how_to_check")
     elif kind == "multi_hop":
         path = connecting[0]
