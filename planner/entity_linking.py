@@ -136,7 +136,11 @@ class EntityLinker:
                 if len(surface) >= FUZZY_MIN_CHARS and not _ACRONYM.match(surface):
                     self._fuzzy_index.setdefault(len(tokenized), []).append((surface.lower(), key))
             plain = {" ".join(x.split()).lower() for x, _ in surfaces}
-            variants = [*name_variants(concept.name), *(v for x, _ in surfaces for v in spelling_variants(x))]
+            short_names = name_variants(concept.name)  # "Always-valid inference" of "... (mSPRT)"
+            variants = [
+                *short_names,
+                *(v for x in [*(s for s, _ in surfaces), *short_names] for v in spelling_variants(x)),
+            ]
             for variant in dict.fromkeys(v for v in variants if v.lower() not in plain):
                 key = len(self._keys)
                 self._keys.append(_Pattern(concept.concept_id, concept.name, variant, False))

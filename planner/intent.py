@@ -118,6 +118,8 @@ DOMAIN_WORDS: frozenset[str] = frozenset(
         "novelty",
         "holdout",
         "cohort",
+        "result",
+        "results",
         "correction",
         "corrections",
         "bonferroni",
@@ -148,7 +150,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
     (
         "definition",
         re.compile(
-            r"^\s*(what(\s+(is|are|does)|'s|s)\b(?!.*\b(difference|better|best|need|affect|mistakes?|pitfalls?|common|should|practices?|process|steps?|"
+            r"^\s*(?:[^:?.!]{1,40}:\s*)?(what(\s+(is|are|does)|'s|s)\b(?!.*\b(difference|better|best|need|affect|mistakes?|pitfalls?|common|should|practices?|process|steps?|"
             r"sensible|reasonable|good|right|ok|okay|enough|wrong|link|connection|relation|check)\b)|"
             r"define\b|definition of|meaning of|what('s| is) meant by|explain what)"
         ),
@@ -169,6 +171,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
         re.compile(
             r"\b(is (it|that|this) (ok|okay|fine|bad|safe|wrong|legit|valid|normal|acceptable|a problem|an issue|"
             r"a good idea|a bad idea|worth it)|(ok|okay|fine|safe|legit|acceptable) to|worth (it|doing|bothering)|"
+            r"good idea|bad idea|(legit|good|valid) reason to|"
             r"overkill|bother|sensible|reasonable|what now|red flags?|gotchas?|sanity checks?|"
             r"how (do|should|can|would) (i|we|you) (deal|handle|push back|convince|present|explain|communicate|"
             r"prevent|fix|protect|justify|defend)|how to (deal|handle|push back|convince|present|explain|"

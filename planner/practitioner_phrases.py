@@ -39,7 +39,7 @@ _FUNCTION_WORDS = """
     some any one get gets got getting let lets please thing things something anything kind sort like"""
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 # Stems of words practitioners use interchangeably, mapped to one ("experiments" stems to "experi").
-SAME_STEM = {"experi": "test", "experiment": "test", "ab": "test", "uplift": "lift"}
+SAME_STEM = {"experi": "test", "experiment": "test", "ab": "test", "uplift": "lift", "sever": "multipl"}
 # Stems of the objects nearly every question has ("my test", "the results"): a phrasing's other words describe the
 # situation, so these are not required ("call it early" is "call the test early"), unless a phrasing has fewer than
 # two other words ("the experiment lost").
@@ -51,7 +51,7 @@ MIN_CONTENT_WORDS = 2  # a phrasing of one content word is a name: it belongs in
 ALL_WORDS_UP_TO = (
     4  # phrasings of up to this many content words must match all of them; longer ones all but one
 )
-WINDOW_SLACK = 2  # the matched words may spread over 2 tokens per required word plus this many
+WINDOW_SLACK = 3  # matched words may spread over the phrasing's length (or 2 tokens a word) plus this many
 MAX_HINTS = 3
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -84,6 +84,7 @@ class _Phrasing:
     text: str
     words: tuple[str, ...]  # distinct content stems
     key_words: tuple[str, ...]  # the words a question must have: those not weak, or all of them
+    span: int  # how many question tokens the key words may spread over
 
     @property
     def required(self) -> int:
@@ -124,7 +125,10 @@ class PhrasingMatcher:
                     continue
                 strong = tuple(w for w in words if w not in WEAK_WORDS)
                 key_words = strong if len(strong) >= MIN_CONTENT_WORDS else words
-                self.phrasings.append(_Phrasing(concept.concept_id, concept.name, text, words, key_words))
+                span = max(len(_TOKEN.findall(text.lower())), 2 * len(key_words)) + WINDOW_SLACK
+                self.phrasings.append(
+                    _Phrasing(concept.concept_id, concept.name, text, words, key_words, span)
+                )
         self._by_word: dict[str, list[int]] = {}
         for index, phrasing in enumerate(self.phrasings):
             for word in phrasing.words:
@@ -164,7 +168,7 @@ class PhrasingMatcher:
             if len(found) < phrasing.required:
                 continue
             window = _smallest_window([positions[w] for w in found])
-            if window is None or window[1] - window[0] + 1 > 2 * len(phrasing.key_words) + WINDOW_SLACK:
+            if window is None or window[1] - window[0] + 1 > phrasing.span:
                 continue
             found += [w for w in phrasing.words if w not in phrasing.key_words and w in positions]
             matched = " ".join(

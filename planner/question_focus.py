@@ -80,7 +80,7 @@ _OPENERS = re.compile(
     r"naive|noob|newbie)(?:\s+question)?(?:\s+but)?[\s,:.-]*"
     r"|(?:quick|random|dumb|stupid|basic|noob|newbie|silly|simple)\s+(?:one|q|qn|question)\b[\s,:.-]*"
     r"|(?:possibly\s+|probably\s+)?(?:a\s+)?(?:dumb|stupid|basic|noob|newbie|silly)\s+question(?:\s+but)?[\s,:.-]*"
-    r"|(?:newbie|noob|beginner|new\s+to\s+(?:this|a/?b\s+testing|experimentation))\s+here[\s,:.!-]*"
+    r"|(?:newbie|noob|beginner|new\s+to\s+(?:this|a/?b\s+testing|experimentation))(?:\s+here)?\s*[,:.!-][\s,:.!-]*"
     r"|(?:asking\s+for\s+a\s+friend|genuine\s+question|honest\s+question|serious\s+question)[\s,:.-]*)*",
     re.IGNORECASE,
 )

@@ -75,6 +75,10 @@ def test_a_recognised_calculator_counts_as_a_request_only_with_data_or_about_own
         ("what's the connection between power and the minimum detectable effect", "methodology"),
         ("how does the baseline rate feed into the sample size", "methodology"),
         ("what's a holdout group", "definition"),
+        # a lead-in before the question, a bare "good idea?", "is there a legit reason to"
+        ("context for my team: what is a guardrail metric", "definition"),
+        ("we want to skip randomization and let users pick their variant. good idea?", "best_practice"),
+        ("is there ever a legit reason to look at the results early", "best_practice"),
     ],
 )
 def test_casual_forms_of_advice_and_relation_questions(question: str, intent: str) -> None:

@@ -26,6 +26,11 @@ def test_self_introductions_and_chat_verbs_are_normalised() -> None:
     assert focus.text == "how long should we keep a test running?"
 
 
+def test_a_self_introduction_without_here_is_dropped() -> None:
+    focus = focus_question("new to this: what's the control group even for lol")
+    assert focus.text == "what's the control group even for"
+
+
 def test_a_clean_question_is_left_as_it_is() -> None:
     question = "How does variance affect the sample size of a test?"
     focus = focus_question(question)
@@ -129,6 +134,12 @@ def test_spelling_variants_let_hyphens_apostrophes_and_long_aliases_match() -> N
     assert [e.concept_id for e in linker.link("intent to treat or per protocol?")] == ["itt"]
     assert [e.concept_id for e in linker.link("the lift looks too good to be true")] == ["twyman"]
     assert [e.concept_id for e in linker.link("twymans law")] == ["twyman"]
+
+
+def test_a_short_name_is_also_matched_without_its_hyphen() -> None:
+    linker = EntityLinker([ConceptName("avi", "Always-valid inference (mSPRT)", ("mSPRT",))])
+    (entity,) = linker.link("what is 'always valid inference'? the vendor keeps bragging about it")
+    assert (entity.concept_id, entity.mention, entity.method) == ("avi", "always valid inference", "phrase")
 
 
 def test_the_graph_speller_fixes_typos_of_corpus_words(context_planner: Planner) -> None:
