@@ -333,7 +333,7 @@ class _Builder:
             src, sentence = pool[i]
             if _GERUND.match(sentence) and not GERUND_SUBJECT.match(sentence):
                 if _MISTAKES.search(src.title):  # an item of a list of mistakes: give it its lead
-                    sentence = f"A common mistake is {sentence[:1].lower()}{sentence[1:]}"
+                    sentence = with_mistake_lead(sentence)
                 elif not _FINITE.search(sentence):
                     continue  # a list item without its lead is a fragment
             self.add(role, sentence, src)
@@ -464,6 +464,7 @@ class _Builder:
                     or _PRONOUN_OPENING.match(sentence)
                     or not stands_alone(sentence)
                     or is_fragment(sentence)
+                    # a list item without its lead; a list of mistakes is the pitfall's, told with its lead
                     or (_GERUND.match(sentence) and not GERUND_SUBJECT.match(sentence))
                 ):
                     continue
@@ -494,6 +495,11 @@ class _Builder:
             src = self.by_id.get(("relation", hop.relation_id or f"{hop.from_id}:{hop.rel_type}:{hop.to_id}"))
             if src is not None:
                 self.tell_hop("hop", hop, src)
+
+
+def with_mistake_lead(item: str) -> str:
+    """An item of a list of mistakes ("Replacing ITT with ...") as a sentence: "A common mistake is replacing ..."."""
+    return f"A common mistake is {item[:1].lower()}{item[1:]}"
 
 
 def asked_term(question: str) -> str | None:

@@ -20,7 +20,7 @@ from planner.intent import has_text
 from planner.nodes import node, run_context
 from planner.state import PlannerState, RunContext
 from planner.traversal import path_score
-from planner.types import ConceptPath, Source
+from planner.types import Candidate, ConceptPath, Source
 from planner.verification import (
     Verification,
     check_answer,
@@ -59,6 +59,33 @@ def _similarity(ctx: RunContext, state: PlannerState) -> Callable[[str, Sequence
 
 RETRIEVED_CONCEPTS = 5  # concept pages among the top retrieved passages that may ground a plan
 PLAN_PASSAGES = 5  # retrieved passages beyond the numbered context that a plan's focused evidence may quote
+OWN_PAGE_PASSAGES = (
+    4  # sections of the named concepts' own pages ("When to use", "Common mistakes") it may quote
+)
+
+
+def _own_pages(ctx: RunContext, concept_ids: Sequence[str]) -> list[Candidate]:
+    """The sections of the concepts' own pages, from the in-memory chunk index (empty before it is built)."""
+    index = ctx.graph.chunk_text
+    if index is None or not concept_ids:
+        return []
+    docs = {f"concept-{c}": i for i, c in enumerate(concept_ids)}
+    rows = sorted(
+        (r for r in index.rows.values() if str(r.get("doc_id")) in docs),
+        key=lambda r: docs[str(r.get("doc_id"))],
+    )
+    return [
+        Candidate(
+            chunk_id=str(r["chunk_id"]),
+            doc_id=str(r.get("doc_id") or ""),
+            title=str(r.get("title") or r.get("doc_id") or ""),
+            heading=str(r.get("heading") or ""),
+            text=str(r.get("text") or ""),
+            source=str(r.get("source") or ""),
+            uri=str(r.get("uri") or ""),
+        )
+        for r in rows
+    ]
 
 
 def _with_retrieved_concepts(
@@ -83,8 +110,14 @@ def _with_retrieved_concepts(
     retrieved = list(dict.fromkeys([*topics, *list(dict.fromkeys(ranked))[:RETRIEVED_CONCEPTS]]))
     have = {s.id for s in sources if s.kind == "concept"}
     missing = [c for c in retrieved if c not in have]
-    # retrieved passages the context left out: the plan's focused evidence may quote them
-    passages = further_passages(state.get("candidates", []), {s.id for s in sources}, PLAN_PASSAGES)
+    # the named concepts' own pages, then retrieved passages the context left out: the plan's focused evidence
+    # may quote them
+    numbered = {s.id for s in sources}
+    own = further_passages(
+        _own_pages(ctx, [e.concept_id for e in state.get("entities", [])[:2]]), numbered, OWN_PAGE_PASSAGES
+    )
+    numbered |= {item.id for item in own}
+    passages = own + further_passages(state.get("candidates", []), numbered, PLAN_PASSAGES)
     if missing or passages:
         details.update(reads.concept_details(ctx.graph.db, missing))
         calc = [s for s in sources if s.kind == "calculation"]

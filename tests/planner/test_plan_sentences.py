@@ -250,3 +250,17 @@ def test_a_when_to_use_sentence_names_its_concept_instead_of_it() -> None:
     assert usage_sentence(
         {"name": "Fisher's exact test", "when_to_use": "Use it when a cell count is small."}
     ) == ("Use Fisher's exact test when a cell count is small.")
+
+
+def test_further_passages_are_the_unnumbered_retrieved_ones_in_order() -> None:
+    from planner.context import further_passages
+
+    def cand(cid: str, duplicate_of: str | None = None) -> Candidate:
+        c = Candidate(cid, cid.split("#")[0], "Title", "Heading", "Some passage text about power.")
+        c.duplicate_of = duplicate_of
+        return c
+
+    ranked = [cand("a#1"), cand("b#1"), cand("c#1", duplicate_of="b#1"), cand("d#1"), cand("e#1")]
+    got = further_passages(ranked, {"a#1"}, 2)
+    assert [i.id for i in got] == ["b#1", "d#1"]
+    assert got[0].kind == "chunk" and got[0].title == "Title — Heading"
