@@ -242,10 +242,11 @@ class _Builder:
     def case(self, name: str) -> str:
         return running_case(name, self.corpus)
 
-    def tell_hop(self, role: str, hop: Hop, src: Source) -> bool:
+    def tell_hop(self, role: str, hop: Hop, src: Source, *, topic_known: bool = False) -> bool:
         """A relation as plain sentences (``planner.plan_sentences``), each cited to the relation."""
         added = False
-        for sentence in sentences_of(hop_sentence(hop, self.adj.name, self.case)):
+        told = hop_sentence(hop, self.adj.name, self.case, topic_known=topic_known)
+        for sentence in sentences_of(told):
             added = self.add(role, sentence, src) or added
         return added
 
@@ -422,7 +423,7 @@ class _Builder:
             if len(told) >= MAX_REMEDY_ITEMS:
                 break
             told.add(pair)
-            self.tell_hop(role, hop, src)
+            self.tell_hop(role, hop, src, topic_known=True)
 
     def purpose(self, adj: Adjacency, concept_id: str) -> None:
         """The relation saying how the concept is handled or what it is for, with its reason."""
@@ -431,7 +432,7 @@ class _Builder:
             src = self.by_id.get(("relation", hop.relation_id))
             if src is not None and hop.to_id not in told:
                 told.add(hop.to_id)
-                self.tell_hop("purpose", hop, src)
+                self.tell_hop("purpose", hop, src, topic_known=True)
 
     def last(self, *roles: str) -> None:
         """Move the items of ``roles`` to the end, in that order (the plan's closing parts)."""

@@ -61,23 +61,35 @@ def running_case(name: str, corpus: str) -> str:
 
 
 def says_relation(from_name: str, to_name: str, justification: str) -> bool:
-    """Whether a justification says its relation on its own: it names both concepts and is a sentence."""
+    """Whether a justification says its relation on its own: it names both concepts (the second alone when
+    ``from_name`` is empty) and is a sentence."""
     return (
         len(justification.split()) >= 6
         and not _PRONOUN_OPENING.match(justification)
-        and names_in(justification, from_name)
+        and (not from_name or names_in(justification, from_name))
         and names_in(justification, to_name)
     )
 
 
 def relation_sentence(
-    from_name: str, reading: str, to_name: str, justification: str, case: Callable[[str], str]
+    from_name: str,
+    reading: str,
+    to_name: str,
+    justification: str,
+    case: Callable[[str], str],
+    *,
+    topic_known: bool = False,
 ) -> str:
-    """A relation told as one plain sentence (see the module docstring); '' when it has nothing to say."""
+    """A relation told as one plain sentence (see the module docstring); '' when it has nothing to say.
+
+    ``topic_known``: the answer is about the relation's first concept (how it is handled, what it is for), so a
+    justification naming the second one says the relation ("Most platforms compare arm means with a z-test because
+    samples are large." in an answer about A/B tests); a path told hop by hop names both ends of each hop.
+    """
     just = " ".join(justification.split()).strip()
     if just and not just.endswith((".", "!", "?")):
         just += "."
-    if says_relation(from_name, to_name, just):
+    if says_relation(from_name if not topic_known else "", to_name, just):
         return just[:1].upper() + just[1:]
     head = f"{from_name} {reading} {case(to_name)}"
     head = head[:1].upper() + head[1:]
@@ -86,9 +98,13 @@ def relation_sentence(
     return f"{head}: {just[:1].lower() + just[1:] if not just[1:2].isupper() else just}"
 
 
-def hop_sentence(hop: Hop, name: Callable[[str], str], case: Callable[[str], str]) -> str:
+def hop_sentence(
+    hop: Hop, name: Callable[[str], str], case: Callable[[str], str], *, topic_known: bool = False
+) -> str:
     """``relation_sentence`` of a hop, in the hop's direction of travel."""
-    return relation_sentence(name(hop.from_id), hop.reading, name(hop.to_id), hop.justification, case)
+    return relation_sentence(
+        name(hop.from_id), hop.reading, name(hop.to_id), hop.justification, case, topic_known=topic_known
+    )
 
 
 # a pronoun subject early in the sentence stands for what the sentences before it said: "In online experimentation

@@ -264,3 +264,13 @@ def test_further_passages_are_the_unnumbered_retrieved_ones_in_order() -> None:
     got = further_passages(ranked, {"a#1"}, 2)
     assert [i.id for i in got] == ["b#1", "d#1"]
     assert got[0].kind == "chunk" and got[0].title == "Title — Heading"
+
+
+def test_how_a_concept_is_handled_is_told_by_the_justification_that_names_the_remedy() -> None:
+    # corpus/concepts/z-test.md used_in ab-test: in an answer about A/B tests the reader knows the first concept
+    just = "Most online experimentation platforms compare arm means with a z-test because samples are large."
+    assert relation_sentence("A/B test", "uses", "Z-test", just, keep_case, topic_known=True) == just
+    # told as a hop of a path, both ends are named
+    assert relation_sentence("A/B test", "uses", "Z-test", just, keep_case).startswith(
+        "A/B test uses Z-test: "
+    )
