@@ -193,7 +193,7 @@ class EntityLinker:
                 )
             )
         entities.extend(self._fuzzy(doc, covered))
-        return _best_per_concept(entities)
+        return set_aside_excluded(question, _best_per_concept(entities))
 
     def _fuzzy(self, doc: Doc, covered: set[int]) -> list[LinkedEntity]:
         """Typos: word n-grams (not already matched) close to a name or alias by edit ratio."""
@@ -213,8 +213,10 @@ class EntityLinker:
                 text = span.text.lower()
                 if len(text) < FUZZY_MIN_CHARS:
                     continue
+                if n == 1 and text in self.english_words:
+                    continue  # a correctly spelt word is not a typo of a name ("value" is not "pvalue")
                 close = difflib.get_close_matches(text, surfaces, n=1, cutoff=FUZZY_MIN_RATIO)
-                if not close:
+                if not close or close[0][0] != text[0]:  # typos rarely hit the first letter
                     continue
                 ratio = difflib.SequenceMatcher(None, text, close[0]).ratio()
                 key = next(k for s, k in entries if s == close[0])
@@ -232,6 +234,23 @@ class EntityLinker:
                     )
                 )
         return out
+
+
+# "besides SRM, how does bot traffic hurt power?" names SRM only to set it aside: such a mention goes last.
+_EXCLUDING = re.compile(
+    r"\b(?:besides|apart from|aside from|other than|except(?: for)?|not counting)\s+$", re.I
+)
+
+
+def set_aside_excluded(question: str, entities: Sequence[LinkedEntity]) -> list[LinkedEntity]:
+    """``entities`` with those the question mentions only to exclude ("besides X", "other than X") moved last,
+    when something else is linked: the question is about the rest."""
+    excluded = [
+        e for e in entities if e.start > 0 and _EXCLUDING.search(question[max(0, e.start - 20) : e.start])
+    ]
+    if not excluded or len(excluded) == len(entities):
+        return list(entities)
+    return [e for e in entities if e not in excluded] + excluded
 
 
 def _best_per_concept(entities: Sequence[LinkedEntity]) -> list[LinkedEntity]:

@@ -136,6 +136,20 @@ def test_spelling_variants_let_hyphens_apostrophes_and_long_aliases_match() -> N
     assert [e.concept_id for e in linker.link("twymans law")] == ["twyman"]
 
 
+def test_a_correct_english_word_is_not_a_typo_of_a_name_and_an_excluded_name_goes_last() -> None:
+    linker = EntityLinker(
+        [
+            ConceptName("p-value", "p-value", ("pvalue",)),
+            ConceptName("srm", "Sample ratio mismatch", ("SRM",)),
+            ConceptName("power", "Statistical power", ()),
+        ]
+    )
+    assert linker.link("how do i analyze average order value in a test") == []  # "value" is not "pvalue"
+    assert [e.concept_id for e in linker.link("is my pvalu right")] == ["p-value"]
+    question = "besides SRM, how does bot traffic hurt the statistical power of my test"
+    assert [e.concept_id for e in linker.link(question)] == ["power", "srm"]
+
+
 def test_a_short_name_is_also_matched_without_its_hyphen() -> None:
     linker = EntityLinker([ConceptName("avi", "Always-valid inference (mSPRT)", ("mSPRT",))])
     (entity,) = linker.link("what is 'always valid inference'? the vendor keeps bragging about it")
