@@ -67,6 +67,36 @@ def question_terms(question: str) -> set[str]:
     return {w[:6] for w in _WORD.findall(question.lower()) if w not in STOP_WORDS and w not in GENERIC_WORDS}
 
 
+_SIDES = re.compile(r"\b(?:vs\.?|versus|or|compared (?:to|with)|against)\b", re.IGNORECASE)
+# the kind of thing both sides are ("leading metric vs north star metric"): it tells neither side
+KIND_WORDS = frozenset(
+    ["metric", "metrics", "analysis", "analyses", "method", "methods", "approach", "procedure"]
+)
+SIDE_WORDS = (
+    2  # content words of each side nearest the "vs": "mean vs median for revenue" -> {mean}, {median, revenu}
+)
+
+
+def comparison_sides(question: str) -> list[set[str]]:
+    """The two things a comparison sets against each other, each as the content words nearest its "vs"/"or";
+    [] when the question names no such pair."""
+    parts = _SIDES.split(question, maxsplit=1)
+    if len(parts) != 2:
+        return []
+    left, right = ([w[:6] for w in _WORD.findall(p.lower()) if w not in _NOT_A_SIDE] for p in parts)
+    sides = [set(left[-SIDE_WORDS:]), set(right[:SIDE_WORDS])]
+    return sides if all(sides) else []
+
+
+_NOT_A_SIDE = STOP_WORDS | GENERIC_WORDS | KIND_WORDS
+
+
+def sides_named(sentence: str, sides: Sequence[set[str]]) -> float:
+    """Share of the comparison's sides a sentence names (a word of each)."""
+    words = content(sentence)
+    return sum(bool(side & words) for side in sides) / len(sides) if sides else 0.0
+
+
 def _share(words: set[str], other: set[str]) -> float:
     return len(words & other) / len(words) if words else 1.0
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from planner.answer_focus import question_terms, select
+from planner.answer_focus import comparison_sides, question_terms, select, sides_named
 from planner.context import (
     GERUND_SUBJECT,
     mistake_sentence,
@@ -97,6 +97,7 @@ MAX_SENTENCES = 8  # an answer that is not a multi-hop walk stays short
 MIN_FOCUS_COSINE = 0.35  # a passage sentence further from the question than this does not answer it
 OWN_PAGE_BONUS = 0.03
 SECTION_BONUS = 0.05
+SIDES_BONUS = 0.1
 FOCUS_DEFINITION = 1
 FOCUS_PRACTICAL = 3
 FOCUS_COMPARISON = 3
@@ -439,13 +440,16 @@ class _Builder:
         rest = [i for i in self.items if i.role not in roles]
         self.items = rest + [i for r in roles for i in self.items if i.role == r]
 
-    def focused(self, role: str, limit: int, *, practical: bool = False) -> None:
+    def focused(
+        self, role: str, limit: int, *, practical: bool = False, sides: Sequence[set[str]] = ()
+    ) -> None:
         """Up to ``limit`` passage sentences that answer what the question asks and say what the plan has not
         (``planner.answer_focus``), while the answer is under ``MAX_SENTENCES``.
 
         Candidates are the whole prose sentences of the numbered passages and concept sources; the concept's own
         page gets ``OWN_PAGE_BONUS``; for a practical question a section saying when, how or what to check gets
-        ``SECTION_BONUS``.
+        ``SECTION_BONUS``; for a comparison, a sentence naming its ``sides`` gets ``SIDES_BONUS`` per share of them
+        (one that names both says how they differ).
         """
         room = min(limit, MAX_SENTENCES - len(self.items))
         if room <= 0:
@@ -477,7 +481,8 @@ class _Builder:
         bonus = [
             (OWN_PAGE_BONUS if src.id == self.primary or self.about_primary(src.id) else 0.0)
             + (SECTION_BONUS if practical and _PRACTICAL_SECTION.search(src.title) else 0.0)
-            for src, _ in pool
+            + SIDES_BONUS * sides_named(sentence, sides)
+            for src, sentence in pool
         ]
         for pick in select(
             [s for _, s in pool],
@@ -722,7 +727,7 @@ def build_plan(
             b.usage(c)
         if len(pair) < 2:
             b.evidence("evidence", limit=2)
-        b.focused("evidence", FOCUS_COMPARISON)
+        b.focused("evidence", FOCUS_COMPARISON, sides=comparison_sides(b.focus))
     elif kind == "methodology":
         if primary:
             b.definition(primary, n=1)

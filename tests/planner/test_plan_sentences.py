@@ -274,3 +274,19 @@ def test_how_a_concept_is_handled_is_told_by_the_justification_that_names_the_re
     assert relation_sentence("A/B test", "uses", "Z-test", just, keep_case).startswith(
         "A/B test uses Z-test: "
     )
+
+
+def test_a_comparison_s_two_sides_come_from_the_words_nearest_its_vs() -> None:
+    from planner.answer_focus import comparison_sides, sides_named
+
+    sides = comparison_sides("mean vs median for measuring revenue impact in a test")
+    assert sides == [{"mean"}, {"median", "measur"}]
+    assert sides_named("The median is robust to a few large orders, the mean is not.", sides) == 1.0
+    assert sides_named("The median is robust to a few large orders.", sides) == 0.5
+    # the kind both sides are ("method", "metric") names neither side
+    assert comparison_sides("should we use the delta method or the bootstrap") == [{"delta"}, {"bootst"}]
+    assert comparison_sides("surrogate/leading metric vs the north star OEC") == [
+        {"surrog", "leadin"},
+        {"north", "star"},
+    ]
+    assert comparison_sides("what is statistical power") == []
