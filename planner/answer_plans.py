@@ -441,7 +441,13 @@ class _Builder:
         self.items = rest + [i for r in roles for i in self.items if i.role == r]
 
     def focused(
-        self, role: str, limit: int, *, practical: bool = False, sides: Sequence[set[str]] = ()
+        self,
+        role: str,
+        limit: int,
+        *,
+        practical: bool = False,
+        sides: Sequence[set[str]] = (),
+        uncapped: bool = False,
     ) -> None:
         """Up to ``limit`` passage sentences that answer what the question asks and say what the plan has not
         (``planner.answer_focus``), while the answer is under ``MAX_SENTENCES``.
@@ -451,7 +457,7 @@ class _Builder:
         ``SECTION_BONUS``; for a comparison, a sentence naming its ``sides`` gets ``SIDES_BONUS`` per share of them
         (one that names both says how they differ).
         """
-        room = min(limit, MAX_SENTENCES - len(self.items))
+        room = limit if uncapped else min(limit, MAX_SENTENCES - len(self.items))
         if room <= 0:
             return
         passages = [
@@ -756,7 +762,8 @@ def build_plan(
         ]:  # what the other named concepts are, and how they vary
             if concept_id != path.start_id:
                 b.definition(concept_id, n=2)
-        b.evidence("evidence", limit=MULTI_HOP_EVIDENCE, practical=True)
+        # a walk is as long as its path: its evidence is not capped by the answer's length
+        b.focused("evidence", MULTI_HOP_EVIDENCE, practical=True, uncapped=True)
     budget = GENERATION_BUDGET.get(kind, 0)
     if not b.items:
         return AnswerPlan(
