@@ -120,6 +120,12 @@ _OWN_CLAUSE = re.compile(
     re.IGNORECASE,
 )
 EARLY_WORDS = 6
+# "Conversely, ...", "Or use a bandit ...", "And do not ...": the sentence continues the one before it
+_CONNECTIVE_OPENING = re.compile(
+    r"^(or|and|but|nor|so|also|conversely|similarly|likewise|instead|finally|however|otherwise|then|thus|"
+    r"therefore|hence|still|yet|in contrast|by contrast|on the other hand|in that case|even so)\b",
+    re.IGNORECASE,
+)
 _PRONOUN_OBJECT = re.compile(
     r"^\w+\s+(it|them|this|these|those)\b(?!\s+(?:is|are|was|were)\b)", re.IGNORECASE
 )
@@ -128,7 +134,7 @@ _PRONOUN_OBJECT = re.compile(
 def stands_alone(sentence: str) -> bool:
     """Whether a passage sentence keeps its meaning lifted out of its passage: no early pronoun subject standing for
     what the sentences before it said."""
-    if _PRONOUN_OBJECT.match(sentence):
+    if _PRONOUN_OBJECT.match(sentence) or _CONNECTIVE_OPENING.match(sentence):
         return False
     m = _PRONOUN_SUBJECT.search(sentence)
     if m is None:

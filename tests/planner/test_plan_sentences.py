@@ -290,3 +290,11 @@ def test_a_comparison_s_two_sides_come_from_the_words_nearest_its_vs() -> None:
         {"north", "star"},
     ]
     assert comparison_sides("what is statistical power") == []
+
+
+def test_a_sentence_that_continues_the_one_before_it_does_not_stand_alone() -> None:
+    # list items and follow-ups seen in dev answers (corpus/documents/*, quoted without what they continue)
+    assert not stands_alone("Conversely, overlapping two experiments that break each other is a problem.")
+    assert not stands_alone("Or use a bandit for exploration among many candidate designs.")
+    assert not stands_alone("And do not lower the detection threshold until it goes away.")
+    assert stands_alone("Ordinary least squares gives the same estimate as the t-test.")
