@@ -76,13 +76,15 @@ def name_variants(name: str) -> list[str]:
     return out
 
 
+_LETTER_PAIR = re.compile(r"\b([A-Za-z])/([A-Za-z])\b")
 LONG_SURFACE_WORDS = 5  # an alias this long is a description; its words without the last one still name it
 
 
 def spelling_variants(surface: str) -> list[str]:
     """Ways people write a name or alias that the tokenizer sees as different words: without hyphens
     ("intent-to-treat" → "intent to treat", "pre-registration" → "preregistration"), without apostrophes
-    ("winner's curse" → "winners curse"), and a long descriptive alias without its last word
+    ("winner's curse" → "winners curse"), without the slash of a letter pair ("Bayesian A/B testing" →
+    "Bayesian AB testing"), and a long descriptive alias without its last word
     ("too good to be true result" → "too good to be true")."""
     text = " ".join(surface.split())
     out: list[str] = []
@@ -92,6 +94,8 @@ def spelling_variants(surface: str) -> list[str]:
             out.append(text.replace("-", ""))
     if "'" in text or "’" in text:
         out.append(text.replace("'", "").replace("’", ""))
+    if _LETTER_PAIR.search(text):
+        out.append(_LETTER_PAIR.sub(r"\1\2", text))
     words = text.split()
     if len(words) >= LONG_SURFACE_WORDS:
         out.append(" ".join(words[:-1]))

@@ -310,6 +310,17 @@ def classify_intent(
     if not in_domain and not calculable:
         return IntentDecision("out_of_scope", scores, fired, False, hits, flags)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    if (
+        ranked
+        and ranked[0][0] == "calculation"
+        and not calculable
+        and not any(f.startswith("calculation:") for f in fired)
+    ):
+        # Numbers in a question make it look like a calculation ("we got p=0.03 on a 2% lift, can we ship?"), but
+        # with no calculator recognised and no calculation wording, a calculation answer would have nothing to
+        # compute and could only quote someone else's worked example.
+        ranked = ranked[1:]
+        fired.append("not calculation: nothing to calculate, only prototype similarity")
     chosen: Intent = "methodology"
     if ranked and ranked[0][1] > 0 and ranked[0][0] in INTENTS:
         chosen = cast(Intent, ranked[0][0])

@@ -30,12 +30,14 @@ from engine.text_index import stem
 from planner.types import ConceptName
 
 # Words that carry no situation: articles, pronouns, auxiliaries, question words and the most general
-# prepositions. Words such as "early", "off", "before", "not", "same" or "more" stay: they are the situation.
+# prepositions ("once" and "as soon as" are "when"). Words such as "early", "off", "before", "not", "same" or
+# "more" stay: they are the situation.
 _FUNCTION_WORDS = """
     a an the this that these those it its it's i i'm me my mine we our ours us you your yours he she they them
     their his her is are was were be been being am do does did doing done have has had having will would shall
     should can could may might must to of in on at for with by from as and or but if so then than there here
-    what which who whom whose when where why how about into onto over up also just really very actually still
+    what which who whom whose when once soon where why how about into onto over up also just really very actually
+    still
     some any one get gets got getting let lets please thing things something anything kind sort like"""
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 # Stems of words practitioners use interchangeably, mapped to one ("experiments" stems to "experi").

@@ -29,3 +29,11 @@ def test_the_planner_routes_a_ship_question_to_the_analysis(context_planner: Pla
     outcome = state["calculation"]
     assert outcome is not None and outcome.tool == TOOL
     assert outcome.result["outputs"]["findings"][0]["kind"] == "srm"
+
+
+def test_a_ship_question_without_data_is_not_answered_with_someone_elses_numbers(
+    context_planner: Planner,
+) -> None:
+    state = context_planner.prepare("we got p=0.03 on a 2% lift, can we ship?")
+    assert not state["calculable"] and state["intent"] != "calculation"
+    assert state.get("calculation") is None

@@ -96,3 +96,13 @@ def test_casual_forms_of_advice_and_relation_questions(question: str, intent: st
 )
 def test_a_choice_between_two_named_options_is_a_comparison(question: str, intent: str) -> None:
     assert classify_intent(question, calculable=False).intent == intent
+
+
+def test_numbers_alone_do_not_make_a_calculation_when_nothing_can_be_calculated() -> None:
+    # The prototype scores are what the bundled encoder gave this question (trace of 2026-12-03).
+    scores = {"calculation": 0.4512, "definition": 0.3387, "methodology": 0.1179, "best_practice": 0.1019}
+    question = "we got p=0.03 on a 2% lift, can we ship?"
+    decision = classify_intent(question, calculable=False, prototype_scores=scores)
+    assert decision.intent == "definition"
+    assert "not calculation: nothing to calculate, only prototype similarity" in decision.rules_fired
+    assert classify_intent(question, calculable=True, prototype_scores=scores).intent == "calculation"

@@ -84,9 +84,13 @@ def test_phrasings_match_by_content_words_in_any_order_and_inflection() -> None:
     assert [m.concept_id for m in matcher.match("we stopped early, was that bad?")] == ["peeking"]
     assert [m.concept_id for m in matcher.match("pm keeps checking results hourly")] == ["peeking"]
     assert [m.concept_id for m in matcher.match("our uplift wore off after a week")] == ["novelty"]
+    # "once" and "as soon as" are both "when"
+    assert [m.concept_id for m in matcher.match("ok to stop my ab test once it hits 95% significance?")] == [
+        "peeking"
+    ]
     # a typo of a phrasing word still counts
     (typo,) = matcher.match("can we stop as soon as its signficant")
-    assert (typo.phrasing, typo.matched) == ("stop as soon as it is significant", "stop soon signficant")
+    assert (typo.phrasing, typo.matched) == ("stop as soon as it is significant", "stop signficant")
     # a phrasing of one situation word needs its object too; words far apart do not make a phrasing
     assert matcher.match("we lost a lot of users") == []
     assert [m.concept_id for m in matcher.match("the experiment lost, now what")] == ["lost"]
@@ -134,6 +138,20 @@ def test_spelling_variants_let_hyphens_apostrophes_and_long_aliases_match() -> N
     assert [e.concept_id for e in linker.link("intent to treat or per protocol?")] == ["itt"]
     assert [e.concept_id for e in linker.link("the lift looks too good to be true")] == ["twyman"]
     assert [e.concept_id for e in linker.link("twymans law")] == ["twyman"]
+
+
+def test_a_letter_pair_is_also_matched_without_its_slash() -> None:
+    assert spelling_variants("Bayesian A/B testing") == ["Bayesian AB testing"]
+    linker = EntityLinker(
+        [
+            ConceptName("ab", "A/B test", ("AB testing", "A/B testing")),
+            ConceptName("bayes", "Bayesian A/B testing", ()),
+            ConceptName("p", "p-value", ()),
+        ]
+    )
+    linked = linker.link("whats the deal with bayesian ab testing vs regular p-values")
+    # the longer name wins over "ab testing" inside it
+    assert [e.concept_id for e in linked] == ["bayes", "p"]
 
 
 def test_a_correct_english_word_is_not_a_typo_of_a_name_and_an_excluded_name_goes_last() -> None:
