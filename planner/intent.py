@@ -237,6 +237,37 @@ _WORDED_QUANTITY = re.compile(
 )
 
 
+# "X vs Y" / "the difference between X and Y" where X and Y are ideas, not numbers ("O'Brien-Fleming vs Bonferroni
+# across my 5 peeks", "the difference between MDE and the observed effect"): the numbers set the scene, the question
+# compares methods. "4% vs 5%" or "200/4000 in control vs 260/4100" compare numbers and stay calculations.
+_IDEA_COMPARISON = re.compile(r"\b(?:vs\.?|versus|difference between)\s", re.IGNORECASE)
+_CALCULATION_REQUEST = re.compile(
+    r"\b(?:how (?:many|much|long)|calculate|compute|what(?:'s| is| are| would be) (?:the|my|our) "
+    r"(?:sample size|power|p[- ]?values?|interval|duration|threshold|boundar))|how (?:big|large)|needed|\bn\s*\?"
+    r"|\d\s*/\s*\d|\d+ (?:out )?of \d",  # "5/25 vs 13/27", "60 of 800": counts are data
+    re.IGNORECASE,
+)
+_SIDE_TOKENS = 3  # words each side of the cue that must carry no number for the sides to be ideas
+# sides that name the experiment's groups compare their data ("control vs treatment conversion was 5% and 6%")
+_GROUP_WORDS = re.compile(r"\b(?i:control|treatment|variants?|arms?|groups?)\b|(?<![/\w])[AB][12]?(?![/\w])")
+
+
+def compares_ideas(question: str) -> bool:
+    """Whether ``question`` compares two methods or ideas by name, with no request to calculate."""
+    from understanding.quantities import normalise
+
+    question = normalise(question)  # "fifteen vs seventeen percent" compares numbers
+    if _CALCULATION_REQUEST.search(question):
+        return False
+    for cue in _IDEA_COMPARISON.finditer(question):
+        before = question[: cue.start()].split()[-_SIDE_TOKENS:]
+        after = question[cue.end() :].split()[:_SIDE_TOKENS]
+        sides = " ".join(before + after)
+        if before and after and not any(ch.isdigit() for ch in sides) and not _GROUP_WORDS.search(sides):
+            return True
+    return False
+
+
 def wants_calculation(question: str) -> bool:
     """Whether a question with a recognised calculator is a request to calculate, not a question about the idea.
 
@@ -248,6 +279,8 @@ def wants_calculation(question: str) -> bool:
 
     # numbers in words count when they carry a unit ("a two dollar change", "ten percent"), not "two weeks" advice
     worded = _WORDED_QUANTITY.search(normalise(question))
+    if compares_ideas(question):
+        return False
     return any(ch.isdigit() for ch in question) or bool(worded) or bool(_OWN_DATA_QUESTION.search(question))
 
 

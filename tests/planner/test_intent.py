@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.intent import classify_intent, input_flags, wants_calculation
+from planner.intent import classify_intent, compares_ideas, input_flags, wants_calculation
 
 
 @pytest.mark.parametrize(
@@ -106,3 +106,23 @@ def test_numbers_alone_do_not_make_a_calculation_when_nothing_can_be_calculated(
     assert decision.intent == "definition"
     assert "not calculation: nothing to calculate, only prototype similarity" in decision.rules_fired
     assert classify_intent(question, calculable=True, prototype_scores=scores).intent == "calculation"
+
+
+@pytest.mark.parametrize(
+    ("question", "ideas"),
+    [
+        ("O'Brien-Fleming vs just doing bonferroni across my 5 peeks", True),
+        (
+            "our MDE was 2% but we saw a 1% lift. whats the difference between MDE and the observed effect",
+            True,
+        ),
+        ("7% versus 8% conversion - sample size per arm at 80% power?", False),
+        ("How big must each group be to detect fifteen vs seventeen percent with 90% power?", False),
+        ("control vs treatment conversion was 5% and 6%, is that significant?", False),
+        ("conditional (Fisher) vs unconditional (Barnard) exact test: 5/25 vs 13/27", False),
+        ("how many users for one-sided vs two-sided at a 10% baseline and 5% lift", False),
+    ],
+)
+def test_a_comparison_of_two_methods_is_not_a_calculation_request(question: str, ideas: bool) -> None:
+    assert compares_ideas(question) is ideas
+    assert wants_calculation(question) is not ideas  # every question here carries numbers
