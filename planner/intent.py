@@ -152,7 +152,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
         re.compile(
             r"^\s*(?:[^:?.!]{1,40}:\s*)?(what(\s+(is|are|does)|'s|s)\b(?!.*\b(difference|better|best|need|affect|mistakes?|pitfalls?|common|should|practices?|process|steps?|"
             r"sensible|reasonable|good|right|ok|okay|enough|wrong|link|connection|relation|check)\b)|"
-            r"define\b|definition of|meaning of|what('s| is) meant by|explain what)"
+            r"define\b|definition of|meaning of|what('s| is) meant by|explain what|"
+            r"^\s*(?:(?:can|could) you |please |pls )?explain (?!how\b|why\b|when\b|whether\b|the difference\b))"
         ),
         2.0,
     ),
