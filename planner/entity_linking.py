@@ -197,7 +197,7 @@ class EntityLinker:
                 )
             )
         entities.extend(self._fuzzy(doc, covered))
-        return set_aside_excluded(question, _best_per_concept(entities))
+        return set_aside_excluded(question, setting_last(_best_per_concept(entities)))
 
     def _fuzzy(self, doc: Doc, covered: set[int]) -> list[LinkedEntity]:
         """Typos: word n-grams (not already matched) close to a name or alias by edit ratio."""
@@ -244,6 +244,42 @@ class EntityLinker:
 _EXCLUDING = re.compile(
     r"\b(?:besides|apart from|aside from|other than|except(?: for)?|not counting)\s+$", re.I
 )
+
+
+# Words that name the asker's experiment itself ("my ab test", "the experiment", "split testing"): a mention made of
+# these alone is the setting of a question that names something else ("can I stop my ab test once it hits 95%
+# significance?" is about peeking), not its topic.
+_EXPERIMENT_WORDS = frozenset(
+    [
+        "a/b",
+        "ab",
+        "a-b",
+        "test",
+        "tests",
+        "testing",
+        "tested",
+        "experiment",
+        "experiments",
+        "experimentation",
+        "split",
+        "a/b-test",
+        "ab-test",
+    ]
+)
+
+
+def setting_last(entities: Sequence[LinkedEntity]) -> list[LinkedEntity]:
+    """``entities`` with those whose mention only names the experiment itself moved last, when something else is
+    linked by name."""
+    setting = [
+        e
+        for e in entities
+        if e.mention and e.method != "embedding" and set(e.mention.lower().split()) <= _EXPERIMENT_WORDS
+    ]
+    named = [e for e in entities if e.method != "embedding" and e not in setting]
+    if not setting or not named:
+        return list(entities)
+    return [e for e in entities if e not in setting] + setting
 
 
 def set_aside_excluded(question: str, entities: Sequence[LinkedEntity]) -> list[LinkedEntity]:

@@ -154,6 +154,14 @@ def test_a_letter_pair_is_also_matched_without_its_slash() -> None:
     assert [e.concept_id for e in linked] == ["bayes", "p"]
 
 
+def test_a_mention_of_the_experiment_itself_goes_after_the_concept_the_question_is_about() -> None:
+    linker = EntityLinker(
+        [ConceptName("ab", "A/B test", ("AB test",)), ConceptName("srm", "Sample ratio mismatch", ("SRM",))]
+    )
+    assert [e.concept_id for e in linker.link("does my ab test have an SRM")] == ["srm", "ab"]
+    assert [e.concept_id for e in linker.link("what is an A/B test")] == ["ab"]
+
+
 def test_a_correct_english_word_is_not_a_typo_of_a_name_and_an_excluded_name_goes_last() -> None:
     linker = EntityLinker(
         [
