@@ -88,6 +88,9 @@ TOPIC_BONUS = (
 )
 # a relation whose justification says it in plain words is told before one that needs its reading
 PLAIN_RELATION_BONUS = 0.05
+DEFINED_SUBJECT_WORDS = (
+    6  # a longer head is a clause ("Stopping the test on the first day is a ..."), not a term
+)
 NEAR_DUPLICATE = (
     0.75  # share of a sentence's content words one sentence of the plan already has: a near-duplicate
 )
@@ -220,6 +223,13 @@ class _Builder:
         self.mentions = {c.chunk_id: set(c.mentions) for c in candidates}
         self.items: list[PlanItem] = []
         self.primary: str | None = None
+        # the concepts' names and aliases, as a definition sentence's subject reads them
+        self.terms = {
+            " ".join(str(t).lower().split())
+            for d in details.values()
+            for t in [d.get("name") or "", *(d.get("aliases") or [])]
+            if t
+        }
 
     def about_primary(self, chunk_id: str) -> bool:
         """Whether a passage is about the plan's primary concept: its own page, or a passage that mentions it."""
@@ -235,6 +245,9 @@ class _Builder:
             return False
         if near_duplicate(_content(sentence), [_content(i.text) for i in self.items], NEAR_DUPLICATE):
             return False
+        subject = defined_subject(sentence)
+        if subject in self.terms and any(defined_subject(i.text) == subject for i in self.items):
+            return False  # a second definition of the same concept, from another source, in other words
         self.items.append(
             PlanItem(role, cite(sentence, source.marker), source.marker, source.kind, source.id)
         )
@@ -573,6 +586,26 @@ def _is_guide(chunk_id: str) -> bool:
 
 def _content(text: str) -> set[str]:
     return {w[:6] for w in re.findall(r"[a-z][a-z0-9\-]+", text.lower()) if w not in STOP_WORDS}
+
+
+# "A guardrail metric is a ...", not "Credible interval is an alternative to confidence interval: ..." (a relation)
+_DEFINITION_HEAD = re.compile(
+    r"^(?:an?|the)?\s*([\w'’/() -]{2,60}?)\s+(?:is|are)\s+(?:an?|the)\b(?![^:]*:)", re.IGNORECASE
+)
+
+
+_PRONOUNS = frozenset(
+    {"it", "this", "that", "these", "those", "they", "there", "which", "what", "one", "each"}
+)
+
+
+def defined_subject(sentence: str) -> str | None:
+    """The term a sentence defines ("A guardrail metric is a ..." → "guardrail metric"), or None."""
+    m = _DEFINITION_HEAD.match(sentence.strip())
+    if m is None or len(m.group(1).split()) > DEFINED_SUBJECT_WORDS:
+        return None
+    subject = " ".join(m.group(1).lower().split())
+    return None if subject in _PRONOUNS else subject
 
 
 def _overlap(words: set[str], other: set[str]) -> float:

@@ -7,6 +7,7 @@ import pytest
 from config import Settings
 from engine.db import Database
 from model.embedder import Embedder
+from planner.answer_plans import defined_subject
 from planner.factory import planner_over
 from planner.response import AnswerResponse, decode_response
 from planner.service import Planner
@@ -171,3 +172,12 @@ def test_warming_loads_the_question_encoder_and_stores_nothing(
     warmed.warm()
     assert cold.model_loaded
     assert corpus_db.query("SELECT count() AS n FROM trace GROUP ALL") == traces
+
+
+def test_a_concept_is_defined_once_even_when_two_sources_define_it(short_planner: Planner) -> None:
+    # the bundled corpus defines a guardrail metric on its own page and again in the metrics guide
+    response = short_planner.ask("what's a guardrail metric in an ab test")
+    heads = [s for s in response.answer.split(". ") if defined_subject(s) == "guardrail metric"]
+    assert len(heads) == 1 and heads[0].startswith("A guardrail metric is a metric the change is not meant")
+    assert defined_subject("Credible interval is an alternative to confidence interval: both ...") is None
+    assert defined_subject("It is a design parameter, fixed before launch") is None
