@@ -17,22 +17,16 @@ from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from planner.types import EXPERIMENT_WORDS
+
 LEXICAL_WEIGHT = 0.15  # cosine points for a sentence holding every content word of the question
 REDUNDANCY_WEIGHT = 0.2  # cosine points taken per share of a sentence's words already said
 REPEAT_SHARE = 0.6  # a sentence with this share of its words already said in one sentence adds nothing
 # words every question here uses: they say nothing about what it asks
-GENERIC_WORDS = frozenset(
+GENERIC_WORDS = EXPERIMENT_WORDS | frozenset(
     [
-        "test",
-        "tests",
-        "testing",
-        "experiment",
-        "experiments",
-        "experimentation",
         "result",
         "results",
-        "ab",
-        "a/b",
         "run",
         "running",
         "use",

@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from planner.practitioner_phrases import PhrasingMatcher
-from planner.types import ConceptName, LinkedEntity
+from planner.types import EXPERIMENT_WORDS, ConceptName, LinkedEntity
 
 CONF_NAME = 1.0
 CONF_ALIAS = 0.95
@@ -246,35 +246,13 @@ _EXCLUDING = re.compile(
 )
 
 
-# Words that name the asker's experiment itself ("my ab test", "the experiment", "split testing"): a mention made of
-# these alone is the setting of a question that names something else ("can I stop my ab test once it hits 95%
-# significance?" is about peeking), not its topic.
-_EXPERIMENT_WORDS = frozenset(
-    [
-        "a/b",
-        "ab",
-        "a-b",
-        "test",
-        "tests",
-        "testing",
-        "tested",
-        "experiment",
-        "experiments",
-        "experimentation",
-        "split",
-        "a/b-test",
-        "ab-test",
-    ]
-)
-
-
 def setting_last(entities: Sequence[LinkedEntity]) -> list[LinkedEntity]:
     """``entities`` with those whose mention only names the experiment itself moved last, when something else is
     linked by name."""
     setting = [
         e
         for e in entities
-        if e.mention and e.method != "embedding" and set(e.mention.lower().split()) <= _EXPERIMENT_WORDS
+        if e.mention and e.method != "embedding" and set(e.mention.lower().split()) <= EXPERIMENT_WORDS
     ]
     named = [e for e in entities if e.method != "embedding" and e not in setting]
     if not setting or not named:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
-from planner.types import INTENTS, Intent
+from planner.types import EXPERIMENT_WORDS, INTENTS, Intent
 
 # Prototype questions per intent (embedded once per planner; similarity breaks ties when no rule fires).
 INTENT_PROTOTYPES: dict[Intent, tuple[str, ...]] = {
@@ -43,16 +43,8 @@ INTENT_PROTOTYPES: dict[Intent, tuple[str, ...]] = {
 }
 
 # Generic experimentation vocabulary; concept names and aliases from the graph are added by the caller.
-DOMAIN_WORDS: frozenset[str] = frozenset(
+DOMAIN_WORDS: frozenset[str] = EXPERIMENT_WORDS | frozenset(
     [
-        "a/b",
-        "ab",
-        "test",
-        "tests",
-        "testing",
-        "experiment",
-        "experiments",
-        "experimentation",
         "variant",
         "variants",
         "control",

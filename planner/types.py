@@ -20,6 +20,12 @@ INTENTS: tuple[Intent, ...] = (
 )
 SourceKind = Literal["chunk", "concept", "relation", "calculation"]
 
+# Words that name the experiment itself ("my ab test", "the experiment"): domain words for intent, no help in telling
+# what a question asks, and the setting rather than the topic of a question that names something else.
+EXPERIMENT_WORDS: frozenset[str] = frozenset(
+    "a/b ab a-b a/b-test ab-test test tests testing tested experiment experiments experimentation".split()  # noqa: SIM905
+)
+
 
 @dataclass(frozen=True, slots=True)
 class LinkedEntity:
