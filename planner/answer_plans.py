@@ -513,6 +513,10 @@ class _Builder:
             bonus=bonus,
         ):
             src, sentence = pool[pick.index]
+            if _GERUND.match(sentence) and _MISTAKES.search(src.title):
+                # an item of a list of mistakes reads as advice without its lead ("Stopping the day the result turns
+                # significant ..."): it is told as the mistake it is
+                sentence = f"A common mistake is {sentence[:1].lower()}{sentence[1:]}"
             self.add(role, sentence, src)
 
     def path(self, adj: Adjacency, path: ConceptPath) -> None:

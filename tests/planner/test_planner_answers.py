@@ -181,3 +181,12 @@ def test_a_concept_is_defined_once_even_when_two_sources_define_it(short_planner
     assert len(heads) == 1 and heads[0].startswith("A guardrail metric is a metric the change is not meant")
     assert defined_subject("Credible interval is an alternative to confidence interval: both ...") is None
     assert defined_subject("It is a design parameter, fixed before launch") is None
+
+
+def test_an_item_of_a_list_of_mistakes_is_told_as_the_mistake_it_is(short_planner: Planner) -> None:
+    # test-duration's "Common mistakes" lists "Stopping the day the result turns significant (peeking), ..."
+    answer = short_planner.ask(
+        "pm keeps checking results hourly and wants to call it early. how do i push back"
+    ).answer
+    assert "A common mistake is stopping the day the result turns significant (peeking)" in answer
+    assert "Stopping the day the result turns significant" not in answer
