@@ -404,7 +404,7 @@ class _Builder:
                 continue
             if any(_overlap(_content(sentence), t) >= REPEAT_OVERLAP for t in said):
                 continue
-            self.add(role, sentence, src)
+            self.add(role, as_mistake(sentence, src), src)
             added += 1
         return src
 
@@ -513,11 +513,7 @@ class _Builder:
             bonus=bonus,
         ):
             src, sentence = pool[pick.index]
-            if _GERUND.match(sentence) and _MISTAKES.search(src.title):
-                # an item of a list of mistakes reads as advice without its lead ("Stopping the day the result turns
-                # significant ..."): it is told as the mistake it is
-                sentence = f"A common mistake is {sentence[:1].lower()}{sentence[1:]}"
-            self.add(role, sentence, src)
+            self.add(role, as_mistake(sentence, src), src)
 
     def path(self, adj: Adjacency, path: ConceptPath) -> None:
         for hop in path.hops:
@@ -610,6 +606,23 @@ def defined_subject(sentence: str) -> str | None:
         return None
     subject = " ".join(m.group(1).lower().split())
     return None if subject in _PRONOUNS else subject
+
+
+_HEADING_LINE = re.compile(r"(?m)^#{1,6}\s+(.+)$")
+
+
+def as_mistake(sentence: str, src: Source) -> str:
+    """An item of a list of mistakes reads as advice without its lead ("Launching on the strength of a secondary
+    metric when the primary was flat."): under a mistakes heading, or in a passage titled so, it is told as the
+    mistake it is ("A common mistake is launching on ..."); any other sentence is returned as it is."""
+    if not _GERUND.match(sentence):
+        return sentence
+    at = src.text.find(sentence.rstrip(".")[:40])
+    headings = [m.group(1) for m in _HEADING_LINE.finditer(src.text[: max(at, 0)])] if at >= 0 else []
+    under = bool(headings) and _MISTAKES.search(headings[-1]) is not None
+    if not under and not _MISTAKES.search(src.title):
+        return sentence
+    return f"A common mistake is {sentence[:1].lower()}{sentence[1:]}"
 
 
 def _overlap(words: set[str], other: set[str]) -> float:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from planner.answer_focus import question_terms, select
-from planner.answer_plans import build_plan
+from planner.answer_plans import as_mistake, build_plan
 from planner.context import estimate_tokens, number_sources, order_items
 from planner.plan_sentences import (
     names_in,
@@ -16,7 +16,7 @@ from planner.plan_sentences import (
     step_sentence,
 )
 from planner.traversal import Adjacency
-from planner.types import Candidate, Edge, LinkedEntity
+from planner.types import Candidate, Edge, LinkedEntity, Source
 
 
 def keep_case(name: str) -> str:
@@ -298,3 +298,27 @@ def test_a_sentence_that_continues_the_one_before_it_does_not_stand_alone() -> N
     assert not stands_alone("Or use a bandit for exploration among many candidate designs.")
     assert not stands_alone("And do not lower the detection threshold until it goes away.")
     assert stands_alone("Ordinary least squares gives the same estimate as the t-test.")
+
+
+def test_a_mistake_list_item_is_told_as_a_mistake_under_its_heading_or_title() -> None:
+    text = "## Documenting\nRecord the decision.\n\n## Common mistakes\n- Launching on a secondary metric when the primary was flat."
+    item = "Launching on a secondary metric when the primary was flat."
+    under_heading = Source(1, "chunk", "c1", "Scorecards", text)
+    assert (
+        as_mistake(item, under_heading)
+        == "A common mistake is launching on a secondary metric when the primary was flat."
+    )
+    assert as_mistake("Record the decision.", under_heading) == "Record the decision."
+    advice = Source(
+        2, "chunk", "c2", "Running a test", "## How to run\nRunning two weeks covers weekly cycles."
+    )
+    assert (
+        as_mistake("Running two weeks covers weekly cycles.", advice)
+        == "Running two weeks covers weekly cycles."
+    )
+    titled = Source(
+        3, "chunk", "c3", "Test duration › Common mistakes", "Stopping the day it turns significant."
+    )
+    assert as_mistake("Stopping the day it turns significant.", titled).startswith(
+        "A common mistake is stopping"
+    )
