@@ -253,6 +253,10 @@ class _Builder:
         )
         return True
 
+    def as_told(self, sentence: str, src: Source) -> str:
+        """``sentence`` of ``src`` as the answer tells it (``as_mistake``), read against the chunk's stored text."""
+        return as_mistake(sentence, src.title, self.raw.get(src.id, src.text))
+
     def case(self, name: str) -> str:
         return running_case(name, self.corpus)
 
@@ -404,7 +408,7 @@ class _Builder:
                 continue
             if any(_overlap(_content(sentence), t) >= REPEAT_OVERLAP for t in said):
                 continue
-            self.add(role, as_mistake(sentence, src), src)
+            self.add(role, self.as_told(sentence, src), src)
             added += 1
         return src
 
@@ -513,7 +517,7 @@ class _Builder:
             bonus=bonus,
         ):
             src, sentence = pool[pick.index]
-            self.add(role, as_mistake(sentence, src), src)
+            self.add(role, self.as_told(sentence, src), src)
 
     def path(self, adj: Adjacency, path: ConceptPath) -> None:
         for hop in path.hops:
@@ -611,16 +615,17 @@ def defined_subject(sentence: str) -> str | None:
 _HEADING_LINE = re.compile(r"(?m)^#{1,6}\s+(.+)$")
 
 
-def as_mistake(sentence: str, src: Source) -> str:
+def as_mistake(sentence: str, title: str, markdown: str) -> str:
     """An item of a list of mistakes reads as advice without its lead ("Launching on the strength of a secondary
-    metric when the primary was flat."): under a mistakes heading, or in a passage titled so, it is told as the
-    mistake it is ("A common mistake is launching on ..."); any other sentence is returned as it is."""
+    metric when the primary was flat."): under a mistakes heading of the passage's ``markdown`` (a chunk's stored
+    text keeps its headings; the numbered source's plain text does not), or in a passage titled so, it is told as
+    the mistake it is ("A common mistake is launching on ..."); any other sentence is returned as it is."""
     if not _GERUND.match(sentence):
         return sentence
-    at = src.text.find(sentence.rstrip(".")[:40])
-    headings = [m.group(1) for m in _HEADING_LINE.finditer(src.text[: max(at, 0)])] if at >= 0 else []
+    at = markdown.find(sentence.rstrip(".")[:40])
+    headings = [m.group(1) for m in _HEADING_LINE.finditer(markdown[: max(at, 0)])] if at >= 0 else []
     under = bool(headings) and _MISTAKES.search(headings[-1]) is not None
-    if not under and not _MISTAKES.search(src.title):
+    if not under and not _MISTAKES.search(title):
         return sentence
     return f"A common mistake is {sentence[:1].lower()}{sentence[1:]}"
 

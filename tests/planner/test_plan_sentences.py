@@ -16,7 +16,8 @@ from planner.plan_sentences import (
     step_sentence,
 )
 from planner.traversal import Adjacency
-from planner.types import Candidate, Edge, LinkedEntity, Source
+from planner.types import Candidate, Edge, LinkedEntity
+from textkit.markdown import plain_text
 
 
 def keep_case(name: str) -> str:
@@ -301,24 +302,19 @@ def test_a_sentence_that_continues_the_one_before_it_does_not_stand_alone() -> N
 
 
 def test_a_mistake_list_item_is_told_as_a_mistake_under_its_heading_or_title() -> None:
-    text = "## Documenting\nRecord the decision.\n\n## Common mistakes\n- Launching on a secondary metric when the primary was flat."
+    # a chunk's stored text keeps its headings (scorecards-and-launch-decisions: "## Documenting the decision" and
+    # "## Common mistakes" in one chunk); the numbered source's plain text does not
+    markdown = "## Documenting\nRecord the decision.\n\n## Common mistakes\n- Launching on a secondary metric when the primary was flat."
     item = "Launching on a secondary metric when the primary was flat."
-    under_heading = Source(1, "chunk", "c1", "Scorecards", text)
-    assert (
-        as_mistake(item, under_heading)
-        == "A common mistake is launching on a secondary metric when the primary was flat."
+    told = as_mistake(item, "Scorecards", markdown)
+    assert told == "A common mistake is launching on a secondary metric when the primary was flat."
+    assert as_mistake(item, "Scorecards", plain_text(markdown)) == item  # no heading left to read
+    assert as_mistake("Record the decision.", "Scorecards", markdown) == "Record the decision."
+    advice = "## How to run\nRunning two weeks covers weekly cycles."
+    assert as_mistake("Running two weeks covers weekly cycles.", "Running a test", advice).startswith(
+        "Running"
     )
-    assert as_mistake("Record the decision.", under_heading) == "Record the decision."
-    advice = Source(
-        2, "chunk", "c2", "Running a test", "## How to run\nRunning two weeks covers weekly cycles."
+    titled = as_mistake(
+        "Stopping the day it turns significant.", "Test duration › Common mistakes", "Stopping …"
     )
-    assert (
-        as_mistake("Running two weeks covers weekly cycles.", advice)
-        == "Running two weeks covers weekly cycles."
-    )
-    titled = Source(
-        3, "chunk", "c3", "Test duration › Common mistakes", "Stopping the day it turns significant."
-    )
-    assert as_mistake("Stopping the day it turns significant.", titled).startswith(
-        "A common mistake is stopping"
-    )
+    assert titled.startswith("A common mistake is stopping")
