@@ -249,7 +249,11 @@ def compares_ideas(question: str) -> bool:
     """Whether ``question`` compares two methods or ideas by name, with no request to calculate."""
     from understanding.quantities import normalise
 
-    question = normalise(question)  # "fifteen vs seventeen percent" compares numbers
+    return _compares_ideas(normalise(question))  # "fifteen vs seventeen percent" compares numbers
+
+
+def _compares_ideas(question: str) -> bool:
+    """``compares_ideas`` of a question whose numbers in words are already digits."""
     if _CALCULATION_REQUEST.search(question):
         return False
     for cue in _IDEA_COMPARISON.finditer(question):
@@ -271,8 +275,9 @@ def wants_calculation(question: str) -> bool:
     from understanding.quantities import normalise
 
     # numbers in words count when they carry a unit ("a two dollar change", "ten percent"), not "two weeks" advice
-    worded = _WORDED_QUANTITY.search(normalise(question))
-    if compares_ideas(question):
+    normalised = normalise(question)
+    worded = _WORDED_QUANTITY.search(normalised)
+    if _compares_ideas(normalised):
         return False
     return any(ch.isdigit() for ch in question) or bool(worded) or bool(_OWN_DATA_QUESTION.search(question))
 
