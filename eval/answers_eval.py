@@ -10,6 +10,9 @@ same casual style, written at the same time, to tune on. ``eval/answers_test3.js
 methodology, 12 best practice, 8 comparison, 12 multi-hop; held out, run only by the coordinator) and
 ``eval/answers_dev3.jsonl`` (40, 8 per category, to tune on) were written together on 2026-12-03 as one set of 100
 on topics the earlier splits barely touch, then split at random within each category.
+``eval/answers_test4.jsonl`` (69: 16 definition, 16 methodology, 16 best practice, 8 comparison, 13 multi-hop;
+held out, run only by the coordinator) and ``eval/answers_dev4.jsonl`` (46) were written together on 2026-12-03 as a
+fresh set of 115, frozen before any run on them, after the earlier dev splits had been tuned on.
 Each question lists key facts as groups of alternative keywords: a fact is present when any alternative starts a word of the answer (``randomi`` matches "randomise" and "randomization").
 
 The runner imports only the planner's public entry points, which the starting commit also has, and ``textkit``
@@ -49,7 +52,7 @@ from textkit.numbers import parse_numbers
 from textkit.sentences import split_sentences
 
 HERE = Path(__file__).resolve().parent
-SPLITS = ("dev", "dev2", "dev3", "test", "test2", "test3")
+SPLITS = ("dev", "dev2", "dev3", "dev4", "test", "test2", "test3", "test4")
 CATEGORIES = ("definition", "methodology", "best_practice", "comparison", "multi_hop")
 SUPPORT_MIN_COVERAGE = 0.6
 
