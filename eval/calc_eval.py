@@ -99,7 +99,8 @@ def run_one(calc: Any, wants: Any, text: str) -> dict[str, Any]:
     """The calculation path for one question: parser reading, outcome, results and answer text."""
     parsed = calc.parse(text)
     tool = calc.parsed_tool(parsed)
-    calculable = tool is not None and wants(text)
+    requested = getattr(calc, "calculation_requested", None)  # older trees: the question's wording alone
+    calculable = tool is not None and (requested(text, parsed) if requested else wants(text))
     outcome = calc.run_calculation(parsed) if tool is not None else None
     results: list[dict[str, Any]] = []
     if outcome is not None:

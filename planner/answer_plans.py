@@ -51,7 +51,7 @@ from planner.plan_sentences import (
     step_sentence,
 )
 from planner.traversal import Adjacency, parallel_hops
-from planner.types import Candidate, ConceptPath, Hop, LinkedEntity, Source
+from planner.types import EXPERIMENT_WORDS, Candidate, ConceptPath, Hop, LinkedEntity, Source
 
 # Scores each candidate sentence against the question (higher = more relevant); the planner passes an
 # embedding cosine, tests may pass any deterministic function.
@@ -389,11 +389,13 @@ class _Builder:
         src, opening = opened[best]
         steps = steps_of(self.raw.get(src.id, ""))
         if len(steps) >= 2:
-            for n, step in enumerate(steps[:MAX_STEPS], start=1):
+            n = 1  # steps are numbered as told: one the passage no longer holds leaves no gap ("Step 2" first)
+            for step in steps[:MAX_STEPS]:
                 told = step_sentence(step, n)
                 # only what the numbered (clipped) passage still holds: the citation must support it
-                if told and _content(told.removeprefix(f"Step {n}: ")) <= _content(src.text):
-                    self.add(step_role, told, src)
+                held = bool(told) and _content(told.removeprefix(f"Step {n}: ")) <= _content(src.text)
+                if held and self.add(step_role, told, src) and told.startswith(f"Step {n}: "):
+                    n += 1
             return src
         said = [_content(i.text) for i in self.items]
         added = 0
@@ -661,6 +663,25 @@ def concept_evidence(scores: Mapping[str, float], candidates: Sequence[Candidate
     return out
 
 
+SPECIFIC_MENTION_WORDS = 3  # "too good to be true": a mention this long says what the question is about
+
+
+def specifically_named(question: str, entities: Sequence[LinkedEntity]) -> str | None:
+    """The concept the question names in so many words (its words in the question, ``SPECIFIC_MENTION_WORDS`` or
+    more that are not just experiment words), which no closer unnamed concept displaces as its topic; else None."""
+    for e in entities:
+        if e.method == "embedding" or e.start < 0:
+            continue
+        words = [
+            w
+            for w in re.findall(r"[a-z0-9]+", question[e.start : e.end].lower())
+            if w not in EXPERIMENT_WORDS
+        ]
+        if len(words) >= SPECIFIC_MENTION_WORDS:
+            return e.concept_id
+    return None
+
+
 def primary_topic(named: Sequence[str], pool: Sequence[str], scores: Mapping[str, float]) -> str | None:
     """The unnamed concept a practical question is about, when the question is closer to it than to any concept it
     names ("how long should I run my A/B test?" names A/B test but is about test duration); else None."""
@@ -748,7 +769,12 @@ def build_plan(
         # the broader concept a named one is a kind or part of ("A/B test" for "A/A test") is not its topic
         pool = [c for c in pool if c in concepts or not any(_broader(adj, n, c) for n in concepts)]
         topic = primary_topic(concepts, pool, concept_evidence(concept_scores or {}, candidates))
-        if topic is not None:
+        specific = specifically_named(question, entities)
+        if specific is not None:
+            # "looks too good to be true, what should I check first?" is about Twyman's law, however close the
+            # question's checking words bring it to the SRM check
+            primary = specific
+        elif topic is not None:
             primary = topic
         elif pool:
             heads = [

@@ -495,6 +495,18 @@ def outcome_sentence(outcome: CalculationOutcome, marker: int) -> str:
     return text
 
 
+def calculation_requested(question: str, parsed: Any) -> bool:
+    """Whether ``question`` asks for the calculation its reading found: a calculator is recognised, and the question
+    asks to calculate (``planner.intent.wants_calculation``; a question asking what to do, whose calculation would
+    only ask for inputs, does not) or changes an earlier turn's calculation ("and at 90% power?")."""
+    from planner.intent import wants_calculation
+
+    if parsed_tool(parsed) is None:
+        return False
+    incomplete = bool(getattr(parsed, "missing", ()) or getattr(parsed, "invalid", ()))
+    return wants_calculation(question, incomplete=incomplete) or is_follow_up(parsed)
+
+
 def is_follow_up(parsed: Any) -> bool:
     """Whether the reading reused inputs from an earlier turn of the conversation."""
     roles = getattr(parsed, "roles", None) or {}

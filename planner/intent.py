@@ -265,19 +265,42 @@ def _compares_ideas(question: str) -> bool:
     return False
 
 
-def wants_calculation(question: str) -> bool:
+# "can we just reweight the groups?", "is it fine to stop there?", "how do I do the power analysis when ...": the
+# question asks what to do; its numbers (a p-value, "4 days", "4 variants") describe the situation
+_ADVICE_ASK = re.compile(
+    r"\b(?:can|could|should|shall) (?:i|we)\b(?! (?:detect|calculate|compute|estimate|expect|see)\b)"
+    r"|\bis (?:it|that|this) (?:ok|okay|fine|safe|valid|legit|wrong|bad|a problem|an issue)\b"
+    r"|\b(?:ok|okay|fine|safe|legit) to\b|\bor do (?:i|we) need\b|\bdo (?:i|we) have to\b"
+    r"|\bhow (?:do|should|would|can) (?:i|we|you) (?:do|run|approach|set up|plan|handle|structure)\b",
+    re.IGNORECASE,
+)
+
+
+_SPLIT = re.compile(r"(?<![\d.])(\d{1,2})\s*/\s*(\d{1,2})(?![\d.])")  # "a 50/50 test" is a split, not counts
+
+
+def asks_advice(question: str) -> bool:
+    """Whether ``question`` asks what to do (and no number: ``_CALCULATION_REQUEST``), whatever numbers it carries."""
+    from understanding.quantities import normalise
+
+    normalised = _SPLIT.sub(lambda m: "split" if int(m[1]) + int(m[2]) == 100 else m[0], normalise(question))
+    return bool(_ADVICE_ASK.search(normalised)) and not _CALCULATION_REQUEST.search(normalised)
+
+
+def wants_calculation(question: str, *, incomplete: bool = False) -> bool:
     """Whether a question with a recognised calculator is a request to calculate, not a question about the idea.
 
     True when it carries numbers, or asks about the asker's own experiment ("is there an SRM in my test?", "how much
     will CUPED cut my sample size?"), which needs their data. Advice questions ("how long should I run a test?")
-    stay explanations.
+    stay explanations, and so does a question that asks what to do when the calculator would only ask for inputs
+    (``incomplete``): "we got an SRM (p=0.0003), can we just reweight the groups?" is not a request for the counts.
     """
     from understanding.quantities import normalise
 
     # numbers in words count when they carry a unit ("a two dollar change", "ten percent"), not "two weeks" advice
     normalised = normalise(question)
     worded = _WORDED_QUANTITY.search(normalised)
-    if _compares_ideas(normalised):
+    if _compares_ideas(normalised) or (incomplete and asks_advice(question)):
         return False
     return any(ch.isdigit() for ch in question) or bool(worded) or bool(_OWN_DATA_QUESTION.search(question))
 

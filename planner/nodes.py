@@ -17,7 +17,7 @@ from planner import analysis_routing, proposed_facts
 from planner import calculation as calc
 from planner.context import number_sources, order_items, token_counter
 from planner.entity_linking import merge_embedding_links, topic_concepts
-from planner.intent import classify_intent, has_text, wants_calculation
+from planner.intent import classify_intent, has_text
 from planner.question_focus import focus_question, speller_for
 from planner.retrieval import retrieve as hybrid_retrieve
 from planner.state import PlannerState, RunContext
@@ -84,8 +84,7 @@ def understand(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], di
         vector = list(ctx.embedder.embed([focused])[0])
         parsed = calc.parse(question, state.get("earlier_calculation"))
         tool = calc.parsed_tool(parsed)
-    # A follow-up ("and at 90% power?") is a calculation because it changes an earlier one.
-    calculable = tool is not None and (wants_calculation(question) or calc.is_follow_up(parsed))
+    calculable = tool is not None and calc.calculation_requested(question, parsed)
     if (
         has_text(question)
         and analysis_routing.carries_results(question)

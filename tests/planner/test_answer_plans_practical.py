@@ -4,6 +4,7 @@ handled, and related concepts shown with the answer are relevant to it. Pure: no
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from planner.answer_plans import build_plan, plan_kind
 from planner.context import estimate_tokens, mistake_sentence, number_sources, order_items, remedy_hops
@@ -233,3 +234,70 @@ def test_a_definition_says_how_a_problem_is_detected_and_how_it_is_measured() ->
         "srm-check",
         "chi-square-goodness-of-fit",
     ]
+
+
+def test_a_concept_named_in_so_many_words_keeps_the_lead_over_a_closer_unnamed_one() -> None:
+    from planner.answer_plans import specifically_named
+
+    question = "our A/B result looks too good to be true (+40% conversions), what should i check first"
+    start = question.index("too good")
+    twyman = LinkedEntity(
+        "twymans-law", "Twyman's law", "too good to be true", 0.95, "phrase", start, start + 19
+    )
+    assert specifically_named(question, [twyman]) == "twymans-law"
+    # "my A/B test" or one word ("significant") says little about what the question asks: a closer topic may lead
+    q2 = "how long should I run my A/B test?"
+    ab = LinkedEntity("ab-test", "A/B test", "A/B test", 1.0, "phrase", q2.index("A/B"), q2.index("A/B") + 8)
+    assert specifically_named(q2, [ab]) is None
+    q3 = "should I stop my test as soon as it is significant?"
+    at = q3.index("significant")
+    sig = LinkedEntity(
+        "statistical-significance", "Statistical significance", "significant", 1.0, "lemma", at, at + 11
+    )
+    assert specifically_named(q3, [sig]) is None
+    embedded = LinkedEntity("twymans-law", "Twyman's law", "", 0.6, "embedding")
+    assert specifically_named(question, [embedded]) is None
+
+
+def test_the_steps_told_are_numbered_from_one_when_the_passage_lost_its_first() -> None:
+    steps = Candidate(
+        "srm-guide#2",
+        "srm-guide",
+        "Diagnosing a sample ratio mismatch — A diagnostic routine",
+        "A diagnostic routine",
+        "1. Confirm the expected ratio matches what the analysis assumed, including any ramp stages.\n"
+        "2. Split the mismatch by day, platform, browser and country to narrow down its cause.\n"
+        "3. Compare the counts at each pipeline stage from assignment to analysis.",
+    )
+    entities = [LinkedEntity("outliers", "Outliers", "outliers", 1.0, "phrase")]
+    items = order_items(
+        "best_practice",
+        entities=entities,
+        details=DETAILS,
+        connecting=[],
+        related=[],
+        chunks=[steps],
+        adj=ADJ,
+    )
+    sources, _ = number_sources(items, None, budget=4000, count=estimate_tokens)
+    # the numbered passage keeps steps 2 and 3 only (as a clipped passage would)
+    sources = [
+        replace(s, text=s.text.split("Confirm", 1)[0] + s.text.split("stages.", 1)[1])
+        if s.kind == "chunk"
+        else s
+        for s in sources
+    ]
+    plan = build_plan(
+        "best_practice",
+        "what should i do about a sample ratio mismatch",
+        sources=sources,
+        details=DETAILS,
+        entities=entities,
+        connecting=[],
+        candidates=[steps],
+        adj=ADJ,
+        similarity=guide_first,
+    )
+    told = [i.text for i in plan.items if i.source_id == "srm-guide#2"]
+    assert [t.split(":")[0] for t in told] == ["Step 1", "Step 2"]
+    assert told[0].startswith("Step 1: Split the mismatch by day")

@@ -129,3 +129,47 @@ def test_numbers_alone_do_not_make_a_calculation_when_nothing_can_be_calculated(
 def test_a_comparison_of_two_methods_is_not_a_calculation_request(question: str, ideas: bool) -> None:
     assert compares_ideas(question) is ideas
     assert wants_calculation(question) is not ideas  # every question here carries numbers
+
+
+@pytest.mark.parametrize(
+    ("question", "advice"),
+    [
+        # what to do, with the situation in numbers: the calculator would only ask for inputs
+        (
+            "we got an SRM (p=0.0003) on a 50/50 test but the lift looks great. can we just reweight the groups?",
+            True,
+        ),
+        (
+            "we hit our sample size in 4 days (mon-thu). is it fine to stop there or do we need the weekend",
+            True,
+        ),
+        ("how do i do the power analysis when there are 4 variants plus control instead of plain a/b", True),
+        # requests for the number, or data to compute with
+        ("What sample size do I need for 5% MDE at 80% power?", False),
+        ("can we detect a 2% lift with 10k users per arm?", False),
+        ("5/25 vs 13/27 converted, can we ship?", False),
+        ("should I use 80% power for a 5% mde, how many users?", False),
+    ],
+)
+def test_a_question_asking_what_to_do_is_no_calculation_request_when_inputs_are_missing(
+    question: str, advice: bool
+) -> None:
+    from planner.intent import asks_advice
+
+    assert asks_advice(question) is advice
+    # with every input given, the numbers are the user's data: a calculation however the question is worded
+    assert wants_calculation(question, incomplete=False) is True
+    assert wants_calculation(question, incomplete=True) is (not advice)
+
+
+def test_the_planner_and_the_calculation_eval_read_a_request_through_one_rule() -> None:
+    from planner import calculation as calc
+
+    srm = (
+        "we got an SRM (p=0.0003) on a 50/50 test but the lift looks great. can we just reweight the groups?"
+    )
+    parsed = calc.parse(srm)
+    assert calc.parsed_tool(parsed) == "srm_check" and parsed.missing  # it would ask for the arm counts
+    assert calc.calculation_requested(srm, parsed) is False
+    counts = "is there an SRM? 50,000 vs 48,900 users on a 50/50 split"
+    assert calc.calculation_requested(counts, calc.parse(counts)) is True
