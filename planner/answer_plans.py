@@ -394,7 +394,7 @@ class _Builder:
                 told = step_sentence(step, n)
                 # only what the numbered (clipped) passage still holds: the citation must support it
                 held = bool(told) and _content(told.removeprefix(f"Step {n}: ")) <= _content(src.text)
-                if held and self.add(step_role, told, src) and told.startswith(f"Step {n}: "):
+                if held and self.add(step_role, told, src):
                     n += 1
             return src
         said = [_content(i.text) for i in self.items]

@@ -171,6 +171,49 @@ class EntityLinker:
 
     def link(self, question: str) -> list[LinkedEntity]:
         """Concepts named in ``question``: longest non-overlapping matches, one entity per concept."""
+        entities = self._named(question)
+        entities += self._coordinated(question, entities)
+        return set_aside_excluded(question, setting_last(_best_per_concept(entities)))
+
+    def _coordinated(self, question: str, entities: Sequence[LinkedEntity]) -> list[LinkedEntity]:
+        """Concepts named by a modifier that shares its head noun with a linked name: "type 1 vs type 2 errors",
+        "one-sided or two-sided test", "wilson or wald interval" name type I error, the one-sided test and the
+        Wilson interval too. The words before the coordinator, with the linked name's head, must name a concept."""
+        have = {e.concept_id for e in entities}
+        out: list[LinkedEntity] = []
+        for ent in entities:
+            if ent.method == "fuzzy" or ent.start < 0:
+                continue
+            before = _COORDINATED.search(question[: ent.start])
+            words = ent.mention.split()
+            if before is None:
+                continue
+            left = before.group("left").split()
+            for k in range(1, len(words)):
+                if len(left) < k:
+                    break
+                modifier = left[-k:]
+                candidate = " ".join([*modifier, *words[k:]])
+                found = [e for e in self._named(candidate) if e.concept_id not in have and e.start == 0]
+                if found and found[0].end == len(candidate):
+                    at = before.start("left") + len(before.group("left")) - len(" ".join(modifier))
+                    hit = found[0]
+                    out.append(
+                        LinkedEntity(
+                            hit.concept_id,
+                            hit.name,
+                            " ".join(modifier),
+                            hit.confidence,
+                            hit.method,
+                            at,
+                            at + len(" ".join(modifier)),
+                        )
+                    )
+                    have.add(hit.concept_id)
+                    break
+        return out
+
+    def _named(self, question: str) -> list[LinkedEntity]:
         doc = self._nlp.make_doc(question)
         lemma_doc = self._lemma_doc(doc)
         found: dict[tuple[int, int], tuple[_Pattern, str]] = {}
@@ -197,7 +240,7 @@ class EntityLinker:
                 )
             )
         entities.extend(self._fuzzy(doc, covered))
-        return set_aside_excluded(question, setting_last(_best_per_concept(entities)))
+        return entities
 
     def _fuzzy(self, doc: Doc, covered: set[int]) -> list[LinkedEntity]:
         """Typos: word n-grams (not already matched) close to a name or alias by edit ratio."""
@@ -238,6 +281,10 @@ class EntityLinker:
                     )
                 )
         return out
+
+
+# "type 1 vs type 2 errors": the modifier words just before a coordinator, whose head noun the next name shares
+_COORDINATED = re.compile(r"(?P<left>[\w'’/-]+(?:\s+[\w'’/-]+){0,2})\s+(?:vs\.?|versus|or|and|&)\s+$", re.I)
 
 
 # "besides SRM, how does bot traffic hurt power?" names SRM only to set it aside: such a mention goes last.

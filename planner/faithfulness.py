@@ -156,7 +156,14 @@ def gate(
     by_marker: Mapping[int, Source] = {s.marker: s for s in sources}
     calc_values = list(calculation_values)
     trusted_set = set(trusted)
-    names = sorted({_name_words(n) for n in concept_names if len(n) >= MIN_CONCEPT_NAME_CHARS})
+    # a name that reads as a bare number once its symbols are gone ("1 − β" → "1") would claim every "Step 1"
+    names = sorted(
+        {
+            w
+            for n in concept_names
+            if len(n) >= MIN_CONCEPT_NAME_CHARS and re.search(r"[a-z]", w := _name_words(n))
+        }
+    )
     result = GateResult()
     seen: list[set[str]] = []
     pending: list[tuple[str, list[int], str, list[str]]] = []  # (sentence, markers, body, passage sentences)

@@ -113,3 +113,31 @@ def test_topic_concepts_are_the_closest_unlinked_neighbours() -> None:
         "peeking",
         "sequential-testing",
     ]
+
+
+def test_a_modifier_sharing_the_next_names_head_noun_names_its_own_concept() -> None:
+    linker = EntityLinker(
+        [
+            ConceptName("type-i-error", "Type I error", ("type 1 error", "false positive")),
+            ConceptName("type-ii-error", "Type II error", ("type 2 error",)),
+            ConceptName("one-sided-test", "One-sided test"),
+            ConceptName("two-sided-test", "Two-sided test"),
+            ConceptName("a-a-test", "A/A test"),
+            ConceptName("ab-test", "A/B test"),
+            ConceptName("power-analysis", "Power analysis"),
+        ],
+        position=1,
+    )
+    question = "type 1 vs type 2 errors, which is worse?"
+    first, second = linker.link(question)
+    assert (first.concept_id, first.mention, question[first.start : first.end]) == (
+        "type-i-error",
+        "type 1",
+        "type 1",
+    )
+    assert second.concept_id == "type-ii-error"
+    assert ids(linker, "one-sided or two-sided test for checkout?") == ["one-sided-test", "two-sided-test"]
+    assert ids(linker, "A/A vs A/B test") == ["a-a-test", "ab-test"]
+    # the words before "and" must name a concept with the head: "cats and power analysis" names one concept
+    assert ids(linker, "cats and power analysis") == ["power-analysis"]
+    assert ids(linker, "type 1 or a type 2 error") == ["type-ii-error"]  # "a" is no modifier of "error"

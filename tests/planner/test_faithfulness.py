@@ -92,6 +92,14 @@ def test_trusted_template_sentences_skip_the_semantic_checks_but_not_repetition(
     assert result.kept == [template] and [r.reason for r in result.removed] == ["repeated"]
 
 
+def test_a_concept_name_that_is_only_a_number_without_its_symbols_claims_no_step_label(embed) -> None:  # type: ignore[no-untyped-def]
+    # statistical power's alias "1 − β" reads "1" once its symbols are gone: it must not turn every "Step 1" into a
+    # mention of a concept the cited passage lacks
+    step = "Step 1: Each extra look is another chance for noise to cross the threshold [1]."
+    result = gate([step], SOURCES, embed, concept_names=[*NAMES, "1 − β"])
+    assert result.kept == [step], result.removed
+
+
 @pytest.mark.parametrize(
     ("sentence", "fragment"),
     [
