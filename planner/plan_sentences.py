@@ -71,6 +71,38 @@ def says_relation(from_name: str, to_name: str, justification: str) -> bool:
     )
 
 
+# names whose last word ends in -s but that are one thing ("Selection bias", "Power analysis", "Null hypothesis")
+_SINGULAR_S = re.compile(r"(ss|is|us|tics|as|os)$")
+_AUXILIARY = {"is": "are", "has": "have", "was": "were", "does": "do"}
+
+
+def plural_name(name: str) -> bool:
+    """Whether a concept name is plural ("Heterogeneous treatment effects", "Outliers"), read from its last word."""
+    words = _PAREN.sub("", name).split()
+    last = words[-1] if words else ""
+    # "CUPED", "SRMs", "Cox": no plural to read; "Difference-in-differences" is one method
+    if len(last) <= 3 or not last[1:].islower() or "-" in last:
+        return False
+    return last.endswith("s") and _SINGULAR_S.search(last.lower()) is None
+
+
+def agreeing(reading: str, subject: str) -> str:
+    """A relation's reading ("is detected by", "mitigates") with its verb agreeing with ``subject``: "Outliers are
+    detected by", "Heterogeneous treatment effects mitigate"."""
+    if not plural_name(subject):
+        return reading
+    verb, _, rest = reading.partition(" ")
+    if verb in _AUXILIARY:
+        verb = _AUXILIARY[verb]
+    elif verb.endswith("ies"):
+        verb = verb[:-3] + "y"
+    elif verb.endswith(("sses", "shes", "ches", "xes", "zes")):
+        verb = verb[:-2]
+    elif verb.endswith("s") and not verb.endswith("ss"):
+        verb = verb[:-1]
+    return f"{verb} {rest}".strip()
+
+
 def relation_sentence(
     from_name: str,
     reading: str,
@@ -91,7 +123,7 @@ def relation_sentence(
         just += "."
     if says_relation(from_name if not topic_known else "", to_name, just):
         return just[:1].upper() + just[1:]
-    head = f"{from_name} {reading} {case(to_name)}"
+    head = f"{from_name} {agreeing(reading, from_name)} {case(to_name)}"
     head = head[:1].upper() + head[1:]
     if not just:
         return f"{head}."

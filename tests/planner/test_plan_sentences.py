@@ -318,3 +318,31 @@ def test_a_mistake_list_item_is_told_as_a_mistake_under_its_heading_or_title() -
         "Stopping the day it turns significant.", "Test duration › Common mistakes", "Stopping …"
     )
     assert titled.startswith("A common mistake is stopping")
+
+
+def test_a_relation_told_of_a_plural_concept_agrees_with_it() -> None:
+    from planner.plan_sentences import agreeing, plural_name
+
+    assert [
+        plural_name(n) for n in ("Heterogeneous treatment effects", "Outliers", "Long-term effects (LTE)")
+    ] == [
+        True,
+        True,
+        True,
+    ]
+    # one thing, whatever its last letter: a method, a bias, an analysis, an acronym
+    singular = [
+        "Selection bias",
+        "Power analysis",
+        "Null hypothesis",
+        "Difference-in-differences",
+        "CUPED",
+        "SRMs",
+    ]
+    assert not any(plural_name(n) for n in singular)
+    assert agreeing("is detected by", "Heterogeneous treatment effects") == "are detected by"
+    assert agreeing("mitigates", "Outliers") == "mitigate"
+    assert agreeing("applies to", "Network effects") == "apply to"
+    assert agreeing("is detected by", "Selection bias") == "is detected by"
+    told = relation_sentence("Outliers", "is mitigated by", "Winsorization", "Capping extremes.", lambda n: n)
+    assert told == "Outliers are mitigated by Winsorization: capping extremes."
