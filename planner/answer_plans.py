@@ -74,7 +74,7 @@ RANK_PENALTY = (
     0.01  # per retrieval rank: between passages about as close to the question, the higher-ranked leads
 )
 MAX_EVIDENCE = 3
-MULTI_HOP_EVIDENCE = 2
+MULTI_HOP_EVIDENCE = 3
 MULTI_HOP_DEFINED = 3  # named concepts of a multi-hop question that are defined (the path's start first)
 PRACTICAL_EVIDENCE = 2  # sentences from the other passages after the lead passage
 EVIDENCE_PASSAGES = 4  # top passages whose sentences compete to answer the question
@@ -328,7 +328,9 @@ class _Builder:
         if practical:
             passages = [src for src in passages if not _MISTAKES.search(src.title)]
         pool = [(src, s) for src in passages for s in sentences_of(src.text)]
-        pool = [(src, s) for src, s in pool if _prose(s) and not _PRONOUN_OPENING.match(s)]
+        pool = [
+            (src, s) for src, s in pool if _prose(s) and not _PRONOUN_OPENING.match(s) and stands_alone(s)
+        ]
         if not pool:
             return
         scores = list(self.similarity(self.question, [s for _, s in pool]))

@@ -163,10 +163,20 @@ _PRONOUN_OBJECT = re.compile(
 )
 
 
+# "the main methods are as follows", "Two related problems make ...", "... would be chosen here": the sentence
+# announces what follows it, or points at a worked example around it
+_POINTING = re.compile(
+    r"\b(as follows|the following|(shown|described|listed|given) (above|below)|in (this|the) example|"
+    r"(would be|is|are) (chosen|shown|used) here)\b"
+    r"|^(two|three|four|five|several|a few) (related |main |common |key |separate )?[a-z]+ (make|are|explain|cause)\b",
+    re.IGNORECASE,
+)
+
+
 def stands_alone(sentence: str) -> bool:
     """Whether a passage sentence keeps its meaning lifted out of its passage: no early pronoun subject standing for
-    what the sentences before it said."""
-    if _PRONOUN_OBJECT.match(sentence) or _CONNECTIVE_OPENING.match(sentence):
+    what the sentences before it said, and no pointing at what comes before or after it."""
+    if _PRONOUN_OBJECT.match(sentence) or _CONNECTIVE_OPENING.match(sentence) or _POINTING.search(sentence):
         return False
     m = _PRONOUN_SUBJECT.search(sentence)
     if m is None:

@@ -346,3 +346,14 @@ def test_a_relation_told_of_a_plural_concept_agrees_with_it() -> None:
     assert agreeing("is detected by", "Selection bias") == "is detected by"
     told = relation_sentence("Outliers", "is mitigated by", "Winsorization", "Capping extremes.", lambda n: n)
     assert told == "Outliers are mitigated by Winsorization: capping extremes."
+
+
+def test_a_sentence_pointing_at_what_comes_before_or_after_it_does_not_stand_alone() -> None:
+    assert not stands_alone(
+        "Two related problems make significant results less reliable than the threshold suggests."
+    )
+    assert not stands_alone("With z = 1.960 for 95% confidence, the main methods are as follows.")
+    assert not stands_alone("For a threshold of 0.0001 treatment would be chosen here.")
+    # "below" and "above" as comparisons are the sentence's own content
+    assert stands_alone("A result is significant when its p-value is at or below the significance level.")
+    assert stands_alone("Two-sided tests are the default because a treatment can hurt as well as help.")
