@@ -497,14 +497,30 @@ def outcome_sentence(outcome: CalculationOutcome, marker: int) -> str:
 
 def calculation_requested(question: str, parsed: Any) -> bool:
     """Whether ``question`` asks for the calculation its reading found: a calculator is recognised, and the question
-    asks to calculate (``planner.intent.wants_calculation``; a question asking what to do, whose calculation would
-    only ask for inputs, does not) or changes an earlier turn's calculation ("and at 90% power?")."""
+    asks to calculate (``planner.intent.wants_calculation``, told whether the reading is incomplete and whether the
+    wording asked for its unknown) or changes an earlier turn's calculation ("and at 90% power?")."""
     from planner.intent import wants_calculation
 
     if parsed_tool(parsed) is None:
         return False
     incomplete = bool(getattr(parsed, "missing", ()) or getattr(parsed, "invalid", ()))
-    return wants_calculation(question, incomplete=incomplete) or is_follow_up(parsed)
+    requested = wants_calculation(question, incomplete=incomplete, unknown_asked=unknown_asked(parsed))
+    return requested or is_follow_up(parsed)
+
+
+# the sizing calculators answer for the sample size when the wording asks for nothing ("baseline 5%, target 20%");
+# every other calculator is chosen by its own cue (a named test, counts to compare, "srm", "p-values")
+_DEFAULTED_FAMILIES = frozenset({"means", "proportions"})
+
+
+def unknown_asked(parsed: Any) -> bool:
+    """Whether the question's wording asks for what the reading would compute, rather than the reading falling back
+    on the sample size because nothing was asked."""
+    from understanding.planning import asked_unknown
+
+    if getattr(parsed, "family", None) not in _DEFAULTED_FAMILIES:
+        return True
+    return asked_unknown(str(parsed.text).lower(), parsed.roles) is not None
 
 
 def is_follow_up(parsed: Any) -> bool:

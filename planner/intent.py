@@ -224,6 +224,23 @@ _OWN_DATA_QUESTION = re.compile(
 )
 
 
+# a ramp schedule ("5% -> 20% -> 50%", "ramped 1%, 5%, 25%"): the shares of traffic exposed, not a baseline and a target
+_PERCENT = r"\d+(?:\.\d+)?\s*%"
+_RAMP = re.compile(
+    rf"{_PERCENT}\s*(?:->|→|>|,|to|then)\s*{_PERCENT}\s*(?:->|→|>|,|to|then|and)\s*{_PERCENT}"
+    r"|\bramp(?:ed|ing|s)? (?:up )?(?:from|to|through|\d)|\broll(?:ed)?[- ]?out (?:went )?(?:from|to)\b",
+    re.IGNORECASE,
+)
+
+
+# a number that names the metric, not a value of it: "30 day retention", "7-day actives", "d7 retention", "p95 latency"
+_METRIC_NAME_NUMBER = re.compile(
+    r"\b(?:\d+[- ]?day|day[- ]?\d+|d\d+|w\d+)\s+(?:retention|retained|actives?|churn|conversion|revenue|ltv|engagement)\b"
+    r"|\bp(?:50|75|90|95|99|99\.9)\b(?!\s*[=:<>]?\s*\d)",
+    re.IGNORECASE,
+)
+
+
 _WORDED_QUANTITY = re.compile(
     r"[$€£]\s?\d|\d\s?(?:%|percent\b|pct\b|pp\b|percentage|points?\b|minutes?\b|seconds?\b|users\b|visitors\b)",
     re.IGNORECASE,
@@ -235,7 +252,7 @@ _WORDED_QUANTITY = re.compile(
 # compares methods. "4% vs 5%" or "200/4000 in control vs 260/4100" compare numbers and stay calculations.
 _IDEA_COMPARISON = re.compile(r"\b(?:vs\.?|versus|difference between)\s", re.IGNORECASE)
 _CALCULATION_REQUEST = re.compile(
-    r"\b(?:how (?:many|much|long)|calculate|compute|what(?:'s| is| are| would be) (?:the|my|our) "
+    r"\b(?:how (?:many|long)|how much(?![^?.]*\b(?:trust|believe|rely|worry)\b)|calculate|compute|what(?:'s| is| are| would be) (?:the|my|our) "
     r"(?:sample size|power|p[- ]?values?|interval|duration|threshold|boundar))|how (?:big|large)|needed|\bn\s*\?"
     r"|\d\s*/\s*\d|\d+ (?:out )?of \d",  # "5/25 vs 13/27", "60 of 800": counts are data
     re.IGNORECASE,
@@ -271,7 +288,14 @@ _ADVICE_ASK = re.compile(
     r"\b(?:can|could|should|shall) (?:i|we)\b(?! (?:detect|calculate|compute|estimate|expect|see)\b)"
     r"|\bis (?:it|that|this) (?:ok|okay|fine|safe|valid|legit|wrong|bad|a problem|an issue)\b"
     r"|\b(?:ok|okay|fine|safe|legit) to\b|\bor do (?:i|we) need\b|\bdo (?:i|we) have to\b"
-    r"|\bhow (?:do|should|would|can) (?:i|we|you) (?:do|run|approach|set up|plan|handle|structure)\b",
+    r"|\bhow (?:do|should|would|can) (?:i|we|you) (?:do|run|approach|set up|plan|handle|structure)\b"
+    # or what to make of the situation: whether to trust it, what it means, which figure holds, when something starts
+    r"|\b(?:trust|believe|believable|credible|too good to be true)\b|\bwhy\b|\bmakes? sense\b"
+    r"|\bwhich (?:one|number|figure|result|estimate|do|should)\b|\bwhen (?:do|should|can|could|would|to)\b"
+    r"|\b(?:does|do|did|would|will|could) (?:it|that|this|they|the \w+) (?:bias|skew|invalidate|break|ruin|matter|mean)\b"
+    r"|\bwhat does (?:it|that|this) mean\b"
+    # or which of two methods to use: "t-test or bootstrap?", "mean or median?"
+    r"|\b[a-z][\w'-]* or (?!not\b)[a-z][\w'-]*\s*\?\s*$",
     re.IGNORECASE,
 )
 
@@ -280,29 +304,37 @@ _SPLIT = re.compile(r"(?<![\d.])(\d{1,2})\s*/\s*(\d{1,2})(?![\d.])")  # "a 50/50
 
 
 def asks_advice(question: str) -> bool:
-    """Whether ``question`` asks what to do (and no number: ``_CALCULATION_REQUEST``), whatever numbers it carries."""
+    """Whether ``question`` asks what to do or what to make of its situation ("can we ship?", "believable?", "does the
+    ramp bias the result?") and asks for no number (``_CALCULATION_REQUEST``), whatever numbers it carries."""
     from understanding.quantities import normalise
 
     normalised = _SPLIT.sub(lambda m: "split" if int(m[1]) + int(m[2]) == 100 else m[0], normalise(question))
     return bool(_ADVICE_ASK.search(normalised)) and not _CALCULATION_REQUEST.search(normalised)
 
 
-def wants_calculation(question: str, *, incomplete: bool = False) -> bool:
+def wants_calculation(question: str, *, incomplete: bool = False, unknown_asked: bool = True) -> bool:
     """Whether a question with a recognised calculator is a request to calculate, not a question about the idea.
 
     True when it carries numbers, or asks about the asker's own experiment ("is there an SRM in my test?", "how much
     will CUPED cut my sample size?"), which needs their data. Advice questions ("how long should I run a test?")
-    stay explanations, and so does a question that asks what to do when the calculator would only ask for inputs
-    (``incomplete``): "we got an SRM (p=0.0003), can we just reweight the groups?" is not a request for the counts.
+    stay explanations. The caller says what the calculator made of the question; its numbers are the situation, not
+    data, when the question asks what to do or what to make of it (``asks_advice``) and the calculator would either
+    only ask for inputs (``incomplete``: "we got an SRM (p=0.0003), can we just reweight the groups?") or answer for
+    an unknown the wording never asked for (not ``unknown_asked``: "we ramped 5% -> 20% -> 50%, can I pool
+    everything?" is no sample-size question). A number in a metric's name ("30 day retention", "p95 latency") is
+    no data either.
     """
     from understanding.quantities import normalise
 
     # numbers in words count when they carry a unit ("a two dollar change", "ten percent"), not "two weeks" advice
     normalised = normalise(question)
     worded = _WORDED_QUANTITY.search(normalised)
-    if _compares_ideas(normalised) or (incomplete and asks_advice(question)):
+    if _compares_ideas(normalised) or ((incomplete or not unknown_asked) and asks_advice(question)):
         return False
-    return any(ch.isdigit() for ch in question) or bool(worded) or bool(_OWN_DATA_QUESTION.search(question))
+    if not unknown_asked and _RAMP.search(normalised):
+        return False
+    digits = any(ch.isdigit() for ch in _METRIC_NAME_NUMBER.sub(" ", question))
+    return digits or bool(worded) or bool(_OWN_DATA_QUESTION.search(question))
 
 
 def words(text: str) -> list[str]:

@@ -76,7 +76,7 @@ def plan(
             follow_up = True
             roles = _merge(earlier, roles)
             family = earlier["family"] if family is None or _FOLLOW_UP.search(t) else family
-            unknown = _asked(t, roles) or earlier.get("unknown")
+            unknown = asked_unknown(t, roles) or earlier.get("unknown")
             if family in ("means", "proportions") and earlier.get("family") in ("means", "proportions"):
                 family = earlier["family"]
             method = method or earlier.get("method")
@@ -95,7 +95,8 @@ def plan(
     return reading
 
 
-def _asked(t: str, roles: dict[str, Grounded]) -> str | None:
+def asked_unknown(t: str, roles: dict[str, Grounded]) -> str | None:
+    """The unknown the wording of ``t`` (lower case) asks for, if any: days, MDE, power or sample size."""
     if ASKS_DAYS.search(t):
         return "days"
     if ASKS_MDE.search(t) and not ({"mde", "mde_abs", "p2"} & set(roles)):

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from planner.calculation import calculation_sentence, calculation_text, needs_sentence, parse, run_calculation
+import pytest
+
+from planner.calculation import (
+    calculation_requested,
+    calculation_sentence,
+    calculation_text,
+    needs_sentence,
+    parse,
+    run_calculation,
+    unknown_asked,
+)
 from planner.types import Source
 from planner.verification import check_answer, numeric_values, parse_numbers
 from tools.registry import run_tool
@@ -58,3 +68,60 @@ def test_the_planner_runs_the_named_test_even_when_the_question_carries_results(
         "control 6,000 users and 300 conversions, treatment 6,050 and 360: ship it?"
     )
     assert state["calculation"].tool == "experiment_analysis"
+
+
+# Numbers that set the scene of a question about ideas against numbers given to be computed with. Every question
+# below has a calculator reading (the parser finds a tool); only the right column asks for its number.
+_SCENE_NOT_DATA = [
+    # a ramp schedule read as baseline and target, with an ask about pooling, bias or counting
+    "we ramped 5% -> 20% -> 50% over a week. can i just pool everything for the final analysis",
+    "we went 1% -> 10% -> 50% traffic, does the ramp bias the result?",
+    "we ramped from 5% to 25% to 100% over two weeks, can the first week's users be included?",
+    "exposure went 10% -> 30% -> 60% during the test, can we still analyse it as one experiment?",
+    # the sizing calculator would answer for a sample size nobody asked for
+    "the lift went from 8% in week 1 to 1% in week 3, which number do we report?",
+    "does a 5% mde make sense for a metric with a 0.5% baseline?",
+    "with a 2% baseline and 10% lift, why does the test need so many users?",
+    "our baseline is 3% and we saw 3.6% in treatment after 2 days. too good to be true?",
+    # the calculator would only ask for inputs, and the question asks what to make of a result
+    "20% lift from 400 users per arm, believable?",
+    "p-value 0.049 with 200 users per group, how much should I trust it?",
+    "we got a 12% lift with p=0.03 on 300 users, would you trust it?",
+    "bayesian says 97% chance B is better but frequentist p = 0.08, which do i believe?",
+    "chance to beat control is 94%, can we ship at 95?",
+    # a choice of method, or a number that only names the metric
+    "p95 latency: t-test or bootstrap?",
+    "how long should we run a test on 30 day retention",
+]
+_DATA_TO_COMPUTE = [
+    "we ramped to 50% of traffic: 20k users a day, baseline 4%, mde 5% relative. how many days?",
+    "with 400 users per arm and a 20% baseline, what lift can we detect?",
+    "control 40/400, treatment 48/400 - is the 20% lift significant?",
+    "control 120/2400 vs variant 150/2400, can we trust this result?",
+    "chance to beat control for 120/1000 vs 140/1000?",
+    "can we detect a 5% relative lift with 20k users per group and a 10% baseline?",
+    "should I use 80% power for a 5% mde, how many users?",
+    "how many users do we need per arm to detect a 5% lift on 30 day retention of 40%?",
+    "sample size for p95 latency: sd 120 ms, want to detect 10 ms",
+    "baseline 5%, target 20%: how many per group?",
+    "baseline 8% and we want to see a 15% relative lift at 90% power",  # data alone: the sample size is the default
+    "is there a sample ratio mismatch on my 50/50 test?",  # asks for the counts it needs
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "requested"),
+    [*((q, False) for q in _SCENE_NOT_DATA), *((q, True) for q in _DATA_TO_COMPUTE)],
+)
+def test_numbers_that_set_the_scene_are_no_calculation_request(question: str, requested: bool) -> None:
+    parsed = parse(question)
+    assert parsed.tool is not None  # the parser alone would calculate every one of them
+    assert calculation_requested(question, parsed) is requested
+
+
+def test_a_sizing_reading_knows_whether_its_unknown_was_asked_for() -> None:
+    ramp = parse("we ramped 5% -> 20% -> 50% over a week. can i just pool everything for the final analysis")
+    assert ramp.tool == "proportions_sample_size" and not ramp.missing  # 5% read as baseline, 20% as target
+    assert unknown_asked(ramp) is False
+    assert unknown_asked(parse("baseline 5%, target 20%: how many per group?")) is True
+    assert unknown_asked(parse("control 40/400, treatment 48/400 - is the lift significant?")) is True

@@ -173,3 +173,49 @@ def test_the_planner_and_the_calculation_eval_read_a_request_through_one_rule() 
     assert calc.calculation_requested(srm, parsed) is False
     counts = "is there an SRM? 50,000 vs 48,900 users on a 50/50 split"
     assert calc.calculation_requested(counts, calc.parse(counts)) is True
+
+
+@pytest.mark.parametrize(
+    ("question", "judgement"),
+    [
+        # what to make of a situation the numbers describe
+        ("20% lift from 400 users per arm, believable?", True),
+        ("we went 1% -> 10% -> 50% traffic, does the ramp bias the result?", True),
+        ("the lift went from 8% in week 1 to 1% in week 3, which number do we report?", True),
+        ("with a 2% baseline and 10% lift, why does the test need so many users?", True),
+        ("p-value 0.049 with 200 users per group, how much should I trust it?", True),
+        ("p95 latency: t-test or bootstrap?", True),
+        # asking for a number, whatever else the question says
+        ("how much will a 0.5 correlation cut our sample size?", False),
+        ("with a 3% baseline, when should we expect significance? how many days at 5k a day?", False),
+        ("is it significant or not? 40/1000 vs 52/1000", False),
+    ],
+)
+def test_asking_what_to_make_of_the_numbers_is_advice(question: str, judgement: bool) -> None:
+    from planner.intent import asks_advice
+
+    assert asks_advice(question) is judgement
+
+
+def test_a_calculator_unknown_nobody_asked_for_makes_no_request_of_an_advice_question() -> None:
+    ramp = "we ramped 5% -> 20% -> 50% over a week. can i just pool everything for the final analysis"
+    assert wants_calculation(ramp) is True  # the wording alone carries numbers
+    assert wants_calculation(ramp, unknown_asked=False) is False
+    # a ramp schedule is no baseline and target even without an advice word
+    assert wants_calculation("rollout went 5%, 20%, 50% over the week", unknown_asked=False) is False
+    # numbers given as data with no ask at all: the sizing calculator's default unknown is what they are for
+    assert wants_calculation("baseline 8% and a 15% relative lift at 90% power", unknown_asked=False) is True
+
+
+@pytest.mark.parametrize(
+    ("question", "data"),
+    [
+        ("how long should we run a test on 30 day retention", False),
+        ("d7 retention: t-test or mann-whitney", False),
+        ("p95 latency: is a t-test fine", False),
+        ("how long should we run a test on 30 day retention of 40% with 2k users a day", True),
+        ("p95 = 320 ms in control and 300 ms in treatment", True),
+    ],
+)
+def test_a_number_that_names_the_metric_is_no_data(question: str, data: bool) -> None:
+    assert wants_calculation(question) is data
