@@ -433,7 +433,8 @@ def related_out(state: PlannerState, ctx: RunContext, limit: int = 8) -> list[di
     for cand in state.get("candidates", []):
         for concept_id in cand.mentions:
             discussed[concept_id] = discussed.get(concept_id, 0) + 1
-    return related.rank([r for r in out if r["concept_id"] in keep], discussed)[:limit]
+    topics = {concept_id for concept_id, _ in state.get("topics", [])}
+    return related.rank([r for r in out if r["concept_id"] in keep], discussed, topics)[:limit]
 
 
 def respond(state: PlannerState, config: RunnableConfig) -> dict[str, Any]:

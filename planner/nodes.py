@@ -213,7 +213,8 @@ def traverse(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
     # Paths between concepts the question names outrank paths to concepts linked only by embedding similarity.
     named = {e.concept_id for e in state.get("entities", []) if e.method != "embedding"}
     connecting.sort(key=lambda p: (not {p.start_id, p.end_id} <= named, -p.score, p.start_id, p.end_id))
-    related = related_concepts(adj, seeds, max_hops=max_hops) if seeds else []
+    topics = [concept_id for concept_id, _ in state.get("topics", [])]
+    related = related_concepts(adj, seeds, max_hops=max_hops, prefer=topics) if seeds else []
     weights: dict[str, float] = {}
     for ent in state.get("entities", []):
         weights[ent.concept_id] = max(weights.get(ent.concept_id, 0.0), ent.confidence)

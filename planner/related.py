@@ -9,7 +9,7 @@ or when its name is close to the question (cosine with the planner's embedder, `
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 MIN_QUESTION_SIMILARITY = 0.35  # cosine(question, concept name) for a concept two or more hops away
@@ -35,11 +35,16 @@ def relevant(
     return [r for r in rows if r["concept_id"] not in scores or scores[r["concept_id"]] >= min_similarity]
 
 
-def rank(rows: Sequence[dict[str, Any]], discussed: Mapping[str, int]) -> list[dict[str, Any]]:
-    """Strongest path first; among equals, concepts the retrieved passages discuss, then shorter paths."""
+def rank(
+    rows: Sequence[dict[str, Any]], discussed: Mapping[str, int], topics: Collection[str] = ()
+) -> list[dict[str, Any]]:
+    """The question's unnamed topics first ("what does Holm do about it?" is about the Holm method however many
+    concepts the graph joins more strongly to the named ones); then the strongest path; among equals, concepts the
+    retrieved passages discuss, then shorter paths."""
     return sorted(
         rows,
         key=lambda r: (
+            r["concept_id"] not in topics,
             -(r["score"] + MENTION_BONUS * min(2, discussed.get(r["concept_id"], 0))),
             len(r["path"]),
             r["concept_id"],

@@ -11,7 +11,7 @@ further hop costs a little more than its weight alone.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from engine.ontology import RELATION_TYPES, SYMMETRIC_RELATIONS
@@ -123,8 +123,10 @@ def related_concepts(
     max_hops: int,
     fan_out: int = DEFAULT_FAN_OUT,
     limit: int = 10,
+    prefer: Collection[str] = (),
 ) -> list[ConceptPath]:
-    """Concepts reachable from any seed, best path each, strongest first (seeds themselves excluded)."""
+    """Concepts reachable from any seed, best path each, strongest first (seeds themselves excluded); concepts in
+    ``prefer`` (the question's unnamed topics) first, so weaker links to what the question is about are kept."""
     best: dict[str, ConceptPath] = {}
     for seed in seeds:
         if seed not in adj.neighbours:
@@ -134,7 +136,7 @@ def related_concepts(
                 continue
             if node not in best or path.score > best[node].score:
                 best[node] = path
-    ranked = sorted(best.values(), key=lambda p: (-p.score, len(p.hops), p.end_id))
+    ranked = sorted(best.values(), key=lambda p: (p.end_id not in prefer, -p.score, len(p.hops), p.end_id))
     return ranked[:limit]
 
 

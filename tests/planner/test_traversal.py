@@ -127,3 +127,16 @@ def test_parallel_hops_are_the_other_relations_between_the_ends_of_a_direct_path
     assert [(h.relation_id, h.forward) for h in parallel_hops(adj, path)] == [("n:req:b", False)]
     two_hops = connecting_paths(adj, ["baseline-conversion-rate", "variance"], max_hops=2)[0]
     assert len(two_hops.hops) == 2 and parallel_hops(adj, two_hops) == []
+
+
+def test_a_topic_of_the_question_is_kept_among_related_concepts_over_stronger_links(adj: Adjacency) -> None:
+    # from sample size, CUPED (two hops, weaker) ranks below variance, effect size and power...
+    plain = [p.end_id for p in related_concepts(adj, ["sample-size"], max_hops=2, limit=3)]
+    assert "cuped" not in plain
+    # ...unless the question is about CUPED without naming it: then it is kept, first
+    preferred = related_concepts(adj, ["sample-size"], max_hops=2, limit=3, prefer=["cuped"])
+    assert preferred[0].end_id == "cuped" and list(preferred[0].node_ids) == [
+        "sample-size",
+        "variance",
+        "cuped",
+    ]
