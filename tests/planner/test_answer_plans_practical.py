@@ -301,3 +301,35 @@ def test_the_steps_told_are_numbered_from_one_when_the_passage_lost_its_first() 
     told = [i.text for i in plan.items if i.source_id == "srm-guide#2"]
     assert [t.split(":")[0] for t in told] == ["Step 1", "Step 2"]
     assert told[0].startswith("Step 1: Split the mismatch by day")
+
+
+def test_a_worked_examples_numbers_are_not_lifted_into_an_answer_that_never_set_the_example_up() -> None:
+    worked = Candidate(
+        "worked-capping-revenue#1",
+        "worked-capping-revenue",
+        "Worked example: capping revenue",
+        "",
+        "The capped difference is 12.4 dollars per user with a standard error of 1.8 dollars. "
+        "A winsorized mean keeps every user in the analysis while limiting the pull of the largest values.",
+    )
+    entities = [LinkedEntity("outliers", "Outliers", "outliers", 1.0, "phrase")]
+    chunks = [CONCEPT_PAGE, worked]
+    items = order_items(
+        "best_practice", entities=entities, details=DETAILS, connecting=[], related=[], chunks=chunks, adj=ADJ
+    )
+    sources, _ = number_sources(items, None, budget=4000, count=estimate_tokens)
+    plan = build_plan(
+        "best_practice",
+        "should i cap outliers in revenue",
+        sources=sources,
+        details=DETAILS,
+        entities=entities,
+        connecting=[],
+        candidates=chunks,
+        adj=ADJ,
+        similarity=guide_first,
+    )
+    told = " ".join(i.text for i in plan.items)
+    # the example's numbers are the sentence closest to the question (a stand-in cosine): still not told
+    assert guide_first("", ["The capped difference is 12.4"]) > guide_first("", ["A winsorized mean"])
+    assert "12.4" not in told
