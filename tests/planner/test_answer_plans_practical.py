@@ -3,14 +3,14 @@ handled, and related concepts shown with the answer are relevant to it. Pure: no
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from planner.answer_plans import build_plan, plan_kind
+from planner.answer_plans import AnswerPlan, build_plan, plan_kind
 from planner.context import estimate_tokens, mistake_sentence, number_sources, order_items, remedy_hops
 from planner.related import relevant
 from planner.traversal import Adjacency
-from planner.types import Candidate, Edge, LinkedEntity
+from planner.types import Candidate, Edge, LinkedEntity, Source
 
 DETAILS = {
     "outliers": {
@@ -78,13 +78,19 @@ def guide_first(question: str, sentences: Sequence[str]) -> list[float]:
     return [0.6 if "cap" in s.lower() else 0.45 for s in sentences]
 
 
-def practical_plan(intent: str, question: str) -> tuple[list[str], list[str]]:
+def outliers_plan(
+    intent: str,
+    question: str,
+    chunks: Sequence[Candidate],
+    clip: Callable[[Source], Source] = lambda s: s,
+) -> tuple[AnswerPlan, list[Source]]:
+    """The plan for a question linked to Outliers over ``chunks`` (``clip``: how each numbered source reads)."""
     entities = [LinkedEntity("outliers", "Outliers", "outliers", 1.0, "phrase")]
-    chunks = [CONCEPT_PAGE, GUIDE, MISTAKES]
     items = order_items(
         intent, entities=entities, details=DETAILS, connecting=[], related=[], chunks=chunks, adj=ADJ
     )
     sources, _ = number_sources(items, None, budget=4000, count=estimate_tokens)
+    sources = [clip(s) for s in sources]
     plan = build_plan(
         intent,
         question,
@@ -96,6 +102,11 @@ def practical_plan(intent: str, question: str) -> tuple[list[str], list[str]]:
         adj=ADJ,
         similarity=guide_first,
     )
+    return plan, sources
+
+
+def practical_plan(intent: str, question: str) -> tuple[list[str], list[str]]:
+    plan, sources = outliers_plan(intent, question, [CONCEPT_PAGE, GUIDE, MISTAKES])
     ids = {s.marker: s.id for s in sources}
     return [i.text for i in plan.items], [f"{i.role}:{ids[i.marker]}" for i in plan.items]
 
@@ -269,34 +280,16 @@ def test_the_steps_told_are_numbered_from_one_when_the_passage_lost_its_first() 
         "2. Split the mismatch by day, platform, browser and country to narrow down its cause.\n"
         "3. Compare the counts at each pipeline stage from assignment to analysis.",
     )
-    entities = [LinkedEntity("outliers", "Outliers", "outliers", 1.0, "phrase")]
-    items = order_items(
-        "best_practice",
-        entities=entities,
-        details=DETAILS,
-        connecting=[],
-        related=[],
-        chunks=[steps],
-        adj=ADJ,
-    )
-    sources, _ = number_sources(items, None, budget=4000, count=estimate_tokens)
     # the numbered passage keeps steps 2 and 3 only (as a clipped passage would)
-    sources = [
-        replace(s, text=s.text.split("Confirm", 1)[0] + s.text.split("stages.", 1)[1])
-        if s.kind == "chunk"
-        else s
-        for s in sources
-    ]
-    plan = build_plan(
+    plan, _ = outliers_plan(
         "best_practice",
         "what should i do about a sample ratio mismatch",
-        sources=sources,
-        details=DETAILS,
-        entities=entities,
-        connecting=[],
-        candidates=[steps],
-        adj=ADJ,
-        similarity=guide_first,
+        [steps],
+        clip=lambda s: (
+            replace(s, text=s.text.split("Confirm", 1)[0] + s.text.split("stages.", 1)[1])
+            if s.kind == "chunk"
+            else s
+        ),
     )
     told = [i.text for i in plan.items if i.source_id == "srm-guide#2"]
     assert [t.split(":")[0] for t in told] == ["Step 1", "Step 2"]
@@ -312,23 +305,7 @@ def test_a_worked_examples_numbers_are_not_lifted_into_an_answer_that_never_set_
         "The capped difference is 12.4 dollars per user with a standard error of 1.8 dollars. "
         "A winsorized mean keeps every user in the analysis while limiting the pull of the largest values.",
     )
-    entities = [LinkedEntity("outliers", "Outliers", "outliers", 1.0, "phrase")]
-    chunks = [CONCEPT_PAGE, worked]
-    items = order_items(
-        "best_practice", entities=entities, details=DETAILS, connecting=[], related=[], chunks=chunks, adj=ADJ
-    )
-    sources, _ = number_sources(items, None, budget=4000, count=estimate_tokens)
-    plan = build_plan(
-        "best_practice",
-        "should i cap outliers in revenue",
-        sources=sources,
-        details=DETAILS,
-        entities=entities,
-        connecting=[],
-        candidates=chunks,
-        adj=ADJ,
-        similarity=guide_first,
-    )
+    plan, _ = outliers_plan("best_practice", "should i cap outliers in revenue", [CONCEPT_PAGE, worked])
     told = " ".join(i.text for i in plan.items)
     # the example's numbers are the sentence closest to the question (a stand-in cosine): still not told
     assert guide_first("", ["The capped difference is 12.4"]) > guide_first("", ["A winsorized mean"])
