@@ -328,14 +328,7 @@ class _Builder:
         if practical:
             passages = [src for src in passages if not _MISTAKES.search(src.title)]
         pool = [(src, s) for src in passages for s in sentences_of(src.text)]
-        pool = [
-            (src, s)
-            for src, s in pool
-            if _prose(s)
-            and not _PRONOUN_OPENING.match(s)
-            and stands_alone(s)
-            and not _example_numbers(src.id, s)
-        ]
+        pool = [(src, s) for src, s in pool if _prose(s) and _lifts_alone(src.id, s)]
         if not pool:
             return
         scores = list(self.similarity(self.question, [s for _, s in pool]))
@@ -501,12 +494,10 @@ class _Builder:
                 if (
                     sentence in seen
                     or not _prose(sentence)
-                    or _PRONOUN_OPENING.match(sentence)
-                    or not stands_alone(sentence)
+                    or not _lifts_alone(src.id, sentence)
                     or is_fragment(sentence)
                     # a list item without its lead; a list of mistakes is the pitfall's, told with its lead
                     or (_GERUND.match(sentence) and not GERUND_SUBJECT.match(sentence))
-                    or _example_numbers(src.id, sentence)
                 ):
                     continue
                 seen.add(sentence)
@@ -594,6 +585,16 @@ def _broader(adj: Adjacency, concept_id: str, other: str) -> bool:
 
 def _with_primary(primary: str | None, concepts: Sequence[str]) -> list[str]:
     return list(dict.fromkeys([primary, *concepts] if primary else concepts))
+
+
+def _lifts_alone(chunk_id: str, sentence: str) -> bool:
+    """Whether a passage sentence keeps its meaning quoted alone, away from its passage: no opening pronoun, nothing
+    it points back or forward to (``stands_alone``), no worked example's numbers."""
+    return (
+        not _PRONOUN_OPENING.match(sentence)
+        and stands_alone(sentence)
+        and not _example_numbers(chunk_id, sentence)
+    )
 
 
 def _example_numbers(chunk_id: str, sentence: str) -> bool:
