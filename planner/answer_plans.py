@@ -24,6 +24,7 @@ kind, 0 = the plan is the answer and generation is skipped).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -223,6 +224,8 @@ class _Builder:
         self.mentions = {c.chunk_id: set(c.mentions) for c in candidates}
         self.items: list[PlanItem] = []
         self.primary: str | None = None
+        # a best-practice answer says what to do, not what things are: no sentence defining a term
+        self.advice_only = False
         # the concepts' names and aliases, as a definition sentence's subject reads them
         self.terms = {
             " ".join(str(t).lower().split())
@@ -230,6 +233,13 @@ class _Builder:
             for t in [d.get("name") or "", *(d.get("aliases") or [])]
             if t
         }
+
+    def defining(self, sentence: str) -> bool:
+        """Whether a passage sentence says what a term is ("A guardrail metric is a ...", "Outliers are
+        observations ..."); a relation's sentence ("Outliers are mitigated by ...") is not a passage's."""
+        if defined_subject(sentence) is not None:
+            return True
+        return any(_opening_definition(term).match(sentence) for term in self.terms)
 
     def about_primary(self, chunk_id: str) -> bool:
         """Whether a passage is about the plan's primary concept: its own page, or a passage that mentions it."""
@@ -413,6 +423,8 @@ class _Builder:
                 continue
             if any(_overlap(_content(sentence), t) >= REPEAT_OVERLAP for t in said):
                 continue
+            if self.advice_only and self.defining(sentence):
+                continue
             self.add(role, self.as_told(sentence, src), src)
             added += 1
         return src
@@ -498,6 +510,7 @@ class _Builder:
                     or is_fragment(sentence)
                     # a list item without its lead; a list of mistakes is the pitfall's, told with its lead
                     or (_GERUND.match(sentence) and not GERUND_SUBJECT.match(sentence))
+                    or (self.advice_only and self.defining(sentence))
                 ):
                     continue
                 seen.add(sentence)
@@ -561,6 +574,14 @@ def defines(term: str, sentence: str) -> bool:
     head = r"[\s\-]+".join(map(re.escape, words)) + r"(?:e?s)?"
     lead = r"(?:^|[,:;(]\s*|\b(?:the|a|an|our|this|that|so-called)\s+)"
     return re.search(lead + head + _DEFINING_VERB, sentence, re.IGNORECASE) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _opening_definition(term: str) -> re.Pattern[str]:
+    """A sentence opening on ``term`` and a defining verb ("Outliers are ...", "The p-value is ...")."""
+    words = re.findall(r"[a-z0-9]+", term.lower())
+    head = r"[\s\-]+".join(map(re.escape, words)) + r"(?:e?s)?"
+    return re.compile(r"(?:an?\s+|the\s+)?" + head + _DEFINING_VERB, re.IGNORECASE)
 
 
 def _same_term(term: str, names: Sequence[str]) -> bool:
@@ -843,6 +864,7 @@ def build_plan(
         b.focused("evidence", FOCUS_PRACTICAL + PRACTICAL_EVIDENCE, practical=True)
         b.last("when_to_use")
     elif kind == "best_practice":
+        b.advice_only = True
         b.lead("recommendation", step_role="recommendation")
         b.remedies(adj, _with_primary(primary, concepts), "method")
         if primary:

@@ -138,6 +138,25 @@ def test_best_practice_is_recommendation_then_pitfall_then_how_to_check() -> Non
     assert [r.split(":")[0] for r in roles][-2:] == ["pitfall", "how_to_check"]
 
 
+def test_a_best_practice_answer_tells_what_to_do_not_what_things_are() -> None:
+    page = Candidate(
+        "concept-outliers#1",
+        "concept-outliers",
+        "Outliers",
+        "",
+        "An outlier is an observation far from the bulk of the data, such as a single huge order. Cap the top "
+        "values at a percentile chosen before the test starts, so a handful of units cannot decide it.",
+    )
+    question = "one whale bought $80k in treatment and flipped the result, what now"
+    told = [i.text for i in outliers_plan("best_practice", question, [page])[0].items]
+    assert not any(t.startswith("An outlier is an observation") for t in told)
+    assert told[0].startswith("Cap the top values at a percentile chosen before the test starts")
+    # the graph's remedies are still told; a how-to answer still opens on what the thing is
+    assert any(t.startswith("Outliers are mitigated by Winsorization") for t in told)
+    how = outliers_plan("methodology", "how do you cap outliers", [page])[0].items
+    assert how[0].role == "definition" and how[0].text.startswith("Outliers are observations far from the bulk")
+
+
 def test_remedies_are_relations_saying_how_a_concept_is_handled() -> None:
     assert sorted(h.to_id for h in remedy_hops(ADJ, "outliers")) == ["bot-filtering", "winsorization"]
     assert remedy_hops(ADJ, "variance") == []  # "variance is increased by outliers" is not a remedy
