@@ -133,7 +133,10 @@ _DEFINING_VERB = (
 )
 _RELATION_WORDS = re.compile(
     r"\b(relat\w*|connect\w*|link\w*|affect\w*|impact\w*|influenc\w*|have to do with|protect\w*|break\w*|"
-    r"help\w*|change\w*|lead\w*|cause\w*|depend\w*)\b",
+    r"help\w*|change\w*|lead\w*|cause\w*|depend\w*|"
+    # how one thing moves another: "how does bot traffic hurt power", "how does that turn into power"
+    r"hurt\w*|cut\w*|reduc\w*|increas\w*|inflat\w*|shrink\w*|lower\w*|rais\w*|turn\w* into|translat\w*|"
+    r"walk me through)\b|->|→",
     re.IGNORECASE,
 )
 

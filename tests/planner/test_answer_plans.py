@@ -159,6 +159,21 @@ def test_best_practice_plan_is_recommendation_pitfall_and_check() -> None:
     assert plan.items[0].role == "recommendation" and plan.items[0].source_kind == "chunk"
 
 
+def test_how_one_concept_moves_another_is_a_walk_in_any_causal_wording() -> None:
+    named = [entity("peeking", "Peeking"), entity("sequential-testing", "Sequential testing")]
+    connecting = connecting_paths(ADJ, ["peeking", "sequential-testing"], max_hops=3)
+    for question in (
+        "how does sequential testing cut the damage peeking does",
+        "how does peeking inflate false positives, and how does sequential testing turn that around",
+        "walk me through peeking -> sequential testing",
+    ):
+        assert plan_kind("methodology", question, named, connecting) == "multi_hop", question
+    # naming both without asking how one moves the other is not a walk
+    assert plan_kind("methodology", "peeking and sequential testing in practice", named, connecting) == (
+        "methodology"
+    )
+
+
 def test_calculations_have_no_plan_here() -> None:
     assert (
         plan_kind("calculation", "sample size for 5% lift on 10% baseline", [], [], calculated=True) == "none"
