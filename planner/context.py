@@ -201,6 +201,7 @@ def further_passages(candidates: Sequence[Candidate], numbered: set[str], limit:
 def order_items(
     intent: str,
     *,
+    walks: bool = True,
     entities: Sequence[LinkedEntity],
     details: Mapping[str, Mapping[str, Any]],
     connecting: Sequence[ConceptPath],
@@ -208,7 +209,8 @@ def order_items(
     chunks: Sequence[Candidate],
     adj: Adjacency,
 ) -> list[Item]:
-    """Candidate sources in priority order for the intent (duplicates removed)."""
+    """Candidate sources in priority order for the intent (duplicates removed); ``walks``: the answer walks the
+    path between two named concepts (``planner.answer_plans.plan_kind``), so a how-to question's path comes first."""
     linked = [details[e.concept_id] for e in entities if e.concept_id in details]
     concepts = [concept_item(d, with_formula=intent in ("definition", "calculation")) for d in linked]
     paths = [i for p in connecting[:2] for i in relation_items(adj, p)]
@@ -237,8 +239,10 @@ def order_items(
         ordered = [*concepts[:1], *texts[:2], *paths[:2], *concepts[1:2]]
     elif intent == "comparison":
         ordered = [*paths, *concepts[:3], *texts[:3], *near[:2], *texts[3:5]]
-    elif intent == "methodology":
+    elif intent == "methodology" and walks:
         ordered = [*paths, *concepts[:3], *texts[:3], *remedies[:3], *near[:1], *texts[3:5]]
+    elif intent == "methodology":
+        ordered = [*concepts[:3], *texts[:3], *remedies[:3], *paths, *near[:1], *texts[3:5]]
     elif intent == "best_practice":
         ordered = [*texts[:3], *concepts[:2], *remedies[:3], *paths, *near[:1], *texts[3:5]]
     else:

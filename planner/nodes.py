@@ -15,6 +15,7 @@ from langchain_core.runnables import RunnableConfig
 from engine.text_index import ChunkTextIndex
 from planner import analysis_routing, proposed_facts
 from planner import calculation as calc
+from planner.answer_plans import plan_kind
 from planner.context import number_sources, order_items, token_counter
 from planner.entity_linking import merge_embedding_links, topic_concepts
 from planner.intent import classify_intent, has_text
@@ -325,8 +326,12 @@ def assemble(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
     details = proposed_facts.concept_details(
         ctx.graph.db, detail_ids, include_proposed=ctx.settings.planner_use_proposed
     )
+    # a question asking how one named concept moves another is told as a walk along its path: the path's relations
+    # come first; any other question is answered from passages, which the relations would crowd out
+    walks = plan_kind(state["intent"], state["question"], entities, connecting) == "multi_hop"
     items = order_items(
         state["intent"],
+        walks=walks,
         entities=entities,
         details=details,
         connecting=connecting,

@@ -174,6 +174,28 @@ def test_how_one_concept_moves_another_is_a_walk_in_any_causal_wording() -> None
     )
 
 
+def test_a_how_to_question_numbers_its_passages_before_the_path_it_does_not_walk() -> None:
+    named = [entity("peeking", "Peeking"), entity("sequential-testing", "Sequential testing")]
+    connecting = connecting_paths(ADJ, ["peeking", "sequential-testing"], max_hops=3)
+
+    def kinds(walks: bool) -> list[str]:
+        items = order_items(
+            "methodology",
+            walks=walks,
+            entities=named,
+            details=DETAILS,
+            connecting=connecting,
+            related=[],
+            chunks=[GUIDE],
+            adj=ADJ,
+        )
+        return [i.kind for i in items]
+
+    assert kinds(walks=True) == ["relation", "concept", "concept", "chunk"]
+    # with a budget of a few sources, the passage that says how is numbered before relations no plan step tells
+    assert kinds(walks=False) == ["concept", "concept", "chunk", "relation"]
+
+
 def test_calculations_have_no_plan_here() -> None:
     assert (
         plan_kind("calculation", "sample size for 5% lift on 10% baseline", [], [], calculated=True) == "none"
