@@ -154,7 +154,9 @@ def test_a_best_practice_answer_tells_what_to_do_not_what_things_are() -> None:
     # the graph's remedies are still told; a how-to answer still opens on what the thing is
     assert any(t.startswith("Outliers are mitigated by Winsorization") for t in told)
     how = outliers_plan("methodology", "how do you cap outliers", [page])[0].items
-    assert how[0].role == "definition" and how[0].text.startswith("Outliers are observations far from the bulk")
+    assert how[0].role == "definition" and how[0].text.startswith(
+        "Outliers are observations far from the bulk"
+    )
 
 
 def test_remedies_are_relations_saying_how_a_concept_is_handled() -> None:
