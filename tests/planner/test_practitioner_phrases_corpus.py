@@ -1,0 +1,65 @@
+"""The bundled corpus's practitioner phrasings over the real corpus graph: each one brings its own concept, and a
+situation described in a user's own words (questions written here, not taken from the corpus or the eval sets)
+brings the concept it describes first."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.practitioner_phrases import PhrasingMatcher
+from planner.service import Planner
+
+
+@pytest.fixture(scope="module")
+def matcher(context_planner: Planner) -> PhrasingMatcher:
+    db, position = context_planner.graph_at(None)
+    return context_planner.graph_view(db, position).linker.phrasings
+
+
+def test_every_corpus_phrasing_asked_as_a_question_brings_its_own_concept(matcher: PhrasingMatcher) -> None:
+    assert matcher.skipped == []
+    assert len(matcher.phrasings) > 500
+    lost = [
+        (p.concept_id, p.text)
+        for p in matcher.phrasings
+        if p.concept_id not in [m.concept_id for m in matcher.match(p.text, limit=len(matcher.phrasings))]
+    ]
+    assert lost == []
+
+
+@pytest.mark.parametrize(
+    ("question", "concept"),
+    [
+        ("we flip a coin for each visitor to decide the arm, is that good enough?", "randomization"),
+        (
+            "is there a way to look at results whenever we want without inflating the error rate",
+            "always-valid-inference",
+        ),
+        ("our tool says 95% chance to beat the original, can we ship?", "probability-to-beat-control"),
+        (
+            "customers in the same store behave alike, how does that change the sample size",
+            "intracluster-correlation",
+        ),
+        ("what confidence interval do I report when nobody converted in control", "clopper-pearson-interval"),
+        ("should we just divide alpha by the number of metrics we track?", "bonferroni-correction"),
+        ("same threshold at every interim look, or a stricter one early on?", "pocock-boundary"),
+        ("how many visitors does each arm need if our baseline is 4%", "sample-size"),
+        (
+            "our revenue numbers are not normally distributed, can we still use a t-test",
+            "central-limit-theorem",
+        ),
+        ("what conversion rate should I plug into the sample size calculator", "baseline-conversion-rate"),
+        ("we want to regress revenue on a treatment dummy plus country", "linear-regression"),
+        ("the confidence interval crosses zero but the p-value is 0.04?", "confidence-interval"),
+        ("how do I know the randomization worked before reading results", "srm-check"),
+    ],
+)
+def test_a_described_situation_brings_its_concept_first(
+    matcher: PhrasingMatcher, question: str, concept: str
+) -> None:
+    assert [m.concept_id for m in matcher.match(question)][:1] == [concept]
+
+
+def test_a_question_that_describes_no_situation_brings_none(matcher: PhrasingMatcher) -> None:
+    assert matcher.match("we changed the button color and conversion went up 3%, is that real") == []
+    assert matcher.match("how do I compute a confidence interval for a ratio") == []
