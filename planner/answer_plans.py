@@ -24,7 +24,6 @@ kind, 0 = the plan is the answer and generation is skipped).
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -242,7 +241,7 @@ class _Builder:
         observations ..."); a relation's sentence ("Outliers are mitigated by ...") is not a passage's."""
         if defined_subject(sentence) is not None:
             return True
-        return any(_opening_definition(term).match(sentence) for term in self.terms)
+        return any(defines(term, sentence, opening=True) for term in self.terms)
 
     def about_primary(self, chunk_id: str) -> bool:
         """Whether a passage is about the plan's primary concept: its own page, or a passage that mentions it."""
@@ -569,22 +568,17 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"\b" + r"[\s\-]+".join(map(re.escape, words)) + r"(?:e?s)?\b", re.IGNORECASE)
 
 
-def defines(term: str, sentence: str) -> bool:
-    """Whether ``sentence`` defines ``term`` ("The X is ...", "X, defined as ...", "X means ...")."""
+def defines(term: str, sentence: str, *, opening: bool = False) -> bool:
+    """Whether ``sentence`` defines ``term`` ("The X is ...", "X, defined as ...", "X means ..."); with ``opening``,
+    only a sentence that opens on the term ("Outliers are ...", "The p-value is ...")."""
     words = re.findall(r"[a-z0-9]+", term.lower())
     if not words:
         return False
     head = r"[\s\-]+".join(map(re.escape, words)) + r"(?:e?s)?"
+    if opening:
+        return re.match(r"(?:an?\s+|the\s+)?" + head + _DEFINING_VERB, sentence, re.IGNORECASE) is not None
     lead = r"(?:^|[,:;(]\s*|\b(?:the|a|an|our|this|that|so-called)\s+)"
     return re.search(lead + head + _DEFINING_VERB, sentence, re.IGNORECASE) is not None
-
-
-@functools.lru_cache(maxsize=4096)
-def _opening_definition(term: str) -> re.Pattern[str]:
-    """A sentence opening on ``term`` and a defining verb ("Outliers are ...", "The p-value is ...")."""
-    words = re.findall(r"[a-z0-9]+", term.lower())
-    head = r"[\s\-]+".join(map(re.escape, words)) + r"(?:e?s)?"
-    return re.compile(r"(?:an?\s+|the\s+)?" + head + _DEFINING_VERB, re.IGNORECASE)
 
 
 def _same_term(term: str, names: Sequence[str]) -> bool:
