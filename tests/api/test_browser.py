@@ -144,8 +144,12 @@ def test_streamed_calculation_answer_with_curve_citation_and_trace(page: Any, se
     page.goto(server_url + "/")
     statuses: list[str] = []
     page.expose_function("noteStatus", lambda text: statuses.append(text))
+    # Read each status from the nodes every mutation added, not from the line at callback time: several step
+    # events can arrive in one network chunk, and one callback then sees only the last of them.
     page.evaluate(
-        "new MutationObserver(() => window.noteStatus(document.getElementById('status').innerText))"
+        "new MutationObserver((records) => { for (const r of records) {"
+        " const text = [...r.addedNodes].map((n) => n.textContent).join('');"
+        " if (text) window.noteStatus(text); } })"
         ".observe(document.getElementById('status'), {childList: true, subtree: true, characterData: true})"
     )
     page.fill("#question", CALC_QUESTION)
