@@ -21,6 +21,12 @@ def test_openers_sign_offs_and_chat_spellings_are_dropped_or_rewritten() -> None
     assert ("u", "you") in focus.rewrites and ("w/", "with") in focus.rewrites
 
 
+def test_contractions_typed_without_an_apostrophe_are_spelled_out() -> None:
+    focus = focus_question("lots of users havent churned yet and we didnt wait, arent they lost?")
+    assert focus.text == "lots of users have not churned yet and we did not wait, are not they lost?"
+    assert ("havent", "have not") in focus.rewrites and ("didnt", "did not") in focus.rewrites
+
+
 def test_self_introductions_and_chat_verbs_are_normalised() -> None:
     focus = focus_question("hiya, newbie here - how long shud we keep a test running?")
     assert focus.text == "how long should we keep a test running?"
