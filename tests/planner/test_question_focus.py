@@ -25,6 +25,7 @@ def test_contractions_typed_without_an_apostrophe_are_spelled_out() -> None:
     focus = focus_question("lots of users havent churned yet and we didnt wait, arent they lost?")
     assert focus.text == "lots of users have not churned yet and we did not wait, are not they lost?"
     assert ("havent", "have not") in focus.rewrites and ("didnt", "did not") in focus.rewrites
+    assert focus_question("we wanna stop b4 2 wks").text == "we want to stop before 2 weeks"
 
 
 def test_self_introductions_and_chat_verbs_are_normalised() -> None:
