@@ -132,7 +132,10 @@ class EntityLinker:
                 self._keys.append(_Pattern(concept.concept_id, concept.name, surface, is_name))
                 label = str(key)
                 tokenized = self._nlp.make_doc(surface)
-                if len(surface) <= 4 and surface.lower() in STOP_WORDS:
+                if len(surface) <= 4 and (
+                    surface.lower() in STOP_WORDS
+                    or (_ACRONYM.match(surface) and surface.lower() in self.english_words)
+                ):  # "LATE" and "ATE" are acronyms; "started late" and "ate" are English
                     self._exact.add(label, [tokenized])
                     continue
                 self._lower.add(label, [tokenized])

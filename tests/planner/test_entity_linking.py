@@ -16,6 +16,7 @@ CONCEPTS = [
     ConceptName("statistical-power", "Statistical power", ("power",)),
     ConceptName("a-a-test", "A/A test", ("AA test",)),
     ConceptName("interaction", "Interaction effect", ("IT",)),
+    ConceptName("complier-average-causal-effect", "Complier average causal effect", ("CACE", "LATE")),
 ]
 
 
@@ -64,6 +65,12 @@ def test_longest_match_wins_and_each_concept_appears_once(linker: EntityLinker) 
 def test_stop_word_aliases_need_exact_case(linker: EntityLinker) -> None:
     assert ids(linker, "is it significant?") == []
     assert ids(linker, "the IT of two tests") == ["interaction"]
+
+
+def test_acronym_aliases_that_spell_an_english_word_need_exact_case(linker: EntityLinker) -> None:
+    assert ids(linker, "we started the test late, is the power still fine?") == ["statistical-power"]
+    assert ids(linker, "whats a LATE") == ["complier-average-causal-effect"]
+    assert ids(linker, "whats a cace") == ["complier-average-causal-effect"]
 
 
 def test_unknown_text_links_nothing(linker: EntityLinker) -> None:
