@@ -214,7 +214,7 @@ def similar_concepts_knn(
 _RANK_FIELDS = "id, chunk_id, mention_ids"
 _DETAIL_FIELDS = (
     "id, chunk_id, doc_id, heading, text, document.title AS title, document.source AS source, document.uri AS uri, "
-    "document.kind AS doc_kind"
+    "document.kind AS doc_kind, document.metadata.setting AS doc_setting"
 )
 
 

@@ -26,7 +26,8 @@ MIN_PHRASING_WORDS = 2
 _CONCEPT_KEYS = frozenset(
     {"id", "name", "aliases", "phrasings", "category", "definition", "formula", "sources", "relations"}
 )
-_DOCUMENT_KEYS = frozenset({"id", "title", "kind", "concepts", "sources"})
+MAX_SETTING_NAMES = 12
+_DOCUMENT_KEYS = frozenset({"id", "title", "kind", "concepts", "sources", "setting"})
 _SOURCE_KEYS = frozenset({"title", "authors", "year", "locator", "url"})
 _RELATION_KEYS = frozenset({"type", "target", "justification", "weight"})
 _FORMULA_KEYS = frozenset({"text", "latex"})
@@ -121,6 +122,7 @@ class DocumentSpec:
     body: str
     body_line: int
     concept_lines: Mapping[str, int] = field(default_factory=dict)
+    setting: tuple[str, ...] = ()  # the one setting the document is written for ("mobile app"); empty: any
 
 
 def relation_id(source: str, rel_type: str, target: str) -> str:
@@ -520,6 +522,13 @@ def check_document(path: Path, raw: bytes) -> tuple[DocumentSpec | None, list[Co
         if not SLUG_RE.match(slug):
             out.add(line, f"concepts: {slug!r} is not a concept slug")
     sources = _sources(fm, out)
+    setting = _string_list(fm, "setting", out)
+    if len(setting) > MAX_SETTING_NAMES:
+        out.add(
+            fm.key_lines.get("setting", 1),
+            f"'setting' names the setting the document is written for in at most {MAX_SETTING_NAMES} words or "
+            "phrases, e.g. setting: [mobile app, iOS, Android]",
+        )
     if not fm.body.strip():
         out.add(fm.body_line, "the body is empty; write the document text below the front matter")
     if out.problems:
@@ -534,6 +543,7 @@ def check_document(path: Path, raw: bytes) -> tuple[DocumentSpec | None, list[Co
         body=fm.body,
         body_line=fm.body_line,
         concept_lines=concept_lines,
+        setting=tuple(dict.fromkeys(" ".join(x.split()) for x in setting)),
     )
     return spec, []
 

@@ -73,6 +73,8 @@ def corpus_document(root: Path, doc: DocumentSpec, scope: str = CORPUS_SCOPE) ->
             "scope": scope,
             "concepts": list(doc.concepts),
             "sources": [s.to_dict() for s in doc.sources],
+            # only when declared: every other document's events stay as they were
+            **({"setting": list(doc.setting)} if doc.setting else {}),
         },
         mentions=doc.concepts,
         path=doc.path,

@@ -58,6 +58,7 @@ def _similarity(ctx: RunContext, state: PlannerState) -> Callable[[str, Sequence
 
 
 RETRIEVED_CONCEPTS = 5  # concept pages among the top retrieved passages that may ground a plan
+RANKED_PASSAGES = 8  # the top retrieved passages whose concept pages count
 PLAN_PASSAGES = 5  # retrieved passages beyond the numbered context that a plan's focused evidence may quote
 OWN_PAGE_PASSAGES = (
     4  # sections of the named concepts' own pages ("When to use", "Common mistakes") it may quote
@@ -102,7 +103,7 @@ def _with_retrieved_concepts(
         return sources, details, [], []
     ranked = [
         c.doc_id.removeprefix("concept-")
-        for c in state.get("candidates", [])[:5]
+        for c in state.get("candidates", [])[:RANKED_PASSAGES]
         if c.doc_id.startswith("concept-")
     ]
     # the unnamed concepts the question is closest to come first (planner.entity_linking.topic_concepts)

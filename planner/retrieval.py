@@ -11,6 +11,11 @@ the fused candidates are reranked by how close the question is to each passage's
 embedder; headings are short, so their vectors come from the embedder's cache after the first time), and by the
 document's kind for the intent: worked examples (numbers for one case) answer calculation questions, guides answer
 the others.
+
+Settings: a guide written for one setting ("A/B testing in iOS and Android apps", front matter ``setting: [mobile app,
+iOS, Android]``) answers "how long should a mobile test run?", not "how long should I run my test?", however close
+its section on test length is to both. Its passages rank below every other passage unless the question names the
+setting (all the stemmed words of one of its names), so a generic question is answered from the generic pages.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from typing import Any
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from engine import graph_reads as reads
-from engine.text_index import ChunkTextIndex
+from engine.text_index import ChunkTextIndex, analyse
 from engine.vector_index import VectorIndex
 from planner.types import Candidate
 
@@ -234,6 +239,21 @@ def rerank(
     return sorted(cands, key=lambda c: (-c.score, c.chunk_id)), added
 
 
+def names_setting(question: str, setting: Sequence[str]) -> bool:
+    """Whether the question names the setting: every stemmed word of one of its names occurs in the question."""
+    asked = set(analyse(question))
+    return any(words and set(words) <= asked for words in (analyse(name) for name in setting))
+
+
+def in_setting_first(
+    cands: Sequence[Candidate], question: str, settings: Mapping[str, Sequence[str]]
+) -> tuple[list[Candidate], list[str]]:
+    """``cands`` with the passages of a setting the question does not name moved to the end (order kept); their ids."""
+    off = [c for c in cands if settings.get(c.chunk_id) and not names_setting(question, settings[c.chunk_id])]
+    ids = {c.chunk_id for c in off}
+    return [c for c in cands if c.chunk_id not in ids] + off, [c.chunk_id for c in off]
+
+
 def _row_mentions(
     rows: Sequence[Mapping[str, Any]], concept_weights: Mapping[str, float]
 ) -> dict[str, list[str]] | None:
@@ -296,6 +316,8 @@ def retrieve(
         cand.uri = str(row.get("uri") or "")
     kinds = {cid: str(row.get("doc_kind") or "") for cid, row in details.items()}
     top, reranked = rerank([c for c in top if c.text], question_vector, intent, kinds, embed)
+    settings = {cid: [str(x) for x in row.get("doc_setting") or []] for cid, row in details.items()}
+    top, off_setting = in_setting_first(top, question, settings)
     all_cands.sort(key=lambda c: (-c.score, c.chunk_id))
     kept = mark_duplicates(top[:DETAIL_LIMIT], limit=DETAIL_LIMIT)
     decisions = {
@@ -308,5 +330,6 @@ def retrieve(
         "duplicates": [c.chunk_id for c in top if c.duplicate_of],
         "intent": intent,
         "rerank": reranked,
+        "off_setting": off_setting,
     }
     return kept, all_cands, decisions

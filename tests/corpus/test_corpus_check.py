@@ -190,3 +190,41 @@ def test_cli_stats_prints_tables_per_category_and_relation_type() -> None:
     assert result.exit_code == 0, result.output
     for words in ("per category", "statistical_concept", "per relation type", "increases", "diameter"):
         assert words in result.output
+
+
+SETTING_DOC = """---
+id: app-tests
+title: "Testing in mobile apps"
+kind: guide
+setting: [mobile app, iOS,  Android]
+sources:
+  - title: "Trustworthy Online Controlled Experiments"
+    authors: "Kohavi, Tang, Xu"
+    year: 2020
+    locator: "Chapter 3"
+---
+# Testing in mobile apps
+Run the test for whole weeks.
+"""
+
+
+def test_a_document_may_name_the_one_setting_it_is_written_for(tmp_path: Path) -> None:
+    from ingest.corpus_source import corpus_document
+
+    path = tmp_path / "documents" / "app-tests.md"
+    path.parent.mkdir()
+    path.write_text(SETTING_DOC, encoding="utf-8")
+    spec = parse_document(path, path.read_bytes())
+    assert spec.setting == ("mobile app", "iOS", "Android")
+    assert corpus_document(tmp_path, spec).metadata["setting"] == ["mobile app", "iOS", "Android"]
+    plain = SETTING_DOC.replace("setting: [mobile app, iOS,  Android]\n", "")
+    path.write_text(plain, encoding="utf-8")
+    spec = parse_document(path, path.read_bytes())
+    assert spec.setting == () and "setting" not in corpus_document(tmp_path, spec).metadata
+    path.write_text(SETTING_DOC.replace("[mobile app, iOS,  Android]", "mobile app"), encoding="utf-8")
+    with pytest.raises(CorpusFormatError, match="'setting' must be a list"):
+        parse_document(path, path.read_bytes())
+    many = ", ".join(f"place{i}" for i in range(13))
+    path.write_text(SETTING_DOC.replace("[mobile app, iOS,  Android]", f"[{many}]"), encoding="utf-8")
+    with pytest.raises(CorpusFormatError, match="at most 12"):
+        parse_document(path, path.read_bytes())

@@ -77,6 +77,21 @@ def test_retrieval_candidates_carry_vector_bm25_and_fused_scores(context_planner
     assert "mismatch" in decisions["bm25_terms"]
 
 
+def test_a_guide_for_one_setting_answers_questions_in_that_setting_only(context_planner: Planner) -> None:
+    def kept(question: str) -> tuple[list[str], list[str]]:
+        state = context_planner.prepare(question)
+        step = next(s for s in state["trace"] if s["node"] == "retrieve")
+        docs = [c.doc_id for c in state["candidates"]]
+        return docs, step["decisions"]["off_setting"]
+
+    generic, off = kept("how long should i run my a/b test?")
+    assert "mobile-app-experiments" not in generic[:8], "the mobile guide's passages go last"
+    assert any(c.startswith("mobile-app-experiments#") for c in off)
+    mobile, off = kept("how long should i run an a/b test in our android app?")
+    assert "mobile-app-experiments" in mobile[:5]
+    assert not any(c.startswith("mobile-app-experiments#") for c in off)
+
+
 def test_as_of_answers_against_the_graph_at_that_log_position(
     context_planner: Planner, corpus_db: Database
 ) -> None:

@@ -8,12 +8,15 @@ from planner.retrieval import (
     RRF_K,
     choose_bm25_terms,
     fuse,
+    in_setting_first,
     jaccard,
     mark_duplicates,
     mention_boost,
+    names_setting,
     query_terms,
     rrf_scores,
 )
+from planner.types import Candidate
 
 
 def test_rrf_rewards_items_ranked_well_by_both_retrievers() -> None:
@@ -86,3 +89,26 @@ def test_when_every_term_is_common_the_rarest_still_votes() -> None:
     chosen, _ = choose_bm25_terms(["test", "experiment"], {"test": 400, "experiment": 300}, 500)
     assert chosen == ["experiment"]
     assert choose_bm25_terms(["zzz"], {"zzz": 0}, 500)[0] == []
+
+
+MOBILE = ["mobile app", "iOS", "Android"]
+
+
+def test_a_setting_is_named_by_every_stemmed_word_of_one_of_its_names() -> None:
+    assert names_setting("how long should our mobile apps test run?", MOBILE)
+    assert names_setting("we test on ios only", MOBILE)
+    assert not names_setting("how long should I run my test?", MOBILE)
+    assert not names_setting("our mobile web checkout", MOBILE), "'mobile' alone is not 'mobile app'"
+    assert not names_setting("anything", [])
+
+
+def test_passages_of_a_setting_the_question_does_not_name_go_last_in_order() -> None:
+    cands = [
+        Candidate(cid, cid.split("#")[0], "", "", "text") for cid in ("app#1", "duration#1", "app#2", "srm#1")
+    ]
+    settings = {"app#1": MOBILE, "app#2": MOBILE}
+    ranked, off = in_setting_first(cands, "how long should I run my test?", settings)
+    assert [c.chunk_id for c in ranked] == ["duration#1", "srm#1", "app#1", "app#2"]
+    assert off == ["app#1", "app#2"]
+    ranked, off = in_setting_first(cands, "how long should an Android test run?", settings)
+    assert [c.chunk_id for c in ranked] == ["app#1", "duration#1", "app#2", "srm#1"] and off == []
