@@ -239,9 +239,10 @@ def rerank(
     return sorted(cands, key=lambda c: (-c.score, c.chunk_id)), added
 
 
-def names_setting(question: str, setting: Sequence[str]) -> bool:
-    """Whether the question names the setting: every stemmed word of one of its names occurs in the question."""
-    asked = set(analyse(question))
+def names_setting(question: str | frozenset[str], setting: Sequence[str]) -> bool:
+    """Whether the question (its text, or its stemmed words) names the setting: every stemmed word of one of the
+    setting's names occurs in it."""
+    asked = question if isinstance(question, frozenset) else frozenset(analyse(question))
     return any(words and set(words) <= asked for words in (analyse(name) for name in setting))
 
 
@@ -249,7 +250,8 @@ def in_setting_first(
     cands: Sequence[Candidate], question: str, settings: Mapping[str, Sequence[str]]
 ) -> tuple[list[Candidate], list[str]]:
     """``cands`` with the passages of a setting the question does not name moved to the end (order kept); their ids."""
-    off = [c for c in cands if settings.get(c.chunk_id) and not names_setting(question, settings[c.chunk_id])]
+    asked = frozenset(analyse(question))
+    off = [c for c in cands if settings.get(c.chunk_id) and not names_setting(asked, settings[c.chunk_id])]
     ids = {c.chunk_id for c in off}
     return [c for c in cands if c.chunk_id not in ids] + off, [c.chunk_id for c in off]
 
