@@ -504,7 +504,12 @@ def calculation_requested(question: str, parsed: Any) -> bool:
     if parsed_tool(parsed) is None:
         return False
     incomplete = bool(getattr(parsed, "missing", ()) or getattr(parsed, "invalid", ()))
-    requested = wants_calculation(question, incomplete=incomplete, unknown_asked=unknown_asked(parsed))
+    read_any = any(
+        getattr(g, "source", "") == "question" for g in (getattr(parsed, "roles", None) or {}).values()
+    )
+    requested = wants_calculation(
+        question, incomplete=incomplete, unknown_asked=unknown_asked(parsed), read_any=read_any
+    )
     return requested or is_follow_up(parsed)
 
 

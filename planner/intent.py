@@ -312,7 +312,9 @@ def asks_advice(question: str) -> bool:
     return bool(_ADVICE_ASK.search(normalised)) and not _CALCULATION_REQUEST.search(normalised)
 
 
-def wants_calculation(question: str, *, incomplete: bool = False, unknown_asked: bool = True) -> bool:
+def wants_calculation(
+    question: str, *, incomplete: bool = False, unknown_asked: bool = True, read_any: bool = True
+) -> bool:
     """Whether a question with a recognised calculator is a request to calculate, not a question about the idea.
 
     True when it carries numbers, or asks about the asker's own experiment ("is there an SRM in my test?", "how much
@@ -322,7 +324,9 @@ def wants_calculation(question: str, *, incomplete: bool = False, unknown_asked:
     only ask for inputs (``incomplete``: "we got an SRM (p=0.0003), can we just reweight the groups?") or answer for
     an unknown the wording never asked for (not ``unknown_asked``: "we ramped 5% -> 20% -> 50%, can I pool
     everything?" is no sample-size question). A number in a metric's name ("30 day retention", "p95 latency") is
-    no data either.
+    no data either, and nor are numbers the calculator could not use (not ``read_any`` of an ``incomplete``
+    reading: "switchback with 1 hour windows, how do we deal with carryover?"): then only wording that asks for a
+    number, or about the asker's own data, makes it a calculation.
     """
     from understanding.quantities import normalise
 
@@ -333,8 +337,11 @@ def wants_calculation(question: str, *, incomplete: bool = False, unknown_asked:
         return False
     if not unknown_asked and _RAMP.search(normalised):
         return False
+    own_data = bool(_OWN_DATA_QUESTION.search(question))
+    if incomplete and not read_any and not own_data and not _CALCULATION_REQUEST.search(normalised):
+        return False
     digits = any(ch.isdigit() for ch in _METRIC_NAME_NUMBER.sub(" ", question))
-    return digits or bool(worded) or bool(_OWN_DATA_QUESTION.search(question))
+    return digits or bool(worded) or own_data
 
 
 def words(text: str) -> list[str]:

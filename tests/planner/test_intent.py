@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from planner.intent import classify_intent, compares_ideas, input_flags, wants_calculation
+from planner.service import Planner
 
 
 @pytest.mark.parametrize(
@@ -219,3 +220,30 @@ def test_a_calculator_unknown_nobody_asked_for_makes_no_request_of_an_advice_que
 )
 def test_a_number_that_names_the_metric_is_no_data(question: str, data: bool) -> None:
     assert wants_calculation(question) is data
+
+
+def test_numbers_the_calculator_could_not_use_are_the_situation_not_data() -> None:
+    carryover = "switchback with 1 hour windows for a dispatch algo. the previous hour bleeds into the next, how do we deal with it"
+    assert wants_calculation(carryover, incomplete=True) is True  # its "1 hour" alone looks like data
+    assert wants_calculation(carryover, incomplete=True, read_any=False) is False
+    # a reading that took something from the question still asks for what it lacks
+    assert wants_calculation(carryover, incomplete=True, read_any=True) is True
+    # wording that asks for a number, or about the asker's own data, still asks for the missing inputs
+    assert (
+        wants_calculation("4 arms, how many users do we need per arm", incomplete=True, read_any=False)
+        is True
+    )
+    assert (
+        wants_calculation("is there an srm in my test with 3 variants?", incomplete=True, read_any=False)
+        is True
+    )
+
+
+def test_a_question_whose_numbers_the_calculator_ignored_gets_an_explanation(planner: Planner) -> None:
+    response = planner.ask(
+        "switchback with 1 hour windows for a dispatch algo. worried the previous hour bleeds into the next. "
+        "how do we detect and deal with that"
+    ).to_dict()
+    assert response["intent"] != "calculation"
+    assert "I also need" not in response["answer"]
+    assert "carryover" in response["answer"].lower()
