@@ -277,6 +277,9 @@ def verify(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[s
     if not answer.strip():
         answer = extractive_answer([s for s in sources if s.kind != "calculation"]) or NO_ANSWER
         result.fallback_used = True
+    if outcome is not None and outcome.needs:
+        # the question also asked why or what happens (planner.graph.after_assemble): explained, then the inputs
+        answer = f"{answer} {calc.needs_sentence(outcome.needs, outcome.questions, outcome.tool)}"
     result.removed_sentences.extend(r.sentence for r in gated.removed)
     result.removed_reasons.extend(
         f"{r.reason} ({r.score:.2f})" if r.score is not None else r.reason for r in gated.removed

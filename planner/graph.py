@@ -7,7 +7,9 @@
                                        assemble ──(calculator inputs missing)→ clarify ───┤
                                        assemble ──→ generate → verify ────────────────────┴→ respond → END
 
-Definition, methodology, comparison and best-practice questions skip ``calculate``; ``respond`` stores the trace.
+Definition, methodology, comparison and best-practice questions skip ``calculate``; ``respond`` stores the trace. A
+calculation missing inputs whose question also asks why or what happens takes ``generate → verify``: the explanation,
+then the same request for the inputs that ``clarify`` makes.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any, Literal
 from langgraph.graph import END, START, StateGraph
 
 from planner import answering, nodes
+from planner.intent import asks_explanation
 from planner.state import PlannerState
 
 
@@ -35,9 +38,12 @@ def after_retrieve(state: PlannerState) -> Literal["refuse", "calculate", "assem
 
 
 def after_assemble(state: PlannerState) -> Literal["clarify", "generate"]:
-    """Missing calculator inputs: ask for exactly those instead of generating a guess."""
+    """Missing calculator inputs: ask for exactly those instead of generating a guess; a question that also asks why
+    or what happens gets its explanation first, and verify then asks for the inputs."""
     outcome = state.get("calculation")
-    return "clarify" if outcome is not None and outcome.needs else "generate"
+    if outcome is None or not outcome.needs or asks_explanation(state["question"]):
+        return "generate"
+    return "clarify"
 
 
 def _add(g: StateGraph[PlannerState], name: str, fn: Any) -> None:

@@ -312,6 +312,22 @@ def asks_advice(question: str) -> bool:
     return bool(_ADVICE_ASK.search(normalised)) and not _CALCULATION_REQUEST.search(normalised)
 
 
+# a question that asks for a number and also for an explanation or a choice ("what happens to the CI width, the false
+# positives and how many users we need", "each arm its own control or do we share one, and how big should it be")
+_EXPLANATION_ASK = re.compile(
+    r"\bwhat happens\b|\bwhy\b|\bexplain\b|\bwhat (?:does|do) (?:it|that|this|they) (?:do|mean)\b"
+    r"|\bhow (?:does|do|would|will) (?:it|that|this|they|the \w+|\w+) (?:affect|change|impact|work|interact|play)\b"
+    r"|\bor do (?:i|we|you)\b|\bshould (?:i|we) (?!use \d)",
+    re.IGNORECASE,
+)
+
+
+def asks_explanation(question: str) -> bool:
+    """Whether ``question`` also asks why, what happens or which way to go, besides any number it asks for: an answer
+    that only asked for the calculator's missing inputs would leave that part unanswered."""
+    return bool(_EXPLANATION_ASK.search(question))
+
+
 def wants_calculation(
     question: str, *, incomplete: bool = False, unknown_asked: bool = True, read_any: bool = True
 ) -> bool:

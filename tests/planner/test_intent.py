@@ -247,3 +247,42 @@ def test_a_question_whose_numbers_the_calculator_ignored_gets_an_explanation(pla
     assert response["intent"] != "calculation"
     assert "I also need" not in response["answer"]
     assert "carryover" in response["answer"].lower()
+
+
+@pytest.mark.parametrize(
+    ("question", "explains"),
+    [
+        (
+            "if we go from 95% to 99% confidence, what happens to the CI width and how many users we need",
+            True,
+        ),
+        ("4 arms: each gets its own control or do we share one, and how big should that control be", True),
+        (
+            "why does the sample size grow so fast when the MDE shrinks, and how many users for a 2% lift",
+            True,
+        ),
+        ("what sample size do I need for a 5% MDE at 80% power", False),
+        ("how many users per arm for a 10% baseline", False),
+    ],
+)
+def test_a_question_can_ask_for_an_explanation_besides_a_number(question: str, explains: bool) -> None:
+    from planner.intent import asks_explanation
+
+    assert asks_explanation(question) is explains
+
+
+def test_a_calculation_missing_inputs_that_also_asks_what_happens_is_explained_then_asks(
+    planner: Planner,
+) -> None:
+    response = planner.ask(
+        "if we go from 95% to 99% confidence, what happens to the CI width, the false positives and how many users "
+        "we need"
+    ).to_dict()
+    answer = response["answer"]
+    assert response["needs"], "the missing calculator inputs are still named"
+    explained, _, asked = answer.partition("To calculate")
+    assert asked, "the answer still asks for the missing inputs"
+    assert "[" in explained and "confidence interval" in explained.lower()  # a cited explanation comes first
+    # a plain request for a number still only asks
+    plain = planner.ask("What sample size do I need for 5% MDE at 80% power?").to_dict()
+    assert plain["answer"].startswith("To calculate")
