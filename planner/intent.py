@@ -317,7 +317,7 @@ def asks_advice(question: str) -> bool:
 _EXPLANATION_ASK = re.compile(
     r"\bwhat happens\b|\bwhy\b|\bexplain\b|\bwhat (?:does|do) (?:it|that|this|they) (?:do|mean)\b"
     r"|\bhow (?:does|do|would|will) (?:it|that|this|they|the \w+|\w+) (?:affect|change|impact|work|interact|play)\b"
-    r"|\bor do (?:i|we|you)\b|\bshould (?:i|we) (?!use \d)",
+    r"|\bor do (?:i|we|you)\b|\bor (?:should|can) (?:i|we)\b",
     re.IGNORECASE,
 )
 

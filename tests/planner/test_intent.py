@@ -286,3 +286,10 @@ def test_a_calculation_missing_inputs_that_also_asks_what_happens_is_explained_t
     # a plain request for a number still only asks
     plain = planner.ask("What sample size do I need for 5% MDE at 80% power?").to_dict()
     assert plain["answer"].startswith("To calculate")
+
+
+def test_a_plain_request_for_a_number_is_no_request_for_an_explanation() -> None:
+    from planner.intent import asks_explanation
+
+    assert not asks_explanation("how many users should we put in each arm for a 5% MDE")
+    assert asks_explanation("separate controls per arm, or should we share one? how big then")
