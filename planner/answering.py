@@ -99,7 +99,8 @@ def _with_retrieved_concepts(
     """
     sources = list(state.get("sources", []))
     details = dict(state.get("concept_details", {}))
-    if state.get("intent") == "calculation":
+    if state.get("intent") == "calculation" and calc.outcome_results(state.get("calculation")):
+        # a calculated answer rests on its numbers; one with nothing calculated is explained like a method question
         return sources, details, [], []
     ranked = [
         c.doc_id.removeprefix("concept-")
@@ -121,7 +122,7 @@ def _with_retrieved_concepts(
     passages = own + further_passages(state.get("candidates", []), numbered, PLAN_PASSAGES)
     if missing or passages:
         details.update(reads.concept_details(ctx.graph.db, missing))
-        calc = [s for s in sources if s.kind == "calculation"]
+        calculations = [s for s in sources if s.kind == "calculation"]
         text_sources = [s for s in sources if s.kind != "calculation"]
         adj = ctx.graph.adjacency
         have_relations = {s.id for s in sources if s.kind == "relation"}
@@ -154,7 +155,7 @@ def _with_retrieved_concepts(
                     )
         sources = text_sources + [
             Source(len(text_sources) + 1 + i, s.kind, s.id, s.title, s.text, s.source, s.uri, s.tokens)
-            for i, s in enumerate(calc)
+            for i, s in enumerate(calculations)
         ]
     return sources, details, retrieved, [item.id for item in passages]
 

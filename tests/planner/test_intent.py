@@ -293,3 +293,14 @@ def test_a_plain_request_for_a_number_is_no_request_for_an_explanation() -> None
 
     assert not asks_explanation("how many users should we put in each arm for a 5% MDE")
     assert asks_explanation("separate controls per arm, or should we share one? how big then")
+
+
+def test_a_calculation_question_with_nothing_to_calculate_is_explained_from_passages(
+    planner: Planner,
+) -> None:
+    response = planner.ask("how many users do i need per arm, and why does a smaller MDE need so many more?")
+    answer = response.to_dict()["answer"]
+    # not only the concept's definition and usage: retrieved passages explain it, each sentence cited
+    cited = [s for s in answer.split(". ") if "[" in s]
+    assert len(cited) >= 4, answer
+    assert any(c.get("kind") == "chunk" for c in response.to_dict()["citations"]), answer
