@@ -57,6 +57,8 @@ def _similarity(ctx: RunContext, state: PlannerState) -> Callable[[str, Sequence
     return score
 
 
+DOMINANT_TOP = 3  # a document holding the first passage and another of the first three leads the retrieval
+LEAD_DOC_PASSAGES = 6  # its other sections the focused evidence may quote (dev6 +2 facts, dev1-5 -1)
 RETRIEVED_CONCEPTS = 5  # concept pages among the top retrieved passages that may ground a plan
 RANKED_PASSAGES = 8  # the top retrieved passages whose concept pages count
 PLAN_PASSAGES = 5  # retrieved passages beyond the numbered context that a plan's focused evidence may quote
@@ -67,10 +69,25 @@ OWN_PAGE_PASSAGES = (
 
 def _own_pages(ctx: RunContext, concept_ids: Sequence[str]) -> list[Candidate]:
     """The sections of the concepts' own pages, from the in-memory chunk index (empty before it is built)."""
+    return _sections(ctx, [f"concept-{c}" for c in concept_ids])
+
+
+def dominant_document(candidates: Sequence[Candidate], top: int = DOMINANT_TOP) -> str | None:
+    """The document retrieval found most relevant, when it holds the first passage and at least one more of the
+    first ``top``: a guide on exactly the question's topic, whose other sections may hold the answer."""
+    firsts = [c.doc_id for c in candidates[:top] if c.duplicate_of is None]
+    if firsts and firsts.count(firsts[0]) >= 2:
+        return firsts[0]
+    return None
+
+
+def _sections(ctx: RunContext, doc_ids: Sequence[str]) -> list[Candidate]:
+    """Every section of the documents, in the order given, from the in-memory chunk index (empty before it is
+    built)."""
     index = ctx.graph.chunk_text
-    if index is None or not concept_ids:
+    if index is None or not doc_ids:
         return []
-    docs = {f"concept-{c}": i for i, c in enumerate(concept_ids)}
+    docs = {d: i for i, d in enumerate(doc_ids)}
     rows = sorted(
         (r for r in index.rows.values() if str(r.get("doc_id")) in docs),
         key=lambda r: docs[str(r.get("doc_id"))],
@@ -119,7 +136,12 @@ def _with_retrieved_concepts(
         _own_pages(ctx, [e.concept_id for e in state.get("entities", [])[:2]]), numbered, OWN_PAGE_PASSAGES
     )
     numbered |= {item.id for item in own}
-    passages = own + further_passages(state.get("candidates", []), numbered, PLAN_PASSAGES)
+    # retrieval ranks a guide's sections by how they open; the section that answers ("Levene's test and the
+    # Brown-Forsythe test" for a question about a change in spread) may open on a name the question never used
+    lead_doc = dominant_document(state.get("candidates", []))
+    sections = further_passages(_sections(ctx, [lead_doc] if lead_doc else []), numbered, LEAD_DOC_PASSAGES)
+    numbered |= {item.id for item in sections}
+    passages = own + sections + further_passages(state.get("candidates", []), numbered, PLAN_PASSAGES)
     if missing or passages:
         details.update(reads.concept_details(ctx.graph.db, missing))
         calculations = [s for s in sources if s.kind == "calculation"]
