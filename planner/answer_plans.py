@@ -96,10 +96,9 @@ NEAR_DUPLICATE = (
 )
 REPEAT_OVERLAP = 0.6  # share of a sentence's content words already said by the plan: it adds nothing
 DEFINITION_SENTENCES = 3
-MAX_SENTENCES = (
-    10  # an answer that is not a multi-hop walk stays short; at 8 the focused evidence, the sentences
-)
-# closest to what was asked, was the part most often left out (dev splits: +10 of 672 key facts at 10, +3 of 119 on dev6)
+# an answer that is not a multi-hop walk stays short; at 8 the focused evidence, the sentences closest to what was
+# asked, was the part most often left out (dev splits: +10 of 672 key facts at 10, +3 of 119 on dev6)
+MAX_SENTENCES = 10
 MIN_FOCUS_COSINE = 0.35  # a passage sentence further from the question than this does not answer it
 OWN_PAGE_BONUS = 0.03
 SECTION_BONUS = 0.05
