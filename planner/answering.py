@@ -51,7 +51,9 @@ def _similarity(ctx: RunContext, state: PlannerState) -> Callable[[str, Sequence
     def score(question: str, sentences: Sequence[str]) -> list[float]:
         if not sentences:
             return []
-        qv = question_vector or ctx.embedder.embed([question])[0]
+        # the question's vector is already computed; any other text is embedded here
+        own = question == state["question"] and question_vector
+        qv = question_vector if own else ctx.embedder.embed([question])[0]
         return [sum(a * b for a, b in zip(qv, v, strict=False)) for v in ctx.embedder.embed(list(sentences))]
 
     return score
