@@ -142,7 +142,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
     (
         "definition",
         re.compile(
-            r"^\s*(?:[^:?.!]{1,40}:\s*)?(what(\s+(is|are|does)|'s|s)\b(?!.*\b(difference|better|best|need|affect|mistakes?|pitfalls?|common|should|practices?|process|steps?|"
+            r"^\s*(?:[^:?.!]{1,40}:\s*)?(what(\s+(is|are|does)|'s|s)\b(?!.*\b(difference|better|best|need|affect|mistakes?|pitfalls?|common|typical|usual|ways|causes|should|practices?|process|steps?|"
             r"sensible|reasonable|good|right|ok|okay|enough|wrong|link|connection|relation|check)\b)|"
             r"define\b|definition of|meaning of|what('s| is) meant by|explain what|"
             r"^\s*(?:(?:can|could) you |please |pls )?explain (?!how\b|why\b|when\b|whether\b|the difference\b))"
@@ -166,6 +166,9 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
             r"a good idea|a bad idea|worth it)|(ok|okay|fine|safe|legit|acceptable) to|worth (it|doing|bothering)|"
             r"good idea|bad idea|(legit|good|valid) reason to|"
             r"overkill|bother|sensible|reasonable|what now|red flags?|gotchas?|sanity checks?|"
+            # "is p-hacking really that common? what are the typical ways it sneaks in": where things go wrong
+            r"(typical|common|usual|classic|main) (ways?|causes?|sources?|failure modes?|traps?)|"
+            r"(how|that|really|so) common|"
             r"how (do|should|can|would) (i|we|you) (deal|handle|push back|convince|present|explain|communicate|"
             r"prevent|fix|protect|justify|defend)|how to (deal|handle|push back|convince|present|explain|"
             r"communicate|prevent|fix|protect|justify|defend)|"
@@ -289,6 +292,9 @@ _ADVICE_ASK = re.compile(
     r"|\bis (?:it|that|this) (?:ok|okay|fine|safe|valid|legit|wrong|bad|a problem|an issue)\b"
     r"|\b(?:ok|okay|fine|safe|legit) to\b|\bor do (?:i|we) need\b|\bdo (?:i|we) have to\b"
     r"|\bhow (?:do|should|would|can) (?:i|we|you) (?:do|run|approach|set up|plan|handle|structure)\b"
+    # "how to estimate a quantile treatment effect, e.g. the slowest 5% of page loads": a method, not a number
+    r"|\bhow (?:to|do (?:i|we|you)|should (?:i|we)|can (?:i|we)|would (?:i|we|you)) (?:estimate|measure|analy[sz]e)"
+    r"\b(?! (?:the |my |our |a |an )?(?:sample|power|mde|minimum|duration|p[- ]?values?|confidence|interval|lift|uplift)\b)"
     # or what to make of the situation: whether to trust it, what it means, which figure holds, when something starts
     r"|\b(?:trust|believe|believable|credible|too good to be true)\b|\bwhy\b|\bmakes? sense\b"
     r"|\bwhich (?:one|number|figure|result|estimate|do|should)\b|\bwhen (?:do|should|can|could|would|to)\b"

@@ -41,7 +41,46 @@ _FUNCTION_WORDS = """
     some any one get gets got getting let lets please thing things something anything kind sort like"""
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 # Stems of words practitioners use interchangeably, mapped to one ("experiments" stems to "experi").
-SAME_STEM = {"experi": "test", "experiment": "test", "ab": "test", "uplift": "lift", "sever": "multipl"}
+SAME_STEM = {
+    "experi": "test",
+    "experiment": "test",
+    "ab": "test",
+    "uplift": "lift",
+    "sever": "multipl",
+    "mani": "multipl",
+    "numer": "multipl",
+    "dozen": "multipl",
+}
+# A count of ten or more is "many" as a situation reads it: "we tracked twenty metrics and one came out significant"
+# is the phrasing "many metrics and one of them is significant"; a share ("20%") or a decimal is a value. Smaller
+# counts stay numbers: "3 variants vs control" is an A/B/n design before it is a multiple-testing worry (dev splits).
+MANY_FROM = 10
+_COUNT_WORDS = frozenset(
+    [
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "hundreds",
+    ]
+)
+MANY = "multipl"
+HOW_MANY = "how-many"
 # Stems of the objects nearly every question has ("my test", "the results"): a phrasing's other words describe the
 # situation, so these are not required ("call it early" is "call the test early"), unless a phrasing has fewer than
 # two other words ("the experiment lost").
@@ -104,13 +143,35 @@ def _normalise(token: str) -> str:
 def content_words(text: str) -> list[tuple[int, str, str]]:
     """``(token position, stem, word as written)`` of ``text``'s content words, in order."""
     out: list[tuple[int, str, str]] = []
-    for position, m in enumerate(_TOKEN.finditer(text.lower())):
-        word = _normalise(m.group())
+    lowered = text.lower()
+    previous = ""
+    for position, m in enumerate(_TOKEN.finditer(lowered)):
+        word, before, previous = _normalise(m.group()), previous, m.group()
         if word in FUNCTION_WORDS or (len(word) == 1 and not word.isdigit()):
+            continue
+        if word == "many" and before == "how":
+            # "how many tests win" asks for a count; it is not "many tests" (nor "3 tests")
+            out.append((position, HOW_MANY, m.group()))
+            continue
+        if _is_count(word, lowered, m.start(), m.end()):
+            out.append((position, MANY, m.group()))
             continue
         root = stem(word)
         out.append((position, SAME_STEM.get(root, root), m.group()))
     return out
+
+
+def _is_count(word: str, text: str, start: int, end: int) -> bool:
+    """Whether ``word`` at ``text[start:end]`` counts ``MANY_FROM`` or more things: a number word, or a whole number that is
+    no share, decimal, amount or range end ("20%", "0.05", "$30", "50/50")."""
+    if word in _COUNT_WORDS:
+        return True
+    if not word.isdigit() or not MANY_FROM <= int(word) <= 100_000:
+        return False
+    before, after = text[max(0, start - 1) : start], text[end : end + 2]
+    return not (
+        before in {".", "$", "/", "-"} or after[:1] in {"%", ".", "/", ","} or after.strip().startswith("%")
+    )
 
 
 class PhrasingMatcher:

@@ -206,4 +206,10 @@ def test_calculations_have_no_plan_here() -> None:
 
 def test_helpers() -> None:
     assert cite("Power is a probability.", 3) == "Power is a probability [3]."
+    # a sentence opening on a lower-case term starts with a capital, as a sentence does; it is no cut-off fragment
+    assert (
+        cite("p-hacking is trying many analysis choices.", 1)
+        == "P-hacking is trying many analysis choices [1]."
+    )
+    assert cite("mSPRT gives always-valid p-values.", 2) == "mSPRT gives always-valid p-values [2]."
     assert steps_of("intro\n1. First step.\n2) Second step.\n- not a step") == ["First step.", "Second step."]

@@ -83,6 +83,9 @@ def test_a_recognised_calculator_counts_as_a_request_only_with_data_or_about_own
         ("context for my team: what is a guardrail metric", "definition"),
         ("we want to skip randomization and let users pick their variant. good idea?", "best_practice"),
         ("is there ever a legit reason to look at the results early", "best_practice"),
+        # where things go wrong: the usual ways, how common it is
+        ("how common is a sample ratio mismatch and what are the usual causes", "best_practice"),
+        ("what are the typical ways peeking sneaks into a test review", "best_practice"),
     ],
 )
 def test_casual_forms_of_advice_and_relation_questions(question: str, intent: str) -> None:
@@ -145,7 +148,13 @@ def test_a_comparison_of_two_methods_is_not_a_calculation_request(question: str,
             True,
         ),
         ("how do i do the power analysis when there are 4 variants plus control instead of plain a/b", True),
+        # how to estimate an effect is a method; its numbers say which effect
+        (
+            "how to estimate a quantile treatment effect, e.g. did the slowest 5% of page loads get faster",
+            True,
+        ),
         # requests for the number, or data to compute with
+        ("how do i estimate the sample size for a 5% baseline", False),
         ("What sample size do I need for 5% MDE at 80% power?", False),
         ("can we detect a 2% lift with 10k users per arm?", False),
         ("5/25 vs 13/27 converted, can we ship?", False),

@@ -104,6 +104,27 @@ def test_phrasings_match_by_content_words_in_any_order_and_inflection() -> None:
     assert matcher.match("stop worrying about the sample size and plan the next test so it ends early") == []
 
 
+def test_a_count_of_ten_or_more_reads_as_many_but_how_many_and_shares_do_not() -> None:
+    matcher = PhrasingMatcher(
+        [
+            ConceptName("multiple", "Multiple testing problem", (), ("many metrics and one is significant",)),
+            ConceptName("success", "Experiment success rate", (), ("how many A/B tests win",)),
+        ]
+    )
+    for question in (
+        "we tracked twenty metrics and 1 came out significant. can I report that as a win?",
+        "40 metrics on the scorecard, one is significant",
+    ):
+        assert [m.concept_id for m in matcher.match(question)] == ["multiple"]
+    # a share, a small count and "how many" are not "many"
+    assert matcher.match("20% of the metrics moved and one is significant") == []
+    assert matcher.match("3 metrics and one is significant") == []
+    assert matcher.match("how many metrics does a test need? one is significant") == []
+    # "how many tests win" asks for a count: three tests that won are not that question
+    assert matcher.match("we ran 30 tests and one will win") == []
+    assert [m.concept_id for m in matcher.match("roughly how many a/b tests actually win?")] == ["success"]
+
+
 def test_the_corpus_phrasings_name_the_situations_practitioners_describe(context_planner: Planner) -> None:
     db, position = context_planner.graph_at(None)
     phrasings = context_planner.graph_view(db, position).linker.phrasings
