@@ -396,14 +396,21 @@ class _Builder:
         if not opened:
             return None
         heads = [f"{src.title}: {ss[0]}" for src, ss in opened]
+        cosines = list(self.similarity(self.question, heads))
+        # a section headed by the question itself ("How to test whether the plan mix changed") answers it, however
+        # its opening sentence reads; a short generic heading ("When to use") is no such question
+        sections = [(i, section_heading(src.title)) for i, (src, _) in enumerate(opened)]
+        sections = [(i, h) for i, h in sections if len(h.split()) >= MIN_HEADING_WORDS]
+        if sections:
+            headed = self.similarity(self.question, [h for _, h in sections])
+            for (i, _), x in zip(sections, headed, strict=True):
+                cosines[i] = max(cosines[i], x)
         scores = [
             x
             + (GUIDE_BONUS if _is_guide(src.id) else 0.0)
             + (TOPIC_BONUS if self.about_primary(src.id) else 0.0)
             - RANK_PENALTY * rank
-            for rank, (x, (src, _)) in enumerate(
-                zip(self.similarity(self.question, heads), opened, strict=True)
-            )
+            for rank, (x, (src, _)) in enumerate(zip(cosines, opened, strict=True))
         ]
         # a guide section close enough to the question leads; a concept page (its definition) only when none is
         guides = [
@@ -554,6 +561,15 @@ class _Builder:
             src = self.by_id.get(("relation", hop.relation_id or f"{hop.from_id}:{hop.rel_type}:{hop.to_id}"))
             if src is not None:
                 self.tell_hop("hop", hop, src)
+
+
+MIN_HEADING_WORDS = 4
+
+
+def section_heading(title: str) -> str:
+    """A passage's own section heading, the last part of its title ("Guide — Guide > How to test X" -> "How to
+    test X"); '' for a passage with none."""
+    return title.rsplit(" > ", 1)[1].strip() if " > " in title else ""
 
 
 def with_mistake_lead(item: str) -> str:
@@ -710,6 +726,21 @@ def concept_evidence(scores: Mapping[str, float], candidates: Sequence[Candidate
     return out
 
 
+TOPIC_SUPPORT_PASSAGES = 3
+WEAK_TOPIC = (
+    0.45  # the question's cosine with an unnamed concept below which retrieval must back it as the topic
+)
+
+
+def retrieval_supports(concept_id: str, candidates: Sequence[Candidate]) -> bool:
+    """Whether one of the ``TOPIC_SUPPORT_PASSAGES`` passages retrieval ranks first is about ``concept_id``: its own
+    page, or a passage that mentions it."""
+    return any(
+        c.doc_id == f"concept-{concept_id}" or concept_id in c.mentions
+        for c in candidates[:TOPIC_SUPPORT_PASSAGES]
+    )
+
+
 SPECIFIC_MENTION_WORDS = 3  # "too good to be true": a mention this long says what the question is about
 
 
@@ -830,6 +861,16 @@ def build_plan(
             ]
             scores = similarity(question, heads)
             primary = pool[max(range(len(pool)), key=lambda i: (scores[i], -i))]
+        if (
+            primary is not None
+            and primary not in concepts
+            and concept_evidence(concept_scores or {}, candidates).get(primary, 0.0) < WEAK_TOPIC
+            and not retrieval_supports(primary, candidates)
+        ):
+            # an unnamed concept only weakly close to the question, which none of the passages retrieval ranks
+            # first is about ("users pick a plan ... did the plan mix change" is not about group sequential designs,
+            # whatever the word "plan" does to MiniLM): the passages answer without it
+            primary = concepts[0] if concepts else None
     b.primary = primary
     term = asked_term(question) if kind == "definition" else None
     names = [str((details.get(primary) or {}).get("name") or primary)] if primary else []

@@ -331,3 +331,91 @@ def test_a_worked_examples_numbers_are_not_lifted_into_an_answer_that_never_set_
     # the example's numbers are the sentence closest to the question (a stand-in cosine): still not told
     assert guide_first("", ["The capped difference is 12.4"]) > guide_first("", ["A winsorized mean"])
     assert "12.4" not in told
+
+
+def test_a_section_headed_by_the_question_leads_however_its_opening_reads() -> None:
+    headed = Candidate(
+        "outlier-guide#2",
+        "outlier-guide",
+        "Outlier guide",
+        "Outlier guide > How to find the outliers in revenue",
+        "Plot the per-user distribution of each arm on a log scale and list the largest units. Compare the top "
+        "units' share of the total between the arms before reading the mean.",
+    )
+    opening_close = Candidate(
+        "outlier-guide#1",
+        "outlier-guide",
+        "Outlier guide",
+        "",
+        "Outliers in revenue pull the mean of an arm far away from the typical user's spend.",
+    )
+    question = "how do I find the outliers in revenue"
+
+    def opening_words(q: str, sentences: Sequence[str]) -> list[float]:
+        # the heading alone is the question; the other passage's opening shares more of its words than the
+        # headed passage's opening does
+        return [
+            0.9 if s == "How to find the outliers in revenue" else 0.6 if "pull the mean" in s else 0.4
+            for s in sentences
+        ]
+
+    entities = [LinkedEntity("outliers", "Outliers", "outliers", 1.0, "phrase")]
+    chunks = [opening_close, headed]
+    items = order_items(
+        "methodology", entities=entities, details=DETAILS, connecting=[], related=[], chunks=chunks, adj=ADJ
+    )
+    sources, _ = number_sources(items, None, budget=4000, count=estimate_tokens)
+    plan = build_plan(
+        "methodology",
+        question,
+        sources=sources,
+        details=DETAILS,
+        entities=entities,
+        connecting=[],
+        candidates=chunks,
+        adj=ADJ,
+        similarity=opening_words,
+    )
+    ids = {s.marker: s.id for s in sources}
+    lead = [i for i in plan.items if i.role == "evidence"]
+    assert ids[lead[0].marker] == "outlier-guide#2"
+    assert lead[0].text.startswith("Plot the per-user distribution of each arm on a log scale")
+
+
+def test_an_unnamed_topic_that_retrieval_does_not_back_is_no_topic() -> None:
+    details = {
+        "variance": {
+            "concept_id": "variance",
+            "name": "Variance",
+            "definition": "Variance is the average squared distance of the values from their mean.",
+        }
+    }
+    sources = [
+        Source(1, "concept", "variance", "Variance", details["variance"]["definition"]),
+        Source(2, "chunk", GUIDE.chunk_id, GUIDE.title, GUIDE.text),
+    ]
+
+    def plan_for(cosine: float, candidates: Sequence[Candidate]) -> list[str]:
+        plan = build_plan(
+            "methodology",
+            "a few huge orders keep swinging our numbers, what do we do",
+            sources=sources,
+            details=details,
+            entities=[],
+            connecting=[],
+            candidates=candidates,
+            adj=Adjacency(names={}),
+            similarity=guide_first,
+            retrieved_concepts=["variance"],
+            concept_scores={"variance": cosine},
+        )
+        return [f"{i.role}:{i.source_id}" for i in plan.items]
+
+    # only weakly close to the question, and none of the first passages is about it: the guide leads, and the
+    # concept is not defined as the answer's topic
+    weak = plan_for(0.38, [GUIDE])
+    assert weak[0] == f"evidence:{GUIDE.chunk_id}"
+    assert "definition:variance" not in weak
+    # close enough, or backed by a passage that mentions it: it is the topic, defined first
+    assert plan_for(0.5, [GUIDE])[0] == "definition:variance"
+    assert plan_for(0.38, [replace(GUIDE, mentions=("variance",))])[0] == "definition:variance"
