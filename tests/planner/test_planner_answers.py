@@ -7,7 +7,7 @@ import pytest
 from config import Settings
 from engine.db import Database
 from model.embedder import Embedder
-from planner.answer_plans import defined_subject
+from planner.answer_plans import FOCUS_DEFINITION, defined_subject
 from planner.factory import planner_over
 from planner.response import AnswerResponse, decode_response
 from planner.service import Planner
@@ -150,8 +150,11 @@ def test_a_definition_is_answered_from_its_plan_without_generation(
     assert generate["decisions"]["skipped"] is True
     plan = generate["inputs"]["plan"]
     roles = [i["role"] for i in plan["items"]]
-    # the plan's closing parts, then at most one focused passage sentence the plan had not said
-    told = roles[:-1] if roles[-1] == "evidence" else roles
+    # the plan's closing parts, then at most FOCUS_DEFINITION focused passage sentences the plan had not said
+    told = list(roles)
+    while told and told[-1] == "evidence":
+        told.pop()
+    assert len(roles) - len(told) <= FOCUS_DEFINITION
     assert plan["kind"] == "definition" and told[-2:] == ["when_to_use", "common_mistake"]
     # the curated definition leads, cited to the concept
     assert response.answer.startswith(
