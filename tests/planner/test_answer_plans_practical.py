@@ -83,6 +83,7 @@ def outliers_plan(
     question: str,
     chunks: Sequence[Candidate],
     clip: Callable[[Source], Source] = lambda s: s,
+    similarity: Callable[[str, Sequence[str]], list[float]] = guide_first,
 ) -> tuple[AnswerPlan, list[Source]]:
     """The plan for a question linked to Outliers over ``chunks`` (``clip``: how each numbered source reads)."""
     entities = [LinkedEntity("outliers", "Outliers", "outliers", 1.0, "phrase")]
@@ -100,7 +101,7 @@ def outliers_plan(
         connecting=[],
         candidates=chunks,
         adj=ADJ,
-        similarity=guide_first,
+        similarity=similarity,
     )
     return plan, sources
 
@@ -359,23 +360,7 @@ def test_a_section_headed_by_the_question_leads_however_its_opening_reads() -> N
             for s in sentences
         ]
 
-    entities = [LinkedEntity("outliers", "Outliers", "outliers", 1.0, "phrase")]
-    chunks = [opening_close, headed]
-    items = order_items(
-        "methodology", entities=entities, details=DETAILS, connecting=[], related=[], chunks=chunks, adj=ADJ
-    )
-    sources, _ = number_sources(items, None, budget=4000, count=estimate_tokens)
-    plan = build_plan(
-        "methodology",
-        question,
-        sources=sources,
-        details=DETAILS,
-        entities=entities,
-        connecting=[],
-        candidates=chunks,
-        adj=ADJ,
-        similarity=opening_words,
-    )
+    plan, sources = outliers_plan("methodology", question, [opening_close, headed], similarity=opening_words)
     ids = {s.marker: s.id for s in sources}
     lead = [i for i in plan.items if i.role == "evidence"]
     assert ids[lead[0].marker] == "outlier-guide#2"
