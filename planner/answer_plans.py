@@ -727,9 +727,8 @@ def concept_evidence(scores: Mapping[str, float], candidates: Sequence[Candidate
 
 
 TOPIC_SUPPORT_PASSAGES = 3
-WEAK_TOPIC = (
-    0.45  # the question's cosine with an unnamed concept below which retrieval must back it as the topic
-)
+# the question's cosine with an unnamed concept below which retrieval must back it as the topic
+WEAK_TOPIC = 0.45
 
 
 def retrieval_supports(concept_id: str, candidates: Sequence[Candidate]) -> bool:
@@ -846,7 +845,8 @@ def build_plan(
         pool = list(dict.fromkeys([*concepts, *(c for c in retrieved_concepts if b.concept(c) is not None)]))
         # the broader concept a named one is a kind or part of ("A/B test" for "A/A test") is not its topic
         pool = [c for c in pool if c in concepts or not any(_broader(adj, n, c) for n in concepts)]
-        topic = primary_topic(concepts, pool, concept_evidence(concept_scores or {}, candidates))
+        evidence = concept_evidence(concept_scores or {}, candidates)
+        topic = primary_topic(concepts, pool, evidence)
         specific = specifically_named(question, entities)
         if specific is not None:
             # "looks too good to be true, what should I check first?" is about Twyman's law, however close the
@@ -864,7 +864,7 @@ def build_plan(
         if (
             primary is not None
             and primary not in concepts
-            and concept_evidence(concept_scores or {}, candidates).get(primary, 0.0) < WEAK_TOPIC
+            and evidence.get(primary, 0.0) < WEAK_TOPIC
             and not retrieval_supports(primary, candidates)
         ):
             # an unnamed concept only weakly close to the question, which none of the passages retrieval ranks

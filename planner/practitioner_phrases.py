@@ -40,16 +40,18 @@ _FUNCTION_WORDS = """
     still
     some any one get gets got getting let lets please thing things something anything kind sort like"""
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
+MANY = "multipl"
+HOW_MANY = "how-many"
 # Stems of words practitioners use interchangeably, mapped to one ("experiments" stems to "experi").
 SAME_STEM = {
     "experi": "test",
     "experiment": "test",
     "ab": "test",
     "uplift": "lift",
-    "sever": "multipl",
-    "mani": "multipl",
-    "numer": "multipl",
-    "dozen": "multipl",
+    "sever": MANY,
+    "mani": MANY,
+    "numer": MANY,
+    "dozen": MANY,
 }
 # A count of ten or more is "many" as a situation reads it: "we tracked twenty metrics and one came out significant"
 # is the phrasing "many metrics and one of them is significant"; a share ("20%") or a decimal is a value. Smaller
@@ -79,8 +81,6 @@ _COUNT_WORDS = frozenset(
         "hundreds",
     ]
 )
-MANY = "multipl"
-HOW_MANY = "how-many"
 # Stems of the objects nearly every question has ("my test", "the results"): a phrasing's other words describe the
 # situation, so these are not required ("call it early" is "call the test early"), unless a phrasing has fewer than
 # two other words ("the experiment lost").
