@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The LoRA adapter shipped in the repository (trained on the planner's prompts; see README, "Training the answer adapter")
 BUNDLED_ADAPTER = REPO_ROOT / "adapters" / "answer-lora"
+# The LoRA adapter of the embedder that scores how well a passage sentence answers a question (training/relevance.py)
+BUNDLED_RELEVANCE_ADAPTER = REPO_ROOT / "adapters" / "answer-relevance-lora"
 
 
 class Settings(BaseSettings):
@@ -57,6 +59,14 @@ class Settings(BaseSettings):
         description=(
             "LoRA adapter directory (peft) merged into the generator. Default: the bundled adapters/answer-lora, "
             "trained on the planner's prompts; `none` serves the base model."
+        ),
+    )
+    relevance_adapter: Path | None = Field(
+        default=BUNDLED_RELEVANCE_ADAPTER,
+        description=(
+            "LoRA adapter directory (peft) merged into a second copy of the embedder, which picks the passage "
+            "sentences that answer the question. Default: the bundled adapters/answer-relevance-lora; `none` picks "
+            "them by the plain embedder's cosine."
         ),
     )
     generator_load_in_4bit: bool = False
@@ -138,17 +148,22 @@ class Settings(BaseSettings):
     max_hops: int = 3
     context_token_budget: int = 900
 
-    @field_validator("generator_adapter", mode="before")
+    @field_validator("generator_adapter", "relevance_adapter", mode="before")
     @classmethod
-    def _adapter(cls, value: object) -> object:
+    def _adapter(cls, value: object, info: ValidationInfo) -> object:
         # `none` (any case) or an empty value turns the adapter off; a directory must exist
         if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
             return None
         path = Path(str(value)).expanduser().resolve()
         if not path.is_dir():
+            trainer = (
+                "`expgraph train`"
+                if info.field_name == "generator_adapter"
+                else "`python -m training.relevance`"
+            )
             raise ValueError(
-                f"EXPGRAPH_GENERATOR_ADAPTER={value} is not a directory; point it at a LoRA adapter directory "
-                "(peft's adapter_config.json + weights, e.g. from `expgraph train`) or set it to `none`"
+                f"EXPGRAPH_{str(info.field_name).upper()}={value} is not a directory; point it at a LoRA adapter "
+                f"directory (peft's adapter_config.json + weights, e.g. from {trainer}) or set it to `none`"
             )
         return path
 

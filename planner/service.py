@@ -40,6 +40,8 @@ class PlannerDeps:
     db: Any
     embedder: Any
     generator: Any = None
+    # The answer-relevance embedder; None: the one ``settings.relevance_adapter`` names (or none, when it is off).
+    relevance: Any = None
     # The engine's past graphs of ``db``; share one with every other reader of past graphs (the /log page).
     as_of_graphs: AsOfGraphs | None = None
 
@@ -66,6 +68,7 @@ class Planner:
 
     def __init__(self, deps: PlannerDeps) -> None:
         self.deps = deps
+        self._relevance = deps.relevance if deps.relevance is not None else _relevance_embedder(deps.settings)
         self._graph = build_graph()
         self._context_graph = build_graph(through="assemble")
         self._views: dict[tuple[str, str, int], GraphView] = {}
@@ -157,6 +160,7 @@ class Planner:
             graph=view,
             embedder=self.deps.embedder,
             generator=self.deps.generator,
+            relevance=self._relevance,
             trace_id=new_trace_id(),
             prototypes=self._prototype_vectors(),
             stream_tokens=stream_tokens,
@@ -238,6 +242,8 @@ class Planner:
         load = getattr(self.deps.embedder, "load", None)
         if load is not None:  # the warm-up question may be in the embedding cache: load the encoder anyway
             load()
+        if self._relevance is not None:
+            self._relevance.load()
         self.prepare(WARM_UP_QUESTION)
 
     def prepare(
@@ -252,6 +258,12 @@ class Planner:
         state, config = self._start(question, as_of, max_hops, conversation_id=conversation_id)
         result: PlannerState = self._context_graph.invoke(state, config)
         return result
+
+
+def _relevance_embedder(settings: Settings) -> Any:
+    from model.embedder import load_relevance_embedder
+
+    return load_relevance_embedder(settings)
 
 
 def _public_step(step: dict[str, Any]) -> dict[str, Any]:

@@ -94,5 +94,7 @@ class RunContext:
     embedder: Any
     generator: Any
     trace_id: str
+    # the answer-relevance embedder (model.embedder.load_relevance_embedder); None: the embedder's cosine decides
+    relevance: Any = None
     prototypes: dict[str, list[list[float]]] = field(default_factory=dict)
     stream_tokens: bool = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from planner.answer_plans import AnswerPlan, build_plan, cite, plan_kind, steps_of
+from planner.answer_plans import AnswerPlan, Similarity, build_plan, cite, plan_kind, steps_of
 from planner.context import estimate_tokens, number_sources, order_items
 from planner.traversal import Adjacency, connecting_paths
 from planner.types import Candidate, Edge, LinkedEntity, Source
@@ -56,7 +56,11 @@ def entity(cid: str, name: str) -> LinkedEntity:
 
 
 def plan_for(
-    intent: str, question: str, entities: list[LinkedEntity], chunks: Sequence[Candidate] = ()
+    intent: str,
+    question: str,
+    entities: list[LinkedEntity],
+    chunks: Sequence[Candidate] = (),
+    relevance: Similarity | None = None,
 ) -> tuple[AnswerPlan, list[Source]]:
     seeds = [e.concept_id for e in entities]
     connecting = connecting_paths(ADJ, seeds, max_hops=3) if len(seeds) > 1 else []
@@ -74,6 +78,7 @@ def plan_for(
         candidates=chunks,
         adj=ADJ,
         similarity=by_length,
+        relevance=relevance,
     )
     return plan, sources
 
@@ -213,3 +218,32 @@ def test_helpers() -> None:
     )
     assert cite("mSPRT gives always-valid p-values.", 2) == "mSPRT gives always-valid p-values [2]."
     assert steps_of("intro\n1. First step.\n2) Second step.\n- not a step") == ["First step.", "Second step."]
+
+
+def test_the_relevance_scorer_decides_the_focused_evidence_with_the_plain_cosine() -> None:
+    entities = [entity("peeking", "Peeking"), entity("sequential-testing", "Sequential testing")]
+    question = "how do i stop early without peeking"
+    plain, _ = plan_for("methodology", question, entities, chunks=[GUIDE])
+    assert [i.text[:30] for i in plain.items if i.role == "evidence"] == [
+        "A common mistake is believing ",
+        "Watch for peeking whenever a d",
+        "Each look is another chance fo",
+        "A fourth sentence is left out ",
+    ]
+
+    def fourth(q: str, sentences: Sequence[str]) -> list[float]:
+        return [1.0 if "fourth" in s else 0.0 for s in sentences]
+
+    tuned, _ = plan_for("methodology", question, entities, chunks=[GUIDE], relevance=fourth)
+    # half plain cosine (0.53-0.63), half relevance: only the sentence the scorer backs stays above the 0.35 floor
+    assert [i.text for i in tuned.items if i.role == "evidence"] == ["A fourth sentence is left out [2]."]
+    # the trace lists every weighed sentence with both scores
+    considered = tuned.to_trace()["considered"]
+    assert len(considered) == 11
+    assert {
+        "source": "concept:peeking",
+        "sentence": "A fourth sentence is left out.",
+        "cosine": 0.53,
+        "relevance": 1.0,
+    } in considered
+    assert all(c["relevance"] is None for c in plain.to_trace()["considered"])

@@ -162,6 +162,14 @@ def test_a_definition_is_answered_from_its_plan_without_generation(
     )
     assert any(c.kind == "concept" and c.id == "statistical-power" for c in response.citations)
     assert response.verification.citations_valid and response.verification.numbers_verified
+    # the focused evidence was weighed by both scorers: the plain cosine and the bundled relevance adapter's
+    considered = plan["considered"]
+    assert considered and all(
+        -1 <= c["cosine"] <= 1 and c["relevance"] is not None and -1 <= c["relevance"] <= 1 for c in considered
+    )
+    evidence = [i["text"] for i in plan["items"] if i["role"] == "evidence"]
+    weighed = {c["sentence"] for c in considered}
+    assert all(any(text.startswith(s.rstrip(".")) for s in weighed) for text in evidence)
 
 
 def test_warming_loads_the_question_encoder_and_stores_nothing(
