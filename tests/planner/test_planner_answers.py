@@ -165,7 +165,8 @@ def test_a_definition_is_answered_from_its_plan_without_generation(
     # the focused evidence was weighed by both scorers: the plain cosine and the bundled relevance adapter's
     considered = plan["considered"]
     assert considered and all(
-        -1 <= c["cosine"] <= 1 and c["relevance"] is not None and -1 <= c["relevance"] <= 1 for c in considered
+        -1 <= c["cosine"] <= 1 and c["relevance"] is not None and -1 <= c["relevance"] <= 1
+        for c in considered
     )
     evidence = [i["text"] for i in plan["items"] if i["role"] == "evidence"]
     weighed = {c["sentence"] for c in considered}
