@@ -50,6 +50,7 @@ _COMMAND_MODULES = (
     "cli.ask_commands",  # ask, trace
     "cli.serve_command",  # serve
     "cli.train_commands",  # train, eval, collect arxiv|stackexchange|synth
+    "cli.relevance_commands",  # train-relevance
     "cli.review_commands",  # review list|accept|reject
 )
 

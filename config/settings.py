@@ -157,9 +157,7 @@ class Settings(BaseSettings):
         path = Path(str(value)).expanduser().resolve()
         if not path.is_dir():
             trainer = (
-                "`expgraph train`"
-                if info.field_name == "generator_adapter"
-                else "`python -m training.relevance`"
+                "`expgraph train`" if info.field_name == "generator_adapter" else "`expgraph train-relevance`"
             )
             raise ValueError(
                 f"EXPGRAPH_{str(info.field_name).upper()}={value} is not a directory; point it at a LoRA adapter "

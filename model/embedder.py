@@ -238,7 +238,7 @@ def _merged(encoder: Any, adapter_dir: Path) -> Any:
         return PeftModel.from_pretrained(encoder, str(adapter_dir)).merge_and_unload()
     except (OSError, ValueError, KeyError) as exc:
         raise EmbedderError(
-            f"cannot apply the relevance adapter in {adapter_dir}: {exc}; retrain it (python -m training.relevance) "
+            f"cannot apply the relevance adapter in {adapter_dir}: {exc}; retrain it (expgraph train-relevance) "
             "or set EXPGRAPH_RELEVANCE_ADAPTER=none"
         ) from exc
 

@@ -5,8 +5,9 @@ Data: the planner answers each question of the chosen **dev** splits (``eval/ans
 split) and its trace lists every passage sentence the focused evidence weighed (``plan.considered``). A sentence that
 holds one of the question's key facts is a positive; one that holds none is a hard negative. A key-fact alternative
 found in more than ``GENERIC_SHARE`` of all weighed sentences ("more", "look", "don't") labels nothing: it would
-teach that common words answer questions. Facts are matched by the evaluation's own rule
-(``eval.answers_eval.fact_present``), so the labels mean what the key facts mean.
+teach that common words answer questions. Facts are matched by the rule passed in
+(the command passes the evaluation's own, ``eval.answers_eval.fact_present``), so the labels mean what the key facts
+mean.
 
 Training: sentence-transformers' trainer with MultipleNegativesRankingLoss (question, positive, hard negative, plus
 the batch's other sentences as negatives), LoRA (peft) on the encoder's attention and dense layers, so the adapter
@@ -15,12 +16,14 @@ sentence like the embedder's, and it starts from the embedder's own similarity i
 dev splits it learnt from ~1.5k pairs). The adapter directory gets ``manifest.json``: base model and weight hash,
 data hash, hyper-parameters, training time and the held-out ranking figures.
 
-    .venv/bin/python -m training.relevance --out adapters/answer-relevance-lora
+    .venv/bin/expgraph train-relevance --pools .data/relevance-pools.jsonl --max-pairs 3000
+
+(the command, in ``cli/relevance_commands.py``, collects the pools with the evaluation's planner and its key-fact rule,
+which this layer may not import: they are passed in).
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import random
@@ -156,26 +159,6 @@ def load_questions(split: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def collect_pools(splits: Sequence[str], db_url: str) -> list[Pool]:
-    """Ask the planner each dev question (relevance adapter off) and read the weighed sentences from its trace."""
-    import os
-
-    os.environ["EXPGRAPH_RELEVANCE_ADAPTER"] = "none"
-    from eval.answers_eval import build_planner, step, trace_of
-
-    planner, db = build_planner(db_url)
-    pools: list[Pool] = []
-    for split in splits:
-        for q in load_questions(split):
-            response = planner.ask(q["question"])
-            plan = step(trace_of(db, response.trace_id), "generate").get("inputs", {}).get("plan", {})
-            sentences = tuple(dict.fromkeys(c["sentence"] for c in plan.get("considered", [])))
-            if sentences:
-                facts = tuple(tuple(f) for f in q["key_facts"])
-                pools.append(Pool(split, q["id"], q["question"], facts, sentences))
-    return pools
-
-
 def train(pairs: Sequence[dict[str, str]], out_dir: Path, config: RelevanceConfig, base_dir: Path) -> float:
     """Fine-tune the LoRA adapter on ``pairs`` and save peft's files to ``out_dir``; the training seconds."""
     import torch
@@ -234,94 +217,51 @@ def train(pairs: Sequence[dict[str, str]], out_dir: Path, config: RelevanceConfi
     return seconds
 
 
-def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
-    (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+def read_pools(path: Path) -> list[Pool]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        Pool(
+            **{**r, "key_facts": tuple(tuple(f) for f in r["key_facts"]), "sentences": tuple(r["sentences"])}
+        )
+        for r in rows
+    ]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from eval.answers_eval import fact_present
-    from model.embedder import bundled_model_dir
+def write_pools(path: Path, pools: Sequence[Pool]) -> None:
+    path.write_text("".join(json.dumps(asdict(p)) + "\n" for p in pools), encoding="utf-8")
 
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--splits", nargs="+", default=list(DEV_SPLITS), help="dev splits to train on")
-    ap.add_argument(
-        "--held-out", nargs="*", default=[], help="dev splits to report ranking on (not trained on)"
-    )
-    ap.add_argument("--pools", type=Path, help="read (or, when missing, write) the collected pools here")
-    ap.add_argument(
-        "--db-url", default="mem://", help="database the corpus is ingested into to collect pools"
-    )
-    ap.add_argument("--out", type=Path, default=REPO_ROOT / "adapters" / "answer-relevance-lora")
-    ap.add_argument("--collect-only", action="store_true", help="write the pools (--pools) and stop")
-    ap.add_argument("--epochs", type=float, default=DEFAULT_EPOCHS)
-    ap.add_argument("--max-pairs", type=int, default=DEFAULT_MAX_PAIRS)
-    args = ap.parse_args(argv)
-    config = RelevanceConfig(epochs=args.epochs, max_pairs=args.max_pairs)
-    wanted = [*args.splits, *args.held_out]
-    if args.pools is not None and args.pools.is_file():
-        pools = [
-            Pool(**{**r, "key_facts": tuple(map(tuple, r["key_facts"])), "sentences": tuple(r["sentences"])})
-            for r in map(json.loads, args.pools.read_text(encoding="utf-8").splitlines())
-        ]
-        pools = [p for p in pools if p.split in wanted]
-    else:
-        pools = collect_pools(wanted, args.db_url)
-        if args.pools is not None:
-            args.pools.write_text("".join(json.dumps(asdict(p)) + "\n" for p in pools), encoding="utf-8")
-    if args.collect_only:
-        print(f"{len(pools)} pools of {', '.join(wanted)} -> {args.pools}")
-        return 0
-    train_pools = [p for p in pools if p.split in args.splits]
-    held_out = [p for p in pools if p.split in args.held_out]
-    pairs = training_pairs(train_pools, fact_present, seed=config.seed, max_pairs=config.max_pairs)
-    base_dir = bundled_model_dir()
-    args.out.mkdir(parents=True, exist_ok=True)
-    seconds = train(pairs, args.out, config, base_dir)
-    manifest: dict[str, Any] = {
+
+def manifest_for(
+    out_dir: Path,
+    config: RelevanceConfig,
+    base_dir: Path,
+    *,
+    splits: Sequence[str],
+    pools: Sequence[Pool],
+    pairs: int,
+    seconds: float,
+) -> dict[str, Any]:
+    """What the adapter was trained from and how: base weight hash, data hash, hyper-parameters, time, libraries."""
+    return {
         "manifest_version": MANIFEST_VERSION,
-        "name": args.out.name,
+        "name": out_dir.name,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "base_model": {
             "path": f"{base_dir.parent.name}/{base_dir.name}",
             "weights_sha256": weights_hash(base_dir),
         },
         "data": {
-            "splits": list(args.splits),
-            "questions": len(train_pools),
-            "pairs": len(pairs),
-            "hash": data_hash(train_pools),
+            "splits": list(splits),
+            "questions": len(pools),
+            "pairs": pairs,
+            "hash": data_hash(pools),
             "generic_share": GENERIC_SHARE,
         },
         "hyperparameters": asdict(config),
         "train_seconds": round(seconds, 1),
         "libraries": library_versions(),
     }
-    if held_out:
-        manifest["held_out"] = {
-            "splits": list(args.held_out),
-            **_held_out_report(held_out, args.out, base_dir),
-        }
-    write_manifest(args.out, manifest)
-    print(json.dumps(manifest, indent=2))
-    return 0
 
 
-def _held_out_report(pools: Sequence[Pool], adapter_dir: Path, base_dir: Path) -> dict[str, Any]:
-    from eval.answers_eval import fact_present
-    from model.embedder import Embedder
-
-    plain = Embedder("plain", base_dir)
-    tuned = Embedder("tuned", base_dir, adapter_dir=adapter_dir)
-
-    def cosine(embedder: Embedder) -> Callable[[str, Sequence[str]], list[float]]:
-        def score(question: str, sentences: Sequence[str]) -> list[float]:
-            qv, *vectors = embedder.embed([question, *sentences])
-            return [sum(a * b for a, b in zip(qv, v, strict=False)) for v in vectors]
-
-        return score
-
-    return ranking_report(pools, {"plain": cosine(plain), "tuned": cosine(tuned)}, fact_present)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
+    (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

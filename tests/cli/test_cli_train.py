@@ -5,6 +5,7 @@ A real one-step LoRA run on the real SmolLM2 weights (about three minutes on two
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -25,3 +26,28 @@ def test_train_draws_a_step_bar_with_an_eta_and_prints_no_library_logs(tmp_path:
     assert "train_runtime" not in result.output, "transformers' own log printer stays off"
     assert "pip install kernels" not in result.output and "FutureWarning" not in result.output
     assert (data / "adapters" / "smoke" / "adapter_config.json").is_file()
+
+
+def test_train_relevance_refuses_a_test_split_before_loading_anything(tmp_path: Path) -> None:
+    pools = tmp_path / "pools.jsonl"
+    result = invoke(
+        ["train-relevance", "--split", "dev", "--held-out", "test7", "--pools", str(pools)], tmp_path
+    )
+    assert result.exit_code == 2
+    assert "test7 is not a dev split" in result.output
+    assert not pools.exists()
+
+
+def test_train_relevance_collect_only_reads_written_pools_and_stops(tmp_path: Path) -> None:
+    pools = tmp_path / "pools.jsonl"
+    row = {
+        "split": "dev7",
+        "question_id": "def8-04",
+        "question": "what is srm",
+        "key_facts": [["chi"]],
+        "sentences": ["A chi-square test checks the split.", "Novelty fades."],
+    }
+    pools.write_text(json.dumps(row) + "\n" + json.dumps({**row, "split": "dev2"}) + "\n", encoding="utf-8")
+    result = invoke(["train-relevance", "--split", "dev7", "--pools", str(pools), "--collect-only"], tmp_path)
+    assert result.exit_code == 0, result.output
+    assert f"1 pools of dev7 -> {pools}" in result.output

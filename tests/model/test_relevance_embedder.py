@@ -40,7 +40,7 @@ def test_a_missing_adapter_directory_names_the_trainer(
 ) -> None:
     monkeypatch.setenv("EXPGRAPH_RELEVANCE_ADAPTER", str(tmp_path / "gone"))
     with pytest.raises(
-        ValidationError, match=r"RELEVANCE_ADAPTER=.*gone is not a directory.*training\.relevance"
+        ValidationError, match=r"RELEVANCE_ADAPTER=.*gone is not a directory.*expgraph train-relevance"
     ):
         Settings(_env_file=None)  # type: ignore[call-arg]
 

@@ -1,0 +1,131 @@
+"""``expgraph train-relevance``: collect the dev splits' focused-evidence pools with the evaluation's planner, label
+them with the evaluation's key-fact rule and train the answer-relevance adapter (``training.relevance``)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from config import REPO_ROOT
+
+EXIT_BAD_INPUT = 2
+
+
+def collect_pools(splits: Sequence[str], db_url: str) -> list[Any]:
+    """Ask the planner each dev question (relevance adapter off) and read the weighed sentences from its trace."""
+    os.environ["EXPGRAPH_RELEVANCE_ADAPTER"] = (
+        "none"  # the pools must not depend on the adapter being trained
+    )
+    from eval.answers_eval import build_planner, step, trace_of
+    from training.relevance import Pool, load_questions
+
+    planner, db = build_planner(db_url)
+    pools: list[Pool] = []
+    for split in splits:
+        for q in load_questions(split):
+            response = planner.ask(q["question"])
+            plan = step(trace_of(db, response.trace_id), "generate").get("inputs", {}).get("plan", {})
+            sentences = tuple(dict.fromkeys(c["sentence"] for c in plan.get("considered", [])))
+            if sentences:
+                facts = tuple(tuple(f) for f in q["key_facts"])
+                pools.append(Pool(split, q["id"], q["question"], facts, sentences))
+    return pools
+
+
+def held_out_report(pools: Sequence[Any], adapter_dir: Path, base_dir: Path) -> dict[str, Any]:
+    """Key facts in the top-k sentences of held-out pools, by the plain and the adapted encoder."""
+    from eval.answers_eval import fact_present
+    from model.embedder import Embedder
+    from training.relevance import ranking_report
+
+    def cosine(embedder: Embedder) -> Callable[[str, Sequence[str]], list[float]]:
+        def score(question: str, sentences: Sequence[str]) -> list[float]:
+            qv, *vectors = embedder.embed([question, *sentences])
+            return [sum(a * b for a, b in zip(qv, v, strict=False)) for v in vectors]
+
+        return score
+
+    plain = Embedder("plain", base_dir)
+    tuned = Embedder("tuned", base_dir, adapter_dir=adapter_dir)
+    return ranking_report(pools, {"plain": cosine(plain), "tuned": cosine(tuned)}, fact_present)
+
+
+def train_relevance(
+    splits: Annotated[
+        list[str] | None, typer.Option("--split", help="dev split to train on (repeatable)")
+    ] = None,
+    held_out: Annotated[
+        list[str] | None, typer.Option("--held-out", help="dev split to report ranking on, not trained on")
+    ] = None,
+    pools_path: Annotated[
+        Path | None, typer.Option("--pools", help="read the collected pools here, or write them when missing")
+    ] = None,
+    db_url: Annotated[
+        str, typer.Option(help="database the corpus is ingested into to collect pools")
+    ] = "mem://",
+    out: Annotated[Path, typer.Option(help="adapter directory")] = REPO_ROOT
+    / "adapters"
+    / "answer-relevance-lora",
+    collect_only: Annotated[
+        bool, typer.Option("--collect-only", help="write the pools (--pools) and stop")
+    ] = False,
+    epochs: Annotated[float, typer.Option(help="training epochs")] = 2.0,
+    max_pairs: Annotated[int, typer.Option(help="at most this many training triples")] = 1500,
+) -> None:
+    """Train the answer-relevance adapter on the dev splits' focused-evidence pools (never a test split)."""
+    from eval.answers_eval import fact_present
+    from model.embedder import bundled_model_dir
+    from training.relevance import (
+        DEV_SPLITS,
+        RelevanceConfig,
+        manifest_for,
+        read_pools,
+        train,
+        training_pairs,
+        write_manifest,
+        write_pools,
+    )
+
+    train_splits = list(splits or DEV_SPLITS)
+    report_splits = list(held_out or [])
+    wanted = [*train_splits, *report_splits]
+    bad = [s for s in wanted if not s.startswith("dev")]
+    if bad:
+        typer.echo(
+            f"error: {', '.join(bad)} is not a dev split; the adapter trains and is tuned on dev only",
+            err=True,
+        )
+        raise typer.Exit(code=EXIT_BAD_INPUT)
+    if pools_path is not None and pools_path.is_file():
+        pools = [p for p in read_pools(pools_path) if p.split in wanted]
+    else:
+        pools = collect_pools(wanted, db_url)
+        if pools_path is not None:
+            write_pools(pools_path, pools)
+    if collect_only:
+        typer.echo(f"{len(pools)} pools of {', '.join(wanted)} -> {pools_path}")
+        return
+    config = RelevanceConfig(epochs=epochs, max_pairs=max_pairs)
+    train_pools = [p for p in pools if p.split in train_splits]
+    pairs = training_pairs(train_pools, fact_present, seed=config.seed, max_pairs=config.max_pairs)
+    base_dir = bundled_model_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    seconds = train(pairs, out, config, base_dir)
+    manifest = manifest_for(
+        out, config, base_dir, splits=train_splits, pools=train_pools, pairs=len(pairs), seconds=seconds
+    )
+    reported = [p for p in pools if p.split in report_splits]
+    if reported:
+        manifest["held_out"] = {"splits": report_splits, **held_out_report(reported, out, base_dir)}
+    write_manifest(out, manifest)
+    typer.echo(json.dumps(manifest, indent=2))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``train-relevance``."""
+    app.command("train-relevance")(train_relevance)
