@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -43,16 +43,9 @@ def held_out_report(pools: Sequence[Any], adapter_dir: Path, base_dir: Path) -> 
     from model.embedder import Embedder
     from training.relevance import ranking_report
 
-    def cosine(embedder: Embedder) -> Callable[[str, Sequence[str]], list[float]]:
-        def score(question: str, sentences: Sequence[str]) -> list[float]:
-            qv, *vectors = embedder.embed([question, *sentences])
-            return [sum(a * b for a, b in zip(qv, v, strict=False)) for v in vectors]
-
-        return score
-
     plain = Embedder("plain", base_dir)
     tuned = Embedder("tuned", base_dir, adapter_dir=adapter_dir)
-    return ranking_report(pools, {"plain": cosine(plain), "tuned": cosine(tuned)}, fact_present)
+    return ranking_report(pools, {"plain": plain.cosines, "tuned": tuned.cosines}, fact_present)
 
 
 def train_relevance(

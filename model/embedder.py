@@ -206,6 +206,13 @@ class Embedder:
             cached.update(computed)
         return [list(cached[key]) for key in keys]
 
+    def cosines(self, query: str, texts: Sequence[str]) -> list[float]:
+        """The cosine of ``query`` with each of ``texts`` (vectors are unit length: a dot product)."""
+        if not texts:
+            return []
+        qv, *vectors = self.embed([query, *texts])
+        return [sum(a * b for a, b in zip(qv, v, strict=True)) for v in vectors]
+
     def embed_one(self, text: str) -> list[float]:
         """Embed a single text (a query)."""
         return self.embed([text])[0]

@@ -59,19 +59,9 @@ def _similarity(ctx: RunContext, state: PlannerState) -> Callable[[str, Sequence
     return score
 
 
-def _relevance(ctx: RunContext, state: PlannerState) -> Callable[[str, Sequence[str]], list[float]] | None:
+def _relevance(ctx: RunContext) -> Callable[[str, Sequence[str]], list[float]] | None:
     """How well each sentence answers the question, by the answer-relevance embedder (None: turned off)."""
-    if ctx.relevance is None:
-        return None
-    relevance = ctx.relevance
-
-    def score(question: str, sentences: Sequence[str]) -> list[float]:
-        if not sentences:
-            return []
-        qv, *vectors = relevance.embed([question, *sentences])
-        return [sum(a * b for a, b in zip(qv, v, strict=False)) for v in vectors]
-
-    return score
+    return None if ctx.relevance is None else ctx.relevance.cosines
 
 
 DOMINANT_TOP = 3  # a document holding the first passage and another of the first three leads the retrieval
@@ -214,7 +204,7 @@ def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
         candidates=state.get("candidates", []),
         adj=ctx.graph.adjacency,
         similarity=_similarity(ctx, state),
-        relevance=_relevance(ctx, state),
+        relevance=_relevance(ctx),
         retrieved_concepts=retrieved,
         calculated=bool(calcs),
         concept_scores=state.get("concept_scores", {}),
