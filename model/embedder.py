@@ -265,17 +265,21 @@ _SHARED: dict[tuple[str, str, str], Embedder] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def load_embedder(settings: Settings) -> Embedder:
-    """The process-wide embedder for these settings (created once, thread-safe; the model loads on first use)."""
-    model_id, model_dir = resolve_model(settings)
-    cache_dir = settings.embedding_cache_dir
+def _shared(model_id: str, model_dir: Path, cache_dir: Path, adapter_dir: Path | None = None) -> Embedder:
+    """The one embedder per process for this model, adapter and cache (created once, thread-safe)."""
     key = (model_id, str(model_dir), str(cache_dir))
     with _SHARED_LOCK:
         embedder = _SHARED.get(key)
         if embedder is None:
-            embedder = Embedder(model_id, model_dir, cache_dir)
+            embedder = Embedder(model_id, model_dir, cache_dir, adapter_dir=adapter_dir)
             _SHARED[key] = embedder
         return embedder
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    """The process-wide embedder for these settings (created once, thread-safe; the model loads on first use)."""
+    model_id, model_dir = resolve_model(settings)
+    return _shared(model_id, model_dir, settings.embedding_cache_dir)
 
 
 def load_relevance_embedder(settings: Settings) -> Embedder | None:
@@ -286,11 +290,4 @@ def load_relevance_embedder(settings: Settings) -> Embedder | None:
         return None
     model_id, model_dir = resolve_model(settings)
     relevance_id = f"{model_id}+{adapter_id(adapter_dir)}"
-    cache_dir = settings.embedding_cache_dir
-    key = (relevance_id, str(model_dir), str(cache_dir))
-    with _SHARED_LOCK:
-        embedder = _SHARED.get(key)
-        if embedder is None:
-            embedder = Embedder(relevance_id, model_dir, cache_dir, adapter_dir=adapter_dir)
-            _SHARED[key] = embedder
-        return embedder
+    return _shared(relevance_id, model_dir, settings.embedding_cache_dir, adapter_dir)
