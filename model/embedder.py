@@ -243,7 +243,7 @@ def _merged(encoder: Any, adapter_dir: Path) -> Any:
 
     try:
         return PeftModel.from_pretrained(encoder, str(adapter_dir)).merge_and_unload()
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:  # RuntimeError: weights of another shape
         raise EmbedderError(
             f"cannot apply the relevance adapter in {adapter_dir}: {exc}; retrain it (expgraph train-relevance) "
             "or set EXPGRAPH_RELEVANCE_ADAPTER=none"
