@@ -14,20 +14,36 @@ import typer
 from config import REPO_ROOT
 
 EXIT_BAD_INPUT = 2
+ADAPTER_VARIABLE = "EXPGRAPH_RELEVANCE_ADAPTER"
 
 
 def collect_pools(splits: Sequence[str], db_url: str) -> list[Any]:
     """Ask the planner each dev question (relevance adapter off) and read the weighed sentences from its trace."""
-    os.environ["EXPGRAPH_RELEVANCE_ADAPTER"] = (
-        "none"  # the pools must not depend on the adapter being trained
-    )
-    from eval.answers_eval import build_planner, step, trace_of
-    from training.relevance import Pool, load_questions
+    from eval.answers_eval import build_planner
+    from training.relevance import load_questions
 
-    planner, db = build_planner(db_url)
+    # the pools must not depend on the adapter being trained; the setting is read when the planner is built
+    before = os.environ.get(ADAPTER_VARIABLE)
+    os.environ[ADAPTER_VARIABLE] = "none"
+    try:
+        planner, db = build_planner(db_url)
+    finally:
+        if before is None:
+            os.environ.pop(ADAPTER_VARIABLE, None)
+        else:
+            os.environ[ADAPTER_VARIABLE] = before
+    return pools_from(planner, db, [(split, load_questions(split)) for split in splits])
+
+
+def pools_from(planner: Any, db: Any, questions: Sequence[tuple[str, Sequence[dict[str, Any]]]]) -> list[Any]:
+    """For each (split, questions): the sentences the planner's focused evidence weighed for each question, read
+    from the plan in its stored trace; a question whose plan weighed none gives no pool."""
+    from eval.answers_eval import step, trace_of
+    from training.relevance import Pool
+
     pools: list[Pool] = []
-    for split in splits:
-        for q in load_questions(split):
+    for split, asked in questions:
+        for q in asked:
             response = planner.ask(q["question"])
             plan = step(trace_of(db, response.trace_id), "generate").get("inputs", {}).get("plan", {})
             sentences = tuple(dict.fromkeys(c["sentence"] for c in plan.get("considered", [])))

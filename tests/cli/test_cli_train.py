@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from config import Settings
+from engine.db import Database
+from model.embedder import Embedder
+from planner.service import Planner, PlannerDeps
 from tests.cli.test_cli import invoke
 
 
@@ -51,3 +55,31 @@ def test_train_relevance_collect_only_reads_written_pools_and_stops(tmp_path: Pa
     result = invoke(["train-relevance", "--split", "dev7", "--pools", str(pools), "--collect-only"], tmp_path)
     assert result.exit_code == 0, result.output
     assert f"1 pools of dev7 -> {pools}" in result.output
+
+
+def test_pools_hold_the_sentences_the_plan_weighed_for_each_question(
+    settings: Settings, corpus_db: Database, embedder: Embedder, generator: object
+) -> None:
+    from cli.relevance_commands import pools_from
+    from eval.answers_eval import fact_present
+
+    planner = Planner(PlannerDeps(settings, corpus_db, embedder, generator))
+    power = {
+        "id": "q-power",
+        "question": "what does statistical power actually mean in plain english?",
+        "key_facts": [["probability", "chance"], ["true", "real"]],
+    }
+    calculation = {
+        "id": "q-calc",
+        "question": "sample size for a 5% relative lift on a 10% baseline at 80% power?",
+        "key_facts": [["users"]],
+    }
+    pools = pools_from(planner, corpus_db, [("dev", [power, calculation])])
+
+    # the calculation's answer is its numbers: no focused evidence was weighed, so it gives no pool
+    assert [(p.split, p.question_id) for p in pools] == [("dev", "q-power")]
+    pool = pools[0]
+    assert pool.question == power["question"]
+    assert pool.key_facts == (("probability", "chance"), ("true", "real"))
+    assert len(pool.sentences) >= 5 and len(set(pool.sentences)) == len(pool.sentences)
+    assert any(fact_present(s, ["probability", "chance"]) for s in pool.sentences)
