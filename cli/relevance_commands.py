@@ -4,7 +4,6 @@ them with the evaluation's key-fact rule and train the answer-relevance adapter 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,7 +13,6 @@ import typer
 from config import REPO_ROOT
 
 EXIT_BAD_INPUT = 2
-ADAPTER_VARIABLE = "EXPGRAPH_RELEVANCE_ADAPTER"
 
 
 def collect_pools(splits: Sequence[str], db_url: str) -> list[Any]:
@@ -22,16 +20,8 @@ def collect_pools(splits: Sequence[str], db_url: str) -> list[Any]:
     from eval.answers_eval import build_planner
     from training.relevance import load_questions
 
-    # the pools must not depend on the adapter being trained; the setting is read when the planner is built
-    before = os.environ.get(ADAPTER_VARIABLE)
-    os.environ[ADAPTER_VARIABLE] = "none"
-    try:
-        planner, db = build_planner(db_url)
-    finally:
-        if before is None:
-            os.environ.pop(ADAPTER_VARIABLE, None)
-        else:
-            os.environ[ADAPTER_VARIABLE] = before
+    # the pools must not depend on the adapter being trained
+    planner, db = build_planner(db_url, relevance=False)
     return pools_from(planner, db, [(split, load_questions(split)) for split in splits])
 
 

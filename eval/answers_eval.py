@@ -317,8 +317,9 @@ class Result:
 # ---- the planner and the graph (public entry points present in the starting commit too) ----
 
 
-def build_planner(db_url: str = "mem://") -> tuple[Any, Any]:
-    """The bundled corpus ingested into ``db_url`` (skipped when that database already holds it) and a planner."""
+def build_planner(db_url: str = "mem://", *, relevance: bool = True) -> tuple[Any, Any]:
+    """The bundled corpus ingested into ``db_url`` (skipped when that database already holds it) and a planner;
+    ``relevance=False``: without the answer-relevance adapter, whatever the environment says."""
     import importlib
 
     from config import Settings
@@ -341,6 +342,8 @@ def build_planner(db_url: str = "mem://") -> tuple[Any, Any]:
     settings = Settings(
         data_dir=Path(tempfile.mkdtemp(prefix="expgraph-answers-")), db_url=db_url, cache_dir=cache_dir
     )
+    if not relevance:
+        settings = settings.model_copy(update={"relevance_adapter": None})
     db = open_database(settings)
     migrate(db)
     embedder = load_embedder(settings)
