@@ -229,6 +229,7 @@ def test_the_relevance_scorer_decides_the_focused_evidence_with_the_plain_cosine
         "Watch for peeking whenever a d",
         "Each look is another chance fo",
         "A fourth sentence is left out ",
+        "A common mistake is using fixe",
     ]
 
     def fourth(q: str, sentences: Sequence[str]) -> list[float]:
