@@ -110,7 +110,7 @@ SIDES_BONUS = 0.1
 FOCUS_DEFINITION = 2
 # share of the answer-relevance embedder's cosine in a focused sentence's score, the plain cosine the rest
 RELEVANCE_WEIGHT = 0.5
-FOCUS_PRACTICAL = 3
+FOCUS_BEST_PRACTICE = 3
 # one more focused pick gave how-to answers +5 of 202 key facts on the dev splits, best-practice answers +1 of 202
 FOCUS_METHODOLOGY = 4
 FOCUS_COMPARISON = 4
@@ -967,7 +967,7 @@ def build_plan(
         if primary:
             b.mistake(primary, role="pitfall")
             b.usage(primary, role="how_to_check")
-        b.focused("recommendation", FOCUS_PRACTICAL + PRACTICAL_EVIDENCE, practical=True)
+        b.focused("recommendation", FOCUS_BEST_PRACTICE + PRACTICAL_EVIDENCE, practical=True)
         b.last("pitfall", "how_to_check")
     elif kind == "multi_hop":
         path = connecting[0]
