@@ -8,15 +8,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from model.prompts import shown_text
 from planner.calculation import calculation_text
 from planner.traversal import Adjacency, parallel_hops
 from planner.types import Candidate, ConceptPath, Hop, LinkedEntity, Source, SourceKind
-from textkit.clipping import clip_words
 from textkit.markdown import plain_text
 from textkit.sentences import loose_sentences, source_sentences
 
 TokenCounter = Callable[[str], int]
-MAX_CHUNK_WORDS = 110
 MAX_SOURCES = 8
 SOURCE_OVERHEAD_TOKENS = 6  # "[n] Title: " framing per source
 
@@ -188,7 +187,7 @@ def purpose_hops(adj: Adjacency, concept_id: str, limit: int = MAX_PURPOSES) -> 
 
 def chunk_item(c: Candidate) -> Item:
     title = c.title if not c.heading or c.heading == c.title else f"{c.title} — {c.heading}"
-    return Item("chunk", c.chunk_id, title, clip_words(plain_text(c.text), MAX_CHUNK_WORDS), c.source, c.uri)
+    return Item("chunk", c.chunk_id, title, " ".join(plain_text(c.text).split()), c.source, c.uri)
 
 
 def further_passages(candidates: Sequence[Candidate], numbered: set[str], limit: int) -> list[Item]:
@@ -280,7 +279,7 @@ def number_sources(
         if len(chosen) >= max_sources - (1 if calculation else 0):
             decisions.append({"id": item.id, "kind": item.kind, "dropped": "max_sources"})
             continue
-        tokens = count(f"{item.title}: {item.text}") + SOURCE_OVERHEAD_TOKENS
+        tokens = count(f"{item.title}: {shown_text(item.kind, item.text)}") + SOURCE_OVERHEAD_TOKENS
         if used + tokens > budget:
             decisions.append({"id": item.id, "kind": item.kind, "dropped": "token_budget", "tokens": tokens})
             continue

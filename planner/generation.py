@@ -53,7 +53,8 @@ def plan_messages(question: str, items: Sequence[tuple[int, str, str]]) -> list[
     facts: dict[int, PromptSource] = {}
     for marker, title, text in items:
         prev = facts.get(marker)
-        facts[marker] = PromptSource(marker, title, f"{prev.text} {text}" if prev else text)
+        # a fact is a plan sentence, told whole (only a retrieved passage is clipped for the prompt)
+        facts[marker] = PromptSource(marker, title, f"{prev.text} {text}" if prev else text, "fact")
     return build_plan_messages(question, [facts[m] for m in sorted(facts)])
 
 

@@ -17,8 +17,9 @@ its distractors. An example is held out if all its concepts are held out, trains
 otherwise; so no concept of the held-out split appears in any training example.
 
 Every source text is built by the planner's own functions (``planner.context.concept_item``, ``relation_items``,
-``chunk_item``'s normalisation ``plain_text`` + ``clip_words``), so training shows the model exactly what serving
-sends; ``tests/training`` checks the texts against the planner's.
+``chunk_item``'s normalisation ``plain_text``, clipped as ``model.prompts.shown_text`` clips a passage for the
+prompt), so training shows the model exactly what serving sends; ``tests/training`` checks the texts against the
+planner's.
 
 Deterministic for a given corpus, configuration and seed; deduplicated on the normalised question and on
 the normalised target; written as JSONL with a sha256 data hash over the records.
@@ -41,12 +42,13 @@ from ingest.corpus_format import ConceptSpec, RelationSpec
 from ingest.source_document import SourceDocument
 from model.prompts import (
     ANSWER_PROMPT_VERSION,
+    MAX_PASSAGE_WORDS,
     ChatMessage,
     PromptCalculation,
     PromptSource,
     build_answer_messages,
 )
-from planner.context import MAX_CHUNK_WORDS, concept_item, relation_items, sentences_of
+from planner.context import concept_item, relation_items, sentences_of
 from planner.traversal import Adjacency
 from planner.types import ConceptPath, Hop
 from textkit.citations import citation_markers, cite
@@ -329,8 +331,8 @@ def _chunk_candidates(corpus: _Corpus) -> list[tuple[_Candidate, str]]:
         for chunk in doc.chunks:
             if doc.concept is not None and chunk.position == 0:
                 continue  # the definition itself: covered by definition examples
-            # exactly what the planner shows for a chunk (planner.context.chunk_item): plain text, clipped
-            text = clip_words(plain_text(chunk.text), MAX_CHUNK_WORDS)
+            # exactly what the generator is shown for a chunk (model.prompts.shown_text): plain text, clipped
+            text = clip_words(plain_text(chunk.text), MAX_PASSAGE_WORDS)
             heading = HEADING_SEPARATOR.join(chunk.heading_path)
             title = doc.title if not heading or heading == doc.title else f"{doc.title} — {heading}"
             concepts = corpus.mentioned(text)
