@@ -217,6 +217,10 @@ class AnswerPlan:
 
 # "p-hacking is ...", "t-tests assume ...": a lower-case term with a one-letter prefix opens the sentence
 _LOWER_TERM_OPENING = re.compile(r"^[a-z]-[a-z]")
+# code, a command or a formula opens in lower case ("statsmodels implements ...", "d = ..."); a term such as
+# "p-hacking" or "mSPRT" does not make a sentence code
+_CODE_OPENING = re.compile(r"^(?![a-z]-[a-z])(?![a-z][\w-]*[A-Z])[^\W\d_A-Z]")
+_PROBLEM_LABEL = re.compile(r"^(question|problem|exercise|task)\s*:", re.IGNORECASE)
 
 
 def cite(sentence: str, marker: int) -> str:
@@ -746,9 +750,12 @@ def _overlap(words: set[str], other: set[str]) -> float:
 
 
 def _prose(sentence: str) -> bool:
-    """A sentence worth quoting: not a table row, not a clipped end, not mostly numbers, not a run-on list."""
+    """A sentence worth quoting: not a table row, not a clipped end, not mostly numbers, not a run-on list, not code
+    or a formula (it opens in lower case), not a worked example's problem statement."""
     words = sentence.split()
     if not 6 <= len(words) <= 60 or "|" in sentence or sentence.rstrip().endswith("…"):
+        return False
+    if _CODE_OPENING.match(sentence) or _PROBLEM_LABEL.match(sentence):
         return False
     return sum(any(ch.isdigit() for ch in w) for w in words) <= len(words) // 4
 

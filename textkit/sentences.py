@@ -8,9 +8,10 @@ from textkit.citations import LEADING_CITATIONS
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])|\n+")
 _ANY_END = re.compile(r"(?<=[.!?])\s+")
-# A curated passage (already plain text): a sentence may also start with a digit ("... size. 95% of ..."), and a
-# line break without a full stop before it does not end one.
-_PASSAGE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")
+# A curated passage (already plain text): a sentence may also start with a digit ("... size. 95% of ..."), or in
+# lower case where Markdown code or a formula opened it ("... beforehand. `expgraph calc ...`", "... use. d = ..."),
+# and a line break without a full stop before it does not end one.
+_PASSAGE_END = re.compile(r"(?<=[.!?])\s+(?=[\w(\"'])")
 _ABBREV = re.compile(r"\b(e\.g|i\.e|vs|etc|approx|cf|al)\.$", re.IGNORECASE)
 
 
@@ -53,8 +54,8 @@ def loose_sentences(text: str) -> list[str]:
 def source_sentences(text: str) -> list[str]:
     """The sentences of a plain-text source passage, each ending in its own punctuation.
 
-    Unlike ``split_sentences`` (written for answers), a digit may start a sentence and a line break alone does not end
-    one; an abbreviation such as ``e.g.`` does not end one either.
+    Unlike ``split_sentences`` (written for answers), a digit or a lower-case word (code, a formula) may start a
+    sentence and a line break alone does not end one; an abbreviation such as ``e.g.`` does not end one either.
     """
     out: list[str] = []
     for piece in _PASSAGE_END.split(text):

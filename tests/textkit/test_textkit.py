@@ -46,6 +46,14 @@ def test_a_source_passage_may_start_a_sentence_with_a_digit_and_keeps_a_lone_lin
         "Then stop.",
     ]
     assert split_sentences(text)[1] == "95% of intervals cover the truth,"  # answers: a line break ends one
+    # Markdown code or a formula opens a sentence in lower case; an abbreviation still does not end one
+    coded = "Use it within a margin. statsmodels implements it. d = δ / σ. Johari et al. recommend it, e.g. for rates."
+    assert source_sentences(coded) == [
+        "Use it within a margin.",
+        "statsmodels implements it.",
+        "d = δ / σ.",
+        "Johari et al. recommend it, e.g. for rates.",
+    ]
 
 
 def test_numbers_as_written_and_matched_to_values() -> None:
