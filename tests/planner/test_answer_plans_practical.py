@@ -404,3 +404,23 @@ def test_an_unnamed_topic_that_retrieval_does_not_back_is_no_topic() -> None:
     # close enough, or backed by a passage that mentions it: it is the topic, defined first
     assert plan_for(0.5, [GUIDE])[0] == "definition:variance"
     assert plan_for(0.38, [replace(GUIDE, mentions=("variance",))])[0] == "definition:variance"
+
+
+CODED = Candidate(
+    "capping-in-code#1",
+    "capping-in-code",
+    "Capping revenue in code",
+    "",
+    "Capping at the 99th percentile keeps most of the data. statsmodels caps values with a clip before the t-test "
+    "runs. Question: An experiment caps revenue per user at the 99th percentile of its pre-period. Cap both arms at "
+    "the same value, chosen before the test starts.",
+)
+
+
+def test_a_plan_quotes_neither_code_nor_a_worked_problem_statement() -> None:
+    plan, _ = outliers_plan("methodology", "how do i cap revenue outliers in my test", [CONCEPT_PAGE, CODED])
+    told = [item.text for item in plan.items]
+    assert any(
+        t.startswith("Cap both arms at the same value, chosen before the test starts") for t in told
+    ), told
+    assert not any("statsmodels" in t or "Question:" in t for t in told), told
