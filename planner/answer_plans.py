@@ -447,9 +447,16 @@ class _Builder:
             - RANK_PENALTY * rank
             for rank, (x, (src, _)) in enumerate(zip(cosines, opened, strict=True))
         ]
-        # a guide section close enough to the question leads; a concept page (its definition) only when none is
+        # a guide section close enough to the question leads; a concept page (its definition) only when none is. A guide
+        # about something else has no such priority over the answer's concept's own page: a section on running whole
+        # weeks led "how do we measure long-term effects when our tests only run 2 weeks"
+        own = any(self.primary and src.id.startswith(f"concept-{self.primary}#") for src, _ in opened)
         guides = [
-            i for i, (src, _) in enumerate(opened) if _is_guide(src.id) and scores[i] >= MIN_LEAD_SIMILARITY
+            i
+            for i, (src, _) in enumerate(opened)
+            if _is_guide(src.id)
+            and scores[i] >= MIN_LEAD_SIMILARITY
+            and (not own or self.about_primary(src.id))
         ]
         best = max(guides or range(len(opened)), key=lambda i: scores[i])
         if scores[best] < MIN_LEAD_SIMILARITY:

@@ -172,7 +172,9 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
             r"how (do|should|can|would) (i|we|you) (deal|handle|push back|convince|present|explain|communicate|"
             r"prevent|fix|protect|justify|defend)|how to (deal|handle|push back|convince|present|explain|"
             r"communicate|prevent|fix|protect|justify|defend)|"
-            r"what (should|do|would) (i|we|you) (check|do|look|watch|tell|say))\b"
+            r"what (should|do|would) (i|we|you) (check|do|look|watch|tell|say)|"
+            # "what to do if my test is underpowered": no rule fired and the prototypes read it as a definition
+            r"what (to|(can|could) (i|we|you)) do)\b"
         ),
         1.5,
     ),

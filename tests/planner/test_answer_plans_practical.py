@@ -424,3 +424,40 @@ def test_a_plan_quotes_neither_code_nor_a_worked_problem_statement() -> None:
         t.startswith("Cap both arms at the same value, chosen before the test starts") for t in told
     ), told
     assert not any("statsmodels" in t or "Question:" in t for t in told), told
+
+
+OFF_TOPIC_GUIDE = Candidate(
+    "when-not-to-ab-test#1",
+    "when-not-to-ab-test",
+    "When not to run an A/B test — Fixes that ship anyway",
+    "Fixes that ship anyway",
+    "A bug fix that will ship regardless of the result does not need an A/B test. Ship it through a staged rollout.",
+)
+
+
+def off_topic_guide_first(question: str, sentences: Sequence[str]) -> list[float]:
+    """The unrelated guide reads a little further from the question than the concept page: only a guide's priority
+    could let it lead."""
+    return [0.5 if ("ship" in s.lower() or "fixes" in s.lower()) else 0.52 for s in sentences]
+
+
+def lead_source(chunks: Sequence[Candidate]) -> str:
+    plan, sources = outliers_plan(
+        "methodology", "how do you handle outliers in revenue", chunks, similarity=off_topic_guide_first
+    )
+    ids = {s.marker: s.id for s in sources}
+    return next(ids[i.marker] for i in plan.items if i.role == "evidence")
+
+
+def test_a_guide_about_something_else_does_not_outrank_the_primary_concepts_own_page() -> None:
+    # "how do we measure long-term effects when our tests only run 2 weeks" was led by a guide's section on running
+    # whole weeks: a guide, so it went first, though it is not about the concept the answer is on, whose own page
+    # was among the passages competing to lead
+    assert lead_source([CONCEPT_PAGE, OFF_TOPIC_GUIDE]) == "concept-outliers#1"
+    # the same guide, mentioning the concept, is about it and leads as a guide does
+    assert (
+        lead_source([CONCEPT_PAGE, replace(OFF_TOPIC_GUIDE, mentions=("outliers",))])
+        == "when-not-to-ab-test#1"
+    )
+    # without the concept's own page in contention, the closest guide still leads
+    assert lead_source([OFF_TOPIC_GUIDE, MISTAKES]) == "when-not-to-ab-test#1"

@@ -76,6 +76,8 @@ def test_a_recognised_calculator_counts_as_a_request_only_with_data_or_about_own
         ("how do we handle a variant that crashes more often", "best_practice"),
         ("what's a reasonable minimum detectable effect for a checkout test", "best_practice"),
         ("is a holdout group worth it for a small team", "best_practice"),
+        ("what to do if my test is underpowered", "best_practice"),
+        ("what can we do when the novelty effect swamps the first week", "best_practice"),
         ("what's the connection between power and the minimum detectable effect", "methodology"),
         ("how does the baseline rate feed into the sample size", "methodology"),
         ("what's a holdout group", "definition"),
