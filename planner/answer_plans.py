@@ -474,20 +474,28 @@ class _Builder:
             return src
         said = [_content(i.text) for i in self.items]
         added = 0
+        # whether what the sentence before this one said is in the answer (told now, or already said): a sentence
+        # after one left out ("In experiments they can come from ..." after the definition a best-practice answer
+        # does not give) must keep its meaning alone
+        follows = True
         for sentence in opening:
             if added >= LEAD_SENTENCES:
                 break
-            if (
-                _GERUND.match(sentence)
-                and not GERUND_SUBJECT.match(sentence)
-                and not _FINITE.search(sentence)
-            ):
-                continue
             if any(_overlap(_content(sentence), t) >= REPEAT_OVERLAP for t in said):
                 continue
-            if self.advice_only and self.defining(sentence):
+            if (
+                (
+                    _GERUND.match(sentence)
+                    and not GERUND_SUBJECT.match(sentence)
+                    and not _FINITE.search(sentence)
+                )
+                or (self.advice_only and self.defining(sentence))
+                or (not follows and not _lifts_alone(src.id, sentence))
+            ):
+                follows = False
                 continue
             self.add(role, self.as_told(sentence, src), src)
+            follows = True
             added += 1
         return src
 

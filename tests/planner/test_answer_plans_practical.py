@@ -461,3 +461,21 @@ def test_a_guide_about_something_else_does_not_outrank_the_primary_concepts_own_
     )
     # without the concept's own page in contention, the closest guide still leads
     assert lead_source([OFF_TOPIC_GUIDE, MISTAKES]) == "when-not-to-ab-test#1"
+
+
+def test_a_lead_sentence_after_one_left_out_must_keep_its_meaning_alone() -> None:
+    # a best-practice answer gives no definition, so the sentence after it loses what "they" stands for
+    page = replace(
+        CONCEPT_PAGE,
+        text="Outliers are observations far from the bulk of the data. In experiments they can come from heavy users, "
+        "bots and logging errors. Look for outliers in every metric before the analysis, and cap revenue at a "
+        "value fixed in advance.",
+    )
+    plan, _ = outliers_plan("best_practice", "should I remove outliers from revenue before analysis?", [page])
+    told = [item.text for item in plan.items]
+    assert not any("they can come from" in t for t in told), told
+    assert any(t.startswith("Look for outliers in every metric before the analysis") for t in told), told
+    # a methodology answer tells the definition first: what follows it reads as it did in the passage
+    plan, _ = outliers_plan("methodology", "how do outliers get into revenue data?", [page])
+    told = [item.text for item in plan.items]
+    assert any(t.startswith("In experiments they can come from heavy users") for t in told), told
