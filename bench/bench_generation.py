@@ -130,8 +130,7 @@ def long_prompt(generator: TransformersGenerator, target_tokens: int) -> list[Ch
 
 
 def _filler_messages(words: list[str]) -> list[ChatMessage]:
-    # "fact": shown whole, so the prompt reaches the target length (a "chunk" would be clipped)
-    sources = [PromptSource(i + 1, f"Source {i + 1}", " ".join(words[i::4]), "fact") for i in range(4)]
+    sources = [PromptSource(i + 1, f"Source {i + 1}", " ".join(words[i::4])) for i in range(4)]
     return build_answer_messages("Summarise what the sources say about running an experiment.", sources)
 
 

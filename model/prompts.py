@@ -10,13 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from textkit.clipping import clip_words
-
 ANSWER_PROMPT_VERSION = "answer-v1"
-
-# A retrieved passage as the generator sees it: its leading words, so that several passages fit the small model's
-# context. Only the prompt is clipped; the planner's answer plans, verification and citations read the whole passage.
-MAX_PASSAGE_WORDS = 110
 
 Role = Literal["system", "user", "assistant"]
 
@@ -72,7 +66,7 @@ def format_sources(sources: Sequence[PromptSource], calculations: Sequence[Promp
     """The numbered source block, the same text in serving and in training."""
     lines: list[str] = []
     for src in sources:
-        lines.append(f"[{src.marker}] {src.title}: {shown_text(src.kind, src.text)}")
+        lines.append(f"[{src.marker}] {src.title}: {' '.join(src.text.split())}")
     for calc in calculations:
         outs = ", ".join(f"{k} = {_format_value(v)}" for k, v in calc.outputs.items())
         ins = ", ".join(f"{k} = {_format_value(v)}" for k, v in calc.inputs.items())
@@ -83,11 +77,6 @@ def format_sources(sources: Sequence[PromptSource], calculations: Sequence[Promp
             line += f". Assumptions: {'; '.join(calc.assumptions)}"
         lines.append(line)
     return "\n".join(lines)
-
-
-def shown_text(kind: str, text: str) -> str:
-    """A source's text as the prompt shows it: a passage (``chunk``) clipped to ``MAX_PASSAGE_WORDS``."""
-    return clip_words(text, MAX_PASSAGE_WORDS) if kind == "chunk" else " ".join(text.split())
 
 
 def build_answer_messages(

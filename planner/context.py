@@ -8,14 +8,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from model.prompts import shown_text
 from planner.calculation import calculation_text
 from planner.traversal import Adjacency, parallel_hops
 from planner.types import Candidate, ConceptPath, Hop, LinkedEntity, Source, SourceKind
+from textkit.clipping import clip_words
 from textkit.markdown import plain_text
 from textkit.sentences import loose_sentences, source_sentences
 
 TokenCounter = Callable[[str], int]
+# A retrieved passage as the generator sees it: its leading words, so that several passages fit the small model's
+# context. Only the prompt is clipped (``shown_text``); answer plans, verification and citations read the whole passage.
+MAX_PASSAGE_WORDS = 110
 MAX_SOURCES = 8
 SOURCE_OVERHEAD_TOKENS = 6  # "[n] Title: " framing per source
 
@@ -183,6 +186,11 @@ def purpose_hops(adj: Adjacency, concept_id: str, limit: int = MAX_PURPOSES) -> 
         or (not h.forward and h.rel_type in PURPOSE_INVERSE)
     ]
     return hops[:limit]
+
+
+def shown_text(kind: str, text: str) -> str:
+    """A source's text as the generator's prompt shows it: a passage (``chunk``) clipped to ``MAX_PASSAGE_WORDS``."""
+    return clip_words(text, MAX_PASSAGE_WORDS) if kind == "chunk" else " ".join(text.split())
 
 
 def chunk_item(c: Candidate) -> Item:

@@ -14,6 +14,7 @@ from model.prompts import (
     build_answer_messages,
     build_plan_messages,
 )
+from planner.context import shown_text
 from planner.types import Source
 
 
@@ -31,7 +32,9 @@ def answer_messages(
 ) -> list[ChatMessage]:
     """Messages for the generator: non-calculation sources as ``PromptSource``, calculations as ``PromptCalculation``."""
     prompt_sources = [
-        PromptSource(s.marker, s.title, s.text, s.kind) for s in sources if s.kind != "calculation"
+        PromptSource(s.marker, s.title, shown_text(s.kind, s.text), s.kind)
+        for s in sources
+        if s.kind != "calculation"
     ]
     calc_markers = [s.marker for s in sources if s.kind == "calculation"]
     prompt_calcs = [
@@ -53,7 +56,7 @@ def plan_messages(question: str, items: Sequence[tuple[int, str, str]]) -> list[
     facts: dict[int, PromptSource] = {}
     for marker, title, text in items:
         prev = facts.get(marker)
-        # a fact is a plan sentence, told whole (only a retrieved passage is clipped for the prompt)
+        # a fact is a plan sentence, told whole (only a retrieved passage is clipped for the prompt: shown_text)
         facts[marker] = PromptSource(marker, title, f"{prev.text} {text}" if prev else text, "fact")
     return build_plan_messages(question, [facts[m] for m in sorted(facts)])
 

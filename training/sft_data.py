@@ -17,7 +17,7 @@ its distractors. An example is held out if all its concepts are held out, trains
 otherwise; so no concept of the held-out split appears in any training example.
 
 Every source text is built by the planner's own functions (``planner.context.concept_item``, ``relation_items``,
-``chunk_item``'s normalisation ``plain_text``, clipped as ``model.prompts.shown_text`` clips a passage for the
+``chunk_item``'s normalisation ``plain_text``, clipped as ``planner.context.shown_text`` clips a passage for the
 prompt), so training shows the model exactly what serving sends; ``tests/training`` checks the texts against the
 planner's.
 
@@ -42,17 +42,15 @@ from ingest.corpus_format import ConceptSpec, RelationSpec
 from ingest.source_document import SourceDocument
 from model.prompts import (
     ANSWER_PROMPT_VERSION,
-    MAX_PASSAGE_WORDS,
     ChatMessage,
     PromptCalculation,
     PromptSource,
     build_answer_messages,
 )
-from planner.context import concept_item, relation_items, sentences_of
+from planner.context import concept_item, relation_items, sentences_of, shown_text
 from planner.traversal import Adjacency
 from planner.types import ConceptPath, Hop
 from textkit.citations import citation_markers, cite
-from textkit.clipping import clip_words
 from textkit.markdown import has_markup, plain_text
 from textkit.numbers import number_strings
 from textkit.sentences import prose_sentences
@@ -331,8 +329,8 @@ def _chunk_candidates(corpus: _Corpus) -> list[tuple[_Candidate, str]]:
         for chunk in doc.chunks:
             if doc.concept is not None and chunk.position == 0:
                 continue  # the definition itself: covered by definition examples
-            # exactly what the generator is shown for a chunk (model.prompts.shown_text): plain text, clipped
-            text = clip_words(plain_text(chunk.text), MAX_PASSAGE_WORDS)
+            # exactly what the generator is shown for a chunk: plain text, clipped
+            text = shown_text("chunk", plain_text(chunk.text))
             heading = HEADING_SEPARATOR.join(chunk.heading_path)
             title = doc.title if not heading or heading == doc.title else f"{doc.title} — {heading}"
             concepts = corpus.mentioned(text)

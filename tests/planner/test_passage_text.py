@@ -5,8 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from engine.db import Database
-from model.prompts import MAX_PASSAGE_WORDS, PromptSource, build_answer_messages, shown_text
-from planner.context import SOURCE_OVERHEAD_TOKENS, chunk_item, estimate_tokens, number_sources
+from planner.context import (
+    MAX_PASSAGE_WORDS,
+    SOURCE_OVERHEAD_TOKENS,
+    chunk_item,
+    estimate_tokens,
+    number_sources,
+    shown_text,
+)
+from planner.generation import answer_messages, plan_messages
 from planner.service import Planner
 from planner.trace_store import get_trace
 from planner.types import Candidate
@@ -21,8 +28,6 @@ def test_a_passage_is_whole_in_its_source_and_clipped_in_the_prompt() -> None:
     assert len(shown.split()) <= MAX_PASSAGE_WORDS < len(LONG.split())
     assert shown.endswith("moves.") and "Sentence 29" not in shown
 
-    prompt = build_answer_messages("why?", [PromptSource(1, "Variance notes", item.text, "chunk")])[1].content
-    assert "Sentence 0 says" in prompt and "Sentence 29" not in prompt
     # a plan sentence or a concept is told whole
     assert shown_text("fact", LONG) == LONG and shown_text("concept", LONG) == LONG
 
@@ -30,6 +35,12 @@ def test_a_passage_is_whole_in_its_source_and_clipped_in_the_prompt() -> None:
     [source], _ = number_sources([item], None, budget=200, count=estimate_tokens)
     assert source.text == LONG
     assert source.tokens == estimate_tokens(f"Variance notes: {shown}") + SOURCE_OVERHEAD_TOKENS
+
+    # the generator's prompt shows the clipped passage; a plan's facts go to the model whole
+    prompt = answer_messages("why?", [source], [])[1].content
+    assert "Sentence 0 says" in prompt and "Sentence 29" not in prompt
+    plan_prompt = plan_messages("why?", [(1, "Variance notes", LONG)])[1].content
+    assert "Sentence 29 says" in plan_prompt
 
 
 def _considered(trace: Any) -> list[dict[str, Any]]:

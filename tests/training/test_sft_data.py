@@ -12,7 +12,8 @@ import pytest
 from config import Settings
 from ingest.corpus_source import load_corpus_batch
 from ingest.source_document import SourceDocument
-from model.prompts import ANSWER_SYSTEM_PROMPT, MAX_PASSAGE_WORDS
+from model.prompts import ANSWER_SYSTEM_PROMPT
+from planner.context import MAX_PASSAGE_WORDS
 from textkit.citations import citation_markers, cite
 from textkit.clipping import clip_words
 from textkit.markdown import plain_text
@@ -204,7 +205,7 @@ def test_invalid_configuration_is_rejected_with_the_value() -> None:
 def test_chunk_sources_are_exactly_the_text_the_planner_serves(
     documents: tuple[SourceDocument, ...], dataset: SFTDataset
 ) -> None:
-    # serving shows the generator a chunk as model.prompts.shown_text does: Markdown to plain text, then clipped
+    # serving shows the generator a chunk as planner.context.shown_text does: Markdown to plain text, then clipped
     served = {
         clip_words(plain_text(chunk.text), MAX_PASSAGE_WORDS) for doc in documents for chunk in doc.chunks
     }
