@@ -28,7 +28,7 @@ class PromptSource:
     marker: int
     title: str
     text: str
-    kind: str = "chunk"  # chunk | concept | relation | calculation | fact (a plan sentence)
+    kind: str = "chunk"  # chunk | concept | relation | calculation
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,8 +56,7 @@ def plan_messages(question: str, items: Sequence[tuple[int, str, str]]) -> list[
     facts: dict[int, PromptSource] = {}
     for marker, title, text in items:
         prev = facts.get(marker)
-        # a fact is a plan sentence, told whole (only a retrieved passage is clipped for the prompt: shown_text)
-        facts[marker] = PromptSource(marker, title, f"{prev.text} {text}" if prev else text, "fact")
+        facts[marker] = PromptSource(marker, title, f"{prev.text} {text}" if prev else text)
     return build_plan_messages(question, [facts[m] for m in sorted(facts)])
 
 
