@@ -13,6 +13,13 @@ _ANY_END = re.compile(r"(?<=[.!?])\s+")
 # and a line break without a full stop before it does not end one.
 _PASSAGE_END = re.compile(r"(?<=[.!?])\s+(?=[\w(\"'])")
 _ABBREV = re.compile(r"\b(e\.g|i\.e|vs|etc|approx|cf|al)\.$", re.IGNORECASE)
+# A locator's abbreviation ("Kohavi, Tang & Xu 2020, ch. 21", "pp. 12-19") ends no sentence before its number.
+_NUMBERED_ABBREV = re.compile(r"\b(chs?|pp?|secs?|eqs?|figs?|vol|tab|app)\.$", re.IGNORECASE)
+
+
+def _continues(previous: str, piece: str) -> bool:
+    """Whether ``piece`` continues ``previous`` rather than starting a sentence: an abbreviation ended it."""
+    return bool(_ABBREV.search(previous) or (_NUMBERED_ABBREV.search(previous) and piece[:1].isdigit()))
 
 
 def split_sentences(text: str) -> list[str]:
@@ -30,7 +37,7 @@ def split_sentences(text: str) -> list[str]:
             piece = piece[lead.end() :].strip()
             if not piece:
                 continue
-        if merged and _ABBREV.search(merged[-1]):
+        if merged and _continues(merged[-1], piece):
             merged[-1] = f"{merged[-1]} {piece}"
             continue
         merged.append(piece)
@@ -60,7 +67,7 @@ def source_sentences(text: str) -> list[str]:
     out: list[str] = []
     for piece in _PASSAGE_END.split(text):
         piece = piece.strip()
-        if out and _ABBREV.search(out[-1]):
+        if out and piece and _continues(out[-1], piece):
             out[-1] = f"{out[-1]} {piece}"
         elif piece:
             out.append(piece)

@@ -56,6 +56,23 @@ def test_a_source_passage_may_start_a_sentence_with_a_digit_and_keeps_a_lone_lin
     ]
 
 
+def test_a_locator_abbreviation_before_its_number_ends_no_sentence() -> None:
+    # "(Kohavi, Tang & Xu 2020, ch. 21)" had been cut after "ch.", and the claim before it dropped as a fragment
+    text = "An SRM makes the estimate untrustworthy (Kohavi, Tang & Xu 2020, ch. 21). See pp. 12-19. Say no. 3 remain."
+    assert source_sentences(text) == [
+        "An SRM makes the estimate untrustworthy (Kohavi, Tang & Xu 2020, ch. 21).",
+        "See pp. 12-19.",
+        "Say no.",
+        "3 remain.",
+    ]
+    # before a word, the same letters end a sentence
+    assert source_sentences("Read the ch. Then the rest.") == ["Read the ch.", "Then the rest."]
+    assert split_sentences("Untrustworthy (Kohavi 2020, ch. 21) [1]. Next [2].") == [
+        "Untrustworthy (Kohavi 2020, ch. 21) [1].",
+        "Next [2].",
+    ]
+
+
 def test_numbers_as_written_and_matched_to_values() -> None:
     assert number_strings("n = 57,756 users, α = 0.05, lift 5% [2], 1e-3") == ["57,756", "0.05", "5%", "1e-3"]
     [pct] = parse_numbers("a 5% lift")
