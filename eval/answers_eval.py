@@ -13,6 +13,11 @@ on topics the earlier splits barely touch, then split at random within each cate
 ``eval/answers_test4.jsonl`` (69: 16 definition, 16 methodology, 16 best practice, 8 comparison, 13 multi-hop;
 held out, run only by the coordinator) and ``eval/answers_dev4.jsonl`` (46) were written together on 2026-12-03 as a
 fresh set of 115, frozen before any run on them, after the earlier dev splits had been tuned on.
+``eval/answers_dev8.jsonl`` (50) and ``eval/answers_test8.jsonl`` (60: 13 definition, 13 methodology, 14 best
+practice, 7 comparison, 13 multi-hop) were written together on 2026-12-04 as one set of 110 by a writer who read
+neither the corpus nor the planner nor any earlier test split, then split at random within each category (seed 8),
+and frozen before any run: the answer-relevance adapter was trained on dev..dev7, so dev8 is the dev split no model or
+constant of ours has seen.
 Each question lists key facts as groups of alternative keywords: a fact is present when any alternative starts a word of the answer (``randomi`` matches "randomise" and "randomization").
 
 The runner imports only the planner's public entry points, which the starting commit also has, and ``textkit``
@@ -60,6 +65,7 @@ SPLITS = (
     "dev5",
     "dev6",
     "dev7",
+    "dev8",
     "test",
     "test2",
     "test3",
@@ -67,6 +73,7 @@ SPLITS = (
     "test5",
     "test6",
     "test7",
+    "test8",
 )
 CATEGORIES = ("definition", "methodology", "best_practice", "comparison", "multi_hop")
 SUPPORT_MIN_COVERAGE = 0.6
