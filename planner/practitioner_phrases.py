@@ -81,10 +81,10 @@ _COUNT_WORDS = frozenset(
         "hundreds",
     ]
 )
-# Stems of the objects nearly every question has ("my test", "the results"): a phrasing's other words describe the
+# Stems of the objects nearly every question has ("my test", "the results", "the control group"): a phrasing's other words describe the
 # situation, so these are not required ("call it early" is "call the test early"), unless a phrasing has fewer than
 # two other words ("the experiment lost").
-WEAK_WORDS = frozenset({"test", "result", "user", "metric", "data"})
+WEAK_WORDS = frozenset({"test", "result", "user", "metric", "data", "group"})
 
 FUZZY_MIN_CHARS = 5  # shorter stems have too many one-edit neighbours to guess ("stop" / "shop")
 FUZZY_MIN_SCORE = 85.0  # fuzz.ratio; one edit in a six-letter word scores ~91, in a five-letter word 80-89

@@ -52,6 +52,8 @@ def test_every_corpus_phrasing_asked_as_a_question_brings_its_own_concept(matche
         ("we want to regress revenue on a treatment dummy plus country", "linear-regression"),
         ("the confidence interval crosses zero but the p-value is 0.04?", "confidence-interval"),
         ("how do I know the randomization worked before reading results", "srm-check"),
+        # "group" is as generic as "users": the phrasing "compare adopters with the control group" needs no "group"
+        ("is it fair to compare adopters against control?", "per-protocol-analysis"),
     ],
 )
 def test_a_described_situation_brings_its_concept_first(
