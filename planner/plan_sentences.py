@@ -103,6 +103,9 @@ def agreeing(reading: str, subject: str) -> str:
     return f"{verb} {rest}".strip()
 
 
+_NAME_OPENING = re.compile(r"^[A-Z][a-z]+(?:'s\b|-[A-Z]|(?: and| &|,) [A-Z][a-z]|(?: et al\b)| \(\d{4})")
+
+
 def relation_sentence(
     from_name: str,
     reading: str,
@@ -127,7 +130,17 @@ def relation_sentence(
     head = head[:1].upper() + head[1:]
     if not just:
         return f"{head}."
-    return f"{head}: {just[:1].lower() + just[1:] if not just[1:2].isupper() else just}"
+    return f"{head}: {continued(just)}"
+
+
+def continued(sentence: str) -> str:
+    """``sentence`` continuing another after a colon: its first word lower-cased ("the", "comparing"), unless it
+    is a name: an acronym, a possessive ("Cohen's h"), a hyphenated name ("Clopper-Pearson"), or authors ("Deng and
+    Shi (2016)", "Kohavi, Tang & Xu", "Johari et al.")."""
+    first, space, rest = sentence.partition(" ")
+    if _NAME_OPENING.match(sentence) or first[1:2].isupper():
+        return sentence
+    return first[:1].lower() + first[1:] + space + rest
 
 
 def hop_sentence(

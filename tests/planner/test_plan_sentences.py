@@ -46,6 +46,32 @@ def test_a_justification_that_names_both_concepts_is_the_sentence() -> None:
     ).startswith("Factorial designs are analysed with multi-way ANOVA")
 
 
+def test_a_justification_after_the_colon_keeps_a_name_that_opens_it() -> None:
+    # corpus/concepts/metric-sensitivity.md: "deng and Shi (2016) quantify ..." had been told with a lower-case name
+    told = relation_sentence(
+        "Metric sensitivity",
+        "is measured by",
+        "Statistical power",
+        "Deng and Shi (2016) quantify a metric's sensitivity by its power to detect a given change.",
+        keep_case,
+    )
+    assert told == (
+        "Metric sensitivity is measured by Statistical power: Deng and Shi (2016) quantify a metric's sensitivity "
+        "by its power to detect a given change."
+    )
+    cohen = relation_sentence(
+        "Cohen's h", "uses", "Arcsine", "Cohen's h is the difference after the transform.", keep_case
+    )
+    assert cohen.endswith(": Cohen's h is the difference after the transform.")
+    # a common word still continues in lower case, a single letter too
+    assert relation_sentence("X", "uses", "Y", "A common rule applies.", keep_case).endswith(
+        ": a common rule applies."
+    )
+    assert relation_sentence("X", "uses", "Y", "Comparing them helps.", keep_case).endswith(
+        ": comparing them helps."
+    )
+
+
 def test_a_justification_that_leaves_a_concept_out_is_led_by_the_relation_in_running_case() -> None:
     corpus = "A one-sided test raises statistical power for an effect in the stated direction."
     told = relation_sentence(
