@@ -196,9 +196,8 @@ def test_a_concept_is_defined_once_even_when_two_sources_define_it(short_planner
 
 
 def test_an_item_of_a_list_of_mistakes_is_told_as_the_mistake_it_is(short_planner: Planner) -> None:
-    # test-duration's "Common mistakes" lists "Stopping the day the result turns significant (peeking), ..."
-    answer = short_planner.ask(
-        "pm keeps checking results hourly and wants to call it early. how do i push back"
-    ).answer
-    assert "A common mistake is stopping the day the result turns significant (peeking)" in answer
-    assert "Stopping the day the result turns significant" not in answer
+    # peeking's "Common mistakes" lists "Believing that looking is harmless as long as ...": lifted out of the list,
+    # the item is a fragment; the answer tells it with its lead
+    answer = short_planner.ask("is it ok to stop the test as soon as it's significant").answer
+    assert "A common mistake is believing that looking is harmless" in answer
+    assert "Believing that looking is harmless" not in answer
