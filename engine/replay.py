@@ -27,6 +27,7 @@ REBUILD_MAX_VECTORS = 5_000
 
 # The projection: what replay drops and rebuilds and what the hash covers (not the log, traces or bookkeeping).
 PROJECTED_TABLES = ("document", "chunk", "concept", "relation", "mentions", "concept_redirect")
+EDGE_TABLES = frozenset({"relation", "mentions"})
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_]+")
 
 
@@ -46,21 +47,18 @@ class ReplayReport:
 
 
 def clear_projection(db: Database) -> None:
-    """Drop every projected row and the checkpoint, keeping the schema (tables are removed and redefined)."""
-    tables = db.scalar("INFO FOR DB")["tables"]
-    statements: list[str] = []
-    for table in PROJECTED_TABLES:
-        info = db.scalar(f"INFO FOR TABLE {table}")
-        statements += [f"REMOVE TABLE {table};", tables[table] + ";"]
-        # Element fields (``x[*]``) and an edge's ``in``/``out`` are derived from other definitions.
-        derived = {"in", "out"} if "TYPE RELATION" in tables[table] else set()
-        statements += [
-            s + ";" for name, s in info["fields"].items() if "[*]" not in name and name not in derived
-        ]
-        statements += [s + ";" for s in info["indexes"].values()]
-        statements += [s + ";" for s in info["events"].values()]
+    """Drop every projected row and the checkpoint in one transaction, keeping the schema.
+
+    Rows are deleted, edges first, rather than tables removed and redefined: once the ``mentions`` edge table held
+    ~20,000 rows (the bundled corpus after its judgement-call guides), SurrealDB 2.0 embedded (surrealkv) killed the
+    process with a segmentation fault on ``REMOVE TABLE mentions`` plus its redefinition in one transaction, and on
+    deleting the chunks (whose edges go with them) before the edges. Deleting the edges first works
+    (tests/engine/test_replay.py reproduces it with 24,000 edges in a subprocess).
+    """
+    edges_first = sorted(PROJECTED_TABLES, key=lambda t: t not in EDGE_TABLES)
+    statements = [f"DELETE {table};" for table in edges_first]
     statements.append("DELETE projection_checkpoint;")
-    # Identifiers come from the database's own schema, never from user input.
+    # Table names are this module's constants, never user input.
     db.query_all("BEGIN TRANSACTION;\n" + "\n".join(statements) + "\nCOMMIT TRANSACTION;")
 
 

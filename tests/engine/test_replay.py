@@ -154,3 +154,58 @@ def test_the_graph_has_no_chunk_search_indexes_and_concept_search_survives_a_reb
     assert "chunk_text" not in chunk_indexes
     hits = db.query("SELECT concept_id, search::score(1) AS s FROM concept WHERE search_text @1@ 'mismatch'")
     assert [h["concept_id"] for h in hits] == ["srm"]
+
+
+_CLEAR_MANY_EDGES = """
+import sys
+from surrealdb import RecordID
+from config import Settings
+from engine.db import open_database
+from engine.migrations import migrate
+from engine.replay import PROJECTED_TABLES, clear_projection
+
+db = open_database(Settings(data_dir=sys.argv[1], db_url="surrealkv://" + sys.argv[1] + "/graph.db"))
+migrate(db)
+chunks = [f"c{i}" for i in range(200)]
+concepts = [f"k{j}" for j in range(120)]
+chunk_fields = {"document": RecordID("document", "d"), "doc_id": "d", "heading": "", "text": "",
+                "embedding_model": "m", "content_hash": "h", "concepts": [], "mention_ids": []}
+rows = [{"id": RecordID("chunk", c), "chunk_id": c, "position": i, **chunk_fields} for i, c in enumerate(chunks)]
+db.query("INSERT INTO chunk $rows", {"rows": rows})
+text = ("name", "category", "definition", "formula_text", "formula_latex", "when_to_use", "mistakes",
+        "embedding_model", "search_text")
+concept_fields = {**dict.fromkeys(text, ""), "aliases": [], "sources": [], "supported_by": []}
+rows = [{"id": RecordID("concept", k), "concept_id": k, **concept_fields} for k in concepts]
+db.query("INSERT INTO concept $rows", {"rows": rows})
+edges = [
+    {"in": RecordID("chunk", c), "out": RecordID("concept", k), "chunk_id": c, "concept_id": k}
+    for c in chunks
+    for k in concepts
+]
+db.query("INSERT RELATION INTO mentions $rows", {"rows": edges})
+print(len(db.query("SELECT id FROM mentions")))
+clear_projection(db)
+print([len(db.query(f"SELECT id FROM {t}")) for t in PROJECTED_TABLES])
+"""
+
+
+def test_clearing_a_projection_with_24000_mention_edges_leaves_the_process_alive_and_the_tables_empty(
+    tmp_path: Path,
+) -> None:
+    # SurrealDB 2.0 (embedded surrealkv) killed the process with a segmentation fault when one transaction removed and
+    # redefined an edge table of ~20,000 rows, or deleted records before their edges; `replay --verify` died on the
+    # bundled corpus. A subprocess, so that a crash fails this test instead of ending the session.
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", _CLEAR_MANY_EDGES, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    before, after = run.stdout.strip().splitlines()[-2:]
+    assert before == "24000"
+    assert after == "[0, 0, 0, 0, 0, 0]"
