@@ -27,7 +27,6 @@ REBUILD_MAX_VECTORS = 5_000
 
 # The projection: what replay drops and rebuilds and what the hash covers (not the log, traces or bookkeeping).
 PROJECTED_TABLES = ("document", "chunk", "concept", "relation", "mentions", "concept_redirect")
-EDGE_TABLES = frozenset({"relation", "mentions"})
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_]+")
 
 
@@ -55,7 +54,8 @@ def clear_projection(db: Database) -> None:
     deleting the chunks (whose edges go with them) before the edges. Deleting the edges first works
     (tests/engine/test_replay.py reproduces it with 24,000 edges in a subprocess).
     """
-    edges_first = sorted(PROJECTED_TABLES, key=lambda t: t not in EDGE_TABLES)
+    tables = db.scalar("INFO FOR DB")["tables"]
+    edges_first = sorted(PROJECTED_TABLES, key=lambda t: "TYPE RELATION" not in tables.get(t, ""))
     statements = [f"DELETE {table};" for table in edges_first]
     statements.append("DELETE projection_checkpoint;")
     # Table names are this module's constants, never user input.

@@ -81,9 +81,9 @@ _COUNT_WORDS = frozenset(
         "hundreds",
     ]
 )
-# Stems of the objects nearly every question has ("my test", "the results", "the control group"): a phrasing's other words describe the
-# situation, so these are not required ("call it early" is "call the test early"), unless a phrasing has fewer than
-# two other words ("the experiment lost").
+# Stems of the objects nearly every question has ("my test", "the results", "the control group"): a phrasing's other
+# words describe the situation, so these are not required ("call it early" is "call the test early"), unless a
+# phrasing has fewer than two other words ("the experiment lost").
 WEAK_WORDS = frozenset({"test", "result", "user", "metric", "data", "group"})
 
 FUZZY_MIN_CHARS = 5  # shorter stems have too many one-edit neighbours to guess ("stop" / "shop")
