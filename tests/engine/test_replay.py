@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -195,9 +197,6 @@ def test_clearing_a_projection_with_24000_mention_edges_leaves_the_process_alive
     # SurrealDB 2.0 (embedded surrealkv) killed the process with a segmentation fault when one transaction removed and
     # redefined an edge table of ~20,000 rows, or deleted records before their edges; `replay --verify` died on the
     # bundled corpus. A subprocess, so that a crash fails this test instead of ending the session.
-    import subprocess
-    import sys
-
     run = subprocess.run(
         [sys.executable, "-c", _CLEAR_MANY_EDGES, str(tmp_path)],
         capture_output=True,
