@@ -18,6 +18,10 @@ practice, 7 comparison, 13 multi-hop) were written together on 2026-12-04 as one
 neither the corpus nor the planner nor any earlier test split, then split at random within each category (seed 8),
 and frozen before any run: the answer-relevance adapter was trained on dev..dev7, so dev8 is the dev split no model or
 constant of ours has seen.
+``eval/answers_dev9.jsonl`` (51) and ``eval/answers_test9.jsonl`` (69: 14 definition, 14 methodology, 16 best
+practice, 9 comparison, 16 multi-hop) were written together on 2026-12-05 as one set of 120 by a writer who read
+neither the corpus, the planner nor any earlier split, then split at random within each category (seed 10), and
+frozen before any run.
 Each question lists key facts as groups of alternative keywords: a fact is present when any alternative starts a word of the answer (``randomi`` matches "randomise" and "randomization").
 
 The runner imports only the planner's public entry points, which the starting commit also has, and ``textkit``
@@ -66,6 +70,7 @@ SPLITS = (
     "dev6",
     "dev7",
     "dev8",
+    "dev9",
     "test",
     "test2",
     "test3",
@@ -74,6 +79,7 @@ SPLITS = (
     "test6",
     "test7",
     "test8",
+    "test9",
 )
 CATEGORIES = ("definition", "methodology", "best_practice", "comparison", "multi_hop")
 SUPPORT_MIN_COVERAGE = 0.6
