@@ -11,7 +11,9 @@ key facts are in the answer by construction and every sentence is supported by t
 - **best practice**: the recommendation (the guide passage that answers the question), how the concept is handled,
   the pitfall it avoids (a common mistake), how to check (when to use);
 - **multi-hop**: the best path between the named concepts told hop by hop, each hop with its justification;
-- **calculation**: no plan here; the calculator's numbers, method and meaning are the calculation module's.
+- **calculation**: the calculator's numbers, method and meaning are the calculation module's; when the question also
+  asks why or what the numbers mean ("how does such a low baseline blow up the sample size?"), the plan adds the
+  passage sentences that answer that part, told after the numbers.
 
 Every plan but multi-hop then takes the passage sentences that best answer what the question asks and that it has not
 said (``planner.answer_focus``; for how-to and best-practice questions, a "when to use", "how to check" or "common
@@ -42,6 +44,7 @@ from planner.context import (
     usage_sentence,
 )
 from planner.faithfulness import is_fragment
+from planner.intent import asks_explanation
 from planner.plan_sentences import (
     hop_sentence,
     near_duplicate,
@@ -114,6 +117,7 @@ FOCUS_BEST_PRACTICE = 3
 # one more focused pick gave how-to answers +5 of 202 key facts on the dev splits, best-practice answers +1 of 202
 FOCUS_METHODOLOGY = 4
 FOCUS_COMPARISON = 4
+FOCUS_CALCULATION = 4  # the explanation a calculation question also asks for, after the calculator's numbers
 _PRACTICAL_SECTION = re.compile(
     r"\b(when to|how to|check|mistakes?|pitfalls?|practice|recommend\w*|guidelines?|before|diagnos\w*|trust\w*|"
     r"avoid\w*|choos\w*|decid\w*)\b",
@@ -775,6 +779,29 @@ def _prose(sentence: str) -> bool:
     return sum(any(ch.isdigit() for ch in w) for w in words) <= len(words) // 4
 
 
+# where a definition question starts asking: "can someone explain SUTVA like I'm a PM? the causal inference person
+# keeps saying ..." defines SUTVA, the first concept named after the cue, however strongly the other one links
+_DEFINITION_CUE = re.compile(
+    r"\b(?:what(?:'s| is| are| does| do)|whats|explain|define|definition of|meaning of|eli5|tell me about)\b",
+    re.IGNORECASE,
+)
+
+
+def defined_first(question: str, named: Sequence[str], entities: Sequence[LinkedEntity]) -> list[str]:
+    """``named`` with the concept a definition question asks about first: the first one named after the question's
+    definition cue (or after its start when it has none); the others keep their order."""
+    cue = _DEFINITION_CUE.search(question)
+    start = cue.end() if cue else 0
+    at = {}
+    for e in entities:
+        if e.concept_id in named and e.start >= start and e.concept_id not in at:
+            at[e.concept_id] = e.start
+    if not at:
+        return list(named)
+    first = min(at, key=lambda c: (at[c], named.index(c)))
+    return [first, *(c for c in named if c != first)]
+
+
 def _named(entities: Sequence[LinkedEntity]) -> list[str]:
     named = [e.concept_id for e in entities if e.method != "embedding"]
     rest = [e.concept_id for e in entities if e.method == "embedding"]
@@ -845,7 +872,7 @@ def plan_kind(
 ) -> str:
     """Which plan answers the question: multi-hop when it asks how two named concepts relate and a path joins them."""
     if intent == "calculation" and calculated:
-        return "none"
+        return "calculation" if asks_explanation(question) else "none"
     if intent == "out_of_scope":
         # only a question whose retrieval found relevant passages gets this far ("how do you decide whether to
         # launch a feature from the results"): it asks how, so the passages answer it as a practical question
@@ -908,6 +935,8 @@ def build_plan(
         question, sources, details, candidates, similarity, adj, focus, frozenset(focus_only), relevance
     )
     concepts = [c for c in _named(entities) if b.concept(c) is not None]
+    if kind == "definition":
+        concepts = defined_first(question, concepts, entities)
     primary = concepts[0] if concepts else None
     if kind in ("best_practice", "methodology") or primary is None:
         # practical questions often name no concept or only a generic one ("is it ok to run two a/b tests at
@@ -991,6 +1020,8 @@ def build_plan(
             b.usage(primary, role="how_to_check")
         b.focused("recommendation", FOCUS_BEST_PRACTICE + PRACTICAL_EVIDENCE, practical=True)
         b.last("pitfall", "how_to_check")
+    elif kind == "calculation":
+        b.focused("evidence", FOCUS_CALCULATION, practical=True)
     elif kind == "multi_hop":
         path = connecting[0]
         b.definition(path.start_id, n=1)

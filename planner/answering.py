@@ -287,7 +287,10 @@ def verify(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[s
     template = ""
     composed = None
     if plan is not None and plan.items:
-        candidates = [i.text for i in plan.items] + split_sentences(result.answer)
+        if outcome is not None and outcome.result and calc_source is not None:
+            # a calculation plan explains what the numbers mean: the exact numbers lead
+            template = calc.outcome_sentence(outcome, calc_source.marker)
+        candidates = split_sentences(template) + [i.text for i in plan.items] + split_sentences(result.answer)
     else:
         if outcome is not None and outcome.result and calc_source is not None:
             results = calc.outcome_results(outcome)

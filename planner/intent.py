@@ -145,7 +145,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
             r"^\s*(?:[^:?.!]{1,40}:\s*)?(what(\s+(is|are|does)|'s|s)\b(?!.*\b(difference|better|best|need|affect|mistakes?|pitfalls?|common|typical|usual|ways|causes|should|practices?|process|steps?|"
             r"sensible|reasonable|good|right|ok|okay|enough|wrong|link|connection|relation|check)\b)|"
             r"define\b|definition of|meaning of|what('s| is) meant by|explain what|"
-            r"^\s*(?:(?:can|could) you |please |pls )?explain (?!how\b|why\b|when\b|whether\b|the difference\b))"
+            r"^\s*(?:(?:can|could|would) (?:you|someone|anyone|somebody) |please |pls |eli5:?\s*)?explain "
+            r"(?:to me )?(?!how\b|why\b|when\b|whether\b|the difference\b))"
         ),
         2.0,
     ),

@@ -133,7 +133,8 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
         # "is 80% power realistic? what power would we actually have?": the groups are fixed, the power is asked
         return design, "power"
     if ASKS_N.search(t) or _has(roles, "baseline", "p2", "mde", "mde_abs", "sd", "delta", "effect_d"):
-        return design, "n"
+        # a question that gives its daily traffic ("at ~20k visitors/day") wants to know how long the sample takes
+        return design, "days" if "daily_traffic" in roles else "n"
     if re.search(r"\bpower\b", t) and not power_given:
         return design, "power"
     return None, None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from planner.answer_plans import AnswerPlan, Similarity, build_plan, cite, plan_kind, steps_of
+from planner.answer_plans import AnswerPlan, Similarity, build_plan, cite, defined_first, plan_kind, steps_of
 from planner.context import estimate_tokens, number_sources, order_items
 from planner.traversal import Adjacency, connecting_paths
 from planner.types import Candidate, Edge, LinkedEntity, Source
@@ -248,3 +248,41 @@ def test_the_relevance_scorer_decides_the_focused_evidence_with_the_plain_cosine
         "relevance": 1.0,
     } in considered
     assert all(c["relevance"] is None for c in plain.to_trace()["considered"])
+
+
+def _entity(question: str, concept_id: str, mention: str) -> LinkedEntity:
+    start = question.lower().index(mention.lower())
+    return LinkedEntity(concept_id, mention, mention, 1.0, "phrase", start, start + len(mention))
+
+
+def test_a_definition_question_defines_the_first_concept_named_after_its_cue() -> None:
+    question = (
+        "can someone explain SUTVA like I'm a PM? the causal inference person keeps saying we violate it"
+    )
+    entities = [
+        _entity(question, "causal-inference", "causal inference"),
+        _entity(question, "sutva", "SUTVA"),
+    ]
+    assert defined_first(question, ["causal-inference", "sutva"], entities) == ["sutva", "causal-inference"]
+    # a setting named before the cue is not what is asked
+    question = "in a switchback experiment, what is a carryover effect?"
+    entities = [
+        _entity(question, "switchback-experiment", "switchback experiment"),
+        _entity(question, "carryover-effect", "carryover effect"),
+    ]
+    named = ["switchback-experiment", "carryover-effect"]
+    assert defined_first(question, named, entities) == ["carryover-effect", "switchback-experiment"]
+    # links without a position (embedding links) keep the linker's order
+    assert defined_first("what is it", ["a", "b"], [LinkedEntity("b", "b", "", 0.5, "embedding")]) == [
+        "a",
+        "b",
+    ]
+
+
+def test_a_calculation_that_also_asks_what_the_numbers_mean_gets_a_plan() -> None:
+    asks_why = "our conversion is 0.5%. why does such a low baseline blow up the sample size for a 2% lift?"
+    assert plan_kind("calculation", asks_why, [], [], calculated=True) == "calculation"
+    assert (
+        plan_kind("calculation", "sample size for a 2% lift on a 0.5% baseline?", [], [], calculated=True)
+        == "none"
+    )

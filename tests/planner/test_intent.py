@@ -22,6 +22,12 @@ from planner.service import Planner
         ("explain the winners curse in ab testing", False, "definition"),
         ("can you explain statistical power like im five", False, "definition"),
         ("explain how CUPED reduces variance", False, "methodology"),
+        (
+            "can someone explain sample ratio mismatch like I'm a PM? our analyst keeps citing it",
+            False,
+            "definition",
+        ),
+        ("could anyone explain how CUPED reduces variance", False, "methodology"),
         ("What is the capital of France?", False, "out_of_scope"),
         ("", False, "out_of_scope"),
     ],

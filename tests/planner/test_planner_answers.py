@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from config import Settings
@@ -12,7 +14,7 @@ from planner.factory import planner_over
 from planner.response import AnswerResponse, decode_response
 from planner.service import Planner
 from planner.trace_store import TraceNotFoundError, get_trace
-from planner.verification import number_supported, parse_numbers
+from planner.verification import citation_markers, number_supported, parse_numbers, split_sentences
 from tools.registry import run_tool
 from understanding import parse_calculation
 
@@ -42,6 +44,27 @@ def test_calculation_answer_carries_the_exact_calculator_number_with_a_valid_cit
     assert calc_citations and f"[{calc_citations[0].marker}]" in calc_answer.answer
     assert calc_answer.verification.citations_valid and calc_answer.verification.numbers_verified
     assert calc_answer.needs == []
+
+
+def test_a_calculation_that_asks_what_its_numbers_mean_is_explained_after_the_numbers(
+    short_planner: Planner, corpus_db: Database
+) -> None:
+    question = (
+        "our checkout conversion is 0.5%. how does such a low baseline blow up the sample size, and what does that "
+        "mean for detecting a 2% relative lift within a month at ~20k visitors/day?"
+    )
+    response = short_planner.ask(question)
+    size, duration = response.calculations
+    n, days = math.ceil(size.outputs["n_control"]), duration.outputs["days_rounded_up"]
+    sentences = split_sentences(response.answer)
+    assert f"{n:,}" in sentences[0] and any(f"{days:,} days" in s for s in sentences[:2])
+    calc_markers = {c.marker for c in response.citations if c.kind == "calculation"}
+    explained = [s for s in sentences if citation_markers(s) and not set(citation_markers(s)) & calc_markers]
+    assert len(explained) >= 2  # passage sentences saying why a low baseline needs so many users
+    assert any("baseline" in s.lower() for s in explained)
+    plan = next(s for s in get_trace(corpus_db, response.trace_id)["nodes"] if s["node"] == "generate")
+    assert plan["inputs"]["plan"]["kind"] == "calculation"
+    assert response.verification.citations_valid and response.verification.numbers_verified
 
 
 def test_missing_baseline_is_asked_for_instead_of_guessed(

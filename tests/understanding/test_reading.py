@@ -170,6 +170,21 @@ def test_duration_from_a_known_total_with_exposure() -> None:
     assert out["days_rounded_up"] == math.ceil(90000 / (15000 * 0.3))
 
 
+def test_a_sample_size_question_that_gives_its_daily_traffic_also_gets_the_duration() -> None:
+    reading = read(
+        "our checkout conversion is 0.5%. how does such a low baseline blow up the sample size, and what does that "
+        "mean for detecting a 2% relative lift within a month at ~20k visitors/day?"
+    )
+    assert [s.tool for s in reading.steps] == ["proportions_sample_size", "test_duration"]
+    size, duration = run_steps(reading)
+    n = size.outputs_rounded["n_control"]
+    assert n == pytest.approx(prop_n(0.005, 0.0051), rel=1e-4)
+    assert duration.outputs["days_rounded_up"] == math.ceil(2 * n / 20000)
+    # without a daily traffic the question is a sample size alone
+    plain = read("our checkout conversion is 0.5%. what sample size for a 2% relative lift?")
+    assert [s.tool for s in plain.steps] == ["proportions_sample_size"]
+
+
 def test_sample_size_then_days_is_two_traced_steps() -> None:
     reading = read("10% baseline, detect a 12% relative lift, 4,000 visitors a day - how many days?")
     assert [s.tool for s in reading.steps] == ["proportions_sample_size", "test_duration"]
