@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pytest
+
 from planner.answer_plans import AnswerPlan, Similarity, build_plan, cite, defined_first, plan_kind, steps_of
 from planner.context import estimate_tokens, number_sources, order_items
 from planner.traversal import Adjacency, connecting_paths
@@ -199,6 +201,24 @@ def test_a_how_to_question_numbers_its_passages_before_the_path_it_does_not_walk
     assert kinds(walks=True) == ["relation", "concept", "concept", "chunk"]
     # with a budget of a few sources, the passage that says how is numbered before relations no plan step tells
     assert kinds(walks=False) == ["concept", "concept", "chunk", "relation"]
+
+
+def test_a_multi_hop_plan_defines_each_named_concept_in_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    second = "Each boundary is wider than the fixed-horizon threshold."
+    monkeypatch.setitem(
+        DETAILS["sequential-testing"], "definition", f"{DETAILS['sequential-testing']['definition']} {second}"
+    )
+    plan, _ = plan_for(
+        "methodology",
+        "how does peeking relate to sequential testing?",
+        [entity("peeking", "Peeking"), entity("sequential-testing", "Sequential testing")],
+    )
+    assert plan.kind == "multi_hop"
+    definitions = [i.text for i in plan.items if i.role == "definition"]
+    assert any(d.startswith("Peeking is checking") for d in definitions)
+    assert any(d.startswith("Sequential testing analyses data") for d in definitions)
+    # the rest of a curated definition is left to the focused evidence, which answers what was asked
+    assert not any(d.startswith(("Each look", "Each boundary")) for d in definitions)
 
 
 def test_calculations_have_no_plan_here() -> None:
