@@ -216,6 +216,9 @@ def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
     if plan.items and not plan.generate:
         emit = _stream_writer(ctx)
         if emit is not None:  # a streaming client still sees the answer arrive, sentence by sentence
+            lead = calculation_lead(outcome, sources)
+            if lead:
+                emit(lead + " ")
             for item in plan.items:
                 emit(item.text + " ")
         record = {
@@ -274,6 +277,14 @@ def _calculation_values(state: PlannerState) -> list[float]:
     return values
 
 
+def calculation_lead(outcome: Any, sources: Sequence[Source]) -> str:
+    """The calculator's sentence that leads an answer with a calculation, citing its source; '' without one."""
+    calc_source = next((s for s in sources if s.kind == "calculation"), None)
+    if outcome is None or not outcome.result or calc_source is None:
+        return ""
+    return calc.outcome_sentence(outcome, calc_source.marker)
+
+
 @node("verify")
 def verify(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
     sources = state.get("sources", [])
@@ -283,21 +294,19 @@ def verify(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[s
     raw = state.get("raw_answer", "")
     result = verify_answer(raw, sources, calculation_values=values, question=question)
     outcome = state.get("calculation")
-    calc_source = next((s for s in sources if s.kind == "calculation"), None)
     template = ""
     composed = None
     if plan is not None and plan.items:
-        if outcome is not None and outcome.result and calc_source is not None:
-            # a calculation plan explains what the numbers mean: the exact numbers lead
-            template = calc.outcome_sentence(outcome, calc_source.marker)
+        template = calculation_lead(outcome, sources)  # a calculation plan explains the numbers: they lead
         candidates = split_sentences(template) + [i.text for i in plan.items] + split_sentences(result.answer)
     else:
-        if outcome is not None and outcome.result and calc_source is not None:
+        lead = calculation_lead(outcome, sources)
+        if lead:
             results = calc.outcome_results(outcome)
             primary = [numeric_values(r.get("outputs_rounded") or r.get("outputs"))[:1] for r in results]
             # The exact calculator numbers (every step's) lead the answer unless the model already wrote them.
             if not all(p and _mentions_value(result.answer, p[0]) for p in primary):
-                template = calc.outcome_sentence(outcome, calc_source.marker)
+                template = lead
         composed = compose_answer(result.answer, sources, template=template)
         result.fallback_used = composed.fallback_used
         candidates = split_sentences(composed.answer)

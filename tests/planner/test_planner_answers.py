@@ -67,6 +67,15 @@ def test_a_calculation_that_asks_what_its_numbers_mean_is_explained_after_the_nu
     assert response.verification.citations_valid and response.verification.numbers_verified
 
 
+def test_a_streamed_calculation_plan_sends_the_numbers_first(short_planner: Planner) -> None:
+    question = "our conversion is 0.5%. what does that mean for the sample size to detect a 2% relative lift?"
+    events = list(short_planner.stream(question))
+    tokens = [e.data["text"] for e in events if e.event == "token"]
+    final = events[-1].data
+    assert tokens and tokens[0].startswith("You need") and final["answer"].startswith(tokens[0].strip())
+    assert len(tokens) > 1  # then the plan's sentences saying what the numbers mean
+
+
 def test_missing_baseline_is_asked_for_instead_of_guessed(
     short_planner: Planner, corpus_db: Database
 ) -> None:
