@@ -152,7 +152,7 @@ def run_calculation(parsed: Any) -> CalculationOutcome:
                 steps=traced,
             )
         done.append(result)
-        results.append(result.to_dict())
+        results.append(_with_budget(result.to_dict(), step, results))
         traced.append(
             {
                 "tool": step.tool,
@@ -164,6 +164,19 @@ def run_calculation(parsed: Any) -> CalculationOutcome:
     return CalculationOutcome(
         tool=tool, result=results[-1], assumptions=assumptions, results=results, steps=traced
     )
+
+
+def _with_budget(result: dict[str, Any], step: Any, earlier: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """A step asking what the days the test can run would detect carries those days, and the days the asked effect
+    needs (the duration step before it), for its sentence."""
+    within = getattr(step, "within_days", None)
+    if within is None:
+        return result
+    needed = next(
+        (r["outputs_rounded"].get("days") for r in reversed(earlier) if r.get("tool") == "test_duration"),
+        None,
+    )
+    return {**result, "within_days": within, **({"needed_days": needed} if needed is not None else {})}
 
 
 def need_name(missing: Any) -> str:
@@ -241,6 +254,8 @@ def result_sentence(result: dict[str, Any]) -> str:
         return f"You need {_n(rnd['n_per_variant'])} per group ({_x(out['n_per_variant'])}, {method}), {_n(rnd['n_total'])} in total."
     if tool in ("proportions_power", "means_power"):
         return f"Power is {_pct(out['power'])} ({float(out['power']):.4f}, {method})."
+    if tool in ("proportions_mde", "means_mde") and result.get("within_days") is not None:
+        return _within_days_sentence(result, tool, out, inp, method)
     if tool == "proportions_mde":
         return (
             f"The smallest detectable change is {_pct(out['mde_absolute'], 2)} points, from {_pct(inp['baseline'], 2)} to "
@@ -414,6 +429,35 @@ def _named_method_sentence(
     return None
 
 
+def _within_days_sentence(
+    result: dict[str, Any], tool: str, out: dict[str, Any], inp: dict[str, Any], method: str
+) -> str:
+    """Whether the asked effect fits in the days the test can run, and the smallest effect those days detect."""
+    within = float(result["within_days"])
+    needed = result.get("needed_days")
+    days = f"{within:g} days"
+    if needed is None:
+        lead = f"In the {days} the test can run"
+    elif float(needed) > within:
+        lead = (
+            f"That is more than the {days} the test can run ({_n(needed)} days needed, "
+            f"{float(needed) / within:.1f} times as long); in {days}"
+        )
+    else:
+        lead = f"That fits in the {days} the test can run; using all {days}"
+    if tool == "proportions_mde":
+        effect = (
+            f"a change of {100 * float(out['mde_absolute']):.2f} percentage points, from {_pct(inp['baseline'], 2)} to "
+            f"{_pct(out['p2'], 2)} "
+            f"(relative lift {_pct(out['mde_relative'], 1)}; p2 = {float(out['p2']):.5f}; {method})"
+        )
+    else:
+        raw = f", δ = {float(out['mde_delta']):.4g} in the metric's units" if "mde_delta" in out else ""
+        effect = f"d = {float(out['mde_cohens_d']):.2f} standard deviations ({float(out['mde_cohens_d']):.4f}{raw}; {method})"
+    only = " only" if needed is not None and float(needed) > within else ""
+    return f"{lead} each group gets {_n(inp['n_per_group'])} users, enough to detect{only} {effect}."
+
+
 def answer_text(outcome: CalculationOutcome) -> str:
     """The calculation part of an answer: each step's sentence, then the assumptions; or what is missing."""
     if outcome.needs:
@@ -425,16 +469,20 @@ def answer_text(outcome: CalculationOutcome) -> str:
     return text
 
 
-def calculation_text(result: dict[str, Any]) -> str:
-    """The calculation as a source text: the prose sentence, the inputs, the assumptions (each step of a chain)."""
+def calculation_text(result: dict[str, Any], stated: set[str] | None = None) -> str:
+    """The calculation as a source text: the prose sentence, the inputs, the assumptions (each step of a chain, an
+    assumption once: the source shares the context's token budget with the passages)."""
+    stated = set() if stated is None else stated
     if result.get("steps"):
-        return " ".join(calculation_text(step) for step in result["steps"])
+        return " ".join(calculation_text(step, stated) for step in result["steps"])
     inputs = result.get("inputs") or {}
     parts = [result_sentence(result).rstrip(".")]
     if inputs:
         parts.append("Inputs: " + ", ".join(f"{humanise(k)} = {_fmt(v)}" for k, v in inputs.items()))
-    if result.get("assumptions"):
-        parts.append("Assumptions: " + "; ".join(str(a) for a in result["assumptions"]))
+    new = [str(a) for a in result.get("assumptions") or [] if str(a) not in stated]
+    stated.update(new)
+    if new:
+        parts.append("Assumptions: " + "; ".join(new))
     return ". ".join(p for p in parts if p) + "."
 
 

@@ -124,8 +124,6 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
         return design, "mde"
     if ASKS_DAYS.search(t) and not (ASKS_MDE.search(t) and "days" in roles):
         return design, "days"
-    if "days" in roles and "daily_traffic" in roles and ASKS_MDE.search(t):
-        return design, "mde_in_days"
     power_given = "power" in roles
     if not power_given and ASKS_POWER.search(t):
         return design, "power"

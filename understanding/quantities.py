@@ -37,6 +37,13 @@ _WORD_NUMBER = re.compile(
 )
 
 
+def _count(word: str) -> float:
+    """A small count written as digits or a word ("a", "one", "3", "three")."""
+    if word.isdigit():
+        return float(word)
+    return 1.0 if word.lower() in ("a", "one") else _word_value(word) or 1.0
+
+
 def _word_value(words: str) -> float | None:
     total, current = 0.0, 0.0
     seen = False
@@ -88,6 +95,20 @@ def normalise(question: str) -> str:
         flags=re.IGNORECASE,
     )
     text = re.sub(r"\ba week\b", "7 days", text, flags=re.IGNORECASE)
+    # "within a month", "only have two months": the time a test can run. "600k visitors a month" stays a rate.
+    text = re.sub(
+        r"\b(within|in|for|over|under|inside|about|around|roughly|only|have|has|got|max(?:imum)?|most|than|run)\s+"
+        r"(a|one|1|two|three|four|five|six|\d+)\s+months?\b",
+        lambda m: f"{m.group(1)} {30 * _count(m.group(2)):g} days",
+        text,
+        flags=re.IGNORECASE,
+    )
+    text = re.sub(
+        r"\b(a|one|1|two|three|\d+)\s+months?(?=\s+(?:max|maximum|tops|at most|at the most|deadline)\b)",
+        lambda m: f"{30 * _count(m.group(1)):g} days",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(r"\b(\d+) weeks?\b", lambda m: f"{7 * int(m.group(1))} days", text, flags=re.IGNORECASE)
 
     def words(m: re.Match[str]) -> str:

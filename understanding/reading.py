@@ -264,6 +264,10 @@ def roles_of(text: str, quantities: list[Quantity]) -> dict[str, Grounded]:
             roles[role] = _g(q, q.value / 100, note)
         elif role == "daily_traffic" and q.per == "week":
             roles[role] = _g(q, q.value / 7, f"{q.value:,.0f} a week read as {q.value / 7:,.1f} a day")
+        elif role == "daily_traffic" and q.per == "month":
+            roles[role] = _g(
+                q, q.value / 30, f"{q.value:,.0f} a month read as {q.value / 30:,.1f} a day (30 days)"
+            )
         else:
             roles[role] = _g(q, q.value, note)
     if "confidence" in roles and "alpha" not in roles:

@@ -86,6 +86,7 @@ class Step:
     carry_scale: dict[str, float] = field(
         default_factory=dict
     )  # carried value × factor (a total → per group)
+    within_days: float | None = None  # the days the test can run, for a step asking what they can detect
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -93,6 +94,7 @@ class Step:
             "params": dict(self.params),
             "carry": {k: {"step": s, "output": o} for k, (s, o) in self.carry.items()},
             "purpose": self.purpose,
+            **({"within_days": self.within_days} if self.within_days is not None else {}),
         }
 
 

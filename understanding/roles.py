@@ -423,7 +423,7 @@ def candidates(text: str, quantities: list[Quantity]) -> list[list[tuple[float, 
             s, cue = _score(role, q, left, right, shared)
             if s > 0:
                 scored.append((s, role, cue))
-        if q.per in ("day", "week") and q.unit in ("count", "number"):
+        if q.per in ("day", "week", "month") and q.unit in ("count", "number"):
             scored.append((12.0, "daily_traffic", f"per {q.per}"))
         if q.unit == "days":
             scored.append((9.0, "days", "days"))

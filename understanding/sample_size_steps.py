@@ -142,6 +142,30 @@ def _days_after(b: StepBuilder, t: str, output: str) -> None:
             "days to collect that sample",
         )
     )
+    _within_days(b, previous, params)
+
+
+def _within_days(b: StepBuilder, sized: Step, duration: dict[str, Any]) -> None:
+    """ "…a 2% lift within a month at 20k a day": besides the days the asked effect needs, the smallest effect the
+    days the test can run would detect, so the answer says whether the plan fits and what fits instead."""
+    if "days" not in b.roles or "daily_traffic" not in duration or duration.get("variants", 1) != 1:
+        return
+    days = b.get("days")
+    share = float(duration.get("exposed_share", 1.0))
+    n = days * duration["daily_traffic"] * share / 2
+    note = (
+        f"{days:g} days × {duration['daily_traffic']:,.0f} a day{f' × {share:.0%} exposed' if share != 1 else ''}"
+        f" / 2 groups = {n:,.0f} per group"
+    )
+    kept = {k: v for k, v in sized.params.items() if k in ("alpha", "power", "alternative")}
+    if sized.tool == "proportions_sample_size" and "baseline" in sized.params:
+        tool, params = "proportions_mde", {"baseline": sized.params["baseline"], **kept}
+    elif sized.tool == "means_sample_size" and "design" not in sized.params:
+        tool, params = "means_mde", {**({"sd": sized.params["sd"]} if "sd" in sized.params else {}), **kept}
+    else:
+        return
+    params["n_per_group"] = b.derive("n_per_group_within_days", n, note)
+    b.steps.append(Step(tool, params, {}, f"smallest effect {days:g} days can detect", within_days=days))
 
 
 def proportions_steps(

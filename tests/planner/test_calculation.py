@@ -8,6 +8,7 @@ from planner.calculation import (
     calculation_requested,
     calculation_sentence,
     calculation_text,
+    combined_result,
     needs_sentence,
     parse,
     run_calculation,
@@ -125,3 +126,18 @@ def test_a_sizing_reading_knows_whether_its_unknown_was_asked_for() -> None:
     assert unknown_asked(ramp) is False
     assert unknown_asked(parse("baseline 5%, target 20%: how many per group?")) is True
     assert unknown_asked(parse("control 40/400, treatment 48/400 - is the lift significant?")) is True
+
+
+def test_a_chained_calculation_source_states_each_assumption_once() -> None:
+    outcome = run_calculation(
+        parse("baseline 3%, want a 5% relative lift, we get 10k users a day and only have two weeks. doable?")
+    )
+    text = calculation_text(combined_result(outcome) or {})
+    assert [r["tool"] for r in outcome.results] == [
+        "proportions_sample_size",
+        "test_duration",
+        "proportions_mde",
+    ]
+    assert text.count("80% power (not stated in the question)") == 1
+    assert text.count("all daily traffic enters the test") == 1
+    assert "14 days the test can run" in text and "70,000 users" in text

@@ -54,10 +54,14 @@ def test_a_calculation_that_asks_what_its_numbers_mean_is_explained_after_the_nu
         "mean for detecting a 2% relative lift within a month at ~20k visitors/day?"
     )
     response = short_planner.ask(question)
-    size, duration = response.calculations
+    size, duration, within = response.calculations
     n, days = math.ceil(size.outputs["n_control"]), duration.outputs["days_rounded_up"]
     sentences = split_sentences(response.answer)
     assert f"{n:,}" in sentences[0] and any(f"{days:,} days" in s for s in sentences[:2])
+    # "within a month": the month the test can run is too short, and what it can detect instead is said
+    budget = next(s for s in sentences if "30 days the test can run" in s)
+    assert within.inputs["n_per_group"] == 300_000 and f"{100 * within.outputs['p2']:.2f}%" in budget
+    assert "more than" in budget and f"{days:,} days needed" in budget
     calc_markers = {c.marker for c in response.citations if c.kind == "calculation"}
     explained = [s for s in sentences if citation_markers(s) and not set(citation_markers(s)) & calc_markers]
     assert len(explained) >= 2  # passage sentences saying why a low baseline needs so many users

@@ -163,6 +163,67 @@ def test_named_difference_intervals(name: str, sm: str) -> None:
 # --- durations and chains ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("question", "days", "traffic", "baseline"),
+    [
+        (
+            "our checkout conversion is 0.5%. what does that mean for detecting a 2% relative lift within a month "
+            "at ~20k visitors/day?",
+            30,
+            20000,
+            0.005,
+        ),
+        (
+            "baseline 3%, want a 5% relative lift, we get 10k users a day and only have two weeks. doable?",
+            14,
+            10000,
+            0.03,
+        ),
+        (
+            "4% conversion, 10% relative lift, 5000 visitors per day, we can run for at most 3 weeks. how long?",
+            21,
+            5000,
+            0.04,
+        ),
+        # "can we detect …": an effect given with the days is asked whether it fits, not what the days detect
+        (
+            "can we detect a 3% relative lift on a 12% signup rate in 10 days with 30k daily users?",
+            10,
+            30000,
+            0.12,
+        ),
+        (
+            "conversion is 1.2%, we want a 15% lift, 3k users per day, the PM gives us 1 month max. feasible?",
+            30,
+            3000,
+            0.012,
+        ),
+    ],
+)
+def test_the_days_a_test_can_run_give_the_effect_they_can_detect(
+    question: str, days: int, traffic: int, baseline: float
+) -> None:
+    reading = read(question)
+    assert [s.tool for s in reading.steps] == ["proportions_sample_size", "test_duration", "proportions_mde"]
+    assert reading.steps[-1].within_days == days
+    size, duration, within = run_steps(reading)
+    assert within.inputs["n_per_group"] == days * traffic / 2
+    # the effect those users detect at 80% power is the one whose sample size is exactly that many users
+    assert prop_n(baseline, float(within.outputs["p2"])) == pytest.approx(days * traffic / 2, rel=2e-3)
+    assert duration.outputs["days"] == pytest.approx(
+        size.outputs_rounded["n_control"] / (traffic / 2), rel=1e-6
+    )
+
+
+def test_a_month_of_traffic_is_still_a_rate() -> None:
+    reading = read(
+        "baseline 2%, 10% relative lift, we get 600k visitors a month. how long will the test take?"
+    )
+    assert reading.roles["daily_traffic"].value == pytest.approx(600000 / 30, rel=0.02)
+    assert "days" not in reading.roles
+    assert [s.tool for s in reading.steps] == ["proportions_sample_size", "test_duration"]
+
+
 def test_duration_from_a_known_total_with_exposure() -> None:
     (out,) = outputs(
         "we need 90k users overall, traffic is 15k a day and only 30% of it can be exposed. how long?"
@@ -173,7 +234,7 @@ def test_duration_from_a_known_total_with_exposure() -> None:
 def test_a_sample_size_question_that_gives_its_daily_traffic_also_gets_the_duration() -> None:
     reading = read(
         "our checkout conversion is 0.5%. how does such a low baseline blow up the sample size, and what does that "
-        "mean for detecting a 2% relative lift within a month at ~20k visitors/day?"
+        "mean for detecting a 2% relative lift at ~20k visitors/day?"
     )
     assert [s.tool for s in reading.steps] == ["proportions_sample_size", "test_duration"]
     size, duration = run_steps(reading)
