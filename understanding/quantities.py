@@ -95,6 +95,18 @@ def normalise(question: str) -> str:
         flags=re.IGNORECASE,
     )
     text = re.sub(r"\ba week\b", "7 days", text, flags=re.IGNORECASE)
+    # "40k of our 80k daily visitors see it": the traffic the test gets is the 40k (unless an exposed share says so)
+    text = (
+        text
+        if re.search(r"expos", text, re.IGNORECASE)
+        else re.sub(
+            r"\b(\d[\d.,]*\s?[km]?)\s+of\s+(?:our|the|my|all(?: of)?(?: our)?)\s+\d[\d.,]*\s?[km]?"
+            r"(?=\s+(?:daily|weekly|monthly|[a-z-]+\s+(?:a|per|each|every)\s+(?:day|week|month))\b)",
+            r"\1",
+            text,
+            flags=re.IGNORECASE,
+        )
+    )
     # "within a month", "only have two months": the time a test can run. "600k visitors a month" stays a rate.
     text = re.sub(
         r"\b(within|in|for|over|under|inside|about|around|roughly|only|have|has|got|max(?:imum)?|most|than|run)\s+"
@@ -187,7 +199,7 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _PER = re.compile(
-    r"^\s*(?:unique\s+)?(?:[a-z-]+\s*){0,2}?(?:a|per|each|every|/|an?)\s?(day|daily|week|month)\b|^\s*(?:[a-z]+\s+)?(daily)\b"
+    r"^\s*(?:unique\s+)?(?:[a-z-]+\s*){0,2}?(?:a|per|each|every|/|an?)\s?(day|daily|week|month)\b|^\s*(?:[a-z]+\s+)?(daily|weekly|monthly)\b"
     r"|^/(day|d|week|wk)\b",
     re.IGNORECASE,
 )

@@ -347,3 +347,24 @@ def test_a_follow_up_can_supply_what_was_missing() -> None:
     assert [m.name for m in first.missing] == ["baseline"]
     second = read("the baseline is 12%", first.memory())
     assert second.calculable and second.roles["mde"].source == "earlier_turn"
+
+
+@pytest.mark.parametrize(
+    ("question", "per_day"),
+    [
+        (
+            "we have 1.2M monthly active users, 5% conversion, want a 3% relative lift. how long will it take?",
+            40000,
+        ),
+        ("70k weekly visitors, baseline 4%, 10% relative lift. how long?", 10000),
+        # only the share that sees the change enters the test
+        ("40k of our 80k daily visitors see the page, 3% baseline, 5% relative lift, how long", 40000),
+    ],
+)
+def test_traffic_written_per_week_month_or_as_a_share_is_read_per_day(question: str, per_day: int) -> None:
+    reading = read(question)
+    assert reading.roles["daily_traffic"].value == pytest.approx(per_day)
+    size, duration = run_steps(reading)
+    assert duration.outputs["days"] == pytest.approx(
+        size.outputs_rounded["n_control"] / (per_day / 2), rel=1e-6
+    )
