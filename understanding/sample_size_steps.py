@@ -95,6 +95,8 @@ def means_steps(
             params["sd"] = sd
     if unknown == "power":
         n = n_from(b)
+        if n is None and design is None:
+            n = _n_from_days(b, 2)
         if n is None:
             b.need("n_per_group")
         else:
@@ -105,6 +107,23 @@ def means_steps(
     if unknown == "days":
         _days_after(b, t, "n_group1" if design is None else ("n_pairs" if design == "paired" else "n"))
     return "means_sample_size"
+
+
+def _n_from_days(b: StepBuilder, arms: int) -> float | None:
+    """ "we ran 2 weeks at 5k users/day … enough power?": the users per group those days brought, or None."""
+    if "days" not in b.roles or "daily_traffic" not in b.roles:
+        return None
+    days, traffic = b.get("days"), b.get("daily_traffic")
+    share = b.get("exposed_share") or 1.0
+    n = days * traffic * share / arms
+    exposed = f" × {share:.0%} exposed" if share != 1 else ""
+    return float(
+        b.derive(
+            "n_per_group",
+            n,
+            f"{days:g} days × {traffic:,.0f} a day{exposed} / {arms} groups = {n:,.0f} per group",
+        )
+    )
 
 
 def _days_after(b: StepBuilder, t: str, output: str) -> None:
@@ -245,6 +264,8 @@ def proportions_steps(
                 )
         if n is None and "n_one" in b.roles:
             n = b.get("n_one")
+        if n is None and "n_total" not in b.roles:
+            n = _n_from_days(b, (int(variants) + 1) if variants else 2)
         if n is None and "n_total" in b.roles:
             total = b.get("n_total")
             split = next((q for q in quantities if q.unit == "split" and len(q.values) == 2), None)

@@ -368,3 +368,18 @@ def test_traffic_written_per_week_month_or_as_a_share_is_read_per_day(question: 
     assert duration.outputs["days"] == pytest.approx(
         size.outputs_rounded["n_control"] / (per_day / 2), rel=1e-6
     )
+
+
+def test_the_power_a_finished_test_had_comes_from_the_days_it_ran() -> None:
+    reading = read(
+        "we ran 2 weeks at 5k users/day, control converted 4.1%, treatment 4.5%. was that enough power?"
+    )
+    (out,) = run_steps(reading)
+    assert out.inputs["n_per_group"] == 35000
+    expected = power_proportions_2indep(0.045 - 0.041, 0.041, 35000, ratio=1, alpha=0.05).power
+    assert out.outputs["power"] == pytest.approx(expected, abs=5e-3)
+    means = read("revenue sd 40, we hoped to detect a $2 change, ran 10 days at 3k users/day. power?")
+    (m,) = run_steps(means)
+    assert m.outputs["power"] == pytest.approx(
+        TTestIndPower().power(effect_size=2 / 40, nobs1=15000, alpha=0.05), rel=1e-4
+    )
