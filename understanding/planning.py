@@ -95,9 +95,16 @@ def plan(
     return reading
 
 
+# "… 3 weeks max - can we do it?", "doable in a week?": whether the asked effect fits in the days the test can run
+_ASKS_FITS = re.compile(
+    r"\b(?:doable|feasible|possible|realistic|enough|fits?|make it|pull (?:it )?off)\b"
+    r"|\b(?:can|could) (?:we|i|you)\b(?: (?:do|manage|get|swing) (?:it|that|this)\b)?\s*[?.!]"
+)
+
+
 def asked_unknown(t: str, roles: dict[str, Grounded]) -> str | None:
     """The unknown the wording of ``t`` (lower case) asks for, if any: days, MDE, power or sample size."""
-    if ASKS_DAYS.search(t):
+    if ASKS_DAYS.search(t) or ("days" in roles and "daily_traffic" in roles and _ASKS_FITS.search(t)):
         return "days"
     if ASKS_MDE.search(t) and not ({"mde", "mde_abs", "p2"} & set(roles)):
         return "mde"

@@ -37,6 +37,13 @@ _WORD_NUMBER = re.compile(
 )
 
 
+# a number and up to two words before "a week": "25k visitors a week", "~3,000 new users a week"
+_AFTER_A_COUNT = re.compile(
+    r"\d[\d.,]*\s?[kKmM]?\s+(?:(?!(?:and|for|in|over|within|only|about|then)\b)[a-zA-Z-]+\s+){1,2}$",
+    re.IGNORECASE,
+)
+
+
 def _count(word: str) -> float:
     """A small count written as digits or a word ("a", "one", "3", "three")."""
     if word.isdigit():
@@ -88,13 +95,23 @@ def normalise(question: str) -> str:
     text = re.sub(r"\btwo[- ]thirds\b", "66.6667%", text, flags=re.IGNORECASE)
     text = re.sub(r"\ba quarter\b", "25%", text, flags=re.IGNORECASE)
     text = re.sub(r"\b(\d+)-(day|week|month)s?\b", r"\1 \2s", text, flags=re.IGNORECASE)  # "a 10-day test"
+    # "run it for a week" is a duration; "25k visitors a week" is a rate and stays one
     text = re.sub(
         r"\b(a|one|two|three|four|five|six)[- ]weeks?\b",
-        lambda m: f"{7 * (_word_value(m.group(1)) or 1):g} days",
+        lambda m: (
+            m.group(0)
+            if m.group(1).lower() == "a" and _AFTER_A_COUNT.search(m.string[: m.start()])
+            else f"{7 * (_word_value(m.group(1)) or 1):g} days"
+        ),
         text,
         flags=re.IGNORECASE,
     )
-    text = re.sub(r"\ba week\b", "7 days", text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"\ba week\b",
+        lambda m: m.group(0) if _AFTER_A_COUNT.search(m.string[: m.start()]) else "7 days",
+        text,
+        flags=re.IGNORECASE,
+    )
     # "40k of our 80k daily visitors see it": the traffic the test gets is the 40k (unless an exposed share says so)
     text = (
         text
@@ -199,7 +216,7 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _PER = re.compile(
-    r"^\s*(?:unique\s+)?(?:[a-z-]+\s*){0,2}?(?:a|per|each|every|/|an?)\s?(day|daily|week|month)\b|^\s*(?:[a-z]+\s+)?(daily|weekly|monthly)\b"
+    r"^\s*(?:unique\s+)?(?:[a-z-]+\s*){0,2}?(?:a|per|each|every|/|an?)\s?(day|daily|week|wk|month|mo)\b|^\s*(?:[a-z]+\s+)?(daily|weekly|monthly)\b"
     r"|^/(day|d|week|wk)\b",
     re.IGNORECASE,
 )

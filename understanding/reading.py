@@ -133,14 +133,6 @@ def assign(text: str, quantities: list[Quantity]) -> dict[str, tuple[Quantity, f
     # "detect 30% vs 35%": a weakly cued MDE before the target rate is the baseline.
     if "p2" in out and "baseline" not in out and "mde" in out and out["mde"][0].start < out["p2"][0].start:
         out["baseline"] = out.pop("mde")
-    # "1.5% now, want to detect 1.8%": a bare "detect X%" above the baseline is the target rate, not a lift.
-    if "mde" in out and "baseline" in out and "p2" not in out and out["mde"][1] <= 4.0:
-        q = out["mde"][0]
-        right = text[q.end : q.end + 20].lower()
-        if q.value > out["baseline"][0].value and not re.match(
-            r"\s*(?:\(?relative|rel\b|lift|uplift|mde|improvement|increase|change)", right
-        ):
-            out["p2"] = out.pop("mde")
     # Bare rates: of two rates with no cue, the first is the baseline and the second the target.
     power_q = out["power"][0] if "power" in out else None
     bare = [
@@ -163,6 +155,15 @@ def assign(text: str, quantities: list[Quantity]) -> dict[str, tuple[Quantity, f
                     out[role] = (q, 0.5, "order: first rate is the baseline, the second the target")
                 used.add(quantities.index(q))
                 break
+    # "1.5% now, want to detect 1.8%": a bare "detect X%" above the baseline is the target rate, not a lift (after
+    # the bare rates: "conv 4%, we want to see 4.4%" names its baseline by order alone)
+    if "mde" in out and "baseline" in out and "p2" not in out and out["mde"][1] <= 4.0:
+        q = out["mde"][0]
+        right = text[q.end : q.end + 20].lower()
+        if q.value > out["baseline"][0].value and not re.match(
+            r"\s*(?:\(?relative|rel\b|lift|uplift|mde|improvement|increase|change)", right
+        ):
+            out["p2"] = out.pop("mde")
     return out
 
 

@@ -141,3 +141,17 @@ def test_a_chained_calculation_source_states_each_assumption_once() -> None:
     assert text.count("80% power (not stated in the question)") == 1
     assert text.count("all daily traffic enters the test") == 1
     assert "14 days the test can run" in text and "70,000 users" in text
+
+
+@pytest.mark.parametrize(
+    ("question", "requested"),
+    [
+        ("conversion 2%, hoping for +15% relative, 6k visitors a day, 3 weeks max - can we do it?", True),
+        ("6% baseline, +5% relative, 20k/day, within a month - can we?", True),
+        ("signup 8%, target 9%, 5k visitors daily - doable in a week?", True),
+        # the numbers are the situation; the question asks what to make of it
+        ("we ran 2 weeks at 5k users a day with 3% baseline, can we trust it?", False),
+    ],
+)
+def test_asking_whether_a_test_fits_its_days_is_a_calculation(question: str, requested: bool) -> None:
+    assert calculation_requested(question, parse(question)) is requested

@@ -383,3 +383,19 @@ def test_the_power_a_finished_test_had_comes_from_the_days_it_ran() -> None:
     assert m.outputs["power"] == pytest.approx(
         TTestIndPower().power(effect_size=2 / 40, nobs1=15000, alpha=0.05), rel=1e-4
     )
+
+
+def test_a_week_after_a_count_is_a_rate_and_after_for_a_duration() -> None:
+    rate = read("baseline 5%, looking for +10% relative, ~25k visitors a week. how long?")
+    assert rate.roles["daily_traffic"].value == pytest.approx(25000 / 7)
+    assert "days" not in rate.roles
+    duration = read("baseline 5%, +10% relative, 3k users a day, we can run it for a week. how long?")
+    assert duration.roles["daily_traffic"].value == 3000 and duration.steps[-1].within_days == 7
+
+
+def test_a_rate_named_by_order_and_seen_above_the_baseline_is_the_target() -> None:
+    reading = read("conv 4%, we want to see 4.4%, 10 days and 8,000 visitors/day. can we make it?")
+    assert reading.roles["baseline"].value == pytest.approx(0.04)
+    assert reading.roles["p2"].value == pytest.approx(0.044) and "mde" not in reading.roles
+    size = run_steps(reading)[0]
+    assert size.outputs_rounded["n_control"] == pytest.approx(prop_n(0.04, 0.044), rel=1e-4)
