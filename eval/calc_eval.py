@@ -14,7 +14,9 @@ is asked for again. On the test half each item also has three paraphrases: *robu
 
 Splits: ``test`` and ``test2`` are held out (report them; never tune on them), and so is ``test3`` (built by
 ``eval/calc_build11.py``, frozen by ``eval/calc_set11.sha256``): does a test fit in the time it can run, written after
-the time-budget change by someone who did not read the parser. ``dev`` and the later dev rounds
+the time-budget change by someone who did not read the parser. ``test4`` (built by ``eval/calc_build12.py``, frozen by
+``eval/calc_set12.sha256``) is held out too: sizing, duration, power and fit questions in chat voice, written by
+someone who did not read the parser, before the changes it measures. ``dev`` and the later dev rounds
 ``dev2`` … ``dev10`` (each built by ``eval/calc_buildN.py`` and frozen by ``eval/calc_setN.sha256`` before the changes
 it led to) are for tuning.
 """
@@ -227,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
             "dev2",
             "test2",
             "test3",
+            "test4",
             "dev3",
             "dev4",
             "dev5",
