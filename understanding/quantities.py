@@ -88,6 +88,7 @@ def normalise(question: str) -> str:
         flags=re.IGNORECASE,
     )
     text = re.sub(r"\b16\s?σ²\s?/\s?δ²", "Kohavi rule of thumb", text)
+    text = re.sub(r"\b(wh)at(?:s|’s)\b", r"\1at's", text, flags=re.IGNORECASE)  # "whats our mde", "what’s"
     text = re.sub(r"\bhalf a (minute|second|day|point|percent)", r"0.5 \1", text, flags=re.IGNORECASE)
     text = re.sub(r"\bhalf of\b", "50% of", text, flags=re.IGNORECASE)
     text = re.sub(r"\bhalf (?=are|of|is|the traffic|our traffic)", "50% ", text, flags=re.IGNORECASE)

@@ -399,3 +399,11 @@ def test_a_rate_named_by_order_and_seen_above_the_baseline_is_the_target() -> No
     assert reading.roles["p2"].value == pytest.approx(0.044) and "mde" not in reading.roles
     size = run_steps(reading)[0]
     assert size.outputs_rounded["n_control"] == pytest.approx(prop_n(0.04, 0.044), rel=1e-4)
+
+
+def test_whats_without_an_apostrophe_still_asks() -> None:
+    reading = read("we have ~500k users a month, baseline ctr 1.8%, whats our mde for a 4 week test")
+    assert [s.tool for s in reading.steps] == ["proportions_mde"]
+    (out,) = run_steps(reading)
+    assert out.inputs["n_per_group"] == pytest.approx(28 * 500000 / 30 / 2)
+    assert prop_n(0.018, float(out.outputs["p2"])) == pytest.approx(28 * 500000 / 30 / 2, rel=2e-3)
