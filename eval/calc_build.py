@@ -2003,11 +2003,12 @@ def build_more() -> None:
     )
 
 
-def write_dev_round(number: int, build: Callable[[], None]) -> None:
-    """Build dev round ``number`` into ``eval/calc_dev<N>.jsonl`` and freeze it in ``eval/calc_set<N>.sha256``."""
+def write_dev_round(number: int, build: Callable[[], None], split: str | None = None) -> None:
+    """Build round ``number`` into ``eval/calc_<split>.jsonl`` (``dev<N>`` unless a held-out ``split`` is named) and
+    freeze it in ``eval/calc_set<N>.sha256``."""
     ITEMS.clear()
     build()
-    split = f"dev{number}"
+    split = split or f"dev{number}"
     rows = [{"id": f"{split}-{i['class']}-{n:02d}", "split": split, **i} for n, i in enumerate(ITEMS, 1)]
     text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     (HERE / f"calc_{split}.jsonl").write_text(text, encoding="utf-8")

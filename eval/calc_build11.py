@@ -21,11 +21,8 @@ Run: ``python -m eval.calc_build11``.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from pathlib import Path
-from typing import Any
 
 from eval import calc_build as b
 from eval.calc_build import R_PROP, days, prop_n, prop_p2, q
@@ -326,18 +323,8 @@ def build11() -> None:
 
 
 def main() -> None:
-    """Build ``eval/calc_test3.jsonl`` and freeze it in ``eval/calc_set11.sha256`` (as ``write_dev_round``)."""
-    b.ITEMS.clear()
-    build11()
-    rows: list[dict[str, Any]] = [
-        {"id": f"{SPLIT}-{i['class']}-{n:02d}", "split": SPLIT, **i} for n, i in enumerate(b.ITEMS, 1)
-    ]
-    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    (HERE / f"calc_{SPLIT}.jsonl").write_text(text, encoding="utf-8")
-    (HERE / f"calc_set{NUMBER}.sha256").write_text(
-        f"{hashlib.sha256(text.encode()).hexdigest()}  eval/calc_{SPLIT}.jsonl\n"
-    )
-    print(f"{SPLIT} {len(rows)} (+{3 * len(rows)} paraphrases)")
+    """Build ``eval/calc_test3.jsonl`` and freeze it in ``eval/calc_set11.sha256``."""
+    b.write_dev_round(NUMBER, build11, SPLIT)
 
 
 if __name__ == "__main__":

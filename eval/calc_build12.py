@@ -13,8 +13,6 @@ Frozen by ``eval/calc_set12.sha256``. Run: ``python -m eval.calc_build12``.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from pathlib import Path
 from statistics import NormalDist
@@ -356,16 +354,12 @@ def _check() -> None:
 
 
 def main() -> None:
-    b.ITEMS.clear()
+    b.write_dev_round(SET, _checked, SPLIT)
+
+
+def _checked() -> None:
     build12()
     _check()
-    rows = [{"id": f"{SPLIT}-{i['class']}-{n:02d}", "split": SPLIT, **i} for n, i in enumerate(b.ITEMS, 1)]
-    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    (HERE / f"calc_{SPLIT}.jsonl").write_text(text, encoding="utf-8")
-    (HERE / f"calc_set{SET}.sha256").write_text(
-        f"{hashlib.sha256(text.encode()).hexdigest()}  eval/calc_{SPLIT}.jsonl\n"
-    )
-    print(f"{SPLIT} {len(rows)} (+{3 * len(rows)} paraphrases)")
 
 
 if __name__ == "__main__":
