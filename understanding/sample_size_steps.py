@@ -109,8 +109,9 @@ def means_steps(
     return "means_sample_size"
 
 
-def _n_from_days(b: StepBuilder, arms: int) -> float | None:
-    """ "we ran 2 weeks at 5k users/day … enough power?": the users per group those days brought, or None."""
+def _n_from_days(b: StepBuilder, arms: int, role: str = "n_per_group") -> float | None:
+    """The users per group the days the test runs bring ("we ran 2 weeks at 5k users/day", "what can 3 weeks
+    detect"), derived as ``role``; None without both the days and the daily traffic."""
     if "days" not in b.roles or "daily_traffic" not in b.roles:
         return None
     days, traffic = b.get("days"), b.get("daily_traffic")
@@ -119,9 +120,7 @@ def _n_from_days(b: StepBuilder, arms: int) -> float | None:
     exposed = f" × {share:.0%} exposed" if share != 1 else ""
     return float(
         b.derive(
-            "n_per_group",
-            n,
-            f"{days:g} days × {traffic:,.0f} a day{exposed} / {arms} groups = {n:,.0f} per group",
+            role, n, f"{days:g} days × {traffic:,.0f} a day{exposed} / {arms} groups = {n:,.0f} per group"
         )
     )
 
@@ -169,13 +168,6 @@ def _within_days(b: StepBuilder, sized: Step, duration: dict[str, Any]) -> None:
     days the test can run would detect, so the answer says whether the plan fits and what fits instead."""
     if "days" not in b.roles or "daily_traffic" not in duration or duration.get("variants", 1) != 1:
         return
-    days = b.get("days")
-    share = float(duration.get("exposed_share", 1.0))
-    n = days * duration["daily_traffic"] * share / 2
-    note = (
-        f"{days:g} days × {duration['daily_traffic']:,.0f} a day{f' × {share:.0%} exposed' if share != 1 else ''}"
-        f" / 2 groups = {n:,.0f} per group"
-    )
     kept = {k: v for k, v in sized.params.items() if k in ("alpha", "power", "alternative")}
     if sized.tool == "proportions_sample_size" and "baseline" in sized.params:
         tool, params = "proportions_mde", {"baseline": sized.params["baseline"], **kept}
@@ -183,7 +175,8 @@ def _within_days(b: StepBuilder, sized: Step, duration: dict[str, Any]) -> None:
         tool, params = "means_mde", {**({"sd": sized.params["sd"]} if "sd" in sized.params else {}), **kept}
     else:
         return
-    params["n_per_group"] = b.derive("n_per_group_within_days", n, note)
+    params["n_per_group"] = _n_from_days(b, 2, "n_per_group_within_days")
+    days = b.get("days")
     b.steps.append(Step(tool, params, {}, f"smallest effect {days:g} days can detect", within_days=days))
 
 
@@ -229,7 +222,6 @@ def proportions_steps(
     ratio = allocation_ratio(b, quantities, t)
     if unknown == "mde_in_days":
         days, traffic = b.get("days"), b.get("daily_traffic")
-        share = b.get("exposed_share") or 1.0
         add_rates(b, params, t, require_effect=False)
         arms = (int(variants) + 1) if variants else 2
         if days is None:
@@ -237,12 +229,7 @@ def proportions_steps(
         if traffic is None:
             b.need("daily_traffic")
         if days is not None and traffic is not None:
-            n = days * traffic * share / arms
-            params["n_per_group"] = b.derive(
-                "n_per_group",
-                n,
-                f"{days:g} days × {traffic:,.0f} a day{f' × {share:.0%} exposed' if share != 1 else ''} / {arms} groups = {n:,.0f} per group",
-            )
+            params["n_per_group"] = _n_from_days(b, arms)
         step("proportions_mde", params, "smallest detectable effect with that sample")
         return "proportions_mde"
     if unknown == "mde":
