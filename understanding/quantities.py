@@ -217,7 +217,7 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _PER = re.compile(
-    r"^\s*(?:unique\s+)?(?:[a-z-]+\s*){0,2}?(?:a|per|each|every|/|an?)\s?(day|daily|week|wk|month|mo)\b|^\s*(?:[a-z]+\s+)?(daily|weekly|monthly)\b"
+    r"^\s*(?:unique\s+)?(?:[a-z-]+\s*){0,2}?(?:a|per|each|every|/|an?)\s?(day|daily|week|wk|month|mo)\b|^\s*(?:[a-z]+\s+)?(daily|weekly|monthly|dau|wau|mau)\b"
     r"|^/(day|d|week|wk)\b",
     re.IGNORECASE,
 )
@@ -411,7 +411,7 @@ def tag(text: str) -> list[Quantity]:
         pm = _PER.match(after)
         if pm and unit in ("number", "count"):
             word = (pm.group(1) or pm.group(2) or pm.group(3) or "").lower()
-            per = "week" if word.startswith("w") else "month" if word.startswith("mo") else "day"
+            per = "week" if word.startswith("w") else "month" if word.startswith(("mo", "mau")) else "day"
         if (
             unit == "number"
             and value == int(value)

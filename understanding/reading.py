@@ -148,7 +148,7 @@ def assign(text: str, quantities: list[Quantity]) -> dict[str, tuple[Quantity, f
     ]
     for q in bare:
         for role in ("baseline", "p2"):
-            if role not in out and not ("mde" in out and role == "p2"):
+            if role not in out and not (("mde" in out or "mde_abs" in out) and role == "p2"):
                 if role == "p2" and "baseline" in out and out["baseline"][0].start > q.start:
                     out["p2"], out["baseline"] = out["baseline"], (q, 0.5, "first of two rates")
                 else:

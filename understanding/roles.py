@@ -52,9 +52,23 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
         ("percent",),
     ),
     "exposed_share": (
-        ((r"\b(?:send|expose|exposed|eligible|allocate|route|only)\b", 4), (r"\bexposure\b", 8)),
+        (
+            (r"\b(?:send|expose|exposed|eligible|allocate|route|only)\b", 4),
+            (r"\bexposure\b", 8),
+            (
+                r"\bof (?:which|whom|those|them)\s*(?:only\s+|about\s+|~\s*)?$",
+                8,
+            ),  # "10k a day, of which 60% …"
+        ),
         (
             (r"^\s*(?:of (?:the |our |all |daily )?(?:traffic|users|visitors|sessions|them))", 9),
+            # "20% reach the product page", "30% of them open the cart": the share the tested page sees
+            (
+                r"^\s*(?:of (?:them|those|these|the (?:users|visitors))\s+)?(?:ever\s+|actually\s+)?"
+                r"(?:reach(?:es)?|see|sees|hit|hits|get to|gets to|make it to|land on|lands on|opens?|visits?)\b"
+                r"(?!\s*(?:rates?|ratio)\b)",  # "25% open rate" is a rate
+                8,
+            ),
             (r"^\s*(?:exposed|exposure|eligible|in(?:to)? the (?:test|experiment))", 9),
             (r"^\s*(?:enter|are eligible)", 6),
             (r"^\s*(?:allocated|assigned|routed|sent|bucketed)\b", 8),

@@ -407,3 +407,49 @@ def test_whats_without_an_apostrophe_still_asks() -> None:
     (out,) = run_steps(reading)
     assert out.inputs["n_per_group"] == pytest.approx(28 * 500000 / 30 / 2)
     assert prop_n(0.018, float(out.outputs["p2"])) == pytest.approx(28 * 500000 / 30 / 2, rel=2e-3)
+
+
+@pytest.mark.parametrize(
+    ("question", "per_day", "share", "baseline"),
+    [
+        # the share that reaches the tested page is the exposed share, not a second rate
+        (
+            "can we detect a 2 percentage point lift on a 40% signup rate in 14 days with 10,000 daily users of "
+            "which 50% reach signup?",
+            10000,
+            0.5,
+            0.40,
+        ),
+        (
+            "our funnel: 100k visits/day, 20% reach the product page, 5% of those buy. want +3% relative. how long?",
+            100000,
+            0.2,
+            0.05,
+        ),
+        (
+            "we have about 25k DAU but only 30% of them open the cart. cart conversion is 35%, +1 pp. how many days?",
+            25000,
+            0.3,
+            0.35,
+        ),
+        ("~900k MAU, 20% reach the paywall, paywall conv 4%, want 4.4%. days?", 30000, 0.2, 0.04),
+    ],
+)
+def test_the_share_of_traffic_that_reaches_the_page_is_the_exposed_share(
+    question: str, per_day: int, share: float, baseline: float
+) -> None:
+    reading = read(question)
+    assert reading.roles["daily_traffic"].value == pytest.approx(per_day)
+    assert reading.roles["exposed_share"].value == pytest.approx(share)
+    assert reading.roles["baseline"].value == pytest.approx(baseline)
+    size, duration, *_ = run_steps(reading)
+    assert duration.outputs["days"] == pytest.approx(
+        size.outputs_rounded["n_control"] / (per_day * share / 2), rel=1e-6
+    )
+
+
+def test_an_open_rate_is_a_rate_not_a_share_that_opens_a_page() -> None:
+    reading = read("18% open rate today, hoping for 20%: emails needed per variant?")
+    assert "exposed_share" not in reading.roles
+    (size,) = run_steps(reading)
+    assert size.outputs_rounded["n_control"] == pytest.approx(prop_n(0.18, 0.20), rel=1e-4)
