@@ -16,9 +16,11 @@ Splits: ``test`` and ``test2`` are held out (report them; never tune on them), a
 ``eval/calc_build11.py``, frozen by ``eval/calc_set11.sha256``): does a test fit in the time it can run, written after
 the time-budget change by someone who did not read the parser. ``test4`` (built by ``eval/calc_build12.py``, frozen by
 ``eval/calc_set12.sha256``) is held out too: sizing, duration, power and fit questions in chat voice, written by
-someone who did not read the parser, before the changes it measures. ``dev`` and the later dev rounds
-``dev2`` … ``dev10`` (each built by ``eval/calc_buildN.py`` and frozen by ``eval/calc_setN.sha256`` before the changes
-it led to) are for tuning.
+someone who did not read the parser, before the changes it measures. ``test5`` (built by ``eval/calc_build13.py``,
+frozen by ``eval/calc_set13.sha256``) is held out as well: sizing, duration, power, MDE and fit questions in
+practitioners' chat voice, written by someone who did not read the parser, before it was scored. ``dev`` and the
+later dev rounds ``dev2`` … ``dev10`` (each built by ``eval/calc_buildN.py`` and frozen by
+``eval/calc_setN.sha256`` before the changes it led to) are for tuning.
 """
 
 from __future__ import annotations
@@ -230,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             "test2",
             "test3",
             "test4",
+            "test5",
             "dev3",
             "dev4",
             "dev5",
