@@ -139,7 +139,9 @@ def normalise(question: str) -> str:
         text,
         flags=re.IGNORECASE,
     )
-    text = re.sub(r"\b(\d+) weeks?\b", lambda m: f"{7 * int(m.group(1))} days", text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"\b(\d+) ?(?:weeks?|wks?)\b", lambda m: f"{7 * int(m.group(1))} days", text, flags=re.IGNORECASE
+    )
 
     def words(m: re.Match[str]) -> str:
         raw = m.group(0)

@@ -55,11 +55,14 @@ ASKS_DAYS = re.compile(
 )
 ASKS_POWER = re.compile(
     r"what(?:'s| is)? (?:the |our |my )?power|power\s*\?|how much power|power (?:of|for|check|with|to detect|at|if|do)|"
-    r"what power|likely are we|\bpower:|power does|which alpha and power|alpha and power|the power\b"
+    r"what power|likely are we|\bpower:|power does|which alpha and power|alpha and power|the power\b|"
+    r"\bpowered enough\b|\b(?:adequately|sufficiently|well)[- ]powered\b|"
+    r"\b(?:is|was|are|were) (?:it|the test|this|that|we|our test) (?:\w+ )?powered\b"
 )
 ASKS_MDE = re.compile(
     r"smallest|minimum detectable|minimal|minimum p2|min p2|what(?:'s| is| would be)? (?:the |our |my )?(?:relative )?mde\b|\bmde\b\s*\?|what (?:relative )?(?:mde|lift)|how small|lowest|how high|what p2|"
     r"what (?:variant|treatment)(?: conversion)? rate|what relative|detectable|reachable|can (?:we|i) hit|"
+    r"what (?:rate|conversion(?: rate)?) would (?:the |our )?(?:variant|treatment)|need to hit|"
     r"what (?:effect size|minimum)|effect size d could|mde \(relative\)|what mde|"
     r"what (?:standardi[sz]ed )?effect(?: size)? (?:can|could|would)|"
     r"^(?:the )?(?:relative |absolute )?mde\b|\b(?:relative|absolute|minimum) (?:mde|lift|effect) (?:for|with|at|in|on)\b"
@@ -155,6 +158,11 @@ def assign(text: str, quantities: list[Quantity]) -> dict[str, tuple[Quantity, f
                     out[role] = (q, 0.5, "order: first rate is the baseline, the second the target")
                 used.add(quantities.index(q))
                 break
+    # "4% -> 4.6%": a rate the arrow leads to from the baseline is the target, whatever word follows it
+    if "mde" in out and "baseline" in out and "p2" not in out:
+        base, q = out["baseline"][0], out["mde"][0]
+        if base.end <= q.start and re.fullmatch(r"\s*(?:->|→|=>|to)\s*", text[base.end : q.start]):
+            out["p2"] = out.pop("mde")
     # "1.5% now, want to detect 1.8%": a bare "detect X%" above the baseline is the target rate, not a lift (after
     # the bare rates: "conv 4%, we want to see 4.4%" names its baseline by order alone)
     if "mde" in out and "baseline" in out and "p2" not in out and out["mde"][1] <= 4.0:

@@ -453,3 +453,39 @@ def test_an_open_rate_is_a_rate_not_a_share_that_opens_a_page() -> None:
     assert "exposed_share" not in reading.roles
     (size,) = run_steps(reading)
     assert size.outputs_rounded["n_control"] == pytest.approx(prop_n(0.18, 0.20), rel=1e-4)
+
+
+def test_a_rate_the_arrow_leads_to_is_the_target_whatever_follows() -> None:
+    reading = read("what was our power with 6000 users per group for a 4% -> 4.6% change?")
+    (out,) = run_steps(reading)
+    assert reading.roles["p2"].value == pytest.approx(0.046) and "mde" not in reading.roles
+    assert out.outputs["power"] == pytest.approx(prop_power_of(0.04, 0.046, 6000), abs=5e-3)
+
+
+def test_asking_what_the_variant_must_hit_is_the_mde_and_powered_enough_is_power() -> None:
+    hit = read(
+        "we can only get 2,500 per group. baseline is 30%. what rate would the variant need to hit to detect it?"
+    )
+    assert [s.tool for s in hit.steps] == ["proportions_mde"]
+    (p2,) = run_steps(hit)
+    assert prop_n(0.30, float(p2.outputs["p2"])) == pytest.approx(2500, rel=2e-3)
+    powered = read(
+        "was the test powered enough? 5k visitors per day over 14 days, conversion 8 percent, hoping for 9 percent"
+    )
+    (power,) = run_steps(powered)
+    assert power.inputs["n_per_group"] == 35000
+    assert power.outputs["power"] == pytest.approx(prop_power_of(0.08, 0.09, 35000), abs=5e-3)
+    # advice about an underpowered test is not a request for its power
+    assert "power" not in (read("my test with 5000 users per group is underpowered, what now?").unknown or "")
+
+
+def test_wks_is_weeks() -> None:
+    reading = read(
+        "4 wks available, 5k visitors a day, baseline 2 percent, target 2.3 percent - can we do it?"
+    )
+    assert reading.steps[-1].within_days == 28
+
+
+def prop_power_of(p1: float, p2: float, n: float) -> float:
+    """R power.prop.test's power, via statsmodels (as ``prop_n``)."""
+    return float(power_proportions_2indep(p1 - p2, p2, n, ratio=1, alpha=0.05, return_results=True).power)
