@@ -125,6 +125,10 @@ def _n_from_days(b: StepBuilder, arms: int, role: str = "n_per_group") -> float 
     )
 
 
+_DAILY_ACTIVE = re.compile(r"\b(?:dau|daily active)\b")
+_PERIOD_ACTIVE = re.compile(r"\b(?:wau|mau|(?:weekly|monthly) active)\b")
+
+
 def _days_after(b: StepBuilder, t: str, output: str) -> None:
     traffic = b.get("daily_traffic")
     params: dict[str, Any] = {}
@@ -132,6 +136,16 @@ def _days_after(b: StepBuilder, t: str, output: str) -> None:
         b.need("daily_traffic")
     else:
         params["daily_traffic"] = traffic
+        if _DAILY_ACTIVE.search(t):
+            b.notes.append(
+                "daily active users counted as new users every day: a test randomised by user gets fewer distinct "
+                "users, because returning users count once, so it takes longer than this"
+            )
+        elif _PERIOD_ACTIVE.search(t):
+            b.notes.append(
+                "active users spread evenly over the days of their week or month: past that period returning users "
+                "count once, so a longer test gets fewer distinct users than this"
+            )
     share = b.get("exposed_share")
     if share is not None:
         params["exposed_share"] = share

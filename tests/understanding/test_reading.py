@@ -489,3 +489,12 @@ def test_wks_is_weeks() -> None:
 def prop_power_of(p1: float, p2: float, n: float) -> float:
     """R power.prop.test's power, via statsmodels (as ``prop_n``)."""
     return float(power_proportions_2indep(p1 - p2, p2, n, ratio=1, alpha=0.05, return_results=True).power)
+
+
+def test_active_users_as_traffic_say_what_they_overstate() -> None:
+    daily = read("25k DAU, 35% conversion, we care about a 1 pp change. how many days?")
+    assert any("returning users count once" in a for a in daily.assumptions)
+    monthly = read("we have 1.2M monthly active users, 5% conversion, want a 3% relative lift. how long?")
+    assert any("past that period" in a for a in monthly.assumptions)
+    plain = read("25k visitors a day, 35% conversion, we care about a 1 pp change. how many days?")
+    assert not any("returning users" in a for a in plain.assumptions)
