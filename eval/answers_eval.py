@@ -71,6 +71,7 @@ SPLITS = (
     "dev7",
     "dev8",
     "dev9",
+    "dev10",
     "test",
     "test2",
     "test3",
@@ -80,6 +81,7 @@ SPLITS = (
     "test7",
     "test8",
     "test9",
+    "test10",
 )
 CATEGORIES = ("definition", "methodology", "best_practice", "comparison", "multi_hop")
 SUPPORT_MIN_COVERAGE = 0.6
