@@ -33,7 +33,7 @@ from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from planner.answer_focus import comparison_sides, question_terms, select, sides_named
+from planner.answer_focus import comparison_sides, question_parts, question_terms, select, sides_named
 from planner.context import (
     GERUND_SUBJECT,
     mistake_sentence,
@@ -607,6 +607,16 @@ class _Builder:
             + SIDES_BONUS * sides_named(sentence, sides)
             for src, sentence in pool
         ]
+        asks = question_parts(self.focus)
+        parts: list[list[float]] = []
+        covered: list[float] = []
+        said = [i.text for i in self.items]
+        for ask in asks:
+            scores = list(self.similarity(ask, [*texts, *said]))
+            if self.relevance is not None:
+                scores = blend(scores, list(self.relevance(ask, [*texts, *said])))
+            parts.append(scores[: len(texts)])
+            covered.append(max(scores[len(texts) :], default=0.0))
         for pick in select(
             [s for _, s in pool],
             cosines,
@@ -615,6 +625,8 @@ class _Builder:
             limit=room,
             min_cosine=MIN_FOCUS_COSINE,
             bonus=bonus,
+            parts=parts,
+            covered=covered,
         ):
             src, sentence = pool[pick.index]
             self.add(role, self.as_told(sentence, src), src)

@@ -258,9 +258,16 @@ _WORDED_QUANTITY = re.compile(
 # compares methods. "4% vs 5%" or "200/4000 in control vs 260/4100" compare numbers and stay calculations.
 _IDEA_COMPARISON = re.compile(r"\b(?:vs\.?|versus|difference between)\s", re.IGNORECASE)
 _CALCULATION_REQUEST = re.compile(
-    r"\b(?:how (?:many|long)|how much(?![^?.]*\b(?:trust|believe|rely|worry)\b)|calculate|compute|what(?:'s| is| are| would be) (?:the|my|our) "
+    # "how long do people keep a holdout?", "what goes into deciding how long to run it?": practice, not a number
+    r"\b(?:(?<!deciding )(?<!decide )how (?:many|long)(?! do (?:people|teams|companies|others|most))|how much(?![^?.]*\b(?:trust|believe|rely|worry)\b)|calculate|compute|what(?:'s| is| are| would be) (?:the|my|our) "
     r"(?:sample size|power|p[- ]?values?|interval|duration|threshold|boundar))|how (?:big|large)|needed|\bn\s*\?"
     r"|\d\s*/\s*\d|\d+ (?:out )?of \d",  # "5/25 vs 13/27", "60 of 800": counts are data
+    re.IGNORECASE,
+)
+# "what's a holdout group and ...? thinking 5% for a quarter": the numbers are the situation of a definition question
+# ("what's a good MDE for a 2% baseline?" asks for a number)
+_ASKS_WHAT_A_THING_IS = re.compile(
+    r"\s*what(?:'s| is| are) an? (?!good|reasonable|realistic|typical|sensible|normal|decent|min)\w",
     re.IGNORECASE,
 )
 _SIDE_TOKENS = 3  # words each side of the cue that must carry no number for the sides to be ideas
@@ -303,6 +310,10 @@ _ADVICE_ASK = re.compile(
     r"|\bwhich (?:one|number|figure|result|estimate|do|should)\b|\bwhen (?:do|should|can|could|would|to)\b"
     r"|\b(?:does|do|did|would|will|could) (?:it|that|this|they|the \w+) (?:bias|skew|invalidate|break|ruin|matter|mean)\b"
     r"|\bwhat does (?:it|that|this) mean\b"
+    # or whether to go ahead, or what to do next: "ship or not?", "what do we do", "what else should go into it?"
+    r"|\b(?:ship|launch|roll \w+ out|rollout)(?: it| this)? or not\b|\bgo or no[- ]go\b|\bworth (?:it|shipping|launching)\b"
+    r"|\bwhat (?:do|should|can) (?:i|we) do\b|\bwhat now\b|\bwhat else\b|\blegit\b"
+    r"|\bhow (?:long|often) do (?:people|teams|companies|others|most)\b"
     # or which of two methods to use: "t-test or bootstrap?", "mean or median?"
     r"|\b[a-z][\w'-]* or (?!not\b)[a-z][\w'-]*\s*\?\s*$",
     re.IGNORECASE,
@@ -351,7 +362,8 @@ def wants_calculation(
     everything?" is no sample-size question). A number in a metric's name ("30 day retention", "p95 latency") is
     no data either, and nor are numbers the calculator could not use (not ``read_any`` of an ``incomplete``
     reading: "switchback with 1 hour windows, how do we deal with carryover?"): then only wording that asks for a
-    number, or about the asker's own data, makes it a calculation.
+    number, or about the asker's own data, makes it a calculation. Nor does an incomplete reading of a question that
+    opens by asking what a thing is ("what's a holdout group and how long do people keep them? thinking 5% ...").
     """
     from understanding.quantities import normalise
 
@@ -361,6 +373,8 @@ def wants_calculation(
     if _compares_ideas(normalised) or ((incomplete or not unknown_asked) and asks_advice(question)):
         return False
     if not unknown_asked and _RAMP.search(normalised):
+        return False
+    if incomplete and _ASKS_WHAT_A_THING_IS.match(normalised) and not _CALCULATION_REQUEST.search(normalised):
         return False
     own_data = bool(_OWN_DATA_QUESTION.search(question))
     if incomplete and not read_any and not own_data and not _CALCULATION_REQUEST.search(normalised):

@@ -16,6 +16,7 @@ from engine.text_index import ChunkTextIndex
 from planner import analysis_routing, proposed_facts
 from planner import calculation as calc
 from planner.answer_plans import plan_kind
+from planner.concept_phrasings import blend_neighbours
 from planner.context import number_sources, order_items, token_counter
 from planner.entity_linking import merge_embedding_links, topic_concepts
 from planner.intent import classify_intent, has_text
@@ -24,6 +25,8 @@ from planner.retrieval import retrieve as hybrid_retrieve
 from planner.state import PlannerState, RunContext
 from planner.traversal import connecting_paths, describe_path, hop_records, related_concepts
 
+NEIGHBOURS = 5  # concepts closest to the question that may be linked, steer retrieval or be the plan's topic
+CLOSENESS_POOL = 100  # concepts by definition cosine whose phrasings are weighed too (the database's most)
 EMBED_LINK_MIN_SIMILARITY = 0.55
 EMBED_LINK_MARGIN = 0.05
 EMBED_LINK_MAX = 2
@@ -149,12 +152,17 @@ def link_entities(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any],
     neighbours: list[tuple[str, str, float]] = []
     vector = state.get("question_vector") or []
     if vector:
-        neighbours = proposed_facts.concept_neighbours(
+        defined = proposed_facts.concept_neighbours(
             ctx.graph.db,
             vector,
-            k=5,
+            k=CLOSENESS_POOL if ctx.graph.phrasings is not None else NEIGHBOURS,
             index=ctx.graph.concept_index,
             include_proposed=ctx.settings.planner_use_proposed,
+        )
+        neighbours = (
+            blend_neighbours(defined, ctx.graph.phrasings.closeness(vector), NEIGHBOURS)
+            if ctx.graph.phrasings is not None
+            else defined
         )
         linked, decisions = merge_embedding_links(
             linked,

@@ -15,6 +15,7 @@ from engine.replay import ReplayRangeError
 from engine.text_index import ChunkTextIndex
 from engine.vector_index import VectorIndexCache
 from planner import proposed_facts
+from planner.concept_phrasings import PhrasingIndex
 from planner.entity_linking import EntityLinker
 from planner.graph import build_graph
 from planner.intent import INTENT_PROTOTYPES
@@ -107,6 +108,7 @@ class Planner:
                     namespace=ns,
                     chunk_index=self._vectors.get(db, "chunk"),
                     concept_index=self._vectors.get(db, "concept"),
+                    phrasings=PhrasingIndex.build(concepts, self.deps.embedder.embed),
                     # built here, under the lock, once per graph version (not by each concurrent first question)
                     chunk_text=ChunkTextIndex.load(db),
                 )

@@ -11,6 +11,7 @@ from engine.graph_reads import QueryRunner
 from engine.text_index import ChunkTextIndex
 from engine.vector_index import VectorIndex
 from model.prompts import ChatMessage
+from planner.concept_phrasings import PhrasingIndex
 from planner.entity_linking import EntityLinker
 from planner.traversal import Adjacency
 from planner.types import CalculationOutcome, Candidate, ConceptPath, LinkedEntity, Source
@@ -78,6 +79,8 @@ class GraphView:
     # Exact kNN snapshots at ``position`` (None: the database scans the table).
     chunk_index: VectorIndex | None = None
     concept_index: VectorIndex | None = None
+    # every concept's name, aliases and phrasings, embedded (None: closeness reads the definitions alone)
+    phrasings: PhrasingIndex | None = None
     # BM25 and chunk details in memory at ``position``, built on the first question that retrieves.
     chunk_text: ChunkTextIndex | None = None
     # planner.question_focus.Speller over this version's chunk words, built on the first question.

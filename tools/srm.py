@@ -25,10 +25,11 @@ def srm_result(
     observed_shares = [o / total for o in observed]
     intended = [e / total for e in expected]
     verdict = (
-        f"Sample ratio mismatch: p = {p:.3g} < {thr:g}. Do not trust the results until the cause is found "
+        f"Sample ratio mismatch: p = {p:.3g} < {thr:g}, so a split this far from the design is very unlikely to "
+        "be chance: it is not noise. Do not trust the results until the cause is found "
         "(assignment, redirects, bot filtering, logging)."
         if mismatch
-        else f"No sample ratio mismatch detected: p = {p:.3g} ≥ {thr:g}."
+        else f"No sample ratio mismatch detected: p = {p:.3g} ≥ {thr:g}, a gap this size is consistent with chance."
     )
     return CalculationResult(
         tool="srm_check",

@@ -155,3 +155,34 @@ def test_a_chained_calculation_source_states_each_assumption_once() -> None:
 )
 def test_asking_whether_a_test_fits_its_days_is_a_calculation(question: str, requested: bool) -> None:
     assert calculation_requested(question, parse(question)) is requested
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a result is in and the question asks whether to go ahead or what to do: no sample size to ask inputs for
+        "checkout conv +2.1% (p=0.03, 1.5M users per arm) but support tickets went up too. ship or not?",
+        "the variant's pre-period spend was already 4% higher than control's before the test started. what should we do",
+        "signup test came back +6% at p=0.04 with 80k users per arm. worth it?",
+        # what else goes into a decision about duration, or how long people keep something: practice, not a number
+        "baseline 5%, 25k visitors a day, the calculator gave us N per arm. what else should go into deciding how long to run?",
+        "how long do teams usually keep a 10% holdout going after launch?",
+        # a definition question whose numbers are its setting
+        "what's a universal holdout and is 5% for six months normal?",
+    ],
+)
+def test_numbers_in_an_advice_or_definition_question_do_not_make_it_a_calculation(question: str) -> None:
+    parsed = parse(question)
+    assert calculation_requested(question, parsed) is False
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's a good sample size for a 3% baseline and a 10% relative lift?",
+        "how long do we need to run it at 3% baseline, +10% relative, 20k users a day?",
+        "what is an srm? our 50/50 test has 5120 vs 4880 users",
+    ],
+)
+def test_a_question_that_asks_for_the_number_is_still_a_calculation(question: str) -> None:
+    assert calculation_requested(question, parse(question)) is True

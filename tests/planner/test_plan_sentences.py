@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from planner.answer_focus import question_terms, select
+from planner.answer_focus import question_parts, question_terms, select
 from planner.answer_plans import as_mistake, build_plan
 from planner.context import estimate_tokens, number_sources, order_items
 from planner.plan_sentences import (
@@ -145,6 +145,28 @@ def test_select_prefers_the_question_s_words_and_never_repeats() -> None:
     # what the answer already says is not said again
     said = [{"mean", "revenu", "user", "totals", "scale"}]
     assert [p.index for p in select(sentences, [0.5] * 3, terms, said, limit=3, min_cosine=0.4)] == [0]
+
+
+def test_a_question_that_asks_several_things_is_read_as_its_asks() -> None:
+    assert question_parts(
+        "why does a lopsided split cost power, and what does that mean for a 90/10 test on checkout?"
+    ) == ["why does a lopsided split cost power", "what does that mean for a 90/10 test on checkout"]
+    # a decimal point is no sentence end; a part with fewer than two words of its own asks nothing
+    assert question_parts("we got p=0.04 on day 3. ok to stop?") == []
+    assert question_parts("what is a guardrail metric?") == []
+
+
+def test_an_ask_the_answer_has_not_met_pulls_in_the_sentence_that_meets_it() -> None:
+    sentences = ["A lopsided split needs more users.", "A 90/10 test limits exposure.", "Power falls."]
+    cosines = [0.60, 0.50, 0.59]
+    terms: set[str] = set()
+    # one ask alone: the closest sentences to the whole question, in order
+    plain = select(sentences, cosines, terms, [], limit=2, min_cosine=0.4)
+    assert [p.index for p in plain] == [0, 2]
+    # two asks, the first already met by the answer: the sentence that meets the second comes before the third
+    parts = [[0.7, 0.2, 0.7], [0.2, 0.8, 0.2]]
+    picked = select(sentences, cosines, terms, [], limit=2, min_cosine=0.4, parts=parts, covered=[0.7, 0.3])
+    assert [p.index for p in picked] == [1, 0]  # 0.50 + 0.5 * (0.8 - 0.3) / 2 beats 0.60 + 0
 
 
 DETAILS = {

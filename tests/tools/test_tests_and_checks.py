@@ -98,6 +98,10 @@ def test_srm_verdict_for_an_unbalanced_50_50_test() -> None:
     assert result.outputs["chi2"] == pytest.approx(chi2, rel=1e-12)
     assert result.outputs["p_value"] == pytest.approx(stats.chi2.sf(chi2, 1), rel=1e-10)
     assert result.outputs["mismatch"] is True
+    # the verdict answers "is it just noise?" in words, not only with the p-value
+    assert "very unlikely to be chance: it is not noise" in result.outputs["verdict"]
+    ok = run_tool("srm_check", {"counts": [50000, 49900]})
+    assert ok.outputs["mismatch"] is False and "consistent with chance" in ok.outputs["verdict"]
 
 
 def test_srm_respects_an_intended_uneven_split_and_many_arms() -> None:
