@@ -167,6 +167,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
             r"a good idea|a bad idea|worth it)|(ok|okay|fine|safe|legit|acceptable) to|worth (it|doing|bothering)|"
             r"good idea|bad idea|(legit|good|valid) reason to|"
             r"overkill|bother|sensible|reasonable|what now|red flags?|gotchas?|sanity checks?|"
+            # "... wants to run one more week to get it over the line. legit?", "ship or not?", "can we just stop?"
+            r"legit|(ship|launch)( it| this)? or not|go or no.go|can (i|we) (just )?(ship|stop|call|launch|extend)|"
             # "is p-hacking really that common? what are the typical ways it sneaks in": where things go wrong
             r"(typical|common|usual|classic|main) (ways?|causes?|sources?|failure modes?|traps?)|"
             r"(how|that|really|so) common|"

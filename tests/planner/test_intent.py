@@ -94,6 +94,13 @@ def test_a_recognised_calculator_counts_as_a_request_only_with_data_or_about_own
         # where things go wrong: the usual ways, how common it is
         ("how common is a sample ratio mismatch and what are the usual causes", "best_practice"),
         ("what are the typical ways peeking sneaks into a test review", "best_practice"),
+        # a verdict asked for in one word, after the situation
+        (
+            "our secondary metric is at p=0.08, the team wants to add a week so it gets there. legit?",
+            "best_practice",
+        ),
+        ("revenue per user +0.4% but crash rate up a bit. ship or not?", "best_practice"),
+        ("the variant is ahead after 3 days of a planned 14, can we just stop now?", "best_practice"),
     ],
 )
 def test_casual_forms_of_advice_and_relation_questions(question: str, intent: str) -> None:
@@ -116,9 +123,14 @@ def test_a_choice_between_two_named_options_is_a_comparison(question: str, inten
 def test_numbers_alone_do_not_make_a_calculation_when_nothing_can_be_calculated() -> None:
     # The prototype scores are what the bundled encoder gave this question (trace of 2026-12-03).
     scores = {"calculation": 0.4512, "definition": 0.3387, "methodology": 0.1179, "best_practice": 0.1019}
-    question = "we got p=0.03 on a 2% lift, can we ship?"
+    question = "we got p=0.03 on a 2% lift, thoughts?"
     decision = classify_intent(question, calculable=False, prototype_scores=scores)
     assert decision.intent == "definition"
+    # "can we ship?" asks for a verdict, whatever the prototypes say (it read as a definition before)
+    shipping = classify_intent(
+        "we got p=0.03 on a 2% lift, can we ship?", calculable=False, prototype_scores=scores
+    )
+    assert shipping.intent == "best_practice"
     assert "not calculation: nothing to calculate, only prototype similarity" in decision.rules_fired
     assert classify_intent(question, calculable=True, prototype_scores=scores).intent == "calculation"
 
