@@ -125,6 +125,7 @@ _PRACTICAL_SECTION = re.compile(
     r"avoid\w*|choos\w*|decid\w*)\b",
     re.IGNORECASE,
 )
+_SIDE_CUE = re.compile(r"\b(?:vs\.?|versus)(?=\W)", re.IGNORECASE)
 _CONTRAST = re.compile(r"\b(vs\.?|versus|or|differen\w*|compar\w*|which)\b", re.IGNORECASE)
 _GERUND = re.compile(r"^[A-Z][a-z]+ing\b")
 # "They come from heavy users ...": lifted out of its passage, the sentence has lost what it is about
@@ -1005,10 +1006,11 @@ def build_plan(
         else:
             b.evidence("evidence")
     elif kind == "comparison":
-        pair = concepts[:2]
+        # "diff-in-diff vs regression discontinuity vs interrupted time series": each side is defined and placed
+        pair = concepts[:3] if len(_SIDE_CUE.findall(question)) >= 2 else concepts[:2]
         for c in pair:
             b.definition(c, n=1)
-        joining = [p for p in connecting if {p.start_id, p.end_id} == set(pair)]
+        joining = [p for p in connecting if {p.start_id, p.end_id} <= set(pair)]
         if joining:
             b.path(adj, joining[0])
         for c in pair:

@@ -344,12 +344,32 @@ def result_sentence(result: dict[str, Any]) -> str:
     if named:
         return named
     if tool == "group_sequential" and "z_boundaries" in out:
-        bounds = ", ".join(f"{float(z):.3f}" for z in out["z_boundaries"])
-        return f"z boundaries at each look: {bounds} ({method})."
+        return _boundaries_sentence(out, inp, method)
     listed = ", ".join(f"{humanise(k)} {_fmt(v)}" for k, v in rnd.items()) or ", ".join(
         f"{humanise(k)} {_fmt(v)}" for k, v in out.items()
     )
     return f"{listed} ({method})."
+
+
+def _boundaries_sentence(out: dict[str, Any], inp: dict[str, Any], method: str) -> str:
+    """A group-sequential design's boundaries, what each means as a p-value, and what they buy together."""
+    bounds = ", ".join(f"{float(z):.3f}" for z in out["z_boundaries"])
+    looks = len(out["z_boundaries"])
+    sided = "two-sided" if str(inp.get("alternative", "two-sided")) == "two-sided" else "one-sided"
+    told = f"z boundaries at each look: {bounds} ({method})"
+    nominal = out.get("nominal_p_values") or []
+    if nominal:
+        told += f", that is, {sided} p below {', '.join(_p(p) for p in nominal)} at looks 1 to {looks}"
+    told += (
+        f". Together they keep the overall false positive rate at α = {float(inp.get('alpha', 0.05)):g} across all "
+        f"{looks} looks"
+    )
+    if inp.get("spending_function") == "obrien_fleming" and looks > 1:
+        told += (
+            "; the early looks are strict so that the final look's threshold stays close to the fixed-design one, "
+            "and only a very large effect stops the test early"
+        )
+    return told + "."
 
 
 def _named_method_sentence(

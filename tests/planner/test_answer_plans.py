@@ -28,6 +28,13 @@ DETAILS = {
         "when_to_use": "Use a sequential design when you need to stop early for harm or for a clear win.",
         "mistakes": "Using fixed-horizon p-values at interim looks.",
     },
+    "always-valid-inference": {
+        "concept_id": "always-valid-inference",
+        "name": "Always-valid inference",
+        "definition": "Always-valid inference gives p-values that stay valid however often the data are checked.",
+        "when_to_use": "Use always-valid p-values when stakeholders will watch a live dashboard.",
+        "mistakes": "Treating an always-valid p-value as a fixed-horizon one.",
+    },
 }
 EDGE = Edge(
     "r1",
@@ -126,6 +133,26 @@ def test_comparison_plan_gives_both_definitions_the_relation_and_when_to_use_eac
     assert set(roles[5:]) <= {"evidence"}
     hop = plan.items[2]
     assert hop.source_kind == "relation" and "spend alpha" in hop.text
+
+
+def test_a_three_way_comparison_defines_and_places_each_side() -> None:
+    sides = [
+        entity("peeking", "Peeking"),
+        entity("sequential-testing", "Sequential testing"),
+        entity("always-valid-inference", "Always-valid inference"),
+    ]
+    plan, _ = plan_for("comparison", "peeking vs sequential testing vs always-valid inference", sides)
+    defined = [i.text for i in plan.items if i.role == "definition"]
+    assert [t.split(" ")[0] for t in defined] == ["Peeking", "Sequential", "Always-valid"]
+    assert sum(i.role == "when_to_use" for i in plan.items) == 3
+    assert any(
+        i.role == "hop" and "spend alpha" in i.text for i in plan.items
+    )  # the pair's relation still told
+    # "A vs B" with a third concept only mentioned compares two
+    two, _ = plan_for(
+        "comparison", "peeking vs sequential testing, and what about always-valid inference", sides
+    )
+    assert sum(i.role == "definition" for i in two.items) == 2
 
 
 def test_multi_hop_plan_tells_the_path_with_each_hops_justification() -> None:
