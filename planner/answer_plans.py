@@ -126,7 +126,13 @@ _PRACTICAL_SECTION = re.compile(
     re.IGNORECASE,
 )
 _SIDE_CUE = re.compile(r"\b(?:vs\.?|versus)(?=\W)", re.IGNORECASE)
-_CONTRAST = re.compile(r"\b(vs\.?|versus|or|differen\w*|compar\w*|which)\b", re.IGNORECASE)
+# "different" sets two things apart only as "different from" or "(how) are they different"; "users who signed up on
+# different days" compares nothing
+_CONTRAST = re.compile(
+    r"\b(vs\.?|versus|or|difference|differences|differ|differs|different (?:from|than)|(?:is|are) (?:\w+ )?different"
+    r"|compar\w*|which)\b",
+    re.IGNORECASE,
+)
 _GERUND = re.compile(r"^[A-Z][a-z]+ing\b")
 # "They come from heavy users ...": lifted out of its passage, the sentence has lost what it is about
 _PRONOUN_OPENING = re.compile(r"^(it|its|they|their|them|this|these|those|he|she|such)\b", re.IGNORECASE)

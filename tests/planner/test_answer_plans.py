@@ -208,6 +208,21 @@ def test_how_one_concept_moves_another_is_a_walk_in_any_causal_wording() -> None
     )
 
 
+def test_two_named_concepts_are_compared_only_when_the_question_sets_them_apart() -> None:
+    named = [entity("peeking", "Peeking"), entity("sequential-testing", "Sequential testing")]
+    for question in (
+        "peeking or sequential testing for our checkout test?",
+        "how is peeking different from sequential testing",
+        "what's the difference between peeking and sequential testing",
+    ):
+        assert plan_kind("methodology", question, named, []) == "comparison", question
+    # "different" that describes the situation sets nothing apart
+    situation = (
+        "we did peeking and sequential testing on users who joined on different days, how do we analyze it"
+    )
+    assert plan_kind("methodology", situation, named, []) == "methodology"
+
+
 def test_a_how_to_question_numbers_its_passages_before_the_path_it_does_not_walk() -> None:
     named = [entity("peeking", "Peeking"), entity("sequential-testing", "Sequential testing")]
     connecting = connecting_paths(ADJ, ["peeking", "sequential-testing"], max_hops=3)
