@@ -312,7 +312,9 @@ def result_sentence(result: dict[str, Any]) -> str:
         point = next((out[k] for k in ("difference", "lift", "proportion", "estimate") if k in out), None)
         level = float(inp.get("confidence", 0.95))
         est = f" around {float(point):.4f}" if point is not None else ""
-        return f"The {level:.0%} interval is {float(out['lower']):.4f} to {float(out['upper']):.4f}{est} ({method})."
+        told = f"The {level:.0%} interval is {float(out['lower']):.4f} to {float(out['upper']):.4f}{est} ({method})."
+        # what the calculator noted about the method at these counts (small counts break the normal approximation)
+        return " ".join([told, *(str(n) for n in result.get("notes") or [])])
     if tool == "cuped":
         parts = [
             f"CUPED removes {_pct(out['variance_reduction'])} of the variance (factor {float(out['variance_factor']):.4f})"
@@ -343,12 +345,47 @@ def result_sentence(result: dict[str, Any]) -> str:
     named = _named_method_sentence(tool, out, rnd, inp, method)
     if named:
         return named
+    if tool == "interval_reading":
+        return _interval_sentence(out, inp, method)
     if tool == "group_sequential" and "z_boundaries" in out:
         return _boundaries_sentence(out, inp, method)
     listed = ", ".join(f"{humanise(k)} {_fmt(v)}" for k, v in rnd.items()) or ", ".join(
         f"{humanise(k)} {_fmt(v)}" for k, v in out.items()
     )
     return f"{listed} ({method})."
+
+
+def _interval_sentence(out: dict[str, Any], inp: dict[str, Any], method: str) -> str:
+    """What a reported interval says: whether it excludes no effect, the range of effects it allows, and the
+    estimate, standard error, z and p-value it implies."""
+    unit = str(inp.get("unit") or "")
+
+    def bound(value: float, signed: bool = True) -> str:
+        number = f"{value:+.3g}" if signed else f"{abs(value):.3g}"
+        return f"{number}%" if unit == "%" else f"{number} pp" if unit == "pp" else number
+
+    lower, upper, null = float(inp["lower"]), float(inp["upper"]), float(inp.get("null_value", 0.0))
+    level = float(inp.get("confidence", 0.95))
+    alpha = f"{100 * (1 - level):.3g}%"
+    told = f"The {100 * level:g}% interval from {bound(lower)} to {bound(upper)} "
+    if out["excludes_null"]:
+        side = "an increase" if lower > null else "a decrease"
+        told += (
+            f"excludes {null:g}, so the effect is statistically significant at the {alpha} level (two-sided) and is "
+            f"{side}: the data rule out no effect, though the true effect could be as small as "
+            f"{bound(lower if lower > null else upper, signed=False)}"
+        )
+    else:
+        told += (
+            f"includes {null:g}, so the effect is not statistically significant at the {alpha} level (two-sided): "
+            f"the data are consistent with no effect, with a loss of up to {bound(lower, signed=False)} and with a "
+            f"gain of up to {bound(upper, signed=False)}"
+        )
+    return (
+        f"{told}. Read back, it implies an estimate of {bound(float(out['estimate']))} with a standard error of "
+        f"{bound(float(out['standard_error']), signed=False)}, z = {float(out['z']):.2f} and p = {_p(out['p_value'])} "
+        f"({method})."
+    )
 
 
 def _boundaries_sentence(out: dict[str, Any], inp: dict[str, Any], method: str) -> str:

@@ -338,6 +338,8 @@ def asks_advice(question: str) -> bool:
 # positives and how many users we need", "each arm its own control or do we share one, and how big should it be")
 _EXPLANATION_ASK = re.compile(
     r"\bwhat happens\b|\bwhy\b|\bexplain\b|\bwhat (?:does|do) (?:it|that|this|they) (?:do|mean)\b"
+    # "what does a 95% CI of [-0.2%, +1.8%] actually mean?", "what does that tell me"
+    r"|\bwhat (?:does|do)\b[^?]{0,60}\b(?:mean|tell (?:me|us))\b"
     r"|\bhow (?:does|do|would|will) (?:it|that|this|they|the \w+|\w+) (?:affect|change|impact|work|interact|play)\b"
     r"|\bor do (?:i|we|you)\b|\bor (?:should|can) (?:i|we)\b",
     re.IGNORECASE,

@@ -88,6 +88,18 @@ def proportion_ci_result(
         notes.append(
             "Fewer than 5 successes or failures: the Wald interval is unreliable here; prefer Wilson."
         )
+    elif x < 5 or total - x < 5:
+        # unclipped: statsmodels clips the Wald bounds to [0, 1], which hides how it fails
+        rate = x / total
+        half = checks.z_quantile(1 - (1 - conf) / 2) * math.sqrt(rate * (1 - rate) / total)
+        wald_lo, wald_hi = rate - half, rate + half
+        outside = ", below 0" if wald_lo < 0 else ", above 1" if wald_hi > 1 else ""
+        exact_lo, exact_hi = (float(v) for v in proportion_confint(x, total, alpha=1 - conf, method="beta"))
+        notes.append(
+            f"With {x} of {total}, fewer than 5 successes or failures, the normal-approximation (Wald) interval "
+            f"breaks down: it gives {wald_lo:.4f} to {wald_hi:.4f}{outside}, and it covers the true rate less often "
+            f"than it claims; the exact Clopper-Pearson interval is {exact_lo:.4f} to {exact_hi:.4f}."
+        )
     return CalculationResult(
         tool="ci_proportion",
         method=PROPORTION_METHODS[chosen][1],

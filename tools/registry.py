@@ -27,6 +27,7 @@ from tools import (
     equivalence,
     exact_2x2,
     heavy_tails,
+    interval_reading,
     intervals,
     means,
     multiple_testing,
@@ -516,6 +517,20 @@ TOOLS: dict[str, ToolSpec] = {
                 ALPHA,
             ),
             one_sample.binomial_test_result,
+        ),
+        ToolSpec(
+            "interval_reading",
+            "What a reported confidence interval implies: estimate, standard error, z, p-value, whether it excludes 0",
+            (
+                _p("lower", "float", "the interval's lower bound, as reported", required=True),
+                _p("upper", "float", "the interval's upper bound, as reported", required=True),
+                _p("confidence", "float", "the interval's confidence level, e.g. 0.95", 0.95),
+                _p("null_value", "float", "the value of no effect, 0 for a difference or lift", 0.0),
+                _p(
+                    "unit", "str", "how the bounds were written: '%', 'pp' or ''", "", choices=("", "%", "pp")
+                ),
+            ),
+            interval_reading.interval_reading_result,
         ),
         ToolSpec(
             "compromise_power",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from understanding.arm_statistics import arm_summaries
+from understanding.interval_steps import given_interval
 from understanding.named_methods import named_family
 from understanding.quantities import Quantity
 from understanding.reading import ASKS_CI, ASKS_DAYS, ASKS_MDE, ASKS_N, ASKS_POWER, ASKS_SIG, MEANS_WORDS
@@ -63,6 +64,9 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
     if named is not None:
         return named, named
     lists = [q for q in quantities if q.unit == "list"]
+    if not pairs and given_interval(t) is not None and not ASKS_N.search(t):
+        # "95% CI of the lift: [-0.2%, +1.8%], what does it mean?": the interval is the data
+        return "interval_reading", "p_value"
     if re.search(r"compromise", t) or "q_ratio" in roles:
         return "compromise_power", "alpha"
     counts = [q for q in quantities if q.unit == "count" and q.value >= 10]

@@ -16,6 +16,7 @@ from understanding.effect_size_steps import (
     correlation_power_steps,
 )
 from understanding.input_ranges import out_of_range
+from understanding.interval_steps import interval_steps
 from understanding.named_methods import NAMED_FAMILIES, build_named
 from understanding.observed_steps import binomial_steps, comparison_steps, srm_steps
 from understanding.quantities import Quantity
@@ -130,7 +131,7 @@ def _build(
     pairs = [q for q in quantities if q.unit == "pair"]
     tool = _steps(b, t, quantities, pairs, method, family or "", unknown or "n")
     # a named method reads only the inputs it needs: a stray number elsewhere is not a bad power or rate
-    invalid = out_of_range(b.used if family in NAMED_FAMILIES else roles)
+    invalid = out_of_range(b.used if family in NAMED_FAMILIES or family == "interval_reading" else roles)
     assumptions: list[str] = list(dict.fromkeys(b.notes))
     for step in b.steps:
         given = {**step.params, **dict.fromkeys(step.carry, 0)}
@@ -172,6 +173,8 @@ def _steps(
         return compromise_power_steps(b, t, quantities, step)
     if family == "srm_check":
         return srm_steps(b, t, quantities)
+    if family == "interval_reading":
+        return interval_steps(b, t)
     if family == "group_sequential":
         return group_sequential_steps(b, t, method, step)
     if family == "multiple_testing":

@@ -344,6 +344,9 @@ def test_a_definition_question_defines_the_first_concept_named_after_its_cue() -
 def test_a_calculation_that_also_asks_what_the_numbers_mean_gets_a_plan() -> None:
     asks_why = "our conversion is 0.5%. why does such a low baseline blow up the sample size for a 2% lift?"
     assert plan_kind("calculation", asks_why, [], [], calculated=True) == "calculation"
+    # "what does <the numbers> mean?" asks for the explanation too
+    reported = "what does a 95% CI of [-0.2%, +1.8%] on the lift actually mean?"
+    assert plan_kind("calculation", reported, [], [], calculated=True) == "calculation"
     assert (
         plan_kind("calculation", "sample size for a 2% lift on a 0.5% baseline?", [], [], calculated=True)
         == "none"

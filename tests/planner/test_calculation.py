@@ -197,3 +197,50 @@ def test_group_sequential_boundaries_say_their_p_values_and_what_they_keep_toget
     assert "two-sided p below 1.5e-05, 0.003, 0.018, 0.044 at looks 1 to 4" in told
     assert "overall false positive rate at α = 0.05 across all 4 looks" in told
     assert "the early looks are strict" in told
+
+
+@pytest.mark.parametrize(
+    ("question", "lower", "upper", "confidence", "unit"),
+    [
+        (
+            "the platform shows a 95% CI of [-0.4%, +2.2%] for the lift, what does that tell me?",
+            -0.4,
+            2.2,
+            0.95,
+            "%",
+        ),
+        (
+            "our 90% confidence interval for the difference is -1.5% to 0.3%. significant?",
+            -1.5,
+            0.3,
+            0.90,
+            "%",
+        ),
+        ("CI on the conversion diff came out (0.2pp, 1.4pp), what does it mean", 0.2, 1.4, 0.95, "pp"),
+    ],
+)
+def test_a_reported_interval_is_read_for_what_it_implies(
+    question: str, lower: float, upper: float, confidence: float, unit: str
+) -> None:
+    parsed = parse(question)
+    assert parsed.tool == "interval_reading" and not parsed.missing and not parsed.invalid
+    assert parsed.steps[0].params == {"lower": lower, "upper": upper, "confidence": confidence, "unit": unit}
+    assert calculation_requested(question, parsed) is True
+    told = outcome_sentence(run_calculation(parsed), 1)
+    crosses = lower < 0 < upper
+    assert ("includes 0" in told) is crosses and ("excludes 0" in told) is not crosses
+    assert f"at the {100 * (1 - confidence):.3g}% level" in told
+
+
+def test_an_interval_that_includes_zero_says_the_range_of_effects_it_allows() -> None:
+    told = outcome_sentence(run_calculation(parse("what does a 95% CI of [-0.2%, +1.8%] on lift mean?")), 1)
+    assert told.startswith(
+        "The 95% interval from -0.2% to +1.8% includes 0, so the effect is not statistically significant at the 5% "
+        "level (two-sided): the data are consistent with no effect, with a loss of up to 0.2% and with a gain of up "
+        "to 1.8%. Read back, it implies an estimate of +0.8% with a standard error of 0.51%, z = 1.57 and p = 0.12"
+    )
+
+
+def test_an_interval_to_compute_from_counts_is_still_computed() -> None:
+    parsed = parse("compute the 95% CI for 3 conversions out of 150")
+    assert parsed.tool != "interval_reading"

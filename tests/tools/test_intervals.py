@@ -109,3 +109,15 @@ def test_bad_interval_inputs_name_the_field(tool: str, params: dict[str, object]
     with pytest.raises(CalculationInputError) as err:
         run_tool(tool, params)
     assert err.value.field == field
+
+
+def test_a_small_count_interval_says_how_the_normal_approximation_fails_and_gives_the_exact_one() -> None:
+    result = run_tool("ci_proportion", {"successes": 3, "n": 150})
+    z = stats.norm.ppf(0.975)
+    half = z * math.sqrt(0.02 * 0.98 / 150)
+    exact = (stats.beta.ppf(0.025, 3, 148), stats.beta.ppf(0.975, 4, 147))
+    (note,) = result.notes
+    assert f"gives {0.02 - half:.4f} to {0.02 + half:.4f}, below 0" in note  # -0.0024 to 0.0424
+    assert f"Clopper-Pearson interval is {exact[0]:.4f} to {exact[1]:.4f}" in note
+    # enough successes and failures: nothing to note
+    assert run_tool("ci_proportion", {"successes": 30, "n": 150}).notes == ()

@@ -12,6 +12,7 @@ from tools.errors import CalculationInputError, UnknownToolError
 from tools.registry import PARAM_TYPES, TOOLS, run_tool
 
 MINIMAL: dict[str, dict[str, Any]] = {
+    "interval_reading": {"lower": -0.2, "upper": 1.8},
     "proportions_sample_size": {"baseline": 0.1, "mde": 0.1},
     "proportions_power": {"baseline": 0.1, "mde": 0.1, "n_per_group": 5000},
     "proportions_mde": {"baseline": 0.1, "n_per_group": 5000},
