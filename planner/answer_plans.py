@@ -127,9 +127,9 @@ _PRACTICAL_SECTION = re.compile(
 )
 _SIDE_CUE = re.compile(r"\b(?:vs\.?|versus)(?=\W)", re.IGNORECASE)
 # "different" sets two things apart only as "different from" or "(how) are they different"; "users who signed up on
-# different days" compares nothing
+# different days" compares nothing, nor does "ship or not"
 _CONTRAST = re.compile(
-    r"\b(vs\.?|versus|or|difference|differences|differ|differs|different (?:from|than)|(?:is|are) (?:\w+ )?different"
+    r"\b(vs\.?|versus|or(?!\s+not\b)|difference|differences|differ|differs|different (?:from|than)|(?:is|are) (?:\w+ )?different"
     r"|compar\w*|which)\b",
     re.IGNORECASE,
 )

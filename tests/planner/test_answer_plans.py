@@ -6,7 +6,15 @@ from collections.abc import Sequence
 
 import pytest
 
-from planner.answer_plans import AnswerPlan, Similarity, build_plan, cite, defined_first, plan_kind, steps_of
+from planner.answer_plans import (
+    AnswerPlan,
+    Similarity,
+    build_plan,
+    cite,
+    defined_first,
+    plan_kind,
+    steps_of,
+)
 from planner.context import estimate_tokens, number_sources, order_items
 from planner.traversal import Adjacency, connecting_paths
 from planner.types import Candidate, Edge, LinkedEntity, Source
@@ -221,6 +229,10 @@ def test_two_named_concepts_are_compared_only_when_the_question_sets_them_apart(
         "we did peeking and sequential testing on users who joined on different days, how do we analyze it"
     )
     assert plan_kind("methodology", situation, named, []) == "methodology"
+    # nor does "or not"
+    assert plan_kind(
+        "best_practice", "peeking looks fine and sequential testing agrees. ship or not?", named, []
+    ) == ("best_practice")
 
 
 def test_a_how_to_question_numbers_its_passages_before_the_path_it_does_not_walk() -> None:
