@@ -236,7 +236,7 @@ _OWN_DATA_QUESTION = re.compile(
 _PERCENT = r"\d+(?:\.\d+)?\s*%"
 _RAMP = re.compile(
     rf"{_PERCENT}\s*(?:->|→|>|,|to|then)\s*{_PERCENT}\s*(?:->|→|>|,|to|then|and)\s*{_PERCENT}"
-    r"|\bramp(?:ed|ing|s)? (?:up )?(?:from|to|through|\d)|\broll(?:ed)?[- ]?out (?:went )?(?:from|to)\b",
+    r"|\bramp(?:ed|ing|s)? (?:up )?(?:(?:the |our )?(?:traffic|exposure|allocation|it) )?(?:from|to|through|\d)|\broll(?:ed)?[- ]?out (?:went )?(?:from|to)\b",
     re.IGNORECASE,
 )
 

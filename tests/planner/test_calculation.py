@@ -170,6 +170,8 @@ def test_asking_whether_a_test_fits_its_days_is_a_calculation(question: str, req
         "how long do teams usually keep a 10% holdout going after launch?",
         # a definition question whose numbers are its setting
         "what's a universal holdout and is 5% for six months normal?",
+        # a ramp's shares are the setting, whatever words sit between "ramping" and them
+        "explain how Simpson's paradox can show up when ramping traffic from 10% to 50% over two weeks",
     ],
 )
 def test_numbers_in_an_advice_or_definition_question_do_not_make_it_a_calculation(question: str) -> None:
@@ -183,6 +185,7 @@ def test_numbers_in_an_advice_or_definition_question_do_not_make_it_a_calculatio
         "what's a good sample size for a 3% baseline and a 10% relative lift?",
         "how long do we need to run it at 3% baseline, +10% relative, 20k users a day?",
         "what is an srm? our 50/50 test has 5120 vs 4880 users",
+        "baseline 5%, target 6%, ramping traffic to 50% of 20k daily users - how long?",
     ],
 )
 def test_a_question_that_asks_for_the_number_is_still_a_calculation(question: str) -> None:
