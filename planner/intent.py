@@ -169,6 +169,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
             r"overkill|bother|sensible|reasonable|what now|red flags?|gotchas?|sanity checks?|"
             # "... wants to run one more week to get it over the line. legit?", "ship or not?", "can we just stop?"
             r"legit|(ship|launch)( it| this)? or not|go or no.go|can (i|we) (just )?(ship|stop|call|launch|extend)|"
+            # the same asked indirectly: "stakeholders ask if we can call it significant"
+            r"(if|whether) (i|we) can (just )?(ship|stop|call|launch|extend)|"
             # "is p-hacking really that common? what are the typical ways it sneaks in": where things go wrong
             r"(typical|common|usual|classic|main) (ways?|causes?|sources?|failure modes?|traps?)|"
             r"(how|that|really|so) common|"
