@@ -125,7 +125,10 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
         "comparison",
         re.compile(
             r"\b(vs\b\.?|versus|difference between|differ(s|ence)? from|compare[ds]?|comparison|"
-            r"better than|instead of|or should i|which (one|is better|should))\b"
+            r"better than|or should i|which (one|is better|should)|"
+            # "use a bandit instead of an A/B test" chooses; "a CI for the relative lift instead of the absolute
+            # difference" or "avg order value instead of conversion" says what the question is about
+            r"(use|using|pick|choose|prefer|go with|switch to)\b[^?.]{0,40}\binstead of)\b"
         ),
         2.0,
     ),

@@ -102,6 +102,9 @@ def test_a_recognised_calculator_counts_as_a_request_only_with_data_or_about_own
         ("revenue per user +0.4% but crash rate up a bit. ship or not?", "best_practice"),
         ("the variant is ahead after 3 days of a planned 14, can we just stop now?", "best_practice"),
         ("the p-value came out 0.048 and the VP asks whether we can call it a win", "best_practice"),
+        # "instead of" chooses only after a choosing verb; otherwise it says what the question is about
+        ("would you use a bandit instead of a fixed split for a short promo", "comparison"),
+        ("how do I get an interval for the ratio metric instead of the plain difference?", "methodology"),
     ],
 )
 def test_casual_forms_of_advice_and_relation_questions(question: str, intent: str) -> None:
