@@ -208,7 +208,13 @@ def link_entities(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any],
                 for e in linked
             ]
         },
-        "decisions": {"embedding_neighbours": decisions, "topics": topics, "note": note},
+        "decisions": {
+            "embedding_neighbours": decisions,
+            "topics": topics,
+            # how the closeness above was read: the definition cosine, or its mean with the best phrasing cosine
+            "closeness": "definition and phrasings" if ctx.graph.phrasings is not None else "definition",
+            "note": note,
+        },
     }
     return updates, record
 

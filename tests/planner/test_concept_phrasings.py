@@ -81,3 +81,13 @@ def test_a_described_situation_brings_its_concept_first_where_definitions_alone_
 ) -> None:  # type: ignore[no-untyped-def]
     assert closeness(question, phrasings=False)[0] != concept
     assert closeness(question, phrasings=True)[0] == concept
+
+
+def test_the_planner_s_closeness_reads_phrasings_and_its_trace_says_so(context_planner: Planner) -> None:
+    state = context_planner.prepare(
+        "we picked the best of twelve variants and its lift was smaller when we reran it"
+    )
+    scores = state["concept_scores"]
+    assert max(scores, key=scores.__getitem__) == "winners-curse"
+    step = next(s for s in state["trace"] if s["node"] == "entities")
+    assert step["decisions"]["closeness"] == "definition and phrasings"
