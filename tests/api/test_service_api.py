@@ -49,6 +49,12 @@ def test_calculators_run_and_reject_bad_parameters_with_the_field(client: TestCl
     assert bad.status_code == 422
     assert bad.json()["error"]["field"] == "baseline"
     assert client.post("/calculate/astrology", json={}).status_code == 404
+    # a reported interval, read back: a 95% interval touching 0 is significant at exactly p = 0.05
+    read = client.post("/calculate/interval_reading", json={"lower": 0.0, "upper": 2.0})
+    assert read.status_code == 200, read.text
+    assert abs(read.json()["outputs"]["p_value"] - 0.05) < 1e-9
+    backwards = client.post("/calculate/interval_reading", json={"lower": 2.0, "upper": 1.0})
+    assert backwards.status_code == 422 and backwards.json()["error"]["field"] == "upper"
 
 
 def test_the_event_log_pages_by_position(client: TestClient) -> None:  # type: ignore[type-arg]
