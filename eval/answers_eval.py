@@ -72,6 +72,7 @@ SPLITS = (
     "dev8",
     "dev9",
     "dev10",
+    "dev11",
     "test",
     "test2",
     "test3",
@@ -82,6 +83,7 @@ SPLITS = (
     "test8",
     "test9",
     "test10",
+    "test11",
 )
 CATEGORIES = ("definition", "methodology", "best_practice", "comparison", "multi_hop")
 SUPPORT_MIN_COVERAGE = 0.6
