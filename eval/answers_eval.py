@@ -73,6 +73,7 @@ SPLITS = (
     "dev9",
     "dev10",
     "dev11",
+    "dev12",
     "test",
     "test2",
     "test3",
@@ -84,6 +85,7 @@ SPLITS = (
     "test9",
     "test10",
     "test11",
+    "test12",
 )
 CATEGORIES = ("definition", "methodology", "best_practice", "comparison", "multi_hop")
 SUPPORT_MIN_COVERAGE = 0.6
