@@ -125,6 +125,14 @@ _PRACTICAL_SECTION = re.compile(
     r"avoid\w*|choos\w*|decid\w*)\b",
     re.IGNORECASE,
 )
+# the part of a question that asks what to do about a problem: a fix, a guard, a method that avoids it
+_ASKS_REMEDY = re.compile(
+    r"\b(?:fix(?:es|ed)?|avoid|prevent|guard against|protect against|mitigat\w*|correct for|get around|"
+    r"what (?:methods?|approaches|options|alternatives)|what (?:can|should|do) (?:i|we|you) do|"
+    r"how (?:do|can|should|would) (?:i|we|you) (?:handle|deal with|fix|avoid|prevent|guard)|"
+    r"(?:would|does|do|can) \w+(?: \w+)? help)\b",
+    re.IGNORECASE,
+)
 _SIDE_CUE = re.compile(r"\b(?:vs\.?|versus)(?=\W)", re.IGNORECASE)
 # "different" sets two things apart only as "different from" or "(how) are they different"; "users who signed up on
 # different days" compares nothing, nor does "ship or not"
@@ -154,8 +162,10 @@ _DEFINING_VERB = (
     r"(?:is\s+)?defined\s+as|(?:is\s+)?called)\b"
 )
 _RELATION_WORDS = re.compile(
-    r"\b(relat\w*|connect\w*|link\w*|affect\w*|impact\w*|influenc\w*|have to do with|protect\w*|break\w*|"
-    r"help\w*|change\w*|lead\w*|cause\w*|depend\w*|"
+    # "impact" and "change" as nouns ("estimate its impact", "a seller fee change") name no relation
+    r"\b(relat\w*|connect\w*|link\w*|affect\w*|(?<!its )(?<!the )(?<!their )(?<!overall )(?<!an )impact\w*|"
+    r"influenc\w*|have to do with|protect\w*|break\w*|"
+    r"help\w*|(?<!a )(?<!the )(?<!this )(?<!that )(?<!our )change\w*|lead\w*|cause\w*|depend\w*|"
     # how one thing moves another: "how does bot traffic hurt power", "how does that turn into power"
     r"hurt\w*|cut\w*|reduc\w*|increas\w*|inflat\w*|shrink\w*|lower\w*|rais\w*|turn\w* into|translat\w*|"
     r"walk me through)\b|->|→",
@@ -939,6 +949,7 @@ def build_plan(
     focus: str = "",
     focus_only: Sequence[str] = (),
     relevance: Similarity | None = None,
+    asked_concepts: Sequence[str] = (),
 ) -> AnswerPlan:
     """The plan for ``question`` from the numbered ``sources`` (see the module docstring).
 
@@ -947,7 +958,8 @@ def build_plan(
     concepts closest to it (the concept index), which decides between a named and an unnamed topic; ``focus``: the
     question as ``planner.question_focus`` reads it (typos fixed, chat words dropped), whose words the focused
     evidence looks for; ``focus_only``: passages numbered for the focused evidence alone (retrieved, but left out of
-    the context), which do not compete to lead the plan.
+    the context), which do not compete to lead the plan; ``asked_concepts``: the concepts the ask of a question that
+    first sets a scene names or describes (``planner.ask_clause``), one of which an advice answer is about.
     """
     kind = plan_kind(intent, question, entities, connecting, calculated)
     if kind == "none":
@@ -981,6 +993,10 @@ def build_plan(
             ]
             scores = similarity(question, heads)
             primary = pool[max(range(len(pool)), key=lambda i: (scores[i], -i))]
+        asked = [c for c in asked_concepts if c in concepts]
+        if kind == "best_practice" and asked and primary not in asked_concepts:
+            # "+0.3% revenue per user, p=0.01 ... ship or not?": the setting names the metric, the ask the decision
+            primary = asked[0]
         if (
             primary is not None
             and primary not in concepts
@@ -1055,6 +1071,10 @@ def build_plan(
         ]:  # what the other named concepts are, and how they vary
             if concept_id != path.start_id:
                 b.definition(concept_id, n=1)
+        if _ASKS_REMEDY.search(question):
+            # "why does peeking inflate false positives, and what methods let us look legitimately?": the walk says
+            # why; the relations that handle the path's concepts say what to do about it
+            b.remedies(adj, [path.start_id, path.end_id], "method")
         # a walk is as long as its path: its evidence is not capped by the answer's length
         b.focused("evidence", MULTI_HOP_EVIDENCE, practical=True, uncapped=True)
     budget = GENERATION_BUDGET.get(kind, 0)

@@ -12,6 +12,7 @@ from engine import graph_reads as reads
 from planner import calculation as calc
 from planner import related
 from planner.answer_plans import AnswerPlan, build_plan
+from planner.ask_clause import ask_clause
 from planner.composition import NO_ANSWER, compose_answer
 from planner.context import concept_item, further_passages, quote_for, relation_items, remedy_hops
 from planner.faithfulness import gate
@@ -191,6 +192,18 @@ def _with_retrieved_concepts(
     return sources, details, retrieved, [item.id for item in passages]
 
 
+def _asked_concepts(ctx: RunContext, question: str) -> list[str]:
+    """The concepts the ask of a question that first sets a scene names or describes ("... ship or not?" describes a
+    launch decision), in the linker's order; none for a one-sentence question."""
+    ask = ask_clause(question)
+    if not ask:
+        return []
+    linker = ctx.graph.linker
+    named = [e.concept_id for e in linker.link(ask)]
+    described = [m.concept_id for m in linker.phrasings.match(ask)] if linker.phrasings is not None else []
+    return list(dict.fromkeys([*named, *described]))
+
+
 @node("generate")
 def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
     outcome = state.get("calculation")
@@ -212,6 +225,7 @@ def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
         concept_scores=state.get("concept_scores", {}),
         focus=state.get("focus", ""),
         focus_only=focus_only,
+        asked_concepts=_asked_concepts(ctx, state["question"]),
     )
     if plan.items and not plan.generate:
         emit = _stream_writer(ctx)

@@ -223,6 +223,11 @@ def _pct(value: Any, digits: int = 1) -> str:
     return f"{100 * float(value):.{digits}f}%"
 
 
+def _share(value: Any) -> str:
+    """A share as people say it: "30%", "12.5%" (no trailing ".0")."""
+    return f"{round(100 * float(value), 1):g}%"
+
+
 def _p(value: Any) -> str:
     v = float(value)
     return f"{v:.2g}" if v < 0.001 else f"{v:.3f}" if v < 0.1 else f"{v:.2f}"
@@ -289,7 +294,7 @@ def result_sentence(result: dict[str, Any]) -> str:
         )
         return (
             f"Observed split {shares}{ratio} against the intended {' / '.join(_pct(s, 1) for s in inp['split'])}: "
-            f"χ² = {float(out['chi2']):.2f} (df {out['df']}), p = {_p(out['p_value'])} ({float(out['p_value']):.4g}). {out['verdict']}"
+            f"χ² = {float(out['chi2']):.2f} (df {out['df']}, {method}), p = {_p(out['p_value'])} ({float(out['p_value']):.4g}). {out['verdict']}"
         )
     if tool == "multiple_testing":
         adjusted = ", ".join(f"{float(v):.4g}" for v in out["adjusted_p_values"])
@@ -325,7 +330,19 @@ def result_sentence(result: dict[str, Any]) -> str:
             )
         if "days_with_cuped" in out:
             parts.append(f"{_n(rnd['days_with_cuped'])} days instead of {_n(rnd['days_without_cuped'])}")
-        return "; ".join(parts) + f" ({method})."
+        told = "; ".join(parts) + f" ({method})."
+        # what the factor means for the test, in the two ways teams spend it: fewer users, or a finer resolution
+        factor, mde_factor = float(out["variance_factor"]), float(out["mde_factor"])
+        spent = (
+            f"Since the required sample size is proportional to the variance, the same power needs {_share(factor)} "
+            f"of the users ({_share(1 - factor)} fewer users), so the test is {_share(1 - factor)} shorter at the "
+            f"same traffic; at the same sample size the standard error, the interval width and the minimum "
+            f"detectable effect shrink by the square root, a factor of {mde_factor:.3f} ({_share(1 - mde_factor)} "
+            f"smaller)"
+        )
+        if "mde_cuped" in out:
+            spent += f": an MDE of {float(inp['mde']):.4g} becomes {float(rnd['mde_cuped']):.4g}"
+        return f"{told} {spent}."
     if tool == "anova_power" or tool == "chi_square_power" or tool == "correlation_power":
         if "power" in out:
             return f"Power is {_pct(out['power'])} ({float(out['power']):.4f}, {method})."

@@ -171,9 +171,9 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
             r"good idea|bad idea|(legit|good|valid) reason to|"
             r"overkill|bother|sensible|reasonable|what now|red flags?|gotchas?|sanity checks?|"
             # "... wants to run one more week to get it over the line. legit?", "ship or not?", "can we just stop?"
-            r"legit|(ship|launch)( it| this)? or not|go or no.go|can (i|we) (just )?(ship|stop|call|launch|extend)|"
+            r"legit|(ship|launch)( it| this)? or not|go or no.go|can (i|we) (just |still |now )?(ship|stop|call|launch|extend)|"
             # the same asked indirectly: "stakeholders ask if we can call it significant"
-            r"(if|whether) (i|we) can (just )?(ship|stop|call|launch|extend)|"
+            r"(if|whether) (i|we) can (just |still |now )?(ship|stop|call|launch|extend)|"
             # "is p-hacking really that common? what are the typical ways it sneaks in": where things go wrong
             r"(typical|common|usual|classic|main) (ways?|causes?|sources?|failure modes?|traps?)|"
             r"(how|that|really|so) common|"
@@ -182,7 +182,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
             r"communicate|prevent|fix|protect|justify|defend)|"
             r"what (should|do|would) (i|we|you) (check|do|look|watch|tell|say)|"
             # "what to do if my test is underpowered": no rule fired and the prototypes read it as a definition
-            r"what (to|(can|could) (i|we|you)) do)\b"
+            r"what (to|(can|could) (i|we|you)) do|advice|thoughts(?=\s*\?))\b"
         ),
         1.5,
     ),
@@ -266,7 +266,8 @@ _WORDED_QUANTITY = re.compile(
 _IDEA_COMPARISON = re.compile(r"\b(?:vs\.?|versus|difference between)\s", re.IGNORECASE)
 _CALCULATION_REQUEST = re.compile(
     # "how long do people keep a holdout?", "what goes into deciding how long to run it?": practice, not a number
-    r"\b(?:(?<!deciding )(?<!decide )how (?:many|long)(?! do (?:people|teams|companies|others|most))|how much(?![^?.]*\b(?:trust|believe|rely|worry)\b)|calculate|compute|what(?:'s| is| are| would be) (?:the|my|our) "
+    # "how many of those wins are real?" counts the asker's own results: no number of users to compute
+    r"\b(?:(?<!deciding )(?<!decide )how (?:many|long)(?! do (?:people|teams|companies|others|most))(?! of (?:those|them|these|the wins)\b)|how much(?![^?.]*\b(?:trust|believe|rely|worry)\b)|calculate|compute|what(?:'s| is| are| would be) (?:the|my|our) "
     r"(?:sample size|power|p[- ]?values?|interval|duration|threshold|boundar))|how (?:big|large)|needed|\bn\s*\?"
     r"|\d\s*/\s*\d|\d+ (?:out )?of \d",  # "5/25 vs 13/27", "60 of 800": counts are data
     re.IGNORECASE,
@@ -316,10 +317,10 @@ _ADVICE_ASK = re.compile(
     r"|\b(?:trust|believe|believable|credible|too good to be true)\b|\bwhy\b|\bmakes? sense\b"
     r"|\bwhich (?:one|number|figure|result|estimate|do|should)\b|\bwhen (?:do|should|can|could|would|to)\b"
     r"|\b(?:does|do|did|would|will|could) (?:it|that|this|they|the \w+) (?:bias|skew|invalidate|break|ruin|matter|mean)\b"
-    r"|\bwhat does (?:it|that|this) mean\b"
+    r"|\bwhat does (?:it|that|this) (?:mean|say about)\b|\bhow many of (?:those|them|these)\b"
     # or whether to go ahead, or what to do next: "ship or not?", "what do we do", "what else should go into it?"
     r"|\b(?:ship|launch|roll \w+ out|rollout)(?: it| this)? or not\b|\bgo or no[- ]go\b|\bworth (?:it|shipping|launching)\b"
-    r"|\bwhat (?:do|should|can) (?:i|we) do\b|\bwhat now\b|\bwhat else\b|\blegit\b"
+    r"|\bwhat (?:do|should|can) (?:i|we) do\b|\bwhat now\b|\bwhat else\b|\blegit\b|\badvice\b"
     r"|\bhow (?:long|often) do (?:people|teams|companies|others|most)\b"
     # or which of two methods to use: "t-test or bootstrap?", "mean or median?"
     r"|\b[a-z][\w'-]* or (?!not\b)[a-z][\w'-]*\s*\?\s*$",
@@ -346,7 +347,9 @@ _EXPLANATION_ASK = re.compile(
     # "what does a 95% CI of [-0.2%, +1.8%] actually mean?", "what does that tell me"
     r"|\bwhat (?:does|do)\b[^?]{0,60}\b(?:mean|tell (?:me|us))\b"
     r"|\bhow (?:does|do|would|will) (?:it|that|this|they|the \w+|\w+) (?:affect|change|impact|work|interact|play)\b"
-    r"|\bor do (?:i|we|you)\b|\bor (?:should|can) (?:i|we)\b",
+    r"|\bor do (?:i|we|you)\b|\bor (?:should|can) (?:i|we)\b"
+    # "exec wants to bake the 2% into the forecast. advice?": the numbers are read, and the situation answered
+    r"|\b(?:any )?advice\b|\bthoughts\s*\?",
     re.IGNORECASE,
 )
 
@@ -381,7 +384,9 @@ def wants_calculation(
     worded = _WORDED_QUANTITY.search(normalised)
     if _compares_ideas(normalised) or ((incomplete or not unknown_asked) and asks_advice(question)):
         return False
-    if not unknown_asked and _RAMP.search(normalised):
+    # a ramp schedule is the situation of a rollout question: "1% -> 5% -> 50%, how long should we sit at each stage?"
+    # asks for a policy unless its numbers let the calculator answer it
+    if (not unknown_asked or incomplete) and _RAMP.search(normalised):
         return False
     if incomplete and _ASKS_WHAT_A_THING_IS.match(normalised) and not _CALCULATION_REQUEST.search(normalised):
         return False

@@ -42,6 +42,7 @@ _FUNCTION_WORDS = """
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 MANY = "multipl"
 HOW_MANY = "how-many"
+OR_NOT = "or-not"
 # Stems of words practitioners use interchangeably, mapped to one ("experiments" stems to "experi").
 SAME_STEM = {
     "experi": "test",
@@ -94,8 +95,12 @@ ALL_WORDS_UP_TO = (
 )
 WINDOW_SLACK = 3  # matched words may spread over the phrasing's length (or 2 tokens a word) plus this many
 MAX_HINTS = 3
+PAIR_SLACK = 2
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+# "until something hits p<0.05" is "until something is significant", as the phrasings say it
+_SIGNIFICANT = re.compile(r"\bp\s*(?:<|≤|<=)\s*(?:0?\.0[15]|0?\.1|[15]\s*%)(?![\d.])")
+_MORE_THAN_FEW = re.compile(r"\s+than\s+(?:one|two|a single|[12])\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +148,25 @@ def _normalise(token: str) -> str:
 def content_words(text: str) -> list[tuple[int, str, str]]:
     """``(token position, stem, word as written)`` of ``text``'s content words, in order."""
     out: list[tuple[int, str, str]] = []
-    lowered = text.lower()
+    lowered = _SIGNIFICANT.sub("significant", text.lower())
     previous = ""
+    skip_to = -1
     for position, m in enumerate(_TOKEN.finditer(lowered)):
         word, before, previous = _normalise(m.group()), previous, m.group()
+        if position <= skip_to:
+            continue
+        beyond = _MORE_THAN_FEW.match(lowered, m.end()) if word == "more" else None
+        if beyond is not None:
+            # "more than one treatment group" is several of them; without its "than one" it would read as "more
+            # treatment", which "more treatment users reach the page" also says
+            out.append((position, MANY, m.group()))
+            skip_to = position + len(_TOKEN.findall(beyond.group()))
+            continue
         if word in FUNCTION_WORDS or (len(word) == 1 and not word.isdigit()):
+            continue
+        if word == "not" and before == "or":
+            # "ship or not" asks for a verdict; the "not" of "we couldn't randomize ... it launched" is no such ask
+            out.append((position, OR_NOT, m.group()))
             continue
         if word == "many" and before == "how":
             # "how many tests win" asks for a count; it is not "many tests" (nor "3 tests")
@@ -189,6 +208,11 @@ class PhrasingMatcher:
                 strong = tuple(w for w in words if w not in WEAK_WORDS)
                 key_words = strong if len(strong) >= MIN_CONTENT_WORDS else words
                 span = max(len(_TOKEN.findall(text.lower())), 2 * len(key_words)) + WINDOW_SLACK
+                if len(key_words) == 2:
+                    # two words alone are a situation only when they stand together ("run more experiments" is
+                    # not "run the test for two more weeks"): as close as in the phrasing, give or take PAIR_SLACK
+                    at = [p for p, stem, _ in content_words(text) if stem in key_words]
+                    span = min(span, max(at) - min(at) + 1 + PAIR_SLACK)
                 self.phrasings.append(
                     _Phrasing(concept.concept_id, concept.name, text, words, key_words, span)
                 )

@@ -9,7 +9,7 @@ import re
 from understanding.arm_statistics import arm_summaries
 from understanding.interval_steps import given_interval
 from understanding.named_methods import named_family
-from understanding.quantities import Quantity
+from understanding.quantities import Quantity, shares_of_total
 from understanding.reading import ASKS_CI, ASKS_DAYS, ASKS_MDE, ASKS_N, ASKS_POWER, ASKS_SIG, MEANS_WORDS
 from understanding.reading_types import Grounded
 
@@ -58,6 +58,13 @@ def _asked_any(t: str, roles: dict[str, Grounded]) -> bool:
     )
 
 
+_SPLIT_CHECK = re.compile(
+    r"\bsplit\b[^?.]{0,40}\b(?:came out|come out|ended up|is off|looks off|uneven|imbalanc\w*|lopsided|skewed)"
+    r"|\b(?:uneven|imbalanced|lopsided|skewed) split\b",
+    re.IGNORECASE,
+)
+
+
 def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> tuple[str | None, str | None]:
     pairs = [q for q in quantities if q.unit in ("pair",)]
     named = named_family(t, pairs)
@@ -70,8 +77,11 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
     if re.search(r"compromise", t) or "q_ratio" in roles:
         return "compromise_power", "alpha"
     counts = [q for q in quantities if q.unit == "count" and q.value >= 10]
-    if re.search(r"\bsrm\b|sample ratio|ratio mismatch", t) or (
-        re.search(r"\bmismatch\b", t) and len(counts) >= 2
+    if (
+        re.search(r"\bsrm\b|sample ratio|ratio mismatch", t)
+        or (re.search(r"\bmismatch\b", t) and len(counts) >= 2)
+        # "did my 50/50 split come out 50/50? we got 50.4 vs 49.6 with 2M users": the observed split is the data
+        or (_SPLIT_CHECK.search(t) and (len(counts) >= 2 or shares_of_total(quantities, counts) is not None))
     ):
         return "srm_check", "p_value"
     if re.search(r"o'?brien|pocock|sequential|interim|boundar|alpha spending|lan-demets", t):

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from understanding.group_order import means_of_two, ordered_pairs
-from understanding.quantities import Quantity
+from understanding.quantities import Quantity, shares_of_total
 from understanding.reading import Grounded, Step, _two_group_means
 from understanding.step_builder import StepBuilder, StepFn
 
@@ -19,13 +19,27 @@ def srm_steps(b: StepBuilder, t: str, quantities: list[Quantity]) -> str:
     split = next((q for q in quantities if q.unit == "split"), None)
     counts = [q for q in quantities if q.unit == "count" and q.value >= 10 and q.per is None]
     params = {}
+    shares = shares_of_total(quantities, counts)
     if len(counts) >= 2:
         params["counts"] = [q.value for q in counts]
         for i, q in enumerate(counts):
             b.used[f"count_{i + 1}"] = Grounded(q.value, "question", q.span())
+    elif shares is not None:
+        # "50.4% vs 49.6% of 2 million users": each arm's share of the total is its count
+        parts, total = shares
+        params["counts"] = b.derive(
+            "counts",
+            [round(q.value / 100 * total.value) for q in parts],
+            f"counts from the shares of {total.text} users: "
+            + ", ".join(f"{q.value:g}% is {round(q.value / 100 * total.value):,}" for q in parts),
+        )
     else:
         b.need("counts")
-    if split is not None and len(split.values) == len(counts) and not re.search(r"\bequal\b", t):
+    if (
+        split is not None
+        and len(split.values) == len(params.get("counts", ()))
+        and not re.search(r"\bequal\b", t)
+    ):
         params["split"] = list(split.values)
         b.used["split"] = Grounded(list(split.values), "question", split.span())
     thr = re.search(

@@ -159,6 +159,8 @@ def normalise(question: str) -> str:
         text,
         flags=re.IGNORECASE,
     )
+    # "a couple million users" is two million ("a few" stays vague)
+    text = re.sub(r"\ba couple(?: of)? (hundred|thousand|million)\b", r"2 \1", text, flags=re.IGNORECASE)
     text = re.sub(  # "1.2 million" is 1.2M, not "1.2 1000000"
         r"(\d(?:[\d.,]*\d)?)\s+(thousand|million)\b",
         lambda m: m.group(1) + ("k" if m.group(2).lower() == "thousand" else "M"),
@@ -436,3 +438,20 @@ def _shared_units(text: str, quantities: list[Quantity]) -> list[Quantity]:
         if joined and bare and b.unit in ("percent", "pp"):
             out[i] = Quantity(a.start, a.end, a.text, a.value, b.unit)
     return out
+
+
+SHARES_TOTAL_TOLERANCE = (
+    0.5  # percentage points: reported shares are rounded, "50.4 vs 49.6" sums to exactly 100
+)
+
+
+def shares_of_total(
+    quantities: list[Quantity], counts: list[Quantity]
+) -> tuple[list[Quantity], Quantity] | None:
+    """Two or more arm shares in percent that add up to 100, and the one total they are shares of."""
+    if len(counts) != 1:
+        return None
+    parts = [q for q in quantities if q.unit in ("percent", "number") and 0 < q.value < 100]
+    if len(parts) < 2 or abs(sum(q.value for q in parts) - 100) > SHARES_TOTAL_TOLERANCE:
+        return None
+    return parts, counts[0]

@@ -214,6 +214,15 @@ def test_how_one_concept_moves_another_is_a_walk_in_any_causal_wording() -> None
     assert plan_kind("methodology", "peeking and sequential testing in practice", named, connecting) == (
         "methodology"
     )
+    # "impact" and "change" as nouns name no relation between the two
+    for question in (
+        "we peeked, then switched to sequential testing. how can we still estimate its impact?",
+        "peeking and sequential testing: what does the change to our process look like?",
+    ):
+        assert plan_kind("methodology", question, named, connecting) == "methodology", question
+    assert plan_kind("methodology", "how does peeking impact sequential testing", named, connecting) == (
+        "multi_hop"
+    )
 
 
 def test_two_named_concepts_are_compared_only_when_the_question_sets_them_apart() -> None:
@@ -363,3 +372,85 @@ def test_a_calculation_that_also_asks_what_the_numbers_mean_gets_a_plan() -> Non
         plan_kind("calculation", "sample size for a 2% lift on a 0.5% baseline?", [], [], calculated=True)
         == "none"
     )
+
+
+def test_a_multi_hop_question_that_asks_for_a_fix_also_gets_the_relations_that_handle_the_path() -> None:
+    cause = Edge(
+        "r2",
+        "peeking",
+        "type-i-error",
+        "causes",
+        0.9,
+        "Every extra look is another chance for noise to cross.",
+    )
+    names = {"peeking": "Peeking", "sequential-testing": "Sequential testing", "type-i-error": "Type I error"}
+    adj = Adjacency.build([EDGE, cause], names)
+    details = {
+        **DETAILS,
+        "type-i-error": {
+            "concept_id": "type-i-error",
+            "name": "Type I error",
+            "definition": "A type I error is rejecting a true null hypothesis.",
+        },
+    }
+    entities = [entity("peeking", "Peeking"), entity("type-i-error", "Type I error")]
+    connecting = connecting_paths(adj, ["peeking", "type-i-error"], max_hops=3)
+
+    def plan(question: str) -> AnswerPlan:
+        items = order_items(
+            "methodology",
+            entities=entities,
+            details=details,
+            connecting=connecting,
+            related=[],
+            adj=adj,
+            chunks=[],
+        )
+        sources, _ = number_sources(items, None, budget=2000, count=estimate_tokens)
+        return build_plan(
+            "methodology",
+            question,
+            sources=sources,
+            details=details,
+            entities=entities,
+            connecting=connecting,
+            candidates=[],
+            adj=adj,
+            similarity=by_length,
+        )
+
+    fixed = plan("why does peeking cause type I errors, and what methods let us look legitimately?")
+    assert fixed.kind == "multi_hop"
+    methods = [i.text for i in fixed.items if i.role == "method"]
+    assert len(methods) == 1 and methods[0].startswith("Peeking is mitigated by Sequential testing")
+    # asked only why: the walk alone
+    why = plan("why does peeking cause type I errors?")
+    assert why.kind == "multi_hop" and not [i for i in why.items if i.role == "method"]
+
+
+def test_an_advice_answer_is_about_the_concept_its_ask_names_not_the_one_its_setting_names() -> None:
+    question = "our dashboards run sequential testing on every metric. is peeking fine then?"
+    entities = [entity("sequential-testing", "Sequential testing"), entity("peeking", "Peeking")]
+    items = order_items(
+        "best_practice", entities=entities, details=DETAILS, connecting=[], related=[], chunks=[], adj=ADJ
+    )
+    sources, _ = number_sources(items, None, budget=2000, count=estimate_tokens)
+
+    def check_items(asked: Sequence[str]) -> list[str]:
+        plan = build_plan(
+            "best_practice",
+            question,
+            sources=sources,
+            details=DETAILS,
+            entities=entities,
+            connecting=[],
+            candidates=[],
+            adj=ADJ,
+            similarity=by_length,
+            asked_concepts=asked,
+        )
+        return [i.text for i in plan.items if i.role in ("pitfall", "how_to_check")]
+
+    assert any("Watch for peeking" in t for t in check_items(["peeking"]))
+    # without the ask's concept, the first named one leads: the setting's
+    assert any("sequential design" in t for t in check_items([]))

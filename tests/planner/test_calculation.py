@@ -172,6 +172,10 @@ def test_asking_whether_a_test_fits_its_days_is_a_calculation(question: str, req
         "what's a universal holdout and is 5% for six months normal?",
         # a ramp's shares are the setting, whatever words sit between "ramping" and them
         "explain how Simpson's paradox can show up when ramping traffic from 10% to 50% over two weeks",
+        # a ramp schedule with no baseline or effect: how long each stage lasts is a rollout policy
+        "our rollout goes 2% -> 10% -> 50% for the new search ranker. how long should each stage last and what do we monitor?",
+        # counting the asker's own wins asks what they are worth, not how many users to recruit
+        "out of 150 tests this year 18 were significant at 0.05. how many of those are probably false positives?",
     ],
 )
 def test_numbers_in_an_advice_or_definition_question_do_not_make_it_a_calculation(question: str) -> None:
@@ -247,3 +251,12 @@ def test_an_interval_that_includes_zero_says_the_range_of_effects_it_allows() ->
 def test_an_interval_to_compute_from_counts_is_still_computed() -> None:
     parsed = parse("compute the 95% CI for 3 conversions out of 150")
     assert parsed.tool != "interval_reading"
+
+
+def test_cuped_says_what_its_variance_cut_means_for_users_duration_and_resolution() -> None:
+    outcome = run_calculation(parse("if CUPED cuts our variance by 36%, what do we gain?"))
+    told = outcome_sentence(outcome, 1)
+    assert "CUPED removes 36.0% of the variance" in told
+    # n ∝ variance: 64% of the users; the standard error and MDE shrink by √0.64 = 0.8
+    assert "the same power needs 64% of the users (36% fewer users)" in told
+    assert "a factor of 0.800 (20% smaller)" in told

@@ -127,9 +127,12 @@ def test_a_choice_between_two_named_options_is_a_comparison(question: str, inten
 def test_numbers_alone_do_not_make_a_calculation_when_nothing_can_be_calculated() -> None:
     # The prototype scores are what the bundled encoder gave this question (trace of 2026-12-03).
     scores = {"calculation": 0.4512, "definition": 0.3387, "methodology": 0.1179, "best_practice": 0.1019}
-    question = "we got p=0.03 on a 2% lift, thoughts?"
+    question = "we got p=0.03 on a 2% lift"
     decision = classify_intent(question, calculable=False, prototype_scores=scores)
     assert decision.intent == "definition"
+    # "thoughts?" asks for a judgement of the result: advice (it read as a definition before)
+    thoughts = classify_intent(f"{question}, thoughts?", calculable=False, prototype_scores=scores)
+    assert thoughts.intent == "best_practice"
     # "can we ship?" asks for a verdict, whatever the prototypes say (it read as a definition before)
     shipping = classify_intent(
         "we got p=0.03 on a 2% lift, can we ship?", calculable=False, prototype_scores=scores

@@ -54,6 +54,14 @@ def test_every_corpus_phrasing_asked_as_a_question_brings_its_own_concept(matche
         ("how do I know the randomization worked before reading results", "srm-check"),
         # "group" is as generic as "users": the phrasing "compare adopters with the control group" needs no "group"
         ("is it fair to compare adopters against control?", "per-protocol-analysis"),
+        # a change nobody could randomize, and a result far beyond the usual
+        (
+            "the new tax display was a feature we couldn't randomize for legal reasons, how do we evaluate it",
+            "quasi-experiment",
+        ),
+        ("conversion is up 22%, way above anything we've seen, should we be suspicious", "twymans-law"),
+        # "p<0.05" is how practitioners write "significant"
+        ("the analyst tried different metrics until one hit p < 0.05", "p-hacking"),
     ],
 )
 def test_a_described_situation_brings_its_concept_first(
@@ -65,3 +73,20 @@ def test_a_described_situation_brings_its_concept_first(
 def test_a_question_that_describes_no_situation_brings_none(matcher: PhrasingMatcher) -> None:
     assert matcher.match("we changed the button color and conversion went up 3%, is that real") == []
     assert matcher.match("how do I compute a confidence interval for a ratio") == []
+
+
+def test_more_than_one_reads_as_several_not_as_more(matcher: PhrasingMatcher) -> None:
+    # "more than one treatment group" is an A/B/n design; "more treatment users reach the page" is no such thing
+    reach = "the treatment added an entry point so more treatment users reach the checkout page"
+    assert "ab-n-test" not in [m.concept_id for m in matcher.match(reach)]
+    several = "we have more than one treatment and a single control, how do we analyze it"
+    assert [m.concept_id for m in matcher.match(several)][:1] == ["ab-n-test"]
+
+
+def test_or_not_asks_for_a_verdict_while_a_bare_not_does_not(matcher: PhrasingMatcher) -> None:
+    assert [m.concept_id for m in matcher.match("checkout +3%, guardrails flat. launch this or not?")][
+        :1
+    ] == ["launch-decision"]
+    # "couldn't" reads as "not", which "do we launch this or not" no longer takes for its ask
+    told = "we couldn't randomize the new pricing page, it launched in one go last week"
+    assert "launch-decision" not in [m.concept_id for m in matcher.match(told)]

@@ -288,6 +288,24 @@ def test_srm_reports_ratio_and_chi_square() -> None:
     assert f"χ² = {chi2:.2f}" in text and "ratio 1.0355" in text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "did our 50/50 split come out 50/50? we got 50.6 vs 49.4 with a couple million users",
+        "our 50/50 test shows 50.6% vs 49.4% of 2 million users, is that an SRM?",
+    ],
+)
+def test_an_observed_split_in_shares_of_a_total_is_checked_for_srm(question: str) -> None:
+    reading = read(question)
+    assert reading.tool == "srm_check"
+    text = answer_text(run_calculation(reading))
+    # 50.6% and 49.4% of 2,000,000 are 1,012,000 and 988,000 users
+    chi2 = stats.chisquare([1_012_000, 988_000]).statistic
+    assert f"χ² = {chi2:.2f}" in text and "chi-square goodness-of-fit test" in text
+    assert "50.6% is 1,012,000, 49.4% is 988,000" in text
+    assert "equal split (not stated" not in text  # the question said 50/50
+
+
 # --- asking for exactly what is missing, and refusing bad values ------------------------------------------------
 
 
