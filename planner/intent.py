@@ -318,6 +318,8 @@ _ADVICE_ASK = re.compile(
     r"|\bwhich (?:one|number|figure|result|estimate|do|should)\b|\bwhen (?:do|should|can|could|would|to)\b"
     r"|\b(?:does|do|did|would|will|could) (?:it|that|this|they|the \w+) (?:bias|skew|invalidate|break|ruin|matter|mean)\b"
     r"|\bwhat does (?:it|that|this) (?:mean|say about)\b|\bhow many of (?:those|them|these)\b"
+    # "+3% significant, then +0.5% flat on the rerun. what's the real effect?": which result to believe
+    r"|\bwhat(?:'s| is) the (?:real|true|actual) (?:effect|lift|impact|number)\b"
     # or whether to go ahead, or what to do next: "ship or not?", "what do we do", "what else should go into it?"
     r"|\b(?:ship|launch|roll \w+ out|rollout)(?: it| this)? or not\b|\bgo or no[- ]go\b|\bworth (?:it|shipping|launching)\b"
     r"|\bwhat (?:do|should|can) (?:i|we) do\b|\bwhat now\b|\bwhat else\b|\blegit\b|\badvice\b"

@@ -176,6 +176,8 @@ def test_asking_whether_a_test_fits_its_days_is_a_calculation(question: str, req
         "our rollout goes 2% -> 10% -> 50% for the new search ranker. how long should each stage last and what do we monitor?",
         # counting the asker's own wins asks what they are worth, not how many users to recruit
         "out of 150 tests this year 18 were significant at 0.05. how many of those are probably false positives?",
+        # two runs that disagree: which result to believe, not a sample size for their two percentages
+        "first run +4% (p=0.01), the rerun +1% and flat. what's the real effect?",
     ],
 )
 def test_numbers_in_an_advice_or_definition_question_do_not_make_it_a_calculation(question: str) -> None:

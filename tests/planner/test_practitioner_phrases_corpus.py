@@ -60,6 +60,7 @@ def test_every_corpus_phrasing_asked_as_a_question_brings_its_own_concept(matche
             "quasi-experiment",
         ),
         ("conversion is up 22%, way above anything we've seen, should we be suspicious", "twymans-law"),
+        ("how do I get one overall number from the tests we ran in several markets?", "meta-analysis"),
         # "p<0.05" is how practitioners write "significant"
         ("the analyst tried different metrics until one hit p < 0.05", "p-hacking"),
     ],
