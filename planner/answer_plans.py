@@ -168,6 +168,8 @@ _RELATION_WORDS = re.compile(
     r"help\w*|(?<!a )(?<!the )(?<!this )(?<!that )(?<!our )change\w*|lead\w*|cause\w*|depend\w*|"
     # how one thing moves another: "how does bot traffic hurt power", "how does that turn into power"
     r"hurt\w*|cut\w*|reduc\w*|increas\w*|inflat\w*|shrink\w*|lower\w*|rais\w*|turn\w* into|translat\w*|"
+    # "why do novelty effects bias short tests": bias as a verb
+    r"bias(?:es|ed|ing)|bias (?:the|a|an|our|my|short|long|results?|estimates?|lift)|"
     r"walk me through)\b|->|→",
     re.IGNORECASE,
 )
@@ -894,6 +896,18 @@ def primary_topic(named: Sequence[str], pool: Sequence[str], scores: Mapping[str
     return best if scores[best] > max((scores.get(c, 0.0) for c in named), default=0.0) else None
 
 
+_OBJECT_AFTER_VERB = r"(?:the|a|an|our|my|their|its|it|them|short|long|results?|estimates?|lift|things)\b"
+
+
+def used_as_verb(question: str, mention: str) -> bool:
+    """Whether a one-word concept name is used as a verb in ``question``: "effects bias short tests", "what biases
+    the lift", as against "selection bias" or "what is bias"."""
+    if not mention or " " in mention.strip():
+        return False
+    word = re.escape(mention.strip().lower())
+    return bool(re.search(rf"\b{word}(?:es|ed|ing|s)?\s+{_OBJECT_AFTER_VERB}", question.lower()))
+
+
 def plan_kind(
     intent: str,
     question: str,
@@ -1066,10 +1080,12 @@ def build_plan(
         b.path(adj, path)
         for hop in parallel_hops(adj, path):  # another relation between the same two: a second reason
             b.path(adj, ConceptPath(hop.from_id, hop.to_id, (hop,), hop.weight))
+        verbs = {e.concept_id for e in entities if used_as_verb(question, e.mention)}
         for concept_id in concepts[
             :MULTI_HOP_DEFINED
         ]:  # what the other named concepts are, and how they vary
-            if concept_id != path.start_id:
+            # "why do novelty effects bias short tests" asks how, not what bias is
+            if concept_id != path.start_id and concept_id not in verbs:
                 b.definition(concept_id, n=1)
         if _ASKS_REMEDY.search(question):
             # "why does peeking inflate false positives, and what methods let us look legitimately?": the walk says

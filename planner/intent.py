@@ -153,7 +153,12 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
         ),
         2.0,
     ),
-    ("definition", re.compile(r"\bwhat does .{1,60} mean\b"), 2.0),
+    # "what does MDE mean" asks for a definition; "what does that mean for our forecasts" for an implication
+    (
+        "definition",
+        re.compile(r"\bwhat does (?!(?:it|that|this|they|these|those)\b).{1,60} mean\b(?!\s+for\b)"),
+        2.0,
+    ),
     (
         "best_practice",
         re.compile(

@@ -14,6 +14,7 @@ from planner.answer_plans import (
     defined_first,
     plan_kind,
     steps_of,
+    used_as_verb,
 )
 from planner.context import estimate_tokens, number_sources, order_items
 from planner.traversal import Adjacency, connecting_paths
@@ -223,6 +224,19 @@ def test_how_one_concept_moves_another_is_a_walk_in_any_causal_wording() -> None
     assert plan_kind("methodology", "how does peeking impact sequential testing", named, connecting) == (
         "multi_hop"
     )
+    # "bias" as a verb is a relation, however the question then sets two fixes against each other
+    biased = (
+        "why does peeking bias the sequential testing estimates, and would a holdout or a longer run fix that"
+    )
+    assert plan_kind("methodology", biased, named, connecting) == "multi_hop"
+
+
+def test_a_concept_name_used_as_a_verb_is_told_as_a_relation_not_defined() -> None:
+    assert used_as_verb("why do novelty effects bias short tests", "bias")
+    assert used_as_verb("how does that bias the result", "bias")
+    assert not used_as_verb("what is selection bias in a test", "bias")
+    assert not used_as_verb("what is bias", "bias")
+    assert not used_as_verb("how does peeking bias the lift", "sequential testing")  # a name of two words
 
 
 def test_two_named_concepts_are_compared_only_when_the_question_sets_them_apart() -> None:

@@ -340,3 +340,11 @@ def test_a_calculation_question_with_nothing_to_calculate_is_explained_from_pass
     cited = [s for s in answer.split(". ") if "[" in s]
     assert len(cited) >= 4, answer
     assert any(c.get("kind") == "chunk" for c in response.to_dict()["citations"]), answer
+
+
+def test_what_a_result_means_for_a_plan_is_no_definition_question() -> None:
+    assert classify_intent("what does MDE mean", calculable=False).intent == "definition"
+    implication = (
+        "why does an underpowered win overstate the effect, and what does that mean for our forecasts?"
+    )
+    assert classify_intent(implication, calculable=False).intent == "methodology"
