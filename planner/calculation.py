@@ -410,7 +410,7 @@ def _boundaries_sentence(out: dict[str, Any], inp: dict[str, Any], method: str) 
     bounds = ", ".join(f"{float(z):.3f}" for z in out["z_boundaries"])
     looks = len(out["z_boundaries"])
     sided = "two-sided" if str(inp.get("alternative", "two-sided")) == "two-sided" else "one-sided"
-    told = f"z boundaries at each look: {bounds} ({method})"
+    told = f"The z boundaries at the {looks} looks are {bounds} ({method})"
     nominal = out.get("nominal_p_values") or []
     if nominal:
         told += f", that is, {sided} p below {', '.join(_p(p) for p in nominal)} at looks 1 to {looks}"

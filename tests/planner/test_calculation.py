@@ -201,7 +201,7 @@ def test_a_question_that_asks_for_the_number_is_still_a_calculation(question: st
 def test_group_sequential_boundaries_say_their_p_values_and_what_they_keep_together() -> None:
     outcome = run_calculation(parse("O'Brien-Fleming boundaries for 4 interim looks, alpha 0.05 two-sided?"))
     told = outcome_sentence(outcome, 1)
-    assert told.startswith("z boundaries at each look: 4.333, 2.963, 2.359, 2.014")
+    assert told.startswith("The z boundaries at the 4 looks are 4.333, 2.963, 2.359, 2.014")
     # the first look's z of 4.333 is a two-sided p of 2·Φ(−4.333) = 1.5e-05
     assert "two-sided p below 1.5e-05, 0.003, 0.018, 0.044 at looks 1 to 4" in told
     assert "overall false positive rate at α = 0.05 across all 4 looks" in told
