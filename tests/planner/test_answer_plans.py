@@ -79,24 +79,29 @@ def plan_for(
     entities: list[LinkedEntity],
     chunks: Sequence[Candidate] = (),
     relevance: Similarity | None = None,
+    *,
+    adj: Adjacency = ADJ,
+    details: dict[str, dict[str, str]] = DETAILS,
+    asked: Sequence[str] = (),
 ) -> tuple[AnswerPlan, list[Source]]:
     seeds = [e.concept_id for e in entities]
-    connecting = connecting_paths(ADJ, seeds, max_hops=3) if len(seeds) > 1 else []
+    connecting = connecting_paths(adj, seeds, max_hops=3) if len(seeds) > 1 else []
     items = order_items(
-        intent, entities=entities, details=DETAILS, connecting=connecting, related=[], chunks=chunks, adj=ADJ
+        intent, entities=entities, details=details, connecting=connecting, related=[], chunks=chunks, adj=adj
     )
     sources, _ = number_sources(items, None, budget=2000, count=estimate_tokens)
     plan = build_plan(
         intent,
         question,
         sources=sources,
-        details=DETAILS,
+        details=details,
         entities=entities,
         connecting=connecting,
         candidates=chunks,
-        adj=ADJ,
+        adj=adj,
         similarity=by_length,
         relevance=relevance,
+        asked_concepts=asked,
     )
     return plan, sources
 
@@ -408,30 +413,9 @@ def test_a_multi_hop_question_that_asks_for_a_fix_also_gets_the_relations_that_h
         },
     }
     entities = [entity("peeking", "Peeking"), entity("type-i-error", "Type I error")]
-    connecting = connecting_paths(adj, ["peeking", "type-i-error"], max_hops=3)
 
     def plan(question: str) -> AnswerPlan:
-        items = order_items(
-            "methodology",
-            entities=entities,
-            details=details,
-            connecting=connecting,
-            related=[],
-            adj=adj,
-            chunks=[],
-        )
-        sources, _ = number_sources(items, None, budget=2000, count=estimate_tokens)
-        return build_plan(
-            "methodology",
-            question,
-            sources=sources,
-            details=details,
-            entities=entities,
-            connecting=connecting,
-            candidates=[],
-            adj=adj,
-            similarity=by_length,
-        )
+        return plan_for("methodology", question, entities, adj=adj, details=details)[0]
 
     fixed = plan("why does peeking cause type I errors, and what methods let us look legitimately?")
     assert fixed.kind == "multi_hop"
@@ -445,24 +429,9 @@ def test_a_multi_hop_question_that_asks_for_a_fix_also_gets_the_relations_that_h
 def test_an_advice_answer_is_about_the_concept_its_ask_names_not_the_one_its_setting_names() -> None:
     question = "our dashboards run sequential testing on every metric. is peeking fine then?"
     entities = [entity("sequential-testing", "Sequential testing"), entity("peeking", "Peeking")]
-    items = order_items(
-        "best_practice", entities=entities, details=DETAILS, connecting=[], related=[], chunks=[], adj=ADJ
-    )
-    sources, _ = number_sources(items, None, budget=2000, count=estimate_tokens)
 
     def check_items(asked: Sequence[str]) -> list[str]:
-        plan = build_plan(
-            "best_practice",
-            question,
-            sources=sources,
-            details=DETAILS,
-            entities=entities,
-            connecting=[],
-            candidates=[],
-            adj=ADJ,
-            similarity=by_length,
-            asked_concepts=asked,
-        )
+        plan, _ = plan_for("best_practice", question, entities, asked=asked)
         return [i.text for i in plan.items if i.role in ("pitfall", "how_to_check")]
 
     assert any("Watch for peeking" in t for t in check_items(["peeking"]))
