@@ -225,7 +225,10 @@ def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
         concept_scores=state.get("concept_scores", {}),
         focus=state.get("focus", ""),
         focus_only=focus_only,
-        asked_concepts=_asked_concepts(ctx, state["question"]),
+        # only an advice plan reads them (``answer_plans.build_plan``): no linking on the other answers' path
+        asked_concepts=_asked_concepts(ctx, state["question"])
+        if state.get("intent") == "best_practice"
+        else (),
     )
     if plan.items and not plan.generate:
         emit = _stream_writer(ctx)

@@ -16,6 +16,8 @@ from tools import checks
 from tools.errors import CalculationInputError
 from tools.result import CalculationResult, library_version
 
+UNITS = ("", "%", "pp")  # how the bounds were written, so the answer writes them back the same way
+
 
 def interval_reading_result(
     lower: float, upper: float, confidence: float = 0.95, null_value: float = 0.0, unit: str = ""
@@ -36,8 +38,7 @@ def interval_reading_result(
             "confidence", f"must be a level strictly between 0 and 1 (e.g. 0.95); got {level:g}"
         )
     null = checks.finite("null_value", null_value)
-    if unit not in ("", "%", "pp"):
-        raise CalculationInputError("unit", f"must be '%', 'pp' or empty; got {unit!r}")
+    unit = checks.choice("unit", unit, UNITS)
     critical = float(stats.norm.ppf(1 - (1 - level) / 2))
     estimate = (lo + hi) / 2
     se = (hi - lo) / (2 * critical)

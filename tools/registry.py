@@ -527,7 +527,11 @@ TOOLS: dict[str, ToolSpec] = {
                 _p("confidence", "float", "the interval's confidence level, e.g. 0.95", 0.95),
                 _p("null_value", "float", "the value of no effect, 0 for a difference or lift", 0.0),
                 _p(
-                    "unit", "str", "how the bounds were written: '%', 'pp' or ''", "", choices=("", "%", "pp")
+                    "unit",
+                    "str",
+                    "how the bounds were written: '%', 'pp' or ''",
+                    "",
+                    choices=interval_reading.UNITS,
                 ),
             ),
             interval_reading.interval_reading_result,
