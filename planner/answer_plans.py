@@ -381,13 +381,51 @@ class _Builder:
 
     def usage(self, concept_id: str, role: str = "when_to_use") -> None:
         src, detail = self.concept(concept_id), self.details.get(concept_id)
-        if src is not None and detail is not None:
+        if src is None or detail is None:
+            return
+        closer = self.closest_item(concept_id, str(detail.get("when_to_use") or ""))
+        if closer is not None:
+            self.add(role, closer[0], closer[1])
+        else:
             self.add(role, usage_sentence(detail), src)
 
     def mistake(self, concept_id: str, role: str = "common_mistake") -> None:
         src, detail = self.concept(concept_id), self.details.get(concept_id)
-        if src is not None and detail is not None:
+        if src is None or detail is None:
+            return
+        closer = self.closest_item(concept_id, str(detail.get("mistakes") or ""))
+        if closer is not None:
+            self.add(role, mistake_sentence({"mistakes": closer[0]}), closer[1])
+        else:
             self.add(role, mistake_sentence(detail), src)
+
+    def closest_item(self, concept_id: str, curated: str) -> tuple[str, Source] | None:
+        """The item of a concept's curated list ("when to use", "common mistakes") closest to the question, with the
+        numbered passage of the concept's own page that holds it; None when that is the list's first item (which the
+        concept's own source holds and cites) or no numbered passage holds a closer one.
+
+        "our ramp is 1% -> 5% -> 50%, how long at each stage?" is answered by the ramp's second usage sentence (a
+        day at 1-5%, then one to two weeks at 50/50), not by its first (which changes to ramp at all).
+        """
+        items = later_items(curated)
+        holders = [
+            s for s in self.by_id.values() if s.kind == "chunk" and s.id.startswith(f"concept-{concept_id}#")
+        ]
+        pool = [
+            (item, src)
+            for item in items[1:]
+            for src in holders
+            if " ".join(item.split()) in " ".join(src.text.split()) and _lifts_alone(src.id, item)
+        ]
+        if not pool:
+            return None
+        # the first item competes too, wherever it is held: it wins the ties
+        texts = [items[0], *(item for item, _ in pool)]
+        scores = list(self.similarity(self.question, texts))
+        if self.relevance is not None:
+            scores = blend(scores, list(self.relevance(self.question, texts)))
+        best = max(range(len(texts)), key=lambda i: (scores[i], -i))
+        return None if best == 0 else pool[best - 1]
 
     def evidence(
         self,
@@ -731,6 +769,16 @@ def _broader(adj: Adjacency, concept_id: str, other: str) -> bool:
 
 def _with_primary(primary: str | None, concepts: Sequence[str]) -> list[str]:
     return list(dict.fromkeys([primary, *concepts] if primary else concepts))
+
+
+def later_items(curated: str) -> list[str]:
+    """The sentences of a curated list, the first and then those that stand without it: a later sentence opening on
+    "it" or "Use it" speaks of the concept the list's heading names, which a sentence quoted alone does not."""
+    items = [s for s in sentences_of(curated) if _prose(s) or _GERUND.match(s)]
+    return items[:1] + [s for s in items[1:] if not _PRONOUN_OPENING.match(s) and not _VERB_IT.match(s)]
+
+
+_VERB_IT = re.compile(r"^[A-Z][a-z]+ (it|them|this)\b")
 
 
 def _lifts_alone(chunk_id: str, sentence: str) -> bool:

@@ -114,7 +114,9 @@ def concept_item(detail: Mapping[str, Any], *, with_formula: bool) -> Item:
     """A concept as a source: its curated definition, then when to use it and its first common mistake."""
     text = str(detail.get("definition") or "")
     if with_formula and detail.get("formula_text"):
-        text = f"{text} Formula: {detail['formula_text']}"
+        formula = str(detail["formula_text"]).strip()
+        # its own sentence: the usage sentence after it must not read as the formula's tail
+        text = f"{text} Formula: {formula if formula.endswith(('.', '!', '?')) else formula + '.'}"
     extra = [s for s in (usage_sentence(detail), mistake_sentence(detail)) if s]
     if extra:
         text = " ".join([" ".join(text.split()), *extra])

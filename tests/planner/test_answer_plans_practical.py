@@ -479,3 +479,75 @@ def test_a_lead_sentence_after_one_left_out_must_keep_its_meaning_alone() -> Non
     plan, _ = outliers_plan("methodology", "how do outliers get into revenue data?", [page])
     told = [item.text for item in plan.items]
     assert any(t.startswith("In experiments they can come from heavy users") for t in told), told
+
+
+def test_the_pitfall_and_the_check_told_are_the_curated_items_closest_to_the_question() -> None:
+    details = {
+        **DETAILS,
+        "outliers": {
+            **DETAILS["outliers"],
+            "when_to_use": "Look for outliers in every metric before and during an experiment. Cap the top values "
+            "at a percentile fixed before the test when one huge order can decide it.",
+            "mistakes": "Deleting outliers from one arm only. Deleting outliers after seeing that they hurt the "
+            "result.",
+        },
+    }
+    usage = Candidate(
+        "concept-outliers#3",
+        "concept-outliers",
+        "Outliers — When to use",
+        "When to use",
+        details["outliers"]["when_to_use"],
+    )
+    mistakes = Candidate(
+        "concept-outliers#2",
+        "concept-outliers",
+        "Outliers — Common mistakes",
+        "Common mistakes",
+        details["outliers"]["mistakes"],
+    )
+    entities = [LinkedEntity("outliers", "Outliers", "outliers", 1.0, "phrase")]
+
+    def plan_for(question: str, similarity: Callable[[str, Sequence[str]], list[float]]) -> AnswerPlan:
+        chunks = [CONCEPT_PAGE, mistakes, usage]
+        items = order_items(
+            "best_practice",
+            entities=entities,
+            details=details,
+            connecting=[],
+            related=[],
+            chunks=chunks,
+            adj=ADJ,
+        )
+        sources, _ = number_sources(items, None, budget=4000, count=estimate_tokens)
+        return build_plan(
+            "best_practice",
+            question,
+            sources=sources,
+            details=details,
+            entities=entities,
+            connecting=[],
+            candidates=chunks,
+            adj=ADJ,
+            similarity=similarity,
+        )
+
+    def after_seeing(question: str, sentences: Sequence[str]) -> list[float]:
+        return [0.7 if "after seeing" in s or "huge order" in s else 0.4 for s in sentences]
+
+    plan = plan_for("we dropped the outliers once we saw they hurt the lift, ok?", after_seeing)
+    told = {i.role: (i.text, i.source_id) for i in plan.items}
+    # the second items answer this question; each is cited to the passage of the concept's page that holds it
+    assert told["pitfall"] == (
+        "A common mistake is deleting outliers after seeing that they hurt the result [2].",
+        "concept-outliers#2",
+    )
+    assert told["how_to_check"][0].startswith("Cap the top values at a percentile fixed before the test")
+    assert told["how_to_check"][1] == "concept-outliers#3"
+
+    # when the first items are the closest, they are told as before, cited to the concept itself
+    plan = plan_for("where do outliers come from", lambda q, ss: [0.4 for _ in ss])
+    told = {i.role: (i.text, i.source_kind) for i in plan.items}
+    assert told["pitfall"][0].startswith("A common mistake is deleting outliers from one arm only [")
+    assert told["pitfall"][1] == "concept"
+    assert told["how_to_check"][1] == "concept"

@@ -17,7 +17,7 @@ from engine.store import EventStore
 from ingest.pipeline import ingest_batches, load_sources
 from model.embedder import Embedder
 from planner.answer_plans import asked_term, build_plan, defines
-from planner.context import concept_item, estimate_tokens, number_sources, order_items
+from planner.context import concept_item, estimate_tokens, number_sources, order_items, sentences_of
 from planner.factory import in_memory_settings, open_corpus_database
 from planner.service import Planner, PlannerDeps
 from planner.trace_store import get_trace
@@ -149,3 +149,20 @@ def test_a_term_defined_only_in_a_user_document_is_answered_from_it(
     # a curated concept asked by name keeps its curated definition
     curated = planner.ask("what is a holdout group?")
     assert curated.answer.startswith("A holdout group is a randomized set of units")
+
+
+def test_a_concept_source_keeps_its_formula_and_its_usage_apart() -> None:
+    detail = {
+        "concept_id": "two-proportion-z-test",
+        "name": "Two-proportion z-test",
+        "definition": "The two-proportion z-test compares two binomial rates.",
+        "formula_text": "z = (p2 - p1) / SE, pooled p = (x1 + x2)/(n1 + n2)",
+        "when_to_use": "Use it to compare conversion rates between two arms.",
+    }
+    text = concept_item(detail, with_formula=True).text
+    # the usage sentence after the formula reads as a sentence of its own, not as the formula's tail
+    assert (
+        sentences_of(text)[-1]
+        == "Use the two-proportion z-test to compare conversion rates between two arms."
+    )
+    assert "(n1 + n2). Use the" in text
