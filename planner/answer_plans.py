@@ -567,7 +567,7 @@ class _Builder:
         found = [
             (hop, src)
             for concept_id in concepts[:2]
-            for hop in remedy_hops(adj, concept_id)
+            for hop in remedy_hops(adj, concept_id, limit=None)
             if (src := self.by_id.get(("relation", hop.relation_id))) is not None
         ]
         if not found:

@@ -14,7 +14,14 @@ from planner import related
 from planner.answer_plans import AnswerPlan, build_plan
 from planner.ask_clause import ask_clause
 from planner.composition import NO_ANSWER, compose_answer
-from planner.context import concept_item, further_passages, quote_for, relation_items, remedy_hops
+from planner.context import (
+    MAX_REMEDIES,
+    concept_item,
+    further_passages,
+    quote_for,
+    relation_items,
+    remedy_hops,
+)
 from planner.faithfulness import gate
 from planner.generation import answer_messages, generate_answer, plan_messages
 from planner.intent import has_text
@@ -164,11 +171,29 @@ def _with_retrieved_concepts(
                     len(text_sources) + 1, item.kind, item.id, item.title, item.text, item.source, item.uri
                 )
             )
+        # every relation saying how a named concept is handled, not only the strongest the context numbered: the plan
+        # tells the ones closest to the question ("launch decision" has twenty)
+        for e in state.get("entities", [])[:2]:
+            for hop in remedy_hops(adj, e.concept_id, limit=None)[MAX_REMEDIES:]:
+                for item in relation_items(adj, ConceptPath(e.concept_id, hop.to_id, (hop,), hop.weight)):
+                    if item.id not in have_relations:
+                        have_relations.add(item.id)
+                        text_sources.append(
+                            Source(
+                                len(text_sources) + 1,
+                                item.kind,
+                                item.id,
+                                item.title,
+                                item.text,
+                                item.source,
+                                item.uri,
+                            )
+                        )
         for cid in missing:
             if cid in details:
                 # the concept, then the relations saying how it is handled (what a practical answer recommends)
                 items = [concept_item(details[cid], with_formula=False)]
-                for hop in remedy_hops(adj, cid):
+                for hop in remedy_hops(adj, cid, limit=None):
                     items += relation_items(adj, ConceptPath(cid, hop.to_id, (hop,), hop.weight))
                 for item in items:
                     if item.kind == "relation" and item.id in have_relations:

@@ -161,7 +161,7 @@ REMEDY_INVERSE = frozenset({"corrects_for", "reduces_variance_of", "estimates", 
 MAX_REMEDIES = 3
 
 
-def remedy_hops(adj: Adjacency, concept_id: str, limit: int = MAX_REMEDIES) -> list[Hop]:
+def remedy_hops(adj: Adjacency, concept_id: str, limit: int | None = MAX_REMEDIES) -> list[Hop]:
     """The strongest relations of ``concept_id`` that say how it is handled, detected, corrected or estimated."""
     hops = [
         h

@@ -237,3 +237,23 @@ def test_an_item_of_a_list_of_mistakes_is_told_as_the_mistake_it_is(short_planne
     answer = short_planner.ask("is it ok to stop the test as soon as it's significant").answer
     assert "A common mistake is believing that looking is harmless" in answer
     assert "Believing that looking is harmless" not in answer
+
+
+def test_an_answer_tells_the_remedies_closest_to_it_not_only_the_strongest(
+    short_planner: Planner, corpus_db: Database
+) -> None:
+    from planner import proposed_facts
+    from planner.context import MAX_REMEDIES, remedy_hops
+    from planner.traversal import Adjacency
+
+    names = {c.concept_id: c.name for c in proposed_facts.concept_names(corpus_db, include_proposed=False)}
+    adj = Adjacency.build(proposed_facts.edges(corpus_db, include_proposed=False), names)
+    remedies = {h.relation_id for h in remedy_hops(adj, "launch-decision", limit=None)}
+    strongest = {h.relation_id for h in remedy_hops(adj, "launch-decision")}
+    # the graph holds many more ways to make a launch decision than the context's strongest few
+    assert len(strongest) == MAX_REMEDIES and len(remedies) > 3 * MAX_REMEDIES
+    response = short_planner.ask("we ship when p<0.05, what else should the launch call weigh?")
+    told = {c.id for c in response.citations if c.kind == "relation"}
+    # the relations the answer tells are the launch rules closest to this question, cited like any other source
+    assert told & (remedies - strongest), told
+    assert response.verification.citations_valid
