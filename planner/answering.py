@@ -16,6 +16,7 @@ from planner.ask_clause import ask_clause
 from planner.composition import NO_ANSWER, compose_answer
 from planner.context import (
     MAX_REMEDIES,
+    Item,
     concept_item,
     further_passages,
     quote_for,
@@ -165,51 +166,34 @@ def _with_retrieved_concepts(
         text_sources = [s for s in sources if s.kind != "calculation"]
         adj = ctx.graph.adjacency
         have_relations = {s.id for s in sources if s.kind == "relation"}
-        for item in passages:
+
+        def number(item: Item) -> None:
+            """Number ``item`` after the sources so far; a relation already numbered is skipped."""
+            if item.kind == "relation":
+                if item.id in have_relations:
+                    return
+                have_relations.add(item.id)
             text_sources.append(
                 Source(
                     len(text_sources) + 1, item.kind, item.id, item.title, item.text, item.source, item.uri
                 )
             )
+
+        for item in passages:
+            number(item)
         # every relation saying how a named concept is handled, not only the strongest the context numbered: the plan
         # tells the ones closest to the question ("launch decision" has twenty)
         for e in state.get("entities", [])[:2]:
             for hop in remedy_hops(adj, e.concept_id, limit=None)[MAX_REMEDIES:]:
                 for item in relation_items(adj, ConceptPath(e.concept_id, hop.to_id, (hop,), hop.weight)):
-                    if item.id not in have_relations:
-                        have_relations.add(item.id)
-                        text_sources.append(
-                            Source(
-                                len(text_sources) + 1,
-                                item.kind,
-                                item.id,
-                                item.title,
-                                item.text,
-                                item.source,
-                                item.uri,
-                            )
-                        )
+                    number(item)
         for cid in missing:
             if cid in details:
                 # the concept, then the relations saying how it is handled (what a practical answer recommends)
-                items = [concept_item(details[cid], with_formula=False)]
+                number(concept_item(details[cid], with_formula=False))
                 for hop in remedy_hops(adj, cid, limit=None):
-                    items += relation_items(adj, ConceptPath(cid, hop.to_id, (hop,), hop.weight))
-                for item in items:
-                    if item.kind == "relation" and item.id in have_relations:
-                        continue
-                    have_relations.add(item.id)
-                    text_sources.append(
-                        Source(
-                            len(text_sources) + 1,
-                            item.kind,
-                            item.id,
-                            item.title,
-                            item.text,
-                            item.source,
-                            item.uri,
-                        )
-                    )
+                    for item in relation_items(adj, ConceptPath(cid, hop.to_id, (hop,), hop.weight)):
+                        number(item)
         sources = text_sources + [
             Source(len(text_sources) + 1 + i, s.kind, s.id, s.title, s.text, s.source, s.uri, s.tokens)
             for i, s in enumerate(calculations)

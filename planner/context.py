@@ -162,7 +162,8 @@ MAX_REMEDIES = 3
 
 
 def remedy_hops(adj: Adjacency, concept_id: str, limit: int | None = MAX_REMEDIES) -> list[Hop]:
-    """The strongest relations of ``concept_id`` that say how it is handled, detected, corrected or estimated."""
+    """The strongest relations of ``concept_id`` that say how it is handled, detected, corrected or estimated (every
+    one of them when ``limit`` is None)."""
     hops = [
         h
         for h in adj.neighbours.get(concept_id, [])
