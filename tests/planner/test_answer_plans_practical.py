@@ -3,8 +3,9 @@ handled, and related concepts shown with the answer are relevant to it. Pure: no
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from planner.answer_plans import AnswerPlan, build_plan, plan_kind
 from planner.context import estimate_tokens, mistake_sentence, number_sources, order_items, remedy_hops
@@ -84,11 +85,12 @@ def outliers_plan(
     chunks: Sequence[Candidate],
     clip: Callable[[Source], Source] = lambda s: s,
     similarity: Callable[[str, Sequence[str]], list[float]] = guide_first,
+    details: Mapping[str, Mapping[str, Any]] = DETAILS,
 ) -> tuple[AnswerPlan, list[Source]]:
     """The plan for a question linked to Outliers over ``chunks`` (``clip``: how each numbered source reads)."""
     entities = [LinkedEntity("outliers", "Outliers", "outliers", 1.0, "phrase")]
     items = order_items(
-        intent, entities=entities, details=DETAILS, connecting=[], related=[], chunks=chunks, adj=ADJ
+        intent, entities=entities, details=details, connecting=[], related=[], chunks=chunks, adj=ADJ
     )
     sources, _ = number_sources(items, None, budget=4000, count=estimate_tokens)
     sources = [clip(s) for s in sources]
@@ -96,7 +98,7 @@ def outliers_plan(
         intent,
         question,
         sources=sources,
-        details=DETAILS,
+        details=details,
         entities=entities,
         connecting=[],
         candidates=chunks,
@@ -506,31 +508,11 @@ def test_the_pitfall_and_the_check_told_are_the_curated_items_closest_to_the_que
         "Common mistakes",
         details["outliers"]["mistakes"],
     )
-    entities = [LinkedEntity("outliers", "Outliers", "outliers", 1.0, "phrase")]
 
     def plan_for(question: str, similarity: Callable[[str, Sequence[str]], list[float]]) -> AnswerPlan:
-        chunks = [CONCEPT_PAGE, mistakes, usage]
-        items = order_items(
-            "best_practice",
-            entities=entities,
-            details=details,
-            connecting=[],
-            related=[],
-            chunks=chunks,
-            adj=ADJ,
-        )
-        sources, _ = number_sources(items, None, budget=4000, count=estimate_tokens)
-        return build_plan(
-            "best_practice",
-            question,
-            sources=sources,
-            details=details,
-            entities=entities,
-            connecting=[],
-            candidates=chunks,
-            adj=ADJ,
-            similarity=similarity,
-        )
+        return outliers_plan(
+            "best_practice", question, [CONCEPT_PAGE, mistakes, usage], similarity=similarity, details=details
+        )[0]
 
     def after_seeing(question: str, sentences: Sequence[str]) -> list[float]:
         return [0.7 if "after seeing" in s or "huge order" in s else 0.4 for s in sentences]
