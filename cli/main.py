@@ -51,6 +51,7 @@ _COMMAND_MODULES = (
     "cli.serve_command",  # serve
     "cli.train_commands",  # train, eval, collect arxiv|stackexchange|synth
     "cli.relevance_commands",  # train-relevance
+    "cli.reranker_commands",  # train-reranker
     "cli.review_commands",  # review list|accept|reject
 )
 

@@ -16,12 +16,13 @@ EXIT_BAD_INPUT = 2
 
 
 def collect_pools(splits: Sequence[str], db_url: str) -> list[Any]:
-    """Ask the planner each dev question (relevance adapter off) and read the weighed sentences from its trace."""
+    """Ask the planner each dev question (relevance adapter and reranker off) and read the weighed sentences from
+    its trace."""
     from eval.answers_eval import build_planner
     from training.relevance import load_questions
 
     # the pools must not depend on the adapter being trained
-    planner, db = build_planner(db_url, relevance=False)
+    planner, db = build_planner(db_url, relevance=False, reranker=False)
     return pools_from(planner, db, [(split, load_questions(split)) for split in splits])
 
 

@@ -13,6 +13,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_ADAPTER = REPO_ROOT / "adapters" / "answer-lora"
 # The LoRA adapter of the embedder that scores how well a passage sentence answers a question (training/relevance.py)
 BUNDLED_RELEVANCE_ADAPTER = REPO_ROOT / "adapters" / "answer-relevance-lora"
+# The LoRA adapter and head that make the embedder a cross-encoder reranking those sentences (training/reranker.py)
+BUNDLED_RERANKER_ADAPTER = REPO_ROOT / "adapters" / "answer-reranker-lora"
 
 
 class Settings(BaseSettings):
@@ -67,6 +69,14 @@ class Settings(BaseSettings):
             "LoRA adapter directory (peft) merged into a second copy of the embedder, which picks the passage "
             "sentences that answer the question. Default: the bundled adapters/answer-relevance-lora; `none` picks "
             "them by the plain embedder's cosine."
+        ),
+    )
+    reranker_adapter: Path | None = Field(
+        default=BUNDLED_RERANKER_ADAPTER,
+        description=(
+            "LoRA adapter directory (peft, with its one-output head) that makes a third copy of the embedder a "
+            "cross-encoder, which rereads the best of those sentences with the question. Default: the bundled "
+            "adapters/answer-reranker-lora; `none` turns the reranker off."
         ),
     )
     generator_load_in_4bit: bool = False
@@ -148,7 +158,7 @@ class Settings(BaseSettings):
     max_hops: int = 3
     context_token_budget: int = 900
 
-    @field_validator("generator_adapter", "relevance_adapter", mode="before")
+    @field_validator("generator_adapter", "relevance_adapter", "reranker_adapter", mode="before")
     @classmethod
     def _adapter(cls, value: object, info: ValidationInfo) -> object:
         # `none` (any case) or an empty value turns the adapter off; a directory must exist
@@ -156,9 +166,10 @@ class Settings(BaseSettings):
             return None
         path = Path(str(value)).expanduser().resolve()
         if not path.is_dir():
-            trainer = (
-                "`expgraph train`" if info.field_name == "generator_adapter" else "`expgraph train-relevance`"
-            )
+            trainer = {
+                "generator_adapter": "`expgraph train`",
+                "relevance_adapter": "`expgraph train-relevance`",
+            }.get(str(info.field_name), "`expgraph train-reranker`")
             raise ValueError(
                 f"EXPGRAPH_{str(info.field_name).upper()}={value} is not a directory; point it at a LoRA adapter "
                 f"directory (peft's adapter_config.json + weights, e.g. from {trainer}) or set it to `none`"

@@ -336,9 +336,12 @@ class Result:
 # ---- the planner and the graph (public entry points present in the starting commit too) ----
 
 
-def build_planner(db_url: str = "mem://", *, relevance: bool = True) -> tuple[Any, Any]:
+def build_planner(
+    db_url: str = "mem://", *, relevance: bool = True, reranker: bool = True
+) -> tuple[Any, Any]:
     """The bundled corpus ingested into ``db_url`` (skipped when that database already holds it) and a planner;
-    ``relevance=False``: without the answer-relevance adapter, whatever the environment says."""
+    ``relevance=False`` / ``reranker=False``: without the answer-relevance adapter / the answer reranker, whatever
+    the environment says."""
     import importlib
 
     from config import Settings
@@ -363,6 +366,8 @@ def build_planner(db_url: str = "mem://", *, relevance: bool = True) -> tuple[An
     )
     if not relevance:
         settings = settings.model_copy(update={"relevance_adapter": None})
+    if not reranker:
+        settings = settings.model_copy(update={"reranker_adapter": None})
     db = open_database(settings)
     migrate(db)
     embedder = load_embedder(settings)

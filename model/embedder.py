@@ -10,7 +10,8 @@ adapter merged in (``adapters/answer-relevance-lora``, trained by ``training/rel
 sentence-transformers' MultipleNegativesRankingLoss): it scores how well a passage sentence answers a question, which
 the plain encoder confuses with sharing its surface words. A bi-encoder rather than a cross-encoder because its
 sentence vectors are cached like any other (a cross-encoder scores every pair afresh), and an adapter of a few
-hundred KB rather than a second 90 MB model because it ships in the repository.
+hundred KB rather than a second 90 MB model because it ships in the repository. A cross-encoder does reread the
+best of those sentences (``model.reranker``): cached vectors rank them all, the costlier pairwise model only the top.
 """
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ key facts are in the answer by construction and every sentence is supported by t
 
 Every plan but multi-hop then takes the passage sentences that best answer what the question asks and that it has not
 said (``planner.answer_focus``; for how-to and best-practice questions, a "when to use", "how to check" or "common
-mistakes" section first), up to ``MAX_SENTENCES`` in all. Relations are told in plain words
+mistakes" section first), up to ``MAX_SENTENCES`` in all: ranked by the embedders' blend, the best of them reread by
+the cross-encoder reranker (``planner.reranking``). Relations are told in plain words
 (``planner.plan_sentences``).
 
 The generator writes only a short synthesis where one adds something (``GENERATION_BUDGET``: new tokens per plan
@@ -53,6 +54,7 @@ from planner.plan_sentences import (
     stands_alone,
     step_sentence,
 )
+from planner.reranking import Rerank, reranked
 from planner.traversal import Adjacency, parallel_hops
 from planner.types import EXPERIMENT_WORDS, Candidate, ConceptPath, Hop, LinkedEntity, Source
 
@@ -189,12 +191,14 @@ class PlanItem:
 @dataclass(frozen=True, slots=True)
 class Considered:
     """A passage sentence the focused evidence weighed: its source, plain cosine and answer relevance (None: the
-    relevance embedder is off) with the question."""
+    relevance embedder is off) with the question, and the reranker's score (None: not among the sentences it read,
+    or it is off)."""
 
     source: str
     sentence: str
     cosine: float
     relevance: float | None
+    rerank: float | None = None
 
 
 @dataclass(slots=True)
@@ -234,6 +238,7 @@ class AnswerPlan:
                     "sentence": c.sentence,
                     "cosine": round(c.cosine, 4),
                     "relevance": None if c.relevance is None else round(c.relevance, 4),
+                    "rerank": None if c.rerank is None else round(c.rerank, 4),
                 }
                 for c in self.considered
             ],
@@ -276,12 +281,14 @@ class _Builder:
         focus: str = "",
         focus_only: frozenset[str] = frozenset(),
         relevance: Similarity | None = None,
+        rerank: Rerank | None = None,
     ) -> None:
         self.question = question
         self.focus = focus or question
         self.details = details
         self.similarity = similarity
         self.relevance = relevance
+        self.rerank = rerank
         self.adj = adj if adj is not None else Adjacency(names={})
         # running text the plan's sources write: how a concept's name is cased mid-sentence
         self.corpus = " ".join(
@@ -654,8 +661,13 @@ class _Builder:
         plain = list(self.similarity(self.question, texts))
         relevance = list(self.relevance(self.question, texts)) if self.relevance is not None else None
         cosines = blend(plain, relevance) if relevance is not None else plain
+        read: dict[int, float] = {}
+        if self.rerank is not None:
+            cosines, read = reranked(self.question, texts, cosines, self.rerank)
         self.considered += [
-            Considered(f"{src.kind}:{src.id}", sentence, c, None if relevance is None else relevance[i])
+            Considered(
+                f"{src.kind}:{src.id}", sentence, c, None if relevance is None else relevance[i], read.get(i)
+            )
             for i, ((src, sentence), c) in enumerate(zip(pool, plain, strict=True))
         ]
         bonus = [
@@ -1012,6 +1024,7 @@ def build_plan(
     focus_only: Sequence[str] = (),
     relevance: Similarity | None = None,
     asked_concepts: Sequence[str] = (),
+    rerank: Rerank | None = None,
 ) -> AnswerPlan:
     """The plan for ``question`` from the numbered ``sources`` (see the module docstring).
 
@@ -1021,13 +1034,23 @@ def build_plan(
     question as ``planner.question_focus`` reads it (typos fixed, chat words dropped), whose words the focused
     evidence looks for; ``focus_only``: passages numbered for the focused evidence alone (retrieved, but left out of
     the context), which do not compete to lead the plan; ``asked_concepts``: the concepts the ask of a question that
-    first sets a scene names or describes (``planner.ask_clause``), one of which an advice answer is about.
+    first sets a scene names or describes (``planner.ask_clause``), one of which an advice answer is about;
+    ``rerank``: the cross-encoder that rereads the focused evidence's best sentences (``planner.reranking``).
     """
     kind = plan_kind(intent, question, entities, connecting, calculated)
     if kind == "none":
         return AnswerPlan("none", reason=f"no plan for intent {intent}: the model answers from the sources")
     b = _Builder(
-        question, sources, details, candidates, similarity, adj, focus, frozenset(focus_only), relevance
+        question,
+        sources,
+        details,
+        candidates,
+        similarity,
+        adj,
+        focus,
+        frozenset(focus_only),
+        relevance,
+        rerank,
     )
     concepts = [c for c in _named(entities) if b.concept(c) is not None]
     if kind == "definition":

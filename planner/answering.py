@@ -73,6 +73,11 @@ def _relevance(ctx: RunContext) -> Callable[[str, Sequence[str]], list[float]] |
     return None if ctx.relevance is None else ctx.relevance.cosines
 
 
+def _rerank(ctx: RunContext) -> Callable[[str, Sequence[str]], list[float]] | None:
+    """How well each sentence answers the question, by the cross-encoder reranker (None: turned off)."""
+    return None if ctx.reranker is None else ctx.reranker.scores
+
+
 DOMINANT_TOP = 3  # a document holding the first passage and another of the first three leads the retrieval
 LEAD_DOC_PASSAGES = 6  # its other sections the focused evidence may quote (dev6 +2 facts, dev1-5 -1)
 RETRIEVED_CONCEPTS = 5  # concept pages among the top retrieved passages that may ground a plan
@@ -229,6 +234,7 @@ def generate(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
         adj=ctx.graph.adjacency,
         similarity=_similarity(ctx, state),
         relevance=_relevance(ctx),
+        rerank=_rerank(ctx),
         retrieved_concepts=retrieved,
         calculated=bool(calcs),
         concept_scores=state.get("concept_scores", {}),

@@ -43,6 +43,8 @@ class PlannerDeps:
     generator: Any = None
     # The answer-relevance embedder; None: the one ``settings.relevance_adapter`` names (or none, when it is off).
     relevance: Any = None
+    # The answer reranker; None: the one ``settings.reranker_adapter`` names (or none, when it is off).
+    reranker: Any = None
     # The engine's past graphs of ``db``; share one with every other reader of past graphs (the /log page).
     as_of_graphs: AsOfGraphs | None = None
 
@@ -70,6 +72,7 @@ class Planner:
     def __init__(self, deps: PlannerDeps) -> None:
         self.deps = deps
         self._relevance = deps.relevance if deps.relevance is not None else _relevance_embedder(deps.settings)
+        self._reranker = deps.reranker if deps.reranker is not None else _reranker(deps.settings)
         self._graph = build_graph()
         self._context_graph = build_graph(through="assemble")
         self._views: dict[tuple[str, str, int], GraphView] = {}
@@ -163,6 +166,7 @@ class Planner:
             embedder=self.deps.embedder,
             generator=self.deps.generator,
             relevance=self._relevance,
+            reranker=self._reranker,
             trace_id=new_trace_id(),
             prototypes=self._prototype_vectors(),
             stream_tokens=stream_tokens,
@@ -246,6 +250,8 @@ class Planner:
             load()
         if self._relevance is not None:
             self._relevance.load()
+        if self._reranker is not None:
+            self._reranker.load()
         self.prepare(WARM_UP_QUESTION)
 
     def prepare(
@@ -266,6 +272,12 @@ def _relevance_embedder(settings: Settings) -> Any:
     from model.embedder import load_relevance_embedder
 
     return load_relevance_embedder(settings)
+
+
+def _reranker(settings: Settings) -> Any:
+    from model.reranker import load_reranker
+
+    return load_reranker(settings)
 
 
 def _public_step(step: dict[str, Any]) -> dict[str, Any]:

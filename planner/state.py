@@ -99,5 +99,7 @@ class RunContext:
     trace_id: str
     # the answer-relevance embedder (model.embedder.load_relevance_embedder); None: the embedder's cosine decides
     relevance: Any = None
+    # the answer reranker (model.reranker.load_reranker); None: the blend of cosines decides alone
+    reranker: Any = None
     prototypes: dict[str, list[list[float]]] = field(default_factory=dict)
     stream_tokens: bool = False

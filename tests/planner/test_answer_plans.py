@@ -80,6 +80,7 @@ def plan_for(
     chunks: Sequence[Candidate] = (),
     relevance: Similarity | None = None,
     *,
+    rerank: Similarity | None = None,
     adj: Adjacency = ADJ,
     details: dict[str, dict[str, str]] = DETAILS,
     asked: Sequence[str] = (),
@@ -102,6 +103,7 @@ def plan_for(
         similarity=by_length,
         relevance=relevance,
         asked_concepts=asked,
+        rerank=rerank,
     )
     return plan, sources
 
@@ -348,8 +350,27 @@ def test_the_relevance_scorer_decides_the_focused_evidence_with_the_plain_cosine
         "sentence": "A fourth sentence is left out.",
         "cosine": 0.53,
         "relevance": 1.0,
+        "rerank": None,
     } in considered
     assert all(c["relevance"] is None for c in plain.to_trace()["considered"])
+
+
+def test_the_reranker_moves_the_focused_evidence_it_rereads_and_the_trace_keeps_its_scores() -> None:
+    entities = [entity("peeking", "Peeking"), entity("sequential-testing", "Sequential testing")]
+    question = "how do i stop early without peeking"
+    plain, _ = plan_for("methodology", question, entities, chunks=[GUIDE])
+    assert [i.text[:30] for i in plain.items if i.role == "evidence"][2] == "Each look is another chance fo"
+
+    def backs_each_look(q: str, sentences: Sequence[str]) -> list[float]:
+        assert q == question  # the cross-encoder reads the question as asked
+        return [4.0 if s.startswith("Each look is another") else 0.0 for s in sentences]
+
+    reranked, _ = plan_for("methodology", question, entities, chunks=[GUIDE], rerank=backs_each_look)
+    evidence = [i.text[:30] for i in reranked.items if i.role == "evidence"]
+    assert evidence[0] == "Each look is another chance fo"
+    considered = {c["sentence"][:30]: c for c in reranked.to_trace()["considered"]}
+    assert considered["Each look is another chance fo"]["rerank"] == 4.0
+    assert considered["A fourth sentence is left out."]["rerank"] == 0.0
 
 
 def _entity(question: str, concept_id: str, mention: str) -> LinkedEntity:

@@ -257,3 +257,19 @@ def test_an_answer_tells_the_remedies_closest_to_it_not_only_the_strongest(
     # the relations the answer tells are the launch rules closest to this question, cited like any other source
     assert told & (remedies - strongest), told
     assert response.verification.citations_valid
+
+
+def test_the_reranker_rereads_the_best_weighed_sentences_and_the_trace_keeps_its_scores(
+    short_planner: Planner, corpus_db: Database
+) -> None:
+    from planner.reranking import RERANK_CANDIDATES
+
+    response = short_planner.ask("why does cuped make my experiment finish sooner")
+    plan = next(s for s in get_trace(corpus_db, response.trace_id)["nodes"] if s["node"] == "generate")
+    considered = plan["inputs"]["plan"]["considered"]
+    # (the stored trace drops a None: a sentence the reranker did not read has no score)
+    read = [c for c in considered if c.get("rerank") is not None]
+    # the real cross-encoder read the blend's best sentences (not all of them) and left a score on each
+    assert 2 <= len(read) <= RERANK_CANDIDATES < len(considered)
+    assert len({c["rerank"] for c in read}) > 1
+    assert response.verification.citations_valid

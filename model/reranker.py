@@ -1,0 +1,120 @@
+"""The answer reranker: a cross-encoder that reads a question and one passage sentence together and scores how well
+the sentence answers it.
+
+It is the bundled all-MiniLM-L6-v2 encoder with a LoRA adapter and a one-output head (``adapters/answer-reranker-lora``,
+trained by ``training/reranker.py`` on the dev splits' key facts), run with transformers and peft directly:
+sentence-transformers 6's ``CrossEncoder`` wraps the model in a module of its own, which a peft model does not
+replace cleanly, and its trainer failed on one here (``AttributeError`` reading the batch).
+The relevance bi-encoder (``model.embedder``) compares two vectors made apart, so a sentence that shares the
+question's surface words ("p-value", "lift", "ship") scores as high as one that answers it; a cross-encoder attends
+across both texts. Measured on two dev splits neither model trained on (dev10, dev12: 94 questions, 350 key facts),
+the weighed sentences' top five held 184 key facts by the bi-encoders' blend and 226 with this reranker's score added
+(``training/reranker.py`` has the method). Its cost is a forward pass per pair: about 0.12 s in bfloat16 for the 30
+sentences a plan reranks, on 2 CPU cores, which is why it reranks only the blend's best and is not a retrieval index.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from model.embedder import EmbedderError, resolve_model
+from model.library_noise import silence_library_noise
+
+if TYPE_CHECKING:
+    from config import Settings
+
+MAX_LENGTH = 128  # question plus sentence, in word pieces: the longest passage sentences fit
+BATCH_SIZE = 32
+
+
+class RerankerError(RuntimeError):
+    """The reranker's base model or adapter could not be loaded."""
+
+
+class Reranker:
+    """Scores (question, sentence) pairs; thread-safe, the model loads on first use."""
+
+    def __init__(self, model_dir: Path, adapter_dir: Path) -> None:
+        self.model_dir = model_dir
+        self.adapter_dir = adapter_dir
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def load(self) -> tuple[Any, Any]:
+        """The tokenizer and the model with the adapter merged (loaded once)."""
+        with self._lock:
+            if self._model is None:
+                self._model = _load(self.model_dir, self.adapter_dir)
+            return self._model
+
+    def scores(self, question: str, sentences: Sequence[str]) -> list[float]:
+        """The reranker's logit per sentence: higher answers ``question`` better (comparable within one call)."""
+        if not sentences:
+            return []
+        import torch
+
+        tokenizer, model = self.load()
+        out: list[float] = []
+        with (
+            self._lock,
+            torch.inference_mode(),
+        ):  # one forward pass at a time: two would only share the same cores
+            for start in range(0, len(sentences), BATCH_SIZE):
+                batch = list(sentences[start : start + BATCH_SIZE])
+                encoded = tokenizer(
+                    [question] * len(batch),
+                    batch,
+                    truncation=True,
+                    max_length=MAX_LENGTH,
+                    padding=True,
+                    return_tensors="pt",
+                )
+                out += [float(x) for x in model(**encoded).logits[:, 0].float()]
+        return out
+
+
+def _load(model_dir: Path, adapter_dir: Path) -> tuple[Any, Any]:
+    silence_library_noise()
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
+        base = AutoModelForSequenceClassification.from_pretrained(
+            str(model_dir), num_labels=1, local_files_only=True
+        )
+        # the adapter holds the head it was trained with (peft's modules_to_save), so the base's fresh one is replaced
+        model = PeftModel.from_pretrained(base, str(adapter_dir)).merge_and_unload()
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:  # RuntimeError: weights of another shape
+        raise RerankerError(
+            f"cannot load the answer reranker from {model_dir} with the adapter in {adapter_dir}: {exc}; retrain "
+            "it (expgraph train-reranker) or set EXPGRAPH_RERANKER_ADAPTER=none"
+        ) from exc
+    # bfloat16: 0.12 s instead of 0.31 s for 30 sentences on this machine's 2 cores, the same order of the 30 (mean
+    # Spearman 0.9996 against float32 over 12 dev questions); torch.ao's dynamic int8 took 0.15 s at 0.97
+    return tokenizer, model.to(torch.bfloat16).eval()
+
+
+_SHARED: dict[tuple[str, str], Reranker] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def load_reranker(settings: Settings) -> Reranker | None:
+    """The process-wide reranker for these settings (the model loads on first use), or None when it is off."""
+    adapter_dir = settings.reranker_adapter
+    if adapter_dir is None:
+        return None
+    try:
+        _, model_dir = resolve_model(settings)
+    except EmbedderError as exc:
+        raise RerankerError(str(exc)) from exc
+    key = (str(model_dir), str(adapter_dir))
+    with _SHARED_LOCK:
+        reranker = _SHARED.get(key)
+        if reranker is None:
+            reranker = _SHARED[key] = Reranker(model_dir, adapter_dir)
+        return reranker

@@ -1,0 +1,62 @@
+"""The answer reranker: the real MiniLM cross-encoder with the bundled adapter, on by default, off by ``none``, one
+per process, and a clear error for an adapter it cannot use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from config import REPO_ROOT, Settings
+from model.reranker import RerankerError, load_reranker
+
+BUNDLED = REPO_ROOT / "adapters" / "answer-reranker-lora"
+
+
+def test_the_bundled_reranker_is_on_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EXPGRAPH_RERANKER_ADAPTER", raising=False)
+    assert Settings(_env_file=None).reranker_adapter == BUNDLED  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize("value", ["none", "None", ""])
+def test_none_turns_the_reranker_off(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("EXPGRAPH_RERANKER_ADAPTER", value)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.reranker_adapter is None
+    assert load_reranker(settings) is None
+
+
+def test_a_missing_adapter_directory_names_the_trainer(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("EXPGRAPH_RERANKER_ADAPTER", str(tmp_path / "gone"))
+    with pytest.raises(
+        ValidationError, match=r"RERANKER_ADAPTER=.*gone is not a directory.*expgraph train-reranker"
+    ):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_an_adapter_directory_without_an_adapter_is_a_clear_error(settings: Settings, tmp_path: Path) -> None:
+    reranker = load_reranker(settings.model_copy(update={"reranker_adapter": tmp_path}))
+    assert reranker is not None
+    with pytest.raises(
+        RerankerError, match=r"cannot load the answer reranker.*EXPGRAPH_RERANKER_ADAPTER=none"
+    ):
+        reranker.scores("is my test broken?", ["A chi-square test checks the split."])
+
+
+def test_the_sentence_that_answers_outranks_the_ones_that_share_its_words(settings: Settings) -> None:
+    reranker = load_reranker(settings)
+    assert reranker is not None and reranker is load_reranker(settings)  # one per process
+    question = "why does cuped make my experiment finish sooner"
+    answers = (
+        "CUPED reduces the variance of the metric by adjusting for a pre-experiment covariate, so the same effect "
+        "is detected with fewer users."
+    )
+    history = "CUPED was introduced by Deng, Xu, Kohavi and Walker in 2013."
+    shares_words = "An experiment that finishes sooner is cheaper to run."
+    unrelated = "A guardrail metric protects what the business must not break."
+    scores = reranker.scores(question, [history, shares_words, answers, unrelated])
+    assert max(range(4), key=scores.__getitem__) == 2
+    assert reranker.scores(question, []) == []
