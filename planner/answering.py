@@ -15,7 +15,6 @@ from planner.answer_plans import AnswerPlan, build_plan
 from planner.ask_clause import ask_clause
 from planner.composition import NO_ANSWER, compose_answer
 from planner.context import (
-    MAX_REMEDIES,
     Item,
     concept_item,
     further_passages,
@@ -187,9 +186,11 @@ def _with_retrieved_concepts(
         for item in passages:
             number(item)
         # every relation saying how a named concept is handled, not only the strongest the context numbered: the plan
-        # tells the ones closest to the question ("launch decision" has twenty)
+        # tells the ones closest to the question ("launch decision" has twenty). All of them, not those past the
+        # strongest few: the context numbers the strongest few of both concepts together, so a second concept's own
+        # strongest may be missing; ``number`` skips a relation already numbered
         for e in state.get("entities", [])[:2]:
-            for hop in remedy_hops(adj, e.concept_id, limit=None)[MAX_REMEDIES:]:
+            for hop in remedy_hops(adj, e.concept_id, limit=None):
                 for item in relation_items(adj, ConceptPath(e.concept_id, hop.to_id, (hop,), hop.weight)):
                     number(item)
         for cid in missing:

@@ -273,3 +273,18 @@ def test_the_reranker_rereads_the_best_weighed_sentences_and_the_trace_keeps_its
     assert 2 <= len(read) <= RERANK_CANDIDATES < len(considered)
     assert len({c["rerank"] for c in read}) > 1
     assert response.verification.citations_valid
+
+
+def test_the_second_named_concepts_strongest_remedies_are_numbered_too(short_planner: Planner) -> None:
+    # the context numbers the strongest remedies of both named concepts together; retention's own (survival
+    # analysis, for users observed for different lengths of time) must still be there for the plan to tell
+    response = short_planner.ask(
+        "success metric is day-30 retention but our test ran two weeks and people signed up on different days, "
+        "how do i analyze it without waiting a month?"
+    )
+    told = [c for c in response.citations if c.kind == "relation" and "survival-analysis" in c.id]
+    assert told, [c.id for c in response.citations]
+    assert any(
+        "survival analysis, which counts each censored user" in s for s in split_sentences(response.answer)
+    )
+    assert response.verification.citations_valid
