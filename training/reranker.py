@@ -10,7 +10,7 @@ the evaluation's, ``eval.answers_eval.fact_present``), else 0.
 Training: binary cross-entropy on the head's logit, AdamW with a linear warm-up and decay, in a plain torch loop over
 transformers and peft (sentence-transformers 6's ``CrossEncoderTrainer`` failed on a peft-wrapped model here); LoRA
 on the encoder's attention and dense layers, the new head trained whole (``modules_to_save``), so the adapter is under
-3 MB and ships in the repository. One epoch over ~14k examples takes ~11 minutes on 2 cores.
+3 MB and ships in the repository. One epoch over ~14k examples takes ~10 minutes on 2 cores.
 
     .venv/bin/expgraph train-reranker --pools .data/relevance-pools.jsonl
 """
