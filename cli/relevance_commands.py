@@ -26,6 +26,25 @@ def collect_pools(splits: Sequence[str], db_url: str) -> list[Any]:
     return pools_from(planner, db, [(split, load_questions(split)) for split in splits])
 
 
+def dev_pools(wanted: Sequence[str], pools_path: Path | None, db_url: str, trained: str) -> list[Any]:
+    """The pools of the ``wanted`` dev splits: read from ``pools_path`` when it exists, else collected (and written
+    there when given). A split that is not a dev split exits with a clear error: ``trained`` trains on dev only."""
+    from training.relevance import read_pools, write_pools
+
+    bad = [s for s in wanted if not s.startswith("dev")]
+    if bad:
+        typer.echo(
+            f"error: {', '.join(bad)} is not a dev split; {trained} trains and is tuned on dev only", err=True
+        )
+        raise typer.Exit(code=EXIT_BAD_INPUT)
+    if pools_path is not None and pools_path.is_file():
+        return [p for p in read_pools(pools_path) if p.split in wanted]
+    pools = collect_pools(wanted, db_url)
+    if pools_path is not None:
+        write_pools(pools_path, pools)
+    return pools
+
+
 def pools_from(planner: Any, db: Any, questions: Sequence[tuple[str, Sequence[dict[str, Any]]]]) -> list[Any]:
     """For each (split, questions): the sentences the planner's focused evidence weighed for each question, read
     from the plan in its stored trace; a question whose plan weighed none gives no pool."""
@@ -84,29 +103,15 @@ def train_relevance(
         DEV_SPLITS,
         RelevanceConfig,
         manifest_for,
-        read_pools,
         train,
         training_pairs,
         write_manifest,
-        write_pools,
     )
 
     train_splits = list(splits or DEV_SPLITS)
     report_splits = list(held_out or [])
     wanted = [*train_splits, *report_splits]
-    bad = [s for s in wanted if not s.startswith("dev")]
-    if bad:
-        typer.echo(
-            f"error: {', '.join(bad)} is not a dev split; the adapter trains and is tuned on dev only",
-            err=True,
-        )
-        raise typer.Exit(code=EXIT_BAD_INPUT)
-    if pools_path is not None and pools_path.is_file():
-        pools = [p for p in read_pools(pools_path) if p.split in wanted]
-    else:
-        pools = collect_pools(wanted, db_url)
-        if pools_path is not None:
-            write_pools(pools_path, pools)
+    pools = dev_pools(wanted, pools_path, db_url, "the adapter")
     if collect_only:
         typer.echo(f"{len(pools)} pools of {', '.join(wanted)} -> {pools_path}")
         return

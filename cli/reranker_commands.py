@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.relevance_commands import EXIT_BAD_INPUT, collect_pools
+from cli.relevance_commands import dev_pools
 from config import REPO_ROOT, Settings
 
 
@@ -79,7 +79,7 @@ def train_reranker(
     """Train the answer reranker's adapter on the dev splits' focused-evidence pools (never a test split)."""
     from eval.answers_eval import fact_present
     from model.embedder import bundled_model_dir
-    from training.relevance import read_pools, write_manifest, write_pools
+    from training.relevance import write_manifest
     from training.reranker import (
         HELD_OUT_SPLITS,
         TRAIN_SPLITS,
@@ -92,19 +92,7 @@ def train_reranker(
     train_splits = list(splits or TRAIN_SPLITS)
     report_splits = list(held_out or HELD_OUT_SPLITS)
     wanted = [*train_splits, *report_splits]
-    bad = [s for s in wanted if not s.startswith("dev")]
-    if bad:
-        typer.echo(
-            f"error: {', '.join(bad)} is not a dev split; the reranker trains and is tuned on dev only",
-            err=True,
-        )
-        raise typer.Exit(code=EXIT_BAD_INPUT)
-    if pools_path is not None and pools_path.is_file():
-        pools = [p for p in read_pools(pools_path) if p.split in wanted]
-    else:
-        pools = collect_pools(wanted, db_url)
-        if pools_path is not None:
-            write_pools(pools_path, pools)
+    pools = dev_pools(wanted, pools_path, db_url, "the reranker")
     settings = Settings(reranker_adapter=None)  # the adapter being trained may not exist yet
     ranking = _blend_ranking(settings)
     config = RerankerConfig(epochs=epochs)

@@ -131,6 +131,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def base_model_entry(base_dir: Path) -> dict[str, str]:
+    """A manifest's ``base_model``: the model directory (package-relative) and its weight hash."""
+    return {"path": f"{base_dir.parent.name}/{base_dir.name}", "weights_sha256": weights_hash(base_dir)}
+
+
 def weights_hash(model_dir: Path) -> str:
     """sha256 over the model directory's weight files (``*.safetensors``/``*.bin``), by name order."""
     files = sorted([*model_dir.glob("*.safetensors"), *model_dir.glob("*.bin")])

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from training.lora import library_versions, weights_hash
+from training.lora import base_model_entry, library_versions
 from training.relevance import FactPresent, Pool, data_hash
 
 DEFAULT_CANDIDATES = 30
@@ -136,10 +136,7 @@ def manifest_for(
         "manifest_version": MANIFEST_VERSION,
         "name": out_dir.name,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "base_model": {
-            "path": f"{base_dir.parent.name}/{base_dir.name}",
-            "weights_sha256": weights_hash(base_dir),
-        },
+        "base_model": base_model_entry(base_dir),
         "data": {
             "splits": list(splits),
             "questions": len(pools),
