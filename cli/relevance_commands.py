@@ -26,6 +26,13 @@ def collect_pools(splits: Sequence[str], db_url: str) -> list[Any]:
     return pools_from(planner, db, [(split, load_questions(split)) for split in splits])
 
 
+# the options both adapter trainers (train-relevance, train-reranker) take for their pools
+PoolsOption = Annotated[
+    Path | None, typer.Option("--pools", help="read the collected pools here, or write them when missing")
+]
+DbUrlOption = Annotated[str, typer.Option(help="database the corpus is ingested into to collect pools")]
+
+
 def dev_pools(wanted: Sequence[str], pools_path: Path | None, db_url: str, trained: str) -> list[Any]:
     """The pools of the ``wanted`` dev splits: read from ``pools_path`` when it exists, else collected (and written
     there when given). A split that is not a dev split exits with a clear error: ``trained`` trains on dev only."""
@@ -81,12 +88,8 @@ def train_relevance(
     held_out: Annotated[
         list[str] | None, typer.Option("--held-out", help="dev split to report ranking on, not trained on")
     ] = None,
-    pools_path: Annotated[
-        Path | None, typer.Option("--pools", help="read the collected pools here, or write them when missing")
-    ] = None,
-    db_url: Annotated[
-        str, typer.Option(help="database the corpus is ingested into to collect pools")
-    ] = "mem://",
+    pools_path: PoolsOption = None,
+    db_url: DbUrlOption = "mem://",
     out: Annotated[Path, typer.Option(help="adapter directory")] = REPO_ROOT
     / "adapters"
     / "answer-relevance-lora",

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.relevance_commands import dev_pools
+from cli.relevance_commands import DbUrlOption, PoolsOption, dev_pools
 from config import REPO_ROOT, Settings
 
 
@@ -65,12 +65,8 @@ def train_reranker(
             "--held-out", help="dev split to report ranking on, not trained on (default: dev10, dev12)"
         ),
     ] = None,
-    pools_path: Annotated[
-        Path | None, typer.Option("--pools", help="read the collected pools here, or write them when missing")
-    ] = None,
-    db_url: Annotated[
-        str, typer.Option(help="database the corpus is ingested into to collect pools")
-    ] = "mem://",
+    pools_path: PoolsOption = None,
+    db_url: DbUrlOption = "mem://",
     out: Annotated[Path, typer.Option(help="adapter directory")] = REPO_ROOT
     / "adapters"
     / "answer-reranker-lora",

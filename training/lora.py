@@ -131,6 +131,23 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def encoder_adapter_manifest(
+    out_dir: Path, base_dir: Path, config: Any, data: dict[str, Any], seconds: float
+) -> dict[str, Any]:
+    """The manifest of an adapter of the embedder (relevance, reranker): what it was trained from and how — base
+    weight hash, ``data`` (splits, sizes, hash), hyper-parameters (``config``, a dataclass), time, libraries."""
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "name": out_dir.name,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "base_model": base_model_entry(base_dir),
+        "data": data,
+        "hyperparameters": asdict(config),
+        "train_seconds": round(seconds, 1),
+        "libraries": library_versions(),
+    }
+
+
 def base_model_entry(base_dir: Path) -> dict[str, str]:
     """A manifest's ``base_model``: the model directory (package-relative) and its weight hash."""
     return {"path": f"{base_dir.parent.name}/{base_dir.name}", "weights_sha256": weights_hash(base_dir)}

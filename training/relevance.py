@@ -32,11 +32,10 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from training.lora import MANIFEST_NAME, base_model_entry, library_versions
+from training.lora import MANIFEST_NAME, encoder_adapter_manifest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = REPO_ROOT / "eval"
@@ -44,7 +43,6 @@ DEFAULT_EPOCHS = 2.0
 DEFAULT_MAX_PAIRS = 1500
 DEV_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7")
 GENERIC_SHARE = 0.04  # a key-fact alternative found in more of the weighed sentences than this labels nothing
-MANIFEST_VERSION = 1
 
 FactPresent = Callable[[str, Sequence[str]], bool]
 
@@ -241,23 +239,15 @@ def manifest_for(
     pairs: int,
     seconds: float,
 ) -> dict[str, Any]:
-    """What the adapter was trained from and how: base weight hash, data hash, hyper-parameters, time, libraries."""
-    return {
-        "manifest_version": MANIFEST_VERSION,
-        "name": out_dir.name,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "base_model": base_model_entry(base_dir),
-        "data": {
-            "splits": list(splits),
-            "questions": len(pools),
-            "pairs": pairs,
-            "hash": data_hash(pools),
-            "generic_share": GENERIC_SHARE,
-        },
-        "hyperparameters": asdict(config),
-        "train_seconds": round(seconds, 1),
-        "libraries": library_versions(),
+    """What the adapter was trained from and how (``training.lora.encoder_adapter_manifest``)."""
+    data = {
+        "splits": list(splits),
+        "questions": len(pools),
+        "pairs": pairs,
+        "hash": data_hash(pools),
+        "generic_share": GENERIC_SHARE,
     }
+    return encoder_adapter_manifest(out_dir, base_dir, config, data, seconds)
 
 
 def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:

@@ -20,12 +20,11 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from training.lora import base_model_entry, library_versions
+from training.lora import encoder_adapter_manifest
 from training.relevance import FactPresent, Pool, data_hash
 
 DEFAULT_CANDIDATES = 30
@@ -33,7 +32,6 @@ DEFAULT_CANDIDATES = 30
 TRAIN_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev11")
 HELD_OUT_SPLITS = ("dev10", "dev12")
 WARMUP_SHARE = 0.1  # of the steps, the learning rate rising linearly; then falling linearly to zero
-MANIFEST_VERSION = 1
 
 # The planner's score of each sentence of a pool, before reranking (its order decides which sentences are examples).
 PoolRanking = Callable[[Pool], Sequence[float]]
@@ -131,20 +129,12 @@ def manifest_for(
     examples: Sequence[dict[str, Any]],
     seconds: float,
 ) -> dict[str, Any]:
-    """What the adapter was trained from and how: base weight hash, data hash, hyper-parameters, time, libraries."""
-    return {
-        "manifest_version": MANIFEST_VERSION,
-        "name": out_dir.name,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "base_model": base_model_entry(base_dir),
-        "data": {
-            "splits": list(splits),
-            "questions": len(pools),
-            "examples": len(examples),
-            "positives": int(sum(e["label"] for e in examples)),
-            "hash": data_hash(pools),
-        },
-        "hyperparameters": asdict(config),
-        "train_seconds": round(seconds, 1),
-        "libraries": library_versions(),
+    """What the adapter was trained from and how (``training.lora.encoder_adapter_manifest``)."""
+    data = {
+        "splits": list(splits),
+        "questions": len(pools),
+        "examples": len(examples),
+        "positives": int(sum(e["label"] for e in examples)),
+        "hash": data_hash(pools),
     }
+    return encoder_adapter_manifest(out_dir, base_dir, config, data, seconds)
