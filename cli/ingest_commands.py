@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,6 +19,9 @@ from rich.progress import (
 )
 
 from config import Settings
+
+if TYPE_CHECKING:
+    from planner.answer_vectors import WarmReport
 
 EXIT_BAD_INPUT = 2
 
@@ -77,6 +80,7 @@ def ingest(
     from ingest.pipeline import ingest_batches, load_sources
     from ingest.source_document import IngestValidationError
     from model.embedder import EmbedderError, load_embedder
+    from model.reranker import RerankerError
 
     settings = Settings()
     err = Console(stderr=True)
@@ -96,6 +100,7 @@ def ingest(
         raise typer.Exit(code=EXIT_BAD_INPUT) from None
     for path in skipped:
         err.print(f"[yellow]skipped unsupported file[/yellow] {path}")
+    warmed: WarmReport | None = None
     try:
         embedder = load_embedder(settings)
         with open_database(settings) as db:
@@ -123,12 +128,33 @@ def ingest(
                     match_threshold=settings.extraction_match_threshold,
                 )
                 hooks.finish()
-    except (EngineError, EmbedderError) as exc:
+            if settings.warm_answer_vectors and not no_project:
+                warmed = _warm_answer_vectors(settings, db, embedder, err)
+    except (EngineError, EmbedderError, RerankerError) as exc:
         err.print(f"[red]ingest failed:[/red] {exc}")
         raise typer.Exit(code=1) from None
     typer.echo(report.summary())
     if report.projected:
         typer.echo(f"projected {report.projected} event(s) into the graph")
+    if warmed is not None:
+        typer.echo(warmed.summary())
+
+
+def _warm_answer_vectors(settings: Settings, db: Any, embedder: Any, err: Console) -> WarmReport:
+    """Embed the sentences answers will weigh now, not on a first question's time (``planner.answer_vectors``)."""
+    from planner.service import Planner, PlannerDeps
+
+    planner = Planner(PlannerDeps(settings, db, embedder))
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("embedding sentences for answers"),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("answers", total=None)
+        return planner.warm_answer_vectors(lambda n: bar.advance(task, n))
 
 
 def register(app: typer.Typer) -> None:

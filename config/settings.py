@@ -132,6 +132,14 @@ class Settings(BaseSettings):
     bootstrap_corpus: bool = Field(
         default=True, description="Ingest the bundled corpus when the log is empty at start."
     )
+    warm_answer_vectors: bool = Field(
+        default=True,
+        description=(
+            "Embed every sentence an answer plan can weigh, into the embedding cache, after `expgraph ingest` and "
+            "while the server starts (minutes once on 2 cores, seconds when cached); off, each answer embeds its "
+            "own on first use (12 s for a first answer measured on a cold cache)."
+        ),
+    )
 
     test_crash_at: str | None = Field(
         default=None,

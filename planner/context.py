@@ -196,9 +196,14 @@ def shown_text(kind: str, text: str) -> str:
     return clip_words(text, MAX_PASSAGE_WORDS) if kind == "chunk" else " ".join(text.split())
 
 
+def chunk_text(markdown: str) -> str:
+    """A passage's text as a source holds it: plain text on one line."""
+    return " ".join(plain_text(markdown).split())
+
+
 def chunk_item(c: Candidate) -> Item:
     title = c.title if not c.heading or c.heading == c.title else f"{c.title} — {c.heading}"
-    return Item("chunk", c.chunk_id, title, " ".join(plain_text(c.text).split()), c.source, c.uri)
+    return Item("chunk", c.chunk_id, title, chunk_text(c.text), c.source, c.uri)
 
 
 def further_passages(candidates: Sequence[Candidate], numbered: set[str], limit: int) -> list[Item]:

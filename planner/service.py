@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +15,7 @@ from engine.replay import ReplayRangeError
 from engine.text_index import ChunkTextIndex
 from engine.vector_index import VectorIndexCache
 from planner import proposed_facts
+from planner.answer_vectors import WarmReport, warm, weighable_sentences
 from planner.concept_phrasings import PhrasingIndex
 from planner.entity_linking import EntityLinker
 from planner.graph import build_graph
@@ -253,6 +254,21 @@ class Planner:
         if self._reranker is not None:
             self._reranker.load()
         self.prepare(WARM_UP_QUESTION)
+        if self.deps.settings.warm_answer_vectors:
+            self.warm_answer_vectors()
+
+    def warm_answer_vectors(self, progress: Callable[[int], None] | None = None) -> WarmReport:
+        """Embed every sentence of the live graph that a plan can weigh and the encoders' cache lacks (seconds when
+        the ingest did it; see ``planner.answer_vectors``); ``progress(n)`` as vectors arrive."""
+        db = self.deps.db
+        view = self.graph_view(db, reads.log_position(db))
+        rows = view.chunk_text.rows.values() if view.chunk_text is not None else reads.all_chunk_details(db)
+        details = proposed_facts.concept_details(
+            db, list(view.adjacency.names), include_proposed=self.deps.settings.planner_use_proposed
+        )
+        sentences = weighable_sentences((str(r.get("text") or "") for r in rows), details, view.adjacency)
+        encoders = [e for e in (self.deps.embedder, self._relevance) if hasattr(e, "missing")]
+        return warm(sentences, encoders, progress)
 
     def prepare(
         self,

@@ -2,7 +2,9 @@
 # Creates .venv/ in the repository root and installs expgraph (the `expgraph` command) with its dev tools, then
 # prepares what the first start would otherwise do slowly, in .cache/ (shared by every data dir): the generator's
 # GGUF converted to safetensors, and the bundled corpus's embeddings (a content-addressed vector file keyed by
-# sha256 of embedding model id + text). A fresh `expgraph serve` then ingests without embedding.
+# sha256 of embedding model id + text): its passages, and every sentence an answer plan weighs, by the embedder and
+# the answer-relevance embedder (about 5 minutes on 2 cores, once). A fresh `expgraph serve` then ingests without
+# embedding, and its first answers do not embed their sentences (12 s for one answer on a cold cache).
 # Safe to run again: it only installs, converts and embeds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +26,7 @@ if ! .venv/bin/python -m model.backends.gguf_cache >"$log" 2>&1; then
   cat "$log"; echo "set-up: converting the generator's GGUF failed (above)" >&2; exit 1
 fi
 tail -n 1 "$log"
-# An ingest into a throw-away in-memory database embeds exactly the texts a first start needs, into .cache/.
+# An ingest into a throw-away in-memory database embeds exactly the texts a first start and its answers need.
 if ! EXPGRAPH_DB_URL=mem:// .venv/bin/expgraph ingest >"$log" 2>&1; then
   cat "$log"; echo "set-up: embedding the bundled corpus failed (above)" >&2; exit 1
 fi

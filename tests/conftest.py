@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,11 @@ pytest_plugins = [
 
 # Converted model weights and content-addressed embeddings survive between runs; the database never does.
 TEST_CACHE_DIR = REPO_ROOT / ".data" / "test-cache"
+
+# Warming every sentence of the bundled corpus (8,000, two encoders: minutes on 2 cores) at each server start and
+# CLI ingest: the suite's questions need a fraction of them, embedded as they ask. Set here, before any Settings(),
+# so servers and CLI runs in subprocesses inherit it; tests/planner/test_answer_vectors.py turns it back on.
+os.environ.setdefault("EXPGRAPH_WARM_ANSWER_VECTORS", "false")
 
 
 def embedder_fingerprint() -> str:

@@ -164,6 +164,18 @@ def test_ingest_then_events_tail_fits_80_columns_and_json_lines(data_dir: Path, 
     assert past.exit_code == 2 and "past the log head" in past.output
 
 
+def test_ingest_embeds_the_sentences_answers_weigh_and_says_how_many(data_dir: Path, tmp_path: Path) -> None:
+    doc = tmp_path / "guardrails.md"
+    doc.write_text(DOC)
+    first = invoke(["ingest", str(doc)], data_dir, EXPGRAPH_WARM_ANSWER_VECTORS="true")
+    assert first.exit_code == 0, first.output
+    assert re.search(r"answer vectors: 2 sentence\(s\), \d+ newly embedded", first.stdout), first.stdout
+    again = invoke(["ingest", str(doc)], data_dir, EXPGRAPH_WARM_ANSWER_VECTORS="true")
+    assert "answer vectors: 2 sentence(s), 0 newly embedded" in again.stdout, again.stdout
+    off = invoke(["ingest", str(doc)], data_dir, EXPGRAPH_WARM_ANSWER_VECTORS="false")
+    assert off.exit_code == 0 and "answer vectors" not in off.stdout
+
+
 def test_eval_reports_default_outside_the_source_tree(tmp_path: Path) -> None:
     result = invoke(["eval", "--help"], tmp_path / "data")
     assert "<data_dir>/eval-reports" in result.output

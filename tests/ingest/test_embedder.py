@@ -61,6 +61,24 @@ def test_duplicates_in_one_call_are_embedded_once_and_progress_counts_every_text
     assert sum(seen) == 3
 
 
+def test_vectors_come_back_in_the_callers_order_whatever_the_lengths(
+    embedder: Embedder, tmp_path: Path
+) -> None:
+    # longest first and more than a batch: texts are encoded shortest first and must be put back
+    texts = [f"sample size {'and statistical power ' * (40 - i)}order test {i}" for i in range(40)]
+    fresh = Embedder(embedder.model_id, embedder.model_dir, None)
+    together = fresh.embed(texts)
+    for i in (0, 17, 39):
+        assert fresh.embed([texts[i]])[0] == pytest.approx(together[i], abs=1e-5)
+    assert fresh.missing(texts) == texts  # no cache: everything is missing
+
+
+def test_missing_lists_the_distinct_texts_the_cache_lacks(embedder: Embedder, tmp_path: Path) -> None:
+    fresh = Embedder(embedder.model_id, embedder.model_dir, tmp_path / "cache")
+    fresh.embed(["held text 51c2"])
+    assert fresh.missing(["new text 51c2", "held text 51c2", "new text 51c2"]) == ["new text 51c2"]
+
+
 def test_load_embedder_returns_one_shared_instance(settings: Settings, embedder: Embedder) -> None:
     assert load_embedder(settings) is embedder
 

@@ -60,3 +60,25 @@ def test_the_sentence_that_answers_outranks_the_ones_that_share_its_words(settin
     scores = reranker.scores(question, [history, shares_words, answers, unrelated])
     assert max(range(4), key=scores.__getitem__) == 2
     assert reranker.scores(question, []) == []
+
+
+def test_scores_come_back_in_the_callers_order_whatever_the_lengths_and_the_precision_suits_the_cpu(
+    settings: Settings,
+) -> None:
+    import torch
+
+    from model.cpu_features import native_bfloat16
+
+    reranker = load_reranker(settings)
+    assert reranker is not None
+    _, model = reranker.load()
+    # emulated bfloat16 (an AVX2-only CPU) took 3.4 s against float32's 0.59 s for 30 pairs
+    assert model.dtype == (torch.bfloat16 if native_bfloat16() else torch.float32)
+    question = "is peeking at my test every day bad"
+    # eleven sentences, longest first: batches of eight are formed shortest first and must be put back
+    sentences = [
+        f"Peeking {'and stopping early ' * (11 - i)}inflates false positives {i}." for i in range(11)
+    ]
+    together = reranker.scores(question, sentences)
+    alone = [reranker.scores(question, [s])[0] for s in sentences]
+    assert together == pytest.approx(alone, abs=0.05 if model.dtype == torch.bfloat16 else 1e-3)
