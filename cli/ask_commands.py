@@ -87,15 +87,25 @@ def ask(
         return
 
     from engine import graph_reads as reads
-    from model.embedder import load_embedder
-    from model.loader import load_generator
-    from planner.service import Planner, PlannerDeps, PlannerInputError
+    from engine.replay import ReplayRangeError, check_as_of
 
     with _database(settings) as db:
-        with console.status("Loading the embedder and the answer model…"):
+        head = reads.log_position(db)
+        if as_of is not None and head > 0:  # refused before the planner's imports and models load (10 s here)
+            try:
+                check_as_of(as_of, head)
+            except ReplayRangeError as exc:
+                console.print(f"[red]error:[/red] {escape(str(exc))}")
+                raise typer.Exit(2) from None
+        from model.embedder import load_embedder
+        from model.loader import load_generator
+        from planner.service import Planner, PlannerDeps, PlannerInputError
+
+        with console.status("Loading the embedder and the answer model's tokenizer…"):
             embedder = load_embedder(settings)
-            generator = load_generator(settings)
-        if reads.log_position(db) == 0:  # a fresh data directory: load the bundled corpus, as `serve` does
+            # Most answers are their plan alone: the model's weights load only if this one generates.
+            generator = load_generator(settings, defer_weights=True)
+        if head == 0:  # a fresh data directory: load the bundled corpus, as `serve` does
             from engine.store import EventStore
             from ingest.pipeline import ingest_batches, load_sources
 

@@ -428,11 +428,35 @@ def model_identity(settings: Settings, *, cuda: bool) -> ModelIdentity:
     return ModelIdentity(source, name, origin, precision, adapter)
 
 
-def load_transformers_generator(settings: Settings) -> TransformersGenerator:
-    """Build a ``TransformersGenerator`` from settings: locate, load, apply adapter, set precision."""
+def load_tokenizer(settings: Settings) -> Any:
+    """The configured model's tokenizer alone (locating the weights, converting the default GGUF on first use)."""
     silence_library_noise()
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    return _tokenizer_from(model_identity(settings, cuda=torch.cuda.is_available()).source)
+
+
+def _tokenizer_from(source: str) -> Any:
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(source, local_files_only=True)
+    except OSError as exc:
+        raise GeneratorConfigError(
+            f"could not load generator model {source!r} from local files ({exc}). Nothing is downloaded at run "
+            "time: download it beforehand (huggingface-cli download <id>) or point EXPGRAPH_GENERATOR_MODEL at "
+            "a model directory"
+        ) from exc
+
+
+def load_transformers_generator(settings: Settings, *, tokenizer: Any = None) -> TransformersGenerator:
+    """Build a ``TransformersGenerator`` from settings: locate, load, apply adapter, set precision.
+
+    ``tokenizer``: one ``load_tokenizer(settings)`` returned already, so it is not read twice.
+    """
+    silence_library_noise()
+    import torch
+    from transformers import AutoModelForCausalLM
 
     started = time.perf_counter()
     if settings.torch_threads:
@@ -459,8 +483,9 @@ def load_transformers_generator(settings: Settings) -> TransformersGenerator:
             if (adapter or precision in ("float32", "int8", "int8-dynamic"))
             else _torch_dtype(precision)
         )
+    if tokenizer is None:
+        tokenizer = _tokenizer_from(source)
     try:
-        tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
         model = AutoModelForCausalLM.from_pretrained(source, **load_kwargs)
     except OSError as exc:
         raise GeneratorConfigError(

@@ -45,13 +45,20 @@ def test_bm25_score_is_okapi_with_a_non_negative_idf() -> None:
 def test_matches_surrealdb_full_text_search_on_the_bundled_corpus(corpus_db: Database, db: Database) -> None:
     index = ChunkTextIndex.load(corpus_db)
     assert index.total == reads.chunk_count(corpus_db) > 500
+    # SurrealDB 2.0 builds a BM25 index at ~0.1 s a passage here (113 s for all 1,113), so the comparison runs on
+    # every eighth passage plus those holding the rare terms, with our index built over the same rows.
+    rare = {analyse(term)[0] for term in ("twyman", "winsorization")}
+    rows = [
+        {"chunk_id": cid, "text": row["text"]}
+        for n, (cid, row) in enumerate(sorted(index.rows.items()))
+        if n % 8 == 0 or rare & set(analyse(row["text"]))
+    ]
+    ours = ChunkTextIndex.build(rows)
     # The graph has no chunk full-text index (migrations/0020), so build the one it had over the same texts.
     db.query_all(
         "DEFINE ANALYZER IF NOT EXISTS english TOKENIZERS class FILTERS lowercase, ascii, snowball(english);"
     )
-    db.query(
-        "INSERT INTO passage $rows", {"rows": [{"cid": c, "text": r["text"]} for c, r in index.rows.items()]}
-    )
+    db.query("INSERT INTO passage $rows", {"rows": [{"cid": r["chunk_id"], "text": r["text"]} for r in rows]})
     db.query_all("DEFINE INDEX passage_text ON passage FIELDS text SEARCH ANALYZER english BM25;")
     for term in (
         "variance",
@@ -63,12 +70,12 @@ def test_matches_surrealdb_full_text_search_on_the_bundled_corpus(corpus_db: Dat
         "novelty",
     ):
         matched = db.query("SELECT count() AS n FROM passage WHERE text @1@ $t GROUP ALL", {"t": term})
-        assert index.document_frequency(term) == (matched[0]["n"] if matched else 0), term
+        assert ours.document_frequency(term) == (matched[0]["n"] if matched else 0) > 0, term
     # the best chunk for a specific term is among the database's best three
     for term in ("winsorization", "twyman", "peeking"):
-        ours = index.search([term], limit=1)[0]["chunk_id"]
+        best = ours.search([term], limit=1)[0]["chunk_id"]
         theirs = db.query(
             "SELECT cid, search::score(1) AS s FROM passage WHERE text @1@ $t ORDER BY s DESC LIMIT 3",
             {"t": term},
         )
-        assert ours in {r["cid"] for r in theirs}, term
+        assert best in {r["cid"] for r in theirs}, term

@@ -10,7 +10,7 @@ import pytest
 from config import Settings
 from model.backends.transformers_local import TransformersGenerator, resolve_precision
 from model.generator import GeneratorConfigError, GeneratorInputError
-from model.loader import load_generator
+from model.loader import DeferredGenerator, load_generator
 from model.prompts import ChatMessage, PromptCalculation, PromptSource, build_answer_messages
 
 pytestmark = pytest.mark.slow
@@ -99,6 +99,25 @@ def test_load_generator_returns_one_shared_instance(
 ) -> None:
     assert load_generator(settings) is generator
     assert load_generator(settings.model_copy()) is generator
+
+
+def test_a_deferred_generator_counts_tokens_at_once_and_loads_its_weights_on_the_first_generation(
+    settings: Settings, generator: TransformersGenerator
+) -> None:
+    fresh = settings.model_copy(update={"generator_max_new_tokens": 18, "generator_dtype": "float32"})
+    deferred = load_generator(fresh, defer_weights=True)
+    assert isinstance(deferred, DeferredGenerator) and not deferred.weights_loaded
+    text = "CUPED cuts the variance of a metric with its pre-experiment value."
+    assert deferred.count_tokens(text) == generator.count_tokens(text) > 0
+    assert not deferred.weights_loaded, "counting tokens must not load the weights"
+
+    reply = deferred.generate(QUESTION)
+    assert deferred.weights_loaded
+    shared = load_generator(fresh)
+    assert deferred.loaded() is shared and load_generator(fresh, defer_weights=True) is shared
+    assert reply.text and reply.text == shared.generate_unbatched(QUESTION, max_new_tokens=18).text  # type: ignore[attr-defined]
+    assert deferred.model_id == shared.model_id
+    assert load_generator(settings, defer_weights=True) is generator, "a loaded model is returned as it is"
 
 
 def test_second_backend_loads_the_cached_conversion_without_parsing_the_gguf(
