@@ -84,7 +84,7 @@ def test_repeated_identical_chunks_get_distinct_ids() -> None:
     assert len(ids) == len(set(ids))
 
 
-words = st.from_regex(r"[a-z]{1,8}", fullmatch=True)
+words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
 sentences = st.lists(words, min_size=3, max_size=30).map(lambda ws: " ".join(ws).capitalize() + ".")
 paragraphs = st.lists(sentences, min_size=1, max_size=12).map(" ".join)
 
