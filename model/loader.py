@@ -104,7 +104,7 @@ class DeferredGenerator:
     def weights_loaded(self) -> bool:
         return self._generator is not None
 
-    def loaded(self) -> Generator:
+    def load(self) -> Generator:
         """The shared generator, loading its weights if this is the first call."""
         with self._lock:
             if self._generator is None:
@@ -115,7 +115,7 @@ class DeferredGenerator:
 
     @property
     def model_id(self) -> str:
-        return self.loaded().model_id
+        return self.load().model_id
 
     def generate(
         self,
@@ -124,7 +124,7 @@ class DeferredGenerator:
         max_new_tokens: int | None = None,
         stop: Sequence[str] | None = None,
     ) -> Generation:
-        return self.loaded().generate(messages, max_new_tokens=max_new_tokens, stop=stop)
+        return self.load().generate(messages, max_new_tokens=max_new_tokens, stop=stop)
 
     def stream(
         self,
@@ -133,7 +133,7 @@ class DeferredGenerator:
         max_new_tokens: int | None = None,
         stop: Sequence[str] | None = None,
     ) -> Iterator[str]:
-        return self.loaded().stream(messages, max_new_tokens=max_new_tokens, stop=stop)
+        return self.load().stream(messages, max_new_tokens=max_new_tokens, stop=stop)
 
     def count_tokens(self, text: str) -> int:
         return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])

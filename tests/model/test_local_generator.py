@@ -114,7 +114,7 @@ def test_a_deferred_generator_counts_tokens_at_once_and_loads_its_weights_on_the
     reply = deferred.generate(QUESTION)
     assert deferred.weights_loaded
     shared = load_generator(fresh)
-    assert deferred.loaded() is shared and load_generator(fresh, defer_weights=True) is shared
+    assert deferred.load() is shared and load_generator(fresh, defer_weights=True) is shared
     assert reply.text and reply.text == shared.generate_unbatched(QUESTION, max_new_tokens=18).text  # type: ignore[attr-defined]
     assert deferred.model_id == shared.model_id
     assert load_generator(settings, defer_weights=True) is generator, "a loaded model is returned as it is"
