@@ -436,17 +436,21 @@ def load_tokenizer(settings: Settings) -> Any:
     return _tokenizer_from(model_identity(settings, cuda=torch.cuda.is_available()).source)
 
 
+def _not_local(source: str, exc: OSError) -> GeneratorConfigError:
+    return GeneratorConfigError(
+        f"could not load generator model {source!r} from local files ({exc}). Nothing is downloaded at run "
+        "time: download it beforehand (huggingface-cli download <id>) or point EXPGRAPH_GENERATOR_MODEL at "
+        "a model directory"
+    )
+
+
 def _tokenizer_from(source: str) -> Any:
     from transformers import AutoTokenizer
 
     try:
         return AutoTokenizer.from_pretrained(source, local_files_only=True)
     except OSError as exc:
-        raise GeneratorConfigError(
-            f"could not load generator model {source!r} from local files ({exc}). Nothing is downloaded at run "
-            "time: download it beforehand (huggingface-cli download <id>) or point EXPGRAPH_GENERATOR_MODEL at "
-            "a model directory"
-        ) from exc
+        raise _not_local(source, exc) from exc
 
 
 def load_transformers_generator(settings: Settings, *, tokenizer: Any = None) -> TransformersGenerator:
@@ -488,11 +492,7 @@ def load_transformers_generator(settings: Settings, *, tokenizer: Any = None) ->
     try:
         model = AutoModelForCausalLM.from_pretrained(source, **load_kwargs)
     except OSError as exc:
-        raise GeneratorConfigError(
-            f"could not load generator model {source!r} from local files ({exc}). Nothing is downloaded at run "
-            "time: download it beforehand (huggingface-cli download <id>) or point EXPGRAPH_GENERATOR_MODEL at "
-            "a model directory"
-        ) from exc
+        raise _not_local(source, exc) from exc
 
     if adapter is not None:
         model = _apply_adapter(model, adapter, merge=precision != "nf4")
