@@ -141,10 +141,10 @@ def ingest(
 
 
 def _warm_answer_vectors(settings: Settings, db: Any, embedder: Any, err: Console) -> WarmReport:
-    """Embed the sentences answers will weigh now, not on a first question's time (``planner.answer_vectors``)."""
-    from planner.service import Planner, PlannerDeps
+    """Embed the sentences answers will weigh now, not on a first question's time (``planner.vector_warmup``)."""
+    from model.embedder import load_relevance_embedder
+    from planner.vector_warmup import warm_live_graph
 
-    planner = Planner(PlannerDeps(settings, db, embedder))
     with Progress(
         SpinnerColumn(),
         TextColumn("embedding sentences for answers"),
@@ -154,7 +154,12 @@ def _warm_answer_vectors(settings: Settings, db: Any, embedder: Any, err: Consol
         transient=True,
     ) as bar:
         task = bar.add_task("answers", total=None)
-        return planner.warm_answer_vectors(lambda n: bar.advance(task, n))
+        return warm_live_graph(
+            db,
+            [embedder, load_relevance_embedder(settings)],
+            include_proposed=settings.planner_use_proposed,
+            progress=lambda n: bar.advance(task, n),
+        )
 
 
 def register(app: typer.Typer) -> None:

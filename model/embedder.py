@@ -17,6 +17,7 @@ best of those sentences (``model.reranker``): cached vectors rank them all, the 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import os
@@ -78,8 +79,35 @@ def cache_key(model_id: str, text: str) -> str:
     return hashlib.sha256(f"{model_id}\0{text}".encode()).hexdigest()
 
 
+@functools.cache
+def encoder_fingerprint() -> str:
+    """Hash of what decides a vector's bits: this module, ``model.sentence_encoder``, the torch and transformers
+    versions and the bundled model's files. The cache records the fingerprint of every process that wrote to it
+    (``EmbeddingCache.writers``), so a copy is trusted only when one version of the code filled it all."""
+    from importlib.metadata import version
+
+    from model import sentence_encoder
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(Path(sentence_encoder.__file__).read_bytes())
+    digest.update(f"torch {version('torch')} transformers {version('transformers')}".encode())
+    try:
+        model_dir = bundled_model_dir()
+    except EmbedderError:  # a configured model only: its id is in every key
+        return digest.hexdigest()[:16]
+    for path in sorted(model_dir.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(model_dir)).encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
 class EmbeddingCache:
-    """A SQLite table ``key -> float32 vector``; safe across threads (one lock) and processes (SQLite locking)."""
+    """A SQLite table ``key -> float32 vector``; safe across threads (one lock) and processes (SQLite locking).
+
+    A second table lists the ``encoder_fingerprint`` of every writer, because keys name the model and the text but
+    not the code that computed the vector.
+    """
 
     def __init__(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -90,6 +118,7 @@ class EmbeddingCache:
         self._conn.execute(
             "CREATE TABLE IF NOT EXISTS embedding (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
         )
+        self._conn.execute("CREATE TABLE IF NOT EXISTS writer (fingerprint TEXT PRIMARY KEY)")
 
     def get_many(self, keys: Sequence[str]) -> dict[str, list[float]]:
         """The cached vectors among ``keys``."""
@@ -104,17 +133,23 @@ class EmbeddingCache:
                     found[key] = array("f", blob).tolist()
         return found
 
-    def put_many(self, items: dict[str, list[float]]) -> None:
-        """Store vectors (float32); existing keys are kept."""
+    def put_many(self, items: dict[str, list[float]], writer: str) -> None:
+        """Store vectors (float32) computed by the code ``writer`` fingerprints; existing keys are kept."""
         rows = [(key, array("f", vector).tobytes()) for key, vector in items.items()]
         with self._lock:
             self._conn.execute("BEGIN")
             try:
                 self._conn.executemany("INSERT OR IGNORE INTO embedding (key, vector) VALUES (?, ?)", rows)
+                self._conn.execute("INSERT OR IGNORE INTO writer (fingerprint) VALUES (?)", (writer,))
                 self._conn.execute("COMMIT")
             except sqlite3.Error:
                 self._conn.execute("ROLLBACK")
                 raise
+
+    def writers(self) -> set[str]:
+        """The fingerprints of the code that wrote these vectors (empty for a cache from before they were kept)."""
+        with self._lock:
+            return {row[0] for row in self._conn.execute("SELECT fingerprint FROM writer")}
 
     def close(self) -> None:
         with self._lock:
@@ -195,7 +230,7 @@ class Embedder:
             fresh = self._encode(list(missing.values()), progress)
             computed = dict(zip(missing.keys(), fresh, strict=True))
             if self.cache is not None:
-                self.cache.put_many(computed)
+                self.cache.put_many(computed, encoder_fingerprint())
             if progress is not None:
                 # Repeated texts inside this call were encoded once; count them now.
                 progress(sum(1 for key in keys if key not in cached) - len(missing))

@@ -15,7 +15,7 @@ from engine.replay import ReplayRangeError
 from engine.text_index import ChunkTextIndex
 from engine.vector_index import VectorIndexCache
 from planner import proposed_facts
-from planner.answer_vectors import WarmReport, warm, weighable_sentences
+from planner.answer_vectors import WarmReport
 from planner.concept_phrasings import PhrasingIndex
 from planner.entity_linking import EntityLinker
 from planner.graph import build_graph
@@ -24,6 +24,7 @@ from planner.response import AnswerResponse, PlannerEvent
 from planner.state import GraphView, PlannerState, RunContext
 from planner.trace_store import new_trace_id
 from planner.traversal import Adjacency
+from planner.vector_warmup import warm_live_graph
 
 
 class PlannerInputError(ValueError):
@@ -259,16 +260,13 @@ class Planner:
 
     def warm_answer_vectors(self, progress: Callable[[int], None] | None = None) -> WarmReport:
         """Embed every sentence of the live graph that a plan can weigh and the encoders' cache lacks (seconds when
-        the ingest did it; see ``planner.answer_vectors``); ``progress(n)`` as vectors arrive."""
-        db = self.deps.db
-        view = self.graph_view(db, reads.log_position(db))
-        rows = view.chunk_text.rows.values() if view.chunk_text is not None else reads.all_chunk_details(db)
-        details = proposed_facts.concept_details(
-            db, list(view.adjacency.names), include_proposed=self.deps.settings.planner_use_proposed
+        the ingest did it; see ``planner.vector_warmup``); ``progress(n)`` as vectors arrive."""
+        return warm_live_graph(
+            self.deps.db,
+            [self.deps.embedder, self._relevance],
+            include_proposed=self.deps.settings.planner_use_proposed,
+            progress=progress,
         )
-        sentences = weighable_sentences((str(r.get("text") or "") for r in rows), details, view.adjacency)
-        encoders = [e for e in (self.deps.embedder, self._relevance) if hasattr(e, "missing")]
-        return warm(sentences, encoders, progress)
 
     def prepare(
         self,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import functools
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from config import REPO_ROOT, Settings
+from model.embedder import encoder_fingerprint
 
 pytest_plugins = [
     "tests.fixtures.engine",  # db, store: a fresh embedded mem:// database per test
@@ -26,28 +29,43 @@ os.environ.setdefault("EXPGRAPH_WARM_ANSWER_VECTORS", "false")
 
 
 def embedder_fingerprint() -> str:
-    """Hash of the embedding code and the bundled model's weights.
+    """Hash of the embedding code, the libraries that run it and the bundled model's weights
+    (``model.embedder.encoder_fingerprint``).
 
     The embedding cache is keyed by model id and text only, so a run that reused vectors from an earlier run would
     hide a regression in the embedding code; keying the test cache's folder by this fingerprint means any change to
-    the code or the weights starts from an empty cache.
+    the code or the weights starts from a cache that this code alone filled.
     """
-    from model import embedder, sentence_encoder
+    return encoder_fingerprint()
 
-    digest = hashlib.sha256(Path(embedder.__file__).read_bytes())
-    digest.update(Path(sentence_encoder.__file__).read_bytes())
-    for path in sorted(embedder.bundled_model_dir().glob("*")):
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()[:16]
+
+@functools.cache
+def suite_embedding_cache() -> Path:
+    """The suite's fingerprinted cache folder. Created from a copy of the set-up's cache (``scripts/setup.sh``
+    embeds the whole bundled corpus) when every writer of that cache had this fingerprint, as on a fresh checkout
+    in CI, where it saves the suite re-embedding the corpus; otherwise it starts empty."""
+    directory = TEST_CACHE_DIR / f"embeddings-{embedder_fingerprint()}"
+    target = directory / "embeddings.sqlite3"
+    source = Settings().embedding_cache_dir / "embeddings.sqlite3"
+    if target.exists() or not source.is_file():
+        return directory
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as setup_cache:
+            writers = {row[0] for row in setup_cache.execute("SELECT fingerprint FROM writer")}
+            if writers == {embedder_fingerprint()}:
+                directory.mkdir(parents=True, exist_ok=True)
+                with contextlib.closing(sqlite3.connect(target)) as copy:
+                    setup_cache.backup(copy)
+    except sqlite3.OperationalError:  # a cache from before writers were recorded: start empty
+        pass
+    return directory
 
 
 def cache_env() -> dict[str, str]:
     """The environment a CLI or server subprocess needs to share the suite's fingerprinted caches."""
     return {
         "EXPGRAPH_CACHE_DIR": str(TEST_CACHE_DIR),
-        "EXPGRAPH_EMBEDDING_CACHE": str(TEST_CACHE_DIR / f"embeddings-{embedder_fingerprint()}"),
+        "EXPGRAPH_EMBEDDING_CACHE": str(suite_embedding_cache()),
     }
 
 
@@ -58,5 +76,5 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         data_dir=data_dir,
         db_url="mem://",
         cache_dir=TEST_CACHE_DIR,
-        embedding_cache=TEST_CACHE_DIR / f"embeddings-{embedder_fingerprint()}",
+        embedding_cache=suite_embedding_cache(),
     )

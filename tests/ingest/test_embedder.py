@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -12,8 +13,10 @@ from model.embedder import (
     BUNDLED_MODEL_ID,
     Embedder,
     EmbedderError,
+    EmbeddingCache,
     bundled_model_dir,
     cache_key,
+    encoder_fingerprint,
     load_embedder,
 )
 
@@ -52,6 +55,26 @@ def test_a_cached_vector_equals_a_fresh_one(embedder: Embedder, tmp_path: Path) 
     reopened = Embedder(embedder.model_id, embedder.model_dir, tmp_path / "cache")
     assert reopened.embed([text])[0] == first
     assert not reopened.model_loaded  # served from the cache, the model never loaded
+
+
+def test_the_cache_records_the_fingerprint_of_the_code_that_wrote_it(
+    embedder: Embedder, tmp_path: Path
+) -> None:
+    """Keys name the model and the text, not the code: a cache says which code filled it, so a copy can be trusted
+    (tests/conftest.py seeds the suite's cache from the set-up's only when one fingerprint filled it all)."""
+    directory = tmp_path / "cache"
+    directory.mkdir()
+    old = sqlite3.connect(directory / "embeddings.sqlite3")
+    old.execute("CREATE TABLE embedding (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")  # a cache from before
+    old.close()
+    cache = EmbeddingCache(directory)
+    assert cache.writers() == set()
+    fresh = Embedder(embedder.model_id, embedder.model_dir, directory)
+    fresh.embed(["a sentence only the fingerprint test embeds 91c2"])
+    assert fresh.cache is not None and fresh.cache.writers() == {encoder_fingerprint()}
+    cache.put_many({"k": [0.0] * 384}, "another-version")
+    assert cache.writers() == {encoder_fingerprint(), "another-version"}
+    assert len(encoder_fingerprint()) == 16 and encoder_fingerprint() == encoder_fingerprint()
 
 
 def test_duplicates_in_one_call_are_embedded_once_and_progress_counts_every_text(embedder: Embedder) -> None:

@@ -32,7 +32,7 @@ from config import Settings
 from engine.db import open_database
 from engine.projection import projection_status
 from engine.store import EventStore
-from tests.conftest import TEST_CACHE_DIR, embedder_fingerprint
+from tests.conftest import TEST_CACHE_DIR, suite_embedding_cache
 from tests.reliability.conftest import API_KEY
 
 CLI = Path(sys.executable).with_name("expgraph")
@@ -44,7 +44,7 @@ def _env(data_dir: Path, **extra: str) -> dict[str, str]:
     env.update(
         EXPGRAPH_DATA_DIR=str(data_dir),
         EXPGRAPH_CACHE_DIR=str(TEST_CACHE_DIR),
-        EXPGRAPH_EMBEDDING_CACHE=str(TEST_CACHE_DIR / f"embeddings-{embedder_fingerprint()}"),
+        EXPGRAPH_EMBEDDING_CACHE=str(suite_embedding_cache()),
         EXPGRAPH_BOOTSTRAP_CORPUS="false",
         # `ask` would send the question to a server answering on host:port; nothing listens on port 1.
         EXPGRAPH_PORT="1",
