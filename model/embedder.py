@@ -202,16 +202,17 @@ class Embedder:
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             silence_library_noise()
             try:
-                self._model = load_sentence_encoder(self.model_dir, self.device)
+                encoder = load_sentence_encoder(self.model_dir, self.device)
+                dim = encoder.dimension
             except (OSError, ValueError) as exc:
                 raise EmbedderError(f"cannot load the embedding model from {self.model_dir}: {exc}") from exc
-            if self.adapter_dir is not None:
-                self._model.auto_model = _merged(self._model.auto_model, self.adapter_dir)
-            dim = self._model.dimension
             if dim != EMBEDDING_DIM:
                 raise EmbedderError(
                     f"the embedding model at {self.model_dir} has dimension {dim}; the graph schema needs {EMBEDDING_DIM}"
                 )
+            if self.adapter_dir is not None:
+                encoder.auto_model = _merged(encoder.auto_model, self.adapter_dir)
+            self._model = encoder
         return self._model
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> list[list[float]]:

@@ -80,6 +80,9 @@ def layout(model_dir: Path) -> EncoderLayout | None:
         return None
     if len(types) == 3 and types[2] != _NORMALIZE:
         return None
+    # the transformer's files in a folder of their own, or loaded with arguments of their own: the library's job
+    if modules[0].get("path", "") != "" or set(bert_config) - {"max_seq_length", "do_lower_case"}:
+        return None
     pooling_dir = next((m.get("path", "") for m in modules if m.get("type", "").endswith("Pooling")), "")
     pooling_config = _read_json(model_dir / pooling_dir / "config.json")
     if not isinstance(pooling_config, dict) or pooling_config.get("include_prompt") is False:

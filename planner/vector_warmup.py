@@ -3,7 +3,8 @@
 ``expgraph ingest`` warms these vectors after every ingest, so that a fresh server's first answers do not embed their
 sentences. On a warm cache that is a check, not work, but it used to build a whole ``Planner`` and its graph view
 first: importing the planner's graph (spaCy, LangGraph, the calculators) and loading the linker, the vector indexes and
-the BM25 index took about 17 s of a 47 s cold ingest here, to find nothing missing. The sentences depend only on the
+the BM25 index, to find nothing missing. A cold ingest of the bundled corpus on a warm cache took 54.7 and 58.1 s
+that way and takes 44.2 and 44.5 s this way (2 cores, ``bench.bench_cold_start``). The sentences depend only on the
 chunks, the concepts and the relations, so they are read here directly, and the server's warm-up uses the same
 function: one list of what an answer can weigh.
 """

@@ -63,6 +63,8 @@ def test_the_bundled_minilm_runs_without_the_library_as_mean_pooling_normalised_
         "weighted-mean pooling",
         "two pooling modes",
         "a prompt",
+        "the transformer in a folder of its own",
+        "model arguments",
     ],
 )
 def test_a_directory_the_plain_encoder_cannot_reproduce_goes_to_the_library(
@@ -82,6 +84,12 @@ def test_a_directory_the_plain_encoder_cannot_reproduce_goes_to_the_library(
         pooling["pooling_mode_weightedmean_tokens"] = True
     elif change == "two pooling modes":
         pooling["pooling_mode_max_tokens"] = True
+    elif change == "the transformer in a folder of its own":
+        modules[0]["path"] = "0_Transformer"
+    elif change == "model arguments":
+        (directory / "sentence_bert_config.json").write_text(
+            json.dumps({"max_seq_length": 256, "model_args": {"attn_implementation": "eager"}})
+        )
     else:
         (directory / "config_sentence_transformers.json").write_text(
             json.dumps({"prompts": {"query": "query: "}, "default_prompt_name": "query"})
