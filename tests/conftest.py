@@ -28,23 +28,19 @@ TEST_CACHE_DIR = REPO_ROOT / ".data" / "test-cache"
 os.environ.setdefault("EXPGRAPH_WARM_ANSWER_VECTORS", "false")
 
 
-def embedder_fingerprint() -> str:
-    """Hash of the embedding code, the libraries that run it and the bundled model's weights
-    (``model.embedder.encoder_fingerprint``).
-
-    The embedding cache is keyed by model id and text only, so a run that reused vectors from an earlier run would
-    hide a regression in the embedding code; keying the test cache's folder by this fingerprint means any change to
-    the code or the weights starts from a cache that this code alone filled.
-    """
-    return encoder_fingerprint()
-
-
 @functools.cache
 def suite_embedding_cache() -> Path:
-    """The suite's fingerprinted cache folder. Created from a copy of the set-up's cache (``scripts/setup.sh``
-    embeds the whole bundled corpus) when every writer of that cache had this fingerprint, as on a fresh checkout
-    in CI, where it saves the suite re-embedding the corpus; otherwise it starts empty."""
-    directory = TEST_CACHE_DIR / f"embeddings-{embedder_fingerprint()}"
+    """The suite's embedding cache folder, keyed by ``encoder_fingerprint`` (the embedding code, the libraries that
+    run it and the bundled model's weights).
+
+    The cache is keyed by model id and text only, so a run that reused vectors from an earlier run would hide a
+    regression in the embedding code; a folder per fingerprint means any such change starts from a cache this code
+    alone filled. That is a copy of the set-up's cache (``scripts/setup.sh`` embeds the whole bundled corpus) when
+    every writer of it had this fingerprint, as on a fresh checkout in CI, so the suite does not embed the corpus
+    again; otherwise the folder starts empty.
+    """
+    fingerprint = encoder_fingerprint()
+    directory = TEST_CACHE_DIR / f"embeddings-{fingerprint}"
     target = directory / "embeddings.sqlite3"
     source = Settings().embedding_cache_dir / "embeddings.sqlite3"
     if target.exists() or not source.is_file():
@@ -52,7 +48,7 @@ def suite_embedding_cache() -> Path:
     try:
         with contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as setup_cache:
             writers = {row[0] for row in setup_cache.execute("SELECT fingerprint FROM writer")}
-            if writers == {embedder_fingerprint()}:
+            if writers == {fingerprint}:
                 directory.mkdir(parents=True, exist_ok=True)
                 with contextlib.closing(sqlite3.connect(target)) as copy:
                     setup_cache.backup(copy)
