@@ -13,6 +13,12 @@ import pytest
 from config import REPO_ROOT, Settings
 from model.embedder import encoder_fingerprint
 
+# Under pytest-xdist (scripts/test.sh runs two workers) each worker and the servers it starts get an even share of
+# the cores: two processes each running torch on every core slow each other's matrix products down.
+if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
+    _share = max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"]))
+    os.environ.setdefault("OMP_NUM_THREADS", str(_share))
+
 pytest_plugins = [
     "tests.fixtures.engine",  # db, store: a fresh embedded mem:// database per test
     "tests.fixtures.corpus",  # corpus_db: the bundled corpus ingested and projected once per session
@@ -50,8 +56,11 @@ def suite_embedding_cache() -> Path:
             writers = {row[0] for row in setup_cache.execute("SELECT fingerprint FROM writer")}
             if writers == {fingerprint}:
                 directory.mkdir(parents=True, exist_ok=True)
-                with contextlib.closing(sqlite3.connect(target)) as copy:
+                # another test worker may be seeding the same folder: each copies aside, the rename is atomic
+                staging = directory / f"seeding-{os.getpid()}.sqlite3"
+                with contextlib.closing(sqlite3.connect(staging)) as copy:
                     setup_cache.backup(copy)
+                os.replace(staging, target)
     except sqlite3.OperationalError:  # a cache from before writers were recorded: start empty
         pass
     return directory
