@@ -212,6 +212,12 @@ class Settings(BaseSettings):
     def model_cache_dir(self) -> Path:
         return self.cache_root / "models"
 
+    @property
+    def merged_model_dir(self) -> Path:
+        """The encoders with their LoRA adapters merged, kept so a new process need not import peft
+        (``model.merged_weights``)."""
+        return self.cache_root / "merged"
+
     embedding_cache: Path | None = Field(
         default=None,
         description="The content-addressed embedding cache. Default: <cache_dir>/embeddings.",

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from model.library_noise import silence_library_noise
+from model.merged_weights import merged_model
 from model.sentence_encoder import load_sentence_encoder
 
 if TYPE_CHECKING:
@@ -81,15 +82,17 @@ def cache_key(model_id: str, text: str) -> str:
 
 @functools.cache
 def encoder_fingerprint() -> str:
-    """Hash of what decides a vector's bits: this module, ``model.sentence_encoder``, the torch and transformers
-    versions and the bundled model's files. The cache records the fingerprint of every process that wrote to it
-    (``EmbeddingCache.writers``), so a copy is trusted only when one version of the code filled it all."""
+    """Hash of what decides a vector's bits: this module, ``model.sentence_encoder``, ``model.merged_weights``, the
+    torch and transformers versions and the bundled model's files. The cache records the fingerprint of every
+    process that wrote to it (``EmbeddingCache.writers``), so a copy is trusted only when one version of the code
+    filled it all."""
     from importlib.metadata import version
 
-    from model import sentence_encoder
+    from model import merged_weights, sentence_encoder
 
     digest = hashlib.sha256(Path(__file__).read_bytes())
     digest.update(Path(sentence_encoder.__file__).read_bytes())
+    digest.update(Path(merged_weights.__file__).read_bytes())
     digest.update(f"torch {version('torch')} transformers {version('transformers')}".encode())
     try:
         model_dir = bundled_model_dir()
@@ -171,10 +174,12 @@ class Embedder:
         batch_size: int = 32,
         device: str | None = None,
         adapter_dir: Path | None = None,
+        merge_cache: Path | None = None,
     ) -> None:
         self.model_id = model_id
         self.model_dir = model_dir
         self.adapter_dir = adapter_dir
+        self.merge_cache = merge_cache
         self.batch_size = batch_size
         self.device = device or "cpu"
         self.cache = EmbeddingCache(cache_dir) if cache_dir is not None else None
@@ -210,8 +215,15 @@ class Embedder:
                 raise EmbedderError(
                     f"the embedding model at {self.model_dir} has dimension {dim}; the graph schema needs {EMBEDDING_DIM}"
                 )
-            if self.adapter_dir is not None:
-                encoder.auto_model = _merged(encoder.auto_model, self.adapter_dir)
+            adapter_dir = self.adapter_dir
+            if adapter_dir is not None:
+                encoder.auto_model = merged_model(
+                    encoder.auto_model,
+                    self.model_dir,
+                    adapter_dir,
+                    self.merge_cache,
+                    lambda model: _merged(model, adapter_dir),
+                )
             self._model = encoder
         return self._model
 
@@ -302,13 +314,21 @@ _SHARED: dict[tuple[str, str, str], Embedder] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def _shared(model_id: str, model_dir: Path, cache_dir: Path, adapter_dir: Path | None = None) -> Embedder:
+def _shared(
+    model_id: str,
+    model_dir: Path,
+    cache_dir: Path,
+    adapter_dir: Path | None = None,
+    merge_cache: Path | None = None,
+) -> Embedder:
     """The one embedder per process for this model, adapter and cache (created once, thread-safe)."""
     key = (model_id, str(model_dir), str(cache_dir))
     with _SHARED_LOCK:
         embedder = _SHARED.get(key)
         if embedder is None:
-            embedder = Embedder(model_id, model_dir, cache_dir, adapter_dir=adapter_dir)
+            embedder = Embedder(
+                model_id, model_dir, cache_dir, adapter_dir=adapter_dir, merge_cache=merge_cache
+            )
             _SHARED[key] = embedder
         return embedder
 
@@ -327,4 +347,6 @@ def load_relevance_embedder(settings: Settings) -> Embedder | None:
         return None
     model_id, model_dir = resolve_model(settings)
     relevance_id = f"{model_id}+{adapter_id(adapter_dir)}"
-    return _shared(relevance_id, model_dir, settings.embedding_cache_dir, adapter_dir)
+    return _shared(
+        relevance_id, model_dir, settings.embedding_cache_dir, adapter_dir, settings.merged_model_dir
+    )

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from model.cpu_features import native_bfloat16
 from model.embedder import EmbedderError, resolve_model
 from model.library_noise import silence_library_noise
+from model.merged_weights import merged_model
 
 if TYPE_CHECKING:
     from config import Settings
@@ -39,9 +40,10 @@ class RerankerError(RuntimeError):
 class Reranker:
     """Scores (question, sentence) pairs; thread-safe, the model loads on first use."""
 
-    def __init__(self, model_dir: Path, adapter_dir: Path) -> None:
+    def __init__(self, model_dir: Path, adapter_dir: Path, merge_cache: Path | None = None) -> None:
         self.model_dir = model_dir
         self.adapter_dir = adapter_dir
+        self.merge_cache = merge_cache
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -49,7 +51,7 @@ class Reranker:
         """The tokenizer and the model with the adapter merged (loaded once)."""
         with self._lock:
             if self._model is None:
-                self._model = _load(self.model_dir, self.adapter_dir)
+                self._model = _load(self.model_dir, self.adapter_dir, self.merge_cache)
             return self._model
 
     def scores(self, question: str, sentences: Sequence[str]) -> list[float]:
@@ -82,10 +84,16 @@ class Reranker:
         return out
 
 
-def _load(model_dir: Path, adapter_dir: Path) -> tuple[Any, Any]:
+def _merge(base: Any, adapter_dir: Path) -> Any:
+    from peft import PeftModel
+
+    # the adapter holds the head it was trained with (peft's modules_to_save), so the base's fresh one is replaced
+    return PeftModel.from_pretrained(base, str(adapter_dir)).merge_and_unload()
+
+
+def _load(model_dir: Path, adapter_dir: Path, merge_cache: Path | None) -> tuple[Any, Any]:
     silence_library_noise()
     import torch
-    from peft import PeftModel
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     try:
@@ -93,8 +101,7 @@ def _load(model_dir: Path, adapter_dir: Path) -> tuple[Any, Any]:
         base = AutoModelForSequenceClassification.from_pretrained(
             str(model_dir), num_labels=1, local_files_only=True
         )
-        # the adapter holds the head it was trained with (peft's modules_to_save), so the base's fresh one is replaced
-        model = PeftModel.from_pretrained(base, str(adapter_dir)).merge_and_unload()
+        model = merged_model(base, model_dir, adapter_dir, merge_cache, lambda b: _merge(b, adapter_dir))
     except (OSError, ValueError, KeyError, RuntimeError) as exc:  # RuntimeError: weights of another shape
         raise RerankerError(
             f"cannot load the answer reranker from {model_dir} with the adapter in {adapter_dir}: {exc}; retrain "
@@ -123,5 +130,5 @@ def load_reranker(settings: Settings) -> Reranker | None:
     with _SHARED_LOCK:
         reranker = _SHARED.get(key)
         if reranker is None:
-            reranker = _SHARED[key] = Reranker(model_dir, adapter_dir)
+            reranker = _SHARED[key] = Reranker(model_dir, adapter_dir, settings.merged_model_dir)
         return reranker
