@@ -70,17 +70,15 @@ def merged_model(
     from safetensors.torch import load_file, save_file
 
     path = cache_dir / f"{type(model).__name__}-{merge_key(model, base_dir, adapter_dir)}.safetensors"
-    if path.is_file():
-        try:
-            model.load_state_dict(load_file(path), strict=True)
-            return model
-        except (
-            OSError,
-            RuntimeError,
-            ValueError,
-            SafetensorError,
-        ):  # truncated or foreign: merge again below
-            pass
+    try:
+        kept = load_file(path) if path.is_file() else None
+    except (OSError, ValueError, SafetensorError):  # a truncated file: merged again below
+        kept = None
+    own = model.state_dict()
+    # checked before loading: a load that fails half-way would leave the base changed under the merge
+    if kept is not None and kept.keys() == own.keys() and all(kept[k].shape == own[k].shape for k in own):
+        model.load_state_dict(kept, strict=True)
+        return model
     merged = merge(model)
     cache_dir.mkdir(parents=True, exist_ok=True)
     staging = cache_dir / f".{path.name}.partial-{os.getpid()}-{uuid.uuid4().hex[:8]}"

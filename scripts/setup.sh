@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Creates .venv/ in the repository root and installs expgraph (the `expgraph` command) with its dev tools, then
 # prepares what the first start would otherwise do slowly, in .cache/ (shared by every data dir): the generator's
-# GGUF converted to safetensors, and the bundled corpus's embeddings (a content-addressed vector file keyed by
-# sha256 of embedding model id + text): its passages, and every sentence an answer plan weighs, by the embedder and
-# the answer-relevance embedder (5 to 15 minutes on 2 cores, once: 908 s on an AVX2-only EPYC). A fresh `expgraph
+# GGUF converted to safetensors, the relevance encoder with its LoRA adapter merged (read back without peft; the
+# reranker's is kept at its first load), and the bundled corpus's embeddings (a content-addressed vector file keyed
+# by sha256 of embedding model id + text): its passages, and every sentence an answer plan weighs, by the embedder
+# and the answer-relevance embedder (5 to 15 minutes on 2 cores, once: 908 s on an AVX2-only EPYC). A fresh `expgraph
 # serve` then ingests without embedding, and its first answers do not embed their sentences (12 s for one answer on
 # a cold cache). The test suite starts its own cache from a copy of this one when this code alone filled it.
 # Safe to run again: it only installs, converts and embeds what is missing.

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 
 from model.embedder import BUNDLED_MODEL_ID, Embedder, bundled_model_dir
 from model.merged_weights import merge_key
@@ -59,12 +60,19 @@ def test_the_reranker_read_back_gives_the_merges_scores_bit_for_bit(tmp_path: Pa
     assert max(range(len(TEXTS)), key=lambda i: merged[i]) != 2  # SRM does not answer a CUPED question
 
 
-def test_a_damaged_file_is_merged_again_and_rewritten(tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", ["truncated", "another model's tensors"])
+def test_a_damaged_file_is_merged_again_and_rewritten(tmp_path: Path, damage: str) -> None:
     expected = _relevance(None).embed(TEXTS[:2])
     _relevance(tmp_path).embed(["x"])
     (kept,) = tmp_path.glob("BertModel-*.safetensors")
     size = kept.stat().st_size
-    kept.write_bytes(kept.read_bytes()[: size // 3])
+    if damage == "truncated":
+        kept.write_bytes(kept.read_bytes()[: size // 3])
+    else:  # the right first keys with the wrong shapes, and too few of them
+        from safetensors.torch import load_file, save_file
+
+        own = load_file(kept)
+        save_file({k: torch.zeros(2) for k in list(own)[:5]}, kept)
     assert _relevance(tmp_path).embed(TEXTS[:2]) == expected
     assert kept.stat().st_size == size
     assert not list(tmp_path.glob(".*partial*"))
