@@ -7,7 +7,7 @@ every process that loads either model paid it, with the merge itself, to compute
 of ours); its result, the merged model's state dict, is kept in a safetensors file under the cache dir, named by
 what decides it: the base model's weight files, the adapter's files, the model class and the torch, transformers and
 peft versions. A later load builds the base model as before and loads that state dict over it, strictly (every key,
-every shape), so the model is the merged one bit for bit without importing peft. A file that cannot be read is
+shape and dtype), so the model is the merged one bit for bit without importing peft. A file that cannot be read is
 merged again and rewritten; the write is a rename, so two processes merging at once each leave a whole file.
 """
 
@@ -58,6 +58,10 @@ def merge_key(model: Any, base_dir: Path, adapter_dir: Path) -> str:
     return digest.hexdigest()[:20]
 
 
+def _same(kept: Any, own: Any) -> bool:
+    return bool(kept.shape == own.shape and kept.dtype == own.dtype)
+
+
 def merged_model(
     model: Any, base_dir: Path, adapter_dir: Path, cache_dir: Path | None, merge: Callable[[Any], Any]
 ) -> Any:
@@ -75,8 +79,9 @@ def merged_model(
     except (OSError, ValueError, SafetensorError):  # a truncated file: merged again below
         kept = None
     own = model.state_dict()
-    # checked before loading: a load that fails half-way would leave the base changed under the merge
-    if kept is not None and kept.keys() == own.keys() and all(kept[k].shape == own[k].shape for k in own):
+    # checked before loading: a load that fails half-way would leave the base changed under the merge, and a tensor
+    # of another dtype would be cast, not read back bit for bit
+    if kept is not None and kept.keys() == own.keys() and all(_same(kept[k], own[k]) for k in own):
         model.load_state_dict(kept, strict=True)
         return model
     merged = merge(model)

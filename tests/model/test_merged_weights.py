@@ -60,7 +60,7 @@ def test_the_reranker_read_back_gives_the_merges_scores_bit_for_bit(tmp_path: Pa
     assert max(range(len(TEXTS)), key=lambda i: merged[i]) != 2  # SRM does not answer a CUPED question
 
 
-@pytest.mark.parametrize("damage", ["truncated", "another model's tensors"])
+@pytest.mark.parametrize("damage", ["truncated", "another model's tensors", "another dtype"])
 def test_a_damaged_file_is_merged_again_and_rewritten(tmp_path: Path, damage: str) -> None:
     expected = _relevance(None).embed(TEXTS[:2])
     _relevance(tmp_path).embed(["x"])
@@ -68,11 +68,14 @@ def test_a_damaged_file_is_merged_again_and_rewritten(tmp_path: Path, damage: st
     size = kept.stat().st_size
     if damage == "truncated":
         kept.write_bytes(kept.read_bytes()[: size // 3])
-    else:  # the right first keys with the wrong shapes, and too few of them
+    else:
         from safetensors.torch import load_file, save_file
 
         own = load_file(kept)
-        save_file({k: torch.zeros(2) for k in list(own)[:5]}, kept)
+        if damage == "another dtype":  # every key and shape right, in half precision
+            save_file({k: v.to(torch.float16) for k, v in own.items()}, kept)
+        else:  # the right first keys with the wrong shapes, and too few of them
+            save_file({k: torch.zeros(2) for k in list(own)[:5]}, kept)
     assert _relevance(tmp_path).embed(TEXTS[:2]) == expected
     assert kept.stat().st_size == size
     assert not list(tmp_path.glob(".*partial*"))
