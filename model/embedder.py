@@ -217,12 +217,8 @@ class Embedder:
                 )
             adapter_dir = self.adapter_dir
             if adapter_dir is not None:
-                encoder.auto_model = merged_model(
-                    encoder.auto_model,
-                    self.model_dir,
-                    adapter_dir,
-                    self.merge_cache,
-                    lambda model: _merged(model, adapter_dir),
+                encoder.auto_model = _merged(
+                    encoder.auto_model, adapter_dir, self.model_dir, self.merge_cache
                 )
             self._model = encoder
         return self._model
@@ -286,12 +282,13 @@ class Embedder:
         return vectors
 
 
-def _merged(encoder: Any, adapter_dir: Path) -> Any:
-    """``encoder`` with the LoRA adapter in ``adapter_dir`` merged into its weights (no adapter cost per call)."""
-    from peft import PeftModel
-
+def _merged(
+    encoder: Any, adapter_dir: Path, base_dir: Path | None = None, merge_cache: Path | None = None
+) -> Any:
+    """``encoder`` with the LoRA adapter in ``adapter_dir`` merged into its weights (no adapter cost per call), read
+    back from ``merge_cache`` when an earlier process kept it (``model.merged_weights``)."""
     try:
-        return PeftModel.from_pretrained(encoder, str(adapter_dir)).merge_and_unload()
+        return merged_model(encoder, adapter_dir, base_dir=base_dir, cache_dir=merge_cache)
     except (OSError, ValueError, KeyError, RuntimeError) as exc:  # RuntimeError: weights of another shape
         raise EmbedderError(
             f"cannot apply the relevance adapter in {adapter_dir}: {exc}; retrain it (expgraph train-relevance) "

@@ -17,7 +17,6 @@ import functools
 import hashlib
 import os
 import uuid
-from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -62,14 +61,24 @@ def _same(kept: Any, own: Any) -> bool:
     return bool(kept.shape == own.shape and kept.dtype == own.dtype)
 
 
+def peft_merge(model: Any, adapter_dir: Path) -> Any:
+    """``model`` with the peft adapter in ``adapter_dir`` merged into its weights. An adapter that trained a head of
+    its own (peft's ``modules_to_save``, as the reranker's) replaces the base's fresh one."""
+    from peft import PeftModel
+
+    return PeftModel.from_pretrained(model, str(adapter_dir)).merge_and_unload()
+
+
 def merged_model(
-    model: Any, base_dir: Path, adapter_dir: Path, cache_dir: Path | None, merge: Callable[[Any], Any]
+    model: Any, adapter_dir: Path, *, base_dir: Path | None = None, cache_dir: Path | None = None
 ) -> Any:
     """``model`` (the base, as loaded from ``base_dir``) with the adapter in ``adapter_dir`` merged: read from
-    ``cache_dir`` when an earlier process stored it, else ``merge(model)`` (the caller's peft merge, with its own
-    errors), stored there for the next one. Without a cache dir it always merges."""
+    ``cache_dir`` when an earlier process stored it, else merged by peft (``peft_merge``, whose errors the caller
+    reports) and stored there for the next one. Without a cache dir it always merges."""
     if cache_dir is None:
-        return merge(model)
+        return peft_merge(model, adapter_dir)
+    if base_dir is None:
+        raise ValueError("a kept merge is named by its base weights: pass base_dir with cache_dir")
     from safetensors import SafetensorError
     from safetensors.torch import load_file, save_file
 
@@ -84,7 +93,7 @@ def merged_model(
     if kept is not None and kept.keys() == own.keys() and all(_same(kept[k], own[k]) for k in own):
         model.load_state_dict(kept, strict=True)
         return model
-    merged = merge(model)
+    merged = peft_merge(model, adapter_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
     staging = cache_dir / f".{path.name}.partial-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:

@@ -84,13 +84,6 @@ class Reranker:
         return out
 
 
-def _merge(base: Any, adapter_dir: Path) -> Any:
-    from peft import PeftModel
-
-    # the adapter holds the head it was trained with (peft's modules_to_save), so the base's fresh one is replaced
-    return PeftModel.from_pretrained(base, str(adapter_dir)).merge_and_unload()
-
-
 def _load(model_dir: Path, adapter_dir: Path, merge_cache: Path | None) -> tuple[Any, Any]:
     silence_library_noise()
     import torch
@@ -101,7 +94,7 @@ def _load(model_dir: Path, adapter_dir: Path, merge_cache: Path | None) -> tuple
         base = AutoModelForSequenceClassification.from_pretrained(
             str(model_dir), num_labels=1, local_files_only=True
         )
-        model = merged_model(base, model_dir, adapter_dir, merge_cache, lambda b: _merge(b, adapter_dir))
+        model = merged_model(base, adapter_dir, base_dir=model_dir, cache_dir=merge_cache)
     except (OSError, ValueError, KeyError, RuntimeError) as exc:  # RuntimeError: weights of another shape
         raise RerankerError(
             f"cannot load the answer reranker from {model_dir} with the adapter in {adapter_dir}: {exc}; retrain "
