@@ -18,9 +18,12 @@ the time-budget change by someone who did not read the parser. ``test4`` (built 
 ``eval/calc_set12.sha256``) is held out too: sizing, duration, power and fit questions in chat voice, written by
 someone who did not read the parser, before the changes it measures. ``test5`` (built by ``eval/calc_build13.py``,
 frozen by ``eval/calc_set13.sha256``) is held out as well: sizing, duration, power, MDE and fit questions in
-practitioners' chat voice, written by someone who did not read the parser, before it was scored. ``dev`` and the
-later dev rounds ``dev2`` … ``dev10`` (each built by ``eval/calc_buildN.py`` and frozen by
-``eval/calc_setN.sha256`` before the changes it led to) are for tuning.
+practitioners' chat voice, written by someone who did not read the parser, before it was scored. ``test6`` (built
+by ``eval/calc_build15.py``, frozen by ``eval/calc_set15.sha256``) is held out too: sample ratio mismatch from shares
+of a total (and casual per-arm counts), written by someone who did not read the parser, before it was scored. ``dev``
+and the later dev rounds ``dev2`` … ``dev10`` (each built by ``eval/calc_buildN.py`` and frozen by
+``eval/calc_setN.sha256`` before the changes it led to) are for tuning, and so is ``dev11`` (built by
+``eval/calc_build14.py``, frozen by ``eval/calc_set14.sha256``): SRM from shares of a total, the same kind as test6.
 """
 
 from __future__ import annotations
@@ -233,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
             "test3",
             "test4",
             "test5",
+            "test6",
             "dev3",
             "dev4",
             "dev5",
@@ -241,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
             "dev8",
             "dev9",
             "dev10",
+            "dev11",
         ),
         default="dev",
     )
