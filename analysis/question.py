@@ -19,6 +19,7 @@ import re
 
 from analysis.data import ExperimentData, MetricArm
 from understanding.arm_statistics import ArmSummary, arm_summaries, mean_or_sd_positions
+from understanding.quantities import traffic_splits
 
 _ARM = re.compile(
     r"\b(control|baseline|treatment|test|variant\s*[a-z0-9]?|arm\s*[a-z0-9]|group\s*[a-z0-9]|version\s*[a-z0-9]|"
@@ -39,9 +40,12 @@ def _numbers(question: str, start: int, end: int, skip: set[int]) -> list[tuple[
     """(value, is_percentage) for each number in ``question[start:end]`` not starting at ``skip``; "10k" and "1,000"
     are read as counts."""
     found = []
+    splits = [(m.start(), m.end()) for m in traffic_splits(question, start, end)]
     for match in _NUMBER.finditer(question, start, end):
         if match.start() in skip:  # "avg order $42": a mean, not users or conversions
             continue
+        if any(s <= match.start() < e for s, e in splits):
+            continue  # "came out 52/48", "a 50/50 test": shares of the traffic, not counts
         text, unit, percent = match.groups()
         digits = text.replace(",", "").replace("_", "")
         if "," in text and not re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", text):
@@ -49,6 +53,15 @@ def _numbers(question: str, start: int, end: int, skip: set[int]) -> list[tuple[
         value = float(digits) * _MULTIPLIER.get((unit or "").lower(), 1.0)
         found.append((value, bool(percent)))
     return found
+
+
+def _names_arm(text: str, mark: re.Match[str]) -> bool:
+    """Whether an arm word names an arm: a lone letter does only before a colon, a number or an amount ("A: 500
+    users", "b 1,200"); "had a mean of", "a test result" use it as an article."""
+    label = mark.group(1).strip()
+    return len(label) != 1 or bool(
+        re.search(r"[:=(-]\s*$", mark.group(0)) or re.match(r"\s*[\d$€£]", text[mark.end() :])
+    )
 
 
 def _arm_counts(numbers: list[tuple[float, bool]]) -> tuple[int, int] | None:
@@ -74,7 +87,7 @@ def parse_results_from_question(text: str) -> ExperimentData | None:
     if means is not None:
         return _means_results(text, means)
     skip = mean_or_sd_positions(text)
-    marks = [m for m in _ARM.finditer(text)]
+    marks = [m for m in _ARM.finditer(text) if _names_arm(text, m)]
     if len(marks) < 2:
         return None
     arms: dict[str, MetricArm] = {}
@@ -115,10 +128,7 @@ def _arm_labels(text: str, count: int) -> list[str]:
         if mark.start() >= last_number:  # "… is the t-test significant?": no arm after the last number
             break
         label = re.sub(r"\s+", " ", mark.group(1).strip().lower())
-        lone_letter = len(label) == 1 and not (
-            re.search(r"[:=(-]\s*$", mark.group(0)) or re.match(r"\s*[\d$€£]", text[mark.end() :])
-        )  # "had a mean of": an article, not arm A
-        if not lone_letter and label not in labels:
+        if _names_arm(text, mark) and label not in labels:
             labels.append(label)
     if len(labels) == count:
         return labels

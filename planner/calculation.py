@@ -233,6 +233,12 @@ def _p(value: Any) -> str:
     return f"{v:.2g}" if v < 0.001 else f"{v:.3f}" if v < 0.1 else f"{v:.2f}"
 
 
+def _p_exact(value: Any) -> str:
+    """ "p = 0.012 (0.01234)"; a p-value that underflows a double (χ² in the thousands) is below 1e-300, not 0."""
+    v = float(value)
+    return "p < 1e-300" if v == 0 else f"p = {_p(v)} ({v:.4g})"
+
+
 def humanise(key: str) -> str:
     return key.replace("_", " ")
 
@@ -294,7 +300,7 @@ def result_sentence(result: dict[str, Any]) -> str:
         )
         return (
             f"Observed split {shares}{ratio} against the intended {' / '.join(_pct(s, 1) for s in inp['split'])}: "
-            f"χ² = {float(out['chi2']):.2f} (df {out['df']}, {method}), p = {_p(out['p_value'])} ({float(out['p_value']):.4g}). {out['verdict']}"
+            f"χ² = {float(out['chi2']):.2f} (df {out['df']}, {method}), {_p_exact(out['p_value'])}. {out['verdict']}"
         )
     if tool == "multiple_testing":
         adjusted = ", ".join(f"{float(v):.4g}" for v in out["adjusted_p_values"])

@@ -79,9 +79,21 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
     counts = [q for q in quantities if q.unit == "count" and q.value >= 10]
     if (
         re.search(r"\bsrm\b|sample ratio|ratio mismatch", t)
-        or (re.search(r"\bmismatch\b", t) and len(counts) >= 2)
+        # "our control arm has 50.7% of users in a 50/50 experiment, mismatch?": the split is asked about
+        or (
+            re.search(r"\bmismatch\b", t)
+            and (
+                len(counts) >= 2
+                or shares_of_total(quantities, counts, t) is not None
+                or any(q.unit == "split" for q in quantities)
+                or re.search(r"\b(?:split|arms?|traffic|allocation)\b", t)
+            )
+        )
         # "did my 50/50 split come out 50/50? we got 50.4 vs 49.6 with 2M users": the observed split is the data
-        or (_SPLIT_CHECK.search(t) and (len(counts) >= 2 or shares_of_total(quantities, counts) is not None))
+        or (
+            _SPLIT_CHECK.search(t)
+            and (len(counts) >= 2 or shares_of_total(quantities, counts, t) is not None)
+        )
     ):
         return "srm_check", "p_value"
     if re.search(r"o'?brien|pocock|sequential|interim|boundar|alpha spending|lan-demets", t):

@@ -8,40 +8,44 @@ import re
 from typing import Any
 
 from understanding.group_order import means_of_two, ordered_pairs
-from understanding.quantities import Quantity, shares_of_total
+from understanding.quantities import Quantity, arm_counts, shares_of_total
 from understanding.reading import Grounded, Step, _two_group_means
 from understanding.step_builder import StepBuilder, StepFn
 
 
 def srm_steps(b: StepBuilder, t: str, quantities: list[Quantity]) -> str:
     """Chi-square test of the observed split against the planned one."""
-    params: dict[str, Any]
-    split = next((q for q in quantities if q.unit == "split"), None)
+    params: dict[str, Any] = {}
     counts = [q for q in quantities if q.unit == "count" and q.value >= 10 and q.per is None]
-    params = {}
-    shares = shares_of_total(quantities, counts)
-    if len(counts) >= 2:
-        params["counts"] = [q.value for q in counts]
-        for i, q in enumerate(counts):
+    arms = arm_counts(counts)
+    shares = None if arms else shares_of_total(quantities, counts, t)
+    split = next((q for q in quantities if q.unit == "split"), None)
+    planned = list(split.values) if split is not None else None
+    planned_span = split.span() if split is not None else None
+    if arms:
+        params["counts"] = [q.value for q in arms]
+        for i, q in enumerate(arms):
             b.used[f"count_{i + 1}"] = Grounded(q.value, "question", q.span())
     elif shares is not None:
-        # "50.4% vs 49.6% of 2 million users": each arm's share of the total is its count
-        parts, total = shares
+        # "50.4% vs 49.6% of 2 million users", "came out 52/48 ... 2M users": each arm's share of the total is its count
+        total = shares.total
+        planned = list(shares.planned) if shares.planned is not None else None
+        planned_span = shares.planned_from.span() if shares.planned_from is not None else None
         params["counts"] = b.derive(
             "counts",
-            [round(q.value / 100 * total.value) for q in parts],
+            [round(p / 100 * total.value) for p in shares.percents],
             f"counts from the shares of {total.text} users: "
-            + ", ".join(f"{q.value:g}% is {round(q.value / 100 * total.value):,}" for q in parts),
+            + ", ".join(f"{p:g}% is {round(p / 100 * total.value):,}" for p in shares.percents),
         )
     else:
         b.need("counts")
     if (
-        split is not None
-        and len(split.values) == len(params.get("counts", ()))
+        planned is not None
+        and len(planned) == len(params.get("counts", ()))
         and not re.search(r"\bequal\b", t)
     ):
-        params["split"] = list(split.values)
-        b.used["split"] = Grounded(list(split.values), "question", split.span())
+        params["split"] = planned
+        b.used["split"] = Grounded(planned, "question", planned_span)
     thr = re.search(
         r"(\d*\.?\d+)\s?%\s*(?:threshold|level)|(?:threshold(?: of)?|p\s?<)\s*(\d*\.?\d+)\s?(%)?", t
     )

@@ -89,7 +89,7 @@ def normalise(question: str) -> str:
     )
     text = re.sub(r"\b16\s?σ²\s?/\s?δ²", "Kohavi rule of thumb", text)
     text = re.sub(r"\b(wh)at(?:s|’s)\b", r"\1at's", text, flags=re.IGNORECASE)  # "whats our mde", "what’s"
-    text = re.sub(r"\bhalf a (minute|second|day|point|percent)", r"0.5 \1", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bhalf a (minute|second|day|point|percent|million)", r"0.5 \1", text, flags=re.IGNORECASE)
     text = re.sub(r"\bhalf of\b", "50% of", text, flags=re.IGNORECASE)
     text = re.sub(r"\bhalf (?=are|of|is|the traffic|our traffic)", "50% ", text, flags=re.IGNORECASE)
     text = re.sub(r"\bthree[- ]quarters\b", "75%", text, flags=re.IGNORECASE)
@@ -150,7 +150,7 @@ def normalise(question: str) -> str:
         value = _word_value(raw)
         if value is None:
             return raw
-        return f"{value:g}"
+        return f"{int(value)}" if value == int(value) else f"{value:g}"  # "two million" is 2000000, not 2e+06
 
     # "one percentage point", "one dollar": a lone "one" before a unit is the number 1
     text = re.sub(
@@ -339,6 +339,19 @@ def _p_value_lists(text: str) -> list[Quantity]:
     return out
 
 
+def split_parts(match: re.Match[str]) -> list[float]:
+    return [float(p) for p in re.findall(r"\d{1,2}(?:\.\d+)?", match.group(0))]
+
+
+def traffic_splits(text: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
+    """Shares of the traffic written as a split ("90/10", "52/48", "33/33/34"): parts that add up to 100."""
+    return [
+        m
+        for m in _SPLIT.finditer(text, start, len(text) if end is None else end)
+        if len(split_parts(m)) >= 2 and abs(sum(split_parts(m)) - 100) < 1e-6
+    ]
+
+
 def tag(text: str) -> list[Quantity]:
     """Every quantity in the (normalised) text, left to right, without overlaps (larger structures first)."""
     taken: list[tuple[int, int]] = []
@@ -366,9 +379,9 @@ def tag(text: str) -> list[Quantity]:
                     values=(parts[0] / 100, parts[1] / 100),
                 )
             )
-    for m in _SPLIT.finditer(text):
-        parts = [float(p) for p in re.findall(r"\d{1,2}(?:\.\d+)?", m.group(0))]
-        if len(parts) >= 2 and abs(sum(parts) - 100) < 1e-6 and free(m.start(), m.end()):
+    for m in traffic_splits(text):
+        parts = split_parts(m)
+        if free(m.start(), m.end()):
             add(
                 Quantity(
                     m.start(),
@@ -445,13 +458,120 @@ SHARES_TOTAL_TOLERANCE = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class ObservedShares:
+    """Each arm's observed share of one total, in percent, first-named arm first ("50.4% vs 49.6% of 2M users", "came
+    out 52/48 ... 2M users", "control got 50.8% of 500k users"), and the planned split in the same order when the
+    question gives it (``planned_from``: the quantities that say it)."""
+
+    percents: tuple[float, ...]
+    total: Quantity
+    planned: tuple[float, ...] | None
+    planned_from: Quantity | None
+
+
+# words that mark a share as the planned one ("on a 50/50 config", "planned 60/40", "meant to get 10%") or as what
+# came out ("came out 52/48", "only got 48.9%")
+_PLANNED_BEFORE = re.compile(
+    r"(?:plann?ed|intended|expected|designed|configured|config|supposed to (?:be|get)|meant to (?:be|get)|"
+    r"should (?:be|get)|set (?:up )?(?:as|to|at|for)|target(?:ed)?|allocat\w*|on an?|for an?|in an?|ran an?|"
+    r"running an?|run an?|instead of|rather than|vs\.? the planned)\s*(?:split|allocation|of|as|at|to|be)?\s*$",
+    re.IGNORECASE,
+)
+_PLANNED_AFTER = re.compile(
+    r"^\s*(?:config\w*|design\w*|setup|set-up|allocation|test|experiment|a/?b|holdout|"
+    r"split (?:was )?(?:planned|intended|configured)|(?:was |is )?(?:planned|intended|expected|configured|target))\b",
+    re.IGNORECASE,
+)
+_OBSERVED_BEFORE = re.compile(
+    r"(?:came out|come out|comes out|came in|ended up|end up|got|getting|observed|observe|saw|see|seeing|actual(?:ly)?|"
+    r"landed|landing|reads|is now|shows?|showing|sit|sits)\s*(?:as|at|to|like|with)?\s*(?:about|around|~|roughly)?\s*$",
+    re.IGNORECASE,
+)
+PLANNED_WINDOW = 30  # characters before a share that say whether it is the planned or the observed one
+# an observed share this far from the planned one is something else (a conversion rate, a lift), not the split
+MAX_SHARE_DRIFT = 10.0
+# arms of one test: the largest count more than this many times the smallest is a total beside a share, not an arm
+MAX_ARM_RATIO = 100.0
+
+
+def _planned_cue(text: str, q: Quantity) -> int:
+    """+1 when the words around a share mark it as planned, -1 as observed, 0 when they say neither."""
+    before = text[max(0, q.start - PLANNED_WINDOW) : q.start]
+    after = text[q.end : q.end + PLANNED_WINDOW]
+    planned = bool(_PLANNED_BEFORE.search(before) or _PLANNED_AFTER.search(after))
+    observed = bool(_OBSERVED_BEFORE.search(before))
+    return int(planned) - int(observed)
+
+
+def _round(q: Quantity) -> bool:
+    """A split as designs are written: even, or every part a multiple of five ("90/10", "60/40", "95/5")."""
+    parts = [100 * v for v in q.values]
+    return max(parts) - min(parts) < 1e-9 or all(abs(p / 5 - round(p / 5)) < 1e-9 for p in parts)
+
+
+def arm_counts(counts: list[Quantity]) -> list[Quantity]:
+    """The counts that are arms' sizes: two or more of comparable size (not a total beside "60 treatment / 40")."""
+    if len(counts) < 2 or max(q.value for q in counts) > MAX_ARM_RATIO * min(q.value for q in counts):
+        return []
+    return counts
+
+
 def shares_of_total(
-    quantities: list[Quantity], counts: list[Quantity]
-) -> tuple[list[Quantity], Quantity] | None:
-    """Two or more arm shares in percent that add up to 100, and the one total they are shares of."""
+    quantities: list[Quantity], counts: list[Quantity], text: str = ""
+) -> ObservedShares | None:
+    """Each arm's observed share of the one total they are shares of; None when the question gives no such shares.
+
+    Shares come as percentages that add up to 100 ("50.4% vs 49.6% of 2M users"), as a split the question says came
+    out ("the split came out 52/48 on a 50/50 config"), or as one arm's share, the other arm having the rest
+    ("control got 50.8% of 500k users on a 50/50 test"). The words around them say which split was planned; when
+    they do not, a split written as designs are (even, multiples of five) is the plan, and of two such the first.
+    """
     if len(counts) != 1:
         return None
-    parts = [q for q in quantities if q.unit in ("percent", "number") and 0 < q.value < 100]
-    if len(parts) < 2 or abs(sum(q.value for q in parts) - 100) > SHARES_TOTAL_TOLERANCE:
+    total = counts[0]
+    splits = [q for q in quantities if q.unit == "split"]
+    cues = {id(q): _planned_cue(text, q) for q in splits}
+    observed_splits = [q for q in splits if cues[id(q)] < 0 or (cues[id(q)] == 0 and not _round(q))]
+    planned_splits = [q for q in splits if q not in observed_splits]
+    if len(observed_splits) > 1 and not planned_splits:
+        # "61/39 ... 60/40" with no word for either: the plan is usually said first
+        observed_splits, planned_splits = observed_splits[1:], observed_splits[:1]
+    plan = planned_splits[0] if planned_splits else None
+    planned_parts = [100 * v for v in plan.values] if plan is not None else []
+    percents = [q for q in quantities if q.unit in ("percent", "number") and 0 < q.value < 100]
+    said_planned = [q for q in percents if _planned_cue(text, q) > 0]
+    if plan is None and len(said_planned) == 1:  # "supposed to be 60% ... came in at 60.5%"
+        planned_parts = [said_planned[0].value, 100 - said_planned[0].value]
+    elif plan is None and abs(sum(q.value for q in said_planned) - 100) < 1e-9:
+        planned_parts = [q.value for q in said_planned]  # "vs the planned 10%, control planned at 90%"
+    observed = [
+        q
+        for q in percents
+        if q not in said_planned and not any(abs(q.value - p) < 1e-9 for p in planned_parts)
+    ]
+    shares: list[float] = []
+    if len(observed) >= 2 and abs(sum(q.value for q in observed) - 100) <= SHARES_TOTAL_TOLERANCE:
+        shares = [q.value for q in observed]
+    elif observed_splits and len(observed_splits[0].values) >= 2:
+        shares = [100 * v for v in observed_splits[0].values]
+    elif len(observed) == 1 and len(planned_parts) <= 2:
+        share = observed[0].value
+        expected = planned_parts or [50.0, 50.0]
+        own = min(expected, key=lambda p: abs(p - share))
+        if abs(own - share) > MAX_SHARE_DRIFT:
+            return None
+        # the arm the question gives a share of comes first, as it is named first
+        shares = [share, 100 - share]
+        planned_parts = [own, 100 - own] if planned_parts else []
+    if not shares:
         return None
-    return parts, counts[0]
+    if planned_parts and len(planned_parts) == len(shares):
+        # "variant meant to get 10% (90/10)": the named arm's part first
+        if len(shares) == 2 and abs(planned_parts[0] - shares[0]) > abs(planned_parts[1] - shares[0]):
+            planned_parts = planned_parts[::-1]
+        if all(abs(a - b) < 1e-9 for a, b in zip(planned_parts, shares, strict=True)):
+            return None  # "did my 50/50 come out 50/50?": the plan, said twice
+        said = plan or (said_planned[0] if said_planned else None)
+        return ObservedShares(tuple(shares), total, tuple(p / 100 for p in planned_parts), said)
+    return ObservedShares(tuple(shares), total, None, None)

@@ -38,6 +38,25 @@ def test_planning_questions_carry_no_results() -> None:
     assert _counts("What is a sample ratio mismatch?") is None
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # "a test result" is no arm A and no test arm, and a split's shares are no users or conversions
+        "should we trust a test result if the split came out 52/48 on a 50/50 config with 2 million users?",
+        "control vs treatment came out 51/49 on a 50/50 test with 400k users, srm?",
+    ],
+)
+def test_a_split_of_the_traffic_carries_no_results(question: str) -> None:
+    assert parse_results_from_question(question) is None
+
+
+def test_a_split_beside_the_results_is_not_read_as_counts() -> None:
+    data = parse_results_from_question(
+        "on our 50/50 test, control: 10,000 users and 1,000 conversions, treatment: 10,050 users and 1,090 conversions"
+    )
+    assert data is not None and data.units == {"control": 10_000, "treatment": 10_050}
+
+
 # Per-arm means: a continuous metric analysed by Welch's t test. The questions are written for these tests; the
 # reference p-values are scipy's Welch test from the same summary statistics (ttest_ind_from_stats, equal_var=False).
 

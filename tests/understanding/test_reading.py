@@ -306,6 +306,77 @@ def test_an_observed_split_in_shares_of_a_total_is_checked_for_srm(question: str
     assert "equal split (not stated" not in text  # the question said 50/50
 
 
+@pytest.mark.parametrize(
+    ("question", "counts", "planned"),
+    [
+        # the observed split written as a split beside the planned one: the words say which came out
+        (
+            "the split came out 52/48 on a 50/50 config with 2 million users, can we trust it?",
+            [1_040_000, 960_000],
+            [0.5, 0.5],
+        ),
+        ("we planned 60/40 but it came out 61/39 with 300k users, srm?", [183_000, 117_000], [0.6, 0.4]),
+        # a lone uneven split that no design would use is what came out; the plan is assumed even
+        ("51/49 split with 500k users total, is that an SRM?", [255_000, 245_000], None),
+        # one arm's share of the total: the other arm has the rest, and the named arm comes first
+        (
+            "control got 50.8% of traffic on a 50/50 test with half a million users, srm?",
+            [254_000, 246_000],
+            [0.5, 0.5],
+        ),
+        (
+            "variant should get 10% (90/10), it got 9.7% of 450k users total. srm?",
+            [43_650, 406_350],
+            [0.1, 0.9],
+        ),
+        (
+            "treatment is supposed to be 60% and came in at 60.5%, 800,000 users total. srm?",
+            [484_000, 316_000],
+            [0.6, 0.4],
+        ),
+        (
+            "about two million users, control got 50.6% and treatment 49.4% on an equal split. mismatch?",
+            [1_012_000, 988_000],
+            None,
+        ),
+    ],
+)
+def test_shares_of_a_total_give_each_arms_count(
+    question: str, counts: list[int], planned: list[float] | None
+) -> None:
+    reading = read(question)
+    assert reading.tool == "srm_check" and not reading.missing
+    params = reading.steps[0].params
+    assert params["counts"] == counts
+    assert params.get("split") == planned
+    outcome = run_calculation(reading)
+    expected = [p * sum(counts) for p in planned] if planned else None
+    chi2 = stats.chisquare(counts, f_exp=expected).statistic
+    assert outcome.result is not None and outcome.result["outputs"]["chi2"] == pytest.approx(chi2)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "srm check on our 50/50 test with 500k users",  # the split is the plan: nothing observed
+        "our 50/50 landed at 51/49, is that srm?",  # shares but no total
+        "our control arm has 50.7% of users in a 50/50 experiment, mismatch?",
+        # "60 treatment / 40 control" beside 800k users are no arms' counts
+        "around 800k users, planned 60 treatment / 40 control, observed treatment share 60.5%, is that an SRM",
+    ],
+)
+def test_an_srm_check_without_arm_sizes_asks_for_the_counts(question: str) -> None:
+    outcome = run_calculation(read(question))
+    assert outcome.needs == ["counts"] and outcome.result is None
+
+
+def test_a_number_in_words_above_a_million_stays_a_plain_number() -> None:
+    from understanding.quantities import normalise
+
+    assert "2000000 users" in normalise("two million users")
+    assert "0.5M users" in normalise("half a million users")
+
+
 # --- asking for exactly what is missing, and refusing bad values ------------------------------------------------
 
 
