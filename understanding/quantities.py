@@ -570,8 +570,6 @@ def shares_of_total(
         # "variant meant to get 10% (90/10)": the named arm's part first
         if len(shares) == 2 and abs(planned_parts[0] - shares[0]) > abs(planned_parts[1] - shares[0]):
             planned_parts = planned_parts[::-1]
-        if all(abs(a - b) < 1e-9 for a, b in zip(planned_parts, shares, strict=True)):
-            return None  # "did my 50/50 come out 50/50?": the plan, said twice
         said = plan or (said_planned[0] if said_planned else None)
         return ObservedShares(tuple(shares), total, tuple(p / 100 for p in planned_parts), said)
     return ObservedShares(tuple(shares), total, None, None)
