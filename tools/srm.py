@@ -25,7 +25,7 @@ def srm_result(
     observed_shares = [o / total for o in observed]
     intended = [e / total for e in expected]
     verdict = (
-        f"Sample ratio mismatch: {_p_text(p)} < {thr:g}, so a split this far from the design is very unlikely to "
+        f"Sample ratio mismatch: {_below(p, thr)}, so a split this far from the design is very unlikely to "
         "be chance: it is not noise. Do not trust the results until the cause is found "
         "(assignment, redirects, bot filtering, logging)."
         if mismatch
@@ -57,6 +57,6 @@ def srm_result(
     )
 
 
-def _p_text(p: float) -> str:
+def _below(p: float, threshold: float) -> str:
     # chi-square statistics in the thousands (millions of users, a point off) underflow a double to exactly 0
-    return "p < 1e-300" if p == 0 else f"p = {p:.3g}"
+    return f"p < 1e-300, far below {threshold:g}" if p == 0 else f"p = {p:.3g} < {threshold:g}"

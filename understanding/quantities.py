@@ -285,6 +285,12 @@ _NAMED_SPLIT = re.compile(
     r"(\d{1,2}(?:\.\d+)?)\s?%\s*(?:(?:in|to|for|into)\s+(?:the\s+)?(?:variant|treatment|test arm))?(?=\W|$)",
     re.IGNORECASE,
 )
+# "planned 60 treatment / 40 control", "50% control, 50% variant": each share named by its arm
+_ARM_SPLIT = re.compile(
+    r"(?<![\w.])(\d{1,2}(?:\.\d+)?)\s?%?\s+(?:control|treatment|variant|test)\b\s*(?:/|,|and|vs\.?)\s*"
+    r"(\d{1,2}(?:\.\d+)?)\s?%?\s+(?:control|treatment|variant|test)\b",
+    re.IGNORECASE,
+)
 _SPLIT = re.compile(
     r"(?<![\w.,/])(\d{1,2}(?:\.\d+)?)\s?%?\s?(?:/|-)\s?(\d{1,2}(?:\.\d+)?)(?:\s?%?\s?/\s?(\d{1,2}(?:\.\d+)?))*\s?%?(?![\d/])(?!,\d)"
 )
@@ -366,9 +372,9 @@ def tag(text: str) -> list[Quantity]:
 
     for q in _p_value_lists(text):
         add(q)
-    for m in _NAMED_SPLIT.finditer(text):
+    for m in [*_NAMED_SPLIT.finditer(text), *_ARM_SPLIT.finditer(text)]:
         parts = [float(m.group(1)), float(m.group(2))]
-        if abs(sum(parts) - 100) < 1e-6:
+        if abs(sum(parts) - 100) < 1e-6 and free(m.start(), m.end()):
             add(
                 Quantity(
                     m.start(),

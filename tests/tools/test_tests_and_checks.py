@@ -95,7 +95,10 @@ def test_an_srm_p_value_below_double_precision_is_said_to_be_so_not_zero() -> No
     # 52/48 of 2 million users: χ² = 3200, whose tail probability underflows a double to exactly 0
     result = run_tool("srm_check", {"counts": [1_040_000, 960_000]})
     assert result.outputs["chi2"] == pytest.approx(3200.0) and result.outputs["p_value"] == 0.0
-    assert "p < 1e-300" in result.outputs["verdict"] and "p = 0 " not in result.outputs["verdict"]
+    assert (
+        "p < 1e-300, far below 0.001" in result.outputs["verdict"]
+        and "p = 0 " not in result.outputs["verdict"]
+    )
 
 
 def test_srm_verdict_for_an_unbalanced_50_50_test() -> None:

@@ -334,6 +334,12 @@ def test_an_observed_split_in_shares_of_a_total_is_checked_for_srm(question: str
             [484_000, 316_000],
             [0.6, 0.4],
         ),
+        # shares named by their arms are the plan, not 60 and 40 users beside 800k
+        (
+            "around 800k users, planned 60 treatment / 40 control, observed treatment share 60.5%, is that an SRM",
+            [484_000, 316_000],
+            [0.6, 0.4],
+        ),
         (
             "about two million users, control got 50.6% and treatment 49.4% on an equal split. mismatch?",
             [1_012_000, 988_000],
@@ -361,8 +367,8 @@ def test_shares_of_a_total_give_each_arms_count(
         "srm check on our 50/50 test with 500k users",  # the split is the plan: nothing observed
         "our 50/50 landed at 51/49, is that srm?",  # shares but no total
         "our control arm has 50.7% of users in a 50/50 experiment, mismatch?",
-        # "60 treatment / 40 control" beside 800k users are no arms' counts
-        "around 800k users, planned 60 treatment / 40 control, observed treatment share 60.5%, is that an SRM",
+        # 2M users beside 12 alerts are no two arms' sizes
+        "our 50/50 test has 2M users and 12 alerts fired this week, srm?",
     ],
 )
 def test_an_srm_check_without_arm_sizes_asks_for_the_counts(question: str) -> None:
