@@ -234,7 +234,8 @@ def _p(value: Any) -> str:
 
 
 def _p_exact(value: Any) -> str:
-    """ "p = 0.012 (0.01234)"; a p-value that underflows a double (χ² in the thousands) is below 1e-300, not 0."""
+    """A p-value told two ways, "p = 0.012 (0.01234)"; one that underflows a double (χ² in the thousands) is below
+    1e-300, not 0."""
     v = float(value)
     return "p < 1e-300" if v == 0 else f"p = {_p(v)} ({v:.4g})"
 

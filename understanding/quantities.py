@@ -511,9 +511,10 @@ def _planned_cue(text: str, q: Quantity) -> int:
 
 
 def _round(q: Quantity) -> bool:
-    """A split as designs are written: even, or every part a multiple of five ("90/10", "60/40", "95/5")."""
+    """A split as designs are written: even ("33/33/34" for thirds), or every part a multiple of five ("90/10")."""
     parts = [100 * v for v in q.values]
-    return max(parts) - min(parts) < 1e-9 or all(abs(p / 5 - round(p / 5)) < 1e-9 for p in parts)
+    thirds = len(parts) == 3 and all(abs(p - 100 / 3) < 1 for p in parts) and all(p == int(p) for p in parts)
+    return max(parts) - min(parts) < 1e-9 or thirds or all(abs(p / 5 - round(p / 5)) < 1e-9 for p in parts)
 
 
 def arm_counts(counts: list[Quantity]) -> list[Quantity]:

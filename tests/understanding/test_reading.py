@@ -365,6 +365,7 @@ def test_shares_of_a_total_give_each_arms_count(
     "question",
     [
         "srm check on our 50/50 test with 500k users",  # the split is the plan: nothing observed
+        "srm check on our 33/33/34 test with 600k users",  # thirds as designs write them: the plan
         "our 50/50 landed at 51/49, is that srm?",  # shares but no total
         "our control arm has 50.7% of users in a 50/50 experiment, mismatch?",
         # 2M users beside 12 alerts are no two arms' sizes
