@@ -77,23 +77,24 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
     if re.search(r"compromise", t) or "q_ratio" in roles:
         return "compromise_power", "alpha"
     counts = [q for q in quantities if q.unit == "count" and q.value >= 10]
+    mismatch, split_check = re.search(r"\bmismatch\b", t), _SPLIT_CHECK.search(t)
+    # the arms' sizes, or their shares of a total, are in the question
+    observed = bool(mismatch or split_check) and (
+        len(counts) >= 2 or shares_of_total(quantities, counts, t) is not None
+    )
     if (
         re.search(r"\bsrm\b|sample ratio|ratio mismatch", t)
         # "our control arm has 50.7% of users in a 50/50 experiment, mismatch?": the split is asked about
         or (
-            re.search(r"\bmismatch\b", t)
+            mismatch
             and (
-                len(counts) >= 2
-                or shares_of_total(quantities, counts, t) is not None
+                observed
                 or any(q.unit == "split" for q in quantities)
                 or re.search(r"\b(?:split|arms?|traffic|allocation)\b", t)
             )
         )
         # "did my 50/50 split come out 50/50? we got 50.4 vs 49.6 with 2M users": the observed split is the data
-        or (
-            _SPLIT_CHECK.search(t)
-            and (len(counts) >= 2 or shares_of_total(quantities, counts, t) is not None)
-        )
+        or (split_check and observed)
     ):
         return "srm_check", "p_value"
     if re.search(r"o'?brien|pocock|sequential|interim|boundar|alpha spending|lan-demets", t):

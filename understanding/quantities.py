@@ -351,11 +351,8 @@ def split_parts(match: re.Match[str]) -> list[float]:
 
 def traffic_splits(text: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
     """Shares of the traffic written as a split ("90/10", "52/48", "33/33/34"): parts that add up to 100."""
-    return [
-        m
-        for m in _SPLIT.finditer(text, start, len(text) if end is None else end)
-        if len(split_parts(m)) >= 2 and abs(sum(split_parts(m)) - 100) < 1e-6
-    ]
+    matches = _SPLIT.finditer(text, start, len(text) if end is None else end)
+    return [m for m in matches if len(parts := split_parts(m)) >= 2 and abs(sum(parts) - 100) < 1e-6]
 
 
 def tag(text: str) -> list[Quantity]:

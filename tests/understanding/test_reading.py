@@ -15,6 +15,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep, power_propo
 
 from planner.calculation import answer_text, run_calculation
 from understanding import read, run_steps
+from understanding.quantities import normalise
 
 
 def outputs(question: str) -> list[dict[str, object]]:
@@ -378,8 +379,6 @@ def test_an_srm_check_without_arm_sizes_asks_for_the_counts(question: str) -> No
 
 
 def test_a_number_in_words_above_a_million_stays_a_plain_number() -> None:
-    from understanding.quantities import normalise
-
     assert "2000000 users" in normalise("two million users")
     assert "0.5M users" in normalise("half a million users")
 
