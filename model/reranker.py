@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from model.cpu_features import native_bfloat16
 from model.embedder import EmbedderError, resolve_model
-from model.library_noise import silence_library_noise
+from model.library_noise import head_supplied_by_adapter, silence_library_noise
 from model.merged_weights import merged_model
 
 if TYPE_CHECKING:
@@ -91,9 +91,10 @@ def _load(model_dir: Path, adapter_dir: Path, merge_cache: Path | None) -> tuple
 
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
-        base = AutoModelForSequenceClassification.from_pretrained(
-            str(model_dir), num_labels=1, local_files_only=True
-        )
+        with head_supplied_by_adapter():
+            base = AutoModelForSequenceClassification.from_pretrained(
+                str(model_dir), num_labels=1, local_files_only=True
+            )
         model = merged_model(base, adapter_dir, base_dir=model_dir, cache_dir=merge_cache)
     except (OSError, ValueError, KeyError, RuntimeError) as exc:  # RuntimeError: weights of another shape
         raise RerankerError(

@@ -3,13 +3,16 @@ per process, and a clear error for an adapter it cannot use."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
+import torch
 from pydantic import ValidationError
+from safetensors import safe_open
 
 from config import REPO_ROOT, Settings
-from model.reranker import RerankerError, load_reranker
+from model.reranker import Reranker, RerankerError, load_reranker
 
 BUNDLED = REPO_ROOT / "adapters" / "answer-reranker-lora"
 
@@ -82,3 +85,66 @@ def test_scores_come_back_in_the_callers_order_whatever_the_lengths_and_the_prec
     together = reranker.scores(question, sentences)
     alone = [reranker.scores(question, [s])[0] for s in sentences]
     assert together == pytest.approx(alone, abs=0.05 if model.dtype == torch.bfloat16 else 1e-3)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def test_loading_reports_no_missing_head_that_the_adapter_supplies(settings: Settings) -> None:
+    from transformers import AutoModelForSequenceClassification
+
+    from model.embedder import resolve_model
+
+    _, model_dir = resolve_model(settings)
+    logger = logging.getLogger("transformers.modeling_utils")
+    collect = _Collect()
+    logger.addHandler(collect)
+    try:
+        # the plain load names the head as missing and "newly initialized" ...
+        AutoModelForSequenceClassification.from_pretrained(
+            str(model_dir), num_labels=1, local_files_only=True
+        )
+        assert any("LOAD REPORT" in m and "classifier.weight" in m for m in collect.messages)
+        collect.messages.clear()
+        # ... the reranker's load does not, and its head is the adapter's, not a fresh one
+        reranker = Reranker(model_dir, BUNDLED)
+        _, model = reranker.load()
+        assert not any("LOAD REPORT" in m for m in collect.messages)
+    finally:
+        logger.removeHandler(collect)
+    with safe_open(str(BUNDLED / "adapter_model.safetensors"), "pt") as f:
+        head = f.get_tensor("base_model.model.classifier.weight")
+    assert torch.allclose(model.classifier.weight.float(), head.float(), atol=1e-2)
+
+
+def test_a_load_report_naming_any_other_weight_still_shows() -> None:
+    from model.library_noise import head_supplied_by_adapter
+
+    logger = logging.getLogger("transformers.modeling_utils")
+    collect = _Collect()
+    logger.addHandler(collect)
+    table = "Key | Status |\n---+---\n{rows}"
+    try:
+        with head_supplied_by_adapter():
+            logger.warning(
+                "BertModel LOAD REPORT from: x\n" + table.format(rows="classifier.bias | MISSING |")
+            )
+            logger.warning(
+                "BertModel LOAD REPORT from: x\n"
+                + table.format(rows="classifier.bias | MISSING |\nencoder.layer.0.weight | MISSING |")
+            )
+            logger.warning("an unrelated warning")
+        logger.warning("BertModel LOAD REPORT from: x\n" + table.format(rows="classifier.bias | MISSING |"))
+    finally:
+        logger.removeHandler(collect)
+    assert [("encoder.layer.0" in m, "unrelated" in m) for m in collect.messages] == [
+        (True, False),
+        (False, True),
+        (False, False),
+    ]
