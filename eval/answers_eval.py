@@ -74,6 +74,7 @@ SPLITS = (
     "dev10",
     "dev11",
     "dev12",
+    "dev13",
     "test",
     "test2",
     "test3",
@@ -86,6 +87,7 @@ SPLITS = (
     "test10",
     "test11",
     "test12",
+    "test13",
 )
 CATEGORIES = ("definition", "methodology", "best_practice", "comparison", "multi_hop")
 SUPPORT_MIN_COVERAGE = 0.6
