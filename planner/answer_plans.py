@@ -45,7 +45,7 @@ from planner.context import (
     usage_sentence,
 )
 from planner.faithfulness import is_fragment
-from planner.intent import asks_explanation
+from planner.intent import asks_explanation, asks_judgement
 from planner.plan_sentences import (
     hop_sentence,
     near_duplicate,
@@ -979,7 +979,7 @@ def plan_kind(
 ) -> str:
     """Which plan answers the question: multi-hop when it asks how two named concepts relate and a path joins them."""
     if intent == "calculation" and calculated:
-        return "calculation" if asks_explanation(question) else "none"
+        return "calculation" if asks_explanation(question) or asks_judgement(question) else "none"
     if intent == "out_of_scope":
         # only a question whose retrieval found relevant passages gets this far ("how do you decide whether to
         # launch a feature from the results"): it asks how, so the passages answer it as a practical question

@@ -361,10 +361,33 @@ _EXPLANATION_ASK = re.compile(
 )
 
 
+# how a situation came about or how a mechanism works ("how is that even possible?", "how does low power end up
+# exaggerating effects?") or the right way to handle it: numbers in such a question describe what happened
+_MECHANISM_ASK = re.compile(
+    r"\bhow (?:is|was|are) (?:that|this|it)\b(?: even)? possible\b|\bhow come\b"
+    r"|\bhow (?:does|do|did|can|could|would|will) [^?.]{0,80}?\b(?:end up|lead|led|cause|make|bias|inflate|exaggerat\w*"
+    r"|flip|turn|hurt|happen)"
+    r"|\bwhat(?:'s|s| is) the (?:right|best|correct|proper|standard) way\b",
+    re.IGNORECASE,
+)
+
+
 def asks_explanation(question: str) -> bool:
     """Whether ``question`` also asks why, what happens or which way to go, besides any number it asks for: an answer
     that only asked for the calculator's missing inputs would leave that part unanswered."""
     return bool(_EXPLANATION_ASK.search(question))
+
+
+# "800 signups a month ... 5% relative lifts. realistic or are we kidding ourselves?": the number answers part of it
+_ASKS_IF_REALISTIC = re.compile(
+    r"\b(?:realistic|feasible|doable|achievable)\s*(?:\?|$|,|\bor\b)", re.IGNORECASE
+)
+
+
+def asks_judgement(question: str) -> bool:
+    """Whether ``question`` asks what to do or what to make of its situation, whatever else it asks for: a
+    calculation it also asks for answers only part of it."""
+    return bool(_ADVICE_ASK.search(question) or _ASKS_IF_REALISTIC.search(question))
 
 
 def wants_calculation(
@@ -383,6 +406,8 @@ def wants_calculation(
     reading: "switchback with 1 hour windows, how do we deal with carryover?"): then only wording that asks for a
     number, or about the asker's own data, makes it a calculation. Nor does an incomplete reading of a question that
     opens by asking what a thing is ("what's a holdout group and how long do people keep them? thinking 5% ...").
+    Nor is a sizing reading that fell back on the sample size, of a question asking how or why something happened
+    ("10% treatment on monday, 50% on thursday, pooled it loses but wins every day: how is that possible?").
     """
     from understanding.quantities import normalise
 
@@ -390,6 +415,10 @@ def wants_calculation(
     normalised = normalise(question)
     worded = _WORDED_QUANTITY.search(normalised)
     if _compares_ideas(normalised) or ((incomplete or not unknown_asked) and asks_advice(question)):
+        return False
+    # a sizing reading that fell back on the sample size, of a question that asks how or why something happened
+    # ("10% treatment on monday, 50% on thursday ... how is that even possible?"): its numbers are the situation
+    if not unknown_asked and (asks_explanation(normalised) or _MECHANISM_ASK.search(normalised)):
         return False
     # a ramp schedule is the situation of a rollout question: "1% -> 5% -> 50%, how long should we sit at each stage?"
     # asks for a policy unless its numbers let the calculator answer it

@@ -412,6 +412,13 @@ def test_a_calculation_that_also_asks_what_the_numbers_mean_gets_a_plan() -> Non
         plan_kind("calculation", "sample size for a 2% lift on a 0.5% baseline?", [], [], calculated=True)
         == "none"
     )
+    # a calculation that answers only part of a judgement ("is that realistic?", "should we?") is explained too
+    for judged in (
+        "1,500 sign-ups a month at a 9% trial-to-paid rate and we want to catch 4% relative lifts. realistic?",
+        "2k visitors a week, 3% conversion, target a 10% lift - feasible or should we test something bolder?",
+        "baseline 4%, we hope for +5% relative with 30k users a day. should we even bother running it?",
+    ):
+        assert plan_kind("calculation", judged, [], [], calculated=True) == "calculation", judged
 
 
 def test_a_multi_hop_question_that_asks_for_a_fix_also_gets_the_relations_that_handle_the_path() -> None:

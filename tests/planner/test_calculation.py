@@ -94,6 +94,15 @@ _SCENE_NOT_DATA = [
     # a choice of method, or a number that only names the metric
     "p95 latency: t-test or bootstrap?",
     "how long should we run a test on 30 day retention",
+    # the sizing reading would fall back on a sample size nobody asked for, and the question asks how or why
+    "treatment started at 10% and we bumped it to 50% after three days; pooled, treatment converts lower than "
+    "control, but it is higher on each day. how is that even possible?",
+    "the treatment share went from 10% to 50% halfway through. pooled conversion favours control, daily conversion "
+    "favours treatment. how come?",
+    "most of our tests run at about 25% power and the wins we report are always +20% or more. how does that end up "
+    "overstating the lift?",
+    "overall +0.3% (p=0.5) but one country of the 40 we sliced is +9% at p=0.02. thoughts?",
+    "we run 10% holdouts on a 4% baseline. what's the right way to read a holdout that drifts over a quarter?",
 ]
 _DATA_TO_COMPUTE = [
     "we ramped to 50% of traffic: 20k users a day, baseline 4%, mde 5% relative. how many days?",
