@@ -385,9 +385,10 @@ _ASKS_IF_REALISTIC = re.compile(
 
 
 def asks_judgement(question: str) -> bool:
-    """Whether ``question`` asks what to do or what to make of its situation, whatever else it asks for: a
-    calculation it also asks for answers only part of it."""
-    return bool(_ADVICE_ASK.search(question) or _ASKS_IF_REALISTIC.search(question))
+    """Whether ``question`` asks what to do or what to make of its situation (``asks_advice``: "should we even bother
+    running it?") or whether its plan is realistic: a calculation answers only part of it. "How long should I run
+    it?" asks for the number."""
+    return asks_advice(question) or bool(_ASKS_IF_REALISTIC.search(question))
 
 
 def wants_calculation(

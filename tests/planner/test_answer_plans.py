@@ -419,6 +419,9 @@ def test_a_calculation_that_also_asks_what_the_numbers_mean_gets_a_plan() -> Non
         "baseline 4%, we hope for +5% relative with 30k users a day. should we even bother running it?",
     ):
         assert plan_kind("calculation", judged, [], [], calculated=True) == "calculation", judged
+    # "should I" in a request for the number is no judgement: the calculator's answer is the whole answer
+    asks_number = "how long should I run a test with 12,000 visitors per day, a 3% baseline and a 10% relative mde?"
+    assert plan_kind("calculation", asks_number, [], [], calculated=True) == "none"
 
 
 def test_a_multi_hop_question_that_asks_for_a_fix_also_gets_the_relations_that_handle_the_path() -> None:
