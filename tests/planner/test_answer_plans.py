@@ -420,7 +420,9 @@ def test_a_calculation_that_also_asks_what_the_numbers_mean_gets_a_plan() -> Non
     ):
         assert plan_kind("calculation", judged, [], [], calculated=True) == "calculation", judged
     # "should I" in a request for the number is no judgement: the calculator's answer is the whole answer
-    asks_number = "how long should I run a test with 12,000 visitors per day, a 3% baseline and a 10% relative mde?"
+    asks_number = (
+        "how long should I run a test with 12,000 visitors per day, a 3% baseline and a 10% relative mde?"
+    )
     assert plan_kind("calculation", asks_number, [], [], calculated=True) == "none"
 
 
