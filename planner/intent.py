@@ -417,8 +417,6 @@ def wants_calculation(
     worded = _WORDED_QUANTITY.search(normalised)
     if _compares_ideas(normalised) or ((incomplete or not unknown_asked) and asks_advice(question)):
         return False
-    # a sizing reading that fell back on the sample size, of a question that asks how or why something happened
-    # ("10% treatment on monday, 50% on thursday ... how is that even possible?"): its numbers are the situation
     if not unknown_asked and (asks_explanation(normalised) or _MECHANISM_ASK.search(normalised)):
         return False
     # a ramp schedule is the situation of a rollout question: "1% -> 5% -> 50%, how long should we sit at each stage?"
