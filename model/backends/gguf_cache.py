@@ -87,23 +87,42 @@ def ensure_converted(gguf_path: Path, cache_root: Path) -> ConvertedModel:
 
 
 def _convert(gguf_path: Path, target: Path, sha: str) -> None:
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
-    # Set-up runs this once; its progress bars and warnings would bury set-up's own output.
+    # Set-up runs this once; its progress bars and warnings would bury set-up's own output. Both are process-wide
+    # settings, so they are put back afterwards: a server or test session that converts on first use must not lose
+    # transformers' warnings for the rest of its life.
+    verbosity = hf_logging.get_verbosity()
+    bars = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()
     hf_logging.set_verbosity_error()
+    try:
+        _convert_quietly(gguf_path, target, sha)
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
+
+
+def _convert_quietly(gguf_path: Path, target: Path, sha: str) -> None:
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
 
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.parent / f".{target.name}.partial-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
-        tokenizer = AutoTokenizer.from_pretrained(
-            gguf_path.parent, gguf_file=gguf_path.name, local_files_only=True
-        )
-        model = AutoModelForCausalLM.from_pretrained(
-            gguf_path.parent, gguf_file=gguf_path.name, local_files_only=True, dtype=torch.float32
-        )
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(
+                gguf_path.parent, gguf_file=gguf_path.name, local_files_only=True
+            )
+            model = AutoModelForCausalLM.from_pretrained(
+                gguf_path.parent, gguf_file=gguf_path.name, local_files_only=True, dtype=torch.float32
+            )
+        except (ValueError, OSError) as exc:
+            raise GeneratorConfigError(
+                f"{gguf_path} could not be read as a GGUF model ({exc}); set EXPGRAPH_GENERATOR_MODEL to a GGUF "
+                "file of a Llama-architecture chat model, or a Hugging Face model directory"
+            ) from exc
         # The weights are de-quantised to float32 on load; dropping the GGUF quantizer makes them plain,
         # serialisable tensors, and the saved config must not claim a GGUF source any more.
         model.hf_quantizer = None  # type: ignore[assignment]

@@ -4,6 +4,7 @@ per process, and a clear error for an adapter it cannot use."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,18 @@ def test_scores_come_back_in_the_callers_order_whatever_the_lengths_and_the_prec
     assert together == pytest.approx(alone, abs=0.05 if model.dtype == torch.bfloat16 else 1e-3)
 
 
+@pytest.fixture
+def load_warnings_shown() -> Iterator[logging.Logger]:
+    """transformers' loading logger at its default level, whatever another test or a conversion set."""
+    logger = logging.getLogger("transformers.modeling_utils")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield logger
+    finally:
+        logger.setLevel(level)
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__()
@@ -96,13 +109,15 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def test_loading_reports_no_missing_head_that_the_adapter_supplies(settings: Settings) -> None:
+def test_loading_reports_no_missing_head_that_the_adapter_supplies(
+    settings: Settings, load_warnings_shown: logging.Logger
+) -> None:
     from transformers import AutoModelForSequenceClassification
 
     from model.embedder import resolve_model
 
     _, model_dir = resolve_model(settings)
-    logger = logging.getLogger("transformers.modeling_utils")
+    logger = load_warnings_shown
     collect = _Collect()
     logger.addHandler(collect)
     try:
@@ -123,10 +138,10 @@ def test_loading_reports_no_missing_head_that_the_adapter_supplies(settings: Set
     assert torch.allclose(model.classifier.weight.float(), head.float(), atol=1e-2)
 
 
-def test_a_load_report_naming_any_other_weight_still_shows() -> None:
+def test_a_load_report_naming_any_other_weight_still_shows(load_warnings_shown: logging.Logger) -> None:
     from model.library_noise import head_supplied_by_adapter
 
-    logger = logging.getLogger("transformers.modeling_utils")
+    logger = load_warnings_shown
     collect = _Collect()
     logger.addHandler(collect)
     table = "Key | Status |\n---+---\n{rows}"
