@@ -308,6 +308,13 @@ def _compares_ideas(question: str) -> bool:
     return False
 
 
+# what follows "how do I estimate/compute ..." when the asker wants the number itself ("the sample size for a 5%
+# baseline"), not the method: the calculator answers those, asking for any input it lacks
+_NOT_A_NUMBER_ASKED = (
+    r"(?! (?:the |my |our |a |an )?"
+    r"(?:sample|power|mde|minimum|duration|p[- ]?values?|confidence|interval|lift|uplift)\b)"
+)
+
 # "can we just reweight the groups?", "is it fine to stop there?", "how do I do the power analysis when ...": the
 # question asks what to do; its numbers (a p-value, "4 days", "4 variants") describe the situation
 _ADVICE_ASK = re.compile(
@@ -317,7 +324,7 @@ _ADVICE_ASK = re.compile(
     r"|\bhow (?:do|should|would|can) (?:i|we|you) (?:do|run|approach|set up|plan|handle|structure)\b"
     # "how to estimate a quantile treatment effect, e.g. the slowest 5% of page loads": a method, not a number
     r"|\bhow (?:to|do (?:i|we|you)|should (?:i|we)|can (?:i|we)|would (?:i|we|you)) (?:estimate|measure|analy[sz]e)"
-    r"\b(?! (?:the |my |our |a |an )?(?:sample|power|mde|minimum|duration|p[- ]?values?|confidence|interval|lift|uplift)\b)"
+    r"\b" + _NOT_A_NUMBER_ASKED +
     # or what to make of the situation: whether to trust it, what it means, which figure holds, when something starts
     r"|\b(?:trust|believe|believable|credible|too good to be true)\b|\bwhy\b|\bmakes? sense\b"
     r"|\bwhich (?:one|number|figure|result|estimate|do|should)\b|\bwhen (?:do|should|can|could|would|to)\b"
@@ -372,6 +379,20 @@ _MECHANISM_ASK = re.compile(
 )
 
 
+# how to do a computation, or whether to do it at all ("how do we pick the covariate and compute theta?", "director
+# wants me to compute observed power ... is that a thing I should be doing?"): a method or a judgement, which a
+# calculator that still lacks its inputs would answer only by asking for them
+_HOW_OR_WHETHER_TO_COMPUTE = re.compile(
+    r"\bhow (?:do|does|should|would|can|could|to) (?:(?:i|we|you|one|people|teams) )?(?:\w+ ){0,5}?"
+    r"(?:compute|calculate|estimate|pick|choose|select|derive)\b"
+    + _NOT_A_NUMBER_ASKED
+    + r"|\bis (?:that|this|it) (?:even )?(?:a thing|something) (?:i|we|you|anyone|people)\b"
+    r"|\bshould (?:i|we) (?:even |really )?be doing\b"
+    r"|\bis (?:that|this|it) (?:even )?(?:meaningful|valid|useful|a good idea|a valid \w+)\b",
+    re.IGNORECASE,
+)
+
+
 def asks_explanation(question: str) -> bool:
     """Whether ``question`` also asks why, what happens or which way to go, besides any number it asks for: an answer
     that only asked for the calculator's missing inputs would leave that part unanswered."""
@@ -408,7 +429,9 @@ def wants_calculation(
     number, or about the asker's own data, makes it a calculation. Nor does an incomplete reading of a question that
     opens by asking what a thing is ("what's a holdout group and how long do people keep them? thinking 5% ...").
     Nor is a sizing reading that fell back on the sample size, of a question asking how or why something happened
-    ("10% treatment on monday, 50% on thursday, pooled it loses but wins every day: how is that possible?").
+    ("10% treatment on monday, 50% on thursday, pooled it loses but wins every day: how is that possible?"). Nor is
+    an incomplete reading of a question that asks how a computation is done or whether to do it ("how do we pick the
+    covariate and compute theta?", "compute observed power from the result: is that a thing I should be doing?").
     """
     from understanding.quantities import normalise
 
@@ -424,6 +447,8 @@ def wants_calculation(
     if (not unknown_asked or incomplete) and _RAMP.search(normalised):
         return False
     if incomplete and _ASKS_WHAT_A_THING_IS.match(normalised) and not _CALCULATION_REQUEST.search(normalised):
+        return False
+    if incomplete and _HOW_OR_WHETHER_TO_COMPUTE.search(normalised):
         return False
     own_data = bool(_OWN_DATA_QUESTION.search(question))
     if incomplete and not read_any and not own_data and not _CALCULATION_REQUEST.search(normalised):

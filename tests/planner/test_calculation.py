@@ -103,6 +103,13 @@ _SCENE_NOT_DATA = [
     "overstating the lift?",
     "overall +0.3% (p=0.5) but one country of the 40 we sliced is +9% at p=0.02. thoughts?",
     "we run 10% holdouts on a 4% baseline. what's the right way to read a holdout that drifts over a quarter?",
+    # how to do the computation, or whether to do it at all, while the calculator still lacks its inputs
+    "rolling out cuped on revenue per user; how should we choose the covariate and calculate theta? about 20% of "
+    "users are new with no history",
+    "pricing test wasn't significant (p=0.31). my manager wants me to compute the observed power from the result to "
+    "prove we were underpowered. should I really be doing that?",
+    "checkout test ended flat at p=0.4; the director asked me to calculate post-hoc power from it to argue for a "
+    "rerun. is that even a valid thing to do?",
 ]
 _DATA_TO_COMPUTE = [
     "we ramped to 50% of traffic: 20k users a day, baseline 4%, mde 5% relative. how many days?",
@@ -117,6 +124,9 @@ _DATA_TO_COMPUTE = [
     "baseline 5%, target 20%: how many per group?",
     "baseline 8% and we want to see a 15% relative lift at 90% power",  # data alone: the sample size is the default
     "is there a sample ratio mismatch on my 50/50 test?",  # asks for the counts it needs
+    # how to compute it, with every input given: the worked calculation answers that
+    "how do I calculate the sample size for a 3% baseline and a 10% relative lift at 80% power?",
+    "how would we compute the variance reduction if our pre-period correlation is 0.6?",
 ]
 
 
