@@ -318,6 +318,14 @@ def calculation_lead(outcome: Any, sources: Sequence[Source]) -> str:
     return calc.outcome_sentence(outcome, calc_source.marker)
 
 
+def numbers_kept(answer: str, lead: str, primary: Sequence[Sequence[float]]) -> str:
+    """``answer`` led by the calculator's sentence ``lead`` unless it states every step's main number
+    (``primary``): the model may have written the numbers in sentences that verification then removed."""
+    if all(p and _mentions_value(answer, p[0]) for p in primary):
+        return answer
+    return f"{lead} {answer}".strip()
+
+
 @node("verify")
 def verify(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
     sources = state.get("sources", [])
@@ -329,6 +337,8 @@ def verify(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[s
     outcome = state.get("calculation")
     template = ""
     composed = None
+    lead = ""
+    primary: list[list[float]] = []
     if plan is not None and plan.items:
         template = calculation_lead(outcome, sources)  # a calculation plan explains the numbers: they lead
         candidates = split_sentences(template) + [i.text for i in plan.items] + split_sentences(result.answer)
@@ -352,6 +362,8 @@ def verify(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict[s
         trusted=split_sentences(template) if template else (),
     )
     answer = " ".join(gated.kept)
+    if lead and not template:
+        answer = numbers_kept(answer, lead, primary)
     if not answer.strip():
         answer = extractive_answer([s for s in sources if s.kind != "calculation"]) or NO_ANSWER
         result.fallback_used = True

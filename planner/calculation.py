@@ -250,8 +250,25 @@ def _significance(p: float, alpha: float, alternative: str) -> str:
     return f"{verdict} at α = {alpha:g}, {side}"
 
 
-def result_sentence(result: dict[str, Any]) -> str:
-    """One readable sentence stating every output of one calculator call, rounded value first, then exact + method."""
+def _detecting(inp: dict[str, Any]) -> str:
+    """What a conversion sample size is for, as the question was read: the rates, the relative lift and the power,
+    so that a misread number shows in the answer itself."""
+    if not {"baseline", "p2", "power"} <= inp.keys():
+        return ""
+    lift = float(inp["p2"]) / float(inp["baseline"]) - 1 if float(inp["baseline"]) else None
+    relative = (
+        f" (a {_share(abs(lift))} relative {'lift' if lift >= 0 else 'drop'})" if lift is not None else ""
+    )
+    return (
+        f", to detect a change from the {_pct(inp['baseline'], 2)} baseline to {_pct(inp['p2'], 2)}{relative} "
+        f"with {_share(inp['power'])} power"
+    )
+
+
+def result_sentence(result: dict[str, Any], *, reading: bool = True) -> str:
+    """One readable sentence stating every output of one calculator call, rounded value first, then exact + method;
+    with ``reading``, what a conversion sample size detects as the question was read (the source text lists the
+    inputs instead, and shares the context's token budget with the passages)."""
     tool = str(result.get("tool"))
     out = result.get("outputs") or {}
     rnd = result.get("outputs_rounded") or {}
@@ -261,9 +278,13 @@ def result_sentence(result: dict[str, Any]) -> str:
         if abs(float(inp.get("ratio", 1)) - 1) > 1e-12:
             return (
                 f"You need {_n(rnd['n_control'])} in control and {_n(rnd['n_per_variant'])} per variant "
-                f"({_x(out['n_control'])} and {_x(out['n_per_variant'])}, {method}), {_n(rnd['n_total'])} in total."
+                f"({_x(out['n_control'])} and {_x(out['n_per_variant'])}, {method}), {_n(rnd['n_total'])} in total"
+                f"{_detecting(inp) if reading else ''}."
             )
-        return f"You need {_n(rnd['n_per_variant'])} per group ({_x(out['n_per_variant'])}, {method}), {_n(rnd['n_total'])} in total."
+        return (
+            f"You need {_n(rnd['n_per_variant'])} per group ({_x(out['n_per_variant'])}, {method}), "
+            f"{_n(rnd['n_total'])} in total{_detecting(inp) if reading else ''}."
+        )
     if tool in ("proportions_power", "means_power"):
         return f"Power is {_pct(out['power'])} ({float(out['power']):.4f}, {method})."
     if tool in ("proportions_mde", "means_mde") and result.get("within_days") is not None:
@@ -557,7 +578,7 @@ def calculation_text(result: dict[str, Any], stated: set[str] | None = None) -> 
     if result.get("steps"):
         return " ".join(calculation_text(step, stated) for step in result["steps"])
     inputs = result.get("inputs") or {}
-    parts = [result_sentence(result).rstrip(".")]
+    parts = [result_sentence(result, reading=False).rstrip(".")]
     if inputs:
         parts.append("Inputs: " + ", ".join(f"{humanise(k)} = {_fmt(v)}" for k, v in inputs.items()))
     new = [str(a) for a in result.get("assumptions") or [] if str(a) not in stated]

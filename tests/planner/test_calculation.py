@@ -55,6 +55,27 @@ def test_the_templated_sentence_has_exactly_the_calculator_numbers_and_verifies(
     assert check_answer(sentence, [source], calculation_values=values) == (True, True)
 
 
+def test_a_conversion_sample_size_says_what_it_detects_as_the_question_was_read() -> None:
+    outcome = run_calculation(
+        parse("What sample size do I need for a 5% relative lift on a 10% baseline at 80% power?")
+    )
+    sentence = outcome_sentence(outcome, 6)
+    assert sentence.startswith("You need 57,763 per group")
+    assert (
+        "to detect a change from the 10.00% baseline to 10.50% (a 5% relative lift) with 80% power [6]"
+        in sentence
+    )
+    # the source text lists the inputs instead (it shares the context's token budget with the passages)
+    assert outcome.result is not None
+    assert "to detect a change" not in calculation_text(outcome.result)
+    unequal = run_calculation(
+        parse("baseline 8%, detect a 15% relative lift at 90% power with a 30/70 split")
+    )
+    assert "from the 8.00% baseline to 9.20% (a 15% relative lift) with 90% power" in outcome_sentence(
+        unequal, 2
+    )
+
+
 def test_the_planner_runs_the_named_test_even_when_the_question_carries_results(context_planner) -> None:  # type: ignore[no-untyped-def]
     """A question naming its test gets that test (not the scorecard); the scorecard still answers 'should we ship?'."""
     state = context_planner.prepare(

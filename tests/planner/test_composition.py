@@ -52,3 +52,18 @@ def test_model_text_is_capped_and_nothing_at_all_says_so() -> None:
     out = compose_answer(many, [DEF, REL])
     assert len(out.dropped_for_length) == 6 - MAX_MODEL_SENTENCES
     assert compose_answer("", []).answer == NO_ANSWER
+
+
+def test_the_calculators_sentence_leads_when_verification_removed_the_models_numbers() -> None:
+    from planner.answering import numbers_kept
+
+    lead = "You need 14,751 per group (14,750.79, R power.prop.test), 29,502 in total [6]."
+    # the model wrote 14751, in a sentence the gate removed: only its definition sentence is left
+    left = "Sample size is the number of independent randomisation units in each arm [1]."
+    assert numbers_kept(left, lead, [[14751.0]]) == f"{lead} {left}"
+    # a verified sentence that states the number needs no second copy of it
+    stated = "So 14,751 users per variant detect a lift from 10% to 11% [6]."
+    assert numbers_kept(stated, lead, [[14751.0]]) == stated
+    # a chain of steps: every step's main number must be there
+    assert numbers_kept(stated, lead, [[14751.0], [21.0]]).startswith(lead)
+    assert numbers_kept("", lead, [[14751.0]]) == lead
