@@ -93,7 +93,8 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
     "mde": (
         (
             (
-                r"\b(?:mde|minimum detectable effect|lift|uplift|improvement|change|increase|effect)\b(?: of| is| =| at)?\s*$",
+                r"\b(?:mde|minimum detectable effect|lift|uplift|improvement|change|increase|effect"
+                r"|drop|decrease|decline|reduction|fall|dip)\b(?: of| is| =| at)?\s*$",
                 7,
             ),
             (r"\b(?:detect|see|catch|pick up)\s+(?:an?\s+)?(?:\+)?$", 4),
@@ -103,7 +104,8 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
             (r"^\s*(?:relative|rel\.?)\b", 8),
             (r"^\s*(?:\(relative\))", 8),
             (
-                r"^\s*(?:mde|minimum detectable|lift|uplift|improvement|increase|change|effect|relative|rise|drop|decrease|difference|bump)\b",
+                r"^\s*(?:mde|minimum detectable|lift|uplift|improvement|increase|change|effect|relative|rise|drop|decrease"
+                r"|difference|bump|decline|reduction|fall|dip|lower|fewer)\b",
                 7,
             ),
         ),

@@ -99,6 +99,21 @@ def allocation_ratio(b: StepBuilder, quantities: list[Quantity], t: str) -> floa
     return None
 
 
+# "a 15% relative drop", "a 0.5 pp decrease", "a decline of 10%", "5% fewer signups": the change to detect is a fall
+_FALL_AFTER = re.compile(
+    r"\s*(?:(?:relative|absolute|percentage[- ]?points?|pp|points?)\s+)?"
+    r"(?:drop|decrease|decline|reduction|fall|dip|fewer|lower)\b"
+)
+_FALL_BEFORE = re.compile(
+    r"\b(?:drop|decrease|decline|reduction|fall|dip)\s+(?:of\s+)?(?:about\s+|around\s+|~\s*)?$"
+)
+
+
+def _a_fall(t: str, span: dict[str, Any]) -> bool:
+    start, end = int(span.get("start", 0)), int(span.get("end", 0))
+    return bool(_FALL_AFTER.match(t, end) or _FALL_BEFORE.search(t[:start]))
+
+
 def add_rates(b: StepBuilder, params: dict[str, Any], t: str, require_effect: bool = True) -> None:
     baseline = b.get("baseline")
     if (baseline is None and "p2" in b.roles and "mde" not in b.roles) or baseline is None:
@@ -110,6 +125,8 @@ def add_rates(b: StepBuilder, params: dict[str, Any], t: str, require_effect: bo
         params["p2"] = p2
     elif mde_abs is not None:
         params["mde"], params["mde_type"] = mde_abs, "absolute"
+        if _a_fall(t, b.roles["mde_abs"].span or {}):
+            params["mde"] = -abs(mde_abs)
     elif mde is not None:
         span = b.roles["mde"].span or {}
         around = t[max(0, int(span.get("start", 0)) - 25) : int(span.get("end", 0)) + 25]
@@ -121,6 +138,8 @@ def add_rates(b: StepBuilder, params: dict[str, Any], t: str, require_effect: bo
                 b.notes.append(
                     f"'{span.get('text')}' read as a relative change ({mde:.0%} of the baseline), not percentage points"
                 )
+        if _a_fall(t, span):
+            params["mde"] = -abs(mde)
     elif require_effect:
         b.need("mde")
 

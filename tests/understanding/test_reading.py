@@ -55,6 +55,24 @@ def test_an_effect_written_as_two_rates(question: str) -> None:
     assert reading.roles["baseline"].span is not None  # grounded in the question
 
 
+@pytest.mark.parametrize(
+    ("question", "p1", "p2"),
+    [
+        ("baseline 8% and we want to detect a 15% relative drop at 90% power. how many users?", 0.08, 0.068),
+        ("sample size to catch a 0.5 percentage point drop from a 12% conversion rate", 0.12, 0.115),
+        ("we want to detect a drop of 10% in our 30% retention, how many users", 0.30, 0.27),
+        ("checkout conv is 3%, we'd worry about a 5% lower conversion. sample size?", 0.03, 0.0285),
+        ("how many users to detect a decrease of 10% on a 20% churn rate?", 0.20, 0.18),
+    ],
+)
+def test_an_effect_written_as_a_fall_is_sized_for_the_lower_rate(question: str, p1: float, p2: float) -> None:
+    (out,) = outputs(question)
+    power = 0.9 if "90%" in question else 0.8
+    # sized for the lower rate, not for the mirrored rise: the two differ, a rate's variance being p(1 − p)
+    assert out["n_per_variant"] == pytest.approx(prop_n(p1, p2, power=power), rel=2e-3)
+    assert out["n_per_variant"] != pytest.approx(prop_n(p1, 2 * p1 - p2, power=power), rel=2e-3)
+
+
 # --- money and units --------------------------------------------------------------------------------------------
 
 
