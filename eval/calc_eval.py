@@ -20,7 +20,10 @@ someone who did not read the parser, before the changes it measures. ``test5`` (
 frozen by ``eval/calc_set13.sha256``) is held out as well: sizing, duration, power, MDE and fit questions in
 practitioners' chat voice, written by someone who did not read the parser, before it was scored. ``test6`` (built
 by ``eval/calc_build15.py``, frozen by ``eval/calc_set15.sha256``) is held out too: sample ratio mismatch from shares
-of a total (and casual per-arm counts), written by someone who did not read the parser, before it was scored. ``dev``
+of a total (and casual per-arm counts), written by someone who did not read the parser, before it was scored.
+``test7`` (built by ``eval/calc_build16.py``, frozen by ``eval/calc_set16.sha256``) is held out too: conversion-rate
+sample size and power where the effect is a fall or a rise in words ("a 15% relative drop", "5% lower conversion",
+"a 0.3 point increase"), written by someone who did not read the parser, before it was scored. ``dev``
 and the later dev rounds ``dev2`` … ``dev10`` (each built by ``eval/calc_buildN.py`` and frozen by
 ``eval/calc_setN.sha256`` before the changes it led to) are for tuning, and so is ``dev11`` (built by
 ``eval/calc_build14.py``, frozen by ``eval/calc_set14.sha256``): SRM from shares of a total, the same kind as test6.
@@ -237,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
             "test4",
             "test5",
             "test6",
+            "test7",
             "dev3",
             "dev4",
             "dev5",
