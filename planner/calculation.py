@@ -250,6 +250,11 @@ def _significance(p: float, alpha: float, alternative: str) -> str:
     return f"{verdict} at α = {alpha:g}, {side}"
 
 
+_READ_INPUTS = frozenset(
+    {"baseline", "p2", "power", "mde_relative", "mde_absolute"}
+)  # what ``_detecting`` states
+
+
 def _detecting(inp: dict[str, Any]) -> str:
     """What a conversion sample size is for, as the question was read: the rates, the relative lift and the power,
     so that a misread number shows in the answer itself."""
@@ -265,10 +270,9 @@ def _detecting(inp: dict[str, Any]) -> str:
     )
 
 
-def result_sentence(result: dict[str, Any], *, reading: bool = True) -> str:
-    """One readable sentence stating every output of one calculator call, rounded value first, then exact + method;
-    with ``reading``, what a conversion sample size detects as the question was read (the source text lists the
-    inputs instead, and shares the context's token budget with the passages)."""
+def result_sentence(result: dict[str, Any]) -> str:
+    """One readable sentence stating every output of one calculator call, rounded value first, then exact + method
+    (for a conversion sample size, what it detects as the question was read)."""
     tool = str(result.get("tool"))
     out = result.get("outputs") or {}
     rnd = result.get("outputs_rounded") or {}
@@ -279,11 +283,11 @@ def result_sentence(result: dict[str, Any], *, reading: bool = True) -> str:
             return (
                 f"You need {_n(rnd['n_control'])} in control and {_n(rnd['n_per_variant'])} per variant "
                 f"({_x(out['n_control'])} and {_x(out['n_per_variant'])}, {method}), {_n(rnd['n_total'])} in total"
-                f"{_detecting(inp) if reading else ''}."
+                f"{_detecting(inp)}."
             )
         return (
             f"You need {_n(rnd['n_per_variant'])} per group ({_x(out['n_per_variant'])}, {method}), "
-            f"{_n(rnd['n_total'])} in total{_detecting(inp) if reading else ''}."
+            f"{_n(rnd['n_total'])} in total{_detecting(inp)}."
         )
     if tool in ("proportions_power", "means_power"):
         return f"Power is {_pct(out['power'])} ({float(out['power']):.4f}, {method})."
@@ -578,9 +582,16 @@ def calculation_text(result: dict[str, Any], stated: set[str] | None = None) -> 
     if result.get("steps"):
         return " ".join(calculation_text(step, stated) for step in result["steps"])
     inputs = result.get("inputs") or {}
-    parts = [result_sentence(result, reading=False).rstrip(".")]
-    if inputs:
-        parts.append("Inputs: " + ", ".join(f"{humanise(k)} = {_fmt(v)}" for k, v in inputs.items()))
+    parts = [result_sentence(result).rstrip(".")]
+    # what the sentence's reading clause says is not listed again (the source's words must support the answer's)
+    said = (
+        _READ_INPUTS
+        if result.get("tool") == "proportions_sample_size" and _detecting(inputs)
+        else frozenset()
+    )
+    listed = [f"{humanise(k)} = {_fmt(v)}" for k, v in inputs.items() if k not in said]
+    if listed:
+        parts.append("Inputs: " + ", ".join(listed))
     new = [str(a) for a in result.get("assumptions") or [] if str(a) not in stated]
     stated.update(new)
     if new:
