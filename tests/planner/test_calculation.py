@@ -68,7 +68,9 @@ def test_a_conversion_sample_size_says_what_it_detects_as_the_question_was_read(
     # the cited source says the same, and does not list what the clause says again
     assert outcome.result is not None
     source = calculation_text(outcome.result)
-    assert "to detect a change from the 10.00% baseline to 10.50% (a 5% relative lift) with 80% power" in source
+    assert (
+        "to detect a change from the 10.00% baseline to 10.50% (a 5% relative lift) with 80% power" in source
+    )
     assert "baseline =" not in source and "p2 =" not in source and "alpha = 0.05" in source
     unequal = run_calculation(
         parse("baseline 8%, detect a 15% relative lift at 90% power with a 30/70 split")
