@@ -27,6 +27,8 @@ sample size and power where the effect is a fall or a rise in words ("a 15% rela
 and the later dev rounds ``dev2`` … ``dev10`` (each built by ``eval/calc_buildN.py`` and frozen by
 ``eval/calc_setN.sha256`` before the changes it led to) are for tuning, and so is ``dev11`` (built by
 ``eval/calc_build14.py``, frozen by ``eval/calc_set14.sha256``): SRM from shares of a total, the same kind as test6.
+``dev12`` (built by ``eval/calc_build17.py``, frozen by ``eval/calc_set17.sha256``) is for tuning too: conversion-rate
+sample size and power with the effect a fall or a rise in words, the same kind as test7.
 """
 
 from __future__ import annotations
@@ -250,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
             "dev9",
             "dev10",
             "dev11",
+            "dev12",
         ),
         default="dev",
     )
