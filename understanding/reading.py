@@ -17,7 +17,7 @@ from typing import Any
 
 from understanding.quantities import Quantity, normalise, tag
 from understanding.reading_types import Grounded, MissingInput, Reading, Step, needs_value
-from understanding.roles import candidates
+from understanding.roles import FALL_WORDS, candidates
 
 __all__ = ["Grounded", "MissingInput", "Reading", "Step", "needs_value", "read"]  # the types, re-exported
 
@@ -195,7 +195,7 @@ def _corrections(t: str) -> list[str]:
 
 def _alternative(t: str) -> str | None:
     if re.search(r"\b(?:one|1)[- ]?(?:tailed|sided)\b|only care about an increase", t):
-        return "smaller" if re.search(r"\b(?:decrease|drop|reduc|lower)", t) else "larger"
+        return "smaller" if re.search(rf"\b{FALL_WORDS}\b", t) else "larger"
     if re.search(r"\b(?:two|2)[- ]?(?:tailed|sided)\b", t):
         return "two-sided"
     return None

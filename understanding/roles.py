@@ -23,6 +23,12 @@ from dataclasses import dataclass
 
 from understanding.quantities import Quantity
 
+# how practitioners say a metric falls ("drops", "knocks it down", "goes down", "loses", "6 percent fewer")
+FALL_WORDS = (
+    r"(?:drop(?:s|ped|ping)?|decreas\w*|declin\w*|reduc\w*|fall(?:s|ing)?|fell|dip(?:s|ped)?|shrink\w*"
+    r"|los(?:e|es|ing)|cut(?:s|ting)?|knock\w*(?: \w+)? down|go(?:es|ing)? down|went down|fewer|lower)"
+)
+
 RATE_UNITS = ("percent", "number", "fraction")
 COUNT_UNITS = ("count", "number")
 MEASURE_UNITS = ("money", "time", "number", "count")
@@ -95,6 +101,17 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
             (
                 r"\b(?:mde|minimum detectable effect|lift|uplift|improvement|change|increase|effect"
                 r"|drop|decrease|decline|reduction|fall|dip)\b(?: of| is| =| at)?\s*$",
+                7,
+            ),
+            # a verb for the change, its object and "by": "bump it ~15%", "grows that by eight percent",
+            # "knocks it down 12%", "going down by 0.8 points"
+            (
+                r"\b(?:bump|grow|raise|boost|improve|lift|increase|push|move)\w*(?:\s+(?:it|that|this|them))?\s+"
+                r"(?:up\s+)?(?:by\s+)?(?:about\s+|around\s+|roughly\s+|~\s*)?$",
+                7,
+            ),
+            (
+                rf"\b(?!lower\b|fewer\b){FALL_WORDS}(?:\s+(?:it|that|this|them))?\s+(?:by\s+)?(?:about\s+|around\s+|~\s*)?$",
                 7,
             ),
             (r"\b(?:detect|see|catch|pick up)\s+(?:an?\s+)?(?:\+)?$", 4),

@@ -14,6 +14,7 @@ from typing import Any
 from tools.registry import TOOLS
 from understanding.quantities import Quantity
 from understanding.reading import Grounded, MissingInput, Step, _alternative, needs_value
+from understanding.roles import FALL_WORDS
 
 # step(tool, params, purpose, carry=None): add one calculator call with alpha/power/alternative filled in
 StepFn = Callable[..., None]
@@ -101,11 +102,12 @@ def allocation_ratio(b: StepBuilder, quantities: list[Quantity], t: str) -> floa
 
 # "a 15% relative drop", "a 0.5 pp decrease", "a decline of 10%", "5% fewer signups": the change to detect is a fall
 _FALL_AFTER = re.compile(
-    r"\s*(?:(?:relative|absolute|percentage[- ]?points?|pp|points?)\s+)?"
-    r"(?:drop|decrease|decline|reduction|fall|dip|fewer|lower)\b"
+    r"\s*(?:(?:relative|absolute|percentage[- ]?points?|pp|points?)\s+)?(?:drop|decrease|decline|reduction|fall|dip|fewer|lower)\b"
 )
+# "drop by 12%", "knocks it down 12%", "going down by 0.8 points", "loses ~8%" (not "lower"/"fewer": they follow it)
 _FALL_BEFORE = re.compile(
-    r"\b(?:drop|decrease|decline|reduction|fall|dip)\s+(?:of\s+)?(?:about\s+|around\s+|~\s*)?$"
+    rf"\b(?!lower\b|fewer\b){FALL_WORDS}(?:\s+(?:it|that|this|them))?\s+(?:by\s+|of\s+)?"
+    r"(?:about\s+|around\s+|roughly\s+|~\s*)?$"
 )
 
 

@@ -63,14 +63,42 @@ def test_an_effect_written_as_two_rates(question: str) -> None:
         ("we want to detect a drop of 10% in our 30% retention, how many users", 0.30, 0.27),
         ("checkout conv is 3%, we'd worry about a 5% lower conversion. sample size?", 0.03, 0.0285),
         ("how many users to detect a decrease of 10% on a 20% churn rate?", 0.20, 0.18),
+        (
+            "activation sits at 25%. if the new paywall knocks it down 8% relative, users per arm to see it?",
+            0.25,
+            0.23,
+        ),
+        ("per arm n to notice reorder rate going down by 1.5 percentage points from 18%?", 0.18, 0.165),
+        (
+            "one-sided, we only care about harm: setup completion rate is 45% and 4 percent fewer finishing is bad. users per arm?",
+            0.45,
+            0.432,
+        ),
     ],
 )
 def test_an_effect_written_as_a_fall_is_sized_for_the_lower_rate(question: str, p1: float, p2: float) -> None:
     (out,) = outputs(question)
     power = 0.9 if "90%" in question else 0.8
+    alpha = 0.1 if "one-sided" in question else 0.05  # one tail at 0.05: the two-sided equation at 0.10
     # sized for the lower rate, not for the mirrored rise: the two differ, a rate's variance being p(1 − p)
-    assert out["n_per_variant"] == pytest.approx(prop_n(p1, p2, power=power), rel=2e-3)
-    assert out["n_per_variant"] != pytest.approx(prop_n(p1, 2 * p1 - p2, power=power), rel=2e-3)
+    assert out["n_per_variant"] == pytest.approx(prop_n(p1, p2, power=power, alpha=alpha), rel=2e-3)
+    assert out["n_per_variant"] != pytest.approx(prop_n(p1, 2 * p1 - p2, power=power, alpha=alpha), rel=2e-3)
+
+
+@pytest.mark.parametrize(
+    ("question", "p2"),
+    [
+        ("signup rate is 6%. the new hero image should bump it ~20%. users per group?", 0.072),
+        (
+            "share rate is 5% today; we hope the new button grows that by a quarter (relative). how many per arm?",
+            0.0625,
+        ),
+    ],
+)
+def test_an_effect_written_as_a_verb_and_its_object_is_the_change_to_detect(question: str, p2: float) -> None:
+    reading = read(question)
+    (out,) = outputs(question)
+    assert out["n_per_variant"] == pytest.approx(prop_n(reading.roles["baseline"].value, p2), rel=2e-3)
 
 
 # --- money and units --------------------------------------------------------------------------------------------
