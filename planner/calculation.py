@@ -250,9 +250,8 @@ def _significance(p: float, alpha: float, alternative: str) -> str:
     return f"{verdict} at α = {alpha:g}, {side}"
 
 
-_READ_INPUTS = frozenset(
-    {"baseline", "p2", "power", "mde_relative", "mde_absolute"}
-)  # what ``_detecting`` states
+# the inputs ``_detecting`` states
+_READ_INPUTS = frozenset({"baseline", "p2", "power", "mde_relative", "mde_absolute"})
 
 
 def _detecting(inp: dict[str, Any]) -> str:

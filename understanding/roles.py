@@ -23,7 +23,9 @@ from dataclasses import dataclass
 
 from understanding.quantities import Quantity
 
-# how practitioners say a metric falls ("drops", "knocks it down", "goes down", "loses", "6 percent fewer")
+# how practitioners say a metric falls: after the number ("a 15% drop", "5% lower", "6 percent fewer") ...
+FALL_AFTER_WORDS = r"(?:drop|decrease|decline|reduction|fall|dip|fewer|lower)"
+# ... and in any place ("drops", "knocks it down", "goes down", "loses")
 FALL_WORDS = (
     r"(?:drop(?:s|ped|ping)?|decreas\w*|declin\w*|reduc\w*|fall(?:s|ing)?|fell|dip(?:s|ped)?|shrink\w*"
     r"|los(?:e|es|ing)|cut(?:s|ting)?|knock\w*(?: \w+)? down|go(?:es|ing)? down|went down|fewer|lower)"
@@ -121,8 +123,8 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
             (r"^\s*(?:relative|rel\.?)\b", 8),
             (r"^\s*(?:\(relative\))", 8),
             (
-                r"^\s*(?:mde|minimum detectable|lift|uplift|improvement|increase|change|effect|relative|rise|drop|decrease"
-                r"|difference|bump|decline|reduction|fall|dip|lower|fewer)\b",
+                rf"^\s*(?:mde|minimum detectable|lift|uplift|improvement|increase|change|effect|relative|rise|difference"
+                rf"|bump|{FALL_AFTER_WORDS})\b",
                 7,
             ),
         ),

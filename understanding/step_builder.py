@@ -14,7 +14,7 @@ from typing import Any
 from tools.registry import TOOLS
 from understanding.quantities import Quantity
 from understanding.reading import Grounded, MissingInput, Step, _alternative, needs_value
-from understanding.roles import FALL_WORDS
+from understanding.roles import FALL_AFTER_WORDS, FALL_WORDS
 
 # step(tool, params, purpose, carry=None): add one calculator call with alpha/power/alternative filled in
 StepFn = Callable[..., None]
@@ -102,7 +102,7 @@ def allocation_ratio(b: StepBuilder, quantities: list[Quantity], t: str) -> floa
 
 # "a 15% relative drop", "a 0.5 pp decrease", "a decline of 10%", "5% fewer signups": the change to detect is a fall
 _FALL_AFTER = re.compile(
-    r"\s*(?:(?:relative|absolute|percentage[- ]?points?|pp|points?)\s+)?(?:drop|decrease|decline|reduction|fall|dip|fewer|lower)\b"
+    rf"\s*(?:(?:relative|absolute|percentage[- ]?points?|pp|points?)\s+)?{FALL_AFTER_WORDS}\b"
 )
 # "drop by 12%", "knocks it down 12%", "going down by 0.8 points", "loses ~8%" (not "lower"/"fewer": they follow it)
 _FALL_BEFORE = re.compile(
