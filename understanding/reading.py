@@ -57,7 +57,9 @@ ASKS_POWER = re.compile(
     r"what(?:'s| is)? (?:the |our |my )?power|power\s*\?|how much power|power (?:of|for|check|with|to detect|at|if|do)|"
     r"what power|likely are we|\bpower:|power does|which alpha and power|alpha and power|the power\b|"
     r"\bpowered enough\b|\b(?:adequately|sufficiently|well)[- ]powered\b|"
-    r"\b(?:is|was|are|were) (?:it|the test|this|that|we|our test) (?:\w+ )?powered\b"
+    r"\b(?:is|was|are|were) (?:it|the test|this|that|we|our test) (?:\w+ )?powered\b|"
+    # "what's the chance we detect it with 20,000 users in each group?", "power question: 20k users per arm ..."
+    r"\b(?:chances?|probability|odds)\b[^.?!]{0,25}\b(?:detect|catch|spot|pick up|notice)|\bpower question\b"
 )
 ASKS_MDE = re.compile(
     r"smallest|minimum detectable|minimal|minimum p2|min p2|what(?:'s| is| would be)? (?:the |our |my )?(?:relative )?mde\b|\bmde\b\s*\?|what (?:relative )?(?:mde|lift)|how small|lowest|how high|what p2|"

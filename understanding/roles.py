@@ -138,6 +138,12 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
             ),
             (r"\bfrom\s*$", 6),
             (r"\bp1\s*=?\s*$", 10),
+            # a metric said to be at a level: "onboarding completion is 40%", "current d30 is 0.14" (weak: a named
+            # role's own cue outscores it)
+            (
+                r"\b[a-z][\w-]*\s+(?:rate\s+)?(?:is|was|sits at|runs at|runs)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?$",
+                3,
+            ),
         ),
         (
             (
@@ -145,6 +151,7 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
                 5,
             ),
             (r"^\s*(?:vs\.?|versus|->|→|to)\s", 2),
+            (r"^\s*[a-z][\w-]*\s+(?:baseline|base rate)\b", 5),  # "22% activation baseline"
         ),
         RATE_UNITS,
     ),

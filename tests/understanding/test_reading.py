@@ -128,6 +128,21 @@ def test_power_with_unequal_groups() -> None:
     assert out["power"] == pytest.approx(float(expected), abs=2e-3)
 
 
+def test_the_chance_to_detect_is_the_power() -> None:
+    q = "signup rate is 4% and we get 15k users per arm. what are the chances we catch a 10% relative drop?"
+    (out,) = outputs(q)
+    expected = power_proportions_2indep(0.036 - 0.04, 0.04, 15000, return_results=True).power
+    assert out["power"] == pytest.approx(float(expected), abs=2e-3)
+
+
+def test_a_metric_said_to_be_at_a_level_is_the_baseline() -> None:
+    q = "one-sided (only harm matters): setup completion is 45% and we want to detect a 5% relative drop. users per arm?"
+    assert read(q).roles["baseline"].value == pytest.approx(0.45)
+    (out,) = outputs(q)
+    # one tail at 0.05: the two-sided equation at 0.10
+    assert out["n_per_variant"] == pytest.approx(prop_n(0.45, 0.4275, alpha=0.1), rel=2e-3)
+
+
 def test_smallest_second_rate() -> None:
     q = "we'll get 700 users in each arm and convert at 15%; what's the lowest treatment rate we can detect?"
     (out,) = outputs(q)
