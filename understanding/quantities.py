@@ -44,6 +44,10 @@ _AFTER_A_COUNT = re.compile(
 )
 
 
+# a fraction said in words, in percent
+_FRACTIONS = {"tenth": 10.0, "fifth": 20.0, "quarter": 25.0, "third": 100 / 3}
+
+
 def _count(word: str) -> float:
     """A small count written as digits or a word ("a", "one", "3", "three")."""
     if word.isdigit():
@@ -90,11 +94,40 @@ def normalise(question: str) -> str:
     text = re.sub(r"\b16\s?σ²\s?/\s?δ²", "Kohavi rule of thumb", text)
     text = re.sub(r"\b(wh)at(?:s|’s)\b", r"\1at's", text, flags=re.IGNORECASE)  # "whats our mde", "what’s"
     text = re.sub(r"\bhalf a (minute|second|day|point|percent|million)", r"0.5 \1", text, flags=re.IGNORECASE)
+    # "a half point improvement", "a tenth of a percent": fractions of a unit
+    text = re.sub(
+        r"(?<!\band )\ba half[- ](percentage[- ]points?|points?|percent)\b",
+        r"0.5 \1",
+        text,
+        flags=re.IGNORECASE,
+    )
+    text = re.sub(
+        r"(?<!\band )\ba (tenth|fifth|quarter) of an? (percentage[- ]point|point|percent)\b",
+        lambda m: f"{_FRACTIONS[m.group(1).lower()] / 100:g} {m.group(2)}",
+        text,
+        flags=re.IGNORECASE,
+    )
+    # "one and a half million users" (before words become digits: a lone "one" stays a word)
+    text = re.sub(
+        r"\b(one|two|three|four|five|\d+) and a half (thousand|million)\b",
+        lambda m: f"{_count(m.group(1)) + 0.5:g} {m.group(2)}",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(r"\bhalf of\b", "50% of", text, flags=re.IGNORECASE)
     text = re.sub(r"\bhalf (?=are|of|is|the traffic|our traffic)", "50% ", text, flags=re.IGNORECASE)
     text = re.sub(r"\bthree[- ]quarters\b", "75%", text, flags=re.IGNORECASE)
     text = re.sub(r"\btwo[- ]thirds\b", "66.6667%", text, flags=re.IGNORECASE)
     text = re.sub(r"\ba quarter\b", "25%", text, flags=re.IGNORECASE)
+    # "growing by a tenth", "cuts it by a fifth", "a third of traffic": a share said as a fraction ("a third
+    # variant" is an ordinal)
+    text = re.sub(
+        r"(?:(?<=\bby )|(?<=\babout )|(?<=\baround )|(?<=\broughly )|(?<=\bnearly )|(?<=\balmost ))a (tenth|fifth|third)\b"
+        r"|\ba (tenth|fifth|third)\b(?= of (?!an? ))",
+        lambda m: f"{_FRACTIONS[(m.group(1) or m.group(2)).lower()]:g}%",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(r"\b(\d+)-(day|week|month)s?\b", r"\1 \2s", text, flags=re.IGNORECASE)  # "a 10-day test"
     # "run it for a week" is a duration; "25k visitors a week" is a rate and stays one
     text = re.sub(
@@ -294,7 +327,10 @@ _ARM_SPLIT = re.compile(
 _SPLIT = re.compile(
     r"(?<![\w.,/])(\d{1,2}(?:\.\d+)?)\s?%?\s?(?:/|-)\s?(\d{1,2}(?:\.\d+)?)(?:\s?%?\s?/\s?(\d{1,2}(?:\.\d+)?))*\s?%?(?![\d/])(?!,\d)"
 )
-_RATIO = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)\s?:\s?(\d+(?:\.\d+)?)(?![\d])")
+# "2:1"; not a label before a percentage ("two sided 0.05: 22% activation baseline")
+_RATIO = re.compile(
+    r"(?<![\w.,])(\d+(?:\.\d+)?)\s?:\s?(\d+(?:\.\d+)?)(?![\d])(?!\s?(?:%|percent\b|per ?cent\b))"
+)
 _P_LIST = re.compile(r"(?<![\w.])(?:0?\.\d+|1\.0+|1(?![\d.,%])|0(?![\d.,%]))")
 
 
@@ -444,6 +480,12 @@ def tag(text: str) -> list[Quantity]:
     return _shared_units(text, out)
 
 
+_LEVEL_BEFORE = re.compile(
+    r"(?:\balpha|α|\bsignificance(?: level)?|\bsig\.?(?: level)?|\bp-?values?|\bp)\s*(?:of|=|:|at|is|level)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _shared_units(text: str, quantities: list[Quantity]) -> list[Quantity]:
     """A bare number joined to a percentage shares its unit: "14 and 16 percent", "from 4 to 5%"."""
     out = list(quantities)
@@ -451,7 +493,9 @@ def _shared_units(text: str, quantities: list[Quantity]) -> list[Quantity]:
         a, b = out[i], out[i + 1]
         joined = re.fullmatch(r"\s*(?:and|or|to|-|vs\.?|versus|->)\s*", text[a.end : b.start], re.IGNORECASE)
         bare = a.unit in ("count", "number") and a.per is None and 0 < a.value <= 100
-        if joined and bare and b.unit in ("percent", "pp"):
+        # "alpha 0.05 and 80% power": a significance level is not a percentage of the next one's kind
+        level = _LEVEL_BEFORE.search(text[max(0, a.start - 30) : a.start])
+        if joined and bare and not level and b.unit in ("percent", "pp"):
             out[i] = Quantity(a.start, a.end, a.text, a.value, b.unit)
     return out
 

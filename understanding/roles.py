@@ -28,7 +28,8 @@ FALL_AFTER_WORDS = r"(?:drop|decrease|decline|reduction|fall|dip|fewer|lower)"
 # ... and in any place ("drops", "knocks it down", "goes down", "loses")
 FALL_WORDS = (
     r"(?:drop(?:s|ped|ping)?|decreas\w*|declin\w*|reduc\w*|fall(?:s|ing)?|fell|dip(?:s|ped)?|shrink\w*"
-    r"|los(?:e|es|ing)|cut(?:s|ting)?|knock\w*(?: \w+)? down|go(?:es|ing)? down|went down|fewer|lower)"
+    r"|los(?:e|es|ing)|cut(?:s|ting)?|knock\w*(?: \w+)? down|go(?:es|ing)? down|went down|fewer|lower"
+    r"|cost(?:s|ing)? us)"
 )
 
 RATE_UNITS = ("percent", "number", "fraction")
@@ -138,6 +139,10 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
             ),
             (r"\bfrom\s*$", 6),
             (r"\bp1\s*=?\s*$", 10),
+            # "2 points lower than the current 30%" (not a one-sample test's "than" a benchmark)
+            (r"\bthan\s+(?:the\s+|our\s+)?(?:current|existing|present|today'?s|baseline)\b[^%\d]{0,20}$", 8),
+            # "costs us five percent of our 28% retention": the rate the change is a share of
+            (r"(?:%|\bpercent|\bper ?cent)\s+of\s+(?:our|the|its|their|that|this)\s+(?:current\s+)?$", 7),
             # a metric said to be at a level: "onboarding completion is 40%", "current d30 is 0.14" (weak: a named
             # role's own cue outscores it)
             (
@@ -152,6 +157,13 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
             ),
             (r"^\s*(?:vs\.?|versus|->|→|to)\s", 2),
             (r"^\s*[a-z][\w-]*\s+(?:baseline|base rate)\b", 5),  # "22% activation baseline"
+            # "1.8% of users wishlist something today": the share of users doing it now
+            (
+                r"^\s*of\s+(?:our\s+|all\s+)?(?:users|visitors|customers|people|sessions|shoppers|players|members"
+                r"|subscribers|signups|accounts)\b(?:(?!\b(?:test|experiment|treatment|variant|expos|eligib|see|reach)"
+                r")[^.;%\d]){0,40}\b(?:today|currently|right now|now|these days|at the moment|at present)\b",
+                10,  # over the exposed share's "of users": the share doing something now is a rate
+            ),
         ),
         RATE_UNITS,
     ),

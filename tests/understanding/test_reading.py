@@ -654,3 +654,87 @@ def test_active_users_as_traffic_say_what_they_overstate() -> None:
     assert any("past that period" in a for a in monthly.assumptions)
     plain = read("25k visitors a day, 35% conversion, we care about a 1 pp change. how many days?")
     assert not any("returning users" in a for a in plain.assumptions)
+
+
+# --- levels, labels and fractions said the way people write them --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "alpha"),
+    [
+        ("sample size per arm for a 4% baseline and a 10% relative lift at alpha 0.05 and 90% power?", 0.05),
+        ("4% baseline, 10% relative lift, significance .01 and 90% power: n per group?", 0.01),
+    ],
+)
+def test_a_significance_level_before_a_power_in_percent_is_not_a_percentage(
+    question: str, alpha: float
+) -> None:
+    reading = read(question)
+    assert reading.roles["alpha"].value == pytest.approx(alpha)
+    size = run_steps(reading)[0]
+    assert float(size.outputs["n_control"]) == pytest.approx(
+        prop_n(0.04, 0.04 * 1.1, power=0.9, alpha=alpha), rel=1e-4
+    )
+
+
+def test_a_level_and_a_colon_before_a_rate_is_a_label_not_an_allocation_ratio() -> None:
+    reading = read("80% power, two sided 0.05: 15% signup baseline, detect +2pp. n per arm?")
+    assert "ratio" not in reading.roles and reading.roles["baseline"].value == pytest.approx(0.15)
+    size = run_steps(reading)[0]
+    assert float(size.outputs["n_control"]) == pytest.approx(prop_n(0.15, 0.17), rel=1e-4)
+
+
+def test_a_rate_lower_than_the_current_one_is_read_from_the_current_one() -> None:
+    reading = read(
+        "the redesign could make checkout completion 3 points lower than the current 40%. users per arm?"
+    )
+    assert reading.roles["baseline"].value == pytest.approx(0.40)
+    size = run_steps(reading)[0]
+    assert float(size.outputs["n_control"]) == pytest.approx(prop_n(0.40, 0.37), rel=1e-4)
+
+
+def test_a_share_of_our_rate_is_a_relative_change_of_that_rate() -> None:
+    reading = read(
+        "if the change costs us 8 percent of our 35% weekly retention, how many users per group at 80% power?"
+    )
+    assert reading.roles["baseline"].value == pytest.approx(0.35)
+    size = run_steps(reading)[0]
+    assert float(size.outputs["n_control"]) == pytest.approx(prop_n(0.35, 0.35 * 0.92), rel=1e-4)
+
+
+def test_the_share_of_users_doing_something_now_is_the_baseline() -> None:
+    reading = read(
+        "4% of visitors currently add something to the cart; if the banner lifts that 10%, n per group?"
+    )
+    assert reading.roles["baseline"].value == pytest.approx(0.04) and "exposed_share" not in reading.roles
+    size = run_steps(reading)[0]
+    assert float(size.outputs["n_control"]) == pytest.approx(prop_n(0.04, 0.044), rel=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("text", "normalised"),
+    [
+        ("cut churn by a fifth", "cut churn by 20%"),
+        ("a third of our traffic", "33.3333% of our traffic"),
+        ("we added a third variant", "we added a third variant"),
+        ("a half point lift", "0.5 point lift"),
+        ("six and a half percent", "6.5 percent"),
+        ("a tenth of a percentage point", "0.1 percentage point"),
+        ("one and a half million users", "1.5M users"),
+    ],
+)
+def test_fractions_in_words_become_numbers(text: str, normalised: str) -> None:
+    assert normalise(text) == normalised
+
+
+def test_a_fraction_said_in_words_is_the_relative_effect() -> None:
+    reading = read(
+        "monthly churn is 20%. how many users per group to detect the new flow cutting it by a fifth at 80% power?"
+    )
+    size = run_steps(reading)[0]
+    assert float(size.outputs["n_control"]) == pytest.approx(prop_n(0.20, 0.16), rel=1e-4)
+    power = read(
+        "if a 0.5% upgrade rate improves by 8% (relative), what power with one and a half million users per arm?"
+    )
+    expected = power_proportions_2indep(0.005 * 0.08, 0.005, 1.5e6, alpha=0.05, return_results=True).power
+    assert run_steps(power)[0].outputs["power"] == pytest.approx(float(expected), abs=2e-3)
