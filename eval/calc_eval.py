@@ -28,7 +28,14 @@ and the later dev rounds ``dev2`` … ``dev10`` (each built by ``eval/calc_build
 ``eval/calc_setN.sha256`` before the changes it led to) are for tuning, and so is ``dev11`` (built by
 ``eval/calc_build14.py``, frozen by ``eval/calc_set14.sha256``): SRM from shares of a total, the same kind as test6.
 ``dev12`` (built by ``eval/calc_build17.py``, frozen by ``eval/calc_set17.sha256``) is for tuning too: conversion-rate
-sample size and power with the effect a fall or a rise in words, the same kind as test7.
+sample size and power with the effect a fall or a rise in words, the same kind as test7. ``dev13`` (built by
+``eval/calc_build18.py``, frozen by ``eval/calc_set18.sha256``) is for tuning and ``test8`` (built by
+``eval/calc_build19.py``, frozen by ``eval/calc_set19.sha256``) is held out: everyday planning questions beyond plain
+two-proportion sizing (significance level, power and sidedness said in varied ways; means with a standard deviation
+and an effect in units or relative to the mean; days to run with a share of traffic exposed or three or four arms;
+unequal splits and holdouts; the MDE for a fixed number of days or a fixed n; t-test power and Cohen's d at a fixed
+n), on the same topics with different scenarios, numbers and phrasings, both written by someone who did not read the
+parser, frozen before they were first scored.
 """
 
 from __future__ import annotations
@@ -243,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
             "test5",
             "test6",
             "test7",
+            "test8",
             "dev3",
             "dev4",
             "dev5",
@@ -253,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
             "dev10",
             "dev11",
             "dev12",
+            "dev13",
         ),
         default="dev",
     )
