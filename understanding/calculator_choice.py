@@ -141,7 +141,8 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
         ) and not ASKS_N.search(t) else "n"
     design = "means" if _means_design(t, roles) else "proportions"
     if "effect_d" in roles or re.search(
-        r"cohen'?s d|standardi[sz]ed effect|effect size d|in sd units|in standard deviations|(?:smallest|minimum|minimal|detectable)\s+d\b",
+        r"cohen'?s d|standardi[sz]ed effect|effect size d|in sd units|in standard deviations"
+        r"|(?:smallest|minimum|minimal|detectable|what|which)\s+d\b",
         t,
     ):
         design = "means"

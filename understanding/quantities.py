@@ -39,7 +39,7 @@ _WORD_NUMBER = re.compile(
 
 # a number and up to two words before "a week": "25k visitors a week", "~3,000 new users a week"
 _AFTER_A_COUNT = re.compile(
-    r"\d[\d.,]*\s?[kKmM]?\s+(?:(?!(?:and|for|in|over|within|only|about|then)\b)[a-zA-Z-]+\s+){1,2}$",
+    r"(?:\d[\d.,]*\s?[kKmM]?|\b(?:hundred|thousand|million))\s+(?:(?!(?:and|for|in|over|within|only|about|then)\b)[a-zA-Z-]+\s+){1,2}$",
     re.IGNORECASE,
 )
 
@@ -107,10 +107,12 @@ def normalise(question: str) -> str:
         text,
         flags=re.IGNORECASE,
     )
-    # "one and a half million users" (before words become digits: a lone "one" stays a word)
+    # "one and a half million users", "one and a half points" (a lone "one" stays a word when words become digits)
+    text = re.sub(r"\bone and a half\b", "1.5", text, flags=re.IGNORECASE)
+    # "a dollar sixty", "two dollars fifty": dollars and cents in words
     text = re.sub(
-        r"\b(one|two|three|four|five|\d+) and a half (thousand|million)\b",
-        lambda m: f"{_count(m.group(1)) + 0.5:g} {m.group(2)}",
+        rf"\b(a|one|{_WORDS}|\d+) dollars? (?:and )?({_WORDS}|\d\d)(?: cents?)?\b",
+        lambda m: f"${_count(m.group(1)):g}.{int(_word_value(m.group(2)) or m.group(2)):02d}",
         text,
         flags=re.IGNORECASE,
     )
@@ -157,6 +159,16 @@ def normalise(question: str) -> str:
             text,
             flags=re.IGNORECASE,
         )
+    )
+    # "40% of 18k/day", "70 percent of our 25,000 daily users qualify": a share of the traffic is the exposed share
+    text = re.sub(
+        r"\b(\d+(?:\.\d+)?)\s?(?:%|percent\b)\s+of\s+(?:our\s+|the\s+|all\s+(?:of\s+)?(?:our\s+)?)?"
+        r"(~?\s?\d[\d.,]*\s?[kKmM]?)(\s?/\s?day\b|\s+(?:a|per)\s+day\b|\s+daily\s+(?:users|visitors|sessions)\b"
+        r"|\s+(?:users|visitors|sessions)\s+(?:a|per)\s+day\b)"
+        r"(?!\s+(?:convert|buy|bought|purchase|sign|click|churn|open|retain|return|order)\w*)",
+        r"\2\3 (\1% exposed)",
+        text,
+        flags=re.IGNORECASE,
     )
     # "within a month", "only have two months": the time a test can run. "600k visitors a month" stays a rate.
     text = re.sub(

@@ -65,7 +65,7 @@ ASKS_MDE = re.compile(
     r"smallest|minimum detectable|minimal|minimum p2|min p2|what(?:'s| is| would be)? (?:the |our |my )?(?:relative )?mde\b|\bmde\b\s*\?|what (?:relative )?(?:mde|lift)|how small|lowest|how high|what p2|"
     r"what (?:variant|treatment)(?: conversion)? rate|what relative|detectable|reachable|can (?:we|i) hit|"
     r"what (?:rate|conversion(?: rate)?) would (?:the |our )?(?:variant|treatment)|need to hit|"
-    r"what (?:effect size|minimum)|effect size d could|mde \(relative\)|what mde|"
+    r"what (?:effect size|minimum)|effect size d could|mde \(relative\)|what mde|(?:what|which) (?:cohen'?s )?d\b|"
     r"what (?:standardi[sz]ed )?effect(?: size)? (?:can|could|would)|"
     r"^(?:the )?(?:relative |absolute )?mde\b|\b(?:relative|absolute|minimum) (?:mde|lift|effect) (?:for|with|at|in|on)\b"
 )
@@ -214,8 +214,10 @@ def variants_note(t: str) -> str | None:
 
 
 def _variants(t: str) -> int | None:
-    m = re.search(r"\b(\d+)[- ](?:variant|arm|group|cell)s? (?:test|experiment|design)\b", t)
-    if m and int(m.group(1)) >= 2:  # "a two-variant test" counts every arm, control included
+    m = re.search(r"\b(\d+)[- ](?:variant|arm|group|cell|way)s? (?:test|experiment|design|split)\b", t)
+    if (
+        m and int(m.group(1)) >= 2
+    ):  # "a two-variant test", "a three-way test" count every arm, control included
         return int(m.group(1)) - 1
     m = re.search(r"\b(\d+) (?:variants|variations|treatments|challengers)\b(?! per)", t)
     if m:

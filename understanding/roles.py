@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from understanding.quantities import Quantity
 
 # how practitioners say a metric falls: after the number ("a 15% drop", "5% lower", "6 percent fewer") ...
-FALL_AFTER_WORDS = r"(?:drop|decrease|decline|reduction|fall|dip|fewer|lower)"
+FALL_AFTER_WORDS = r"(?:drop|decrease|decline|reduction|fall|dip|fewer|lower|shorter|slower)"
 # ... and in any place ("drops", "knocks it down", "goes down", "loses")
 FALL_WORDS = (
     r"(?:drop(?:s|ped|ping)?|decreas\w*|declin\w*|reduc\w*|fall(?:s|ing)?|fell|dip(?:s|ped)?|shrink\w*"
@@ -51,6 +51,8 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
         (
             (r"\b(?:alpha|α|significance(?: level)?|sig(?:\.|nificance)? level|level of)\b", 10),
             (r"\bat the\b", 1),
+            # "1-tailed test at 5%", "two sided at 10%"
+            (r"\b(?:sided|tailed)(?:\s+(?:test|z-?test|t-?test))?\s+(?:at|@)\s*$", 10),
         ),
         ((r"^\s*(?:significance|sig\b|alpha|level\b|significance level)", 10),),
         ("percent", "number", "count"),
@@ -128,13 +130,15 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
                 rf"|bump|{FALL_AFTER_WORDS})\b",
                 7,
             ),
+            # "sessions get 3% longer": a comparative after the number is a change, not a rate the variant gets
+            (r"^\s*(?:longer|shorter|higher|bigger|larger|faster|slower)\b", 10),
         ),
         ("percent",),
     ),
     "baseline": (
         (
             (
-                r"\b(?:baseline|base ?rate|control|current(?:ly)?|today|now|p1|converts?|conversion(?: rate)?|cr|ctr|rate|sits|is at|at about|we convert|convert(?:ing)?|open rate|retention|bounce rate|from)\b[^%\d]{0,25}$",
+                r"\b(?:baseline|base ?rate|control|current(?:ly)?|today|now|p1|converts?|conversion(?: rate)?|conv|cr|ctr|rate|sits|is at|at about|we convert|convert(?:ing)?|open rate|retention|bounce rate|from)\b[^%\d]{0,25}$",
                 5,
             ),
             (r"\bfrom\s*$", 6),
@@ -157,6 +161,8 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
             ),
             (r"^\s*(?:vs\.?|versus|->|→|to)\s", 2),
             (r"^\s*[a-z][\w-]*\s+(?:baseline|base rate)\b", 5),  # "22% activation baseline"
+            # "45% opens now": over the exposed share's "opens" (the share that opens a page)
+            (r"^\s*[a-z][\w-]*\s+(?:now|today|currently|at the moment)\b", 9),
             # "1.8% of users wishlist something today": the share of users doing it now
             (
                 r"^\s*of\s+(?:our\s+|all\s+)?(?:users|visitors|customers|people|sessions|shoppers|players|members"
@@ -170,7 +176,7 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
     "p2": (
         (
             (
-                r"(?:\b(?:to|target|hope(?:d)?(?: for)?|expect(?:ed|ing)?|treatment|variant|new|gets?|vs\.?|versus|p2|move to|down to|rise to|into)|->|→)\s*(?:is|at|of|=|around|about|hopefully|rate)?\s*$",
+                r"(?:\b(?:to|target|hope(?:d)?(?:[- ]for)?|expect(?:ed|ing)?|treatment|variant|new|gets?|vs\.?|versus|p2|move to|down to|rise to|into)|->|→)\s*(?:is|at|of|=|around|about|hopefully|rate)?\s*$",
                 6,
             ),
             (r"\bp2\s*=?\s*$", 10),
@@ -208,7 +214,7 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
     "delta": (
         (
             (
-                r"\b(?:difference|diff|change|lift|increase|improvement|shift|delta|δ|mde|deviation|effect|detect|see|pick up|catch|care about|move|mean difference|difference of|a)\b[^\d$€£]{0,14}$",
+                r"\b(?:difference|diff|change|lift|increase|improvement|shift|delta|δ|mde|deviation|effect|detect|see|pick up|catch|care about|move|mean difference|difference of|up by|down by|a)\b[^\d$€£]{0,14}$",
                 4,
             ),
             (r"\b(?:delta|δ|mean diff(?:erence)?|diff)\s*(?:of|=|is)?\s*$", 9),
@@ -226,7 +232,11 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
     ),
     "mean": (
         (
-            (r"\b(?:mean|average|avg|aov is|basket is)\b\s*(?:of|=|is|:)?\s*$", 8),
+            (
+                r"\b(?:mean|average|averages|averaging|avg|aov is|basket is)\b\s*(?:of|=|is|:)?\s*"
+                r"(?:~|about|around|roughly)?\s*$",
+                8,
+            ),
             (
                 r"\b(?:mean|average|avg|arpu|aov)\b"
                 r"(?:(?!shift|diff|change|increase|decrease|lift|improv|deviat|effect|sample|size|\bsd\b|standard|\bn\b)"
@@ -352,7 +362,15 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
     ),
     "variants": (
         (),
-        ((r"^\s*(?:variants|treatments|challengers|variations)\b(?!\s+per)", 8),),
+        (
+            (r"^\s*(?:variants|treatments|challengers|variations)\b(?!\s+per)", 8),
+            # "two new layouts vs control"
+            (
+                r"^\s*(?:new|different|alternative)\s+[a-z-]+?s\s+(?:vs\.?|versus|against|and|plus|\+)\s+"
+                r"(?:the\s+|a\s+)?(?:control|current|old)\b",
+                10,
+            ),
+        ),
         ("count",),
     ),
     "q_ratio": (

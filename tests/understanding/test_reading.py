@@ -738,3 +738,64 @@ def test_a_fraction_said_in_words_is_the_relative_effect() -> None:
     )
     expected = power_proportions_2indep(0.005 * 0.08, 0.005, 1.5e6, alpha=0.05, return_results=True).power
     assert run_steps(power)[0].outputs["power"] == pytest.approx(float(expected), abs=2e-3)
+
+
+def test_dollars_and_cents_in_words_and_a_mean_said_with_a_tilde() -> None:
+    (out,) = outputs(
+        "orders per user should go up by a dollar twenty. sd is ~$25, avg ~$40. users per group?"
+    )
+    expected = TTestIndPower().solve_power(effect_size=1.2 / 25, power=0.8, alpha=0.05)
+    assert out["n_group1"] == pytest.approx(expected, rel=1e-3)
+
+
+def test_a_comparative_after_a_percentage_is_a_relative_change_of_the_mean() -> None:
+    reading = read(
+        "we'd ship if load time got 4% shorter. it averages 2.5 seconds, sd 1.8 s. sessions per arm?"
+    )
+    assert reading.roles["mde"].value == pytest.approx(0.04) and "p2" not in reading.roles
+    (out,) = [r.outputs for r in run_steps(reading)]
+    expected = TTestIndPower().solve_power(effect_size=0.04 * 2.5 / 1.8, power=0.8, alpha=0.05)
+    assert out["n_group1"] == pytest.approx(expected, rel=1e-3)
+
+
+def test_a_tailed_test_at_a_level_and_a_hoped_for_rate() -> None:
+    reading = read("refund rate 0.082 vs a hoped-for 0.07, 1-tailed test at 10%: users per arm?")
+    assert reading.roles["alpha"].value == pytest.approx(0.10) and reading.roles["p2"].value == pytest.approx(
+        0.07
+    )
+
+
+def test_a_rate_said_with_now_after_its_metric_is_the_baseline() -> None:
+    reading = read("push test. 12% taps now, we care about +1 pt at 80% power. users per group?")
+    assert reading.roles["baseline"].value == pytest.approx(0.12)
+
+
+@pytest.mark.parametrize(
+    ("question", "arms"),
+    [
+        ("how long must a four-way test run to see signups go from 20% to 22% with 5,000 visitors a day?", 4),
+        ("three new checkouts vs control, baseline 20%, target 22%, 5,000 visitors a day. days?", 4),
+    ],
+)
+def test_arms_said_as_ways_or_new_versions_against_control(question: str, arms: int) -> None:
+    size, days = run_steps(read(question))
+    per_group = prop_n(0.20, 0.22)
+    assert float(size.outputs["n_control"]) == pytest.approx(per_group, rel=1e-4)
+    assert days.outputs_rounded["days"] == math.ceil(arms * math.ceil(per_group) / 5000)
+
+
+def test_a_share_of_the_daily_traffic_is_the_exposed_share() -> None:
+    reading = read(
+        "baseline 10%, mde 10% relative, the page gets 25% of 40k/day. how many days at 80% power?"
+    )
+    assert reading.roles["exposed_share"].value == pytest.approx(0.25)
+    converting = read("5% of our 20k daily visitors convert; how many days to detect a 10% relative lift?")
+    assert (
+        converting.roles["baseline"].value == pytest.approx(0.05) and "exposed_share" not in converting.roles
+    )
+
+
+def test_what_d_can_we_detect_is_the_standardised_mde() -> None:
+    (out,) = outputs("t test with 80 per group, alpha 0.05, 80% power - what d can we detect?")
+    expected = TTestIndPower().solve_power(nobs1=80, power=0.8, alpha=0.05)
+    assert out["mde_cohens_d"] == pytest.approx(expected, rel=1e-3)
