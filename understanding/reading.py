@@ -104,9 +104,72 @@ def _prob(q: Quantity, role: str = "power") -> float:
     return q.value
 
 
+# words beside a percentage that restate an arm's share of a split ("70/30: 70% stay on the old page (control) and 30%
+# get the new one"), which is no rate
+_LEVEL_WORD = re.compile(r"\b(?:power|alpha|confidence|significance|significant)\b")
+_ARM_SHARE = re.compile(
+    r"\b(?:control|treatment|variant|old|new|stay|stays|get|gets|holdout|arm|group|treated)\b"
+)
+
+
+def split_restated(text: str, quantities: list[Quantity]) -> set[int]:
+    """Indices of the percentages that restate a two-way split's parts beside arm words."""
+    # a split's parts are shares (0.7, 0.3); a percentage's value is in percent (70)
+    parts = {
+        round(100 * v, 6) for q in quantities if q.unit == "split" and len(q.values) == 2 for v in q.values
+    }
+    out: dict[float, int] = {}
+    for i, q in enumerate(quantities):
+        if q.unit == "percent" and round(q.value, 6) in parts:
+            near = text[max(0, q.start - 25) : q.end + 25].lower()
+            if _ARM_SHARE.search(near) and not _LEVEL_WORD.search(near):
+                out.setdefault(round(q.value, 6), i)
+    # both parts restated: one share alone may be a rate that happens to equal a part
+    return set(out.values()) if len(out) == len(parts) == 2 else set()
+
+
+# a percentage followed by the arm it is the share of: "70 percent to control", "10% holdout (control)", "90% treated"
+_ARM_AFTER = re.compile(
+    r"^\s*(?:\(\s*)?(?:(?:to|in|for|on|as)\s+)?(?:the\s+)?(?P<arm>control|hold-?out|holdback|treatment|treated"
+    r"|variant|test arm)\b"
+)
+
+
+# "rolling out to 80% and keeping a 20% holdout": the share the change goes to
+_ROLLED_OUT_TO = re.compile(
+    r"\b(?:roll(?:ing|ed|s)?\s+(?:[a-z-]+\s+){0,3}?out|ramp(?:ing|ed)?(?:\s+up)?|launch(?:ing|ed)?|releas(?:e|ing|ed))"
+    r"\s+to\s*$"
+)
+
+
+def arm_shares(text: str, quantities: list[Quantity]) -> dict[int, str]:
+    """Percentages that are one arm's share of the traffic, by index: "control" (a holdout is the control) or
+    "treatment"."""
+    found: dict[int, str] = {}
+    for i, q in enumerate(quantities):
+        if q.unit != "percent":
+            continue
+        m = _ARM_AFTER.match(text[q.end : q.end + 30].lower())
+        if m is not None:
+            treated = m.group("arm") in ("treatment", "treated", "variant", "test arm")
+            found[i] = "treatment" if treated else "control"
+        elif _ROLLED_OUT_TO.search(text[max(0, q.start - 40) : q.start].lower()):
+            found[i] = "treatment"
+    # shares of one split add up to 100 ("15% control vs 17% treatment" are each arm's rate); a holdout is a share
+    holdouts = {i for i in found if re.match(r"\s*\(?\s*hold", text[quantities[i].end :].lower())}
+    arms = {arm: i for i, arm in found.items()}
+    paired = (
+        len(found) == len(arms) == 2 and abs(sum(quantities[i].value for i in arms.values()) - 100) <= 0.5
+    )
+    return {i: arm for i, arm in found.items() if i in holdouts or (paired and i in arms.values())}
+
+
 def assign(text: str, quantities: list[Quantity]) -> dict[str, tuple[Quantity, float, str]]:
     """Greedy assignment over all (quantity, role) scores: best first, one quantity per role and role per quantity."""
     cands = candidates(text, quantities)
+    shares = split_restated(text, quantities) | set(arm_shares(text, quantities))
+    for i in shares:
+        cands[i] = []
     pool = sorted(
         ((s, i, role, cue) for i, cs in enumerate(cands) for s, role, cue in cs), key=lambda t: (-t[0], t[1])
     )
@@ -144,6 +207,7 @@ def assign(text: str, quantities: list[Quantity]) -> dict[str, tuple[Quantity, f
         q
         for i, q in enumerate(quantities)
         if i not in used
+        and i not in shares
         and q.unit == "percent"
         and not (
             power_q is not None

@@ -13,7 +13,7 @@ from typing import Any
 
 from tools.registry import TOOLS
 from understanding.quantities import Quantity
-from understanding.reading import Grounded, MissingInput, Step, _alternative, needs_value
+from understanding.reading import Grounded, MissingInput, Step, _alternative, arm_shares, needs_value
 from understanding.roles import FALL_AFTER_WORDS, FALL_WORDS
 
 # step(tool, params, purpose, carry=None): add one calculator call with alpha/power/alternative filled in
@@ -72,17 +72,66 @@ def n_from(b: StepBuilder) -> float | None:
     return None
 
 
+# "90/10 treatment/holdout split": the split names the treated arm first
+_TREATED_FIRST = re.compile(
+    r"^\s*(?:split\s+)?\(?\s*(?:treatment|treated|variant|test|new|b)\s*[/:]\s*(?:control|holdout|hold-?out|a|old)\b"
+)
+_TIMES = {"twice": 2.0, "double": 2.0, "2x": 2.0, "three times": 3.0, "triple": 3.0, "3x": 3.0}
+# "treatment gets twice as much traffic as control", "unequal allocation, treatment gets double"
+_RATIO_IN_WORDS = re.compile(
+    r"\b(?:treatment|variant|test (?:arm|group)|new \w+)s?\s+(?:gets?|receives?|has|with)\s+"
+    r"(?P<times>twice|double|2x|three times|triple|3x)\b"
+)
+# "2 users in the new checkout for every 1 in control"
+_FOR_EVERY = re.compile(
+    r"\b(\d+(?:\.\d+)?) (?:[a-z]+ )?(?:in|to|on) (?:the )?(?:treatment|variant|new \w+|test arm)"
+    r" for every (\d+(?:\.\d+)?) (?:[a-z]+ )?(?:in|to|on) (?:the )?control\b"
+)
+# "keeping a 10% holdout as the control", "10% holdout (control)": the holdout is the control arm
+_HOLDOUT_SHARE = re.compile(
+    r"\b(\d+(?:\.\d+)?)\s?(?:%|percent)\s+(?:hold-?out|holdback)\b"
+    r"|\b(?:hold-?out|holdback)\s+(?:of|at)\s+(\d+(?:\.\d+)?)\s?(?:%|percent)"
+)
+
+
 def allocation_ratio(b: StepBuilder, quantities: list[Quantity], t: str) -> float | None:
     r = b.get("ratio")
     if r is not None:
         return float(r)
     split = next((q for q in quantities if q.unit == "split" and len(q.values) == 2), None)
     if split is not None:
-        ratio = split.values[1] / split.values[0]
-        b.notes.append(f"'{split.text.strip()}' read as control/variant, allocation ratio {ratio:.4g}")
+        treated_first = _TREATED_FIRST.search(t[split.end : split.end + 40])
+        control, treated = reversed(split.values) if treated_first else split.values
+        ratio = treated / control
+        order = "treatment/control" if treated_first else "control/variant"
+        b.notes.append(f"'{split.text.strip()}' read as {order}, allocation ratio {ratio:.4g}")
         return ratio
     if re.search(r"twice as many", t) and re.search(r"(?:treatment|variant)s? gets? twice", t):
         return 2.0
+    said = _RATIO_IN_WORDS.search(t)
+    if said is not None:
+        ratio = _TIMES[said.group("times")]
+        b.notes.append(f"'{said.group(0)}' read as treatment:control {ratio:g}:1")
+        return ratio
+    every = _FOR_EVERY.search(t)
+    if every is not None:
+        ratio = float(every.group(1)) / float(every.group(2))
+        b.notes.append(f"'{every.group(0)}' read as treatment:control, allocation ratio {ratio:.4g}")
+        return ratio
+    arms = arm_shares(t, quantities)
+    by_arm = {arm: quantities[i].value for i, arm in arms.items()}
+    if len(arms) == 2 and len(by_arm) == 2:
+        ratio = by_arm["treatment"] / by_arm["control"]
+        b.notes.append(
+            f"{by_arm['control']:g}% to control and {by_arm['treatment']:g}% to treatment: allocation ratio {ratio:.4g}"
+        )
+        return ratio
+    holdout = _HOLDOUT_SHARE.search(t)
+    if holdout is not None:
+        share = float(holdout.group(1) or holdout.group(2))
+        ratio = (100 - share) / share
+        b.notes.append(f"the {share:g}% holdout read as the control, allocation ratio {ratio:.4g}")
+        return ratio
     colon = next((q for q in quantities if q.unit == "ratio"), None)
     if colon is not None:
         a, c = (float(x) for x in re.findall(r"\d+(?:\.\d+)?", colon.text)[:2])

@@ -799,3 +799,42 @@ def test_what_d_can_we_detect_is_the_standardised_mde() -> None:
     (out,) = outputs("t test with 80 per group, alpha 0.05, 80% power - what d can we detect?")
     expected = TTestIndPower().solve_power(nobs1=80, power=0.8, alpha=0.05)
     assert out["mde_cohens_d"] == pytest.approx(expected, rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "treatment gets twice as much traffic as control. baseline 8%, target 9%. how many control users?",
+        "we want 2 users in the new flow for every 1 in control; 8% -> 9%, control n?",
+        "allocating 33.3333 percent to control and 66.6667 percent to treatment, 8% baseline vs 9% target. control n?",
+        "80/20 treatment/control split, 8% to 9%: control n?",
+    ],
+)
+def test_an_unequal_allocation_said_in_words_or_shares(question: str) -> None:
+    reading = read(question)
+    assert reading.roles["baseline"].value == pytest.approx(0.08)
+    size = run_steps(reading)[0]
+    ratio = 4.0 if "80/20" in question else 2.0
+    assert float(size.outputs["n_control"]) == pytest.approx(prop_n(0.08, 0.09, ratio=ratio), rel=1e-3)
+
+
+def test_a_holdout_is_the_control_and_its_share_no_rate() -> None:
+    for question in (
+        "rolling out to 80% and keeping a 20% holdout as control. conversion 12% and we hope for 13%. holdout size?",
+        "20% holdout (control), 80% treated. 12% vs 13%: holdout n?",
+    ):
+        reading = read(question)
+        assert reading.roles["baseline"].value == pytest.approx(0.12), question
+        size = run_steps(reading)[0]
+        assert float(size.outputs["n_control"]) == pytest.approx(prop_n(0.12, 0.13, ratio=4.0), rel=1e-3)
+
+
+def test_the_split_restated_per_arm_is_no_rate_but_a_rate_per_arm_is() -> None:
+    restated = read(
+        "it's 60/40: 60% keep the old page (control) and 40% get the new one. signups 5%, want 6%. control n?"
+    )
+    assert restated.roles["baseline"].value == pytest.approx(0.05)
+    per_arm = read("12% in control vs 14% in treatment, 80% power: n per group?")
+    assert per_arm.roles["baseline"].value == pytest.approx(0.12) and per_arm.roles[
+        "p2"
+    ].value == pytest.approx(0.14)
