@@ -35,7 +35,14 @@ two-proportion sizing (significance level, power and sidedness said in varied wa
 and an effect in units or relative to the mean; days to run with a share of traffic exposed or three or four arms;
 unequal splits and holdouts; the MDE for a fixed number of days or a fixed n; t-test power and Cohen's d at a fixed
 n), on the same topics with different scenarios, numbers and phrasings, both written by someone who did not read the
-parser, frozen before they were first scored.
+parser, frozen before they were first scored. ``dev14`` (built by ``eval/calc_build20.py``, frozen by
+``eval/calc_set20.sha256``) is for tuning and ``test9`` (built by ``eval/calc_build21.py``, frozen by
+``eval/calc_set21.sha256``) is held out: analysing results that have come in (is a difference in conversion
+significant, from counts or from rates and the users per arm or a total split evenly, and the p-value of a fall; a
+Welch t test from means, standard deviations and n per arm; a 95% confidence interval for the absolute difference in
+conversion; a sample ratio mismatch check from arm counts on an even or an unequal design; a one-sample test of a
+count against a known rate), on the same topics with different scenarios, numbers and phrasings, both written by
+someone who did not read the parser, frozen before they were first scored.
 """
 
 from __future__ import annotations
@@ -251,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
             "test6",
             "test7",
             "test8",
+            "test9",
             "dev3",
             "dev4",
             "dev5",
@@ -262,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
             "dev11",
             "dev12",
             "dev13",
+            "dev14",
         ),
         default="dev",
     )
