@@ -30,6 +30,15 @@ _ARM = re.compile(
 )
 
 
+# a bare number that is an arm's mean: "3.40 avg", "$4.02 for the treatment (sd $13.10 ...)", "74.2 s (sd 51)"
+_MEAN_AFTER = re.compile(
+    r"^\s*(?:(?:avg|average|mean)\b|(?:s|secs?|seconds?|mins?|minutes?|ms|dollars?|items?|for (?:the )?\w+)\s*\(\s*"
+    r"(?:sd|std|σ|standard deviation)\b)",
+    re.IGNORECASE,
+)
+_EACH = re.compile(r"\b(?:each|per (?:arm|group|variant)|in both)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class ArmSummary:
     """Mean, SD and size of one arm, in the order written."""
@@ -55,7 +64,11 @@ def arm_summaries(text: str) -> list[ArmSummary] | None:
         prev_end = m.end()
         cues = list(_CUE.finditer(left))
         kind: str | None = None
-        if cues:
+        if re.match(r"\s*(?:avg|average|mean)\b", right, re.IGNORECASE):
+            kind = (
+                "mean"  # "2.80 avg" (whatever cue the label before it has: "basket size: control 2.80 avg")
+            )
+        elif cues:
             kind = cues[-1].lastgroup
             plural = cues[-1].group(0).strip().lower() in _PLURAL
             listed = kind if plural else None
@@ -63,10 +76,12 @@ def arm_summaries(text: str) -> list[ArmSummary] | None:
             kind = listed
         elif _UNITS_AFTER.match(right):
             kind = "n"
-        elif re.match(r"\s*\(", right):
+        elif re.match(r"\s*\(", right) or _MEAN_AFTER.match(text[m.end() : m.end() + 30]):
             kind = "mean"
         if kind is not None:
             kinds[kind].append(_value(m))
+    if len(kinds["n"]) == 1 and len(kinds["mean"]) == len(kinds["sd"]) >= 2 and _EACH.search(text):
+        kinds["n"] *= len(kinds["mean"])  # "2,300 visitors each", "n = 2300 per arm"
     counts = {len(v) for v in kinds.values()}
     if len(counts) != 1 or next(iter(counts)) < 2:
         return None

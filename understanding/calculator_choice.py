@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from understanding.arm_rates import arm_rates
 from understanding.arm_statistics import arm_summaries
 from understanding.interval_steps import given_interval
 from understanding.named_methods import named_family
@@ -116,14 +117,23 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
         return "chi_square_power", "power" if (
             "n_total" in roles or "n_per_group" in roles or "n_one" in roles
         ) and "power" not in roles else "n"
-    if ASKS_CI.search(t) and (pairs or re.search(r"mean", t)):
+    # "15,000 users in each group, 3.2% vs 3.7%: the interval?" gives the groups (ASKS_N also reads that as an ask)
+    observed_rates = (
+        not pairs
+        and not _ASKS_SIZE.search(t)
+        and not _PLANNING.search(t)
+        and arm_rates(t, quantities) is not None
+    )
+    if ASKS_CI.search(t) and (pairs or re.search(r"mean", t) or observed_rates):
         return "ci", "interval"
     if re.search(
-        r"\bcoin\b|\bdie\b|\bdice\b|fair\b|loaded|different from \d|industry|against (?:a |the )?(?:known|fair|\d)",
+        r"\bcoin\b|\bdie\b|\bdice\b|fair\b|loaded|different from \d|industry|against (?:a |the )?(?:known|fair|\d)"
+        # a rate known before the test: "historically converts at 4.2%", "vs benchmark 0.32", "our usual 4.2 percent"
+        r"|benchmark|historical(?:ly)?|\busual\b|long[- ]run|\btypical(?:ly)?\b|\bnormally\b",
         t,
     ) and (len(pairs) == 1 or ("p0" in roles and len(pairs) < 2)):
         return "binomial_test", "p_value"
-    if ASKS_SIG.search(t) and (len(pairs) >= 2 or re.search(r"mean", t) or _two_arms(t)):
+    if ASKS_SIG.search(t) and (len(pairs) >= 2 or re.search(r"mean", t) or _two_arms(t) or observed_rates):
         return "significance", "p_value"
     if re.search(
         r"what(?:'s| is) the p-?\s?value|is (?:it|this|that|the difference) (?:statistically )?significant", t
@@ -164,6 +174,13 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
     if re.search(r"\bpower\b", t) and not power_given:
         return design, "power"
     return None, None
+
+
+# "with 8k per arm, can we detect 6.2% vs 6.9% significantly?" plans a test; it reports none
+_PLANNING = re.compile(
+    r"\bpower\b|\bdetect|\benough\b|\bmde\b|\bchances?\b|\bprobability\b|\bwould\b|\bwill\b"
+)
+_ASKS_SIZE = re.compile(r"how many|sample size|how big|how large|\bn per\b|\bneeded\b|do (?:i|we) need")
 
 
 def _two_arms(t: str) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from understanding.arm_rates import arm_rates
 from understanding.group_order import means_of_two, ordered_pairs
 from understanding.quantities import Quantity, arm_counts, shares_of_total
 from understanding.reading import Grounded, Step, _two_group_means
@@ -134,6 +135,31 @@ def comparison_steps(
         if re.search(r"relative|lift\b(?! in absolute)", t) and "absolute" not in t:
             step("ci_relative_lift", params, "interval for the relative lift")
             return "ci_relative_lift"
+        if method in ("newcombe", "agresti_caffo", "wald"):
+            params["method"] = method
+        b.steps.append(Step("ci_proportion_difference", params, {}, "interval for the difference B − A"))
+        return "ci_proportion_difference"
+    observed = arm_rates(t, quantities) if len(pairs) < 2 and groups is None else None
+    if observed is not None:
+        control, treated = observed
+        conversions = [round(arm.rate * arm.users) for arm in observed]
+        b.derive(
+            "conversions",
+            conversions,
+            f"conversions from each arm's rate and users: control {control.rate:.4g} × {control.users:,} = "
+            f"{conversions[0]:,}, treatment {treated.rate:.4g} × {treated.users:,} = {conversions[1]:,}",
+        )
+        b.used["rate_a"] = Grounded(control.rate, "question", control.rate_from.span())
+        b.used["rate_b"] = Grounded(treated.rate, "question", treated.rate_from.span())
+        params = {
+            "conversions_a": conversions[0],
+            "n_a": control.users,
+            "conversions_b": conversions[1],
+            "n_b": treated.users,
+        }
+        if family == "significance":
+            step("two_proportion_z_test", params, "two-proportion z test")
+            return "two_proportion_z_test"
         if method in ("newcombe", "agresti_caffo", "wald"):
             params["method"] = method
         b.steps.append(Step("ci_proportion_difference", params, {}, "interval for the difference B − A"))

@@ -838,3 +838,62 @@ def test_the_split_restated_per_arm_is_no_rate_but_a_rate_per_arm_is() -> None:
     assert per_arm.roles["baseline"].value == pytest.approx(0.12) and per_arm.roles[
         "p2"
     ].value == pytest.approx(0.14)
+
+
+# --- results that came in, said as rates with users or as summary statistics -----------------------------------
+
+
+def _z_p(x_a: int, n_a: int, x_b: int, n_b: int) -> float:
+    from statsmodels.stats.proportion import proportions_ztest
+
+    return float(proportions_ztest([x_b, x_a], [n_b, n_a])[1])
+
+
+@pytest.mark.parametrize(
+    ("question", "arms"),
+    [
+        (
+            "checkout conversion was 4.4% in control and 5.1% in the variant, 6k users in each arm. significant?",
+            (6000, 6000),
+        ),
+        ("5.1% (B) vs 4.4% (A) on 6,000 per group: p value?", (6000, 6000)),
+        (
+            "we split 12,000 users 50/50; control converted 4.4% and the new page 5.1%. is the difference significant?",
+            (6000, 6000),
+        ),
+    ],
+)
+def test_rates_with_the_users_of_each_arm_are_tested_as_counts(question: str, arms: tuple[int, int]) -> None:
+    reading = read(question)
+    (result,) = run_steps(reading)
+    assert reading.steps[0].tool == "two_proportion_z_test"
+    x_a, x_b = round(0.044 * arms[0]), round(0.051 * arms[1])
+    assert result.outputs["p_value"] == pytest.approx(_z_p(x_a, arms[0], x_b, arms[1]), rel=1e-3)
+    assert result.outputs["difference"] == pytest.approx(0.051 - 0.044, abs=1e-9)
+
+
+def test_rates_with_users_ask_for_an_interval_and_a_planned_test_is_still_sized() -> None:
+    (ci,) = run_steps(read("9% vs 10% with 20,000 per arm, 95% ci of the difference?"))
+    expected = confint_proportions_2indep(2000, 20000, 1800, 20000, compare="diff", method="wald")
+    assert (ci.outputs["lower"], ci.outputs["upper"]) == pytest.approx(
+        tuple(float(x) for x in expected), abs=2e-3
+    )
+    planned = read("with 20,000 users per arm, can we detect 9% vs 10% at 80% power?")
+    assert planned.steps[0].tool != "two_proportion_z_test"
+
+
+def test_summary_statistics_said_after_the_number_or_with_one_size_for_both_arms() -> None:
+    for question in (
+        "basket size: control 2.80 avg, sd 1.9, 2,000 orders; variant 2.95 avg, sd 2.0, 2,000 orders. t stat and p?",
+        "load time old 3.1 s (sd 1.2) vs new 2.9 s (sd 1.1), 900 sessions each. significant?",
+    ):
+        reading = read(question)
+        assert reading.steps[0].tool == "welch_t_test", question
+    (out,) = outputs("load time old 3.1 s (sd 1.2) vs new 2.9 s (sd 1.1), 900 sessions each. significant?")
+    expected = stats.ttest_ind_from_stats(2.9, 1.1, 900, 3.1, 1.2, 900, equal_var=False).pvalue
+    assert out["p_value"] == pytest.approx(float(expected), rel=1e-3)
+
+
+def test_a_rate_known_before_the_test_is_a_one_sample_benchmark() -> None:
+    (out,) = outputs("is 96 of 1,500 significantly different from our usual 5.2%?")
+    assert out["p_value"] == pytest.approx(stats.binomtest(96, 1500, 0.052).pvalue, rel=1e-3)

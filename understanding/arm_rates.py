@@ -1,0 +1,101 @@
+"""Each arm's observed rate and size, when a question about results gives rates with the users behind them instead
+of counts: "6.2% vs 6.9% on 8,000 per group", "we split 24,000 users 50/50 ... control 11.5%, variant 12.4%",
+"the variant converted 6.9% of its 8,000 users and control 6.2% of its 8,000".
+
+Pure: text and tagged quantities in, the two arms (control first) out, or None when the question does not give
+exactly two rates and the users of each arm. The conversions a test needs are then each rate times its arm's users.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from understanding.quantities import Quantity
+
+# a percentage that is a level, not an arm's rate: "80% power", "significant at 5%", "does it pass at 95%"
+_LEVEL_BEFORE = re.compile(
+    r"(?:power|alpha|α|confidence|significan\w*|level|pass(?:es)?|at the)\s*(?:of|=|:|is|at)?\s*~?\s*$"
+)
+_LEVEL_AFTER = re.compile(r"^\s*(?:power|confidence|significance|level|ci\b|interval)")
+_CONTROL = re.compile(r"\b(?:control|old|holdout|hold-out|baseline|current|original|a)\b")
+_TREATED = re.compile(r"\b(?:variant|treatment|treated|new|test|challenger|b)\b")
+# how one count of users relates to the arms
+_PER_ARM = re.compile(
+    r"\b(?:each|per (?:arm|group|variant|bucket|side)|in both|apiece|both (?:arms|groups|had|got|have))\b|\bits\b"
+)
+_EVEN_TOTAL = re.compile(
+    r"\b(?:50/50|even(?:ly)?(?: split)?|split (?:\w+ )?(?:evenly|equally|in half)|half of them|halves|equal(?:ly)? split)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ArmRate:
+    """One arm's observed rate (a proportion) and users, with the quantities that say them."""
+
+    rate: float
+    users: int
+    rate_from: Quantity
+    users_from: Quantity
+
+
+def _side(text: str, quantities: list[Quantity], i: int) -> str | None:
+    """Which arm the rate at ``i`` belongs to, from the words right after it, else right before it."""
+    q = quantities[i]
+    after_end = quantities[i + 1].start if i + 1 < len(quantities) else len(text)
+    after = text[q.end : min(after_end, q.end + 20)]
+    before_start = quantities[i - 1].end if i > 0 else 0
+    before = text[max(before_start, q.start - 30) : q.start]
+    for window in (re.match(r"^\s*(?:\(|in |for |on |with )?(?:the )?\w+\)?", after), None):
+        words = window.group(0) if window is not None else before
+        control, treated = _CONTROL.search(words), _TREATED.search(words)
+        if control and not treated:
+            return "control"
+        if treated and not control:
+            return "treatment"
+    return None
+
+
+def arm_rates(text: str, quantities: list[Quantity]) -> tuple[ArmRate, ArmRate] | None:
+    """(control, treatment) when the question gives two arms' rates and their users, else None."""
+    t = text.lower()
+    rates = [
+        i
+        for i, q in enumerate(quantities)
+        if q.unit == "percent"
+        and 0 < q.value < 100
+        and not _LEVEL_BEFORE.search(t[max(0, q.start - 25) : q.start])
+        and not _LEVEL_AFTER.match(t[q.end : q.end + 20])
+    ]
+    counts = [
+        q
+        for q in quantities
+        if q.unit == "count" and q.per is None and q.value >= 20 and q.value == int(q.value)
+    ]
+    if len(rates) != 2 or not counts or len(counts) > 2:
+        return None
+    split = next((q for q in quantities if q.unit == "split" and len(q.values) == 2), None)
+    sides = [_side(t, quantities, i) for i in rates]
+    swapped = sides == ["treatment", "control"] or sides in (
+        [None, "control"],
+        ["treatment", None],
+    )
+    order = [1, 0] if swapped else [0, 1]
+    if len(counts) == 2:  # each rate's users in the order written
+        users, sizes = [counts[k] for k in order], [int(counts[k].value) for k in order]
+    else:
+        (count,) = counts
+        users = [count, count]
+        if _PER_ARM.search(t[max(0, count.start - 40) : count.end + 40]):
+            sizes = [int(count.value)] * 2
+        elif split is not None:  # control's share first
+            sizes = [round(count.value * share) for share in split.values]
+        elif _EVEN_TOTAL.search(t):
+            sizes = [round(count.value / 2)] * 2
+        else:
+            return None
+    control, treated = (
+        ArmRate(quantities[rates[k]].value / 100, sizes[j], quantities[rates[k]], users[j])
+        for j, k in enumerate(order)
+    )
+    return control, treated
