@@ -15,9 +15,16 @@ from understanding.arm_statistics import arm_summaries
 from understanding.quantities import Quantity
 from understanding.reading import Grounded
 
-CONTROL_WORDS = {"control", "baseline", "a", "old", "current", "existing"}
+CONTROL_WORDS = {"control", "baseline", "a", "old", "current", "existing", "holdout"}
 _LABEL = re.compile(
-    r"\b(control|baseline|variant|treatment|treated|test arm|challenger|new(?: [a-z]+)?|old(?: [a-z]+)?|current|a|b)\b"
+    r"\b(control|baseline|holdout|variant|treatment|treated|test arm|challenger|new(?: [a-z]+)?|old(?: [a-z]+)?|current"
+    r"|a|b)\b"
+)
+
+
+# the first arm a question names (not "a"/"b", which are also articles)
+_ARM_WORD = re.compile(
+    r"\b(control|baseline|old|current|existing|holdout|treatment|treated|variant|new|challenger)\b"
 )
 
 
@@ -25,8 +32,8 @@ def _label(t: str, q: Quantity, lo: int, hi: int) -> str | None:
     """'control' / 'treatment' from the words right after the group ("(variant)", "in control") or just before it."""
     right = t[q.end : min(hi, q.end + 30)]
     m = re.match(
-        r"\s*(?:\(\s*|(?:[a-z-]+\s+){0,2}?(?:in|for|on|from)\s+(?:the\s+)?|(?=control|variant|treatment))"
-        r"(control|baseline|variant|treatment|treated|test arm|challenger|a|b)\b",
+        r"\s*(?:\(\s*|(?:[a-z-]+\s+){0,2}?(?:in|for|on|from)\s+(?:the\s+)?(?:[a-z-]+\s+)?|(?=control|variant|treatment))"
+        r"(control|baseline|holdout|variant|treatment|treated|test arm|challenger|a|b)\b",
         right,
     )
     if m:
@@ -73,6 +80,15 @@ def ordered_pairs(
     )
     if minus and (minus.group(1) in CONTROL_WORDS) != (minus.group(2) in CONTROL_WORDS):
         b_first = minus.group(1) not in CONTROL_WORDS
+        return (second, first, note) if b_first else (first, second, note)
+    # "old vs new onboarding, completions 1905/7420 vs 2031/7388": the arms named in the order of the groups
+    named = re.search(
+        r"\b(old|new|current|control|treatment|variant|baseline)\s+(?:vs\.?|versus|/)\s+(?:the\s+)?"
+        r"(old|new|current|control|treatment|variant|baseline)\b",
+        t[: first.start],
+    )
+    if named and (named.group(1) in CONTROL_WORDS) != (named.group(2) in CONTROL_WORDS):
+        b_first = named.group(1) not in CONTROL_WORDS
         return (second, first, note) if b_first else (first, second, note)
     la, lb = group_labels(t, quantities, [first, second])
     if la is not None and la == lb:
@@ -128,6 +144,14 @@ def means_of_two(t: str, quantities: list[Quantity]) -> dict[str, Grounded] | No
         return None
     (a, b_) = arms
     note = "mean, SD and n per arm in the order written (first = control A)"
+    digit = re.search(r"\d", t)
+    start = digit.start() if digit is not None else 0
+    # the arm named nearest the first number (before or after it) is the arm written first
+    first = min(_ARM_WORD.finditer(t), key=lambda m: abs(m.start() - start), default=None)
+    if first is not None and first.group(1) not in CONTROL_WORDS:
+        # "$4.02 for the treatment (sd ...) vs $3.87 for control": the arm named first is the treatment
+        a, b_ = b_, a
+        note = f"mean, SD and n per arm; the first written is the {first.group(1)} (B), the other the control (A)"
     return {
         "mean_a": Grounded(a.mean, "question", None, note), "sd_a": Grounded(a.sd, "question", None, note),
         "n_a": Grounded(a.n, "question", None, note), "mean_b": Grounded(b_.mean, "question", None, note),

@@ -897,3 +897,16 @@ def test_summary_statistics_said_after_the_number_or_with_one_size_for_both_arms
 def test_a_rate_known_before_the_test_is_a_one_sample_benchmark() -> None:
     (out,) = outputs("is 96 of 1,500 significantly different from our usual 5.2%?")
     assert out["p_value"] == pytest.approx(stats.binomtest(96, 1500, 0.052).pvalue, rel=1e-3)
+
+
+def test_the_arm_named_first_decides_the_order_of_results() -> None:
+    means = read(
+        "spend came out at $5.10 for the variant (sd $9, n=2,000) vs $4.80 for control (sd $8.5, n=2,000). sig?"
+    )
+    assert (means.steps[0].params["mean_a"], means.steps[0].params["mean_b"]) == (4.8, 5.1)
+    named = read("control vs new pricing, upgrades 210/5000 vs 260/5010. z test pls")
+    assert named.steps[0].params["conversions_a"] == 210
+    reversed_ = read("new vs old pricing, upgrades 260/5010 vs 210/5000. z test pls")
+    assert reversed_.steps[0].params["conversions_a"] == 210
+    holdout = read("is 410 of 5,000 mailed users vs 350 of 5,020 in the no-mail holdout significant?")
+    assert holdout.steps[0].params["conversions_a"] == 350
