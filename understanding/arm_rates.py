@@ -17,7 +17,10 @@ from understanding.quantities import Quantity
 _LEVEL_BEFORE = re.compile(
     r"(?:power|alpha|α|confidence|significan\w*|level|pass(?:es)?|at the)\s*(?:of|=|:|is|at)?\s*~?\s*$"
 )
-_LEVEL_AFTER = re.compile(r"^\s*(?:power|confidence|significance|level|ci\b|interval)")
+# ... or a share of the users ("24k users, half of them got the new tutorial": "half of" reads "50% of")
+_LEVEL_AFTER = re.compile(
+    r"^\s*(?:power|confidence|significance|level|ci\b|interval|of them\b|of (?:the |our )?(?:users|traffic|visitors)\b)"
+)
 _CONTROL = re.compile(r"\b(?:control|old|holdout|hold-out|baseline|current|original|a)\b")
 _TREATED = re.compile(r"\b(?:variant|treatment|treated|new|test|challenger|b)\b")
 # how one count of users relates to the arms
@@ -25,7 +28,7 @@ _PER_ARM = re.compile(
     r"\b(?:each|per (?:arm|group|variant|bucket|side)|in both|apiece|both (?:arms|groups|had|got|have))\b|\bits\b"
 )
 _EVEN_TOTAL = re.compile(
-    r"\b(?:50/50|even(?:ly)?(?: split)?|split (?:\w+ )?(?:evenly|equally|in half)|half of them|halves|equal(?:ly)? split)\b"
+    r"\b50% of them\b|\b(?:50/50|even(?:ly)?(?: split)?|split (?:\w+ )?(?:evenly|equally|in half)|half of them|halves|equal(?:ly)? split)\b"
 )
 
 
@@ -99,3 +102,46 @@ def arm_rates(text: str, quantities: list[Quantity]) -> tuple[ArmRate, ArmRate] 
         for j, k in enumerate(order)
     )
     return control, treated
+
+
+# a count that is an arm's size, or its successes, by the word after it
+_SIZE_AFTER = re.compile(
+    r"^\s*(?:ppl|people|users|visitors|sessions|visits|recipients|customers|players|accounts|shoppers"
+    r"|in (?:the )?(?:control|variant|treatment|test|holdout))\b"
+)
+_SUCCESS_AFTER = re.compile(
+    r"^\s*(?:(?:of them|of those)\s+)?(?:converted|bought|purchased|completed|signed up|clicked|orders|signups|sign-ups"
+    r"|buyers|purchases|conversions|completions|clicks)\b"
+)
+# "538 and 611 of them converted respectively": two successes named together
+_BOTH_SUCCESSES = re.compile(r"^\s*and\s*$")
+
+
+def arm_counts_in_words(
+    text: str, quantities: list[Quantity]
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """((successes, size) of control, of treatment) when each arm's size and successes are separate counts ("7,420
+    users saw the old onboarding (1,905 completed) and 7,388 saw the new one (2,031 completed)"), else None."""
+    t = text.lower()
+    counts = [q for q in quantities if q.unit == "count" and q.per is None and q.value == int(q.value)]
+    sizes: list[Quantity] = []
+    successes: list[Quantity] = []
+    for i, q in enumerate(counts):
+        after = t[q.end : q.end + 30]
+        if _SIZE_AFTER.match(after) or re.match(r"^\s*saw\b", after):
+            sizes.append(q)
+        elif _SUCCESS_AFTER.match(after) or (
+            i + 1 < len(counts)
+            and _BOTH_SUCCESSES.match(t[q.end : counts[i + 1].start])
+            and _SUCCESS_AFTER.match(t[counts[i + 1].end : counts[i + 1].end + 30])
+        ):
+            successes.append(q)
+    if len(sizes) != 2 or len(successes) != 2:
+        return None
+    arms = [(int(x.value), int(n.value)) for x, n in zip(successes, sizes, strict=True)]
+    if any(x > n for x, n in arms):
+        return None
+    sides = [_side(t, quantities, quantities.index(n)) for n in sizes]
+    if sides == ["treatment", "control"] or sides in ([None, "control"], ["treatment", None]):
+        arms.reverse()
+    return arms[0], arms[1]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from understanding.arm_rates import arm_rates
+from understanding.arm_rates import arm_counts_in_words, arm_rates
 from understanding.arm_statistics import arm_summaries
 from understanding.interval_steps import given_interval
 from understanding.named_methods import named_family
@@ -122,7 +122,7 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
         not pairs
         and not _ASKS_SIZE.search(t)
         and not _PLANNING.search(t)
-        and arm_rates(t, quantities) is not None
+        and (arm_rates(t, quantities) is not None or arm_counts_in_words(t, quantities) is not None)
     )
     if ASKS_CI.search(t) and (pairs or re.search(r"mean", t) or observed_rates):
         return "ci", "interval"

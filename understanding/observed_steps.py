@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from understanding.arm_rates import arm_rates
+from understanding.arm_rates import arm_counts_in_words, arm_rates
 from understanding.group_order import means_of_two, ordered_pairs
 from understanding.quantities import Quantity, arm_counts, shares_of_total
 from understanding.reading import Grounded, Step, _two_group_means
@@ -162,6 +162,18 @@ def comparison_steps(
             return "two_proportion_z_test"
         if method in ("newcombe", "agresti_caffo", "wald"):
             params["method"] = method
+        b.steps.append(Step("ci_proportion_difference", params, {}, "interval for the difference B − A"))
+        return "ci_proportion_difference"
+    in_words = arm_counts_in_words(t, quantities) if len(pairs) < 2 and groups is None else None
+    if in_words is not None:
+        (x_a, n_a), (x_b, n_b) = in_words
+        b.notes.append(
+            f"each arm's users and successes read as control {x_a:,} of {n_a:,}, treatment {x_b:,} of {n_b:,}"
+        )
+        params = {"conversions_a": x_a, "n_a": n_a, "conversions_b": x_b, "n_b": n_b}
+        if family == "significance":
+            step("two_proportion_z_test", params, "two-proportion z test")
+            return "two_proportion_z_test"
         b.steps.append(Step("ci_proportion_difference", params, {}, "interval for the difference B − A"))
         return "ci_proportion_difference"
     if groups is not None:

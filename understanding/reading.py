@@ -73,7 +73,7 @@ ASKS_SIG = re.compile(
     r"significan|p-?\s?value|p value|\bfair\b|loaded|biased|better|different from|z[- ]?test|welch|t[- ]?test p"
     # "t-test?", "t stat and p?", "real effect or noise?"
     r"|(?<!power of the )(?<!power of a )t[- ]?tests?\s*(?:\?|pls|please)|t[- ]?stat|\bp\s*\?|\breal effect\b"
-    r"|\bor (?:just )?noise\b|\bsig\s*\?"
+    r"|\bor (?:just )?noise\b|\bsig\s*\?|\bpass(?:es)? at \d"
 )
 ASKS_CI = re.compile(r"interval|\bci\b|confidence interval|\bbounds?\b(?!aries)")
 MEANS_WORDS = re.compile(

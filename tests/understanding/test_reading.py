@@ -910,3 +910,38 @@ def test_the_arm_named_first_decides_the_order_of_results() -> None:
     assert reversed_.steps[0].params["conversions_a"] == 210
     holdout = read("is 410 of 5,000 mailed users vs 350 of 5,020 in the no-mail holdout significant?")
     assert holdout.steps[0].params["conversions_a"] == 350
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "4,100 users saw the old checkout (350 bought) and 4,080 saw the new one (402 bought). real effect or noise?",
+        "we had 4,100 ppl in control and 4,080 in the variant, and 350 and 402 of them bought respectively. sig?",
+        "control: 4,100 users, 350 purchases. variant: 4,080 users, 402 purchases. p value?",
+    ],
+)
+def test_each_arms_users_and_successes_said_as_separate_counts(question: str) -> None:
+    reading = read(question)
+    assert reading.steps[0].tool == "two_proportion_z_test"
+    params = reading.steps[0].params
+    assert (params["conversions_a"], params["n_a"], params["conversions_b"], params["n_b"]) == (
+        350,
+        4100,
+        402,
+        4080,
+    )
+    (result,) = run_steps(reading)
+    assert result.outputs["p_value"] == pytest.approx(_z_p(350, 4100, 402, 4080), rel=1e-3)
+
+
+def test_half_of_the_users_is_an_even_split_not_a_third_rate() -> None:
+    reading = read(
+        "16k users, half of them got the new flow. conversion: control 9.5%, new flow 10.5%. significant?"
+    )
+    params = reading.steps[0].params
+    assert (params["conversions_a"], params["n_a"], params["conversions_b"], params["n_b"]) == (
+        760,
+        8000,
+        840,
+        8000,
+    )
