@@ -11,17 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from understanding.group_order import CONTROL_WORDS
 from understanding.quantities import Quantity
 
 # a percentage that is a level, not an arm's rate: "80% power", "significant at 5%", "does it pass at 95%"
-_LEVEL_BEFORE = re.compile(
+_NOT_A_RATE_BEFORE = re.compile(
     r"(?:power|alpha|α|confidence|significan\w*|level|pass(?:es)?|at the)\s*(?:of|=|:|is|at)?\s*~?\s*$"
 )
 # ... or a share of the users ("24k users, half of them got the new tutorial": "half of" reads "50% of")
-_LEVEL_AFTER = re.compile(
+_NOT_A_RATE_AFTER = re.compile(
     r"^\s*(?:power|confidence|significance|level|ci\b|interval|of them\b|of (?:the |our )?(?:users|traffic|visitors)\b)"
 )
-_CONTROL = re.compile(r"\b(?:control|old|holdout|hold-out|baseline|current|original|a)\b")
+_CONTROL = re.compile(r"\b(?:" + "|".join(sorted(CONTROL_WORDS | {"original", "hold-out"})) + r")\b")
 _TREATED = re.compile(r"\b(?:variant|treatment|treated|new|test|challenger|b)\b")
 # how one count of users relates to the arms
 _PER_ARM = re.compile(
@@ -67,8 +68,8 @@ def arm_rates(text: str, quantities: list[Quantity]) -> tuple[ArmRate, ArmRate] 
         for i, q in enumerate(quantities)
         if q.unit == "percent"
         and 0 < q.value < 100
-        and not _LEVEL_BEFORE.search(t[max(0, q.start - 25) : q.start])
-        and not _LEVEL_AFTER.match(t[q.end : q.end + 20])
+        and not _NOT_A_RATE_BEFORE.search(t[max(0, q.start - 25) : q.start])
+        and not _NOT_A_RATE_AFTER.match(t[q.end : q.end + 20])
     ]
     counts = [
         q

@@ -111,7 +111,9 @@ def normalise(question: str) -> str:
     text = re.sub(r"\bone and a half\b", "1.5", text, flags=re.IGNORECASE)
     # "a dollar sixty", "two dollars fifty": dollars and cents in words
     text = re.sub(
-        rf"\b(a|one|{_WORDS}|\d+) dollars? (?:and )?({_WORDS}|\d\d)(?: cents?)?\b",
+        rf"\b(a|one|{_WORDS}|\d+) dollars? (?:and )?({_WORDS}|\d\d)(?: cents?)?\b"
+        # not a count or a share after it: "40 dollars 20 percent of users", "5 dollars 30 days"
+        r"(?!\s*(?:%|percent|per\b|days?|weeks?|users?|people|visitors|sessions|[kKmM]\b|\d|[,.]\d))",
         lambda m: f"${_count(m.group(1)):g}.{int(_word_value(m.group(2)) or m.group(2)):02d}",
         text,
         flags=re.IGNORECASE,

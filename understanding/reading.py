@@ -281,10 +281,9 @@ def variants_note(t: str) -> str | None:
 
 
 def _variants(t: str) -> int | None:
+    # "a two-variant test", "a three-way test" count every arm, control included
     m = re.search(r"\b(\d+)[- ](?:variant|arm|group|cell|way)s? (?:test|experiment|design|split)\b", t)
-    if (
-        m and int(m.group(1)) >= 2
-    ):  # "a two-variant test", "a three-way test" count every arm, control included
+    if m and int(m.group(1)) >= 2:
         return int(m.group(1)) - 1
     m = re.search(r"\b(\d+) (?:variants|variations|treatments|challengers)\b(?! per)", t)
     if m:

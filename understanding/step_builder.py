@@ -87,11 +87,6 @@ _FOR_EVERY = re.compile(
     r"\b(\d+(?:\.\d+)?) (?:[a-z]+ )?(?:in|to|on) (?:the )?(?:treatment|variant|new \w+|test arm)"
     r" for every (\d+(?:\.\d+)?) (?:[a-z]+ )?(?:in|to|on) (?:the )?control\b"
 )
-# "keeping a 10% holdout as the control", "10% holdout (control)": the holdout is the control arm
-_HOLDOUT_SHARE = re.compile(
-    r"\b(\d+(?:\.\d+)?)\s?(?:%|percent)\s+(?:hold-?out|holdback)\b"
-    r"|\b(?:hold-?out|holdback)\s+(?:of|at)\s+(\d+(?:\.\d+)?)\s?(?:%|percent)"
-)
 
 
 def allocation_ratio(b: StepBuilder, quantities: list[Quantity], t: str) -> float | None:
@@ -126,9 +121,9 @@ def allocation_ratio(b: StepBuilder, quantities: list[Quantity], t: str) -> floa
             f"{by_arm['control']:g}% to control and {by_arm['treatment']:g}% to treatment: allocation ratio {ratio:.4g}"
         )
         return ratio
-    holdout = _HOLDOUT_SHARE.search(t)
-    if holdout is not None:
-        share = float(holdout.group(1) or holdout.group(2))
+    if len(arms) == 1 and "control" in by_arm:
+        # "keeping a 10% holdout as the control", "10% holdout (control)": the rest is treated
+        share = by_arm["control"]
         ratio = (100 - share) / share
         b.notes.append(f"the {share:g}% holdout read as the control, allocation ratio {ratio:.4g}")
         return ratio

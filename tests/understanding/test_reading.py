@@ -945,3 +945,15 @@ def test_half_of_the_users_is_an_even_split_not_a_third_rate() -> None:
         840,
         8000,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "normalised"),
+    [
+        ("a dollar twenty.", "$1.20."),
+        ("two dollars and fifty cents", "$2.50"),
+        ("aov is 40 dollars 20 percent of users", "aov is $40 20 percent of users"),
+    ],
+)
+def test_dollars_and_cents_in_words_but_not_a_count_after_dollars(text: str, normalised: str) -> None:
+    assert normalise(text) == normalised
