@@ -88,6 +88,22 @@ def binomial_steps(
     return "binomial_test"
 
 
+def _two_counts_step(
+    b: StepBuilder, t: str, step: StepFn, params: dict[str, Any], method: str | None, family: str
+) -> str:
+    """The z test, the relative lift's interval or the difference's interval for two groups' counts."""
+    if family == "significance":
+        step("two_proportion_z_test", params, "two-proportion z test")
+        return "two_proportion_z_test"
+    if re.search(r"relative|lift\b(?! in absolute)", t) and "absolute" not in t:
+        step("ci_relative_lift", params, "interval for the relative lift")
+        return "ci_relative_lift"
+    if method in ("newcombe", "agresti_caffo", "wald"):
+        params["method"] = method
+    b.steps.append(Step("ci_proportion_difference", params, {}, "interval for the difference B − A"))
+    return "ci_proportion_difference"
+
+
 def comparison_steps(
     b: StepBuilder,
     t: str,
@@ -129,16 +145,7 @@ def comparison_steps(
         }
         b.used["group_a"] = Grounded(list(first.values), "question", first.span())
         b.used["group_b"] = Grounded(list(second.values), "question", second.span())
-        if family == "significance":
-            step("two_proportion_z_test", params, "two-proportion z test")
-            return "two_proportion_z_test"
-        if re.search(r"relative|lift\b(?! in absolute)", t) and "absolute" not in t:
-            step("ci_relative_lift", params, "interval for the relative lift")
-            return "ci_relative_lift"
-        if method in ("newcombe", "agresti_caffo", "wald"):
-            params["method"] = method
-        b.steps.append(Step("ci_proportion_difference", params, {}, "interval for the difference B − A"))
-        return "ci_proportion_difference"
+        return _two_counts_step(b, t, step, params, method, family)
     observed = arm_rates(t, quantities) if len(pairs) < 2 and groups is None else None
     if observed is not None:
         control, treated = observed
@@ -157,13 +164,7 @@ def comparison_steps(
             "conversions_b": conversions[1],
             "n_b": treated.users,
         }
-        if family == "significance":
-            step("two_proportion_z_test", params, "two-proportion z test")
-            return "two_proportion_z_test"
-        if method in ("newcombe", "agresti_caffo", "wald"):
-            params["method"] = method
-        b.steps.append(Step("ci_proportion_difference", params, {}, "interval for the difference B − A"))
-        return "ci_proportion_difference"
+        return _two_counts_step(b, t, step, params, method, family)
     in_words = arm_counts_in_words(t, quantities) if len(pairs) < 2 and groups is None else None
     if in_words is not None:
         (x_a, n_a), (x_b, n_b) = in_words
@@ -171,11 +172,7 @@ def comparison_steps(
             f"each arm's users and successes read as control {x_a:,} of {n_a:,}, treatment {x_b:,} of {n_b:,}"
         )
         params = {"conversions_a": x_a, "n_a": n_a, "conversions_b": x_b, "n_b": n_b}
-        if family == "significance":
-            step("two_proportion_z_test", params, "two-proportion z test")
-            return "two_proportion_z_test"
-        b.steps.append(Step("ci_proportion_difference", params, {}, "interval for the difference B − A"))
-        return "ci_proportion_difference"
+        return _two_counts_step(b, t, step, params, method, family)
     if groups is not None:
         b.used.update(groups)
         params = {k: g.value for k, g in groups.items()}
