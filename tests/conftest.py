@@ -56,11 +56,15 @@ def suite_embedding_cache() -> Path:
             writers = {row[0] for row in setup_cache.execute("SELECT fingerprint FROM writer")}
             if writers == {fingerprint}:
                 directory.mkdir(parents=True, exist_ok=True)
-                # another test worker may be seeding the same folder: each copies aside, the rename is atomic
+                # another test worker may be seeding the same folder: each copies aside and links its copy in only
+                # if none is there yet. A rename would replace a copy the other worker already has open and has
+                # written a WAL for, which pairs that WAL with another file: "database disk image is malformed"
                 staging = directory / f"seeding-{os.getpid()}.sqlite3"
                 with contextlib.closing(sqlite3.connect(staging)) as copy:
                     setup_cache.backup(copy)
-                os.replace(staging, target)
+                with contextlib.suppress(FileExistsError):
+                    os.link(staging, target)
+                staging.unlink()
     except sqlite3.OperationalError:  # a cache from before writers were recorded: start empty
         pass
     return directory
