@@ -15,14 +15,15 @@ from dataclasses import dataclass
 
 _NUM = re.compile(r"(?<![\w.])[$€£]?(-?\d[\d,]*(?:\.\d+)?|-?\.\d+)(k\b)?(?![\d%])", re.IGNORECASE)
 _CUE = re.compile(
-    r"(?P<mean>\b(?:means?|averages?|avg|aov|arpu)\b)|(?P<sd>\b(?:sds?|std(?:\.|s)?|stdev|standard deviations?|σ)\b)"
+    r"(?P<mean>\b(?:means?|averages?|averaged|avg|aov|arpu)\b)|(?P<sd>\b(?:sds?|std(?:\.|s)?|stdev|standard deviations?|σ)\b)"
     r"|(?P<n>\b(?:n|ns|sizes?|sample sizes?|n\s*=)\b|\bn\s*=)",
     re.IGNORECASE,
 )
 _PLURAL = {"means", "averages", "sds", "stds", "standard deviations", "ns", "sizes", "sample sizes"}
 _LIST_SEP = re.compile(r"\s*(?:/|,|and|vs\.?|versus|;)\s*", re.IGNORECASE)
+# "1,800 orders", "15.2k control users"
 _UNITS_AFTER = re.compile(
-    r"^\s*(?:users|people|visitors|customers|participants|observations|obs|orders|sessions)\b"
+    r"^\s*(?:[a-z]+\s+)?(?:users|people|visitors|customers|participants|observations|obs|orders|sessions)\b"
 )
 _ARM = re.compile(
     r"\b(control|baseline|treatment|variant(?:\s+[a-z0-9])?|arm\s+[a-z0-9]|group\s+[a-z0-9]|[ab])\b",

@@ -197,6 +197,11 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
                 r"\b(?:against|different from|than|known rate|fair rate of|industry|compared to|expected?)\b[^\d]{0,20}$",
                 6,
             ),
+            # a rate known before the test: "vs benchmark 0.32", "our usual 4.2 percent", "historically converts at"
+            (
+                r"\b(?:benchmark|usual|historical(?:ly)?|long[- ]run(?: rate)?|typical(?:ly)?)\b[^\d]{0,20}$",
+                7,
+            ),
         ),
         ((r"^\s*(?:industry|expected|known|benchmark)", 4),),
         ("percent", "fraction", "number"),

@@ -957,3 +957,15 @@ def test_half_of_the_users_is_an_even_split_not_a_third_rate() -> None:
 )
 def test_dollars_and_cents_in_words_but_not_a_count_after_dollars(text: str, normalised: str) -> None:
     assert normalise(text) == normalised
+
+
+def test_a_benchmark_after_vs_is_the_rate_to_test_against() -> None:
+    (out,) = outputs("one-sample test: 88 out of 300 vs benchmark 0.25")
+    assert out["p_value"] == pytest.approx(stats.binomtest(88, 300, 0.25).pvalue, rel=1e-3)
+
+
+def test_arms_that_averaged_a_mean_with_their_users_named_before_the_noun() -> None:
+    question = "9.1k control users averaged 6.20 dollars (sd 14) and 9,050 treatment users averaged 6.70 dollars (sd 15). p?"
+    (out,) = outputs(question)
+    expected = stats.ttest_ind_from_stats(6.70, 15, 9050, 6.20, 14, 9100, equal_var=False).pvalue
+    assert out["p_value"] == pytest.approx(float(expected), rel=1e-3)
