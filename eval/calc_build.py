@@ -2003,6 +2003,30 @@ def build_more() -> None:
     )
 
 
+def _phrasings(rows: list[dict[str, Any]]) -> set[str]:
+    return {" ".join(p.lower().split()) for r in rows for p in [r["question"], *r.get("paraphrases", [])]}
+
+
+def refuse_repeats(split: str, skip_keys: frozenset[str] = frozenset()) -> None:
+    """No phrasing and no expected value (but ``skip_keys``) of this round's ``ITEMS`` in any other frozen split."""
+    mine = _phrasings(ITEMS)
+    seen: dict[str, list[float]] = {}
+    for path in sorted(HERE.glob("calc_*.jsonl")):
+        if path.name == f"calc_{split}.jsonl":
+            continue
+        rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        clash = mine & _phrasings(rows)
+        assert not clash, (path.name, clash)
+        for r in rows:
+            for k, v in (r.get("expected") or {}).items():
+                if isinstance(v, int | float) and k not in skip_keys:
+                    seen.setdefault(k, []).append(float(v))
+    for item in ITEMS:
+        for k, v in item["expected"].items():
+            same = [o for o in seen.get(k, []) if abs(v - o) <= 1e-6 * max(1.0, abs(v))]
+            assert not same, (k, v, item["question"])
+
+
 def write_dev_round(number: int, build: Callable[[], None], split: str | None = None) -> None:
     """Build round ``number`` into ``eval/calc_<split>.jsonl`` (``dev<N>`` unless a held-out ``split`` is named) and
     freeze it in ``eval/calc_set<N>.sha256``."""

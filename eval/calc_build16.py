@@ -30,13 +30,12 @@ Run: ``python -m eval.calc_build16`` (rewrites the files; only ever run before t
 
 from __future__ import annotations
 
-import json
 import math
 from statistics import NormalDist
 from typing import Any
 
 from eval import calc_build as b
-from eval.calc_build import HERE, PW, R_PROP, N, prop_n, prop_power, q
+from eval.calc_build import PW, R_PROP, N, prop_n, prop_power, q
 
 # (kind, parameters) for every item, in order: ``_check`` recomputes each expected value from these.
 SPECS: list[tuple[str, dict[str, Any]]] = []
@@ -330,14 +329,6 @@ def _close(got: float, want: float, rel: float = 0.0, ab: float = 0.0) -> None:
     assert abs(got - want) <= max(rel * abs(want), ab), (got, want)
 
 
-def _rows(name: str) -> list[dict[str, Any]]:
-    return [json.loads(x) for x in (HERE / name).read_text(encoding="utf-8").splitlines() if x.strip()]
-
-
-def _phrasings(items: list[dict[str, Any]]) -> set[str]:
-    return {" ".join(p.lower().split()) for i in items for p in [i["question"], *i.get("paraphrases", [])]}
-
-
 def _check(split: str) -> None:
     """Re-derive every expected value from SPECS, refuse an item that cannot tell the right reading from a likely
     misreading, and refuse any phrasing or expected value that another calculation split already has."""
@@ -372,21 +363,7 @@ def _check(split: str) -> None:
                 assert not _matches(v, exp[key], tol), (name, value, exp[key], item["question"])
     assert falls == 8 and rises == 6, (falls, rises)
     # no phrasing and no expected value of this set anywhere else in the frozen calculation set
-    mine = _phrasings(b.ITEMS)
-    seen: dict[str, list[float]] = {}
-    for path in sorted(HERE.glob("calc_*.jsonl")):
-        if path.name == f"calc_{split}.jsonl":
-            continue
-        rows = _rows(path.name)
-        clash = mine & _phrasings(rows)
-        assert not clash, (path.name, clash)
-        for r in rows:
-            for k, v in (r.get("expected") or {}).items():
-                if isinstance(v, int | float):
-                    seen.setdefault(k, []).append(float(v))
-    for item in b.ITEMS:
-        for k, v in item["expected"].items():
-            assert not any(abs(v - o) <= 1e-6 * max(1.0, abs(v)) for o in seen.get(k, [])), (k, v, item)
+    b.refuse_repeats(split)
 
 
 def build_checked() -> None:

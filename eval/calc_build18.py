@@ -49,7 +49,6 @@ Run: ``python -m eval.calc_build18`` (rewrites the files; only ever run before t
 
 from __future__ import annotations
 
-import json
 import math
 from statistics import NormalDist
 from typing import Any
@@ -60,7 +59,6 @@ from eval import calc_build as b
 from eval.calc_build import (
     CI,
     EXACT,
-    HERE,
     PW,
     R_PROP,
     SM_T,
@@ -401,14 +399,6 @@ def _close(got: float, want: float, rel: float = 0.0, ab: float = 0.0) -> None:
     assert abs(got - want) <= max(rel * abs(want), ab), (got, want)
 
 
-def _phrasings(rows: list[dict[str, Any]]) -> set[str]:
-    return {" ".join(p.lower().split()) for r in rows for p in [r["question"], *r.get("paraphrases", [])]}
-
-
-def _rows(name: str) -> list[dict[str, Any]]:
-    return [json.loads(x) for x in (HERE / name).read_text(encoding="utf-8").splitlines() if x.strip()]
-
-
 def _day_rounding_is_stable(s: dict[str, Any], got: float) -> None:
     """A day count that the ceiling of n, a 0.3% different n or (traffic per month) the calendar would change is
     too fragile to score."""
@@ -465,22 +455,7 @@ def check(split: str) -> None:
             if key not in ("days_rounded_up", "power", "mde_relative", "mde_cohens_d"):
                 assert not _within(math.ceil(bad), got, tol), (item["question"], name, bad, got)
     # no phrasing and no expected value of this round anywhere else in the frozen calculation set
-    mine = _phrasings(b.ITEMS)
-    seen: dict[str, list[float]] = {}
-    for path in sorted(HERE.glob("calc_*.jsonl")):
-        if path.name == f"calc_{split}.jsonl":
-            continue
-        rows = _rows(path.name)
-        clash = mine & _phrasings(rows)
-        assert not clash, (path.name, clash)
-        for r in rows:
-            for k, v in (r.get("expected") or {}).items():
-                if isinstance(v, int | float) and k != "days_rounded_up":
-                    seen.setdefault(k, []).append(float(v))
-    for item in b.ITEMS:
-        for k, v in item["expected"].items():
-            same = [o for o in seen.get(k, []) if abs(v - o) <= 1e-6 * max(1.0, abs(v))]
-            assert not same, (k, v, item["question"])
+    b.refuse_repeats(split, frozenset({"days_rounded_up"}))
 
 
 def build18() -> None:

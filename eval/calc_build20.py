@@ -51,7 +51,6 @@ Run: ``python -m eval.calc_build20`` (rewrites the files; only ever run before t
 
 from __future__ import annotations
 
-import json
 import math
 from statistics import NormalDist
 from typing import Any
@@ -60,7 +59,7 @@ from scipy import special, stats
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from eval import calc_build as b
-from eval.calc_build import CI, HERE, PV, ci2, q, wt, zt
+from eval.calc_build import CI, PV, ci2, q, wt, zt
 from eval.calc_eval import _within
 
 Z_SRC = "statsmodels proportions_ztest (pooled)"
@@ -309,10 +308,6 @@ def _phrasings(rows: list[dict[str, Any]]) -> set[str]:
     return {_norm(p) for r in rows for p in [r["question"], *r.get("paraphrases", [])]}
 
 
-def _rows(name: str) -> list[dict[str, Any]]:
-    return [json.loads(x) for x in (HERE / name).read_text(encoding="utf-8").splitlines() if x.strip()]
-
-
 def anchors() -> None:
     """The independent formulas against values known in closed form."""
     _close(z_pooled(15, 50, 25, 50)["z"] ** 2, 1 / 0.24, 1e-12)  # R prop.test(correct = FALSE): X² = 4.1667
@@ -359,21 +354,7 @@ def check(split: str) -> None:
     # no phrasing and no expected value of this round anywhere else in the frozen calculation set
     mine = _phrasings(b.ITEMS)
     assert len(mine) == 4 * len(b.ITEMS), "a phrasing repeats within the round"
-    seen: dict[str, list[float]] = {}
-    for path in sorted(HERE.glob("calc_*.jsonl")):
-        if path.name == f"calc_{split}.jsonl":
-            continue
-        rows = _rows(path.name)
-        clash = mine & _phrasings(rows)
-        assert not clash, (path.name, clash)
-        for r in rows:
-            for k, v in (r.get("expected") or {}).items():
-                if isinstance(v, int | float):
-                    seen.setdefault(k, []).append(float(v))
-    for item in b.ITEMS:
-        for k, v in item["expected"].items():
-            same = [o for o in seen.get(k, []) if abs(v - o) <= 1e-6 * max(1.0, abs(v))]
-            assert not same, (k, v, item["question"])
+    b.refuse_repeats(split)
 
 
 def build20() -> None:
