@@ -16,10 +16,22 @@ from dataclasses import dataclass
 _NUM = re.compile(r"(?<![\w.])[$€£]?(-?\d[\d,]*(?:\.\d+)?|-?\.\d+)(k\b)?(?![\d%])", re.IGNORECASE)
 _CUE = re.compile(
     r"(?P<mean>\b(?:means?|averages?|averaged|avg|aov|arpu)\b)|(?P<sd>\b(?:sds?|std(?:\.|s)?|stdev|standard deviations?|σ)\b)"
-    r"|(?P<n>\b(?:n|ns|sizes?|sample sizes?|n\s*=)\b|\bn\s*=)",
+    r"|(?P<n>\b(?:n|ns|(?<!basket )(?<!cart )(?<!order )(?<!effect )sizes?|sample sizes?|n\s*=)\b|\bn\s*=|\b(?:users|visitors|orders|sessions|customers)(?=\s*[:=]?\s*$))",
     re.IGNORECASE,
 )
-_PLURAL = {"means", "averages", "sds", "stds", "standard deviations", "ns", "sizes", "sample sizes"}
+_PLURAL = {
+    "means", "averages", "sds", "stds", "standard deviations", "ns", "sizes", "sample sizes",
+    "users", "visitors", "orders", "sessions", "customers",
+}  # fmt: skip
+# the second number of a pair said once: "mean 74.2 vs 77.9", "from 74.2s on the old layout to 77.9s on the new one"
+_PAIRED = re.compile(
+    r"^[^\d]{0,40}?\b(?:to|and|vs\.?|versus|compared (?:to|with)|against)\s+(?:(?:the|a|an)\s+)?[$€£]?$",
+    re.IGNORECASE,
+)
+_FROM_TO = re.compile(
+    r"\bfrom\s+[$€£]?(\d[\d,]*(?:\.\d+)?)\b[^\d]{0,40}?\bto\s+[$€£]?(\d[\d,]*(?:\.\d+)?)(?![\d%])"
+)
+_OVER = re.compile(r"\b(?:over|across|among)\s+$", re.IGNORECASE)  # "averaged $4.02 (sd $13.10) over 15,150"
 _LIST_SEP = re.compile(r"\s*(?:/|,|and|vs\.?|versus|;)\s*", re.IGNORECASE)
 # "1,800 orders", "15.2k control users"
 _UNITS_AFTER = re.compile(
@@ -58,6 +70,7 @@ def arm_summaries(text: str) -> list[ArmSummary] | None:
     """Each arm's (mean, SD, n) when the question gives all three for two or more arms, else None."""
     kinds: dict[str, list[float]] = {"mean": [], "sd": [], "n": []}
     listed: str | None = None
+    last: str | None = None  # the kind of the number before, when it had one
     prev_end = 0
     for m in _NUM.finditer(text):
         left = text[prev_end : m.start()]
@@ -75,12 +88,20 @@ def arm_summaries(text: str) -> list[ArmSummary] | None:
             listed = kind if plural else None
         elif listed is not None and _LIST_SEP.fullmatch(left):
             kind = listed
-        elif _UNITS_AFTER.match(right):
+        elif _UNITS_AFTER.match(right) or _OVER.search(left):
             kind = "n"
         elif re.match(r"\s*\(", right) or _MEAN_AFTER.match(text[m.end() : m.end() + 30]):
             kind = "mean"
+        elif last in ("mean", "sd") and _PAIRED.match(left):
+            kind = last
+        last = kind
         if kind is not None:
             kinds[kind].append(_value(m))
+    if not kinds["mean"] and len(kinds["sd"]) == 2:
+        # "session length went from 11.2 min in control to 12.0 min", then the SDs
+        moved = _FROM_TO.search(text)
+        if moved:
+            kinds["mean"] = [float(moved.group(1).replace(",", "")), float(moved.group(2).replace(",", ""))]
     if len(kinds["n"]) == 1 and len(kinds["mean"]) == len(kinds["sd"]) >= 2 and _EACH.search(text):
         kinds["n"] *= len(kinds["mean"])  # "2,300 visitors each", "n = 2300 per arm"
     counts = {len(v) for v in kinds.values()}

@@ -10,7 +10,7 @@ from typing import Any
 from understanding.arm_rates import arm_counts_in_words, arm_rates
 from understanding.group_order import means_of_two, ordered_pairs
 from understanding.quantities import Quantity, arm_counts, shares_of_total
-from understanding.reading import Grounded, Step, _two_group_means
+from understanding.reading import Grounded, Step, _two_group_means, arm_shares
 from understanding.step_builder import StepBuilder, StepFn
 
 
@@ -23,6 +23,8 @@ def srm_steps(b: StepBuilder, t: str, quantities: list[Quantity]) -> str:
     split = next((q for q in quantities if q.unit == "split"), None)
     planned = list(split.values) if split is not None else None
     planned_span = split.span() if split is not None else None
+    if planned is None and len(arms) == 2:
+        planned, planned_span = _planned_from_arm_shares(b, t, quantities, [q.value for q in arms])
     if arms:
         params["counts"] = [q.value for q in arms]
         for i, q in enumerate(arms):
@@ -55,6 +57,24 @@ def srm_steps(b: StepBuilder, t: str, quantities: list[Quantity]) -> str:
         params["threshold"] = value / 100 if (thr.group(1) or thr.group(3) or value >= 1) else value
     b.steps.append(Step("srm_check", params, {}, "chi-square test of the observed split"))
     return "srm_check"
+
+
+def _planned_from_arm_shares(
+    b: StepBuilder, t: str, quantities: list[Quantity], counts: list[float]
+) -> tuple[list[float] | None, dict[str, object] | None]:
+    """The planned split of two arms from one arm's share ("a 10% holdout and the other 90% get the new feed"), in
+    the order of the counts: the smaller share goes with the smaller count, since no mismatch turns 10/90 into 90/10."""
+    share = next((quantities[i] for i in sorted(arm_shares(t, quantities))), None)
+    if share is None or not 0 < share.value < 100 or share.value == 50 or counts[0] == counts[1]:
+        return None, None
+    planned = sorted([share.value / 100, 1 - share.value / 100])
+    if counts[0] > counts[1]:
+        planned.reverse()
+    b.notes.append(
+        f"planned split {100 * planned[0]:g}/{100 * planned[1]:g} read from '{share.text}' beside its arm, the"
+        " smaller share for the smaller arm"
+    )
+    return planned, share.span()
 
 
 def binomial_steps(

@@ -281,6 +281,11 @@ _PAIR = re.compile(
     r"(?P<b>" + _NUM + r")(?P<bm>" + _MULT + r")?(?![\d%])",
     re.IGNORECASE,
 )
+_TRIALS_AFTER = re.compile(
+    r"\s*(?:visits|visitors|users|sessions|sends|emails|impressions|trials|attempts|page ?views|pageviews|people"
+    r"|customers|shoppers|players|recipients)\b",
+    re.IGNORECASE,
+)
 _REVERSED_PAIR = re.compile(
     r"(?<![\w.,])(?P<b>" + _NUM + r")(?P<bm>" + _MULT + r")?\s*(?:users|visitors|people|sessions)\s+and\s+"
     r"(?P<a>" + _NUM + r")(?P<am>" + _MULT + r")?\s*(?:signups|sign-ups|conversions|purchases|clicks|orders)",
@@ -455,6 +460,7 @@ def tag(text: str) -> list[Quantity]:
                 " in " in f" {glue} "
                 and "out of" not in glue
                 and not re.search(r"\d\s*in\s*\d|times|heads|sixes|successes", m.group(0))
+                and not _TRIALS_AFTER.match(text, m.end())  # "131 signups in 2650 visits"
             ):
                 continue
             if re.search(r"power|alpha|%|day|week|per|group|arm|each|variant", glue):

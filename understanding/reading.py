@@ -74,6 +74,9 @@ ASKS_SIG = re.compile(
     # "t-test?", "t stat and p?", "real effect or noise?"
     r"|(?<!power of the )(?<!power of a )t[- ]?tests?\s*(?:\?|pls|please)|t[- ]?stat|\bp\s*\?|\breal effect\b"
     r"|\bor (?:just )?noise\b|\bsig\s*\?|\bpass(?:es)? at \d"
+    # "t test from summary stats", "are 3.7 extra seconds real?", "did the widget move basket size?"
+    r"|\bt[- ]?tests? from\b|\breal\s*\?"
+    r"|\bdid (?:the |our |this |that |it )?(?:[\w-]+ ){0,3}?(?:move|change|shift|affect|lift|improve|hurt)\b"
 )
 ASKS_CI = re.compile(r"interval|\bci\b|confidence interval|\bbounds?\b(?!aries)")
 MEANS_WORDS = re.compile(
@@ -133,8 +136,12 @@ def split_restated(text: str, quantities: list[Quantity]) -> set[int]:
 
 # a percentage followed by the arm it is the share of: "70 percent to control", "10% holdout (control)", "90% treated"
 _ARM_AFTER = re.compile(
-    r"^\s*(?:\(\s*)?(?:(?:to|in|for|on|as)\s+)?(?:the\s+)?(?P<arm>control|hold-?out|holdback|treatment|treated"
-    r"|variant|test arm)\b"
+    r"^\s*(?:\(\s*)?(?:(?:to|in|for|on|as|is|are|stays?(?: (?:in|on|as))?)\s+)?(?:the\s+)?"
+    r"(?P<arm>control|hold-?out|holdback|treatment|treated|variant|test arm)\b"
+)
+# "30% of traffic sees the new page", "the other 90% get the new feed": the treated share
+_SEES_NEW = re.compile(
+    r"^\s*(?:of\s+(?:the\s+|our\s+)?(?:traffic|users|visitors)\s+)?(?:sees?|gets?|goes?\s+to|is\s+on)\s+the\s+new\b"
 )
 
 
@@ -156,7 +163,9 @@ def arm_shares(text: str, quantities: list[Quantity]) -> dict[int, str]:
         if m is not None:
             treated = m.group("arm") in ("treatment", "treated", "variant", "test arm")
             found[i] = "treatment" if treated else "control"
-        elif _ROLLED_OUT_TO.search(text[max(0, q.start - 40) : q.start].lower()):
+        elif _ROLLED_OUT_TO.search(text[max(0, q.start - 40) : q.start].lower()) or _SEES_NEW.match(
+            text[q.end : q.end + 40].lower()
+        ):
             found[i] = "treatment"
     # shares of one split add up to 100 ("15% control vs 17% treatment" are each arm's rate); a holdout is a share
     holdouts = {i for i in found if re.match(r"\s*\(?\s*hold", text[quantities[i].end :].lower())}

@@ -969,3 +969,88 @@ def test_arms_that_averaged_a_mean_with_their_users_named_before_the_noun() -> N
     (out,) = outputs(question)
     expected = stats.ttest_ind_from_stats(6.70, 15, 9050, 6.20, 14, 9100, equal_var=False).pvalue
     assert out["p_value"] == pytest.approx(float(expected), rel=1e-3)
+
+
+def _welch_p(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int) -> float:
+    return float(stats.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=False).pvalue)
+
+
+@pytest.mark.parametrize(
+    ("question", "arms"),
+    [
+        # the second arm's size after "over", with no noun behind it
+        (
+            "welch from summary stats: old checkout averaged $52.10 with a standard deviation of $30 over 4,000 "
+            "buyers, new checkout averaged $54.00 (sd $33) over 3,900",
+            ((52.10, 30, 4000), (54.00, 33, 3900)),
+        ),
+        # a mean said once for a pair ("from X to Y", "X vs Y"), and the SDs joined by "and"
+        (
+            "session length went from 11.2 min in control to 12.0 min with the new feed. sd is 9 min in control and"
+            " 10 min in the feed, 1,500 users each. significant?",
+            ((11.2, 9, 1500), (12.0, 10, 1500)),
+        ),
+        (
+            "1,200 users per arm, mean score 61.5 vs 63.0 (control first), sds 14 and 15. p-value?",
+            ((61.5, 14, 1200), (63.0, 15, 1200)),
+        ),
+        # a plural noun before the sizes is their cue; "basket size" is no size
+        (
+            "p-value for mean basket size 2.90 (control) compared to 3.05 (treatment), standard deviations 1.8 and"
+            " 1.9, orders 2,400 and 2,350",
+            ((2.90, 1.8, 2400), (3.05, 1.9, 2350)),
+        ),
+    ],
+)
+def test_summary_statistics_said_in_pairs_or_with_the_size_after_over(
+    question: str, arms: tuple[tuple[float, float, int], tuple[float, float, int]]
+) -> None:
+    (out,) = outputs(question)
+    (m1, s1, n1), (m2, s2, n2) = arms
+    assert out["p_value"] == pytest.approx(_welch_p(m2, s2, n2, m1, s1, n1), rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "are 0.8 extra minutes real? new feed mean 12.0 sd 10, control mean 11.2 sd 9, fifteen hundred users in each",
+        "did the new feed move session length? fifteen hundred control users averaged 11.2 min with an sd of 9, and"
+        " 1,500 feed users averaged 12.0 min, sd 10",
+        "t test from these: control mean 11.2 sd 9 n 1500, new feed mean 12.0 sd 10 n 1500",
+    ],
+)
+def test_is_it_real_did_it_move_and_t_test_from_ask_for_a_test(question: str) -> None:
+    (out,) = outputs(question)
+    assert out["p_value"] == pytest.approx(_welch_p(12.0, 10, 1500, 11.2, 9, 1500), rel=1e-3)
+
+
+def test_successes_in_a_number_of_visits_are_a_count_pair() -> None:
+    (out,) = outputs("the long-run rate is 3.5%; this month 96 signups in 2,400 visits. significant vs that?")
+    assert out["p_value"] == pytest.approx(stats.binomtest(96, 2400, 0.035).pvalue, rel=1e-3)
+    # a count "in" a duration is still no pair
+    reading = read("we get 96 signups in 14 days from a 3.5% rate; how many visits a day?")
+    assert "successes" not in reading.roles
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "we keep a 5% holdout and the other 95% get the new ranking. the holdout has 2,610 users and the ranking"
+        " group 47,390. srm?",
+        "srm check: the ranking group got 47,390 users and the 5 percent holdout 2,610",
+    ],
+)
+def test_an_srm_check_plans_the_split_from_one_arms_share(question: str) -> None:
+    (out,) = outputs(question)
+    counts = [2610, 47390] if question.index("2,610") < question.index("47,390") else [47390, 2610]
+    shares = [0.05, 0.95] if counts[0] < counts[1] else [0.95, 0.05]
+    expected = stats.chisquare(counts, [sum(counts) * s for s in shares])
+    assert out["p_value"] == pytest.approx(float(expected.pvalue), rel=1e-3)
+    assert out["mismatch"] is False
+
+
+def test_a_share_that_sees_the_new_page_and_the_rest_in_control_is_the_allocation() -> None:
+    (out,) = outputs(
+        "control n to detect 10% -> 11.5% when only 25% of users see the new page and the other 75% is control"
+    )
+    assert float(out["n_control"]) == pytest.approx(prop_n(0.10, 0.115, ratio=25 / 75), rel=1e-3)
