@@ -42,6 +42,14 @@ significant, from counts or from rates and the users per arm or a total split ev
 Welch t test from means, standard deviations and n per arm; a 95% confidence interval for the absolute difference in
 conversion; a sample ratio mismatch check from arm counts on an even or an unequal design; a one-sample test of a
 count against a known rate), on the same topics with different scenarios, numbers and phrasings, both written by
+someone who did not read the parser, frozen before they were first scored. ``dev15`` (built by
+``eval/calc_build22.py``, frozen by ``eval/calc_set22.sha256``) is for tuning and ``test10`` (built by
+``eval/calc_build23.py``, frozen by ``eval/calc_set23.sha256``) is held out: methods beyond the plain two-proportion
+test, asked casually (the n per arm and the days with CUPED from a pre-period correlation or a variance reduction;
+Holm, Bonferroni and Benjamini–Hochberg adjusted p-values when the method is named; Fisher's exact test on small
+counts; pairs needed and power for a paired before/after design; n per arm and power for a one-way ANOVA with
+Cohen's f; a non-inferiority test of two conversion rates and its n per arm; a Poisson comparison of counts over
+exposures and its n per arm), on the same topics with different scenarios, numbers and phrasings, both written by
 someone who did not read the parser, frozen before they were first scored.
 """
 
@@ -259,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
             "test7",
             "test8",
             "test9",
+            "test10",
             "dev3",
             "dev4",
             "dev5",
@@ -271,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
             "dev12",
             "dev13",
             "dev14",
+            "dev15",
         ),
         default="dev",
     )
