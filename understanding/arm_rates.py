@@ -46,8 +46,17 @@ class ArmRate:
 def _side(text: str, quantities: list[Quantity], i: int) -> str | None:
     """Which arm the rate at ``i`` belongs to, from the words right after it, else right before it."""
     q = quantities[i]
-    after_end = quantities[i + 1].start if i + 1 < len(quantities) else len(text)
+    nxt = quantities[i + 1] if i + 1 < len(quantities) else None
+    after_end = nxt.start if nxt is not None else len(text)
     after = text[q.end : min(after_end, q.end + 20)]
+    if nxt is not None and nxt.unit == "count" and re.fullmatch(r"\s*of\s*", after):
+        # "2.2% of 31k saw old": the arm is named after the users the rate is of
+        further = quantities[i + 2].start if i + 2 < len(quantities) else len(text)
+        after = re.sub(
+            r"^\s*(?:[a-z]+\s+)?(?:saw|got|had|were in|in|on|for|with)\b",
+            "",
+            text[nxt.end : min(further, nxt.end + 30)],
+        )
     before_start = quantities[i - 1].end if i > 0 else 0
     before = text[max(before_start, q.start - 30) : q.start]
     for window in (re.match(r"^\s*(?:\(|in |for |on |with )?(?:the )?\w+\)?", after), None):

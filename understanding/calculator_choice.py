@@ -11,8 +11,20 @@ from understanding.arm_statistics import arm_summaries
 from understanding.interval_steps import given_interval
 from understanding.named_methods import named_family
 from understanding.quantities import Quantity, shares_of_total
-from understanding.reading import ASKS_CI, ASKS_DAYS, ASKS_MDE, ASKS_N, ASKS_POWER, ASKS_SIG, MEANS_WORDS
+from understanding.reading import (
+    ASKS_CI,
+    ASKS_DAYS,
+    ASKS_MDE,
+    ASKS_N,
+    ASKS_POWER,
+    ASKS_SIG,
+    ASKS_SIZE,
+    MEANS_WORDS,
+    PLANNING,
+    plans_a_test,
+)
 from understanding.reading_types import Grounded
+from understanding.roles import BENCHMARK
 
 
 def _has(roles: dict[str, Grounded], *names: str) -> bool:
@@ -120,8 +132,8 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
     # "15,000 users in each group, 3.2% vs 3.7%: the interval?" gives the groups (ASKS_N also reads that as an ask)
     observed_rates = (
         not pairs
-        and not _ASKS_SIZE.search(t)
-        and not _PLANNING.search(t)
+        and not ASKS_SIZE.search(t)
+        and not PLANNING.search(t)
         and (arm_rates(t, quantities) is not None or arm_counts_in_words(t, quantities) is not None)
     )
     if ASKS_CI.search(t) and (pairs or re.search(r"mean", t) or observed_rates):
@@ -129,9 +141,13 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
     if re.search(
         r"\bcoin\b|\bdie\b|\bdice\b|fair\b|loaded|different from \d|industry|against (?:a |the )?(?:known|fair|\d)"
         # a rate known before the test: "historically converts at 4.2%", "vs benchmark 0.32", "our usual 4.2 percent"
-        r"|benchmark|historical(?:ly)?|\busual\b|long[- ]run|\btypical(?:ly)?\b|\bnormally\b",
+        r"|" + BENCHMARK,
         t,
-    ) and (len(pairs) == 1 or ("p0" in roles and len(pairs) < 2)):
+    ) and (
+        len(pairs) == 1
+        # "conversion is typically 4%; what mde can we detect with 10k per arm?" plans a test on that rate
+        or ("p0" in roles and not pairs and not plans_a_test(t))
+    ):
         return "binomial_test", "p_value"
     if ASKS_SIG.search(t) and (len(pairs) >= 2 or re.search(r"mean", t) or _two_arms(t) or observed_rates):
         return "significance", "p_value"
@@ -174,13 +190,6 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
     if re.search(r"\bpower\b", t) and not power_given:
         return design, "power"
     return None, None
-
-
-# "with 8k per arm, can we detect 6.2% vs 6.9% significantly?" plans a test; it reports none
-_PLANNING = re.compile(
-    r"\bpower\b|\bdetect|\benough\b|\bmde\b|\bchances?\b|\bprobability\b|\bwould\b|\bwill\b"
-)
-_ASKS_SIZE = re.compile(r"how many|sample size|how big|how large|\bn per\b|\bneeded\b|do (?:i|we) need")
 
 
 def _two_arms(t: str) -> bool:

@@ -108,6 +108,9 @@ def binomial_steps(
     return "binomial_test"
 
 
+_ASKS_P_TOO = re.compile(r"\bp-?\s?values?\b|\bsignifican|\bz[- ]?(?:test|score|stat)")
+
+
 def _two_counts_step(
     b: StepBuilder, t: str, step: StepFn, params: dict[str, Any], method: str | None, family: str
 ) -> str:
@@ -115,12 +118,14 @@ def _two_counts_step(
     if family == "significance":
         step("two_proportion_z_test", params, "two-proportion z test")
         return "two_proportion_z_test"
+    if _ASKS_P_TOO.search(t):  # "p-value and 95% ci of the difference?": the test, then the interval
+        step("two_proportion_z_test", dict(params), "two-proportion z test")
     if re.search(r"relative|lift\b(?! in absolute)", t) and "absolute" not in t:
         step("ci_relative_lift", params, "interval for the relative lift")
         return "ci_relative_lift"
     if method in ("newcombe", "agresti_caffo", "wald"):
         params["method"] = method
-    b.steps.append(Step("ci_proportion_difference", params, {}, "interval for the difference B − A"))
+    step("ci_proportion_difference", params, "interval for the difference B − A")
     return "ci_proportion_difference"
 
 
@@ -204,7 +209,7 @@ def comparison_steps(
         b.used["successes"] = Grounded(pairs[0].values[0], "question", pairs[0].span())
         if method in ("wilson", "clopper_pearson", "agresti_coull", "wald"):
             params["method"] = method
-        b.steps.append(Step("ci_proportion", params, {}, "interval for one proportion"))
+        step("ci_proportion", params, "interval for one proportion")
         return "ci_proportion"
     tool = (
         "two_proportion_z_test" if family == "significance" and not re.search(r"mean", t) else "welch_t_test"

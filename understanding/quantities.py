@@ -93,6 +93,13 @@ def normalise(question: str) -> str:
     )
     text = re.sub(r"\b16\s?σ²\s?/\s?δ²", "Kohavi rule of thumb", text)
     text = re.sub(r"\b(wh)at(?:s|’s)\b", r"\1at's", text, flags=re.IGNORECASE)  # "whats our mde", "what’s"
+    # "significant at 95?", "does it pass at 99": a confidence level said without its percent sign
+    text = re.sub(
+        r"\b((?:significant|sig|pass(?:es)?)\s+at\s+(?:the\s+)?)(9\d(?:\.\d+)?)(?![\d.%]|\s*(?:%|percent))",
+        r"\1\2%",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(r"\bhalf a (minute|second|day|point|percent|million)", r"0.5 \1", text, flags=re.IGNORECASE)
     # "a half point improvement", "a tenth of a percent": fractions of a unit
     text = re.sub(

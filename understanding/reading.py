@@ -75,9 +75,27 @@ ASKS_SIG = re.compile(
     r"|(?<!power of the )(?<!power of a )t[- ]?tests?\s*(?:\?|pls|please)|t[- ]?stat|\bp\s*\?|\breal effect\b"
     r"|\bor (?:just )?noise\b|\bsig\s*\?|\bpass(?:es)? at \d"
     # "t test from summary stats", "are 3.7 extra seconds real?", "did the widget move basket size?"
-    r"|\bt[- ]?tests? from\b|\breal\s*\?"
+    r"|\bt[- ]?tests? from\b|\breal\s*\?|\breal (?:lift|difference|change|win|improvement|increase|drop|decrease)\b"
+    r"|\b(?:is|are) (?:that|this|it|they) (?:actually |really |even )?different\b"
     r"|\bdid (?:the |our |this |that |it )?(?:[\w-]+ ){0,3}?(?:move|change|shift|affect|lift|improve|hurt)\b"
 )
+# "with 8k per arm, can we detect 6.2% vs 6.9% significantly?" plans a test; it reports none
+PLANNING = re.compile(
+    r"\bpower\b|\bdetect|\benough\b|\bmde\b|\bchances?\b|\bprobability\b|\bwould\b|\bwill\b"
+)
+ASKS_SIZE = re.compile(r"how many|sample size|how big|how large|\bn per\b|\bneeded\b|do (?:i|we) need")
+
+
+_SIZES = re.compile(r"\bdetect|\bpower\b|\bmde\b")
+
+
+def plans_a_test(t: str) -> bool:
+    """Whether the question plans a test (its size, power, MDE or days) rather than reads one that ran ("a 95% chance
+    to beat control" plans nothing)."""
+    low = t.lower()
+    return bool(_SIZES.search(low) or ASKS_SIZE.search(low) or ASKS_DAYS.search(low) or ASKS_MDE.search(low))
+
+
 ASKS_CI = re.compile(r"interval|\bci\b|confidence interval|\bbounds?\b(?!aries)")
 MEANS_WORDS = re.compile(
     r"\b(?:standard deviation|std\.? ?dev|sd|σ|sigma|mean|average|avg|aov|arpu|revenue|t[- ]?test|cohen'?s d|paired|"
@@ -182,6 +200,10 @@ def assign(text: str, quantities: list[Quantity]) -> dict[str, tuple[Quantity, f
     shares = split_restated(text, quantities) | set(arm_shares(text, quantities))
     for i in shares:
         cands[i] = []
+    if plans_a_test(
+        text
+    ):  # "conversion is typically 4%; what mde can we detect?": a baseline, not a benchmark
+        cands = [[c for c in cs if c[1] != "p0"] for cs in cands]
     pool = sorted(
         ((s, i, role, cue) for i, cs in enumerate(cands) for s, role, cue in cs), key=lambda t: (-t[0], t[1])
     )

@@ -23,6 +23,9 @@ from dataclasses import dataclass
 
 from understanding.quantities import Quantity
 
+# words that say a rate was known before the test ("our usual 4.2%", "we normally convert 2.5%", "the long-run rate")
+BENCHMARK = r"\b(?:benchmark|usual(?:ly)?|normally|historical(?:ly)?|long[- ]run(?: rate)?|typical(?:ly)?)\b"
+
 # how practitioners say a metric falls: after the number ("a 15% drop", "5% lower", "6 percent fewer") ...
 FALL_AFTER_WORDS = r"(?:drop|decrease|decline|reduction|fall|dip|fewer|lower|shorter|slower)"
 # ... and in any place ("drops", "knocks it down", "goes down", "loses")
@@ -198,10 +201,7 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
                 6,
             ),
             # a rate known before the test: "vs benchmark 0.32", "our usual 4.2 percent", "historically converts at"
-            (
-                r"\b(?:benchmark|usual|historical(?:ly)?|long[- ]run(?: rate)?|typical(?:ly)?)\b[^\d]{0,20}$",
-                7,
-            ),
+            (BENCHMARK + r"[^\d]{0,20}$", 7),
         ),
         ((r"^\s*(?:industry|expected|known|benchmark)", 4),),
         ("percent", "fraction", "number"),

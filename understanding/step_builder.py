@@ -58,6 +58,10 @@ class StepBuilder:
             v = self.get(role) if spec.param(role) else None
             if v is not None:
                 params[role] = v
+        if tool.startswith("ci_") and spec.param("confidence") and "confidence" not in params:
+            alpha = self.get("alpha")  # "a 90% ci" was read as α = 0.1
+            if alpha is not None:
+                params["confidence"] = round(1 - float(alpha), 10)
         alt = _alternative(t)
         if alt and spec.param("alternative"):
             params["alternative"] = alt

@@ -1054,3 +1054,67 @@ def test_a_share_that_sees_the_new_page_and_the_rest_in_control_is_the_allocatio
         "control n to detect 10% -> 11.5% when only 25% of users see the new page and the other 75% is control"
     )
     assert float(out["n_control"]) == pytest.approx(prop_n(0.10, 0.115, ratio=25 / 75), rel=1e-3)
+
+
+def test_significant_at_a_level_without_its_percent_sign_is_no_count() -> None:
+    (out,) = outputs(
+        "old vs new signup flow: 4.1% vs 4.5% conversion, about 25k users in each. significant at 95?"
+    )
+    expected = _z_p(1025, 25000, 1125, 25000)
+    assert out["p_value"] == pytest.approx(expected, rel=1e-3)
+
+
+def test_a_real_lift_with_each_arms_n_is_tested_not_sized() -> None:
+    (out,) = outputs(
+        "new pricing page: 12.5% trial starts (n=3,200) vs 11.0% for the old one (n=3,180). real lift?"
+    )
+    assert out["p_value"] == pytest.approx(_z_p(350, 3180, 400, 3200), rel=1e-3)
+
+
+def test_a_rate_we_usually_see_is_a_benchmark_for_a_count_and_a_baseline_for_a_plan() -> None:
+    (out,) = outputs(
+        "we normally convert 3%. yesterday 41 conversions out of 1,100 sessions. is that different?"
+    )
+    assert out["p_value"] == pytest.approx(stats.binomtest(41, 1100, 0.03).pvalue, rel=1e-3)
+    for question in (
+        "we usually convert 3%, how many users per arm to detect a lift to 3.5%?",
+        "signup rate is typically 3%; what mde can we detect with 20k per arm?",
+    ):
+        reading = read(question)
+        assert reading.steps[0].tool in ("proportions_sample_size", "proportions_mde"), question
+        assert reading.steps[0].params["baseline"] == pytest.approx(0.03), question
+
+
+def test_each_rates_arm_named_after_the_users_it_is_of() -> None:
+    (out,) = outputs("did the new header change clicks? 3.2% of 20k saw old, 3.6% of 19.5k saw new")
+    assert out["p_value"] == pytest.approx(_z_p(640, 20000, 702, 19500), rel=1e-3)
+    assert float(out["difference"]) > 0  # the new header did better
+
+
+def test_a_p_value_and_an_interval_asked_together_give_both() -> None:
+    reading = read(
+        "arm b: 318 of 6000 converted. control a: 270 of 6000. p-value and 95% ci of the difference?"
+    )
+    assert [s.tool for s in reading.steps] == ["two_proportion_z_test", "ci_proportion_difference"]
+    test, interval = run_steps(reading)
+    assert test.outputs["p_value"] == pytest.approx(_z_p(270, 6000, 318, 6000), rel=1e-3)
+    assert float(interval.outputs["lower"]) < 318 / 6000 - 270 / 6000 < float(interval.outputs["upper"])
+
+
+@pytest.mark.parametrize(
+    ("question", "level"),
+    [
+        ("90% ci of the difference: control 270 of 6000, variant 318 of 6000", 0.90),
+        ("99% confidence interval for the difference, control 270/6000 vs variant 318/6000", 0.99),
+        ("ci for the difference: control 270 of 6000, variant 318 of 6000", 0.95),
+    ],
+)
+def test_an_interval_has_the_confidence_the_question_states(question: str, level: float) -> None:
+    (out,) = outputs(question)
+    lower, upper = confint_proportions_2indep(
+        318, 6000, 270, 6000, method="newcomb", compare="diff", alpha=1 - level
+    )
+    assert (float(out["lower"]), float(out["upper"])) == (
+        pytest.approx(lower, abs=2e-4),
+        pytest.approx(upper, abs=2e-4),
+    )
