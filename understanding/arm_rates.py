@@ -116,12 +116,13 @@ def arm_rates(text: str, quantities: list[Quantity]) -> tuple[ArmRate, ArmRate] 
 
 # a count that is an arm's size, or its successes, by the word after it
 _SIZE_AFTER = re.compile(
-    r"^\s*(?:ppl|people|users|visitors|sessions|visits|recipients|customers|players|accounts|shoppers"
+    r"^\s*(?:(?:control|variant|treatment|test|holdout|new|old)\s+)?"
+    r"(?:ppl|people|users|visitors|sessions|visits|recipients|customers|players|accounts|shoppers|trials"
     r"|in (?:the )?(?:control|variant|treatment|test|holdout))\b"
 )
 _SUCCESS_AFTER = re.compile(
     r"^\s*(?:(?:of them|of those)\s+)?(?:converted|bought|purchased|completed|signed up|clicked|orders|signups|sign-ups"
-    r"|buyers|purchases|conversions|completions|clicks)\b"
+    r"|buyers|purchases|conversions|completions|clicks|upgrades|upgraded|successes)\b"
 )
 # "538 and 611 of them converted respectively": two successes named together
 _BOTH_SUCCESSES = re.compile(r"^\s*and\s*$")
@@ -140,10 +141,20 @@ def arm_counts_in_words(
         after = t[q.end : q.end + 30]
         if _SIZE_AFTER.match(after) or re.match(r"^\s*saw\b", after):
             sizes.append(q)
-        elif _SUCCESS_AFTER.match(after) or (
-            i + 1 < len(counts)
-            and _BOTH_SUCCESSES.match(t[q.end : counts[i + 1].start])
-            and _SUCCESS_AFTER.match(t[counts[i + 1].end : counts[i + 1].end + 30])
+        elif (
+            _SUCCESS_AFTER.match(after)
+            or (
+                # "38 variant accounts with 13" after "35 control accounts with 4 conversions"
+                sizes
+                and successes
+                and counts[i - 1] is sizes[-1]
+                and re.fullmatch(r"\s*(?:[a-z]+\s+){1,2}with\s*", t[counts[i - 1].end : q.start])
+            )
+            or (
+                i + 1 < len(counts)
+                and _BOTH_SUCCESSES.match(t[q.end : counts[i + 1].start])
+                and _SUCCESS_AFTER.match(t[counts[i + 1].end : counts[i + 1].end + 30])
+            )
         ):
             successes.append(q)
     if len(sizes) != 2 or len(successes) != 2:

@@ -40,6 +40,12 @@ def compromise_power_steps(b: StepBuilder, t: str, quantities: list[Quantity], s
     return "compromise_power"
 
 
+_PLUS_CONTROL = re.compile(
+    r"\bcontrol (?:plus|and|\+|with|alongside)\s+\d+ (?:variants|treatments|challengers)\b"
+    r"|\b\d+ (?:variants|treatments|challengers) (?:plus|and|\+|vs\.?|versus|against|on top of) (?:a |the )?control\b"
+)
+
+
 def anova_power_steps(b: StepBuilder, t: str, unknown: str, step: StepFn) -> str:
     """One-way ANOVA power or n per group from Cohen's f and the number of groups."""
     params: dict[str, Any]
@@ -48,6 +54,9 @@ def anova_power_steps(b: StepBuilder, t: str, unknown: str, step: StepFn) -> str
         r"(\d+)[- ]?(?:groups?\b|arms?\b|versions|conditions|variants|treatments)|\bk\s*=\s*(\d+)", t
     )
     k = b.get("k_groups") or (int(km.group(1) or km.group(2)) if km else None)
+    if k is not None and "k_groups" not in b.roles and _PLUS_CONTROL.search(t):
+        k += 1  # "control plus 3 variants": four groups
+        b.notes.append(f"the control and {k - 1} variants read as {k} groups")
     params = {}
     for name, v in (("effect_size_f", f), ("k_groups", k)):
         if v is None:

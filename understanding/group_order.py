@@ -112,8 +112,17 @@ def _counts(pair_a: Quantity, pair_b: Quantity) -> dict[str, int]:
 def two_groups(b: Any, t: str, quantities: list[Quantity], pairs: list[Quantity]) -> dict[str, int] | None:
     """Conversions and users of control (A) and treatment (B), grounded; asks for them when absent."""
     if len(pairs) < 2:
-        b.need("conversions")
-        return None
+        from understanding.arm_rates import arm_counts_in_words  # it reads this module's arm words
+
+        in_words = arm_counts_in_words(t, quantities)
+        if in_words is None:
+            b.need("conversions")
+            return None
+        (x_a, n_a), (x_b, n_b) = in_words
+        b.notes.append(
+            f"each arm's users and successes read as control {x_a:,} of {n_a:,}, treatment {x_b:,} of {n_b:,}"
+        )
+        return {"conversions_a": x_a, "n_a": n_a, "conversions_b": x_b, "n_b": n_b}
     ordered = ordered_pairs(t, quantities, pairs)
     if ordered is None:
         first, second = pairs[0], pairs[1]

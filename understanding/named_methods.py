@@ -48,7 +48,8 @@ _BAYES = re.compile(
     r"bayes|chance to beat|prob(?:ability)? to beat|expected loss|credible interval|"
     r"probability (?:that )?(?:b|the variant|the treatment|variant|treatment) (?:is better|beats|wins|is best)"
 )
-_EQUIVALENCE = re.compile(r"non[- ]?inferior|equivalen|\btost\b")
+# "prove the new flow is no worse than 1.5 points below the baseline": a non-inferiority margin
+_EQUIVALENCE = re.compile(r"non[- ]?inferior|equivalen|\btost\b|\b(?:no|not|isn'?t) worse than\b")
 _POISSON = re.compile(
     r"poisson|user[- ]?days?\b|person[- ]?(?:days|years)|rate ratio|incidence rate|events? per (?:user|day|session)"
 )

@@ -355,7 +355,7 @@ _SPLIT = re.compile(
 )
 # "2:1"; not a label before a percentage ("two sided 0.05: 22% activation baseline")
 _RATIO = re.compile(
-    r"(?<![\w.,])(\d+(?:\.\d+)?)\s?:\s?(\d+(?:\.\d+)?)(?![\d])(?!\s?(?:%|percent\b|per ?cent\b))"
+    r"(?<![\w.,])(\d+(?:\.\d+)?)\s?:\s?(\d+(?:\.\d+)?)(?![\d]|,\d)(?!\s?(?:%|percent\b|per ?cent\b))"
 )
 _P_LIST = re.compile(r"(?<![\w.])(?:0?\.\d+|1\.0+|1(?![\d.,%])|0(?![\d.,%]))")
 

@@ -209,7 +209,8 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
     "sd": (
         (
             (
-                r"\b(?:sd|s\.d\.|σ|sigma|standard deviation|std\.? ?dev|std|stdev|variability)\b[^\d$€£]{0,32}$",
+                # "the sd of the per-user change is about 3.5", "sd of the before/after differences is 3.5"
+                r"\b(?:sd|s\.d\.|σ|sigma|standard deviation|std\.? ?dev|std|stdev|variability)\b[^\d$€£]{0,40}$",
                 10,
             ),
         ),
@@ -335,7 +336,7 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
         COUNT_UNITS,
     ),
     "correlation": (
-        ((r"\b(?:correlation|correlated|correlates|rho|ρ|r)\b[^\d]{0,18}$", 10),),
+        ((r"\b(?:correlation|correlated|correlates|corr|rho|ρ|r)\b[^\d]{0,45}$", 10),),
         ((r"^\s*(?:\(cuped\)|correlation|with the pre)", 6),),
         ("number",),
     ),

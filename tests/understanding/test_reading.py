@@ -1118,3 +1118,49 @@ def test_an_interval_has_the_confidence_the_question_states(question: str, level
         pytest.approx(lower, abs=2e-4),
         pytest.approx(upper, abs=2e-4),
     )
+
+
+def test_a_correlation_said_as_corr_or_far_from_its_cue_and_thousands_are_no_ratio() -> None:
+    for question in (
+        "cuped w/ corr 0.6: 50,000 per arm without it, 5,000 daily users. new n?",
+        "new n with cuped? correlation of last month's spend with the metric is .6, 50000 per group without it",
+    ):
+        reading = read(question)
+        assert reading.roles["correlation"].value == pytest.approx(0.6), question
+        (out,) = [r.outputs for r in run_steps(reading)][:1]
+        assert out["n_per_group_cuped"] == pytest.approx(50000 * (1 - 0.36), abs=1)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "tiny test: 40 control accounts with 5 conversions and 42 variant accounts with 14. fisher exact p?",
+        "fisher exact pls: old page 40 trials 5 upgrades, new page 42 trials 14 upgrades",
+    ],
+)
+def test_each_arms_size_then_its_successes_for_an_exact_test(question: str) -> None:
+    (out,) = outputs(question)
+    expected = stats.fisher_exact([[5, 35], [14, 28]]).pvalue
+    assert out["p_value"] == pytest.approx(float(expected), rel=1e-3)
+
+
+def test_the_sd_of_the_per_user_change_sizes_a_paired_test() -> None:
+    (out,) = outputs(
+        "same users before and after. detect a mean change of 0.8; the sd of the per-user change is ~2.4. pairs?"
+    )
+    expected = TTestPower().solve_power(effect_size=0.8 / 2.4, alpha=0.05, power=0.8)
+    assert float(out["n_pairs"]) == pytest.approx(expected, rel=1e-3)
+
+
+def test_control_plus_variants_counts_the_control_as_a_group() -> None:
+    (out,) = outputs("control plus 4 variants, one-way anova, cohen's f = 0.2, 80% power. n per group?")
+    expected = FTestAnovaPower().solve_power(effect_size=0.2, k_groups=5, alpha=0.05, power=0.8) / 5
+    assert float(out["n_per_group"]) == pytest.approx(expected, rel=1e-3)
+
+
+def test_no_worse_than_a_margin_is_a_non_inferiority_question() -> None:
+    reading = read(
+        "users per arm to show the new checkout is no worse than 1 point below our 20% baseline, 80% power"
+    )
+    assert reading.steps[0].tool == "equivalence_sample_size"
+    assert reading.steps[0].params["margin"] == pytest.approx(0.01)
