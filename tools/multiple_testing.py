@@ -52,17 +52,29 @@ def adjust(p_values: Sequence[float], alpha: float, method: str) -> tuple[list[b
 
 
 def multiple_testing_result(
-    p_values: Sequence[float], alpha: float = 0.05, method: str = "holm"
+    p_values: Sequence[float], alpha: float = 0.05, method: str = "holm", n_tests: int | None = None
 ) -> CalculationResult:
-    """Adjusted p-values and which hypotheses are rejected at level alpha (FWER or FDR, by method)."""
+    """Adjusted p-values and which hypotheses are rejected at level alpha (FWER or FDR, by method).
+
+    ``n_tests``: the family's size when only its smallest p-values are listed ("12 metrics, these 3 came back at
+    0.003, 0.02 and 0.04"). The others are taken as 1, which gives the listed hypotheses their exact Bonferroni and
+    Holm values and, whenever the unlisted p-values exceed alpha, the same BH / BY rejections."""
     if len(p_values) < 1:
         raise CalculationInputError("p_values", "give at least one p-value")
     ps = [checks.proportion("p_values", p, open_interval=False) for p in p_values]
     a = checks.alpha(alpha)
     chosen = checks.choice("method", method, tuple(METHODS))
+    m_total = len(ps) if n_tests is None else checks.count("n_tests", n_tests, minimum=1)
+    if m_total < len(ps):
+        raise CalculationInputError(
+            "n_tests",
+            f"the family has at least the {len(ps)} p-values listed; give n_tests ≥ {len(ps)} or omit it",
+        )
+    unlisted = m_total - len(ps)
 
     def compute(m: str) -> tuple[dict[str, object], dict[str, object]]:
-        reject, adjusted = adjust(ps, a, m)
+        reject, adjusted = adjust([*ps, *([1.0] * unlisted)], a, m)
+        reject, adjusted = reject[: len(ps)], adjusted[: len(ps)]
         raw = {"adjusted_p_values": adjusted, "rejected": reject, "n_rejected": sum(reject)}
         return raw, {**raw, "adjusted_p_values": [round(v, 4) for v in adjusted]}
 
@@ -76,7 +88,12 @@ def multiple_testing_result(
     return CalculationResult(
         tool="multiple_testing",
         method=METHODS[chosen][1],
-        inputs={"p_values": ps, "alpha": a, "m": len(ps)},
+        inputs={"p_values": ps, "alpha": a, "m": m_total},
+        assumptions=(
+            (f"{unlisted} more hypotheses, not listed, with p-values above every listed one (taken as 1)",)
+            if unlisted
+            else ()
+        ),
         outputs=raw,
         outputs_rounded=rounded,
         formula=METHODS[chosen][2] + " (p(i) sorted ascending); reject where p_adj ≤ α",

@@ -412,6 +412,7 @@ TOOLS: dict[str, ToolSpec] = {
                 _p("p_values", "float_list", "the p-values to adjust", required=True),
                 ALPHA,
                 _p("method", "str", "adjustment", "holm", choices=tuple(multiple_testing.METHODS)),
+                _p("n_tests", "int", "hypotheses in the family, when only the smallest p-values are listed"),
             ),
             multiple_testing.multiple_testing_result,
         ),

@@ -33,6 +33,25 @@ def group_sequential_steps(b: StepBuilder, t: str, method: str | None, step: Ste
     return "group_sequential"
 
 
+# "we have 12 metrics", "across 20 segments", "40 comparisons in total": the family the listed p-values come from
+_FAMILY_AFTER = re.compile(
+    r"^\s*(?:[a-z-]+\s+)?(?:metrics|tests|comparisons|hypotheses|segments|kpis|outcomes|variants|p-?values|endpoints)\b"
+)
+
+
+def _family_size(t: str, quantities: list[Quantity], listed: int) -> tuple[int, Quantity] | None:
+    """The number of hypotheses the question says it tested, when more than the p-values it lists."""
+    for q in quantities:
+        if (
+            q.unit == "count"
+            and q.value > listed
+            and q.value == int(q.value)
+            and _FAMILY_AFTER.match(t[q.end :])
+        ):
+            return int(q.value), q
+    return None
+
+
 def multiple_testing_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: StepFn) -> str:
     """Adjusted p-values, one step per correction named (both when two are asked for)."""
     params: dict[str, Any]
@@ -42,8 +61,17 @@ def multiple_testing_steps(b: StepBuilder, t: str, quantities: list[Quantity], s
         b.need("p_values")
     else:
         b.used["p_values"] = Grounded(list(plist.values), "question", plist.span())
+    family = _family_size(t, quantities, len(plist.values)) if plist is not None else None
+    if family is not None:
+        size, said = family
+        b.used["n_tests"] = Grounded(size, "question", said.span(), "hypotheses in the family")
+        b.notes.append(
+            f"'{said.text}' read as a family of {size} hypotheses, the unlisted ones with larger p-values"
+        )
     for correction in methods:
         params = {"p_values": list(plist.values)} if plist is not None else {}
+        if family is not None:
+            params["n_tests"] = family[0]
         if correction:
             params["method"] = correction
         step("multiple_testing", params, f"adjusted p-values ({correction or 'default method'})")

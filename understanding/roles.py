@@ -250,6 +250,12 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
                 7,
             ),
             (r"\b(?:arpu|aov)\s*$", 7),
+            # "revenue per user $4.20 sd $15": a per-unit metric's value
+            (
+                r"\b(?:revenue|spend|order value|basket size|items|time on (?:page|site)|session length|sessions)\s+"
+                r"per\s+(?:user|visitor|order|session|customer|buyer)\s*(?:is|of|=|:|at|around|about)?\s*~?\s*$",
+                7,
+            ),
             # the reference mean of a one-sample test is not the difference to detect
             (r"\b(?:target|known|reference|benchmark|historical)(?: mean| value)?\s*(?:of|=|is|:)?\s*$", 6),
         ),
@@ -362,8 +368,9 @@ _CUES: dict[str, tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], .
         ("count",),
     ),
     "looks": (
-        (),
-        ((r"^\s*(?:[a-z]+\s+){0,2}?(?:looks|analyses|peeks|stages|interim)", 10),),
+        # "if we peek 5 times" ("look 4 times" is as often the situation of a question about the idea)
+        ((r"\bpeek(?:ing|ed|s)?(?: at (?:it|the (?:results|data|test)))?\s*$", 6),),
+        ((r"^\s*(?:[a-z]+\s+){0,2}?(?:looks|analyses|peeks|stages|interim)", 10), (r"^\s*times\b", 4)),
         ("count",),
     ),
     "variants": (

@@ -195,3 +195,20 @@ def test_adjustments_agree_with_statsmodels_multipletests() -> None:
         result = run_tool("multiple_testing", {"p_values": ps, "method": ours})
         assert result.outputs["adjusted_p_values"] == pytest.approx(list(adjusted), abs=1e-15)
         assert result.outputs["rejected"] == [bool(r) for r in reject]
+
+
+def test_a_family_larger_than_the_p_values_listed() -> None:
+    # BH 1995's nine smallest p-values, told as coming from a family of 15: the unlisted six are all above 0.3, so
+    # every method rejects what it rejects on the full list, and Bonferroni / Holm give the listed values exactly.
+    listed = BH_1995[:9]
+    for method in ("bonferroni", "holm", "benjamini_hochberg", "benjamini_yekutieli"):
+        full = run_tool("multiple_testing", {"p_values": BH_1995, "method": method})
+        part = run_tool("multiple_testing", {"p_values": listed, "method": method, "n_tests": 15})
+        assert part.outputs["rejected"] == full.outputs["rejected"][:9], method
+        assert part.inputs["m"] == 15
+        if method in ("bonferroni", "holm"):
+            assert part.outputs["adjusted_p_values"] == pytest.approx(full.outputs["adjusted_p_values"][:9])
+    assert any("6 more hypotheses" in a for a in part.assumptions)
+    with pytest.raises(CalculationInputError) as err:
+        run_tool("multiple_testing", {"p_values": listed, "n_tests": 5})
+    assert err.value.field == "n_tests"

@@ -1164,3 +1164,18 @@ def test_no_worse_than_a_margin_is_a_non_inferiority_question() -> None:
     )
     assert reading.steps[0].tool == "equivalence_sample_size"
     assert reading.steps[0].params["margin"] == pytest.approx(0.01)
+
+
+def test_p_values_listed_from_a_larger_family_are_adjusted_for_all_of_it() -> None:
+    (out,) = outputs(
+        "we looked at 15 metrics; the smallest three p values were 0.002, 0.01 and 0.04. bonferroni?"
+    )
+    assert out["adjusted_p_values"] == pytest.approx([0.03, 0.15, 0.6])
+    assert out["rejected"] == [True, False, False]
+
+
+def test_a_mean_said_after_a_per_user_metric_and_looks_said_as_peeks() -> None:
+    reading = read("revenue per user $6.10 sd $20, want to detect a 4% increase. n per group?")
+    assert reading.steps[0].params["delta"] == pytest.approx(0.244)
+    reading = read("if we peek 4 times with o'brien-fleming boundaries, what are the per-look thresholds?")
+    assert reading.steps[0].params["looks"] == 4
