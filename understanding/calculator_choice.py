@@ -73,6 +73,8 @@ def _asked_any(t: str, roles: dict[str, Grounded]) -> bool:
 
 _SPLIT_CHECK = re.compile(
     r"\bsplit\b[^?.]{0,40}\b(?:came out|come out|ended up|is off|looks off|uneven|imbalanc\w*|lopsided|skewed)"
+    # "is a 33/33/34 split ok? counts 33,900 33,100 34,600"
+    r"|\bsplit (?:ok|okay|fine|alright|right|normal|expected)\b|\bsplit look (?:ok|okay|fine|right|normal)\b"
     r"|\b(?:uneven|imbalanced|lopsided|skewed) split\b",
     re.IGNORECASE,
 )

@@ -263,6 +263,13 @@ def assign(text: str, quantities: list[Quantity]) -> dict[str, tuple[Quantity, f
         base, q = out["baseline"][0], out["mde"][0]
         if base.end <= q.start and re.fullmatch(r"\s*(?:->|→|=>|to)\s*", text[base.end : q.start]):
             out["p2"] = out.pop("mde")
+    if "baseline" in out and "p2" in out:
+        # "expecting 20% -> 22%": an arrow goes from the baseline to the target, whatever cue came before it
+        base, target = out["baseline"][0], out["p2"][0]
+        if target.end <= base.start and re.fullmatch(r"\s*(?:->|→|=>)\s*", text[target.end : base.start]):
+            scores = out["baseline"][1], out["p2"][1]
+            out["baseline"] = (target, scores[1], "before '->': the arrow leads from the baseline")
+            out["p2"] = (base, scores[0], "after '->': the arrow leads to the target")
     # "1.5% now, want to detect 1.8%": a bare "detect X%" above the baseline is the target rate, not a lift (after
     # the bare rates: "conv 4%, we want to see 4.4%" names its baseline by order alone)
     if "mde" in out and "baseline" in out and "p2" not in out and out["mde"][1] <= 4.0:

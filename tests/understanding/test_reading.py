@@ -1179,3 +1179,16 @@ def test_a_mean_said_after_a_per_user_metric_and_looks_said_as_peeks() -> None:
     assert reading.steps[0].params["delta"] == pytest.approx(0.244)
     reading = read("if we peek 4 times with o'brien-fleming boundaries, what are the per-look thresholds?")
     assert reading.steps[0].params["looks"] == 4
+
+
+def test_an_arrow_goes_from_the_baseline_whatever_cue_comes_before_it() -> None:
+    reading = read("power check: 5,000 per group, expecting 15% -> 17%")
+    assert reading.roles["baseline"].value == pytest.approx(0.15)
+    assert reading.roles["p2"].value == pytest.approx(0.17)
+
+
+def test_is_this_split_ok_with_counts_is_an_srm_check() -> None:
+    (out,) = outputs("is a 25/25/50 split ok? counts 12,400 12,900 24,700")
+    counts = [12400, 12900, 24700]
+    expected = stats.chisquare(counts, [sum(counts) * s for s in (0.25, 0.25, 0.5)])
+    assert out["p_value"] == pytest.approx(float(expected.pvalue), rel=1e-3)
