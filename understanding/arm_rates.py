@@ -69,6 +69,30 @@ def _side(text: str, quantities: list[Quantity], i: int) -> str | None:
     return None
 
 
+# "the test ran 3 weeks", "after 14 days", "for two weeks": how long a test that has ended ran
+_RAN_FOR = re.compile(
+    r"\b(?:ran|run|running|lasted|after|over)\s+(?:for\s+)?(?:a\s+)?(\d+(?:\.\d+)?)\s*(days?|weeks?)\b"
+)
+
+
+def _users_over_the_run(t: str, quantities: list[Quantity]) -> list[Quantity]:
+    """The users a finished test saw, from its traffic and how long it ran ("ran 3 weeks with 4200 users/day"),
+    as one count (a derived quantity spanning the traffic); none when either is missing."""
+    ran = _RAN_FOR.search(t)
+    traffic = [q for q in quantities if q.unit == "count" and q.per in ("day", "week")]
+    if ran is None or len(traffic) != 1:
+        return []
+    (q,) = traffic
+    days = float(ran.group(1)) * (7 if ran.group(2).startswith("week") else 1)
+    per_day = q.value / 7 if q.per == "week" else q.value
+    total = round(per_day * days)
+    return [
+        Quantity(
+            q.start, q.end, f"{q.value:,.0f} a {q.per} over {days:g} days = {total:,} users", total, "count"
+        )
+    ]
+
+
 def arm_rates(text: str, quantities: list[Quantity]) -> tuple[ArmRate, ArmRate] | None:
     """(control, treatment) when the question gives two arms' rates and their users, else None."""
     t = text.lower()
@@ -85,6 +109,8 @@ def arm_rates(text: str, quantities: list[Quantity]) -> tuple[ArmRate, ArmRate] 
         for q in quantities
         if q.unit == "count" and q.per is None and q.value >= 20 and q.value == int(q.value)
     ]
+    if not counts:
+        counts = _users_over_the_run(t, quantities)
     if len(rates) != 2 or not counts or len(counts) > 2:
         return None
     split = next((q for q in quantities if q.unit == "split" and len(q.values) == 2), None)

@@ -174,6 +174,8 @@ def comparison_steps(
     observed = arm_rates(t, quantities) if len(pairs) < 2 and groups is None else None
     if observed is not None:
         control, treated = observed
+        if control.users_from.unit == "count" and " over " in control.users_from.text:
+            b.notes.append(f"the test's users from its traffic: {control.users_from.text}")
         conversions = [round(arm.rate * arm.users) for arm in observed]
         b.derive(
             "conversions",

@@ -234,6 +234,13 @@ def proportions_steps(
         elif re.search(r"šidák|sidak", t):
             params["correction"] = "sidak"
     ratio = allocation_ratio(b, quantities, t)
+    if unknown in ("mde_in_days", "mde") and n_from(b) is None and "n_total" in b.roles:
+        # "60k users in total over 4 weeks: what mde?": the total is the sample, whatever the days
+        add_rates(b, params, t, require_effect=False)
+        n, split_ratio = _n_from_total(b, quantities)
+        _group_sizes(b, params, n, split_ratio if ratio is None else ratio)
+        step("proportions_mde", params, "smallest detectable effect with that sample")
+        return "proportions_mde"
     if unknown == "mde_in_days":
         days, traffic = b.get("days"), b.get("daily_traffic")
         add_rates(b, params, t, require_effect=False)
@@ -268,16 +275,8 @@ def proportions_steps(
         if n is None and "n_total" not in b.roles:
             n = _n_from_days(b, (int(variants) + 1) if variants else 2)
         if n is None and "n_total" in b.roles:
-            total = b.get("n_total")
-            split = next((q for q in quantities if q.unit == "split" and len(q.values) == 2), None)
-            share = split.values[0] if split is not None else 0.5
-            n = b.derive(
-                "n_per_group",
-                total * share,
-                f"{total:,.0f} in total × {share:.0%} in control = {total * share:,.0f}",
-            )
-            if split is not None and ratio is None:
-                ratio = split.values[1] / split.values[0]
+            n, split_ratio = _n_from_total(b, quantities)
+            ratio = split_ratio if ratio is None else ratio
         _group_sizes(b, params, n, ratio)
         step("proportions_power", params, "power with the given group sizes")
         return "proportions_power"
@@ -287,6 +286,17 @@ def proportions_steps(
     if unknown == "days":
         _days_after(b, t, "n_control")
     return "proportions_sample_size"
+
+
+def _n_from_total(b: StepBuilder, quantities: list[Quantity]) -> tuple[float, float | None]:
+    """The control's n from the total ("60k users in total", "1.5M users split 70/30") and the split's ratio."""
+    total = b.get("n_total")
+    split = next((q for q in quantities if q.unit == "split" and len(q.values) == 2), None)
+    share = split.values[0] if split is not None else 0.5
+    n = b.derive(
+        "n_per_group", total * share, f"{total:,.0f} in total × {share:.0%} in control = {total * share:,.0f}"
+    )
+    return n, (split.values[1] / split.values[0] if split is not None else None)
 
 
 def _group_sizes(b: StepBuilder, params: dict[str, Any], n: Any, ratio: float | None) -> None:

@@ -1192,3 +1192,21 @@ def test_is_this_split_ok_with_counts_is_an_srm_check() -> None:
     counts = [12400, 12900, 24700]
     expected = stats.chisquare(counts, [sum(counts) * s for s in (0.25, 0.25, 0.5)])
     assert out["p_value"] == pytest.approx(float(expected.pvalue), rel=1e-3)
+
+
+def test_a_finished_tests_users_from_its_traffic_and_how_long_it_ran() -> None:
+    (out,) = outputs(
+        "test ran 2 weeks with 3,000 users/day, 50/50. conversion 5.0% control vs 5.6% variant. significant?"
+    )
+    assert out["p_value"] == pytest.approx(_z_p(1050, 21000, 1176, 21000), rel=1e-3)
+    # planning the same test is still sizing or power
+    reading = read("if we run for 2 weeks at 3,000/day, 5.0% vs 5.6%, what power?")
+    assert reading.steps[0].tool == "proportions_power"
+
+
+def test_the_mde_of_a_total_sample_said_with_its_weeks() -> None:
+    (out,) = outputs(
+        "we've got 80k users total over 6 weeks. what relative mde is that for a 10% conversion rate?"
+    )
+    expected = power_proportions_2indep(float(out["mde_absolute"]), 0.10, 40000, return_results=True).power
+    assert expected == pytest.approx(0.8, abs=2e-3)
