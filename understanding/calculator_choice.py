@@ -186,12 +186,28 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
     if power_given and _ASKS_POWER_NOW.search(t) and _has(roles, "n_per_group", "n_control", "n_total"):
         # "is 80% power realistic? what power would we actually have?": the groups are fixed, the power is asked
         return design, "power"
+    if (
+        not power_given
+        and _CAN_DETECT.search(t)
+        and _has(roles, "n_per_group", "n_control", "n_total")
+        and _has(roles, "mde", "mde_abs", "p2", "delta", "effect_d")
+    ):
+        return (
+            design,
+            "power",
+        )  # "can we detect a 5% lift with 20k users per arm?": the chance of detecting it
     if ASKS_N.search(t) or _has(roles, "baseline", "p2", "mde", "mde_abs", "sd", "delta", "effect_d"):
         # a question that gives its daily traffic ("at ~20k visitors/day") wants to know how long the sample takes
         return design, "days" if "daily_traffic" in roles else "n"
     if re.search(r"\bpower\b", t) and not power_given:
         return design, "power"
     return None, None
+
+
+_CAN_DETECT = re.compile(
+    r"\bcan (?:we|i|it|you) (?:even |reliably |actually |realistically )?(?:detect|see|pick up|catch)\b"
+    r"|\b(?:enough|sufficient) to (?:detect|see|pick up)\b|\bable to (?:detect|see|pick up)\b"
+)
 
 
 def _two_arms(t: str) -> bool:

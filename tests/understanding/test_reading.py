@@ -1210,3 +1210,13 @@ def test_the_mde_of_a_total_sample_said_with_its_weeks() -> None:
     )
     expected = power_proportions_2indep(float(out["mde_absolute"]), 0.10, 40000, return_results=True).power
     assert expected == pytest.approx(0.8, abs=2e-3)
+
+
+def test_can_we_detect_an_effect_with_a_given_sample_asks_for_power() -> None:
+    (out,) = outputs("can we detect a 10% relative lift on a 4% baseline with 20k users per arm?")
+    expected = power_proportions_2indep(0.004, 0.04, 20000, return_results=True).power
+    assert out["power"] == pytest.approx(expected, abs=2e-3)
+    (out,) = outputs(
+        "can we even detect a $0.50 change in revenue per user (sd $40) with 100k users per arm?"
+    )
+    assert out["power"] == pytest.approx(TTestIndPower().power(0.5 / 40, 100000, 0.05), abs=2e-3)
