@@ -93,6 +93,14 @@ def normalise(question: str) -> str:
     )
     text = re.sub(r"\b16\s?σ²\s?/\s?δ²", "Kohavi rule of thumb", text)
     text = re.sub(r"\b(wh)at(?:s|’s)\b", r"\1at's", text, flags=re.IGNORECASE)  # "whats our mde", "what’s"
+    # "3 in 100 visitors sign up", "4.5 per 1,000": a rate said per hundred or thousand ("3 out of 100" stays a count
+    # pair: a small test's successes and users)
+    text = re.sub(
+        r"\b(\d+(?:\.\d+)?) (?:in|per|in every|out of every) (100|1,?000)\b(?![,.]?\d)",
+        lambda m: f"{float(m.group(1)) / float(m.group(2).replace(',', '')) * 100:g}%",
+        text,
+        flags=re.IGNORECASE,
+    )
     # "significant at 95?", "does it pass at 99": a confidence level said without its percent sign
     text = re.sub(
         r"\b((?:significant|sig|pass(?:es)?)\s+at\s+(?:the\s+)?)(9\d(?:\.\d+)?)(?![\d.%]|\s*(?:%|percent))",

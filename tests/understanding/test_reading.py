@@ -1220,3 +1220,15 @@ def test_can_we_detect_an_effect_with_a_given_sample_asks_for_power() -> None:
         "can we even detect a $0.50 change in revenue per user (sd $40) with 100k users per arm?"
     )
     assert out["power"] == pytest.approx(TTestIndPower().power(0.5 / 40, 100000, 0.05), abs=2e-3)
+
+
+def test_a_rate_said_per_hundred_or_thousand_but_a_small_tests_count_stays_a_pair() -> None:
+    reading = read("about 2 in 100 visitors sign up today; we want to detect 2.5 in 100. users per group?")
+    assert (reading.roles["baseline"].value, reading.roles["p2"].value) == (
+        pytest.approx(0.02),
+        pytest.approx(0.025),
+    )
+    reading = read("roughly 6 per 1,000 sessions convert and we want 7 per 1000. n per arm?")
+    assert reading.roles["baseline"].value == pytest.approx(0.006)
+    (out,) = outputs("3 out of 100 converted in A and 9 out of 100 in B, fisher?")
+    assert out["p_value"] == pytest.approx(float(stats.fisher_exact([[3, 97], [9, 91]]).pvalue), rel=1e-3)
