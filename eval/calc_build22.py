@@ -309,7 +309,7 @@ def _log_hyper(k: int, xa: int, na: int, xb: int, nb: int) -> float:
 
 def h_fisher(xa: int, na: int, xb: int, nb: int, sided: str = "two") -> float:
     total = xa + xb
-    ks = range(max(0, total - na), min(nb, total) + 1)
+    ks: list[int] = list(range(max(0, total - na), min(nb, total) + 1))
     if sided == "one":  # the tail in the direction of the observation
         expected = total * nb / (na + nb)
         ks = [k for k in ks if (k >= xb if xb > expected else k <= xb)]
@@ -471,16 +471,16 @@ def misreadings(s: dict[str, Any]) -> dict[str, dict[str, float]]:
         out["one-sided"] = {"power": h_paired_power(s["d"], s["n"], 1)}
         out["pairs read as observations"] = {"power": h_paired_power(s["d"], s["n"] / 2)}
     elif k == "anova_n":
-        right = value(s)["n_per_group"]
-        out["the total for n per arm"] = {"n_per_group": right * s["k"]}
+        n_right = value(s)["n_per_group"]
+        out["the total for n per arm"] = {"n_per_group": n_right * s["k"]}
         out["control left out of k"] = {"n_per_group": h_anova_n(s["f"], s["k"] - 1, s["power"])}
     elif k == "anova_power":
         out["n per arm read as the total"] = {"power": h_anova_power(s["f"], s["k"], s["n"] / s["k"])}
         out["control left out of k"] = {"power": h_anova_power(s["f"], s["k"] - 1, s["n"])}
     elif k == "ni_p":
         xa, na, xb, nb, m = s["xa"], s["na"], s["xb"], s["nb"], s["margin"]
-        right = value(s)["p_value"]
-        out["two-sided"] = {"p_value": min(1.0, 2 * min(right, 1 - right))}
+        p_right = value(s)["p_value"]
+        out["two-sided"] = {"p_value": min(1.0, 2 * min(p_right, 1 - p_right))}
         out["arms swapped"] = {"p_value": h_ni_p(xb, nb, xa, na, m)}
         out["no margin"] = {"p_value": h_ni_p(xa, na, xb, nb, 0.0)}
         out["margin relative to control"] = {"p_value": h_ni_p(xa, na, xb, nb, m * xa / na)}
