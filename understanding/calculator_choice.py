@@ -192,10 +192,8 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
         and _has(roles, "n_per_group", "n_control", "n_total")
         and _has(roles, "mde", "mde_abs", "p2", "delta", "effect_d")
     ):
-        return (
-            design,
-            "power",
-        )  # "can we detect a 5% lift with 20k users per arm?": the chance of detecting it
+        # "can we detect a 5% lift with 20k users per arm?": the chance of detecting it
+        return design, "power"
     if ASKS_N.search(t) or _has(roles, "baseline", "p2", "mde", "mde_abs", "sd", "delta", "effect_d"):
         # a question that gives its daily traffic ("at ~20k visitors/day") wants to know how long the sample takes
         return design, "days" if "daily_traffic" in roles else "n"

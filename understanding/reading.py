@@ -200,9 +200,8 @@ def assign(text: str, quantities: list[Quantity]) -> dict[str, tuple[Quantity, f
     shares = split_restated(text, quantities) | set(arm_shares(text, quantities))
     for i in shares:
         cands[i] = []
-    if plans_a_test(
-        text
-    ):  # "conversion is typically 4%; what mde can we detect?": a baseline, not a benchmark
+    # "conversion is typically 4%; what mde can we detect?": a baseline, not a benchmark
+    if plans_a_test(text):
         cands = [[c for c in cs if c[1] != "p0"] for cs in cands]
     pool = sorted(
         ((s, i, role, cue) for i, cs in enumerate(cands) for s, role, cue in cs), key=lambda t: (-t[0], t[1])
