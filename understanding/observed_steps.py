@@ -67,7 +67,7 @@ def _planned_from_arm_shares(
     share = next((quantities[i] for i in sorted(arm_shares(t, quantities))), None)
     if share is None or not 0 < share.value < 100 or share.value == 50 or counts[0] == counts[1]:
         return None, None
-    planned = sorted([share.value / 100, 1 - share.value / 100])
+    planned = sorted([round(share.value / 100, 10), round(1 - share.value / 100, 10)])
     if counts[0] > counts[1]:
         planned.reverse()
     b.notes.append(

@@ -174,6 +174,7 @@ def arm_shares(text: str, quantities: list[Quantity]) -> dict[int, str]:
     """Percentages that are one arm's share of the traffic, by index: "control" (a holdout is the control) or
     "treatment"."""
     found: dict[int, str] = {}
+    rolled_out: set[int] = set()
     for i, q in enumerate(quantities):
         if q.unit != "percent":
             continue
@@ -181,9 +182,10 @@ def arm_shares(text: str, quantities: list[Quantity]) -> dict[int, str]:
         if m is not None:
             treated = m.group("arm") in ("treatment", "treated", "variant", "test arm")
             found[i] = "treatment" if treated else "control"
-        elif _ROLLED_OUT_TO.search(text[max(0, q.start - 40) : q.start].lower()) or _SEES_NEW.match(
-            text[q.end : q.end + 40].lower()
-        ):
+        elif _ROLLED_OUT_TO.search(text[max(0, q.start - 40) : q.start].lower()):
+            found[i] = "treatment"
+            rolled_out.add(i)
+        elif _SEES_NEW.match(text[q.end : q.end + 40].lower()):
             found[i] = "treatment"
     # shares of one split add up to 100 ("15% control vs 17% treatment" are each arm's rate); a holdout is a share
     holdouts = {i for i in found if re.match(r"\s*\(?\s*hold", text[quantities[i].end :].lower())}
@@ -191,7 +193,12 @@ def arm_shares(text: str, quantities: list[Quantity]) -> dict[int, str]:
     paired = (
         len(found) == len(arms) == 2 and abs(sum(quantities[i].value for i in arms.values()) - 100) <= 0.5
     )
-    return {i: arm for i, arm in found.items() if i in holdouts or (paired and i in arms.values())}
+    # a share the change is rolled out to is never a rate ("rolled out to 80% of users")
+    return {
+        i: arm
+        for i, arm in found.items()
+        if i in holdouts or i in rolled_out or (paired and i in arms.values())
+    }
 
 
 def assign(text: str, quantities: list[Quantity]) -> dict[str, tuple[Quantity, float, str]]:

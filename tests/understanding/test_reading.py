@@ -1232,3 +1232,9 @@ def test_a_rate_said_per_hundred_or_thousand_but_a_small_tests_count_stays_a_pai
     assert reading.roles["baseline"].value == pytest.approx(0.006)
     (out,) = outputs("3 out of 100 converted in A and 9 out of 100 in B, fisher?")
     assert out["p_value"] == pytest.approx(float(stats.fisher_exact([[3, 97], [9, 91]]).pvalue), rel=1e-3)
+
+
+def test_an_srm_check_plans_the_split_from_the_share_rolled_out_to() -> None:
+    (out,) = outputs("srm check: rolled out to 80% of users, treatment has 40,120 and control 9,880")
+    expected = stats.chisquare([40120, 9880], [50000 * 0.8, 50000 * 0.2])
+    assert out["p_value"] == pytest.approx(float(expected.pvalue), rel=1e-3)
