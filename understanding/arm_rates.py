@@ -75,7 +75,7 @@ _RAN_FOR = re.compile(
 )
 
 
-def _users_over_the_run(t: str, quantities: list[Quantity]) -> list[Quantity]:
+def users_over_the_run(t: str, quantities: list[Quantity]) -> list[Quantity]:
     """The users a finished test saw, from its traffic and how long it ran ("ran 3 weeks with 4200 users/day"),
     as one count (a derived quantity spanning the traffic); none when either is missing."""
     ran = _RAN_FOR.search(t)
@@ -91,6 +91,18 @@ def _users_over_the_run(t: str, quantities: list[Quantity]) -> list[Quantity]:
             q.start, q.end, f"{q.value:,.0f} a {q.per} over {days:g} days = {total:,} users", total, "count"
         )
     ]
+
+
+def _arm_sizes(t: str, count: Quantity, split: Quantity | None) -> list[int] | None:
+    """(control, treatment) users from one count of users: the count per arm ("8,000 each"), its split's shares
+    (control's first), or half each when the question says it was split evenly; None when it says none of these."""
+    if _PER_ARM.search(t[max(0, count.start - 40) : count.end + 40]):
+        return [int(count.value)] * 2
+    if split is not None:
+        return [round(count.value * share) for share in split.values]
+    if _EVEN_TOTAL.search(t):
+        return [round(count.value / 2)] * 2
+    return None
 
 
 def arm_rates(text: str, quantities: list[Quantity]) -> tuple[ArmRate, ArmRate] | None:
@@ -110,7 +122,7 @@ def arm_rates(text: str, quantities: list[Quantity]) -> tuple[ArmRate, ArmRate] 
         if q.unit == "count" and q.per is None and q.value >= 20 and q.value == int(q.value)
     ]
     if not counts:
-        counts = _users_over_the_run(t, quantities)
+        counts = users_over_the_run(t, quantities)
     if len(rates) != 2 or not counts or len(counts) > 2:
         return None
     split = next((q for q in quantities if q.unit == "split" and len(q.values) == 2), None)
@@ -125,14 +137,10 @@ def arm_rates(text: str, quantities: list[Quantity]) -> tuple[ArmRate, ArmRate] 
     else:
         (count,) = counts
         users = [count, count]
-        if _PER_ARM.search(t[max(0, count.start - 40) : count.end + 40]):
-            sizes = [int(count.value)] * 2
-        elif split is not None:  # control's share first
-            sizes = [round(count.value * share) for share in split.values]
-        elif _EVEN_TOTAL.search(t):
-            sizes = [round(count.value / 2)] * 2
-        else:
+        shared = _arm_sizes(t, count, split)
+        if shared is None:
             return None
+        sizes = shared
     control, treated = (
         ArmRate(quantities[rates[k]].value / 100, sizes[j], quantities[rates[k]], users[j])
         for j, k in enumerate(order)
@@ -150,8 +158,10 @@ _SUCCESS_AFTER = re.compile(
     r"^\s*(?:(?:of them|of those)\s+)?(?:converted|bought|purchased|completed|signed up|clicked|orders|signups|sign-ups"
     r"|buyers|purchases|conversions|completions|clicks|upgrades|upgraded|successes)\b"
 )
-# "538 and 611 of them converted respectively": two successes named together
-_BOTH_SUCCESSES = re.compile(r"^\s*and\s*$")
+# "538 and 611 of them converted respectively", "52 vs 71 conversions": two successes named together
+_BOTH_SUCCESSES = re.compile(r"^\s*(?:and|vs\.?|versus)\s*$")
+# "control 52 conversions, treatment 71": the arm named right before a count
+_ARM_BEFORE = re.compile(r"\b(?:control|treatment|variant|test)\s*[:=]?\s*$")
 
 
 def arm_counts_in_words(
@@ -181,8 +191,27 @@ def arm_counts_in_words(
                 and _BOTH_SUCCESSES.match(t[q.end : counts[i + 1].start])
                 and _SUCCESS_AFTER.match(t[counts[i + 1].end : counts[i + 1].end + 30])
             )
+            or (
+                len(successes) == 1
+                and not sizes
+                and _ARM_BEFORE.search(t[max(0, q.start - 15) : q.start])
+                and _ARM_BEFORE.search(t[max(0, successes[0].start - 15) : successes[0].start])
+            )
         ):
             successes.append(q)
+    if not sizes and len(successes) == 2:
+        # "we ran 10 days with about 1,000 users/day split 50/50 and got 52 vs 71 conversions": each arm's users
+        # from the run's traffic
+        run = users_over_the_run(t, quantities)
+        split = next((q for q in quantities if q.unit == "split" and len(q.values) == 2), None)
+        shared = _arm_sizes(t, run[0], split) if run else None
+        if shared is None:
+            return None
+        sides = [_side(t, quantities, quantities.index(x)) for x in successes]
+        arms = [(int(x.value), n) for x, n in zip(successes, shared, strict=True)]
+        if sides == ["treatment", "control"] or sides in ([None, "control"], ["treatment", None]):
+            arms.reverse()
+        return arms[0], arms[1]
     if len(sizes) != 2 or len(successes) != 2:
         return None
     arms = [(int(x.value), int(n.value)) for x, n in zip(successes, sizes, strict=True)]

@@ -116,8 +116,10 @@ def two_groups(b: Any, t: str, quantities: list[Quantity], pairs: list[Quantity]
 
         in_words = arm_counts_in_words(t, quantities)
         if in_words is None:
-            b.need("conversions")
-            return None
+            from_rates = counts_from_arm_rates(b, t, quantities)
+            if from_rates is None:
+                b.need("conversions")
+            return from_rates
         (x_a, n_a), (x_b, n_b) = in_words
         b.notes.append(
             f"each arm's users and successes read as control {x_a:,} of {n_a:,}, treatment {x_b:,} of {n_b:,}"
@@ -135,6 +137,34 @@ def two_groups(b: Any, t: str, quantities: list[Quantity], pairs: list[Quantity]
     b.used["group_a"] = Grounded(list(first.values), "question", first.span())
     b.used["group_b"] = Grounded(list(second.values), "question", second.span())
     return _counts(first, second)
+
+
+def counts_from_arm_rates(b: Any, t: str, quantities: list[Quantity]) -> dict[str, int] | None:
+    """Conversions and users of control (A) and treatment (B) from each arm's rate and users ("4.1% of 12,000"),
+    the conversions derived and grounded; None when the question does not give both arms' rates and users."""
+    from understanding.arm_rates import arm_rates  # it reads this module's arm words
+
+    observed = arm_rates(t, quantities)
+    if observed is None:
+        return None
+    control, treated = observed
+    if control.users_from.unit == "count" and " over " in control.users_from.text:
+        b.notes.append(f"the test's users from its traffic: {control.users_from.text}")
+    conversions = [round(arm.rate * arm.users) for arm in observed]
+    b.derive(
+        "conversions",
+        conversions,
+        f"conversions from each arm's rate and users: control {control.rate:.4g} × {control.users:,} = "
+        f"{conversions[0]:,}, treatment {treated.rate:.4g} × {treated.users:,} = {conversions[1]:,}",
+    )
+    b.used["rate_a"] = Grounded(control.rate, "question", control.rate_from.span())
+    b.used["rate_b"] = Grounded(treated.rate, "question", treated.rate_from.span())
+    return {
+        "conversions_a": conversions[0],
+        "n_a": control.users,
+        "conversions_b": conversions[1],
+        "n_b": treated.users,
+    }
 
 
 def strict_or_arm_means(

@@ -46,7 +46,12 @@ _MSPRT = re.compile(
 )
 _BAYES = re.compile(
     r"bayes|chance to beat|prob(?:ability)? to beat|expected loss|credible interval|"
-    r"probability (?:that )?(?:b|the variant|the treatment|variant|treatment) (?:is better|beats|wins|is best)"
+    r"probability (?:that )?(?:b|the variant|the treatment|variant|treatment) (?:is better|beats|wins|is best)|"
+    # "how confident can we be that B is better?", "what's the chance B is better?": asked, how likely it is (a
+    # posterior probability, not a p-value); "p=0.03 means a 97% chance the new version is better" asks nothing
+    r"(?:how (?:confident|sure|certain) (?:can|could|should) (?:we|i) be|how (?:likely|probable) is it"
+    r"|(?:what(?:'s| is)|whats) the (?:chance|odds|likelihood|probability)) (?:that )?"
+    r"(?:b|the variant|the treatment|variant|treatment) (?:is better|beats|wins|is the winner)"
 )
 # "prove the new flow is no worse than 1.5 points below the baseline": a non-inferiority margin
 _EQUIVALENCE = re.compile(r"non[- ]?inferior|equivalen|\btost\b|\b(?:no|not|isn'?t) worse than\b")

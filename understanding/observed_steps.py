@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from understanding.arm_rates import arm_counts_in_words, arm_rates
-from understanding.group_order import means_of_two, ordered_pairs
+from understanding.arm_rates import arm_counts_in_words, users_over_the_run
+from understanding.group_order import counts_from_arm_rates, means_of_two, ordered_pairs
 from understanding.quantities import Quantity, arm_counts, shares_of_total
 from understanding.reading import Grounded, Step, _two_group_means, arm_shares
 from understanding.step_builder import StepBuilder, StepFn
@@ -171,30 +171,15 @@ def comparison_steps(
         b.used["group_a"] = Grounded(list(first.values), "question", first.span())
         b.used["group_b"] = Grounded(list(second.values), "question", second.span())
         return _two_counts_step(b, t, step, params, method, family)
-    observed = arm_rates(t, quantities) if len(pairs) < 2 and groups is None else None
-    if observed is not None:
-        control, treated = observed
-        if control.users_from.unit == "count" and " over " in control.users_from.text:
-            b.notes.append(f"the test's users from its traffic: {control.users_from.text}")
-        conversions = [round(arm.rate * arm.users) for arm in observed]
-        b.derive(
-            "conversions",
-            conversions,
-            f"conversions from each arm's rate and users: control {control.rate:.4g} × {control.users:,} = "
-            f"{conversions[0]:,}, treatment {treated.rate:.4g} × {treated.users:,} = {conversions[1]:,}",
-        )
-        b.used["rate_a"] = Grounded(control.rate, "question", control.rate_from.span())
-        b.used["rate_b"] = Grounded(treated.rate, "question", treated.rate_from.span())
-        params = {
-            "conversions_a": conversions[0],
-            "n_a": control.users,
-            "conversions_b": conversions[1],
-            "n_b": treated.users,
-        }
-        return _two_counts_step(b, t, step, params, method, family)
+    from_rates = counts_from_arm_rates(b, t, quantities) if len(pairs) < 2 and groups is None else None
+    if from_rates is not None:
+        return _two_counts_step(b, t, step, from_rates, method, family)
     in_words = arm_counts_in_words(t, quantities) if len(pairs) < 2 and groups is None else None
     if in_words is not None:
         (x_a, n_a), (x_b, n_b) = in_words
+        run = users_over_the_run(t, quantities)
+        if run and run[0].value in (n_a + n_b, n_a):
+            b.notes.append(f"the test's users from its traffic: {run[0].text}")
         b.notes.append(
             f"each arm's users and successes read as control {x_a:,} of {n_a:,}, treatment {x_b:,} of {n_b:,}"
         )

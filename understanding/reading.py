@@ -154,7 +154,8 @@ def split_restated(text: str, quantities: list[Quantity]) -> set[int]:
 
 # a percentage followed by the arm it is the share of: "70 percent to control", "10% holdout (control)", "90% treated"
 _ARM_AFTER = re.compile(
-    r"^\s*(?:\(\s*)?(?:(?:to|in|for|on|as|is|are|stays?(?: (?:in|on|as))?)\s+)?(?:the\s+)?"
+    r"^\s*(?:\(\s*)?(?P<traffic>of\s+(?:the\s+|our\s+|all\s+)?(?:traffic|users|visitors|sessions)\s+)?"
+    r"(?:(?:to|in|for|on|as|is|are|stays?(?: (?:in|on|as))?)\s+)?(?:the\s+)?"
     r"(?P<arm>control|hold-?out|holdback|treatment|treated|variant|test arm)\b"
 )
 # "30% of traffic sees the new page", "the other 90% get the new feed": the treated share
@@ -170,11 +171,20 @@ _ROLLED_OUT_TO = re.compile(
 )
 
 
+# "treatment gets 80% of traffic", "(treatment 80%)": the arm named before its share; a verb of allocation or a
+# share of the traffic after it tells a share from a rate ("control at 4.1%", "control 4.1% of 12,000" are rates)
+_ARM_BEFORE = re.compile(
+    r"\b(?P<arm>control|hold-?out|holdback|treatment|treated|variant|test arm)\s+"
+    r"(?P<verb>(?:gets?|receives?|takes?|is (?:given|allocated|assigned|sent))\s+)?\(?\s*$"
+)
+_OF_TRAFFIC = re.compile(r"^\s*of\s+(?:the\s+|our\s+|all\s+)?(?:traffic|users|visitors|sessions)\b")
+
+
 def arm_shares(text: str, quantities: list[Quantity]) -> dict[int, str]:
     """Percentages that are one arm's share of the traffic, by index: "control" (a holdout is the control) or
     "treatment"."""
     found: dict[int, str] = {}
-    rolled_out: set[int] = set()
+    said_as_share: set[int] = set()
     for i, q in enumerate(quantities):
         if q.unit != "percent":
             continue
@@ -182,22 +192,34 @@ def arm_shares(text: str, quantities: list[Quantity]) -> dict[int, str]:
         if m is not None:
             treated = m.group("arm") in ("treatment", "treated", "variant", "test arm")
             found[i] = "treatment" if treated else "control"
+            if m.group("traffic"):  # "10% of traffic to treatment" is a share, never a rate
+                said_as_share.add(i)
         elif _ROLLED_OUT_TO.search(text[max(0, q.start - 40) : q.start].lower()):
             found[i] = "treatment"
-            rolled_out.add(i)
+            said_as_share.add(i)
         elif _SEES_NEW.match(text[q.end : q.end + 40].lower()):
             found[i] = "treatment"
+        elif (before := _ARM_BEFORE.search(text[max(0, q.start - 30) : q.start].lower())) is not None:
+            after = text[q.end : q.end + 30].lower()
+            parts = {round(v, 6) for s in quantities if s.unit == "split" for v in s.values}
+            if before.group("verb") or _OF_TRAFFIC.match(after) or round(q.value / 100, 6) in parts:
+                found[i] = (
+                    "control"
+                    if before.group("arm") in ("control", "holdout", "hold-out", "holdback")
+                    else "treatment"
+                )
+                said_as_share.add(i)
     # shares of one split add up to 100 ("15% control vs 17% treatment" are each arm's rate); a holdout is a share
     holdouts = {i for i in found if re.match(r"\s*\(?\s*hold", text[quantities[i].end :].lower())}
     arms = {arm: i for i, arm in found.items()}
     paired = (
         len(found) == len(arms) == 2 and abs(sum(quantities[i].value for i in arms.values()) - 100) <= 0.5
     )
-    # a share the change is rolled out to is never a rate ("rolled out to 80% of users")
+    # a share the change is rolled out to, or one said as a share of the traffic, is never a rate
     return {
         i: arm
         for i, arm in found.items()
-        if i in holdouts or i in rolled_out or (paired and i in arms.values())
+        if i in holdouts or i in said_as_share or (paired and i in arms.values())
     }
 
 

@@ -98,8 +98,17 @@ def allocation_ratio(b: StepBuilder, quantities: list[Quantity], t: str) -> floa
     if r is not None:
         return float(r)
     split = next((q for q in quantities if q.unit == "split" and len(q.values) == 2), None)
+    arms = arm_shares(t, quantities)
+    by_arm = {arm: quantities[i].value for i, arm in arms.items()}
     if split is not None:
-        treated_first = _TREATED_FIRST.search(t[split.end : split.end + 40])
+        # "80/20 split (treatment 80%)": the arm a share names says which part is whose
+        named = "treatment" if "treatment" in by_arm else "control" if "control" in by_arm else None
+        parts = [round(100 * v, 6) for v in split.values]
+        treated_first = _TREATED_FIRST.search(t[split.end : split.end + 40]) or (
+            named is not None
+            and parts[0] != parts[1]
+            and round(by_arm[named], 6) == parts[0 if named == "treatment" else 1]
+        )
         control, treated = reversed(split.values) if treated_first else split.values
         ratio = treated / control
         order = "treatment/control" if treated_first else "control/variant"
@@ -117,8 +126,6 @@ def allocation_ratio(b: StepBuilder, quantities: list[Quantity], t: str) -> floa
         ratio = float(every.group(1)) / float(every.group(2))
         b.notes.append(f"'{every.group(0)}' read as treatment:control, allocation ratio {ratio:.4g}")
         return ratio
-    arms = arm_shares(t, quantities)
-    by_arm = {arm: quantities[i].value for i, arm in arms.items()}
     if len(arms) == 2 and len(by_arm) == 2:
         ratio = by_arm["treatment"] / by_arm["control"]
         b.notes.append(
@@ -130,6 +137,14 @@ def allocation_ratio(b: StepBuilder, quantities: list[Quantity], t: str) -> floa
         share = by_arm["control"]
         ratio = (100 - share) / share
         b.notes.append(f"the {share:g}% holdout read as the control, allocation ratio {ratio:.4g}")
+        return ratio
+    if len(arms) == 1 and "treatment" in by_arm and 0 < by_arm["treatment"] < 100:
+        # "treatment gets 80% of traffic": the rest is the control
+        share = by_arm["treatment"]
+        ratio = share / (100 - share)
+        b.notes.append(
+            f"{share:g}% to treatment and the other {100 - share:g}% to control: allocation ratio {ratio:.4g}"
+        )
         return ratio
     colon = next((q for q in quantities if q.unit == "ratio"), None)
     if colon is not None:

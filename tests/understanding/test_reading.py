@@ -1238,3 +1238,48 @@ def test_an_srm_check_plans_the_split_from_the_share_rolled_out_to() -> None:
     (out,) = outputs("srm check: rolled out to 80% of users, treatment has 40,120 and control 9,880")
     expected = stats.chisquare([40120, 9880], [50000 * 0.8, 50000 * 0.2])
     assert out["p_value"] == pytest.approx(float(expected.pvalue), rel=1e-3)
+
+
+def test_a_lone_arm_share_of_the_traffic_is_the_allocation_not_a_rate() -> None:
+    # "treatment gets 80%" was read as the rate to detect (5% -> 80%, 14 users in total)
+    expected_n = prop_n(0.05, 0.055, ratio=4.0)
+    for question in (
+        "treatment gets 80% of traffic, baseline 5%, want to detect 10% relative lift. how many users total?",
+        "80/20 split (treatment 80%), baseline 5%, detect 10% relative lift. users total?",
+    ):
+        (out,) = outputs(question)
+        assert out["n_control"] == pytest.approx(expected_n, rel=1e-3), question
+        assert out["n_per_variant"] == pytest.approx(4 * expected_n, rel=1e-3), question
+    (out,) = outputs("80/20 split (control 80%), baseline 5%, detect 10% relative lift. users total?")
+    assert out["n_per_variant"] == pytest.approx(out["n_control"] / 4, rel=1e-6)
+    (out,) = outputs("we put 10% of traffic to treatment. baseline 3%, mde 20% relative. n?")
+    assert out["n_control"] == pytest.approx(prop_n(0.03, 0.036, ratio=1 / 9), rel=1e-3)
+    # an arm's rate is still a rate
+    (out,) = outputs("control at 4.1%, treatment at 4.6%, 10k users each. significant?")
+    assert out["p_value"] == pytest.approx(_z_p(410, 10000, 460, 10000), rel=1e-3)
+
+
+def test_successes_counted_over_a_run_of_known_traffic() -> None:
+    for question in (
+        "we ran 10 days with about 1,000 users/day split 50/50 and got 52 vs 71 conversions. is B better?",
+        "the test ran 10 days, 1,000 users a day, 50/50. control 52 conversions, treatment 71. significant?",
+    ):
+        (out,) = outputs(question)
+        assert out["p_value"] == pytest.approx(_z_p(52, 5000, 71, 5000), rel=1e-3), question
+    reading = read(
+        "we ran 10 days with about 1,000 users/day split 50/50 and got 52 vs 71 conversions. is B better?"
+    )
+    assert "1,000 a day over 10 days = 10,000 users" in answer_text(run_calculation(reading))
+
+
+def test_how_confident_that_b_is_better_is_a_posterior_probability() -> None:
+    from scipy import integrate
+
+    reading = read(
+        "control 4.1% of 12,000, variant 4.5% of 12,100. how confident can we be that B is better?"
+    )
+    assert reading.steps[0].tool == "bayesian_ab"
+    (out,) = [r.outputs for r in run_steps(reading)]
+    a, b = stats.beta(1 + 492, 1 + 12000 - 492), stats.beta(1 + 544, 1 + 12100 - 544)
+    expected, _ = integrate.quad(lambda x: b.pdf(x) * a.cdf(x), 0, 0.2, points=[0.04, 0.045], limit=200)
+    assert out["prob_b_beats_a"] == pytest.approx(expected, abs=1e-3)
