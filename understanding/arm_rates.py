@@ -161,7 +161,7 @@ _SUCCESS_AFTER = re.compile(
 # "538 and 611 of them converted respectively", "52 vs 71 conversions": two successes named together
 _BOTH_SUCCESSES = re.compile(r"^\s*(?:and|vs\.?|versus)\s*$")
 # "control 52 conversions, treatment 71": the arm named right before a count
-_ARM_BEFORE = re.compile(r"\b(?:control|treatment|variant|test)\s*[:=]?\s*$")
+_ARM_BEFORE_COUNT = re.compile(r"\b(?:control|treatment|variant|test)\s*[:=]?\s*$")
 
 
 def arm_counts_in_words(
@@ -194,8 +194,8 @@ def arm_counts_in_words(
             or (
                 len(successes) == 1
                 and not sizes
-                and _ARM_BEFORE.search(t[max(0, q.start - 15) : q.start])
-                and _ARM_BEFORE.search(t[max(0, successes[0].start - 15) : successes[0].start])
+                and _ARM_BEFORE_COUNT.search(t[max(0, q.start - 15) : q.start])
+                and _ARM_BEFORE_COUNT.search(t[max(0, successes[0].start - 15) : successes[0].start])
             )
         ):
             successes.append(q)

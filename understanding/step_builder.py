@@ -136,7 +136,12 @@ def allocation_ratio(b: StepBuilder, quantities: list[Quantity], t: str) -> floa
         # "keeping a 10% holdout as the control", "10% holdout (control)": the rest is treated
         share = by_arm["control"]
         ratio = (100 - share) / share
-        b.notes.append(f"the {share:g}% holdout read as the control, allocation ratio {ratio:.4g}")
+        if re.search(r"hold-?out|holdback", t):
+            b.notes.append(f"the {share:g}% holdout read as the control, allocation ratio {ratio:.4g}")
+        else:
+            b.notes.append(
+                f"{share:g}% to control and the other {100 - share:g}% to treatment: allocation ratio {ratio:.4g}"
+            )
         return ratio
     if len(arms) == 1 and "treatment" in by_arm and 0 < by_arm["treatment"] < 100:
         # "treatment gets 80% of traffic": the rest is the control
