@@ -125,14 +125,17 @@ def difference_ci_result(
     n_b: float,
     confidence: float = 0.95,
     method: str = "newcombe",
+    threshold: float | None = None,
 ) -> CalculationResult:
-    """Confidence interval for p_b − p_a (treatment B minus control A)."""
+    """Confidence interval for p_b − p_a (treatment B minus control A); with ``threshold`` (the smallest difference
+    worth acting on, as a proportion: 0.002 = 0.2 points), what the interval says against it."""
     conf = _confidence(confidence)
+    limit = _threshold(threshold)
     xa, na = _counts(conversions_a, n_a, "_a")
     xb, nb = _counts(conversions_b, n_b, "_b")
     chosen = checks.choice("method", method, tuple(DIFFERENCE_METHODS))
 
-    def compute(m: str) -> tuple[dict[str, object], dict[str, object]]:
+    def compute(m: str) -> tuple[dict[str, float], dict[str, float]]:
         lo, hi = confint_proportions_2indep(
             xb, nb, xa, na, method=DIFFERENCE_METHODS[m][0], compare="diff", alpha=1 - conf
         )
@@ -149,10 +152,22 @@ def difference_ci_result(
         for m in DIFFERENCE_METHODS
         if m != chosen and computed[m][1] != rounded
     ]
+    inputs: dict[str, object] = {
+        "conversions_a": xa,
+        "n_a": na,
+        "conversions_b": xb,
+        "n_b": nb,
+        "confidence": conf,
+    }
+    notes: tuple[str, ...] = ()
+    if limit is not None:
+        inputs["threshold"] = limit
+        said = f"{100 * limit:.4g}-point"
+        notes = (threshold_reading(raw["lower"], raw["upper"], limit, said, conf),)
     return CalculationResult(
         tool="ci_proportion_difference",
         method=DIFFERENCE_METHODS[chosen][1],
-        inputs={"conversions_a": xa, "n_a": na, "conversions_b": xb, "n_b": nb, "confidence": conf},
+        inputs=inputs,
         outputs={"p_a": xa / na, "p_b": xb / nb, "difference": diff, **raw},
         outputs_rounded={
             "p_a": round(xa / na, 4),
@@ -168,7 +183,33 @@ def difference_ci_result(
         )
         if alts
         else (),
+        notes=notes,
     )
+
+
+def threshold_reading(lower: float, upper: float, threshold: float, said: str, confidence: float) -> str:
+    """What an interval says against the smallest effect worth acting on (a practical-significance threshold
+    ``said`` as the question wrote it): clears it, rules it out, or cannot tell (Kohavi, Tang & Xu 2020, ch. 2)."""
+    level = f"{confidence:.0%} interval"
+    if lower >= threshold:
+        return (
+            f"The whole {level} lies at or above the {said} threshold: the effect is practically significant, "
+            "not only statistically."
+        )
+    if upper < threshold:
+        real = " The effect is real but" if lower > 0 else " Even its upper end is"
+        return (
+            f"The whole {level} lies below the {said} threshold:{real} smaller than the effect worth acting on, "
+            "so the data rule out a change that large."
+        )
+    return (
+        f"The {level} contains the {said} threshold: the data cannot tell whether the effect clears it; more "
+        "users (a longer test) would narrow the interval."
+    )
+
+
+def _threshold(threshold: float | None) -> float | None:
+    return None if threshold is None else checks.finite("threshold", threshold)
 
 
 def _summary(mean: float, sd: float, n: float, suffix: str) -> tuple[float, float, int]:
@@ -222,9 +263,12 @@ def relative_lift_ci_result(
     mean_b: float | None = None,
     sd_b: float | None = None,
     confidence: float = 0.95,
+    threshold: float | None = None,
 ) -> CalculationResult:
-    """Delta-method interval for the relative lift (B − A)/A of a conversion rate or a mean."""
+    """Delta-method interval for the relative lift (B − A)/A of a conversion rate or a mean; with ``threshold`` (the
+    smallest lift worth acting on: 0.05 = 5%), what the interval says against it."""
     conf = _confidence(confidence)
+    limit = _threshold(threshold)
     if conversions_a is not None and conversions_b is not None:
         xa, na = _counts(conversions_a, n_a, "_a")
         xb, nb = _counts(conversions_b, n_b, "_b")
@@ -271,6 +315,10 @@ def relative_lift_ci_result(
                 ),
             )
     inputs["confidence"] = conf
+    notes: tuple[str, ...] = ()
+    if limit is not None:
+        inputs["threshold"] = limit
+        notes = (threshold_reading(raw["lower"], raw["upper"], limit, f"{100 * limit:.4g}% lift", conf),)
     return CalculationResult(
         tool="ci_relative_lift",
         method="delta method for the relative lift (ratio of independent means)",
@@ -280,4 +328,5 @@ def relative_lift_ci_result(
         formula="lift = b/a − 1; SE = √(Var(b)/a² + b²·Var(a)/a⁴); lift ± z(1 − α/2)·SE",
         library=library_version("scipy"),
         alternatives=alts,
+        notes=notes,
     )

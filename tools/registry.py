@@ -160,6 +160,12 @@ MEANS_METHOD = _p(
     "method", "str", "noncentral t, normal z or the 16σ²/δ² rule of thumb", "t", choices=means.METHODS
 )
 CONFIDENCE = _p("confidence", "float", "confidence level, e.g. 0.95", 0.95)
+THRESHOLD = _p(
+    "threshold",
+    "float",
+    "smallest effect worth acting on (practical significance), in the interval's units: a lift as a fraction "
+    "(0.05 = 5%), a difference of rates as a proportion (0.002 = 0.2 points)",
+)
 TWO_GROUP_COUNTS = (
     _p("conversions_a", "int", "conversions in group A (control)", required=True),
     _p("n_a", "int", "users in group A (control)", required=True),
@@ -337,6 +343,7 @@ TOOLS: dict[str, ToolSpec] = {
                     "newcombe",
                     choices=tuple(intervals.DIFFERENCE_METHODS),
                 ),
+                THRESHOLD,
             ),
             intervals.difference_ci_result,
         ),
@@ -359,6 +366,7 @@ TOOLS: dict[str, ToolSpec] = {
                 _p("mean_b", "float", "mean of B (for means)"),
                 _p("sd_b", "float", "SD of B (for means)"),
                 CONFIDENCE,
+                THRESHOLD,
             ),
             intervals.relative_lift_ci_result,
         ),

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from understanding.group_order import CONTROL_WORDS
+from understanding.practical import practical_threshold
 from understanding.quantities import Quantity
 
 # a percentage that is a level, not an arm's rate: "80% power", "significant at 5%", "does it pass at 95%"
@@ -108,6 +109,7 @@ def _arm_sizes(t: str, count: Quantity, split: Quantity | None) -> list[int] | N
 def arm_rates(text: str, quantities: list[Quantity]) -> tuple[ArmRate, ArmRate] | None:
     """(control, treatment) when the question gives two arms' rates and their users, else None."""
     t = text.lower()
+    threshold = practical_threshold(t, quantities)  # "only ship if the lift is at least 5%" is no arm's rate
     rates = [
         i
         for i, q in enumerate(quantities)
@@ -115,6 +117,7 @@ def arm_rates(text: str, quantities: list[Quantity]) -> tuple[ArmRate, ArmRate] 
         and 0 < q.value < 100
         and not _NOT_A_RATE_BEFORE.search(t[max(0, q.start - 25) : q.start])
         and not _NOT_A_RATE_AFTER.match(t[q.end : q.end + 20])
+        and (threshold is None or i != threshold.index)
     ]
     counts = [
         q

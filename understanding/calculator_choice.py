@@ -22,6 +22,7 @@ from understanding.reading import (
     MEANS_WORDS,
     PLANNING,
     plans_a_test,
+    says_mean,
 )
 from understanding.reading_types import Grounded
 from understanding.roles import BENCHMARK
@@ -138,7 +139,7 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
         and not PLANNING.search(t)
         and (arm_rates(t, quantities) is not None or arm_counts_in_words(t, quantities) is not None)
     )
-    if ASKS_CI.search(t) and (pairs or re.search(r"mean", t) or observed_rates):
+    if ASKS_CI.search(t) and (pairs or says_mean(t) or observed_rates):
         return "ci", "interval"
     if re.search(
         r"\bcoin\b|\bdie\b|\bdice\b|fair\b|loaded|different from \d|industry|against (?:a |the )?(?:known|fair|\d)"
@@ -151,7 +152,7 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
         or ("p0" in roles and not pairs and not plans_a_test(t))
     ):
         return "binomial_test", "p_value"
-    if ASKS_SIG.search(t) and (len(pairs) >= 2 or re.search(r"mean", t) or _two_arms(t) or observed_rates):
+    if ASKS_SIG.search(t) and (len(pairs) >= 2 or says_mean(t) or _two_arms(t) or observed_rates):
         return "significance", "p_value"
     if re.search(
         r"what(?:'s| is) the p-?\s?value|is (?:it|this|that|the difference) (?:statistically )?significant", t

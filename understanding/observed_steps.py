@@ -9,8 +9,9 @@ from typing import Any
 
 from understanding.arm_rates import arm_counts_in_words, users_over_the_run
 from understanding.group_order import counts_from_arm_rates, means_of_two, ordered_pairs
+from understanding.practical import Threshold, practical_threshold
 from understanding.quantities import Quantity, arm_counts, shares_of_total
-from understanding.reading import Grounded, Step, _two_group_means, arm_shares
+from understanding.reading import Grounded, Step, _two_group_means, arm_shares, says_mean
 from understanding.step_builder import StepBuilder, StepFn
 
 
@@ -112,9 +113,28 @@ _ASKS_P_TOO = re.compile(r"\bp-?\s?values?\b|\bsignifican|\bz[- ]?(?:test|score|
 
 
 def _two_counts_step(
-    b: StepBuilder, t: str, step: StepFn, params: dict[str, Any], method: str | None, family: str
+    b: StepBuilder,
+    t: str,
+    step: StepFn,
+    params: dict[str, Any],
+    method: str | None,
+    family: str,
+    threshold: Threshold | None = None,
 ) -> str:
-    """The z test, the relative lift's interval or the difference's interval for two groups' counts."""
+    """The z test, the relative lift's interval or the difference's interval for two groups' counts; with a stated
+    practical-significance threshold, also the interval of that threshold's kind, read against it."""
+    if threshold is not None:
+        if family == "significance":
+            step("two_proportion_z_test", dict(params), "two-proportion z test")
+        kind = "relative lift" if threshold.relative else "difference B − A"
+        b.notes.append(
+            f"the smallest {kind} worth acting on: {100 * threshold.value:.4g}{'%' if threshold.relative else ' points'}"
+        )
+        tool = "ci_relative_lift" if threshold.relative else "ci_proportion_difference"
+        step(
+            tool, {**params, "threshold": threshold.value}, f"interval for the {kind}, against the threshold"
+        )
+        return tool
     if family == "significance":
         step("two_proportion_z_test", params, "two-proportion z test")
         return "two_proportion_z_test"
@@ -140,6 +160,7 @@ def comparison_steps(
 ) -> str:
     """A test (``significance``) or an interval (``ci``) for two groups' counts or means, or one group's rate."""
     params: dict[str, Any]
+    threshold = practical_threshold(t, quantities)
     groups = _two_group_means(t, quantities) or (means_of_two(t, quantities) if len(pairs) < 2 else None)
     if len(pairs) >= 2:
         first, second = pairs[0], pairs[1]
@@ -170,10 +191,10 @@ def comparison_steps(
         }
         b.used["group_a"] = Grounded(list(first.values), "question", first.span())
         b.used["group_b"] = Grounded(list(second.values), "question", second.span())
-        return _two_counts_step(b, t, step, params, method, family)
+        return _two_counts_step(b, t, step, params, method, family, threshold)
     from_rates = counts_from_arm_rates(b, t, quantities) if len(pairs) < 2 and groups is None else None
     if from_rates is not None:
-        return _two_counts_step(b, t, step, from_rates, method, family)
+        return _two_counts_step(b, t, step, from_rates, method, family, threshold)
     in_words = arm_counts_in_words(t, quantities) if len(pairs) < 2 and groups is None else None
     if in_words is not None:
         (x_a, n_a), (x_b, n_b) = in_words
@@ -184,7 +205,7 @@ def comparison_steps(
             f"each arm's users and successes read as control {x_a:,} of {n_a:,}, treatment {x_b:,} of {n_b:,}"
         )
         params = {"conversions_a": x_a, "n_a": n_a, "conversions_b": x_b, "n_b": n_b}
-        return _two_counts_step(b, t, step, params, method, family)
+        return _two_counts_step(b, t, step, params, method, family, threshold)
     if groups is not None:
         b.used.update(groups)
         params = {k: g.value for k, g in groups.items()}
@@ -198,11 +219,9 @@ def comparison_steps(
             params["method"] = method
         step("ci_proportion", params, "interval for one proportion")
         return "ci_proportion"
-    tool = (
-        "two_proportion_z_test" if family == "significance" and not re.search(r"mean", t) else "welch_t_test"
-    )
+    tool = "two_proportion_z_test" if family == "significance" and not says_mean(t) else "welch_t_test"
     if family == "ci":
-        tool = "ci_proportion_difference" if not re.search(r"mean", t) else "ci_mean_difference"
+        tool = "ci_proportion_difference" if not says_mean(t) else "ci_mean_difference"
     b.need("means" if "mean" in tool or tool == "welch_t_test" else "conversions")
     b.steps.append(Step(tool, {}, {}, ""))
     return tool

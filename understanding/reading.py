@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from understanding.practical import practical_threshold
 from understanding.quantities import Quantity, normalise, tag
 from understanding.reading_types import Grounded, MissingInput, Reading, Step, needs_value
 from understanding.roles import FALL_WORDS, candidates
@@ -97,8 +98,25 @@ def plans_a_test(t: str) -> bool:
 
 
 ASKS_CI = re.compile(r"interval|\bci\b|confidence interval|\bbounds?\b(?!aries)")
+_MEAN = re.compile(r"\b(?:means?|average|avg)\b")
+_MEAN_AS_VERB = re.compile(
+    r"\b(?:does|do|did|would|could|might)\s+(?:\w+\s+){0,2}$|\bthis\s+$|\bthat\s+$|\bto\s+$"
+)
+
+
+def says_mean(text: str) -> bool:
+    """Whether the question speaks of a mean ("the mean", "means 74.2 vs 77.9", "avg order value"); "meaningful",
+    "what does that mean?", "this means we ship" and "p=0.03 means" do not."""
+    return any(
+        not _MEAN_AS_VERB.search(text[max(0, m.start() - 30) : m.start()])
+        and not re.match(r"\s+(?:that|it|we|you|i|they)\b", text[m.end() :])
+        and not (m.group() == "means" and re.search(r"[\d%)]\s*$", text[max(0, m.start() - 3) : m.start()]))
+        for m in _MEAN.finditer(text)
+    )
+
+
 MEANS_WORDS = re.compile(
-    r"\b(?:standard deviation|std\.? ?dev|sd|σ|sigma|mean|average|avg|aov|arpu|revenue|t[- ]?test|cohen'?s d|paired|"
+    r"\b(?:standard deviation|std\.? ?dev|sd|σ|sigma|means?\b|average|avg|aov|arpu|revenue|t[- ]?test|cohen'?s d|paired|"
     r"before|pre-post|pre and post|one[- ]sample|time on page|session length|minutes?|seconds?|ms\b|\$|€|£|dollars?)"
 )
 
@@ -227,7 +245,10 @@ def assign(text: str, quantities: list[Quantity]) -> dict[str, tuple[Quantity, f
     """Greedy assignment over all (quantity, role) scores: best first, one quantity per role and role per quantity."""
     cands = candidates(text, quantities)
     shares = split_restated(text, quantities) | set(arm_shares(text, quantities))
-    for i in shares:
+    threshold = practical_threshold(
+        text, quantities
+    )  # the effect worth acting on is no rate or effect to plan
+    for i in shares | ({threshold.index} if threshold is not None else set()):
         cands[i] = []
     # "conversion is typically 4%; what mde can we detect?": a baseline, not a benchmark
     if plans_a_test(text):

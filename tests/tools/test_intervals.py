@@ -121,3 +121,51 @@ def test_a_small_count_interval_says_how_the_normal_approximation_fails_and_give
     assert f"Clopper-Pearson interval is {exact[0]:.4f} to {exact[1]:.4f}" in note
     # enough successes and failures: nothing to note
     assert run_tool("ci_proportion", {"successes": 30, "n": 150}).notes == ()
+
+
+def test_an_interval_read_against_a_practical_threshold() -> None:
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    # 5.9% vs 5.0% of 20,000: the whole interval of the difference clears 0.2 points
+    r = run_tool(
+        "ci_proportion_difference",
+        {"conversions_a": 1000, "n_a": 20000, "conversions_b": 1180, "n_b": 20000, "threshold": 0.002},
+    )
+    lo, hi = confint_proportions_2indep(1180, 20000, 1000, 20000, method="newcombe", compare="diff")
+    assert (r.outputs["lower"], r.outputs["upper"]) == pytest.approx((lo, hi))
+    assert lo > 0.002
+    assert r.inputs["threshold"] == 0.002
+    assert "at or above the 0.2-point threshold" in r.notes[0]
+    # 5.4% vs 5.0%: the relative lift's interval, about -1% to +17%, contains a 5% threshold
+    r = run_tool(
+        "ci_relative_lift",
+        {"conversions_a": 1000, "n_a": 20000, "conversions_b": 1080, "n_b": 20000, "threshold": 0.05},
+    )
+    assert r.outputs["lower"] < 0.05 < r.outputs["upper"]
+    assert "contains the 5% lift threshold" in r.notes[0]
+    # real but too small: significant, and the whole interval below a 1-point threshold
+    r = run_tool(
+        "ci_proportion_difference",
+        {"conversions_a": 10000, "n_a": 200000, "conversions_b": 10800, "n_b": 200000, "threshold": 0.01},
+    )
+    assert 0 < r.outputs["lower"] and r.outputs["upper"] < 0.01
+    assert "The effect is real but smaller than the effect worth acting on" in r.notes[0]
+    # without a threshold nothing is said about one
+    r = run_tool(
+        "ci_relative_lift", {"conversions_a": 1000, "n_a": 20000, "conversions_b": 1080, "n_b": 20000}
+    )
+    assert "threshold" not in r.inputs and not r.notes
+
+
+def test_a_threshold_must_be_a_number() -> None:
+    with pytest.raises(CalculationInputError, match="threshold"):
+        run_tool(
+            "ci_relative_lift",
+            {
+                "conversions_a": 1000,
+                "n_a": 20000,
+                "conversions_b": 1080,
+                "n_b": 20000,
+                "threshold": float("nan"),
+            },
+        )

@@ -1283,3 +1283,41 @@ def test_how_confident_that_b_is_better_is_a_posterior_probability() -> None:
     a, b = stats.beta(1 + 492, 1 + 12000 - 492), stats.beta(1 + 544, 1 + 12100 - 544)
     expected, _ = integrate.quad(lambda x: b.pdf(x) * a.cdf(x), 0, 0.2, points=[0.04, 0.045], limit=200)
     assert out["prob_b_beats_a"] == pytest.approx(expected, abs=1e-3)
+
+
+def test_a_practical_significance_threshold_is_read_against_the_interval() -> None:
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    # the 5% threshold was read as a third rate and "meaningful" as a mean: a t test that asked for SDs
+    reading = read(
+        "control 5.0% of 20,000, treatment 5.4% of 20,000. we only ship if the lift is at least 5% relative. "
+        "significant and practically meaningful?"
+    )
+    assert [s.tool for s in reading.steps] == ["two_proportion_z_test", "ci_relative_lift"]
+    z, ci = (r.outputs for r in run_steps(reading))
+    assert z["p_value"] == pytest.approx(_z_p(1000, 20000, 1080, 20000), rel=1e-3)
+    assert reading.steps[1].params["threshold"] == pytest.approx(0.05)
+    text = answer_text(run_calculation(reading))
+    assert "contains the 5% lift threshold" in text
+    # a threshold in points is read against the interval of the difference
+    reading = read("A: 1000/20000, B: 1180/20000. practical significance threshold is 0.2 points. ship?")
+    assert reading.steps[-1].tool == "ci_proportion_difference"
+    assert reading.steps[-1].params["threshold"] == pytest.approx(0.002)
+    lo, _ = confint_proportions_2indep(1180, 20000, 1000, 20000, method="newcombe", compare="diff")
+    assert lo > 0.002
+    assert "practically significant" in answer_text(run_calculation(reading))
+    reading = read(
+        "control 1000/20000 vs treatment 1080/20000, anything under a 2% relative lift isn't worth it. sig?"
+    )
+    assert reading.steps[-1].params["threshold"] == pytest.approx(0.02)
+    # power and confidence levels are no threshold, nor is the lift a plan is sized for
+    reading = read("we need at least 80% power to detect a 5% lift on a 4% baseline. n per arm?")
+    assert reading.steps[0].tool == "proportions_sample_size"
+    assert reading.roles["power"].value == pytest.approx(0.8)
+
+
+def test_meaningful_and_what_does_that_mean_are_no_means() -> None:
+    (out,) = outputs("control 5.0% of 20,000, treatment 5.4% of 20,000. significant and meaningful?")
+    assert out["p_value"] == pytest.approx(_z_p(1000, 20000, 1080, 20000), rel=1e-3)
+    (out,) = outputs("1000/20000 vs 1080/20000 - what does that mean, is it significant?")
+    assert out["p_value"] == pytest.approx(_z_p(1000, 20000, 1080, 20000), rel=1e-3)
