@@ -344,6 +344,25 @@ def result_sentence(result: dict[str, Any]) -> str:
             f"{_significance(float(out['p_value']), float(inp.get('alpha', 0.05)), str(inp.get('alternative', 'two-sided')))} "
             f"(difference B − A = {float(out['difference']):.4g}; t = {float(out['t']):.4f}, p = {float(out['p_value']):.4g}, {method})."
         )
+    if tool == "oneway_anova":
+        p, level = float(out["p_value"]), float(inp.get("alpha", 0.05))
+        df = f"{float(out['df_between']):g}, {float(out['df_within']):.4g}"
+        told = (
+            f"F = {float(out['f']):.3f} (df {df}), {_p_exact(p)}: "
+            f"{'the arms differ' if p < level else 'no difference shown'} at α = {level:g} "
+            f"({len(inp['means'])} arms; {method}); which arms differ needs pairwise tests with a correction "
+            "(Tukey, or Dunnett against a control)."
+        )
+        return " ".join([told, *(str(n) for n in result.get("notes") or [])])
+    if tool == "chi_square_independence":
+        p, level = float(out["p_value"]), float(inp.get("alpha", 0.05))
+        rows = len(inp["table"])
+        told = (
+            f"χ² = {float(out['chi2']):.3f} (df {out['df']}), {_p_exact(p)}: "
+            f"{'the rates differ' if p < level else 'no difference shown'} at α = {level:g} across the {rows} "
+            f"groups ({method}); which groups differ needs pairwise tests with a correction."
+        )
+        return " ".join([told, *(str(n) for n in result.get("notes") or [])])
     if tool in ("ci_proportion", "ci_proportion_difference", "ci_mean_difference", "ci_relative_lift"):
         point = next((out[k] for k in ("difference", "lift", "proportion", "estimate") if k in out), None)
         level = float(inp.get("confidence", 0.95))

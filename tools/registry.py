@@ -15,6 +15,7 @@ from typing import Any
 
 from tools import (
     always_valid,
+    anova,
     bayesian,
     cluster,
     cluster_analysis,
@@ -649,6 +650,24 @@ TOOLS: dict[str, ToolSpec] = {
                 ALPHA,
             ),
             dunnett.dunnett_result,
+        ),
+        ToolSpec(
+            "oneway_anova",
+            "One-way ANOVA: do three or more arms' means differ at all, from means, SDs and sizes",
+            (
+                _p("means", "float_list", "mean of each arm", required=True),
+                _p("sds", "float_list", "standard deviation of each arm", required=True),
+                _p("ns", "float_list", "size of each arm", required=True),
+                ALPHA,
+                _p(
+                    "use_var",
+                    "str",
+                    "equal: the classic F test (pooled variance); unequal: Welch's ANOVA",
+                    "equal",
+                    choices=anova.METHODS,
+                ),
+            ),
+            anova.oneway_anova_result,
         ),
         ToolSpec(
             "dunnett_units",

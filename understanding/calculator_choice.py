@@ -9,6 +9,7 @@ import re
 from understanding.arm_rates import arm_counts_in_words, arm_rates
 from understanding.arm_statistics import arm_summaries
 from understanding.interval_steps import given_interval
+from understanding.k_groups import ASKS_ANY_DIFFERENCE, several_counts, several_means
 from understanding.named_methods import named_family
 from understanding.quantities import Quantity, shares_of_total
 from understanding.reading import (
@@ -132,6 +133,14 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
         return "chi_square_power", "power" if (
             "n_total" in roles or "n_per_group" in roles or "n_one" in roles
         ) and "power" not in roles else "n"
+    # "A 120/2000, B 150/2000, C 135/2000: any difference?": all the arms at once, not the first two
+    if (
+        ASKS_ANY_DIFFERENCE.search(t)
+        and not ASKS_SIZE.search(t)
+        and not PLANNING.search(t)
+        and (several_counts(t, quantities) is not None or several_means(t) is not None)
+    ):
+        return "k_groups", "p_value"
     # "15,000 users in each group, 3.2% vs 3.7%: the interval?" gives the groups (ASKS_N also reads that as an ask)
     observed_rates = (
         not pairs

@@ -9,6 +9,7 @@ from typing import Any
 
 from understanding.arm_rates import arm_counts_in_words, users_over_the_run
 from understanding.group_order import counts_from_arm_rates, means_of_two, ordered_pairs
+from understanding.k_groups import several_counts, several_means
 from understanding.practical import Threshold, practical_threshold
 from understanding.quantities import Quantity, arm_counts, shares_of_total
 from understanding.reading import Grounded, Step, _two_group_means, arm_shares, says_mean
@@ -225,3 +226,34 @@ def comparison_steps(
     b.need("means" if "mean" in tool or tool == "welch_t_test" else "conversions")
     b.steps.append(Step(tool, {}, {}, ""))
     return tool
+
+
+def k_groups_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: StepFn) -> str:
+    """Three or more arms at once: a chi-square test of their conversions, or a one-way ANOVA of their means."""
+    counts = several_counts(t, quantities)
+    if counts is not None:
+        b.used["arms"] = Grounded(
+            [list(c) for c in counts], "question", None, "conversions and users of each arm"
+        )
+        b.notes.append(
+            "each arm's conversions and users read as " + ", ".join(f"{x:,} of {n:,}" for x, n in counts)
+        )
+        step(
+            "chi_square_independence",
+            {"table": [[x, n - x] for x, n in counts]},
+            "chi-square test across the arms",
+        )
+        return "chi_square_independence"
+    arms = several_means(t)
+    params: dict[str, Any] = {}
+    if arms is None:
+        b.need("means")
+    else:
+        params = {"means": [a.mean for a in arms], "sds": [a.sd for a in arms], "ns": [a.n for a in arms]}
+        b.used["arms"] = Grounded([vars(a) for a in arms], "question", None, "mean, SD and n of each arm")
+        b.notes.append(
+            "each arm's mean, SD and size read as "
+            + ", ".join(f"{a.mean:g} (SD {a.sd:g}, n {a.n:,.0f})" for a in arms)
+        )
+    step("oneway_anova", params, "one-way ANOVA across the arms")
+    return "oneway_anova"

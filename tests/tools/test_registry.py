@@ -71,6 +71,7 @@ MINIMAL: dict[str, dict[str, Any]] = {
         "n_b": 1000,
     },
     "equivalence_sample_size": {"margin": 0.02, "baseline": 0.3},
+    "oneway_anova": {"means": [10.0, 11.0, 12.0], "sds": [2.0, 2.0, 2.0], "ns": [50, 50, 50]},
     "dunnett": {"means": "10,11,12", "sds": "2,2,2", "ns": "30,30,30"},
     "dunnett_units": {"values": "1,2,3,2,3,4,3,4,6", "groups": "0,0,0,1,1,1,2,2,2"},
     "heavy_tails": {"values_a": "1,2,3,4,50", "values_b": "2,3,4,5,60"},

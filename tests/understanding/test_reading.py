@@ -1321,3 +1321,41 @@ def test_meaningful_and_what_does_that_mean_are_no_means() -> None:
     assert out["p_value"] == pytest.approx(_z_p(1000, 20000, 1080, 20000), rel=1e-3)
     (out,) = outputs("1000/20000 vs 1080/20000 - what does that mean, is it significant?")
     assert out["p_value"] == pytest.approx(_z_p(1000, 20000, 1080, 20000), rel=1e-3)
+
+
+def _anova_f(means: list[float], sds: list[float], ns: list[float]) -> tuple[float, float]:
+    """The classic one-way ANOVA F and p-value from summary statistics, by the textbook sums of squares."""
+    total = sum(ns)
+    grand = sum(m * n for m, n in zip(means, ns, strict=True)) / total
+    between = sum(n * (m - grand) ** 2 for m, n in zip(means, ns, strict=True)) / (len(means) - 1)
+    within = sum((n - 1) * s**2 for s, n in zip(sds, ns, strict=True)) / (total - len(means))
+    f = between / within
+    return f, float(stats.f.sf(f, len(means) - 1, total - len(means)))
+
+
+def test_three_or_more_arms_are_compared_at_once() -> None:
+    # the first two arms were z-tested and the third ignored; three rates "of" their users were sized as a new test
+    (out,) = outputs("A 120/2000, B 150/2000, C 135/2000 - any difference between the three?")
+    expected = stats.chi2_contingency([[120, 1880], [150, 1850], [135, 1865]], correction=False)
+    assert out["p_value"] == pytest.approx(float(expected.pvalue), rel=1e-6)
+    (out,) = outputs(
+        "three variants: control 4.0% of 10k, B 4.4% of 10k, C 4.7% of 10k. is there any difference?"
+    )
+    expected = stats.chi2_contingency([[400, 9600], [440, 9560], [470, 9530]], correction=False)
+    assert out["p_value"] == pytest.approx(float(expected.pvalue), rel=1e-6)
+    # each arm's mean, SD and size: a one-way ANOVA, written as lists or per arm
+    f, p = _anova_f([12.1, 12.6, 13.0], [4.0, 4.2, 4.1], [500, 500, 500])
+    for question in (
+        "means 12.1, 12.6, 13.0 with sds 4.0, 4.2, 4.1 and 500 users each. do the three groups differ?",
+        "control: mean 12.1, sd 4.0, n 500; B: mean 12.6, sd 4.2, n 500; C: mean 13.0, sd 4.1, n 500. any difference?",
+    ):
+        (out,) = outputs(question)
+        assert (out["f"], out["p_value"]) == pytest.approx((f, p), rel=1e-6), question
+    reading = read(
+        "four arms, avg order value $52.1, $53.0, $51.8, $54.2; sds 30, 31, 29, 33; n = 2000 each. real difference?"
+    )
+    assert reading.steps[0].params["means"] == [52.1, 53.0, 51.8, 54.2]
+    assert "52.1 (SD 30, n 2,000)" in answer_text(run_calculation(reading))
+    # two arms stay a two-group test
+    (out,) = outputs("A 120/2000 vs B 150/2000, any difference?")
+    assert out["p_value"] == pytest.approx(_z_p(120, 2000, 150, 2000), rel=1e-3)

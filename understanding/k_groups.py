@@ -1,0 +1,77 @@
+"""Three or more arms' results compared at once: "A 120/2000, B 150/2000, C 135/2000, any difference?" is a
+chi-square test of the k × 2 table of conversions; "means 12.1, 12.6, 13.0 with sds 4.0, 4.2, 4.1 and 500 users each:
+do the groups differ?" is a one-way ANOVA. Comparing two of them with a z or t test would ignore the third arm.
+
+Pure: text and tagged quantities in, each arm's (conversions, users) or (mean, SD, size) out, or None.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from understanding.arm_statistics import ArmSummary, arm_summaries
+from understanding.quantities import Quantity
+
+MIN_ARMS = 3
+# "any difference?", "do the three groups differ?", "is any of them significant?", "anova", "chi-square test"
+ASKS_ANY_DIFFERENCE = re.compile(
+    r"\b(?:differ\w*|difference|significan\w*|anova|chi[- ]?squared?|any (?:real )?(?:effect|winner|lift)|"
+    r"(?:is|are) (?:it|they|any|this) real|which (?:one|variant|arm|group) (?:is|won|wins))"
+)
+_NUMBER = r"-?\d+(?:,\d{3})*(?:\.\d+)?"
+_VALUE = rf"[$€£]?{_NUMBER}"
+_LIST = rf"({_VALUE}(?:\s*(?:,|and|/|;)\s*(?:and\s+)?{_VALUE}){{2,}})"
+# "means 12.1, 12.6, 13.0", "avg order value $52.1, $53.0, $51.8"
+_MEANS = re.compile(rf"\b(?:means?|averages?|avgs?)(?:\s+[a-z]+){{0,3}}?\s*(?:are|were|of|=|:)?\s*{_LIST}")
+_SDS = re.compile(rf"\b(?:sds?|standard deviations?|std\.? ?devs?)\s*(?:are|were|of|=|:)?\s*{_LIST}")
+_NS = re.compile(rf"\b(?:ns|n|sizes?|users)\s*(?:are|were|of|=|:)?\s*{_LIST}")
+_N_EACH = re.compile(
+    rf"({_NUMBER})\s*(?:users?|people|visitors|customers|per (?:arm|group|variant)|each)\b[^.?!]*?\beach\b|\bn\s*=\s*({_NUMBER})\s*(?:each|per (?:arm|group))"
+)
+
+
+def _numbers(text: str) -> list[float]:
+    return [float(x.replace(",", "")) for x in re.findall(_NUMBER, text)]
+
+
+def several_counts(t: str, quantities: list[Quantity]) -> list[tuple[int, int]] | None:
+    """(conversions, users) of each of three or more arms: "120/2000" pairs, or rates of users ("4.0% of 10k")."""
+    pairs = [q for q in quantities if q.unit == "pair" and len(q.values) == 2]
+    if len(pairs) >= MIN_ARMS:
+        arms = [(int(q.values[0]), int(q.values[1])) for q in pairs]
+        return arms if all(0 <= x <= n and n > 0 for x, n in arms) else None
+    rated: list[tuple[int, int]] = []
+    for q, nxt in itertools.pairwise(quantities):
+        if (
+            q.unit == "percent"
+            and 0 < q.value < 100
+            and nxt.unit == "count"
+            and re.fullmatch(r"\s*of\s*", t[q.end : nxt.start])
+        ):
+            rated.append((round(q.value / 100 * nxt.value), int(nxt.value)))
+    return rated if len(rated) >= MIN_ARMS else None
+
+
+def several_means(t: str) -> list[ArmSummary] | None:
+    """Mean, SD and size of each of three or more arms, written per arm or as lists ("means 12.1, 12.6, 13.0")."""
+    arms = arm_summaries(t)
+    if arms is not None and len(arms) >= MIN_ARMS:
+        return arms
+    means, sds = _MEANS.search(t), _SDS.search(t)
+    if means is None or sds is None:
+        return None
+    # "sds 4.0, 4.2, 4.1 and 500 users each": a list ends where the arms do
+    m = _numbers(means.group(1))
+    s = _numbers(sds.group(1))[: len(m)]
+    listed = _NS.search(t[: means.start()] + " " + t[sds.end() :])
+    each = _N_EACH.search(t)
+    if listed is not None and len(_numbers(listed.group(1))) == len(m):
+        n = _numbers(listed.group(1))
+    elif each is not None:
+        n = [float((each.group(1) or each.group(2)).replace(",", ""))] * len(m)
+    else:
+        return None
+    if not len(m) == len(s) == len(n) or len(m) < MIN_ARMS:
+        return None
+    return [ArmSummary(a, b, c) for a, b, c in zip(m, s, n, strict=True)]
