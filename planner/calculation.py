@@ -265,7 +265,19 @@ def _detecting(inp: dict[str, Any]) -> str:
     )
     return (
         f", to detect a change from the {_pct(inp['baseline'], 2)} baseline to {_pct(inp['p2'], 2)}{relative} "
-        f"with {_share(inp['power'])} power"
+        f"with {_share(inp['power'])} power{_corrected(inp)}"
+    )
+
+
+def _corrected(inp: dict[str, Any]) -> str:
+    """How a multiple-comparison correction changed each comparison's α ("with bonferroni" sized at 0.0125)."""
+    correction = str(inp.get("correction") or "none")
+    if correction == "none" or "per_comparison_alpha" not in inp:
+        return ""
+    name = {"bonferroni": "Bonferroni", "sidak": "Šidák"}.get(correction, correction)
+    return (
+        f", each of the {inp.get('variants')} comparisons with the control at α = "
+        f"{float(inp['per_comparison_alpha']):.4g} ({name} over α = {float(inp.get('alpha', 0.05)):g})"
     )
 
 

@@ -52,16 +52,47 @@ def _family_size(t: str, quantities: list[Quantity], listed: int) -> tuple[int, 
     return None
 
 
+# "p-value of 0.04", "p = 0.011", "came in at p=0.03": one p-value said alone
+_P_BEFORE = re.compile(r"\bp(?:-?\s?values?)?\s*(?:of|=|is|was|:|<|≈|~)?\s*(?:of\s*)?$")
+_ASKS_CORRECTED = re.compile(
+    r"\bcorrect(?:ion|ed|ing)\b|\badjust\w*|bonferroni|\bholm\b|benjamini|hochberg|\bfdr\b|multiple (?:testing|comparisons)"
+    r"|\bsurviv\w*|still significant"
+)
+
+
+def one_p_value_of_a_family(t: str, quantities: list[Quantity]) -> tuple[Quantity, int, Quantity] | None:
+    """(the p-value, the family's size, the words saying it) when a question gives one p-value from a larger family
+    and asks whether it survives a correction ("p-value of 0.04 with 20 metrics tested, still significant after
+    correction?"), else None."""
+    if not _ASKS_CORRECTED.search(t):
+        return None
+    ps = [
+        q
+        for q in quantities
+        if q.unit in ("number", "fraction")
+        and 0 < q.value < 1
+        and _P_BEFORE.search(t[max(0, q.start - 14) : q.start])
+    ]
+    family = _family_size(t, quantities, 1)
+    if len(ps) != 1 or family is None:
+        return None
+    return ps[0], family[0], family[1]
+
+
 def multiple_testing_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: StepFn) -> str:
     """Adjusted p-values, one step per correction named (both when two are asked for)."""
     params: dict[str, Any]
     plist = next((q for q in quantities if q.unit == "list"), None)
     methods = _corrections(t) or [None]  # type: ignore[list-item]
+    single = one_p_value_of_a_family(t, quantities) if plist is None else None
+    if single is not None:
+        plist = single[0]
     if plist is None:
         b.need("p_values")
     else:
-        b.used["p_values"] = Grounded(list(plist.values), "question", plist.span())
-    family = _family_size(t, quantities, len(plist.values)) if plist is not None else None
+        b.used["p_values"] = Grounded(list(plist.values) or [plist.value], "question", plist.span())
+    listed = (len(plist.values) or 1) if plist is not None else 0
+    family = _family_size(t, quantities, listed) if plist is not None else None
     if family is not None:
         size, said = family
         b.used["n_tests"] = Grounded(size, "question", said.span(), "hypotheses in the family")
@@ -69,7 +100,7 @@ def multiple_testing_steps(b: StepBuilder, t: str, quantities: list[Quantity], s
             f"'{said.text}' read as a family of {size} hypotheses, the unlisted ones with larger p-values"
         )
     for correction in methods:
-        params = {"p_values": list(plist.values)} if plist is not None else {}
+        params = {"p_values": list(plist.values) or [plist.value]} if plist is not None else {}
         if family is not None:
             params["n_tests"] = family[0]
         if correction:

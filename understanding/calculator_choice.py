@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from understanding.aa_checks import aa_significant_count
+from understanding.adjustment_steps import one_p_value_of_a_family
 from understanding.arm_rates import arm_counts_in_words, arm_rates
 from understanding.arm_statistics import arm_summaries
 from understanding.interval_steps import given_interval
@@ -87,6 +89,9 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
     named = named_family(t, pairs)
     if named is not None:
         return named, named
+    if aa_significant_count(t, quantities) is not None:
+        # "a/a test with 100 metrics, 7 came out significant at 0.05: normal?" is a count against binomial(n, α)
+        return "aa_false_positives", "p_value"
     lists = [q for q in quantities if q.unit == "list"]
     if not pairs and given_interval(t) is not None and not ASKS_N.search(t):
         # "95% CI of the lift: [-0.2%, +1.8%], what does it mean?": the interval is the data
@@ -120,7 +125,11 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
         r"bonferroni|\bholm\b|benjamini|hochberg|\bfdr\b|multiple (?:testing|comparisons)|adjust\w* (?:these |my |the )?p",
         t,
     )
-    if lists or (mt_words and re.search(r"p-?values?|p values?", t)):
+    if (
+        lists
+        or (mt_words and re.search(r"p-?values?|p values?", t))
+        or one_p_value_of_a_family(t, quantities)
+    ):
         return "multiple_testing", "adjusted"
     if (
         re.search(r"cuped|variance reduction|pre-?period|pre-experiment|covariate", t)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from understanding.aa_checks import aa_significant_count
 from understanding.arm_rates import arm_counts_in_words, users_over_the_run
 from understanding.group_order import counts_from_arm_rates, means_of_two, ordered_pairs
 from understanding.k_groups import several_counts, several_means
@@ -77,6 +78,32 @@ def _planned_from_arm_shares(
         " smaller share for the smaller arm"
     )
     return planned, share.span()
+
+
+def aa_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: StepFn) -> str:
+    """An A/A test's significant metrics against the α share expected by chance (exact one-sided binomial test)."""
+    count = aa_significant_count(t, quantities)
+    if count is None:
+        b.need("successes")
+        step("binomial_test", {}, "significant A/A metrics against the share expected by chance")
+        return "binomial_test"
+    k, n, alpha = int(count.significant.value), int(count.tested.value), count.alpha
+    b.used["successes"] = Grounded(
+        k, "question", count.significant.span(), "metrics that came out significant"
+    )
+    b.used["n"] = Grounded(n, "question", count.tested.span(), "metrics tested")
+    b.derive("p0", alpha, f"each A/A metric comes out significant with probability α = {alpha:g}")
+    b.notes.append(
+        f"by chance alone about {n * alpha:g} of {n} metrics come out significant at α = {alpha:g}"
+        + ("" if count.alpha_said else " (α not stated in the question)")
+        + "; metrics that move together (correlated) make larger counts more common than the binomial says"
+    )
+    step(
+        "binomial_test",
+        {"successes": k, "n": n, "p0": alpha, "alternative": "larger"},
+        "significant A/A metrics against the share expected by chance",
+    )
+    return "binomial_test"
 
 
 def binomial_steps(

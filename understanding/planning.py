@@ -18,7 +18,7 @@ from understanding.effect_size_steps import (
 from understanding.input_ranges import out_of_range
 from understanding.interval_steps import interval_steps
 from understanding.named_methods import NAMED_FAMILIES, build_named
-from understanding.observed_steps import binomial_steps, comparison_steps, k_groups_steps, srm_steps
+from understanding.observed_steps import aa_steps, binomial_steps, comparison_steps, k_groups_steps, srm_steps
 from understanding.quantities import Quantity
 from understanding.reading import (
     ASKS_DAYS,
@@ -189,6 +189,8 @@ def _steps(
         return correlation_power_steps(b, unknown, step)
     if family == "binomial_test":
         return binomial_steps(b, t, quantities, step, pairs)
+    if family == "aa_false_positives":
+        return aa_steps(b, t, quantities, step)
     if family == "k_groups":
         return k_groups_steps(b, t, quantities, step)
     if family in ("ci", "significance"):

@@ -1359,3 +1359,34 @@ def test_three_or_more_arms_are_compared_at_once() -> None:
     # two arms stay a two-group test
     (out,) = outputs("A 120/2000 vs B 150/2000, any difference?")
     assert out["p_value"] == pytest.approx(_z_p(120, 2000, 150, 2000), rel=1e-3)
+
+
+def test_one_p_value_from_a_larger_family_is_adjusted_for_the_family() -> None:
+    # a lone p-value with "20 metrics ... after correction?" found no calculator
+    (out,) = outputs("p-value of 0.04 with 20 metrics tested, is it still significant after correction?")
+    assert out["adjusted_p_values"] == pytest.approx([0.8])
+    assert out["n_rejected"] == 0
+    (out,) = outputs("we tested 12 metrics and one came in at p = 0.011. does it survive bonferroni?")
+    expected = multipletests([0.011] + [1.0] * 11, method="bonferroni")[1][0]
+    assert out["adjusted_p_values"] == pytest.approx([expected])
+
+
+def test_an_aa_tests_significant_count_against_chance() -> None:
+    reading = read("ran an a/a test with 100 metrics, 7 came out significant at 0.05. is that normal?")
+    (out,) = [r.outputs for r in run_steps(reading)]
+    assert out["p_value"] == pytest.approx(float(stats.binomtest(7, 100, 0.05, alternative="greater").pvalue))
+    assert "about 5 of 100 metrics come out significant" in answer_text(run_calculation(reading))
+    (out,) = outputs("our A/A test: 40 metrics, 9 of them significant. platform broken?")
+    assert out["p_value"] == pytest.approx(float(stats.binomtest(9, 40, 0.05, alternative="greater").pvalue))
+
+
+def test_a_corrected_sample_size_says_each_comparisons_alpha() -> None:
+    reading = read(
+        "we have 4 variants plus control, baseline 10%, want to detect 5% relative lift with bonferroni, "
+        "how many users per arm?"
+    )
+    (out,) = [r.outputs for r in run_steps(reading)]
+    assert out["n_per_variant"] == pytest.approx(prop_n(0.10, 0.105, alpha=0.05 / 4), rel=1e-3)
+    assert "each of the 4 comparisons with the control at α = 0.0125 (Bonferroni" in answer_text(
+        run_calculation(reading)
+    )
