@@ -375,7 +375,15 @@ def result_sentence(result: dict[str, Any]) -> str:
             f"groups ({method}); which groups differ needs pairwise tests with a correction."
         )
         return " ".join([told, *(str(n) for n in result.get("notes") or [])])
-    if tool in ("ci_proportion", "ci_proportion_difference", "ci_mean_difference", "ci_relative_lift"):
+    if tool == "ci_relative_lift":
+        level = float(inp.get("confidence", 0.95))
+        lift, lo, hi = (float(out[k]) for k in ("lift", "lower", "upper"))
+        told = (
+            f"The relative lift is {100 * lift:+.2f}%, {level:.0%} interval {100 * lo:+.2f}% to {100 * hi:+.2f}% "
+            f"({lift:.4f}, {lo:.4f} to {hi:.4f}; {method})."
+        )
+        return " ".join([told, *(str(n) for n in result.get("notes") or [])])
+    if tool in ("ci_proportion", "ci_proportion_difference", "ci_mean_difference"):
         point = next((out[k] for k in ("difference", "lift", "proportion", "estimate") if k in out), None)
         level = float(inp.get("confidence", 0.95))
         est = f" around {float(point):.4f}" if point is not None else ""

@@ -43,10 +43,11 @@ _ARM = re.compile(
 )
 
 
-# a bare number that is an arm's mean: "3.40 avg", "$4.02 for the treatment (sd $13.10 ...)", "74.2 s (sd 51)"
+# a bare number that is an arm's mean: "3.40 avg", "$4.02 for the treatment (sd $13.10 ...)", "74.2 s (sd 51)",
+# "$3.50 sd $12 in control", "12.1 ± 4.0"
 _MEAN_AFTER = re.compile(
     r"^\s*(?:(?:avg|average|mean)\b|(?:s|secs?|seconds?|mins?|minutes?|ms|dollars?|items?|for (?:the )?\w+)\s*\(\s*"
-    r"(?:sd|std|σ|standard deviation)\b)",
+    r"(?:sd|std|σ|standard deviation)\b|,?\s*(?:sd|std|stdev|σ)\s*[:=]?\s*[$€£]?\d|(?:±|\+/-|\+-)\s*[$€£]?\d)",
     re.IGNORECASE,
 )
 _EACH = re.compile(r"\b(?:each|per (?:arm|group|variant)|in both)\b", re.IGNORECASE)
@@ -82,6 +83,8 @@ def arm_summaries(text: str) -> list[ArmSummary] | None:
             kind = (
                 "mean"  # "2.80 avg" (whatever cue the label before it has: "basket size: control 2.80 avg")
             )
+        elif re.search(r"(?:±|\+/-|\+-)\s*$", left):
+            kind = "sd"  # "74.2 ± 51 s"
         elif cues:
             kind = cues[-1].lastgroup
             plural = cues[-1].group(0).strip().lower() in _PLURAL

@@ -1390,3 +1390,24 @@ def test_a_corrected_sample_size_says_each_comparisons_alpha() -> None:
     assert "each of the 4 comparisons with the control at α = 0.0125 (Bonferroni" in answer_text(
         run_calculation(reading)
     )
+
+
+def test_a_mean_written_with_its_sd_after_it() -> None:
+    # "$3.50 sd $12 in control" and "74.2 ± 51 s" found no calculator
+    (out,) = outputs(
+        "revenue per user $3.50 sd $12 in control, $3.80 sd $13 in treatment, 8000 users each - significant?"
+    )
+    assert out["p_value"] == pytest.approx(_welch_p(3.5, 12, 8000, 3.8, 13, 8000), rel=1e-4)
+    (out,) = outputs(
+        "time on page 74.2 ± 51 s in control vs 77.9 ± 55 s in treatment, n = 1200 each. is that different?"
+    )
+    assert out["p_value"] == pytest.approx(_welch_p(74.2, 51, 1200, 77.9, 55, 1200), rel=1e-4)
+
+
+def test_a_relative_lift_interval_is_said_in_percent() -> None:
+    reading = read(
+        "control converted 412 of 10,233 and treatment 478 of 10,190. whats the relative lift and its 95% ci?"
+    )
+    (out,) = [r.outputs for r in run_steps(reading)]
+    text = answer_text(run_calculation(reading))
+    assert f"The relative lift is {100 * out['lift']:+.2f}%, 95% interval {100 * out['lower']:+.2f}%" in text
