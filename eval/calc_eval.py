@@ -268,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
             "test8",
             "test9",
             "test10",
+            "test11",
             "dev3",
             "dev4",
             "dev5",
@@ -281,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
             "dev13",
             "dev14",
             "dev15",
+            "dev16",
         ),
         default="dev",
     )
