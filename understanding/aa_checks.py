@@ -20,6 +20,10 @@ _SIGNIFICANT_AFTER = re.compile(
     r"^\s*(?:of (?:them|those|these)\s+|metrics\s+|tests\s+)?(?:came out|come out|were|are|showed up|turned out|show|"
     r"showed|flagged|lit up|went)?\s*(?:as\s+)?(?:stat\w*\s+)?(?:significant|sig\b|green|red)"
 )
+_SIGNIFICANT_LATER = re.compile(
+    r"^\s*of\s+(?:our|the|them|those|these|all)?\s*[\d,]+\s+(?:[a-z-]+\s+){0,2}?(?:were|are|came out|came back|showed|"
+    r"turned out|went)\s+(?:as\s+)?(?:stat\w*\s+)?(?:significant|sig)\b"
+)
 _ALPHA = re.compile(r"(?:at|alpha|α)\s*(?:=|of)?\s*(0?\.\d+|\d+(?:\.\d+)?\s*%)")
 
 
@@ -38,10 +42,33 @@ def aa_significant_count(t: str, quantities: list[Quantity]) -> AACount | None:
     if not _AA.search(t):
         return None
     counts = [q for q in quantities if q.unit == "count" and q.value == int(q.value)]
-    tested = next((q for q in counts if _TESTED_AFTER.match(t[q.end :])), None)
+    # "7 came out significant", "9 of our 120 metrics were stat sig", "9 significant metrics out of 120"
     significant = next(
-        (q for q in counts if q is not tested and _SIGNIFICANT_AFTER.match(t[q.end : q.end + 40])), None
+        (
+            q
+            for q in counts
+            if _SIGNIFICANT_AFTER.match(t[q.end : q.end + 40])
+            or _SIGNIFICANT_LATER.match(t[q.end : q.end + 50])
+        ),
+        None,
     )
+    tested = next(
+        (
+            q
+            for q in counts
+            if q is not significant
+            and (
+                _TESTED_AFTER.match(t[q.end :]) or re.search(r"\bout of\s+(?:the\s+|our\s+)?$", t[: q.start])
+            )
+        ),
+        None,
+    )
+    pair = next((q for q in quantities if q.unit == "pair" and re.search(r"\bsig", q.text)), None)
+    if (tested is None or significant is None) and pair is not None and len(pair.values) == 2:
+        # "9 significant metrics out of 120" is tagged as one pair
+        k, n = pair.values
+        significant = Quantity(pair.start, pair.end, pair.text, k, "count")
+        tested = Quantity(pair.start, pair.end, pair.text, n, "count")
     if tested is None or significant is None or significant.value > tested.value:
         return None
     said = _ALPHA.search(t)

@@ -39,6 +39,13 @@ _FAMILY_AFTER = re.compile(
 )
 
 
+# "one metric out of 14", "1 of 20 tests": the family named before its size
+_FAMILY_BEFORE = re.compile(
+    r"\b(?:metrics?|tests?|comparisons?|hypothes[ie]s|segments?|kpis?|outcomes?|variants?|p-?values?|endpoints?)"
+    r"\s+(?:out\s+)?of\s+(?:the\s+|our\s+)?$"
+)
+
+
 def _family_size(t: str, quantities: list[Quantity], listed: int) -> tuple[int, Quantity] | None:
     """The number of hypotheses the question says it tested, when more than the p-values it lists."""
     for q in quantities:
@@ -46,7 +53,7 @@ def _family_size(t: str, quantities: list[Quantity], listed: int) -> tuple[int, 
             q.unit == "count"
             and q.value > listed
             and q.value == int(q.value)
-            and _FAMILY_AFTER.match(t[q.end :])
+            and (_FAMILY_AFTER.match(t[q.end :]) or _FAMILY_BEFORE.search(t[max(0, q.start - 30) : q.start]))
         ):
             return int(q.value), q
     return None

@@ -30,7 +30,8 @@ _PER_ARM = re.compile(
     r"\b(?:each|per (?:arm|group|variant|bucket|side)|in both|apiece|both (?:arms|groups|had|got|have))\b|\bits\b"
 )
 _EVEN_TOTAL = re.compile(
-    r"\b50% of them\b|\b(?:50/50|even(?:ly)?(?: split)?|split (?:\w+ )?(?:evenly|equally|in half)|half of them|halves|equal(?:ly)? split)\b"
+    r"\b50% of them\b|\b(?:50/50|even(?:ly)?(?: split)?|split (?:\w+ )?(?:evenly|equally|in half)|half of them|halves|equal(?:ly)? split"
+    r"|half (?:to|in|for) each)\b"
 )
 
 
@@ -72,7 +73,8 @@ def _side(text: str, quantities: list[Quantity], i: int) -> str | None:
 
 # "the test ran 3 weeks", "after 14 days", "for two weeks": how long a test that has ended ran
 _RAN_FOR = re.compile(
-    r"\b(?:ran|run|running|lasted|after|over)\s+(?:for\s+)?(?:a\s+)?(\d+(?:\.\d+)?)\s*(days?|weeks?)\b"
+    r"\b(?:ran|run|running|lasted|after|over|for)\s+(?:(?:the|our|this|it)\s+(?:(?:test|experiment)\s+)?)?"
+    r"(?:for\s+)?(?:a\s+)?(\d+(?:\.\d+)?)\s*(days?|weeks?)\b"
 )
 
 
@@ -97,6 +99,8 @@ def users_over_the_run(t: str, quantities: list[Quantity]) -> list[Quantity]:
 def _arm_sizes(t: str, count: Quantity, split: Quantity | None) -> list[int] | None:
     """(control, treatment) users from one count of users: the count per arm ("8,000 each"), its split's shares
     (control's first), or half each when the question says it was split evenly; None when it says none of these."""
+    if re.search(r"\bhalf (?:to|in|for) each\b", t):
+        return [round(count.value / 2)] * 2
     if _PER_ARM.search(t[max(0, count.start - 40) : count.end + 40]):
         return [int(count.value)] * 2
     if split is not None:
@@ -106,18 +110,22 @@ def _arm_sizes(t: str, count: Quantity, split: Quantity | None) -> list[int] | N
     return None
 
 
+def is_rate(t: str, q: Quantity) -> bool:
+    """Whether a percentage can be an arm's rate: not a level ("80% power", "95% ci", "significant at 95")."""
+    return (
+        q.unit == "percent"
+        and 0 < q.value < 100
+        and not _NOT_A_RATE_BEFORE.search(t[max(0, q.start - 25) : q.start])
+        and not _NOT_A_RATE_AFTER.match(t[q.end : q.end + 20])
+    )
+
+
 def arm_rates(text: str, quantities: list[Quantity]) -> tuple[ArmRate, ArmRate] | None:
     """(control, treatment) when the question gives two arms' rates and their users, else None."""
     t = text.lower()
     threshold = practical_threshold(t, quantities)  # "only ship if the lift is at least 5%" is no arm's rate
     rates = [
-        i
-        for i, q in enumerate(quantities)
-        if q.unit == "percent"
-        and 0 < q.value < 100
-        and not _NOT_A_RATE_BEFORE.search(t[max(0, q.start - 25) : q.start])
-        and not _NOT_A_RATE_AFTER.match(t[q.end : q.end + 20])
-        and (threshold is None or i != threshold.index)
+        i for i, q in enumerate(quantities) if is_rate(t, q) and (threshold is None or i != threshold.index)
     ]
     counts = [
         q
@@ -158,13 +166,17 @@ _SIZE_AFTER = re.compile(
     r"|in (?:the )?(?:control|variant|treatment|test|holdout))\b"
 )
 _SUCCESS_AFTER = re.compile(
-    r"^\s*(?:(?:of them|of those)\s+)?(?:converted|bought|purchased|completed|signed up|clicked|orders|signups|sign-ups"
+    r"^\s*(?:\([a-z ]+\)\s*)?(?:(?:of them|of those)\s+)?(?:converted|bought|purchased|completed|signed up|clicked|orders|signups|sign-ups"
     r"|buyers|purchases|conversions|completions|clicks|upgrades|upgraded|successes)\b"
 )
 # "538 and 611 of them converted respectively", "52 vs 71 conversions": two successes named together
-_BOTH_SUCCESSES = re.compile(r"^\s*(?:and|vs\.?|versus)\s*$")
-# "control 52 conversions, treatment 71": the arm named right before a count
-_ARM_BEFORE_COUNT = re.compile(r"\b(?:control|treatment|variant|test)\s*[:=]?\s*$")
+_BOTH_SUCCESSES = re.compile(r"^\s*(?:\([a-z ]+\)\s*)?(?:and|vs\.?|versus)\s*$")
+# "control 52 conversions, treatment 71", "a had 610 conversions and b had 690": the arm named right before a count
+_ARM_BEFORE_COUNT = re.compile(
+    r"\b(?:control|treatment|variant|test|a|b)(?:\s+(?:had|got|saw|converted))?\s*[:=]?\s*$"
+)
+# "control converted 610 and variant 690": an arm and its verb before the first of two successes
+_ARM_CONVERTED = re.compile(r"\b(?:control|treatment|variant|test|a|b)\s+(?:converted|had|got)\s*$")
 
 
 def arm_counts_in_words(
@@ -194,11 +206,12 @@ def arm_counts_in_words(
                 and _BOTH_SUCCESSES.match(t[q.end : counts[i + 1].start])
                 and _SUCCESS_AFTER.match(t[counts[i + 1].end : counts[i + 1].end + 30])
             )
+            or (not successes and not sizes and _ARM_CONVERTED.search(t[max(0, q.start - 25) : q.start]))
             or (
                 len(successes) == 1
                 and not sizes
-                and _ARM_BEFORE_COUNT.search(t[max(0, q.start - 15) : q.start])
-                and _ARM_BEFORE_COUNT.search(t[max(0, successes[0].start - 15) : successes[0].start])
+                and _ARM_BEFORE_COUNT.search(t[max(0, q.start - 25) : q.start])
+                and _ARM_BEFORE_COUNT.search(t[max(0, successes[0].start - 25) : successes[0].start])
             )
         ):
             successes.append(q)

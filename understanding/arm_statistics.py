@@ -50,7 +50,17 @@ _MEAN_AFTER = re.compile(
     r"(?:sd|std|σ|standard deviation)\b|,?\s*(?:sd|std|stdev|σ)\s*[:=]?\s*[$€£]?\d|(?:±|\+/-|\+-)\s*[$€£]?\d)",
     re.IGNORECASE,
 )
-_EACH = re.compile(r"\b(?:each|per (?:arm|group|variant)|in both)\b", re.IGNORECASE)
+_HOW_MANY_ARMS = re.compile(
+    r"^\s*(?:arms?|groups?|variants?|variations?|buckets?|cells?)\b"
+    r"(?!\s+(?:users|people|visitors|customers|sessions|orders|accounts|players))",
+    re.IGNORECASE,
+)
+_PER_ARM_AFTER = re.compile(
+    r"^\s*(?:users?\s+|people\s+)?(?:per|in each|each)\s+(?:arm|group|variant|bucket)\b", re.IGNORECASE
+)
+_EACH = re.compile(
+    r"\b(?:each|per (?:arm|group|variant)|in both|(?:arms?|groups?|variants?) of)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -79,7 +89,12 @@ def arm_summaries(text: str) -> list[ArmSummary] | None:
         prev_end = m.end()
         cues = list(_CUE.finditer(left))
         kind: str | None = None
-        if re.match(r"\s*(?:avg|average|mean)\b", right, re.IGNORECASE):
+        if _HOW_MANY_ARMS.match(right) and _value(m) <= 20:
+            last = None  # "across 4 variants", "the 3 arms": how many arms, no arm's statistic
+            continue
+        if _PER_ARM_AFTER.match(right):
+            kind = "n"  # "(300 per arm)"
+        elif re.match(r"\s*(?:avg|average|mean)\b", right, re.IGNORECASE):
             kind = (
                 "mean"  # "2.80 avg" (whatever cue the label before it has: "basket size: control 2.80 avg")
             )

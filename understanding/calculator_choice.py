@@ -131,6 +131,14 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
         or one_p_value_of_a_family(t, quantities)
     ):
         return "multiple_testing", "adjusted"
+    # "A 120/2000, B 150/2000, C 135/2000: any difference?": all the arms at once, not the first two
+    if (
+        ASKS_ANY_DIFFERENCE.search(t)
+        and not ASKS_SIZE.search(t)
+        and not PLANNING.search(t)
+        and (several_counts(t, quantities) is not None or several_means(t) is not None)
+    ):
+        return "k_groups", "p_value"
     if (
         re.search(r"cuped|variance reduction|pre-?period|pre-experiment|covariate", t)
         or "variance_reduction" in roles
@@ -142,14 +150,6 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
         return "chi_square_power", "power" if (
             "n_total" in roles or "n_per_group" in roles or "n_one" in roles
         ) and "power" not in roles else "n"
-    # "A 120/2000, B 150/2000, C 135/2000: any difference?": all the arms at once, not the first two
-    if (
-        ASKS_ANY_DIFFERENCE.search(t)
-        and not ASKS_SIZE.search(t)
-        and not PLANNING.search(t)
-        and (several_counts(t, quantities) is not None or several_means(t) is not None)
-    ):
-        return "k_groups", "p_value"
     # "15,000 users in each group, 3.2% vs 3.7%: the interval?" gives the groups (ASKS_N also reads that as an ask)
     observed_rates = (
         not pairs

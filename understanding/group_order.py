@@ -185,8 +185,11 @@ def means_of_two(t: str, quantities: list[Quantity]) -> dict[str, Grounded] | No
     note = "mean, SD and n per arm in the order written (first = control A)"
     digit = re.search(r"\d", t)
     start = digit.start() if digit is not None else 0
-    # the arm named nearest the first number (before or after it) is the arm written first
-    first = min(_ARM_WORD.finditer(t), key=lambda m: abs(m.start() - start), default=None)
+    # the arm named right before the first number ("treatment averaged $3.92 (sd 13.1) vs control …"), else the one
+    # named nearest after it ("$4.02 for the treatment …") is the arm written first
+    named = list(_ARM_WORD.finditer(t))
+    before = [m for m in named if start - 40 <= m.end() <= start]
+    first = before[-1] if before else min(named, key=lambda m: abs(m.start() - start), default=None)
     if first is not None and first.group(1) not in CONTROL_WORDS:
         # "$4.02 for the treatment (sd ...) vs $3.87 for control": the arm named first is the treatment
         a, b_ = b_, a

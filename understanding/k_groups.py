@@ -10,14 +10,21 @@ from __future__ import annotations
 import itertools
 import re
 
+from understanding.arm_rates import is_rate
 from understanding.arm_statistics import ArmSummary, arm_summaries
+from understanding.practical import practical_threshold
 from understanding.quantities import Quantity
 
 MIN_ARMS = 3
 # "any difference?", "do the three groups differ?", "is any of them significant?", "anova", "chi-square test"
 ASKS_ANY_DIFFERENCE = re.compile(
     r"\b(?:differ\w*|difference|significan\w*|anova|chi[- ]?squared?|any (?:real )?(?:effect|winner|lift)|"
-    r"(?:is|are) (?:it|they|any|this) real|which (?:one|variant|arm|group) (?:is|won|wins))"
+    r"(?:is|are) (?:it|they|any|this) real|which (?:one|variant|arm|group) (?:is|won|wins)|"
+    r"not all (?:the )?(?:same|equal)|all (?:the )?(?:same|equal))"
+)
+# "6k users each", "six thousand users in every arm", "each arm got 6,000 users"
+_EACH_ARM = re.compile(
+    r"\b(?:each|per (?:arm|group|variant)|in every (?:arm|group)|every arm|apiece|in all)\b"
 )
 _NUMBER = r"-?\d+(?:,\d{3})*(?:\.\d+)?"
 _VALUE = rf"[$€£]?{_NUMBER}"
@@ -50,7 +57,28 @@ def several_counts(t: str, quantities: list[Quantity]) -> list[tuple[int, int]] 
             and re.fullmatch(r"\s*of\s*", t[q.end : nxt.start])
         ):
             rated.append((round(q.value / 100 * nxt.value), int(nxt.value)))
-    return rated if len(rated) >= MIN_ARMS else None
+    if len(rated) >= MIN_ARMS:
+        return rated
+    # "control 6.2%, B 5.8%, C 6.7%, D 7.1% converted" with "6k users each": one size for every arm
+    threshold = practical_threshold(t, quantities)
+    rates = [
+        q for i, q in enumerate(quantities) if is_rate(t, q) and (threshold is None or i != threshold.index)
+    ]
+    last = rates[-1] if rates else None
+    if last is not None and len(rates) == 1:
+        # "rates were 6.2 / 5.8 / 6.7 / 7.1 percent": the unit said once, after the last
+        run = [q for q in quantities if q.end <= last.start and q.unit == "number" and 0 < q.value < 100]
+        joined = [q for q in run if re.fullmatch(r"[\d.\s/,;and]*", t[q.start : last.start])]
+        rates = [*joined, last]
+    sizes = [
+        q
+        for q in quantities
+        if q.unit == "count" and q.value >= 20 and _EACH_ARM.search(t[max(0, q.start - 25) : q.end + 25])
+    ]
+    if len(rates) >= MIN_ARMS and len(sizes) == 1:
+        n = int(sizes[0].value)
+        return [(round(q.value / 100 * n), n) for q in rates]
+    return None
 
 
 def several_means(t: str) -> list[ArmSummary] | None:

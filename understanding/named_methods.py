@@ -46,6 +46,7 @@ _MSPRT = re.compile(
 )
 _BAYES = re.compile(
     r"bayes|chance to beat|prob(?:ability)? to beat|expected loss|credible interval|"
+    r"\bprob(?:ability)? (?:that )?b\s*>\s*a\b|\bp\(\s*b\s*>\s*a\s*\)|"
     r"probability (?:that )?(?:b|the variant|the treatment|variant|treatment) (?:is better|beats|wins|is best)|"
     # "how confident can we be that B is better?", "what's the chance B is better?": asked, how likely it is (a
     # posterior probability, not a p-value); "p=0.03 means a 97% chance the new version is better" asks nothing

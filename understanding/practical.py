@@ -21,8 +21,11 @@ _NAMED = re.compile(
     r"|(?:only (?:ship|launch)|ship only|launch only|worth (?:shipping|launching)|(?:ship|launch) it only)"
     r" if (?:the |our )?(?:lift|effect|improvement|uplift|difference|gain) (?:is |was )?"
     r"(?:at least|above|over|more than|>=?|≥)"
-    r"|(?:need|needs|want|require[sd]?) (?:a |an )?(?:lift|improvement|uplift|gain|effect) of(?: at least)?)"
-    r"\s*(?:is|of|=|:|at)?\s*(?:at least\s*)?(?:a |an )?~?\s*$"
+    r"|(?:need|needs|want|require[sd]?) (?:a |an )?(?:lift|improvement|uplift|gain|effect) of(?: at least)?"
+    # "min lift to ship is 5 percent", "is it practically significant? bar is +5% relative"
+    r"|\bmin(?:imum)? (?:lift|effect|improvement|uplift)(?: to ship| worth (?:shipping|it)| we care about| that matters)?"
+    r"|\b(?:the |our )?(?:shipping |launch |practical )?bar)"
+    r"\s*(?:is|of|=|:|at)?\s*(?:at least\s*)?(?:a |an )?[~+]?\s*$"
 )
 # words before it that need the effect named after it ("need at least 3% relative lift", not "at least 80% power")
 _WEAK = re.compile(

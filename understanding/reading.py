@@ -174,7 +174,8 @@ def split_restated(text: str, quantities: list[Quantity]) -> set[int]:
 _ARM_AFTER = re.compile(
     r"^\s*(?:\(\s*)?(?P<traffic>of\s+(?:the\s+|our\s+|all\s+)?(?:traffic|users|visitors|sessions)\s+)?"
     r"(?:(?:to|in|for|on|as|is|are|stays?(?: (?:in|on|as))?)\s+)?(?:the\s+)?"
-    r"(?P<arm>control|hold-?out|holdback|treatment|treated|variant|test arm)\b"
+    r"(?P<arm>control|hold-?out|holdback|treatment|treated|variant|test arm"
+    r"|new (?:page|version|design|flow|experience|feature|checkout|layout|ui|variant))\b"
 )
 # "30% of traffic sees the new page", "the other 90% get the new feed": the treated share
 _SEES_NEW = re.compile(
@@ -208,7 +209,9 @@ def arm_shares(text: str, quantities: list[Quantity]) -> dict[int, str]:
             continue
         m = _ARM_AFTER.match(text[q.end : q.end + 30].lower())
         if m is not None:
-            treated = m.group("arm") in ("treatment", "treated", "variant", "test arm")
+            treated = m.group("arm") in ("treatment", "treated", "variant", "test arm") or m.group(
+                "arm"
+            ).startswith("new ")
             found[i] = "treatment" if treated else "control"
             if m.group("traffic"):  # "10% of traffic to treatment" is a share, never a rate
                 said_as_share.add(i)

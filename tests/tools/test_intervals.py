@@ -148,7 +148,7 @@ def test_an_interval_read_against_a_practical_threshold() -> None:
         "ci_proportion_difference",
         {"conversions_a": 10000, "n_a": 200000, "conversions_b": 10800, "n_b": 200000, "threshold": 0.01},
     )
-    assert 0 < r.outputs["lower"] and r.outputs["upper"] < 0.01
+    assert r.outputs["lower"] > 0 and r.outputs["upper"] < 0.01
     assert "The effect is real but smaller than the effect worth acting on" in r.notes[0]
     # without a threshold nothing is said about one
     r = run_tool(

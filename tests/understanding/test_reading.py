@@ -1296,6 +1296,7 @@ def test_a_practical_significance_threshold_is_read_against_the_interval() -> No
     assert [s.tool for s in reading.steps] == ["two_proportion_z_test", "ci_relative_lift"]
     z, ci = (r.outputs for r in run_steps(reading))
     assert z["p_value"] == pytest.approx(_z_p(1000, 20000, 1080, 20000), rel=1e-3)
+    assert ci["lower"] < 0.05 < ci["upper"]
     assert reading.steps[1].params["threshold"] == pytest.approx(0.05)
     text = answer_text(run_calculation(reading))
     assert "contains the 5% lift threshold" in text
@@ -1411,3 +1412,42 @@ def test_a_relative_lift_interval_is_said_in_percent() -> None:
     (out,) = [r.outputs for r in run_steps(reading)]
     text = answer_text(run_calculation(reading))
     assert f"The relative lift is {100 * out['lift']:+.2f}%, 95% interval {100 * out['lower']:+.2f}%" in text
+
+
+def test_more_ways_of_writing_results_tuned_on_dev16() -> None:
+    # an A/A count said as "k of our n metrics were stat sig"
+    (out,) = outputs("aa test done: 11 of our 150 metrics were stat sig at alpha .05. more than chance?")
+    assert out["p_value"] == pytest.approx(
+        float(stats.binomtest(11, 150, 0.05, alternative="greater").pvalue)
+    )
+    # a lone p-value whose family is named before its size
+    (out,) = outputs("one metric out of 16 at p 0.002 - adjusted p after correction?")
+    assert out["adjusted_p_values"] == pytest.approx([0.032])
+    # successes after an arm and its verb, users from the run's traffic, "for N days"
+    (out,) = outputs(
+        "ran it for 14 days with ~2000 visitors per day split evenly; control converted 1,150 and variant 1,240. significant?"
+    )
+    assert out["p_value"] == pytest.approx(_z_p(1150, 14000, 1240, 14000), rel=1e-3)
+    # the share sent to "the new page"
+    (out,) = outputs(
+        "90% of traffic to the new page, rest is control. baseline 10%, detect 10% to 11%. n in control?"
+    )
+    assert out["n_control"] == pytest.approx(prop_n(0.10, 0.11, ratio=9.0), rel=1e-3)
+    # "prob that B > A"
+    reading = read("prob that B > A if A converted 210 of 5000 and B converted 250 of 5000")
+    assert reading.steps[0].tool == "bayesian_ab"
+    # the treatment written first, then the control
+    (out,) = outputs("real? treatment averaged $5.10 (sd 20) vs control $4.80 (sd 19), 12k users in each arm")
+    assert out["p_value"] == pytest.approx(_welch_p(5.10, 20, 12000, 4.80, 19, 12000), rel=1e-3)
+    assert out["difference"] == pytest.approx(0.30)
+    # several arms' rates with one size for each arm
+    (out,) = outputs("5 arms, 4k users each: 3.1%, 3.4%, 2.9%, 3.6%, 3.3% converted. any difference?")
+    table = [[round(r * 40), 4000 - round(r * 40)] for r in (3.1, 3.4, 2.9, 3.6, 3.3)]
+    assert out["p_value"] == pytest.approx(
+        float(stats.chi2_contingency(table, correction=False).pvalue), rel=1e-6
+    )
+    # a threshold said as the bar
+    reading = read(
+        "practically significant? our bar is +3% relative. control 8.0%, treatment 8.6%, 30k users in each"
+    )
+    assert reading.steps[-1].params["threshold"] == pytest.approx(0.03)
