@@ -23,9 +23,8 @@ ASKS_ANY_DIFFERENCE = re.compile(
     r"not all (?:the )?(?:same|equal)|all (?:the )?(?:same|equal))"
 )
 # "6k users each", "six thousand users in every arm", "each arm got 6,000 users"
-_EACH_ARM = re.compile(
-    r"\b(?:each|per (?:arm|group|variant)|in every (?:arm|group)|every arm|apiece|in all)\b"
-)
+_EACH_ARM = re.compile(r"\b(?:each|per (?:arm|group|variant)|in every (?:arm|group)|every arm|apiece)\b")
+_IN_TOTAL = re.compile(r"\b(?:in all|in total|total|overall|altogether|across (?:all|the) arms)\b")
 _NUMBER = r"-?\d+(?:,\d{3})*(?:\.\d+)?"
 _VALUE = rf"[$€£]?{_NUMBER}"
 _LIST = rf"({_VALUE}(?:\s*(?:,|and|/|;)\s*(?:and\s+)?{_VALUE}){{2,}})"
@@ -77,6 +76,15 @@ def several_counts(t: str, quantities: list[Quantity]) -> list[tuple[int, int]] 
     ]
     if len(rates) >= MIN_ARMS and len(sizes) == 1:
         n = int(sizes[0].value)
+        return [(round(q.value / 100 * n), n) for q in rates]
+    totals = [
+        q
+        for q in quantities
+        if q.unit == "count" and q.value >= 20 and _IN_TOTAL.search(t[max(0, q.start - 25) : q.end + 25])
+    ]
+    if len(rates) >= MIN_ARMS and len(totals) == 1 and not sizes:
+        # "40k users in all": split evenly over the arms (the answer says how many each)
+        n = round(totals[0].value / len(rates))
         return [(round(q.value / 100 * n), n) for q in rates]
     return None
 

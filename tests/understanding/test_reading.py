@@ -1451,3 +1451,12 @@ def test_more_ways_of_writing_results_tuned_on_dev16() -> None:
         "practically significant? our bar is +3% relative. control 8.0%, treatment 8.6%, 30k users in each"
     )
     assert reading.steps[-1].params["threshold"] == pytest.approx(0.03)
+
+
+def test_several_arms_with_a_total_are_split_evenly_not_read_as_each() -> None:
+    # "in all" is the total: 10,000 per arm, not 40,000 each
+    (out,) = outputs("4 arms, 40k users in all: 3.1%, 3.4%, 2.9%, 3.6% converted. any difference?")
+    table = [[round(r * 100), 10000 - round(r * 100)] for r in (3.1, 3.4, 2.9, 3.6)]
+    assert out["p_value"] == pytest.approx(
+        float(stats.chi2_contingency(table, correction=False).pvalue), rel=1e-6
+    )
