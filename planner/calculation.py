@@ -356,6 +356,15 @@ def result_sentence(result: dict[str, Any]) -> str:
             f"{_significance(float(out['p_value']), float(inp.get('alpha', 0.05)), str(inp.get('alternative', 'two-sided')))} "
             f"(difference B − A = {float(out['difference']):.4g}; t = {float(out['t']):.4f}, p = {float(out['p_value']):.4g}, {method})."
         )
+    if tool == "paired_t_test":
+        p, level = float(out["p_value"]), float(inp.get("alpha", 0.05))
+        conf = float(inp.get("confidence", 0.95))
+        return (
+            f"t = {float(out['t']):.2f} (df {float(out['df']):g}), p = {_p(p)}: "
+            f"{_significance(p, level, str(inp.get('alternative', 'two-sided')))} (mean change "
+            f"{float(inp['mean_difference']):.4g}, {conf:.0%} interval {float(out['lower']):.4g} to "
+            f"{float(out['upper']):.4g}; t = {float(out['t']):.4f}, p = {p:.4g}, {method})."
+        )
     if tool == "oneway_anova":
         p, level = float(out["p_value"]), float(inp.get("alpha", 0.05))
         df = f"{float(out['df_between']):g}, {float(out['df_within']):.4g}"

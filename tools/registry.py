@@ -517,6 +517,24 @@ TOOLS: dict[str, ToolSpec] = {
             sequential.group_sequential_result,
         ),
         ToolSpec(
+            "paired_t_test",
+            "Paired t test from the mean and SD of the per-unit differences (before/after on the same units)",
+            (
+                _p(
+                    "mean_difference",
+                    "float",
+                    "mean of the per-unit differences (after − before)",
+                    required=True,
+                ),
+                _p("sd_difference", "float", "standard deviation of the per-unit differences", required=True),
+                _p("n_pairs", "int", "number of pairs (units measured twice)", required=True),
+                ALTERNATIVE,
+                ALPHA,
+                CONFIDENCE,
+            ),
+            one_sample.paired_t_result,
+        ),
+        ToolSpec(
             "binomial_test",
             "Exact binomial test of an observed rate against a known rate (e.g. is a coin fair)",
             (

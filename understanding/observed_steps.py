@@ -11,6 +11,7 @@ from understanding.aa_checks import aa_significant_count
 from understanding.arm_rates import arm_counts_in_words, users_over_the_run
 from understanding.group_order import counts_from_arm_rates, means_of_two, ordered_pairs
 from understanding.k_groups import several_counts, several_means
+from understanding.paired_results import paired_result
 from understanding.practical import Threshold, practical_threshold
 from understanding.quantities import Quantity, arm_counts, shares_of_total
 from understanding.reading import Grounded, Step, _two_group_means, arm_shares, says_mean
@@ -104,6 +105,33 @@ def aa_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: StepFn) -
         "significant A/A metrics against the share expected by chance",
     )
     return "binomial_test"
+
+
+def paired_t_steps(b: StepBuilder, t: str, step: StepFn) -> str:
+    """A before/after result on the same units: the paired t test of the mean change."""
+    found = paired_result(t)
+    params: dict[str, Any] = {}
+    if found is None:
+        b.need("means")
+    else:
+        params = {
+            "mean_difference": found.mean_difference,
+            "sd_difference": found.sd_difference,
+            "n_pairs": found.n_pairs,
+        }
+        b.used["mean_difference"] = Grounded(
+            found.mean_difference, "question", None, "mean of the per-unit changes"
+        )
+        b.used["sd_difference"] = Grounded(
+            found.sd_difference, "question", None, "SD of the per-unit changes"
+        )
+        b.used["n_pairs"] = Grounded(found.n_pairs, "question", None, "units measured before and after")
+        b.notes.append(
+            f"the same {found.n_pairs:,} units measured twice: mean change {found.mean_difference:g}, "
+            f"SD of the changes {found.sd_difference:g}"
+        )
+    step("paired_t_test", params, "paired t test of the mean change")
+    return "paired_t_test"
 
 
 def binomial_steps(

@@ -18,7 +18,14 @@ from understanding.effect_size_steps import (
 from understanding.input_ranges import out_of_range
 from understanding.interval_steps import interval_steps
 from understanding.named_methods import NAMED_FAMILIES, build_named
-from understanding.observed_steps import aa_steps, binomial_steps, comparison_steps, k_groups_steps, srm_steps
+from understanding.observed_steps import (
+    aa_steps,
+    binomial_steps,
+    comparison_steps,
+    k_groups_steps,
+    paired_t_steps,
+    srm_steps,
+)
 from understanding.quantities import Quantity
 from understanding.reading import (
     ASKS_DAYS,
@@ -189,6 +196,8 @@ def _steps(
         return correlation_power_steps(b, unknown, step)
     if family == "binomial_test":
         return binomial_steps(b, t, quantities, step, pairs)
+    if family == "paired_t":
+        return paired_t_steps(b, t, step)
     if family == "aa_false_positives":
         return aa_steps(b, t, quantities, step)
     if family == "k_groups":

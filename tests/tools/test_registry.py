@@ -71,6 +71,7 @@ MINIMAL: dict[str, dict[str, Any]] = {
         "n_b": 1000,
     },
     "equivalence_sample_size": {"margin": 0.02, "baseline": 0.3},
+    "paired_t_test": {"mean_difference": 1.2, "sd_difference": 3.1, "n_pairs": 40},
     "oneway_anova": {"means": [10.0, 11.0, 12.0], "sds": [2.0, 2.0, 2.0], "ns": [50, 50, 50]},
     "dunnett": {"means": "10,11,12", "sds": "2,2,2", "ns": "30,30,30"},
     "dunnett_units": {"values": "1,2,3,2,3,4,3,4,6", "groups": "0,0,0,1,1,1,2,2,2"},

@@ -1460,3 +1460,17 @@ def test_several_arms_with_a_total_are_split_evenly_not_read_as_each() -> None:
     assert out["p_value"] == pytest.approx(
         float(stats.chi2_contingency(table, correction=False).pvalue), rel=1e-6
     )
+
+
+def test_a_before_after_result_on_the_same_units_is_a_paired_test() -> None:
+    # the mean and SD of the per-user changes asked for two groups' means and SDs
+    (out,) = outputs(
+        "same 40 users before and after the redesign: mean change in session minutes 1.2, sd of the changes 3.1. "
+        "significant?"
+    )
+    t = 1.2 / (3.1 / math.sqrt(40))
+    assert out["p_value"] == pytest.approx(2 * float(stats.t.sf(t, 39)), rel=1e-9)
+    (out,) = outputs(
+        "paired test: 25 stores, average difference 3.4% with sd of differences 6.0%. is the change real?"
+    )
+    assert out["t"] == pytest.approx(3.4 / (6.0 / 5), rel=1e-9)
