@@ -2003,8 +2003,52 @@ def build_more() -> None:
     )
 
 
+def norm(p: str) -> str:
+    """A phrasing as compared for repeats: lower case, single spaces."""
+    return " ".join(p.lower().split())
+
+
+def close(got: float, want: float, ab: float) -> None:
+    """``got`` equals ``want`` within ``ab`` relative (absolute below 1)."""
+    assert abs(got - want) <= ab * max(1.0, abs(want)), (got, want)
+
+
+def allowance(got: float, tol: dict[str, float]) -> float:
+    """The largest miss an item's tolerance allows at ``got``."""
+    return max(tol.get("absolute", 0.0), tol.get("relative", 0.0) * abs(got))
+
+
+def check_readings(
+    text: str,
+    exp: dict[str, float],
+    tol: dict[str, float],
+    alternatives: dict[str, dict[str, float]],
+    misreadings: dict[str, dict[str, float]],
+) -> None:
+    """The reasonable alternative readings of an item give its expected values (within 3/4 of the tolerance); every
+    likely misreading misses at least one of them by more than twice the tolerance."""
+    from eval.calc_eval import _within
+
+    for name, alt in alternatives.items():
+        for key, got in exp.items():
+            assert abs(alt[key] - got) <= 0.75 * allowance(got, tol), (text, name, key, alt[key], got)
+    for name, bad in misreadings.items():
+        far = [
+            key
+            for key, got in exp.items()
+            if not _within(bad[key], got, tol) and abs(bad[key] - got) > 2 * allowance(got, tol)
+        ]
+        assert far, (text, name, bad, exp)
+
+
+def check_round(split: str) -> None:
+    """No phrasing repeats within the round, and no phrasing or expected value of it is in another frozen split."""
+    assert len(_phrasings(ITEMS)) == 4 * len(ITEMS), "a phrasing repeats within the round"
+    refuse_repeats(split)
+
+
 def _phrasings(rows: list[dict[str, Any]]) -> set[str]:
-    return {" ".join(p.lower().split()) for r in rows for p in [r["question"], *r.get("paraphrases", [])]}
+    return {norm(p) for r in rows for p in [r["question"], *r.get("paraphrases", [])]}
 
 
 def refuse_repeats(split: str, skip_keys: frozenset[str] = frozenset()) -> None:
