@@ -75,6 +75,7 @@ SPLITS = (
     "dev11",
     "dev12",
     "dev13",
+    "dev14",
     "test",
     "test2",
     "test3",
@@ -88,6 +89,7 @@ SPLITS = (
     "test11",
     "test12",
     "test13",
+    "test14",
 )
 CATEGORIES = ("definition", "methodology", "best_practice", "comparison", "multi_hop")
 SUPPORT_MIN_COVERAGE = 0.6
