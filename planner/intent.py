@@ -374,7 +374,10 @@ _MECHANISM_ASK = re.compile(
     r"\bhow (?:is|was|are) (?:that|this|it)\b(?: even)? possible\b|\bhow come\b"
     r"|\bhow (?:does|do|did|can|could|would|will) [^?.]{0,80}?\b(?:end up|lead|led|cause|make|bias|inflate|exaggerat\w*"
     r"|flip|turn|hurt|happen)"
-    r"|\bwhat(?:'s|s| is) the (?:right|best|correct|proper|standard) way\b",
+    r"|\bwhat(?:'s|s| is) the (?:right|best|correct|proper|standard) way\b"
+    # "... the pooled numbers look weird. could simpsons paradox be the reason?": whether an idea explains it
+    r"|\b(?:could|can|might|would|is|was) (?:this|that|it|[a-z'\- ]{3,40}?) (?:be )?(?:the |a )?"
+    r"(?:reason|cause|explanation|culprit|to blame|behind (?:it|this|that))\b",
     re.IGNORECASE,
 )
 

@@ -18,7 +18,7 @@ from planner import calculation as calc
 from planner.answer_plans import plan_kind
 from planner.concept_phrasings import blend_neighbours
 from planner.context import number_sources, order_items, token_counter
-from planner.entity_linking import merge_embedding_links, topic_concepts
+from planner.entity_linking import merge_embedding_links, topic_concepts, without_setting
 from planner.intent import classify_intent, has_text
 from planner.question_focus import focus_question, speller_for
 from planner.retrieval import retrieve as hybrid_retrieve
@@ -174,6 +174,7 @@ def link_entities(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any],
         topics = topic_concepts(
             linked, neighbours, min_similarity=TOPIC_MIN_SIMILARITY, margin=TOPIC_MARGIN, max_topics=TOPIC_MAX
         )
+    linked = without_setting(linked)
     note = None if linked else "no known concept named; retrieval runs on the question text alone"
     updates: dict[str, Any] = {
         "entities": linked,

@@ -56,10 +56,18 @@ _QUESTION_WORDS = frozenset(
 )
 
 
+# "how long should I run it" asks for a duration: "long" there would find the passages on long-term effects
+_HOW_MUCH_OF = re.compile(r"\bhow (?:long|often|soon|early)\b")
+# the corpus writes "A/B" (no term of its own): "ab" matches only the few passages spelt "AB", whatever they are about
+_SPELLING_ONLY = frozenset({"ab", "a-b"})
+
+
 def query_terms(question: str, limit: int = MAX_QUERY_TERMS) -> list[str]:
     """Distinct content words of the question for full-text search (stop words dropped), in order."""
     out: list[str] = []
-    for term in _TERM.findall(question.lower()):
+    for term in _TERM.findall(_HOW_MUCH_OF.sub("how", question.lower())):
+        if term in _SPELLING_ONLY:
+            continue
         if term in STOP_WORDS or term in _QUESTION_WORDS or len(term) < 2 or term.isdigit():
             continue
         if term not in out:
