@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from planner.entity_linking import EntityLinker, merge_embedding_links, name_variants
-from planner.types import ConceptName
+from planner.entity_linking import EntityLinker, merge_embedding_links, name_variants, without_setting
+from planner.types import ConceptName, LinkedEntity
 
 CONCEPTS = [
     ConceptName("sample-size", "Sample size"),
@@ -17,6 +17,7 @@ CONCEPTS = [
     ConceptName("a-a-test", "A/A test", ("AA test",)),
     ConceptName("interaction", "Interaction effect", ("IT",)),
     ConceptName("complier-average-causal-effect", "Complier average causal effect", ("CACE", "LATE")),
+    ConceptName("ab-test", "A/B test", ("AB test", "A/B testing")),
 ]
 
 
@@ -148,3 +149,19 @@ def test_a_modifier_sharing_the_next_names_head_noun_names_its_own_concept() -> 
     # the words before "and" must name a concept with the head: "cats and power analysis" names one concept
     assert ids(linker, "cats and power analysis") == ["power-analysis"]
     assert ids(linker, "type 1 or a type 2 error") == ["type-ii-error"]  # "a" is no modifier of "error"
+
+
+def test_the_experiment_itself_is_left_out_when_the_question_is_about_something_else(
+    linker: EntityLinker,
+) -> None:
+    # named alongside another concept: the A/B test is the setting
+    assert without_setting(linker.link("what mde should i use for my ab test")) == linker.link(
+        "what mde should i use"
+    )
+    # linked only by embedding, the other concept still makes the A/B test the setting
+    duration = LinkedEntity("test-duration", "Test duration", "", 0.56, "embedding")
+    (ab,) = linker.link("how long should i run my ab test")
+    assert ab.concept_id == "ab-test"
+    assert without_setting([ab, duration]) == [duration]
+    # alone, it is what the question is about
+    assert without_setting([ab]) == [ab]

@@ -348,3 +348,26 @@ def test_what_a_result_means_for_a_plan_is_no_definition_question() -> None:
         "why does an underpowered win overstate the effect, and what does that mean for our forecasts?"
     )
     assert classify_intent(implication, calculable=False).intent == "methodology"
+
+
+@pytest.mark.parametrize(
+    ("question", "calculation"),
+    [
+        # whether an idea explains what was seen: the percentages describe the ramp, not two rates to size for
+        (
+            "we bumped treatment from 10% to 50% halfway through the test and the pooled numbers look weird. "
+            "could simpsons paradox be the reason?",
+            False,
+        ),
+        ("signups dropped 8% in treatment, could a tracking bug be the cause?", False),
+        ("is novelty the culprit? clicks were +12% in week 1 and +1% in week 3", False),
+        # a question that asks for the number stays a calculation, whatever else it asks
+        ("baseline 10%, we want to detect a lift to 12%. how many users? could 2 weeks be enough?", True),
+    ],
+)
+def test_asking_whether_an_idea_explains_a_result_is_no_request_to_size_a_test(
+    question: str, calculation: bool
+) -> None:
+    # ``unknown_asked=False``: the calculator's unknown (a sample size) is not what the wording asks for
+    asked = "how many" in question
+    assert wants_calculation(question, unknown_asked=asked) is calculation

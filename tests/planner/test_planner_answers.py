@@ -288,3 +288,14 @@ def test_the_second_named_concepts_strongest_remedies_are_numbered_too(short_pla
         "survival analysis, which counts each censored user" in s for s in split_sentences(response.answer)
     )
     assert response.verification.citations_valid
+
+
+def test_how_long_to_run_an_ab_test_is_answered_from_the_duration_guide(short_planner: Planner) -> None:
+    # "ab test" is the setting, and "long" of "how long" no search term: the answer led with keeping a test running
+    # for three months to measure long-term effects, and linked no test duration
+    response = short_planner.ask("how long should i run my ab test")
+    first = split_sentences(response.answer)[0]
+    assert "long-term" not in first and "three months" not in first
+    assert "week" in response.answer
+    assert [e.concept_id for e in response.entities] == ["test-duration"]
+    assert any(c.id.startswith(("test-duration", "concept-test-duration")) for c in response.citations)

@@ -112,3 +112,11 @@ def test_passages_of_a_setting_the_question_does_not_name_go_last_in_order() -> 
     assert off == ["app#1", "app#2"]
     ranked, off = in_setting_first(cands, "how long should an Android test run?", settings)
     assert [c.chunk_id for c in ranked] == ["app#1", "duration#1", "app#2", "srm#1"] and off == []
+
+
+def test_query_terms_leave_out_the_duration_idiom_and_the_ab_spelling() -> None:
+    # "how long" asks for a duration: "long" would find the passages on long-term effects
+    assert query_terms("how long should i run my ab test") == ["run", "test"]
+    assert query_terms("how often should we check results") == ["check", "results"]
+    # a long-term effect is still a topic; the corpus writes A/B, which gives no term of its own
+    assert query_terms("long-term effects of an a-b test") == ["long-term", "effects", "test"]
