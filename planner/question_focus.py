@@ -97,6 +97,12 @@ CHAT_FORMS: dict[str, str] = {
     "stat-sig": "statistically significant",
     "statsig": "statistically significant",
     "sig": "significant",
+    # dashboards colour a significant result green
+    "turns green": "becomes significant",
+    "turned green": "became significant",
+    "goes green": "becomes significant",
+    "went green": "became significant",
+    "gone green": "become significant",
 }
 
 # Hedges and greetings at the start ("sorry if this is basic but", "quick q:", "hey all,").

@@ -28,6 +28,16 @@ def test_contractions_typed_without_an_apostrophe_are_spelled_out() -> None:
     assert focus_question("we wanna stop b4 2 wks").text == "we want to stop before 2 weeks"
 
 
+def test_a_result_that_turns_green_is_a_significant_one() -> None:
+    focus = focus_question("is it ok to stop the test as soon as it turns green?")
+    assert focus.text == "is it ok to stop the test as soon as it becomes significant?"
+    assert (
+        focus_question("the dashboard went green on day 2").text
+        == "the dashboard became significant on day 2"
+    )
+    assert focus_question("we are going green on energy").text == "we are going green on energy"
+
+
 def test_self_introductions_and_chat_verbs_are_normalised() -> None:
     focus = focus_question("hiya, newbie here - how long shud we keep a test running?")
     assert focus.text == "how long should we keep a test running?"
@@ -134,10 +144,14 @@ def test_the_corpus_phrasings_name_the_situations_practitioners_describe(context
         "can we use last month's revenue to reduce variance": "cuped",
         "half the users in treatment never opened the email": "intention-to-treat",
         "we see way more users in control than in treatment": "sample-ratio-mismatch",
+        "how long should the experiment run?": "test-duration",
     }
     for question, concept in cases.items():
         assert [m.concept_id for m in phrasings.match(question)][:1] == [concept], question
     assert phrasings.match("how do I compute a confidence interval for a ratio") == []
+    # read through the focus: "turns green" is "becomes significant"
+    green = focus_question("we check results daily and stop as soon as it turns green", phrasings=phrasings)
+    assert [m.concept_id for m in green.hints][:1] == ["peeking"]
 
 
 def test_a_slash_name_is_not_corrected_or_linked_as_another(context_planner: Planner) -> None:
