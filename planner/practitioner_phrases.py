@@ -101,6 +101,32 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 # "until something hits p<0.05" is "until something is significant", as the phrasings say it
 _SIGNIFICANT = re.compile(r"\bp\s*(?:<|≤|<=)\s*(?:0?\.0[15]|0?\.1|[15]\s*%)(?![\d.])")
 _MORE_THAN_FEW = re.compile(r"\s+than\s+(?:one|two|a single|[12])\b")
+# A result of "+40%" or "doubled" asked to be trusted or shipped is the situation of Twyman's law, as an expert reads
+# it: a lift that large is first a sign of a bug or of chance. A planned effect ("detect +30%") asks no such verdict.
+SURPRISING_LIFT = 25.0  # percent, relative
+_REPORTED_LIFT = re.compile(
+    r"(?<![\w.])(?:\+\s*(?P<signed>\d+(?:\.\d+)?)\s*%"
+    r"|(?:up|lift of|uplift of|increase of|increased by|jumped|grew)\s+(?P<worded>\d+(?:\.\d+)?)\s*%"
+    r"|(?P<times>doubled|tripled|[23]x\b))"
+)
+_VERDICT_ASK = re.compile(
+    r"\b(?:ship|launch|roll (?:it )?out|trust|believ\w*|real\b|legit\w*|too good|for real|valid)", re.IGNORECASE
+)
+
+
+def _surprising_lift(lowered: str) -> str:
+    """``lowered`` with a surprisingly large reported lift written as the phrasings say it, when the question asks
+    whether to believe or ship it."""
+    if not _VERDICT_ASK.search(lowered):
+        return lowered
+
+    def told(m: re.Match[str]) -> str:
+        value = m.group("signed") or m.group("worded")
+        if value is not None and float(value) < SURPRISING_LIFT:
+            return m.group()
+        return "suspiciously large lift"
+
+    return _REPORTED_LIFT.sub(told, lowered)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +174,7 @@ def _normalise(token: str) -> str:
 def content_words(text: str) -> list[tuple[int, str, str]]:
     """``(token position, stem, word as written)`` of ``text``'s content words, in order."""
     out: list[tuple[int, str, str]] = []
-    lowered = _SIGNIFICANT.sub("significant", text.lower())
+    lowered = _surprising_lift(_SIGNIFICANT.sub("significant", text.lower()))
     previous = ""
     skip_to = -1
     for position, m in enumerate(_TOKEN.finditer(lowered)):

@@ -262,3 +262,20 @@ def test_casual_questions_reach_their_concept_and_intent(
     understand = next(step for step in state["trace"] if step["node"] == "understand")
     assert understand["inputs"]["question"] == question  # the trace keeps the original
     assert understand["outputs"]["focus"] == state["focus"] != question
+
+
+def test_a_surprisingly_large_lift_asked_to_be_trusted_reads_as_twymans_situation(
+    context_planner: Planner,
+) -> None:
+    from planner.practitioner_phrases import content_words
+
+    db, position = context_planner.graph_at(None)
+    phrasings = context_planner.graph_view(db, position).linker.phrasings
+    shipped = "tiny copy tweak on the signup page and the test shows +40% signups. ship it?"
+    assert [m.concept_id for m in phrasings.match(shipped)][:1] == ["twymans-law"]
+    assert "suspici" in [w for _, w, _ in content_words("conversion doubled in treatment, is this real?")]
+    # a small lift, or a planned one, is no such situation
+    assert "suspici" not in [w for _, w, _ in content_words("we saw +3% on clicks, can we ship?")]
+    assert "suspici" not in [
+        w for _, w, _ in content_words("can we detect a +30% lift with 2k users per arm?")
+    ]
