@@ -22,6 +22,12 @@ ASKS_ANY_DIFFERENCE = re.compile(
     r"(?:is|are) (?:it|they|any|this) real|which (?:one|variant|arm|group) (?:is|won|wins)|"
     r"not all (?:the )?(?:same|equal)|all (?:the )?(?:same|equal))"
 )
+# "which one won?", "which variant is best?", "which groups differ?", "is any better than control?": each variant against
+# the control, after the test across all arms
+ASKS_WHICH_ARM = re.compile(
+    r"\bwhich (?:one|ones|variants?|arms?|groups?|versions?|treatments?|is|are|of them)\b"
+    r"|\b(?:vs\.?|versus|against|compared (?:to|with)|better than|beat) (?:the )?control\b"
+)
 # "6k users each", "six thousand users in every arm", "each arm got 6,000 users"
 _EACH_ARM = re.compile(r"\b(?:each|per (?:arm|group|variant)|in every (?:arm|group)|every arm|apiece)\b")
 _IN_TOTAL = re.compile(r"\b(?:in all|in total|total|overall|altogether|across (?:all|the) arms)\b")

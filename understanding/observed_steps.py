@@ -4,13 +4,14 @@ and a test or interval comparing two groups (counts "x of n" or means with SDs).
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
 from understanding.aa_checks import aa_significant_count
 from understanding.arm_rates import arm_counts_in_words, users_over_the_run
 from understanding.group_order import counts_from_arm_rates, means_of_two, ordered_pairs
-from understanding.k_groups import several_counts, several_means
+from understanding.k_groups import ASKS_WHICH_ARM, several_counts, several_means
 from understanding.paired_results import paired_result
 from understanding.practical import Threshold, practical_threshold
 from understanding.quantities import Quantity, arm_counts, shares_of_total
@@ -298,6 +299,20 @@ def k_groups_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: Ste
             {"table": [[x, n - x] for x, n in counts]},
             "chi-square test across the arms",
         )
+        if ASKS_WHICH_ARM.search(t):
+            # rates as means of 0/1 values: sd = sqrt(p(1 - p) n / (n - 1)), Dunnett's own reading of a proportion
+            rates = [x / n for x, n in counts]
+            step(
+                "dunnett",
+                {
+                    "means": rates,
+                    "sds": [
+                        math.sqrt(r * (1 - r) * n / (n - 1)) for r, (_, n) in zip(rates, counts, strict=True)
+                    ],
+                    "ns": [n for _, n in counts],
+                },
+                "each variant against the control (the first arm), adjusted for the several comparisons",
+            )
         return "chi_square_independence"
     arms = several_means(t)
     params: dict[str, Any] = {}
@@ -311,4 +326,10 @@ def k_groups_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: Ste
             + ", ".join(f"{a.mean:g} (SD {a.sd:g}, n {a.n:,.0f})" for a in arms)
         )
     step("oneway_anova", params, "one-way ANOVA across the arms")
+    if params and ASKS_WHICH_ARM.search(t):
+        step(
+            "dunnett",
+            dict(params),
+            "each variant against the control (the first arm), adjusted for the several comparisons",
+        )
     return "oneway_anova"

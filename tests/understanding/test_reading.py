@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
@@ -1360,6 +1361,32 @@ def test_three_or_more_arms_are_compared_at_once() -> None:
     # two arms stay a two-group test
     (out,) = outputs("A 120/2000 vs B 150/2000, any difference?")
     assert out["p_value"] == pytest.approx(_z_p(120, 2000, 150, 2000), rel=1e-3)
+
+
+def test_which_of_several_arms_won_compares_each_variant_with_the_control() -> None:
+    # "which one won?" got the test across all arms and a note that pairwise tests were needed
+    reading = read("A 120/2000, B 150/2000, C 135/2000 - which one won?")
+    assert [s.tool for s in reading.steps] == ["chi_square_independence", "dunnett"]
+    omnibus, pairwise = (r.outputs for r in run_steps(reading))
+    assert omnibus["p_value"] == pytest.approx(
+        float(stats.chi2_contingency([[120, 1880], [150, 1850], [135, 1865]], correction=False).pvalue)
+    )
+    # conversions as 0/1 values: scipy's Dunnett on the units themselves gives the same adjusted p-values
+    arms = [np.r_[np.ones(x), np.zeros(n - x)] for x, n in [(120, 2000), (150, 2000), (135, 2000)]]
+    expected = stats.dunnett(arms[1], arms[2], control=arms[0], random_state=1)
+    assert pairwise["adjusted_p_values"] == pytest.approx(list(expected.pvalue), abs=2e-3)
+    assert pairwise["differences"] == pytest.approx([0.015, 0.0075])
+    assert "Against the control, variant 1: difference 0.015" in answer_text(run_calculation(reading))
+    # means: the ANOVA, then Dunnett on the same summary statistics
+    reading = read(
+        "means 12.1, 12.6, 13.0 with sds 4.0, 4.2, 4.1 and 500 users each: which group is different?"
+    )
+    assert [s.tool for s in reading.steps] == ["oneway_anova", "dunnett"]
+    assert reading.steps[1].params["means"] == [12.1, 12.6, 13.0]
+    # asked only whether the arms differ: the test across them alone
+    assert [s.tool for s in read("A 120/2000, B 150/2000, C 135/2000 - any difference?").steps] == [
+        "chi_square_independence"
+    ]
 
 
 def test_one_p_value_from_a_larger_family_is_adjusted_for_the_family() -> None:
