@@ -310,18 +310,30 @@ def setting_last(entities: Sequence[LinkedEntity]) -> list[LinkedEntity]:
     return [e for e in entities if e not in setting] + setting
 
 
-def without_setting(entities: Sequence[LinkedEntity]) -> list[LinkedEntity]:
+# "for an ab test", "in my a/b test", "during the experiment": the experiment as the place the question is set in
+_SETTING_BEFORE = re.compile(
+    r"\b(?:(?:for|in|on|during|within|from)\s+(?:a|an|the|my|our|your|this|that|each|every|any)|my|our|your)\s+$",
+    re.IGNORECASE,
+)
+
+
+def without_setting(question: str, entities: Sequence[LinkedEntity]) -> list[LinkedEntity]:
     """``entities`` without those whose mention only names the experiment itself ("my ab test"), when any other
-    concept is linked, by name or by embedding: the A/B test is then the question's setting, not its topic. Kept, it
-    boosted every passage that mentions an A/B test (395 of 1,113) and seeded the traversal with the domain's hub, so
-    "bayesian vs frequentist ab testing, which one?" told what an A/B test is."""
+    concept is linked, by name or by embedding, or when the mention is the place the question is set in ("how do
+    you choose metrics for an ab test"): the A/B test is then the question's setting, not its topic. Kept, it
+    boosted every passage that mentions an A/B test (395 of 1,113), seeded the traversal with the domain's hub and
+    opened the answer with what an A/B test is."""
     setting = [
         e
         for e in entities
         if e.mention and e.method != "embedding" and set(e.mention.lower().split()) <= EXPERIMENT_WORDS
     ]
     rest = [e for e in entities if e not in setting]
-    return rest if setting and rest else list(entities)
+    if setting and rest:
+        return rest
+    if setting and all(e.start > 0 and _SETTING_BEFORE.search(question[: e.start]) for e in setting):
+        return []
+    return list(entities)
 
 
 def set_aside_excluded(question: str, entities: Sequence[LinkedEntity]) -> list[LinkedEntity]:

@@ -174,24 +174,29 @@ def link_entities(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any],
         topics = topic_concepts(
             linked, neighbours, min_similarity=TOPIC_MIN_SIMILARITY, margin=TOPIC_MARGIN, max_topics=TOPIC_MAX
         )
-    linked = without_setting(linked)
+    named = linked  # an A/B test named only as the setting still puts the question in scope
+    linked = without_setting(focused, linked)
     note = None if linked else "no known concept named; retrieval runs on the question text alone"
+    if named and not linked:
+        note = (
+            "the question names the A/B test only as its setting; retrieval runs on the question text alone"
+        )
     updates: dict[str, Any] = {
         "entities": linked,
         "topics": topics,
         "concept_scores": {concept_id: round(sim, 4) for concept_id, _, sim in neighbours},
     }
     intent = state.get("intent")
-    if intent == "out_of_scope" and linked:
+    if intent == "out_of_scope" and named:
         # The question names known concepts (perhaps misspelt): it is in scope after all.
         decision = classify_intent(
             focused,
             calculable=bool(state.get("calculable")),
-            vocabulary=[*ctx.graph.linker.vocabulary, *(e.mention.lower() for e in linked if e.mention)],
+            vocabulary=[*ctx.graph.linker.vocabulary, *(e.mention.lower() for e in named if e.mention)],
         )
         if decision.intent == "out_of_scope":  # linked only by embedding: no surface mention to add
             decision = classify_intent(
-                f"{focused} {linked[0].name}", calculable=False, vocabulary=ctx.graph.linker.vocabulary
+                f"{focused} {named[0].name}", calculable=False, vocabulary=ctx.graph.linker.vocabulary
             )
         updates["intent"] = decision.intent
         note = f"intent revised from out_of_scope to {decision.intent}: the question names known concepts"

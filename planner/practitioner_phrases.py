@@ -110,7 +110,8 @@ _REPORTED_LIFT = re.compile(
     r"|(?P<times>doubled|tripled|[23]x\b))"
 )
 _VERDICT_ASK = re.compile(
-    r"\b(?:ship|launch|roll (?:it )?out|trust|believ\w*|real\b|legit\w*|too good|for real|valid)", re.IGNORECASE
+    r"\b(?:ship|launch|roll (?:it )?out|trust|believ\w*|real\b|legit\w*|too good|for real|valid)",
+    re.IGNORECASE,
 )
 
 

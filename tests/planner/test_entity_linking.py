@@ -155,13 +155,21 @@ def test_the_experiment_itself_is_left_out_when_the_question_is_about_something_
     linker: EntityLinker,
 ) -> None:
     # named alongside another concept: the A/B test is the setting
-    assert without_setting(linker.link("what mde should i use for my ab test")) == linker.link(
-        "what mde should i use"
-    )
+    question = "what mde should i use for my ab test"
+    assert without_setting(question, linker.link(question)) == linker.link("what mde should i use")
     # linked only by embedding, the other concept still makes the A/B test the setting
     duration = LinkedEntity("test-duration", "Test duration", "", 0.56, "embedding")
-    (ab,) = linker.link("how long should i run my ab test")
+    question = "how long should i run my ab test"
+    (ab,) = linker.link(question)
     assert ab.concept_id == "ab-test"
-    assert without_setting([ab, duration]) == [duration]
-    # alone, it is what the question is about
-    assert without_setting([ab]) == [ab]
+    assert without_setting(question, [ab, duration]) == [duration]
+    # alone, named as the place the question is set in, it is still the setting
+    question = "how do you choose metrics for an ab test"
+    assert without_setting(question, linker.link(question)) == []
+    # alone and asked about, it is the topic
+    for question in (
+        "what is an ab test",
+        "why bother with an ab test instead of before vs after",
+        "why not just compare before and after instead of an ab test",
+    ):
+        assert [e.concept_id for e in without_setting(question, linker.link(question))] == ["ab-test"]
