@@ -296,14 +296,19 @@ _EXCLUDING = re.compile(
 )
 
 
+def names_only_the_experiment(entity: LinkedEntity) -> bool:
+    """Whether a linked mention names nothing but the experiment itself ("ab test", "the experiment")."""
+    return (
+        bool(entity.mention)
+        and entity.method != "embedding"
+        and set(entity.mention.lower().split()) <= EXPERIMENT_WORDS
+    )
+
+
 def setting_last(entities: Sequence[LinkedEntity]) -> list[LinkedEntity]:
     """``entities`` with those whose mention only names the experiment itself moved last, when something else is
     linked by name."""
-    setting = [
-        e
-        for e in entities
-        if e.mention and e.method != "embedding" and set(e.mention.lower().split()) <= EXPERIMENT_WORDS
-    ]
+    setting = [e for e in entities if names_only_the_experiment(e)]
     named = [e for e in entities if e.method != "embedding" and e not in setting]
     if not setting or not named:
         return list(entities)
@@ -323,11 +328,7 @@ def without_setting(question: str, entities: Sequence[LinkedEntity]) -> list[Lin
     you choose metrics for an ab test"): the A/B test is then the question's setting, not its topic. Kept, it
     boosted every passage that mentions an A/B test (395 of 1,113), seeded the traversal with the domain's hub and
     opened the answer with what an A/B test is."""
-    setting = [
-        e
-        for e in entities
-        if e.mention and e.method != "embedding" and set(e.mention.lower().split()) <= EXPERIMENT_WORDS
-    ]
+    setting = [e for e in entities if names_only_the_experiment(e)]
     rest = [e for e in entities if e not in setting]
     if setting and rest:
         return rest

@@ -376,7 +376,7 @@ _MECHANISM_ASK = re.compile(
     r"|flip|turn|hurt|happen)"
     r"|\bwhat(?:'s|s| is) the (?:right|best|correct|proper|standard) way\b"
     # "... the pooled numbers look weird. could simpsons paradox be the reason?": whether an idea explains it
-    r"|\b(?:could|can|might|would|is|was) (?:this|that|it|[a-z'\- ]{3,40}?) (?:be )?(?:the |a )?"
+    r"|\b(?:could|can|might|would|is|was) (?:this|that|it|(?!(?:the|an?) (?:reason|cause|explanation|culprit)\b)[a-z'\- ]{3,40}?) (?:be )?(?:the |a )?"
     r"(?:reason|cause|explanation|culprit|to blame|behind (?:it|this|that))\b",
     re.IGNORECASE,
 )
