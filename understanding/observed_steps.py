@@ -284,6 +284,11 @@ def comparison_steps(
     return tool
 
 
+_EACH_AGAINST_CONTROL = (
+    "each variant against the control (the first arm), adjusted for the several comparisons"
+)
+
+
 def k_groups_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: StepFn) -> str:
     """Three or more arms at once: a chi-square test of their conversions, or a one-way ANOVA of their means."""
     counts = several_counts(t, quantities)
@@ -311,7 +316,7 @@ def k_groups_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: Ste
                     ],
                     "ns": [n for _, n in counts],
                 },
-                "each variant against the control (the first arm), adjusted for the several comparisons",
+                _EACH_AGAINST_CONTROL,
             )
         return "chi_square_independence"
     arms = several_means(t)
@@ -330,6 +335,6 @@ def k_groups_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: Ste
         step(
             "dunnett",
             dict(params),
-            "each variant against the control (the first arm), adjusted for the several comparisons",
+            _EACH_AGAINST_CONTROL,
         )
     return "oneway_anova"
