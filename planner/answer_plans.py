@@ -57,6 +57,7 @@ from planner.plan_sentences import (
 from planner.reranking import Rerank, reranked
 from planner.traversal import Adjacency, parallel_hops
 from planner.types import EXPERIMENT_WORDS, Candidate, ConceptPath, Hop, LinkedEntity, Source
+from textkit.markdown import headings, inner_sections
 
 # Scores each candidate sentence against the question (higher = more relevant); the planner passes an
 # embedding cosine, tests may pass any deterministic function.
@@ -492,40 +493,52 @@ class _Builder:
         Passages compete on their heading and opening sentence (what a guide section is about), a guide's over a
         concept page's; a list of mistakes is left to the pitfall. None when no passage is close enough.
         """
-        passages = [src for src in self.chunks[:LEAD_PASSAGES] if not _MISTAKES.search(src.title)]
-        opened = [
-            (src, [s for s in sentences_of(src.text) if _prose(s) and not _example_numbers(src.id, s)])
-            for src in passages
-        ]
-        opened = [(src, ss) for src, ss in opened if ss]
+        # A chunk packed from several short sections competes section by section: its first section's heading is not
+        # in its title, and the section that answers ("Should we stop a test early ...?", the second of a packed
+        # chunk) is told from its own start
+        opened: list[tuple[Source, str, str, list[str]]] = []
+        for src in self.chunks[:LEAD_PASSAGES]:
+            if _MISTAKES.search(src.title):
+                continue
+            for heading, part in inner_sections(self.raw.get(src.id, src.text), MIN_HEADING_WORDS):
+                if heading and _MISTAKES.search(heading):
+                    continue
+                ss = [s for s in sentences_of(part) if _prose(s) and not _example_numbers(src.id, s)]
+                if ss:
+                    opened.append((src, heading or section_heading(src.title), part, ss))
         if not opened:
             return None
-        heads = [f"{src.title}: {ss[0]}" for src, ss in opened]
+        # an inner section's heading and opening, without the document's title: the title is shared by all its
+        # sections and decided between them on a short opening ("Sticking to the plan: Fix the stop date ...")
+        heads = [
+            f"{heading}: {ss[0]}" if heading != section_heading(src.title) else f"{src.title}: {ss[0]}"
+            for src, heading, _, ss in opened
+        ]
         cosines = list(self.similarity(self.question, heads))
         # a section headed by the question itself ("How to test whether the plan mix changed") answers it, however
         # its opening sentence reads; a short generic heading ("When to use") is no such question
-        sections = [(i, section_heading(src.title)) for i, (src, _) in enumerate(opened)]
-        sections = [(i, h) for i, h in sections if len(h.split()) >= MIN_HEADING_WORDS]
+        sections = [(i, h) for i, (_, h, _, _) in enumerate(opened) if len(h.split()) >= MIN_HEADING_WORDS]
         if sections:
             headed = self.similarity(self.question, [h for _, h in sections])
             for (i, _), x in zip(sections, headed, strict=True):
                 cosines[i] = max(cosines[i], x)
+        ranks = {src.id: rank for rank, src in enumerate(self.chunks[:LEAD_PASSAGES])}
         scores = [
             x
             + (GUIDE_BONUS if _is_guide(src.id) else 0.0)
             + (TOPIC_BONUS if self.about_primary(src.id) else 0.0)
-            - RANK_PENALTY * rank
-            for rank, (x, (src, _)) in enumerate(zip(cosines, opened, strict=True))
+            - RANK_PENALTY * ranks[src.id]
+            for x, (src, _, _, _) in zip(cosines, opened, strict=True)
         ]
         # Not the cross-encoder's shift on these openings as on the focused evidence (``reranked``): over 396 dev
         # questions 2 answers gained a key fact and 9 lost one; it was trained on sentences, not section openings.
         # a guide section close enough to the question leads; a concept page (its definition) only when none is. A guide
         # about something else has no such priority over the answer's concept's own page: a section on running whole
         # weeks led "how do we measure long-term effects when our tests only run 2 weeks"
-        own = any(self.primary and src.id.startswith(f"concept-{self.primary}#") for src, _ in opened)
+        own = any(self.primary and src.id.startswith(f"concept-{self.primary}#") for src, _, _, _ in opened)
         guides = [
             i
-            for i, (src, _) in enumerate(opened)
+            for i, (src, _, _, _) in enumerate(opened)
             if _is_guide(src.id)
             and scores[i] >= MIN_LEAD_SIMILARITY
             and (not own or self.about_primary(src.id))
@@ -533,8 +546,8 @@ class _Builder:
         best = max(guides or range(len(opened)), key=lambda i: scores[i])
         if scores[best] < MIN_LEAD_SIMILARITY:
             return None
-        src, opening = opened[best]
-        steps = steps_of(self.raw.get(src.id, ""))
+        src, _, part, opening = opened[best]
+        steps = steps_of(part)
         if len(steps) >= 2:
             n = 1  # steps are numbered as told: one the passage no longer holds leaves no gap ("Step 2" first)
             for step in steps[:MAX_STEPS]:
@@ -840,9 +853,6 @@ def defined_subject(sentence: str) -> str | None:
     return None if subject in _PRONOUNS else subject
 
 
-_HEADING_LINE = re.compile(r"(?m)^#{1,6}\s+(.+)$")
-
-
 def as_mistake(sentence: str, title: str, markdown: str) -> str:
     """An item of a list of mistakes reads as advice without its lead ("Launching on the strength of a secondary
     metric when the primary was flat."): under a mistakes heading of the passage's ``markdown`` (a chunk's stored
@@ -851,8 +861,8 @@ def as_mistake(sentence: str, title: str, markdown: str) -> str:
     if not _GERUND.match(sentence):
         return sentence
     at = markdown.find(sentence.rstrip(".")[:40])
-    headings = [m.group(1) for m in _HEADING_LINE.finditer(markdown[: max(at, 0)])] if at >= 0 else []
-    under = bool(headings) and _MISTAKES.search(headings[-1]) is not None
+    above = headings(markdown[: max(at, 0)]) if at >= 0 else []
+    under = bool(above) and _MISTAKES.search(above[-1]) is not None
     if not under and not _MISTAKES.search(title):
         return sentence
     return f"A common mistake is {sentence[:1].lower()}{sentence[1:]}"

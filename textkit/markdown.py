@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 _HEADING = re.compile(r"(?m)^\s*#{1,6}\s+.*$")
+_HEADING_LINE = re.compile(r"(?m)^\s*#{1,6}\s+(.+?)\s*$")
 _EMPHASIS = re.compile(r"(\*\*|__|`)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 # A glossary entry, "**Term.** What it is.": the term stays the sentence's subject ("Term: what it is."), or the
@@ -30,3 +31,22 @@ def plain_text(markdown: str) -> str:
 def has_markup(text: str) -> bool:
     """Whether ``text`` carries Markdown: emphasis, code, a table bar, a heading, a bullet or a numbered item."""
     return _MARKUP.search(text) is not None
+
+
+def headings(markdown: str) -> list[str]:
+    """The Markdown's headings, in order, without their '#' marks."""
+    return [m.group(1) for m in _HEADING_LINE.finditer(markdown)]
+
+
+def inner_sections(markdown: str, min_heading_words: int = 1) -> list[tuple[str, str]]:
+    """A passage's parts under its own headings of ``min_heading_words`` or more, in order, as (heading, Markdown):
+    the part before the first such heading has the heading ''; empty parts are left out.
+
+    A chunk packed from several short sections keeps their headings in its text, and its title is only the part
+    they share; a shorter heading ("Remedies") stays inside the part it is in.
+    """
+    marks = [m for m in _HEADING_LINE.finditer(markdown) if len(m.group(1).split()) >= min_heading_words]
+    ends = [m.start() for m in marks[1:]] + [len(markdown)] if marks else []
+    parts = [("", markdown[: marks[0].start()] if marks else markdown)]
+    parts += [(m.group(1), markdown[m.end() : end]) for m, end in zip(marks, ends, strict=True)]
+    return [(h, t) for h, t in parts if t.strip()]

@@ -533,3 +533,30 @@ def test_the_pitfall_and_the_check_told_are_the_curated_items_closest_to_the_que
     assert told["pitfall"][0].startswith("A common mistake is deleting outliers from one arm only [")
     assert told["pitfall"][1] == "concept"
     assert told["how_to_check"][1] == "concept"
+
+
+def test_the_section_of_a_packed_chunk_that_answers_leads_from_its_own_start() -> None:
+    # a chunk packed from two short sections: its title is the document's, the headings are in its text
+    packed = Candidate(
+        "judgement-calls#1",
+        "judgement-calls",
+        "Judgement calls about test design",
+        "",
+        "## Can we trust a test that ran for only three days?\n\nA three-day test misses the weekly cycle of "
+        "behaviour entirely. Run whole weeks instead of partial ones.\n\n"
+        "## Should we stop a test early because the treatment is losing?\n\nStopping a clearly harmful treatment "
+        "early is reasonable and common. Follow a stopping rule for harm that was set in advance.",
+    )
+
+    def shared_words(question: str, sentences: Sequence[str]) -> list[float]:
+        asked = set(question.lower().replace("?", "").split())
+        return [0.3 + len(asked & set(s.lower().replace("?", "").split())) / 20 for s in sentences]
+
+    plan, _ = outliers_plan(
+        "best_practice", "when should we stop a losing test early?", [packed], similarity=shared_words
+    )
+    told = [i.text.split(" [")[0] for i in plan.items if i.role == "recommendation"]
+    assert told[:2] == [
+        "Stopping a clearly harmful treatment early is reasonable and common",
+        "Follow a stopping rule for harm that was set in advance",
+    ]

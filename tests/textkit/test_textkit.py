@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textkit.citations import citation_markers, cite, strip_citations
 from textkit.clipping import clip_words
-from textkit.markdown import has_markup, plain_text
+from textkit.markdown import has_markup, inner_sections, plain_text
 from textkit.numbers import number_strings, number_supported, numeric_values, parse_numbers
 from textkit.sentences import loose_sentences, prose_sentences, source_sentences, split_sentences
 
@@ -99,3 +99,24 @@ def test_markdown_becomes_the_plain_text_the_model_sees() -> None:
     )
     assert plain_text("a **bold** claim. **Power** is 0.8.") == "a bold claim. Power is 0.8."
     assert has_markup("- a bullet") and has_markup("a **bold** claim") and not has_markup("Plain prose.")
+
+
+def test_a_packed_chunk_splits_into_its_sections_under_long_enough_headings() -> None:
+    packed = (
+        "## Can we trust a test that ran for only three days?\n\nIt misses the weekend.\n\n"
+        "## Should we stop a test early because it is losing?\n\nStopping for harm is fine.\n\n"
+        "### Remedies\n\n1. Use a guardrail.\n"
+    )
+    parts = inner_sections(packed, 4)
+    assert [h for h, _ in parts] == [
+        "Can we trust a test that ran for only three days?",
+        "Should we stop a test early because it is losing?",
+    ]
+    # the short heading stays inside the section it belongs to
+    assert "Use a guardrail." in parts[1][1] and "Remedies" in parts[1][1]
+    # text before the first heading is a part of its own, with no heading; a passage without headings is one part
+    assert inner_sections("Intro.\n## A heading of five words\nBody.", 4) == [
+        ("", "Intro.\n"),
+        ("A heading of five words", "\nBody."),
+    ]
+    assert inner_sections("Just text.", 4) == [("", "Just text.")]
