@@ -153,16 +153,19 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
         ),
         2.0,
     ),
-    # "what does MDE mean" asks for a definition; "what does that mean for our forecasts" for an implication
+    # "what does MDE mean" asks for a definition; "what does that mean for our forecasts" for an implication;
+    # "what does SRM stand for" for the name and what it is
     (
         "definition",
-        re.compile(r"\bwhat does (?!(?:it|that|this|they|these|those)\b).{1,60} mean\b(?!\s+for\b)"),
+        re.compile(
+            r"\bwhat (?:does|do) (?!(?:it|that|this|they|these|those)\b).{1,60} (?:mean\b(?!\s+for\b)|stand for\b)"
+        ),
         2.0,
     ),
     (
         "best_practice",
         re.compile(
-            r"\b(best practices?|should (i|we)|recommend(ed|ation)?s?|mistakes?|pitfalls?|"
+            r"\b(best practices?|should (i|we)(?! care\b)|recommend(ed|ation)?s?|mistakes?|pitfalls?|"
             r"avoid|common errors?|tips?|do's|good practice|when to use|when should)\b"
         ),
         1.5,

@@ -371,3 +371,10 @@ def test_asking_whether_an_idea_explains_a_result_is_no_request_to_size_a_test(
     # ``unknown_asked=False``: the calculator's unknown (a sample size) is not what the wording asks for
     asked = "how many" in question
     assert wants_calculation(question, unknown_asked=asked) is calculation
+
+
+def test_what_an_abbreviation_stands_for_and_why_it_matters_is_a_definition_question() -> None:
+    # "why should I care" asks why it matters, not what to do
+    for question in ("what does SRM stand for and why should i care", "what do CUPED and MDE stand for"):
+        assert classify_intent(question, calculable=False).intent == "definition", question
+    assert classify_intent("should i use cuped on every test", calculable=False).intent == "best_practice"
