@@ -1084,12 +1084,14 @@ def build_plan(
         elif topic is not None:
             primary = topic
         elif pool:
+            # no unnamed concept is closer than the named ones (``primary_topic``): the choice is among those named
+            choices = concepts or pool
             heads = [
                 f"{details[c].get('name', c)}: {next(iter(sentences_of(str(details[c].get('definition') or ''))), '')}"
-                for c in pool
+                for c in choices
             ]
             scores = similarity(question, heads)
-            primary = pool[max(range(len(pool)), key=lambda i: (scores[i], -i))]
+            primary = choices[max(range(len(choices)), key=lambda i: (scores[i], -i))]
         asked = [c for c in asked_concepts if c in concepts]
         if kind == "best_practice" and asked and primary not in asked_concepts:
             # "+0.3% revenue per user, p=0.01 ... ship or not?": the setting names the metric, the ask the decision

@@ -8,7 +8,14 @@ from dataclasses import replace
 from typing import Any
 
 from planner.answer_plans import AnswerPlan, build_plan, plan_kind
-from planner.context import estimate_tokens, mistake_sentence, number_sources, order_items, remedy_hops
+from planner.context import (
+    concept_item,
+    estimate_tokens,
+    mistake_sentence,
+    number_sources,
+    order_items,
+    remedy_hops,
+)
 from planner.related import relevant
 from planner.traversal import Adjacency
 from planner.types import Candidate, Edge, LinkedEntity, Source
@@ -560,3 +567,31 @@ def test_the_section_of_a_packed_chunk_that_answers_leads_from_its_own_start() -
         "Stopping a clearly harmful treatment early is reasonable and common",
         "Follow a stopping rule for harm that was set in advance",
     ]
+
+
+def test_a_named_concept_stays_the_topic_when_no_unnamed_one_is_closer_by_the_concept_index() -> None:
+    # as "can i trust a test where the control got more traffic" (SRM named, Dunnett's test retrieved): the named
+    # concept is the closer by the concept index, the retrieved one's definition reads closer to the question's words
+    entities = [LinkedEntity("outliers", "Outliers", "outliers", 1.0, "phrase")]
+    chunks = [CONCEPT_PAGE, GUIDE]
+    items = order_items(
+        "methodology", entities=entities, details=DETAILS, connecting=[], related=[], chunks=chunks, adj=ADJ
+    )
+    # the retrieved concept's page is numbered too, as the planner numbers the concepts retrieval ranks high
+    items.append(concept_item(DETAILS["winsorization"], with_formula=False))
+    sources, _ = number_sources(items, None, budget=4000, count=estimate_tokens)
+    plan = build_plan(
+        "methodology",
+        "how do you deal with outliers in revenue",
+        sources=sources,
+        details=DETAILS,
+        entities=entities,
+        connecting=[],
+        candidates=chunks,
+        adj=ADJ,
+        similarity=guide_first,  # "Winsorization: Capping values." reads closer than the outliers' definition
+        retrieved_concepts=["winsorization"],
+        concept_scores={"outliers": 0.5, "winsorization": 0.45},
+    )
+    ids = {s.marker: s.id for s in sources}
+    assert f"{plan.items[0].role}:{ids[plan.items[0].marker]}" == "definition:outliers"
