@@ -281,9 +281,10 @@ def _corrected(inp: dict[str, Any]) -> str:
     )
 
 
-def result_sentence(result: dict[str, Any]) -> str:
+def result_sentence(result: dict[str, Any], *, compared_after: bool = False) -> str:
     """One readable sentence stating every output of one calculator call, rounded value first, then exact + method
-    (for a conversion sample size, what it detects as the question was read)."""
+    (for a conversion sample size, what it detects as the question was read). ``compared_after``: a later step
+    compares each variant with the control, so a test across the arms does not say that is still to be done."""
     tool = str(result.get("tool"))
     out = result.get("outputs") or {}
     rnd = result.get("outputs_rounded") or {}
@@ -371,8 +372,12 @@ def result_sentence(result: dict[str, Any]) -> str:
         told = (
             f"F = {float(out['f']):.3f} (df {df}), {_p_exact(p)}: "
             f"{'the arms differ' if p < level else 'no difference shown'} at α = {level:g} "
-            f"({len(inp['means'])} arms; {method}); which arms differ needs pairwise tests with a correction "
-            "(Tukey, or Dunnett against a control)."
+            f"({len(inp['means'])} arms; {method}); "
+            + (
+                "each variant against the control follows."
+                if compared_after
+                else "which arms differ needs pairwise tests with a correction (Tukey, or Dunnett against a control)."
+            )
         )
         return " ".join([told, *(str(n) for n in result.get("notes") or [])])
     if tool == "chi_square_independence":
@@ -381,7 +386,12 @@ def result_sentence(result: dict[str, Any]) -> str:
         told = (
             f"χ² = {float(out['chi2']):.3f} (df {out['df']}), {_p_exact(p)}: "
             f"{'the rates differ' if p < level else 'no difference shown'} at α = {level:g} across the {rows} "
-            f"groups ({method}); which groups differ needs pairwise tests with a correction."
+            f"groups ({method}); "
+            + (
+                "each variant against the control follows."
+                if compared_after
+                else "which groups differ needs pairwise tests with a correction."
+            )
         )
         return " ".join([told, *(str(n) for n in result.get("notes") or [])])
     if tool == "ci_relative_lift":
@@ -553,13 +563,21 @@ def _named_method_sentence(
             f"{_n(inp['n_per_group'])} ({method})."
         )
     if tool == "dunnett":
-        per = "; ".join(
-            f"variant {i + 1}: difference {float(d):.4g}, t = {float(tv):.3f}, adjusted p = {float(pv):.4g}"
-            for i, (d, tv, pv) in enumerate(
-                zip(out["differences"], out["t"], out["adjusted_p_values"], strict=True)
+        rows = zip(inp["means"][1:], out["differences"], out["t"], out["adjusted_p_values"], strict=True)
+        if inp.get("proportions"):  # conversion rates: each arm's rate, its difference in percentage points
+            per = "; ".join(
+                f"variant {i + 1} {_pct(m, 2)} ({100 * float(d):+.2f} points, t = {float(tv):.3f}, "
+                f"adjusted p = {float(pv):.4g})"
+                for i, (m, d, tv, pv) in enumerate(rows)
             )
-        )
-        return f"Against the control, {per} (df {out['df']}; {method})."
+            control = f"Against the control's {_pct(inp['means'][0], 2)}"
+        else:
+            per = "; ".join(
+                f"variant {i + 1}: difference {float(d):.4g}, t = {float(tv):.3f}, adjusted p = {float(pv):.4g}"
+                for i, (_, d, tv, pv) in enumerate(rows)
+            )
+            control = "Against the control"
+        return f"{control}, {per} (df {out['df']}; {method})."
     if tool == "heavy_tails" and "p_value" in out:
         p = float(out["p_value"])
         return (
@@ -616,20 +634,33 @@ def answer_text(outcome: CalculationOutcome) -> str:
     if outcome.needs:
         return needs_sentence(outcome.needs, outcome.questions, outcome.tool)
     results = outcome.results or ([outcome.result] if outcome.result else [])
-    text = " ".join(result_sentence(r) for r in results)
+    text = " ".join(step_sentences(results))
     if outcome.assumptions:
         text += f" This assumes {'; '.join(a.rstrip('.') for a in outcome.assumptions)}."
     return text
 
 
-def calculation_text(result: dict[str, Any], stated: set[str] | None = None) -> str:
+def step_sentences(results: Sequence[dict[str, Any]]) -> list[str]:
+    """Each step's sentence, in order (``result_sentence``), each knowing whether a later step compares each variant
+    with the control."""
+    return [
+        result_sentence(r, compared_after=any(later.get("tool") == "dunnett" for later in results[i + 1 :]))
+        for i, r in enumerate(results)
+    ]
+
+
+def calculation_text(result: dict[str, Any], stated: set[str] | None = None, *, sentence: str = "") -> str:
     """The calculation as a source text: the prose sentence, the inputs, the assumptions (each step of a chain, an
     assumption once: the source shares the context's token budget with the passages)."""
     stated = set() if stated is None else stated
     if result.get("steps"):
-        return " ".join(calculation_text(step, stated) for step in result["steps"])
+        steps = result["steps"]
+        told = step_sentences(steps)
+        return " ".join(
+            calculation_text(step, stated, sentence=t) for step, t in zip(steps, told, strict=True)
+        )
     inputs = result.get("inputs") or {}
-    parts = [result_sentence(result).rstrip(".")]
+    parts = [(sentence or result_sentence(result)).rstrip(".")]
     # what the sentence's reading clause says is not listed again (the source's words must support the answer's)
     said = (
         _READ_INPUTS
@@ -696,7 +727,7 @@ def combined_result(outcome: CalculationOutcome | None) -> dict[str, Any] | None
 def outcome_sentence(outcome: CalculationOutcome, marker: int) -> str:
     """Every step's sentence, cited, then the assumptions once: the lead of a calculation answer."""
     results = outcome_results(outcome)
-    text = " ".join(result_sentence(r).rstrip(".") + f" [{marker}]." for r in results)
+    text = " ".join(t.rstrip(".") + f" [{marker}]." for t in step_sentences(results))
     assumptions = list(dict.fromkeys(str(a) for r in results for a in r.get("assumptions") or []))
     if assumptions:
         text += f" This assumes {'; '.join(a.rstrip('.') for a in assumptions)} [{marker}]."

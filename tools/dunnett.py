@@ -49,12 +49,25 @@ def dunnett_from_summary(
 
 def dunnett_result(
     means: Sequence[float],
-    sds: Sequence[float],
-    ns: Sequence[float],
+    sds: Sequence[float] | None = None,
+    ns: Sequence[float] = (),
     alternative: str = "two-sided",
     alpha: float = 0.05,
+    proportions: bool = False,
 ) -> CalculationResult:
-    """Dunnett's many-to-one test; the first arm is the control. Gives adjusted p-values per variant."""
+    """Dunnett's many-to-one test; the first arm is the control. Gives adjusted p-values per variant.
+
+    ``proportions``: the means are conversion rates, each arm's SD that of its 0/1 values (``sds`` not needed).
+    """
+    if proportions:
+        rates = [checks.proportion("means", v, open_interval=False) for v in means]
+        if len(rates) == len(ns):
+            sds = [binary_sd(r, float(n)) for r, n in zip(rates, ns, strict=True)]
+    if sds is None:
+        raise CalculationInputError(
+            "sds",
+            "give each arm's standard deviation, or proportions=true when the means are conversion rates",
+        )
     if not len(means) == len(sds) == len(ns):
         raise CalculationInputError(
             "sds", f"give one mean, SD and size per arm; got {len(means)}, {len(sds)}, {len(ns)}"
@@ -62,7 +75,12 @@ def dunnett_result(
     if len(means) < 3:
         raise CalculationInputError("means", "Dunnett needs a control and at least two variants (3 arms)")
     ms = [checks.finite("means", v) for v in means]
-    ss = [checks.positive("sds", v) for v in sds]
+    # an arm of conversion rates that converted none or all of its users has no spread of its own; the pooled SD has
+    ss = [float(v) for v in sds] if proportions else [checks.positive("sds", v) for v in sds]
+    if not any(ss):
+        raise CalculationInputError(
+            "means", "every arm converted all or none of its users: nothing varies to test"
+        )
     nn = [checks.count("ns", v, minimum=2) for v in ns]
     alt = checks.alternative(alternative)
     a = checks.alpha(alpha)
@@ -71,7 +89,14 @@ def dunnett_result(
     return CalculationResult(
         tool="dunnett",
         method="Dunnett's many-to-one test (single step, pooled variance, multivariate t)",
-        inputs={"means": ms, "sds": ss, "ns": nn, "alternative": alt, "alpha": a},
+        inputs={
+            "means": ms,
+            "sds": ss,
+            "ns": nn,
+            "alternative": alt,
+            "alpha": a,
+            **({"proportions": True} if proportions else {}),
+        },
         outputs={
             "differences": [v - ms[0] for v in ms[1:]],
             "t": t,
@@ -98,6 +123,11 @@ def dunnett_result(
             ),
         ),
     )
+
+
+def binary_sd(rate: float, n: float) -> float:
+    """The SD of n values of 0 and 1 whose mean is ``rate`` (with the n − 1 denominator): √(p(1 − p)·n/(n − 1))."""
+    return math.sqrt(rate * (1 - rate) * n / (n - 1)) if n > 1 else 0.0
 
 
 def _unadjusted(t: Sequence[float], df: int, alt: str) -> list[float]:

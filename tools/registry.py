@@ -661,11 +661,21 @@ TOOLS: dict[str, ToolSpec] = {
             "dunnett",
             "Dunnett's many-to-one test: each variant against one control, from means, SDs and sizes",
             (
-                _p("means", "float_list", "mean of each arm, control first", required=True),
-                _p("sds", "float_list", "standard deviation of each arm, control first", required=True),
+                _p(
+                    "means",
+                    "float_list",
+                    "mean of each arm, control first (a rate when proportions)",
+                    required=True,
+                ),
+                _p(
+                    "sds",
+                    "float_list",
+                    "standard deviation of each arm, control first (not with proportions)",
+                ),
                 _p("ns", "float_list", "size of each arm, control first", required=True),
                 ALTERNATIVE,
                 ALPHA,
+                _p("proportions", "bool", "the means are conversion rates (SDs from the rates)", False),
             ),
             dunnett.dunnett_result,
         ),

@@ -11,7 +11,7 @@ from understanding.adjustment_steps import one_p_value_of_a_family
 from understanding.arm_rates import arm_counts_in_words, arm_rates
 from understanding.arm_statistics import arm_summaries
 from understanding.interval_steps import given_interval
-from understanding.k_groups import ASKS_ANY_DIFFERENCE, several_counts, several_means
+from understanding.k_groups import ASKS_ANY_DIFFERENCE, ASKS_WHICH_ARM, several_counts, several_means
 from understanding.named_methods import named_family
 from understanding.paired_results import paired_result
 from understanding.quantities import Quantity, shares_of_total
@@ -135,9 +135,10 @@ def _choose(t: str, roles: dict[str, Grounded], quantities: list[Quantity]) -> t
     # "same 40 users before and after: mean change 1.2, sd of the changes 3.1. significant?": a paired t test
     if ASKS_SIG.search(t) and not ASKS_SIZE.search(t) and paired_result(t) is not None:
         return "paired_t", "p_value"
-    # "A 120/2000, B 150/2000, C 135/2000: any difference?": all the arms at once, not the first two
+    # "A 120/2000, B 150/2000, C 135/2000: any difference?" or "... which group beats control?": all the arms at
+    # once, not the first two
     if (
-        ASKS_ANY_DIFFERENCE.search(t)
+        (ASKS_ANY_DIFFERENCE.search(t) or ASKS_WHICH_ARM.search(t))
         and not ASKS_SIZE.search(t)
         and not PLANNING.search(t)
         and (several_counts(t, quantities) is not None or several_means(t) is not None)

@@ -4,7 +4,6 @@ and a test or interval comparing two groups (counts "x of n" or means with SDs).
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
@@ -305,17 +304,9 @@ def k_groups_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: Ste
             "chi-square test across the arms",
         )
         if ASKS_WHICH_ARM.search(t):
-            # rates as means of 0/1 values: sd = sqrt(p(1 - p) n / (n - 1)), Dunnett's own reading of a proportion
-            rates = [x / n for x, n in counts]
             step(
                 "dunnett",
-                {
-                    "means": rates,
-                    "sds": [
-                        math.sqrt(r * (1 - r) * n / (n - 1)) for r, (_, n) in zip(rates, counts, strict=True)
-                    ],
-                    "ns": [n for _, n in counts],
-                },
+                {"means": [x / n for x, n in counts], "ns": [n for _, n in counts], "proportions": True},
                 _EACH_AGAINST_CONTROL,
             )
         return "chi_square_independence"

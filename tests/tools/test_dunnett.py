@@ -33,6 +33,29 @@ def test_two_arms_are_not_a_many_to_one_comparison() -> None:
     assert exc.value.field == "means"
 
 
+def test_conversion_rates_are_means_of_zero_one_values() -> None:
+    counts = [(120, 2000), (150, 2000), (135, 2000)]
+    result = dunnett_result([x / n for x, n in counts], ns=[n for _, n in counts], proportions=True)
+    units = [np.r_[np.ones(x), np.zeros(n - x)] for x, n in counts]
+    # the SDs are those of the 0/1 values themselves, so the statistic is scipy's on the units
+    assert result.inputs["sds"] == pytest.approx([float(np.std(u, ddof=1)) for u in units], rel=1e-12)
+    assert result.outputs["t"] == pytest.approx(
+        list(stats.dunnett(units[1], units[2], control=units[0]).statistic), rel=1e-9
+    )
+    assert result.inputs["proportions"] is True
+    # an arm with no conversions has no spread of its own, but the pooled SD has
+    assert dunnett_result([0.0, 0.01, 0.02], ns=[500, 500, 500], proportions=True).outputs["t"][1] > 0
+    with pytest.raises(CalculationInputError) as exc:
+        dunnett_result([0.0, 0.0, 0.0], ns=[500, 500, 500], proportions=True)
+    assert "nothing varies" in exc.value.reason
+    with pytest.raises(CalculationInputError) as exc:
+        dunnett_result([1.2, 0.1, 0.2], ns=[500, 500, 500], proportions=True)
+    assert exc.value.field == "means"
+    with pytest.raises(CalculationInputError) as exc:
+        dunnett_result([12.1, 12.6, 13.0], ns=[500, 500, 500])
+    assert exc.value.field == "sds" and "proportions=true" in exc.value.reason
+
+
 def test_per_unit_values_give_scipys_documented_example() -> None:
     # scipy.stats.dunnett documentation, Examples (Dunnett 1955 data above): res.pvalue ≈ [0.62004941, 0.0059035];
     # the multivariate-t integration is randomised, hence the tolerance.

@@ -1376,13 +1376,24 @@ def test_which_of_several_arms_won_compares_each_variant_with_the_control() -> N
     expected = stats.dunnett(arms[1], arms[2], control=arms[0], random_state=1)
     assert pairwise["adjusted_p_values"] == pytest.approx(list(expected.pvalue), abs=2e-3)
     assert pairwise["differences"] == pytest.approx([0.015, 0.0075])
-    assert "Against the control, variant 1: difference 0.015" in answer_text(run_calculation(reading))
+    told = answer_text(run_calculation(reading))
+    # rates read as rates: each arm's rate and its difference in percentage points, not "difference 0.015"
+    assert "Against the control's 6.00%, variant 1 7.50% (+1.50 points" in told
+    assert "variant 2 6.75% (+0.75 points" in told
+    # the test across the arms no longer says that pairwise tests are still to be done
+    assert "needs pairwise tests" not in told and "each variant against the control follows" in told
     # means: the ANOVA, then Dunnett on the same summary statistics
     reading = read(
         "means 12.1, 12.6, 13.0 with sds 4.0, 4.2, 4.1 and 500 users each: which group is different?"
     )
     assert [s.tool for s in reading.steps] == ["oneway_anova", "dunnett"]
     assert reading.steps[1].params["means"] == [12.1, 12.6, 13.0]
+    # asked which arm beats the control, without asking whether they differ: the same two steps
+    reading = read(
+        "means 12.1, 12.6, 13.0 with sds 4.0, 4.2, 4.1 and 500 users each: which group beats control?"
+    )
+    assert [s.tool for s in reading.steps] == ["oneway_anova", "dunnett"]
+    assert "variant 2: difference 0.9" in answer_text(run_calculation(reading))
     # asked only whether the arms differ: the test across them alone
     assert [s.tool for s in read("A 120/2000, B 150/2000, C 135/2000 - any difference?").steps] == [
         "chi_square_independence"
