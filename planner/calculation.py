@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from planner.types import CalculationOutcome
+from understanding.k_groups import CONTROL_NAMES
 
 # How ``needs`` are phrased to the user, by calculator input name; unknown names are humanised.
 _NEED_PHRASES: dict[str, str] = {
@@ -563,21 +564,23 @@ def _named_method_sentence(
             f"{_n(inp['n_per_group'])} ({method})."
         )
     if tool == "dunnett":
-        rows = zip(inp["means"][1:], out["differences"], out["t"], out["adjusted_p_values"], strict=True)
+        labels = [str(v) for v in inp.get("labels") or []]
+        names = labels[1:] or [f"variant {i + 1}" for i in range(len(out["differences"]))]
+        rows = zip(
+            names, inp["means"][1:], out["differences"], out["t"], out["adjusted_p_values"], strict=True
+        )
+        control = "the control" if not labels or labels[0] in CONTROL_NAMES else f"{labels[0]} (the control)"
         if inp.get("proportions"):  # conversion rates: each arm's rate, its difference in percentage points
             per = "; ".join(
-                f"variant {i + 1} {_pct(m, 2)} ({100 * float(d):+.2f} points, t = {float(tv):.3f}, "
-                f"adjusted p = {float(pv):.4g})"
-                for i, (m, d, tv, pv) in enumerate(rows)
+                f"{name} {_pct(m, 2)} ({100 * float(d):+.2f} points, t = {float(tv):.3f}, adjusted p = {float(pv):.4g})"
+                for name, m, d, tv, pv in rows
             )
-            control = f"Against the control's {_pct(inp['means'][0], 2)}"
-        else:
-            per = "; ".join(
-                f"variant {i + 1}: difference {float(d):.4g}, t = {float(tv):.3f}, adjusted p = {float(pv):.4g}"
-                for i, (_, d, tv, pv) in enumerate(rows)
-            )
-            control = "Against the control"
-        return f"{control}, {per} (df {out['df']}; {method})."
+            return f"Against {control} at {_pct(inp['means'][0], 2)}, {per} (df {out['df']}; {method})."
+        per = "; ".join(
+            f"{name}: difference {float(d):.4g}, t = {float(tv):.3f}, adjusted p = {float(pv):.4g}"
+            for name, _, d, tv, pv in rows
+        )
+        return f"Against {control}, {per} (df {out['df']}; {method})."
     if tool == "heavy_tails" and "p_value" in out:
         p = float(out["p_value"])
         return (

@@ -54,11 +54,19 @@ def dunnett_result(
     alternative: str = "two-sided",
     alpha: float = 0.05,
     proportions: bool = False,
+    labels: Sequence[str] | None = None,
 ) -> CalculationResult:
     """Dunnett's many-to-one test; the first arm is the control. Gives adjusted p-values per variant.
 
-    ``proportions``: the means are conversion rates, each arm's SD that of its 0/1 values (``sds`` not needed).
+    ``proportions``: the means are conversion rates, each arm's SD that of its 0/1 values (``sds`` not needed);
+    ``labels``: a distinct name for each arm, control first, kept with the inputs to name the comparisons.
     """
+    if labels is not None and (
+        len(labels) != len(means) or len(set(labels)) != len(labels) or not all(labels)
+    ):
+        raise CalculationInputError(
+            "labels", f"give one distinct name per arm ({len(means)}); got {list(labels)}"
+        )
     if proportions:
         rates = [checks.proportion("means", v, open_interval=False) for v in means]
         if len(rates) == len(ns):
@@ -96,6 +104,7 @@ def dunnett_result(
             "alternative": alt,
             "alpha": a,
             **({"proportions": True} if proportions else {}),
+            **({"labels": list(labels)} if labels is not None else {}),
         },
         outputs={
             "differences": [v - ms[0] for v in ms[1:]],

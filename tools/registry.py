@@ -43,7 +43,7 @@ from tools import (
 from tools.errors import CalculationInputError, UnknownToolError
 from tools.result import CalculationResult
 
-PARAM_TYPES = ("float", "int", "str", "bool", "float_list", "table")
+PARAM_TYPES = ("float", "int", "str", "bool", "float_list", "str_list", "table")
 
 
 @dataclass(frozen=True)
@@ -676,6 +676,7 @@ TOOLS: dict[str, ToolSpec] = {
                 ALTERNATIVE,
                 ALPHA,
                 _p("proportions", "bool", "the means are conversion rates (SDs from the rates)", False),
+                _p("labels", "str_list", "a name for each arm, control first (e.g. A, B, C)"),
             ),
             dunnett.dunnett_result,
         ),
@@ -847,6 +848,7 @@ MAX_MAGNITUDE = 1e12
 MIN_SCALAR_MAGNITUDE = 1e-12
 MIN_LIST_MAGNITUDE = sys.float_info.min  # p-values may be tiny, but not subnormal
 MAX_LIST_ITEMS = 10_000
+MAX_NAME_CHARS = 60  # an arm's name ("variant B", "new checkout"), not a text
 
 
 def _check_number(name: str, value: float, *, smallest: float) -> None:
@@ -872,6 +874,11 @@ def check_finite_inputs(spec: ParamSpec, value: Any) -> None:
             raise CalculationInputError(spec.name, f"at most {MAX_LIST_ITEMS} values; got {len(value)}")
         for item in value:
             _check_number(spec.name, item, smallest=MIN_LIST_MAGNITUDE)
+    elif spec.type == "str_list":
+        if len(value) > MAX_LIST_ITEMS or any(len(v) > MAX_NAME_CHARS for v in value):
+            raise CalculationInputError(
+                spec.name, f"at most {MAX_LIST_ITEMS} names of at most {MAX_NAME_CHARS} characters each"
+            )
     elif spec.type == "table":
         if not value or len(value) > MAX_LIST_ITEMS:
             raise CalculationInputError(spec.name, f"needs 1 to {MAX_LIST_ITEMS} rows; got {len(value)}")
@@ -914,6 +921,11 @@ def _coerce(spec: ParamSpec, value: Any) -> Any:
                 raise TypeError(value)
             items = value.replace(";", ",").split(",") if isinstance(value, str) else list(value)
             return [_number(v) for v in items if not (isinstance(v, str) and not v.strip())]
+        if spec.type == "str_list":
+            if not isinstance(value, str | list | tuple) or not all(isinstance(v, str) for v in value):
+                raise TypeError(value)
+            names = value.split(",") if isinstance(value, str) else list(value)
+            return [" ".join(v.split()) for v in names if v.strip()]
         if spec.type == "table":
             if not isinstance(value, str | list | tuple):
                 raise TypeError(value)

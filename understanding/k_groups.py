@@ -49,11 +49,46 @@ def _numbers(text: str) -> list[float]:
 
 def several_counts(t: str, quantities: list[Quantity]) -> list[tuple[int, int]] | None:
     """(conversions, users) of each of three or more arms: "120/2000" pairs, or rates of users ("4.0% of 10k")."""
+    arms = _counted_arms(t, quantities)
+    return None if arms is None else [counts for counts, _ in arms]
+
+
+def count_arm_names(t: str, quantities: list[Quantity]) -> list[str] | None:
+    """The name each arm of ``several_counts`` is given right before its numbers ("A 120/2000", "control: 6.2%",
+    "variant 2 had 135 of 2000"), in the same order; None unless every arm has its own name."""
+    arms = _counted_arms(t, quantities)
+    if arms is None:
+        return None
+    names: list[str] = []
+    low = 0
+    for _, q in arms:
+        m = _ARM_NAME.search(t[max(low, q.start - 25) : q.start])
+        if m is None:
+            return None
+        name = " ".join(m.group(1).split())
+        names.append(
+            name.upper() if len(name) == 1 else re.sub(r"\b([a-z])$", lambda c: c.group(1).upper(), name)
+        )
+        low = q.end
+    return names if len(set(names)) == len(names) else None
+
+
+# the names that make an arm the control ("control 120/2000, B 150/2000, C 135/2000")
+CONTROL_NAMES = frozenset({"control", "baseline", "holdout"})
+# a name right before an arm's numbers: "control 120/2000", "b: 150/2000", "variant 2 = 135/2000", "arm c had 40 of"
+_ARM_NAME = re.compile(
+    r"(?:^|[\s,;(])(control|baseline|holdout|(?:variant|arm|group|version|treatment)\s*[a-z0-9]{1,2}|v\d|[a-z])"
+    r"\s*(?:[:=(]|-|got|had|has|with|saw|converted)?\s*$"
+)
+
+
+def _counted_arms(t: str, quantities: list[Quantity]) -> list[tuple[tuple[int, int], Quantity]] | None:
+    """Each arm's (conversions, users) with the quantity its numbers start at (see ``several_counts``)."""
     pairs = [q for q in quantities if q.unit == "pair" and len(q.values) == 2]
     if len(pairs) >= MIN_ARMS:
-        arms = [(int(q.values[0]), int(q.values[1])) for q in pairs]
-        return arms if all(0 <= x <= n and n > 0 for x, n in arms) else None
-    rated: list[tuple[int, int]] = []
+        arms = [((int(q.values[0]), int(q.values[1])), q) for q in pairs]
+        return arms if all(0 <= x <= n and n > 0 for (x, n), _ in arms) else None
+    rated: list[tuple[tuple[int, int], Quantity]] = []
     for q, nxt in itertools.pairwise(quantities):
         if (
             q.unit == "percent"
@@ -61,7 +96,7 @@ def several_counts(t: str, quantities: list[Quantity]) -> list[tuple[int, int]] 
             and nxt.unit == "count"
             and re.fullmatch(r"\s*of\s*", t[q.end : nxt.start])
         ):
-            rated.append((round(q.value / 100 * nxt.value), int(nxt.value)))
+            rated.append(((round(q.value / 100 * nxt.value), int(nxt.value)), q))
     if len(rated) >= MIN_ARMS:
         return rated
     # "control 6.2%, B 5.8%, C 6.7%, D 7.1% converted" with "6k users each": one size for every arm
@@ -82,7 +117,7 @@ def several_counts(t: str, quantities: list[Quantity]) -> list[tuple[int, int]] 
     ]
     if len(rates) >= MIN_ARMS and len(sizes) == 1:
         n = int(sizes[0].value)
-        return [(round(q.value / 100 * n), n) for q in rates]
+        return [((round(q.value / 100 * n), n), q) for q in rates]
     totals = [
         q
         for q in quantities
@@ -91,7 +126,7 @@ def several_counts(t: str, quantities: list[Quantity]) -> list[tuple[int, int]] 
     if len(rates) >= MIN_ARMS and len(totals) == 1 and not sizes:
         # "40k users in all": split evenly over the arms (the answer says how many each)
         n = round(totals[0].value / len(rates))
-        return [(round(q.value / 100 * n), n) for q in rates]
+        return [((round(q.value / 100 * n), n), q) for q in rates]
     return None
 
 

@@ -10,7 +10,13 @@ from typing import Any
 from understanding.aa_checks import aa_significant_count
 from understanding.arm_rates import arm_counts_in_words, users_over_the_run
 from understanding.group_order import counts_from_arm_rates, means_of_two, ordered_pairs
-from understanding.k_groups import ASKS_WHICH_ARM, several_counts, several_means
+from understanding.k_groups import (
+    ASKS_WHICH_ARM,
+    CONTROL_NAMES,
+    count_arm_names,
+    several_counts,
+    several_means,
+)
 from understanding.paired_results import paired_result
 from understanding.practical import Threshold, practical_threshold
 from understanding.quantities import Quantity, arm_counts, shares_of_total
@@ -292,11 +298,21 @@ def k_groups_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: Ste
     """Three or more arms at once: a chi-square test of their conversions, or a one-way ANOVA of their means."""
     counts = several_counts(t, quantities)
     if counts is not None:
+        names = count_arm_names(t, quantities)
+        if names is not None and names[0] not in CONTROL_NAMES:
+            # "B 150/2000, control 120/2000, C 135/2000": the control is the arm the others are compared with
+            first = next((i for i, name in enumerate(names) if name in CONTROL_NAMES), 0)
+            order = [first, *(i for i in range(len(names)) if i != first)]
+            counts, names = [counts[i] for i in order], [names[i] for i in order]
         b.used["arms"] = Grounded(
             [list(c) for c in counts], "question", None, "conversions and users of each arm"
         )
         b.notes.append(
-            "each arm's conversions and users read as " + ", ".join(f"{x:,} of {n:,}" for x, n in counts)
+            "each arm's conversions and users read as "
+            + ", ".join(
+                f"{name} {x:,} of {n:,}" if name else f"{x:,} of {n:,}"
+                for name, (x, n) in zip(names or [""] * len(counts), counts, strict=True)
+            )
         )
         step(
             "chi_square_independence",
@@ -306,7 +322,12 @@ def k_groups_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: Ste
         if ASKS_WHICH_ARM.search(t):
             step(
                 "dunnett",
-                {"means": [x / n for x, n in counts], "ns": [n for _, n in counts], "proportions": True},
+                {
+                    "means": [x / n for x, n in counts],
+                    "ns": [n for _, n in counts],
+                    "proportions": True,
+                    **({"labels": names} if names is not None else {}),
+                },
                 _EACH_AGAINST_CONTROL,
             )
         return "chi_square_independence"

@@ -46,7 +46,7 @@ function chooseTool(name, { push = true } = {}) {
     } else if (p.type === "float" || p.type === "int") {
       input = el("input", { type: "number", name: p.name, step: "any", value: start ?? "", placeholder: p.required ? "required" : "optional" });
     } else {
-      input = el("input", { type: "text", name: p.name, value: Array.isArray(start) ? start.join(", ") : (start ?? ""), placeholder: p.type === "float_list" ? "comma-separated numbers" : p.type === "table" ? "rows; cells, e.g. 10,20; 30,40" : "" });
+      input = el("input", { type: "text", name: p.name, value: Array.isArray(start) ? start.join(", ") : (start ?? ""), placeholder: p.type === "float_list" ? "comma-separated numbers" : p.type === "str_list" ? "comma-separated names" : p.type === "table" ? "rows; cells, e.g. 10,20; 30,40" : "" });
     }
     input.dataset.type = p.type;
     form.append(el("label", { "data-param": p.name }, el("span", { class: "name" }, label(p.name), p.required ? el("span", { class: "req", title: "required" }, " *") : ""), input, el("span", { class: "help" }, p.description)));
@@ -70,6 +70,7 @@ function parseValue(type, raw) {
   if (type === "float" || type === "int") return Number(raw);
   if (type === "bool") return raw === "true";
   if (type === "float_list") return raw.split(/[,\s;]+/).filter(Boolean).map(Number);
+  if (type === "str_list") return raw.split(",").map((name) => name.trim()).filter(Boolean);
   if (type === "table") return raw.split(";").map((row) => row.split(/[,\s]+/).filter(Boolean).map(Number));
   return raw;
 }

@@ -92,6 +92,7 @@ BAD_NUMBERS: list[Any] = [
     {"a": 1},
 ]
 BAD_LISTS: list[Any] = [[1e308, 1.0], [float("1e-320"), 0.5], ["nan", 1], [[1, 2]], {"a": 1}, 7, [10**400]]
+BAD_NAMES: list[Any] = [["x" * 61, "B", "C"], [1, 2, 3], [["A"]], {"a": 1}, 7]
 BAD_TABLES: list[Any] = [
     [[1, 2, 3], [4]],
     [[10**30, 2], [3, 4]],
@@ -106,14 +107,20 @@ def _plausible(p: ParamSpec) -> Any:
     if p.choices:
         return p.choices[0]
     return {"float": 0.5, "int": 100, "bool": True, "str": "x", "float_list": [100, 110],
-            "table": [[10, 20], [30, 40]]}[p.type]  # fmt: skip
+            "str_list": ["A", "B", "C"], "table": [[10, 20], [30, 40]]}[p.type]  # fmt: skip
 
 
 def _calculator_cases() -> list[tuple[str, str, Any]]:
     cases = []
     for name, spec in sorted(TOOLS.items()):
         for p in spec.params:
-            bad = {"float": BAD_NUMBERS, "int": BAD_NUMBERS, "float_list": BAD_LISTS, "table": BAD_TABLES}
+            bad = {
+                "float": BAD_NUMBERS,
+                "int": BAD_NUMBERS,
+                "float_list": BAD_LISTS,
+                "str_list": BAD_NAMES,
+                "table": BAD_TABLES,
+            }
             for value in bad.get(p.type, []):
                 cases.append((name, p.name, value))
     return cases

@@ -178,3 +178,18 @@ def test_missing_required_parameter_names_it() -> None:
     with pytest.raises(CalculationInputError) as err:
         run_tool("ci_proportion", {"successes": 3})
     assert err.value.field == "n"
+
+
+def test_names_are_a_list_of_short_strings() -> None:
+    labels = next(p for p in TOOLS["dunnett"].params if p.name == "labels")
+    result = run_tool(
+        "dunnett",
+        {"means": [0.06, 0.075, 0.0675], "ns": [2000] * 3, "proportions": True, "labels": "A, B ,C"},
+    )
+    assert labels.type == "str_list" and result.inputs["labels"] == ["A", "B", "C"]
+    with pytest.raises(CalculationInputError) as exc:
+        run_tool(
+            "dunnett",
+            {"means": [0.06, 0.075, 0.0675], "ns": [2000] * 3, "proportions": True, "labels": "A,A,B"},
+        )
+    assert exc.value.field == "labels"

@@ -1377,9 +1377,10 @@ def test_which_of_several_arms_won_compares_each_variant_with_the_control() -> N
     assert pairwise["adjusted_p_values"] == pytest.approx(list(expected.pvalue), abs=2e-3)
     assert pairwise["differences"] == pytest.approx([0.015, 0.0075])
     told = answer_text(run_calculation(reading))
-    # rates read as rates: each arm's rate and its difference in percentage points, not "difference 0.015"
-    assert "Against the control's 6.00%, variant 1 7.50% (+1.50 points" in told
-    assert "variant 2 6.75% (+0.75 points" in told
+    # rates read as rates, each arm by its name: its rate and its difference in points, not "variant 1: difference
+    # 0.015"
+    assert "Against A (the control) at 6.00%, B 7.50% (+1.50 points" in told
+    assert "C 6.75% (+0.75 points" in told
     # the test across the arms no longer says that pairwise tests are still to be done
     assert "needs pairwise tests" not in told and "each variant against the control follows" in told
     # means: the ANOVA, then Dunnett on the same summary statistics
@@ -1394,6 +1395,14 @@ def test_which_of_several_arms_won_compares_each_variant_with_the_control() -> N
     )
     assert [s.tool for s in reading.steps] == ["oneway_anova", "dunnett"]
     assert "variant 2: difference 0.9" in answer_text(run_calculation(reading))
+    # the arm named as the control is the one the others are compared with, wherever it is written
+    reading = read("B 150/2000, control 120/2000, C 135/2000 - which is better than control?")
+    assert reading.steps[1].params["means"] == pytest.approx([0.06, 0.075, 0.0675])
+    assert reading.steps[1].params["labels"] == ["control", "B", "C"]
+    assert "Against the control at 6.00%, B 7.50%" in answer_text(run_calculation(reading))
+    # arms without names are numbered
+    told = answer_text(run_calculation(read("120/2000, 150/2000, 135/2000 which one won")))
+    assert "Against the control at 6.00%, variant 1 7.50%" in told
     # asked only whether the arms differ: the test across them alone
     assert [s.tool for s in read("A 120/2000, B 150/2000, C 135/2000 - any difference?").steps] == [
         "chi_square_independence"
