@@ -299,3 +299,13 @@ def test_how_long_to_run_an_ab_test_is_answered_from_the_duration_guide(short_pl
     assert "week" in response.answer
     assert [e.concept_id for e in response.entities] == ["test-duration"]
     assert any(c.id.startswith(("test-duration", "concept-test-duration")) for c in response.citations)
+
+
+def test_when_to_stop_an_ab_test_is_answered_from_the_section_on_stopping(short_planner: Planner) -> None:
+    # the section that answers is the second of a chunk packed from several short sections; the answer led with
+    # whether an A/A test is needed before every A/B test
+    response = short_planner.ask("when should i stop my ab test")
+    first = split_sentences(response.answer)[0]
+    assert "A/A" not in first
+    assert first.startswith("Stopping a test early"), first
+    assert "peeking" in response.answer
