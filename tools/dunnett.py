@@ -58,7 +58,8 @@ def dunnett_result(
 ) -> CalculationResult:
     """Dunnett's many-to-one test; the first arm is the control. Gives adjusted p-values per variant.
 
-    ``proportions``: the means are conversion rates, each arm's SD that of its 0/1 values (``sds`` not needed);
+    ``proportions``: the means are conversion rates, each arm's SD that of its 0/1 values (``sds`` not needed, and
+    replaced if given);
     ``labels``: a distinct name for each arm, control first, kept with the inputs to name the comparisons.
     """
     if labels is not None and (
@@ -69,8 +70,11 @@ def dunnett_result(
         )
     if proportions:
         rates = [checks.proportion("means", v, open_interval=False) for v in means]
-        if len(rates) == len(ns):
-            sds = [binary_sd(r, float(n)) for r, n in zip(rates, ns, strict=True)]
+        if len(rates) != len(ns):
+            raise CalculationInputError(
+                "ns", f"give one size per arm; got {len(rates)} rates and {len(ns)} sizes"
+            )
+        sds = [binary_sd(r, float(n)) for r, n in zip(rates, ns, strict=True)]
     if sds is None:
         raise CalculationInputError(
             "sds",

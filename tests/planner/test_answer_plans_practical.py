@@ -93,12 +93,16 @@ def outliers_plan(
     clip: Callable[[Source], Source] = lambda s: s,
     similarity: Callable[[str, Sequence[str]], list[float]] = guide_first,
     details: Mapping[str, Mapping[str, Any]] = DETAILS,
+    retrieved: Sequence[str] = (),
+    concept_scores: Mapping[str, float] | None = None,
 ) -> tuple[AnswerPlan, list[Source]]:
-    """The plan for a question linked to Outliers over ``chunks`` (``clip``: how each numbered source reads)."""
+    """The plan for a question linked to Outliers over ``chunks`` (``clip``: how each numbered source reads;
+    ``retrieved``: concepts retrieval ranked high, their pages numbered too, as the planner numbers them)."""
     entities = [LinkedEntity("outliers", "Outliers", "outliers", 1.0, "phrase")]
     items = order_items(
         intent, entities=entities, details=details, connecting=[], related=[], chunks=chunks, adj=ADJ
     )
+    items += [concept_item(details[c], with_formula=False) for c in retrieved]
     sources, _ = number_sources(items, None, budget=4000, count=estimate_tokens)
     sources = [clip(s) for s in sources]
     plan = build_plan(
@@ -111,6 +115,8 @@ def outliers_plan(
         candidates=chunks,
         adj=ADJ,
         similarity=similarity,
+        retrieved_concepts=retrieved,
+        concept_scores=concept_scores,
     )
     return plan, sources
 
@@ -572,25 +578,12 @@ def test_the_section_of_a_packed_chunk_that_answers_leads_from_its_own_start() -
 def test_a_named_concept_stays_the_topic_when_no_unnamed_one_is_closer_by_the_concept_index() -> None:
     # as "can i trust a test where the control got more traffic" (SRM named, Dunnett's test retrieved): the named
     # concept is the closer by the concept index, the retrieved one's definition reads closer to the question's words
-    entities = [LinkedEntity("outliers", "Outliers", "outliers", 1.0, "phrase")]
-    chunks = [CONCEPT_PAGE, GUIDE]
-    items = order_items(
-        "methodology", entities=entities, details=DETAILS, connecting=[], related=[], chunks=chunks, adj=ADJ
-    )
-    # the retrieved concept's page is numbered too, as the planner numbers the concepts retrieval ranks high
-    items.append(concept_item(DETAILS["winsorization"], with_formula=False))
-    sources, _ = number_sources(items, None, budget=4000, count=estimate_tokens)
-    plan = build_plan(
+    # "Winsorization: Capping values." reads closer than the outliers' definition by ``guide_first``
+    plan, sources = outliers_plan(
         "methodology",
         "how do you deal with outliers in revenue",
-        sources=sources,
-        details=DETAILS,
-        entities=entities,
-        connecting=[],
-        candidates=chunks,
-        adj=ADJ,
-        similarity=guide_first,  # "Winsorization: Capping values." reads closer than the outliers' definition
-        retrieved_concepts=["winsorization"],
+        [CONCEPT_PAGE, GUIDE],
+        retrieved=["winsorization"],
         concept_scores={"outliers": 0.5, "winsorization": 0.45},
     )
     ids = {s.marker: s.id for s in sources}

@@ -52,6 +52,9 @@ def test_conversion_rates_are_means_of_zero_one_values() -> None:
         dunnett_result([1.2, 0.1, 0.2], ns=[500, 500, 500], proportions=True)
     assert exc.value.field == "means"
     with pytest.raises(CalculationInputError) as exc:
+        dunnett_result([0.1, 0.2, 0.3], ns=[500, 500], proportions=True)
+    assert exc.value.field == "ns"
+    with pytest.raises(CalculationInputError) as exc:
         dunnett_result([12.1, 12.6, 13.0], ns=[500, 500, 500])
     assert exc.value.field == "sds" and "proportions=true" in exc.value.reason
 
