@@ -26,7 +26,7 @@ ASKS_ANY_DIFFERENCE = re.compile(
 # the control, after the test across all arms
 ASKS_WHICH_ARM = re.compile(
     r"\bwhich (?:one|ones|variants?|arms?|groups?|versions?|treatments?|is|are|of them)\b"
-    r"|\b(?:vs\.?|versus|against|compared (?:to|with)|better than|beat) (?:the )?control\b"
+    r"|\b(?:vs\.?|versus|against|compared (?:to|with)|better than|beats?) (?:the )?control\b"
 )
 # "6k users each", "six thousand users in every arm", "each arm got 6,000 users"
 _EACH_ARM = re.compile(r"\b(?:each|per (?:arm|group|variant)|in every (?:arm|group)|every arm|apiece)\b")
@@ -65,21 +65,39 @@ def count_arm_names(t: str, quantities: list[Quantity]) -> list[str] | None:
         m = _ARM_NAME.search(t[max(low, q.start - 25) : q.start])
         if m is None:
             return None
-        name = " ".join(m.group(1).split())
-        names.append(
-            name.upper() if len(name) == 1 else re.sub(r"\b([a-z])$", lambda c: c.group(1).upper(), name)
-        )
+        names.append(_shown(m.group(1)))
         low = q.end
     return names if len(set(names)) == len(names) else None
 
 
 # the names that make an arm the control ("control 120/2000, B 150/2000, C 135/2000")
 CONTROL_NAMES = frozenset({"control", "baseline", "holdout"})
+_NAME = r"(control|baseline|holdout|(?:variant|arm|group|version|treatment)\s*[a-z0-9]{1,2}|v\d|[a-z])"
 # a name right before an arm's numbers: "control 120/2000", "b: 150/2000", "variant 2 = 135/2000", "arm c had 40 of"
-_ARM_NAME = re.compile(
-    r"(?:^|[\s,;(])(control|baseline|holdout|(?:variant|arm|group|version|treatment)\s*[a-z0-9]{1,2}|v\d|[a-z])"
-    r"\s*(?:[:=(]|-|got|had|has|with|saw|converted)?\s*$"
-)
+_ARM_NAME = re.compile(rf"(?:^|[\s,;(]){_NAME}\s*(?:[:=(]|-|got|had|has|with|saw|converted)?\s*$")
+# a name right before an arm's mean: "control mean 12.1 (sd 4.0, n 500), b: avg 12.6 ..."
+_MEAN_NAME = re.compile(rf"(?:^|[\s,;(]){_NAME}\s*[:=(-]?\s*(?:mean|avg|average)\b")
+
+
+def _shown(name: str) -> str:
+    """An arm's name as written in an answer: "B", "variant B", "control"."""
+    name = " ".join(name.split())
+    return name.upper() if len(name) == 1 else re.sub(r"\b([a-z])$", lambda c: c.group(1).upper(), name)
+
+
+def mean_arm_names(t: str, arms: int) -> list[str] | None:
+    """The name before each arm's mean ("control mean 12.1 ..., b mean 12.6 ..."), in order; None unless there is
+    exactly one distinct name per arm."""
+    names = [_shown(m.group(1)) for m in _MEAN_NAME.finditer(t)]
+    return names if len(names) == arms and len(set(names)) == arms else None
+
+
+def control_first(names: list[str] | None) -> list[int]:
+    """The order that puts the arm named control, baseline or holdout first, wherever it is written ("B 150/2000,
+    control 120/2000, C 135/2000"); the order written when no arm is so named."""
+    count = len(names or [])
+    first = next((i for i, name in enumerate(names or []) if name in CONTROL_NAMES), 0)
+    return [first, *(i for i in range(count) if i != first)]
 
 
 def _counted_arms(t: str, quantities: list[Quantity]) -> list[tuple[tuple[int, int], Quantity]] | None:

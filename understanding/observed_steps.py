@@ -12,8 +12,9 @@ from understanding.arm_rates import arm_counts_in_words, users_over_the_run
 from understanding.group_order import counts_from_arm_rates, means_of_two, ordered_pairs
 from understanding.k_groups import (
     ASKS_WHICH_ARM,
-    CONTROL_NAMES,
+    control_first,
     count_arm_names,
+    mean_arm_names,
     several_counts,
     several_means,
 )
@@ -299,10 +300,9 @@ def k_groups_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: Ste
     counts = several_counts(t, quantities)
     if counts is not None:
         names = count_arm_names(t, quantities)
-        if names is not None and names[0] not in CONTROL_NAMES:
+        if names is not None:
             # "B 150/2000, control 120/2000, C 135/2000": the control is the arm the others are compared with
-            first = next((i for i, name in enumerate(names) if name in CONTROL_NAMES), 0)
-            order = [first, *(i for i in range(len(names)) if i != first)]
+            order = control_first(names)
             counts, names = [counts[i] for i in order], [names[i] for i in order]
         b.used["arms"] = Grounded(
             [list(c) for c in counts], "question", None, "conversions and users of each arm"
@@ -333,20 +333,30 @@ def k_groups_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: Ste
         return "chi_square_independence"
     arms = several_means(t)
     params: dict[str, Any] = {}
+    means_named: list[str] | None = None
     if arms is None:
         b.need("means")
     else:
+        means_named = mean_arm_names(t, len(arms))
+        if means_named is not None:
+            order = control_first(means_named)
+            arms, means_named = [arms[i] for i in order], [means_named[i] for i in order]
         params = {"means": [a.mean for a in arms], "sds": [a.sd for a in arms], "ns": [a.n for a in arms]}
         b.used["arms"] = Grounded([vars(a) for a in arms], "question", None, "mean, SD and n of each arm")
         b.notes.append(
             "each arm's mean, SD and size read as "
-            + ", ".join(f"{a.mean:g} (SD {a.sd:g}, n {a.n:,.0f})" for a in arms)
+            + ", ".join(
+                f"{name} {a.mean:g} (SD {a.sd:g}, n {a.n:,.0f})"
+                if name
+                else f"{a.mean:g} (SD {a.sd:g}, n {a.n:,.0f})"
+                for name, a in zip(means_named or [""] * len(arms), arms, strict=True)
+            )
         )
     step("oneway_anova", params, "one-way ANOVA across the arms")
     if params and ASKS_WHICH_ARM.search(t):
         step(
             "dunnett",
-            dict(params),
+            {**params, **({"labels": means_named} if means_named is not None else {})},
             _EACH_AGAINST_CONTROL,
         )
     return "oneway_anova"

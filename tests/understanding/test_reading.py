@@ -1403,6 +1403,16 @@ def test_which_of_several_arms_won_compares_each_variant_with_the_control() -> N
     # arms without names are numbered
     told = answer_text(run_calculation(read("120/2000, 150/2000, 135/2000 which one won")))
     assert "Against the control at 6.00%, variant 1 7.50%" in told
+    # arms given as means are named too, the control first wherever it is written
+    reading = read(
+        "b mean 12.6 (sd 4.2, n 500), control mean 12.1 (sd 4.0, n 500), c mean 13.0 (sd 4.1, n 500). "
+        "which one beats control?"
+    )
+    assert [s.tool for s in reading.steps] == ["oneway_anova", "dunnett"]
+    assert reading.steps[1].params["means"] == [12.1, 12.6, 13.0]
+    told = answer_text(run_calculation(reading))
+    assert "Against the control, B: difference 0.5" in told and "C: difference 0.9" in told
+    assert "read as control 12.1 (SD 4, n 500), B 12.6" in told
     # asked only whether the arms differ: the test across them alone
     assert [s.tool for s in read("A 120/2000, B 150/2000, C 135/2000 - any difference?").steps] == [
         "chi_square_independence"
