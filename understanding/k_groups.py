@@ -53,21 +53,25 @@ def several_counts(t: str, quantities: list[Quantity]) -> list[tuple[int, int]] 
     return None if arms is None else [counts for counts, _ in arms]
 
 
-def count_arm_names(t: str, quantities: list[Quantity]) -> list[str] | None:
-    """The name each arm of ``several_counts`` is given right before its numbers ("A 120/2000", "control: 6.2%",
-    "variant 2 had 135 of 2000"), in the same order; None unless every arm has its own name."""
+def named_counts(t: str, quantities: list[Quantity]) -> tuple[list[tuple[int, int]], list[str] | None] | None:
+    """``several_counts`` with each arm's name right before its numbers ("A 120/2000", "control: 6.2%", "variant 2
+    had 135 of 2000"), the arm named control first wherever it is written; names None unless every arm has its own."""
     arms = _counted_arms(t, quantities)
     if arms is None:
         return None
+    counts = [c for c, _ in arms]
     names: list[str] = []
     low = 0
     for _, q in arms:
         m = _ARM_NAME.search(t[max(low, q.start - 25) : q.start])
         if m is None:
-            return None
+            return counts, None
         names.append(_shown(m.group(1)))
         low = q.end
-    return names if len(set(names)) == len(names) else None
+    if len(set(names)) != len(names):
+        return counts, None
+    order = _control_first(names)
+    return [counts[i] for i in order], [names[i] for i in order]
 
 
 # the names that make an arm the control ("control 120/2000, B 150/2000, C 135/2000")
@@ -85,19 +89,24 @@ def _shown(name: str) -> str:
     return name.upper() if len(name) == 1 else re.sub(r"\b([a-z])$", lambda c: c.group(1).upper(), name)
 
 
-def mean_arm_names(t: str, arms: int) -> list[str] | None:
-    """The name before each arm's mean ("control mean 12.1 ..., b mean 12.6 ..."), in order; None unless there is
-    exactly one distinct name per arm."""
+def named_means(t: str) -> tuple[list[ArmSummary], list[str] | None] | None:
+    """``several_means`` with the name before each arm's mean ("control mean 12.1 ..., b mean 12.6 ..."), the arm
+    named control first wherever it is written; names None unless there is exactly one distinct name per arm."""
+    arms = several_means(t)
+    if arms is None:
+        return None
     names = [_shown(m.group(1)) for m in _MEAN_NAME.finditer(t)]
-    return names if len(names) == arms and len(set(names)) == arms else None
+    if len(names) != len(arms) or len(set(names)) != len(arms):
+        return arms, None
+    order = _control_first(names)
+    return [arms[i] for i in order], [names[i] for i in order]
 
 
-def control_first(names: list[str] | None) -> list[int]:
-    """The order that puts the arm named control, baseline or holdout first, wherever it is written ("B 150/2000,
-    control 120/2000, C 135/2000"); the order written when no arm is so named."""
-    count = len(names or [])
-    first = next((i for i, name in enumerate(names or []) if name in CONTROL_NAMES), 0)
-    return [first, *(i for i in range(count) if i != first)]
+def _control_first(names: list[str]) -> list[int]:
+    """The order that puts the arm named control, baseline or holdout first ("B 150/2000, control 120/2000, C
+    135/2000"); the order written when no arm is so named."""
+    first = next((i for i, name in enumerate(names) if name in CONTROL_NAMES), 0)
+    return [first, *(i for i in range(len(names)) if i != first)]
 
 
 def _counted_arms(t: str, quantities: list[Quantity]) -> list[tuple[tuple[int, int], Quantity]] | None:

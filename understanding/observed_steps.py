@@ -10,14 +10,7 @@ from typing import Any
 from understanding.aa_checks import aa_significant_count
 from understanding.arm_rates import arm_counts_in_words, users_over_the_run
 from understanding.group_order import counts_from_arm_rates, means_of_two, ordered_pairs
-from understanding.k_groups import (
-    ASKS_WHICH_ARM,
-    control_first,
-    count_arm_names,
-    mean_arm_names,
-    several_counts,
-    several_means,
-)
+from understanding.k_groups import ASKS_WHICH_ARM, named_counts, named_means
 from understanding.paired_results import paired_result
 from understanding.practical import Threshold, practical_threshold
 from understanding.quantities import Quantity, arm_counts, shares_of_total
@@ -297,13 +290,9 @@ _EACH_AGAINST_CONTROL = (
 
 def k_groups_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: StepFn) -> str:
     """Three or more arms at once: a chi-square test of their conversions, or a one-way ANOVA of their means."""
-    counts = several_counts(t, quantities)
-    if counts is not None:
-        names = count_arm_names(t, quantities)
-        if names is not None:
-            # "B 150/2000, control 120/2000, C 135/2000": the control is the arm the others are compared with
-            order = control_first(names)
-            counts, names = [counts[i] for i in order], [names[i] for i in order]
+    counted = named_counts(t, quantities)
+    if counted is not None:
+        counts, names = counted
         b.used["arms"] = Grounded(
             [list(c) for c in counts], "question", None, "conversions and users of each arm"
         )
@@ -331,16 +320,13 @@ def k_groups_steps(b: StepBuilder, t: str, quantities: list[Quantity], step: Ste
                 _EACH_AGAINST_CONTROL,
             )
         return "chi_square_independence"
-    arms = several_means(t)
+    measured = named_means(t)
     params: dict[str, Any] = {}
     means_named: list[str] | None = None
-    if arms is None:
+    if measured is None:
         b.need("means")
     else:
-        means_named = mean_arm_names(t, len(arms))
-        if means_named is not None:
-            order = control_first(means_named)
-            arms, means_named = [arms[i] for i in order], [means_named[i] for i in order]
+        arms, means_named = measured
         params = {"means": [a.mean for a in arms], "sds": [a.sd for a in arms], "ns": [a.n for a in arms]}
         b.used["arms"] = Grounded([vars(a) for a in arms], "question", None, "mean, SD and n of each arm")
         b.notes.append(
