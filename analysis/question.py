@@ -19,6 +19,7 @@ import re
 
 from analysis.data import ExperimentData, MetricArm
 from understanding.arm_statistics import ArmSummary, arm_summaries, mean_or_sd_positions
+from understanding.group_order import CONTROL_WORDS
 from understanding.quantities import traffic_splits
 
 _ARM = re.compile(
@@ -29,7 +30,6 @@ _ARM = re.compile(
 _NUMBER = re.compile(r"(\d[\d,_]*(?:\.\d+)?)\s*(k|m|thousand|million)?\s*(%|percent)?", re.IGNORECASE)
 _MULTIPLIER = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}
 MEANS_METRIC = "mean"  # the metric's name in the scorecard when the question gives per-arm means
-_CONTROL_LABELS = ("control", "baseline", "a")
 _DECISION = re.compile(
     r"\b(ship|launch|roll\s*out|rollout|winner|won|win|significant|keep|go live|decide|decision|better|worse)\b",
     re.IGNORECASE,
@@ -116,7 +116,7 @@ def parse_results_from_question(text: str) -> ExperimentData | None:
 
 
 def _control_first(labels: list[str]) -> tuple[str, ...]:
-    control = next((lab for lab in labels if lab in _CONTROL_LABELS), labels[0])
+    control = next((lab for lab in labels if lab in CONTROL_WORDS), labels[0])
     return (control, *[lab for lab in labels if lab != control])
 
 

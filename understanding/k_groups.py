@@ -12,6 +12,7 @@ import re
 
 from understanding.arm_rates import is_rate
 from understanding.arm_statistics import ArmSummary, arm_summaries
+from understanding.group_order import CONTROL_WORDS
 from understanding.practical import practical_threshold
 from understanding.quantities import Quantity
 
@@ -74,7 +75,8 @@ def named_counts(t: str, quantities: list[Quantity]) -> tuple[list[tuple[int, in
     return [counts[i] for i in order], [names[i] for i in order]
 
 
-# the names that make an arm the control ("control 120/2000, B 150/2000, C 135/2000")
+# the names that are the control's role itself ("control 120/2000" is told as "the control", "A 120/2000" as "A (the
+# control)"); which names make an arm the control is ``group_order.CONTROL_WORDS``, shared with the two-group readings
 CONTROL_NAMES = frozenset({"control", "baseline", "holdout"})
 _NAME = r"(control|baseline|holdout|(?:variant|arm|group|version|treatment)\s*[a-z0-9]{1,2}|v\d|[a-z])"
 # a name right before an arm's numbers: "control 120/2000", "b: 150/2000", "variant 2 = 135/2000", "arm c had 40 of"
@@ -103,9 +105,9 @@ def named_means(t: str) -> tuple[list[ArmSummary], list[str] | None] | None:
 
 
 def _control_first(names: list[str]) -> list[int]:
-    """The order that puts the arm named control, baseline or holdout first ("B 150/2000, control 120/2000, C
-    135/2000"); the order written when no arm is so named."""
-    first = next((i for i, name in enumerate(names) if name in CONTROL_NAMES), 0)
+    """The order that puts the arm named as the control first ("B 150/2000, control 120/2000, C 135/2000", "B …, A
+    …"); the order written when no arm is so named."""
+    first = next((i for i, name in enumerate(names) if name.lower() in CONTROL_WORDS), 0)
     return [first, *(i for i in range(len(names)) if i != first)]
 
 

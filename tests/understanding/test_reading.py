@@ -1400,6 +1400,9 @@ def test_which_of_several_arms_won_compares_each_variant_with_the_control() -> N
     assert reading.steps[1].params["means"] == pytest.approx([0.06, 0.075, 0.0675])
     assert reading.steps[1].params["labels"] == ["control", "B", "C"]
     assert "Against the control at 6.00%, B 7.50%" in answer_text(run_calculation(reading))
+    # the same words make an arm the control as in a two-group question: "A" written second is still the control
+    reading = read("B 150/2000, A 120/2000, C 135/2000 - which one won?")
+    assert reading.steps[1].params["labels"] == ["A", "B", "C"]
     # arms without names are numbered
     told = answer_text(run_calculation(read("120/2000, 150/2000, 135/2000 which one won")))
     assert "Against the control at 6.00%, variant 1 7.50%" in told
