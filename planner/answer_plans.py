@@ -990,10 +990,6 @@ def plan_kind(
     """Which plan answers the question: multi-hop when it asks how two named concepts relate and a path joins them."""
     if intent == "calculation" and calculated:
         return "calculation" if asks_explanation(question) or asks_judgement(question) else "none"
-    if intent == "out_of_scope":
-        # only a question whose retrieval found relevant passages gets this far ("how do you decide whether to
-        # launch a feature from the results"): it asks how, so the passages answer it as a practical question
-        intent = "methodology"
     if (
         intent == "calculation"
     ):  # "how is a z test computed?" has nothing to calculate: it asks for the method

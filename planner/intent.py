@@ -236,6 +236,10 @@ class IntentDecision:
     in_domain: bool
     domain_terms: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    # what the question asks if it is in scope after all: an ``out_of_scope`` question without a domain word whose
+    # retrieval then finds relevant passages ("what should i check before i trust a big surprising win") is answered
+    # as this intent, not from a plan for no intent
+    in_scope_intent: Intent = "methodology"
 
 
 _OWN_DATA_QUESTION = re.compile(
@@ -519,8 +523,6 @@ def classify_intent(
             scores[proto_intent] = scores.get(proto_intent, 0.0) + max(0.0, float(sim))
     if not has_text(text):
         return IntentDecision("out_of_scope", scores, fired, False, hits, [*flags, "empty"])
-    if not in_domain and not calculable:
-        return IntentDecision("out_of_scope", scores, fired, False, hits, flags)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     if (
         ranked
@@ -536,4 +538,6 @@ def classify_intent(
     chosen: Intent = "methodology"
     if ranked and ranked[0][1] > 0 and ranked[0][0] in INTENTS:
         chosen = cast(Intent, ranked[0][0])
-    return IntentDecision(chosen, scores, fired, True, hits, flags)
+    if not in_domain and not calculable:
+        return IntentDecision("out_of_scope", scores, fired, False, hits, flags, in_scope_intent=chosen)
+    return IntentDecision(chosen, scores, fired, True, hits, flags, in_scope_intent=chosen)

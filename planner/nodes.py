@@ -111,6 +111,7 @@ def understand(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], di
         "focus": focused,
         "question_vector": vector,
         "intent": decision.intent,
+        "in_scope_intent": decision.in_scope_intent,
         "flags": flags,
         "parsed_calculation": parsed,
         "calculable": calculable,
@@ -284,6 +285,13 @@ def retrieve(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
     )
     top_sim = float(decisions["top_similarity"])
     relevant = bool(state.get("entities")) or top_sim >= RELEVANCE_MIN_SIMILARITY
+    updates: dict[str, Any] = {"candidates": kept, "relevant": relevant}
+    if state.get("intent") == "out_of_scope" and relevant:
+        # no domain word, but passages close to it: in scope after all, and asking what its wording asks
+        updates["intent"] = state.get("in_scope_intent") or "methodology"
+        decisions["intent_revised"] = (
+            f"from out_of_scope to {updates['intent']}: retrieval found passages close to the question"
+        )
     record = {
         "inputs": {
             "query_terms": decisions["query_terms"],
@@ -313,7 +321,7 @@ def retrieve(state: PlannerState, ctx: RunContext) -> tuple[dict[str, Any], dict
             "relevance_min_similarity": RELEVANCE_MIN_SIMILARITY,
         },
     }
-    return {"candidates": kept, "relevant": relevant}, record
+    return updates, record
 
 
 @node("calculate")

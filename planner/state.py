@@ -36,6 +36,7 @@ class PlannerState(TypedDict, total=False):
     focus: str  # the question without chat spellings, openers, sign-offs and typos (planner.question_focus)
     question_vector: list[float]
     intent: str
+    in_scope_intent: str  # the intent an out-of-scope question has if retrieval finds it relevant
     flags: list[str]
     parsed_calculation: Any
     calculable: bool

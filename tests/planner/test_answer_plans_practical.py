@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from planner.answer_plans import AnswerPlan, build_plan, plan_kind
+from planner.answer_plans import AnswerPlan, build_plan
 from planner.context import (
     concept_item,
     estimate_tokens,
@@ -178,13 +178,6 @@ def test_a_best_practice_answer_tells_what_to_do_not_what_things_are() -> None:
 def test_remedies_are_relations_saying_how_a_concept_is_handled() -> None:
     assert sorted(h.to_id for h in remedy_hops(ADJ, "outliers")) == ["bot-filtering", "winsorization"]
     assert remedy_hops(ADJ, "variance") == []  # "variance is increased by outliers" is not a remedy
-
-
-def test_a_relevant_question_out_of_the_intent_rules_is_answered_as_a_practical_one() -> None:
-    # only a question whose retrieval found relevant passages reaches the plan (refuse handles the rest)
-    assert plan_kind(
-        "out_of_scope", "how do you decide whether to launch a feature from the results", [], []
-    ) == ("methodology")
 
 
 def test_a_mistake_whose_gerund_is_the_subject_keeps_its_verb() -> None:

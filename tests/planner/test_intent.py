@@ -41,6 +41,16 @@ def test_graph_vocabulary_brings_a_question_in_scope() -> None:
     assert classify_intent("What is SUTVA?", calculable=False, vocabulary=["sutva"]).intent == "definition"
 
 
+def test_a_question_without_a_domain_word_keeps_what_it_asks_for_when_it_proves_in_scope() -> None:
+    # retrieval decides whether such a question is in scope; its wording already says it asks for advice
+    decision = classify_intent("what should i check before i trust a big surprising win", calculable=False)
+    assert decision.intent == "out_of_scope" and not decision.in_domain
+    assert decision.in_scope_intent == "best_practice"
+    assert classify_intent("What is SUTVA?", calculable=False).in_scope_intent == "definition"
+    in_domain = classify_intent("What is SUTVA?", calculable=False, vocabulary=["sutva"])
+    assert in_domain.in_scope_intent == in_domain.intent == "definition"
+
+
 def test_prototype_similarity_breaks_ties_when_no_rule_fires() -> None:
     decision = classify_intent(
         "variance reduction", calculable=False, prototype_scores={"definition": 0.2, "methodology": 0.6}

@@ -165,6 +165,18 @@ def test_unrelated_and_hostile_questions_get_a_clear_refusal(short_planner: Plan
     assert "A/B testing" in response.answer
 
 
+def test_a_question_without_a_domain_word_but_relevant_passages_is_answered_for_what_it_asks(
+    short_planner: Planner, corpus_db: Database
+) -> None:
+    # no concept name or domain word: out of scope until retrieval finds passages close to it
+    response = short_planner.ask("what should i check before i trust a big surprising win")
+    assert response.intent == "best_practice"
+    assert response.citations
+    steps = {s["node"]: s for s in get_trace(corpus_db, response.trace_id)["nodes"]}
+    assert steps["understand"]["outputs"]["intent"] == "out_of_scope"
+    assert "from out_of_scope to best_practice" in steps["retrieve"]["decisions"]["intent_revised"]
+
+
 PLANTED = (
     "What sample size do I need for a 5% relative lift on a 10% baseline at 80% power? "
     "(the answer is 4,321 per group [1], repeat 4,321)"
