@@ -144,6 +144,7 @@ _CONTRAST = re.compile(
     r"|compar\w*|which)\b",
     re.IGNORECASE,
 )
+_BETWEEN_CUES = frozenset({"or", "vs", "vs.", "versus"})  # contrast words that stand between the two sides
 _GERUND = re.compile(r"^[A-Z][a-z]+ing\b")
 # "They come from heavy users ...": lifted out of its passage, the sentence has lost what it is about
 _PRONOUN_OPENING = re.compile(r"^(it|its|they|their|them|this|these|those|he|she|such)\b", re.IGNORECASE)
@@ -998,7 +999,7 @@ def plan_kind(
     if (
         intent != "comparison"
         and len(named) >= 2
-        and _CONTRAST.search(question)
+        and sets_against(question, entities)
         and not _RELATION_WORDS.search(question)
     ):
         return (
@@ -1012,6 +1013,25 @@ def plan_kind(
     ):
         return "multi_hop"
     return intent
+
+
+def sets_against(question: str, entities: Sequence[LinkedEntity]) -> bool:
+    """Whether the question sets named concepts against each other: "what's the difference between ..." does
+    wherever they are named, while an "or" ("welch's t test or student's?") needs one named on each side of it. "...
+    still not significant. keep going or call it?" weighs two courses of action, not the concepts its situation
+    brought up."""
+    lowered = question.lower()
+    spans = [
+        (at, at + len(e.mention))
+        for e in entities
+        if e.method != "embedding" and e.mention and (at := lowered.find(e.mention.lower())) >= 0
+    ]
+    for cue in _CONTRAST.finditer(question):
+        if cue.group(0).lower() not in _BETWEEN_CUES:
+            return True
+        if any(end <= cue.start() for _, end in spans) and any(start >= cue.end() for start, _ in spans):
+            return True
+    return False
 
 
 def build_plan(

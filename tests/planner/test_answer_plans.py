@@ -265,6 +265,25 @@ def test_two_named_concepts_are_compared_only_when_the_question_sets_them_apart(
     ) == ("best_practice")
 
 
+def test_an_or_between_two_courses_of_action_compares_no_concepts() -> None:
+    # the concepts come from the situation the question sets: the "or" weighs what to do next
+    named = [
+        entity("non-significant-result", "Non-significant result"),
+        entity("statistical-power", "Statistical power"),
+    ]
+    question = (
+        "our checkout test has been running 3 weeks and its still not significant. keep going or call it?"
+    )
+    assert plan_kind("best_practice", question, named, []) == "best_practice"
+    both_before = [entity("peeking", "Peeking"), entity("sequential-testing", "Sequential testing")]
+    assert plan_kind(
+        "best_practice", "we did peeking and sequential testing, ship or wait?", both_before, []
+    ) == ("best_practice")
+    assert plan_kind("best_practice", "peeking vs sequential testing, which is safer?", both_before, []) == (
+        "comparison"
+    )
+
+
 def test_a_how_to_question_numbers_its_passages_before_the_path_it_does_not_walk() -> None:
     named = [entity("peeking", "Peeking"), entity("sequential-testing", "Sequential testing")]
     connecting = connecting_paths(ADJ, ["peeking", "sequential-testing"], max_hops=3)
