@@ -375,6 +375,37 @@ def test_a_section_headed_by_the_question_leads_however_its_opening_reads() -> N
     assert lead[0].text.startswith("Plot the per-user distribution of each arm on a log scale")
 
 
+def test_between_two_sections_about_as_close_the_one_using_the_question_s_words_leads() -> None:
+    # MiniLM put "the traffic mix shifted during the test" a little closer to "change the traffic split in the
+    # middle of a test" than the section that answers it: the words asked for decide between the two
+    mix = Candidate(
+        "outlier-guide#1",
+        "outlier-guide",
+        "Outlier guide",
+        "Outlier guide > Our paid traffic mix shifted during the test",
+        "A shift in the paid traffic mix does not bias the comparison when visitors are randomized after the "
+        "click. Both arms receive the same mix on the same days.",
+    )
+    split = Candidate(
+        "outlier-guide#2",
+        "outlier-guide",
+        "Outlier guide",
+        "Outlier guide > Can we change the split while a test is running",
+        "Changing the traffic split in the middle of a test is valid only if each arm is compared with users "
+        "assigned over the same dates. Analyse each allocation period separately.",
+    )
+    question = "is it ok to change the traffic split in the middle of a test"
+
+    def mix_closer(q: str, sentences: Sequence[str]) -> list[float]:
+        return [0.62 if "mix" in s else 0.56 if "split" in s else 0.2 for s in sentences]
+
+    plan, sources = outliers_plan("best_practice", question, [mix, split], similarity=mix_closer)
+    ids = {s.marker: s.id for s in sources}
+    lead = [i for i in plan.items if i.role == "recommendation"]
+    assert ids[lead[0].marker] == "outlier-guide#2"
+    assert lead[0].text.startswith("Changing the traffic split in the middle of a test is valid only if")
+
+
 def test_an_unnamed_topic_that_retrieval_does_not_back_is_no_topic() -> None:
     details = {
         "variance": {
