@@ -539,5 +539,10 @@ def classify_intent(
     if ranked and ranked[0][1] > 0 and ranked[0][0] in INTENTS:
         chosen = cast(Intent, ranked[0][0])
     if not in_domain and not calculable:
-        return IntentDecision("out_of_scope", scores, fired, False, hits, flags, in_scope_intent=chosen)
+        # with no rule fired only the prototypes speak, too weakly for a question in no known words ("we ship when
+        # p<0.05, what else should the launch call weigh?" is nearest the definitions'): it asks how, so the
+        # passages answer it as a practical question
+        ruled = any(f.startswith(tuple(INTENTS)) for f in fired)
+        in_scope: Intent = chosen if ruled else "methodology"
+        return IntentDecision("out_of_scope", scores, fired, False, hits, flags, in_scope_intent=in_scope)
     return IntentDecision(chosen, scores, fired, True, hits, flags, in_scope_intent=chosen)

@@ -47,6 +47,11 @@ def test_a_question_without_a_domain_word_keeps_what_it_asks_for_when_it_proves_
     assert decision.intent == "out_of_scope" and not decision.in_domain
     assert decision.in_scope_intent == "best_practice"
     assert classify_intent("What is SUTVA?", calculable=False).in_scope_intent == "definition"
+    # no rule read its wording, only the prototypes: it asks how, as a practical question
+    unruled = classify_intent(
+        "we ship when p<0.05, what else should the launch call weigh?", calculable=False
+    )
+    assert unruled.intent == "out_of_scope" and unruled.in_scope_intent == "methodology"
     in_domain = classify_intent("What is SUTVA?", calculable=False, vocabulary=["sutva"])
     assert in_domain.in_scope_intent == in_domain.intent == "definition"
 
