@@ -529,7 +529,7 @@ class _Builder:
             for (i, _), x in zip(sections, headed, strict=True):
                 cosines[i] = max(cosines[i], x)
         ranks = {src.id: rank for rank, src in enumerate(self.chunks[:LEAD_PASSAGES])}
-        asked = _content(self.focus or self.question)
+        asked = _content(self.focus)
         scores = [
             x
             + LEAD_WORDS_WEIGHT * _overlap(asked, _content(head))
