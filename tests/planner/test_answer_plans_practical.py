@@ -397,13 +397,52 @@ def test_between_two_sections_about_as_close_the_one_using_the_question_s_words_
     question = "is it ok to change the traffic split in the middle of a test"
 
     def mix_closer(q: str, sentences: Sequence[str]) -> list[float]:
-        return [0.62 if "mix" in s else 0.56 if "split" in s else 0.2 for s in sentences]
+        # the two whole sections are as close to the question as each other; only their openings differ
+        whole = ("Both arms", "Analyse each")
+        return [
+            0.6 if any(w in s for w in whole) else 0.62 if "mix" in s else 0.56 if "split" in s else 0.2
+            for s in sentences
+        ]
 
     plan, sources = outliers_plan("best_practice", question, [mix, split], similarity=mix_closer)
     ids = {s.marker: s.id for s in sources}
     lead = [i for i in plan.items if i.role == "recommendation"]
     assert ids[lead[0].marker] == "outlier-guide#2"
     assert lead[0].text.startswith("Changing the traffic split in the middle of a test is valid only if")
+
+
+def test_between_two_openings_about_as_close_the_section_whose_text_answers_leads() -> None:
+    # MiniLM put an opening about dropping users who switch arms a little closer to "drop that one big spender" than
+    # the opening of the section on a single extreme account; the rest of each section says which one answers it
+    switchers = Candidate(
+        "outlier-guide#1",
+        "outlier-guide",
+        "Outlier guide",
+        "Outlier guide > Should we drop users who appear in both arms",
+        "Dropping users who appear in both arms is not a safe default, because switching can depend on the "
+        "variant. Analyse every user in the arm of first assignment.",
+    )
+    whale = Candidate(
+        "outlier-guide#2",
+        "outlier-guide",
+        "Outlier guide",
+        "Outlier guide > One account spent far more than all others",
+        "A single account can move a mean on its own. Keep the whale and cap every user's spending at a high "
+        "percentile fixed before the test, then report the result with and without the cap.",
+    )
+    question = "a whale in treatment: remove or keep?"
+
+    def opening_closer(q: str, texts: Sequence[str]) -> list[float]:
+        return [
+            0.8 if "whale" in t else 0.62 if "both arms" in t else 0.56 if "far more" in t else 0.2
+            for t in texts
+        ]
+
+    plan, sources = outliers_plan("best_practice", question, [switchers, whale], similarity=opening_closer)
+    ids = {s.marker: s.id for s in sources}
+    lead = [i for i in plan.items if i.role == "recommendation"]
+    assert ids[lead[0].marker] == "outlier-guide#2"
+    assert lead[0].text.startswith("A single account can move a mean on its own")
 
 
 def test_an_unnamed_topic_that_retrieval_does_not_back_is_no_topic() -> None:
@@ -552,7 +591,11 @@ def test_the_pitfall_and_the_check_told_are_the_curated_items_closest_to_the_que
         )[0]
 
     def after_seeing(question: str, sentences: Sequence[str]) -> list[float]:
-        return [0.7 if "after seeing" in s or "huge order" in s else 0.4 for s in sentences]
+        # close: the sentences that answer; a whole section (two sentences or more) reads as no closer than the rest,
+        # so the lead stays the concept's page and the curated items are told in their own roles
+        return [
+            0.7 if ("after seeing" in s or "huge order" in s) and ". " not in s else 0.4 for s in sentences
+        ]
 
     plan = plan_for("we dropped the outliers once we saw they hurt the lift, ok?", after_seeing)
     told = {i.role: (i.text, i.source_id) for i in plan.items}
