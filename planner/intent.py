@@ -180,6 +180,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
             r"overkill|bother|sensible|reasonable|what now|red flags?|gotchas?|sanity checks?|"
             # "... wants to run one more week to get it over the line. legit?", "ship or not?", "can we just stop?"
             r"legit|(ship|launch)( it| this)? or not|go or no.go|can (i|we) (just |still |now )?(ship|stop|call|launch|extend)|"
+            # "one account spent $40k, the next highest $2k. drop it?": the verdict asked as a bare verb
+            r"(drop|remove|exclude|filter|keep|toss|ignore|cut) (it|them|that|this|those|him|her)( out)?(?=\s*\?)|"
             # the same asked indirectly: "stakeholders ask if we can call it significant"
             r"(if|whether) (i|we) can (just |still |now )?(ship|stop|call|launch|extend)|"
             # "is p-hacking really that common? what are the typical ways it sneaks in": where things go wrong

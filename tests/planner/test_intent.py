@@ -115,6 +115,8 @@ def test_a_recognised_calculator_counts_as_a_request_only_with_data_or_about_own
             "best_practice",
         ),
         ("revenue per user +0.4% but crash rate up a bit. ship or not?", "best_practice"),
+        ("one account spent 40k in treatment, next highest is 2k. drop it?", "best_practice"),
+        ("a bot hit the control arm 3000 times in an hour, filter them out?", "best_practice"),
         ("the variant is ahead after 3 days of a planned 14, can we just stop now?", "best_practice"),
         ("the p-value came out 0.048 and the VP asks whether we can call it a win", "best_practice"),
         # "instead of" chooses only after a choosing verb; otherwise it says what the question is about
