@@ -31,6 +31,8 @@ def test_every_corpus_phrasing_asked_as_a_question_brings_its_own_concept(matche
     ("question", "concept"),
     [
         ("we flip a coin for each visitor to decide the arm, is that good enough?", "randomization"),
+        # one extreme buyer, described by the gap to everyone else
+        ("one account spent 40k in treatment, next highest is 2k. drop it?", "outliers"),
         (
             "is there a way to look at results whenever we want without inflating the error rate",
             "always-valid-inference",
