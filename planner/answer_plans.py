@@ -101,7 +101,7 @@ TOPIC_BONUS = 0.1
 LEAD_WORDS_WEIGHT = 0.2
 # cosine points per cosine point of the question's closeness to a competing section's whole text, when choosing the
 # lead (not when judging whether any is close enough): a heading and opening say what a section is about, and the
-# rest of it whether it answers the question ("drop that one $40k account?" led with dropping users who switch arms).
+# rest of it whether it answers the question ("latency guardrail is red ... PM says ship it" led with personalization).
 # Dev splits: 1890 -> 1893 of 2164 key facts, 54 answers changed (5 gained, 3 lost); on the four splits no adapter
 # was trained on, 564 -> 569 of 700 (0.5: 568, 1.5: 569)
 SECTION_TEXT_WEIGHT = 1.0

@@ -412,8 +412,8 @@ def test_between_two_sections_about_as_close_the_one_using_the_question_s_words_
 
 
 def test_between_two_openings_about_as_close_the_section_whose_text_answers_leads() -> None:
-    # MiniLM put an opening about dropping users who switch arms a little closer to "drop that one big spender" than
-    # the opening of the section on a single extreme account; the rest of each section says which one answers it
+    # an opening about dropping users who switch arms can read a little closer to "remove the whale?" than the opening
+    # of the section on a single extreme account; the rest of each section says which one answers it
     switchers = Candidate(
         "outlier-guide#1",
         "outlier-guide",
