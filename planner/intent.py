@@ -181,7 +181,10 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
             # "... wants to run one more week to get it over the line. legit?", "ship or not?", "can we just stop?"
             r"legit|(ship|launch)( it| this)? or not|go or no.go|can (i|we) (just |still |now )?(ship|stop|call|launch|extend)|"
             # "one account spent $40k, the next highest $2k. drop it?": the verdict asked as a bare verb
-            r"(drop|remove|exclude|filter|keep|toss|ignore|cut) (it|them|that|this|those|him|her)( out)?(?=\s*\?)|"
+            r"(drop|remove|exclude|filter|keep|toss|ignore|cut|ship|launch|call) (it|them|that|this|those|him|her)"
+            r"( out)?(?=\s*\?)|"
+            # "is winsorizing revenue considered cheating?": whether a practice is allowed
+            r"cheating|kosher|frowned upon|"
             # the same asked indirectly: "stakeholders ask if we can call it significant"
             r"(if|whether) (i|we) can (just |still |now )?(ship|stop|call|launch|extend)|"
             # "is p-hacking really that common? what are the typical ways it sneaks in": where things go wrong
@@ -313,6 +316,40 @@ def _compares_ideas(question: str) -> bool:
         after = question[cue.end() :].split()[:_SIDE_TOKENS]
         sides = " ".join(before + after)
         if before and after and not any(ch.isdigit() for ch in sides) and not _GROUP_WORDS.search(sides):
+            return True
+    return False
+
+
+# a measured value beside "vs" ("+12% vs control", "4.1% vs 3.8%"): signed, a share, money or a decimal; a bare
+# integer names an idea ("type 1 vs type 2")
+_RESULT_VALUE = re.compile(
+    r"^[(\[]?(?:[+\-−~][$€£]?\d[\d,]*(?:\.\d+)?(?:%|pp|k)?|[$€£]\d[\d,]*(?:\.\d+)?k?|\d[\d,]*\.\d+(?:%|pp)?"
+    r"|\d[\d,]*(?:%|pp|k))[)\],.;:!?]*$"
+)
+_RESULT_GROUP = re.compile(r"^(?:the |our )?(?:control|treatment|baseline|variants?|arms?)\b(?! groups?\b)")
+_RESULT_DIFFERENCE = re.compile(
+    r"\b(?:no|significant|meaningful|noticeable|measurable|detectable|big|huge|small|tiny) $"
+)
+
+
+def _reports_result(text: str, cue: re.Match[str]) -> bool:
+    """Whether a "vs" / "difference between" ``cue`` of a comparison rule in ``text`` (lower case) reports what the
+    experiment measured ("+12% vs control", "no significant difference between variants") rather than naming two
+    ideas to compare."""
+    if _RESULT_GROUP.match(text[cue.end() :]):
+        return True
+    if cue.group(0).startswith("difference"):
+        return bool(_RESULT_DIFFERENCE.search(text[: cue.start()]))
+    before = text[: cue.start()].split()
+    return bool(before) and bool(_RESULT_VALUE.match(before[-1]))
+
+
+def _rule_fires(intent: str, pattern: re.Pattern[str], text: str) -> bool:
+    """Whether a rule matches ``text``; a comparison rule's "vs" or "difference between" does not count where it
+    reports a result (``_reports_result``)."""
+    for match in pattern.finditer(text):
+        cue = _IDEA_COMPARISON.match(text, match.start()) if intent == "comparison" else None
+        if cue is None or not _reports_result(text, cue):
             return True
     return False
 
@@ -514,7 +551,7 @@ def classify_intent(
     scores: dict[str, float] = {}
     fired: list[str] = []
     for rule_intent, pattern, weight in _RULES:
-        if pattern.search(text):
+        if _rule_fires(rule_intent, pattern, text):
             scores[rule_intent] = scores.get(rule_intent, 0.0) + weight
             fired.append(f"{rule_intent}:{pattern.pattern[:40]}")
     if calculable:

@@ -131,6 +131,29 @@ def test_casual_forms_of_advice_and_relation_questions(question: str, intent: st
 @pytest.mark.parametrize(
     ("question", "intent"),
     [
+        # "vs" or "difference between" beside a measured value or the experiment's groups reports a result
+        ("conversion is +6% vs control after one week, is it ok to ship?", "best_practice"),
+        (
+            "the conversion lift was +12% vs control in week 1 and +1% in week 3. what do we tell leadership?",
+            "best_practice",
+        ),
+        ("test finished with no significant difference between variants. what now?", "best_practice"),
+        ("the test result is +40% signups on a tiny copy tweak. ship it??", "best_practice"),
+        ("is capping revenue at the 99th percentile before the t-test considered cheating?", "best_practice"),
+        # between ideas they still compare: a bare integer names an idea, and "control group" is one
+        ("type 1 vs type 2 error, explain with an example", "comparison"),
+        ("holdout group vs control group, same thing?", "comparison"),
+        ("diff-in-diff vs synthetic control for a launch in one country", "comparison"),
+        ("is there any difference between a t-test and a z-test for conversion", "comparison"),
+    ],
+)
+def test_vs_beside_a_result_is_not_a_comparison(question: str, intent: str) -> None:
+    assert classify_intent(question, calculable=False).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
         ("should we use the delta method or the bootstrap for a ratio metric", "comparison"),
         ("do you pick a Welch t-test or a Student t-test for unequal groups", "comparison"),
         ("should i use a t-test or not", "best_practice"),
