@@ -179,7 +179,10 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
             r"good idea|bad idea|(legit|good|valid) reason to|"
             r"overkill|bother|sensible|reasonable|what now|red flags?|gotchas?|sanity checks?|"
             # "... wants to run one more week to get it over the line. legit?", "ship or not?", "can we just stop?"
-            r"legit|(ship|launch)( it| this)? or not|go or no.go|can (i|we) (just |still |now )?(ship|stop|call|launch|extend)|"
+            r"legit|(ship|launch)( it| this)? or not|go or no.go|"
+            # "can we still trust the number?", "can we just say we use alpha = 0.1?": whether a move is allowed
+            r"(can|could) (i|we) (just |still |now |really |safely |legitimately )?"
+            r"(ship|stop|call|launch|extend|trust|say|claim|report|believe|conclude|ignore|pool)|"
             # "one account spent $40k, the next highest $2k. drop it?": the verdict asked as a bare verb
             r"(drop|remove|exclude|filter|keep|toss|ignore|cut|ship|launch|call) (it|them|that|this|those|him|her)"
             r"( out)?(?=\s*\?)|"

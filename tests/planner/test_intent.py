@@ -119,6 +119,13 @@ def test_a_recognised_calculator_counts_as_a_request_only_with_data_or_about_own
         ("a bot hit the control arm 3000 times in an hour, filter them out?", "best_practice"),
         ("the variant is ahead after 3 days of a planned 14, can we just stop now?", "best_practice"),
         ("the p-value came out 0.048 and the VP asks whether we can call it a win", "best_practice"),
+        # whether a move is allowed: trusting, saying, claiming
+        (
+            "the SRM check flagged p=0.0004 but the lift is big. can we still trust the result?",
+            "best_practice",
+        ),
+        ("the test came in at p=0.07, can we just say our alpha is 0.1?", "best_practice"),
+        ("conversion was flat at p=0.4. could we claim the redesign does nothing?", "best_practice"),
         # "instead of" chooses only after a choosing verb; otherwise it says what the question is about
         ("would you use a bandit instead of a fixed split for a short promo", "comparison"),
         ("how do I get an interval for the ratio metric instead of the plain difference?", "methodology"),
