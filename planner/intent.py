@@ -183,6 +183,12 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
             # "can we still trust the number?", "can we just say we use alpha = 0.1?": whether a move is allowed
             r"(can|could) (i|we) (just |still |now |really |safely |legitimately )?"
             r"(ship|stop|call|launch|extend|trust|say|claim|report|believe|conclude|ignore|pool)|"
+            # "are we good to ship?", "would you trust a p of 0.049?", "is this lift real or noise?", "how worried
+            # should we be?", "what's the right call here?": a verdict on the situation, asked casually
+            r"(good|safe|ready) to (go|ship|launch|stop|call)|(do|would|should) (i|we|you) (still |really |even )?trust|"
+            r"(real|true) or (just )?(noise|chance|luck|a fluke|random)|(is|are) (this|it|that|these|the) "
+            r"(result|lift|effect|win|difference|uplift)s? (even |actually |really )?real\b|"
+            r"how (worried|concerned|bad|serious)|overthinking|right call|is there a (problem|issue|catch)|"
             # "one account spent $40k, the next highest $2k. drop it?": the verdict asked as a bare verb
             r"(drop|remove|exclude|filter|keep|toss|ignore|cut|ship|launch|call) (it|them|that|this|those|him|her)"
             r"( out)?(?=\s*\?)|"

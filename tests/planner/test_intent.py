@@ -126,6 +126,13 @@ def test_a_recognised_calculator_counts_as_a_request_only_with_data_or_about_own
         ),
         ("the test came in at p=0.07, can we just say our alpha is 0.1?", "best_practice"),
         ("conversion was flat at p=0.4. could we claim the redesign does nothing?", "best_practice"),
+        # a verdict asked casually
+        ("are we good to ship the new checkout? p=0.03 on conversion", "best_practice"),
+        ("would you trust a p-value of 0.049 from a test that ran over a holiday", "best_practice"),
+        ("is this lift real or noise, p=0.04 with 40 metrics on the scorecard", "best_practice"),
+        ("how worried should we be that the sample ratio is 50.6/49.4", "best_practice"),
+        ("what's the right call here, conversion is flat but revenue per user is up", "best_practice"),
+        ("is there a problem with stopping the test at day 5 of 14", "best_practice"),
         # "instead of" chooses only after a choosing verb; otherwise it says what the question is about
         ("would you use a bandit instead of a fixed split for a short promo", "comparison"),
         ("how do I get an interval for the ratio metric instead of the plain difference?", "methodology"),
