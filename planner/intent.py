@@ -181,7 +181,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str], float], ...] = (
             # "... wants to run one more week to get it over the line. legit?", "ship or not?", "can we just stop?"
             r"legit|(ship|launch)( it| this)? or not|go or no.go|"
             # "can we still trust the number?", "can we just say we use alpha = 0.1?": whether a move is allowed
-            r"(can|could) (i|we) (just |still |now |really |safely |legitimately )?"
+            # ("how can we report a CI for the lift?" asks how, not whether)
+            r"(?<!how )(can|could) (i|we) (just |still |now |really |safely |legitimately )?"
             r"(ship|stop|call|launch|extend|trust|say|claim|report|believe|conclude|ignore|pool)|"
             # "are we good to ship?", "would you trust a p of 0.049?", "is this lift real or noise?", "how worried
             # should we be?", "what's the right call here?": a verdict on the situation, asked casually

@@ -126,6 +126,8 @@ def test_a_recognised_calculator_counts_as_a_request_only_with_data_or_about_own
         ),
         ("the test came in at p=0.07, can we just say our alpha is 0.1?", "best_practice"),
         ("conversion was flat at p=0.4. could we claim the redesign does nothing?", "best_practice"),
+        # "how can we ..." asks how, not whether
+        ("how can we report a confidence interval for the relative lift", "methodology"),
         # a verdict asked casually
         ("are we good to ship the new checkout? p=0.03 on conversion", "best_practice"),
         ("would you trust a p-value of 0.049 from a test that ran over a holiday", "best_practice"),
